@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nsx.h - the helpers every nsxlate case uses.
+ *
+ * A case is one program.  Its main() calls nsx_init() and becomes the
+ * "top" task: the narrator, the only process that prints.  Other tasks are
+ * made with nsx_spawn(), optionally each in a new pid namespace; they observe
+ * and send raw numbers back with NSX_SEND(); the top receives them in the
+ * order it chooses with nsx_recv() and prints them, naming pids with
+ * nsx_name().  So output never interleaves and never depends on scheduling.
+ *
+ * Every task has a name.  When it starts, each task reads its own NSpid
+ * (through the /proc that was mounted when the case began) into a table in
+ * shared memory, so the top knows every task's number at every level.
+ *
+ * Exit codes (kselftest's): 0 = the output is to be compared, 4 = skip (the
+ * reason on stderr as "nsx: skip: ..."), anything else = setup error.
+ *
+ * Every wait here is bounded by NSX_TIMEOUT_MS (environment, default 5000):
+ * a case cannot hang on its own helpers.
+ */
+#ifndef NSX_H
+#define NSX_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define NSX_EXIT_OK    0
+#define NSX_EXIT_ERROR 1
+#define NSX_EXIT_SKIP  4 /* as kselftest's KSFT_SKIP */
+
+#define NSX_MAX_TASKS 64
+#define NSX_MAX_NS    48
+#define NSX_MAX_LEVEL 40 /* kernel MAX_PID_NS_LEVEL is 32, plus our ancestors */
+#define NSX_NAME_LEN  24
+#define NSX_MSG_VALS  8
+
+/* A pid namespace a case knows of: its name, its parent's index, its level. */
+struct nsx_ns {
+	char name[NSX_NAME_LEN];
+	int parent; /* index in nsx_table.ns, -1 for the proc mount's namespace */
+	int level;  /* 0 = the namespace of the /proc mounted when the case began */
+};
+
+/* A named task: its namespace and its number at every level down to it. */
+struct nsx_task {
+	char name[NSX_NAME_LEN];
+	int ns;
+	int level;
+	int32_t nr[NSX_MAX_LEVEL]; /* nr[l] = number in its ancestor ns at level l */
+	uint32_t ready;            /* futex word: 1 once nr[] is filled in */
+	uint32_t go;               /* futex word: bumped by nsx_go() */
+	int spawner;               /* index of the task that spawned it */
+};
+
+/* Everything lib knows about the case's tasks (in MAP_SHARED memory). */
+struct nsx_table {
+	int ntasks;
+	int nns;
+	struct nsx_ns ns[NSX_MAX_NS];
+	struct nsx_task task[NSX_MAX_TASKS];
+};
+
+/* One observation sent from a task to the top. */
+struct nsx_msg {
+	int32_t task;
+	int32_t kind; /* NSX_MSG_VAL or NSX_MSG_ERR */
+	int32_t n;
+	char key[36];
+	long v[NSX_MSG_VALS];
+	char text[160];
+};
+#define NSX_MSG_VAL 1
+#define NSX_MSG_ERR 2
+
+/* --- setup and exits ------------------------------------------------ */
+
+/* Start a case: the caller becomes task 0 named top_name in namespace ns_name. */
+void nsx_init(const char *top_name, const char *ns_name);
+/* The shared task table (read-only use in cases). */
+struct nsx_table *nsx_table(void);
+/* Index of the calling task. */
+int nsx_self(void);
+/* Skip the case with a reason (exit 4); only meaningful in the top. */
+_Noreturn void nsx_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Setup error: in the top, report and exit 1; in a task, send it to the top. */
+_Noreturn void nsx_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* End the case: check for errors sent by tasks, kill and reap everything. */
+_Noreturn void nsx_exit(void);
+/* Kill (SIGKILL) and reap every descendant of the caller; safe to repeat. */
+void nsx_reap_all(void);
+
+/* --- tasks and namespaces --------------------------------------------- */
+
+/*
+ * Run fn(arg) in a new task called name, forked by the caller; with new_ns
+ * non-NULL the task is the first process of a new pid namespace of that name
+ * (unshare(CLONE_NEWPID), fork(), setns() back, so libc's caches stay right
+ * in the child).  Returns once the task has registered its numbers.  A task
+ * exits with fn's return value.  If the caller already did unshare(CLONE_NEWPID)
+ * itself, new_ns only names the namespace the child lands in.
+ */
+int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg);
+/*
+ * In the top: a chain of depth nested pid namespaces below it: tasks
+ * <prefix>1..<prefix>depth, task k the init of namespace <nsprefix>k; the
+ * last runs fn(arg), the others wait in nsx_park().  Returns the number of
+ * levels made.  When a level cannot be made, fails the case if err is NULL,
+ * else stores unshare()'s errno in *err (0 when all were made).
+ */
+int nsx_chain(const char *prefix, const char *nsprefix, int depth, int (*fn)(void *), void *arg,
+	      int *err);
+/* Index of the task called name, or -1. */
+int nsx_find(const char *name);
+/* Index of the namespace called name, or -1. */
+int nsx_find_ns(const char *name);
+/* The namespace of task i. */
+int nsx_ns_of(int task);
+/* Number of task in namespace ns; 0 when the task is not visible there. */
+pid_t nsx_nr_in(int task, int ns);
+/* Number of task as the calling task sees it (what kill() takes). */
+pid_t nsx_pid(int task);
+/* The namespace at level on task's chain of ancestors, or -1. */
+int nsx_ns_at(int task, int level);
+
+/* --- naming ----------------------------------------------------------- */
+
+/*
+ * The name of value v read in namespace ns: the task whose number it is there;
+ * "task@other" when it is that task's number in another namespace (several
+ * joined by '|'); "0"; or "unknown".  Writes into buf, returns buf.
+ */
+char *nsx_name_in(const struct nsx_table *t, int ns, long v, char *buf, size_t len);
+/* nsx_name_in() for the live table, as seen by task observer (rotating buffers). */
+const char *nsx_name(int observer, long v);
+/* nsx_name_in() for the live table, read in namespace ns (rotating buffers). */
+const char *nsx_name_ns(int ns, long v);
+/* An errno's symbolic name ("ESRCH"), "0" for 0. */
+const char *nsx_errname(int err);
+/* A signal's name ("SIGUSR1", "SIGRTMIN+1"). */
+const char *nsx_signame(int sig);
+/* An si_code's name for signal sig ("SI_USER", "CLD_EXITED"). */
+const char *nsx_sicode(int sig, int code);
+
+/* --- channel and barriers ----------------------------------------------- */
+
+/* Send n values under key to the top (atomic pipe write). */
+void nsx_send_v(const char *key, const long *v, int n);
+#define NSX_SEND(key, ...)                                                                         \
+	nsx_send_v((key), (const long[]){__VA_ARGS__},                                             \
+		   (int)(sizeof((const long[]){__VA_ARGS__}) / sizeof(long)))
+/* In the top: wait for task's (any task's if -1) message key; others are kept. */
+const struct nsx_msg *nsx_recv(int task, const char *key);
+/* Let task pass its next nsx_step(). */
+void nsx_go(int task);
+/* Wait for the next nsx_go() on the calling task. */
+void nsx_step(void);
+/* Wait to be killed (bounded: exits quietly after four timeouts). */
+_Noreturn void nsx_park(void);
+
+/* --- signals ------------------------------------------------------------ */
+
+/* Block sig in the calling task so that nsx_sigwait() can take it. */
+void nsx_block(int sig);
+/* Wait (bounded) for blocked sig; returns 0 with *si filled, or -1 on timeout. */
+int nsx_sigwait(int sig, siginfo_t *si);
+/* The timeout every helper uses, in milliseconds. */
+int nsx_timeout_ms(void);
+
+/* --- /proc ----------------------------------------------------------------- */
+
+/* The /proc directory that was mounted when the case began (an O_PATH fd). */
+int nsx_procfd(void);
+/* Read "NSpid:" of pid (a number or "self") through procfd; returns count or -1. */
+int nsx_read_nspid(int procfd, const char *pid, long *nr, int max);
+/* In the caller: new mount namespace, private, fresh proc on /proc; 0 or -errno. */
+int nsx_mount_proc(void);
+/* Words of a status line ("NSpid", "NSsid", ...) as names, for a task at proc level. */
+const char *nsx_nslist_names(int task, int proc_level, const long *nr, int n);
+
+#endif

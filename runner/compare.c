@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* compare.c - golden comparison and the verdict for a finished case. */
+#include "runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int files_equal(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	int same = -1;
+
+	if (fa && fb) {
+		char ba[8192], bb[8192];
+		for (;;) {
+			size_t na = fread(ba, 1, sizeof(ba), fa);
+			size_t nb = fread(bb, 1, sizeof(bb), fb);
+			if (na != nb || memcmp(ba, bb, na)) {
+				same = 0;
+				break;
+			}
+			if (na == 0) {
+				same = ferror(fa) || ferror(fb) ? -1 : 1;
+				break;
+			}
+		}
+	}
+	int e = errno;
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	errno = e;
+	return same;
+}
+
+int write_diff(const char *a, const char *b, const char *out)
+{
+	pid_t p = fork();
+	if (p < 0)
+		return -1;
+	if (p == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(127);
+		execlp("diff", "diff", "-u", a, b, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(p, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	/* diff exits 1 when the files differ, 0 when they do not. */
+	return WIFEXITED(st) && WEXITSTATUS(st) <= 1 ? 0 : -1;
+}
+
+void skip_reason(const char *err_path, char *buf, size_t len)
+{
+	FILE *f = fopen(err_path, "r");
+	char line[512];
+	snprintf(buf, len, "no reason given");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "nsx: skip: ");
+		if (p) {
+			p += strlen("nsx: skip: ");
+			p[strcspn(p, "\n")] = '\0';
+			snprintf(buf, len, "%s", p);
+		}
+	}
+	fclose(f);
+}
+
+/* The last non-empty line of a file, for an error's reason. */
+static void last_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	buf[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0])
+			snprintf(buf, len, "%s", line);
+	}
+	fclose(f);
+}
+
+void judge(const struct job *j, const char *expected_path, const char *diff_path,
+	   struct result *r)
+{
+	char tail[200];
+
+	memset(r, 0, sizeof(*r));
+	r->v = V_FAIL;
+	snprintf(r->err, sizeof(r->err), "%s", j->err);
+	if (j->timed_out) {
+		snprintf(r->directive, sizeof(r->directive), "TIMEOUT");
+		snprintf(r->reason, sizeof(r->reason), "killed after %.1f s with all it started",
+			 j->secs);
+		return;
+	}
+	if (!j->have_status) {
+		snprintf(r->directive, sizeof(r->directive), "ERROR");
+		snprintf(r->reason, sizeof(r->reason), "no exit status from the case's reaper");
+		return;
+	}
+	if (WIFSIGNALED(j->status)) {
+		snprintf(r->directive, sizeof(r->directive), "ERROR");
+		snprintf(r->reason, sizeof(r->reason), "killed by signal %d (%s)%s",
+			 WTERMSIG(j->status), strsignal(WTERMSIG(j->status)),
+			 WCOREDUMP(j->status) ? ", core dumped" : "");
+		return;
+	}
+	int code = WEXITSTATUS(j->status);
+	if (code == 4) {
+		r->v = V_SKIP;
+		r->err[0] = '\0';
+		snprintf(r->directive, sizeof(r->directive), "SKIP");
+		skip_reason(j->err, r->reason, sizeof(r->reason));
+		return;
+	}
+	if (code != 0) {
+		last_line(j->err, tail, sizeof(tail));
+		snprintf(r->directive, sizeof(r->directive), "ERROR");
+		snprintf(r->reason, sizeof(r->reason), "exit status %d%s%s", code,
+			 tail[0] ? ": " : "", tail);
+		return;
+	}
+	if (access(expected_path, F_OK) != 0) {
+		snprintf(r->directive, sizeof(r->directive), "ERROR");
+		snprintf(r->reason, sizeof(r->reason), "no golden file %s (see --bless)",
+			 expected_path);
+		return;
+	}
+	int same = files_equal(expected_path, j->out);
+	if (same == 1) {
+		r->v = V_PASS;
+		r->err[0] = '\0';
+		return;
+	}
+	if (same < 0) {
+		snprintf(r->directive, sizeof(r->directive), "ERROR");
+		snprintf(r->reason, sizeof(r->reason), "cannot compare with %s: %s",
+			 expected_path, strerror(errno));
+		return;
+	}
+	snprintf(r->reason, sizeof(r->reason), "output differs from %s (actual: %s)",
+		 expected_path, j->out);
+	if (write_diff(expected_path, j->out, diff_path) == 0)
+		snprintf(r->diff, sizeof(r->diff), "%s", diff_path);
+}

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * exec.c - run cases in parallel, each with a timeout, and leave nothing behind.
+ *
+ * Each case runs under a small reaper (the "stub"), forked by the runner as
+ * the init of a fresh pid namespace, in its own mount and IPC namespaces with
+ * a fresh /proc.  The stub forks and execs the case, waits for it, sends its
+ * wait status back over a pipe, then kill(-1, SIGKILL)s everything left in
+ * the namespace and reaps it.  On a timeout the runner SIGKILLs the stub: the
+ * death of a pid namespace's init kills every process in it and in the
+ * namespaces nested below (kernel/pid_namespace.c: zap_pid_ns_processes), and
+ * the mount and IPC namespaces, with whatever a case left in them, go too.
+ *
+ * Without the privilege to make a pid namespace the stub is a plain child
+ * subreaper instead: it kills what it can find, and cases skip because they
+ * cannot make pid namespaces either.
+ */
+#include "runner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, text, strlen(text));
+	int e = errno;
+	close(fd);
+	errno = e;
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+int enter_userns(char *why, size_t len)
+{
+	char map[64];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+
+	if (uid == 0)
+		return 0;
+	if (unshare(CLONE_NEWUSER)) {
+		snprintf(why, len, "unshare(CLONE_NEWUSER) as uid %u: %s", (unsigned)uid,
+			 strerror(errno));
+		return -1;
+	}
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+	if (write_file("/proc/self/uid_map", map)) {
+		snprintf(why, len, "writing uid_map: %s", strerror(errno));
+		return -1;
+	}
+	if (write_file("/proc/self/setgroups", "deny") && errno != ENOENT) {
+		snprintf(why, len, "writing setgroups: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+	if (write_file("/proc/self/gid_map", map)) {
+		snprintf(why, len, "writing gid_map: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Kill and reap every child of the calling process, repeatedly, until none
+ * is left (orphans come back to a subreaper). */
+static void sweep_children(void)
+{
+	char path[64], buf[8192];
+	for (;;) {
+		snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			ssize_t r = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+			buf[r > 0 ? r : 0] = '\0';
+			for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n"))
+				kill((pid_t)atoi(t), SIGKILL);
+		}
+		if (waitpid(-1, NULL, __WALL) < 0 && errno == ECHILD)
+			return;
+	}
+}
+
+static _Noreturn void stub_main(const struct job *j, int status_wr)
+{
+	int isolated = getpid() == 1;
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (isolated) {
+		/* A fresh /proc shows the case's own pid namespace; mounts and IPC
+		 * objects a case makes die with these namespaces. */
+		if (unshare(CLONE_NEWNS | CLONE_NEWIPC) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+			fprintf(stderr, "nsxrun: cannot give the case its own /proc: %s\n",
+				strerror(errno));
+		/* Start the case's numbers at 1000, far from the small numbers of
+		 * the namespaces it makes, so that a number shown in the wrong
+		 * namespace cannot pass for another task's by accident. */
+		int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "999", 3) != 3)
+			fprintf(stderr, "nsxrun: cannot set ns_last_pid: %s\n", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	} else {
+		/* A process group for the runner to kill on a timeout. */
+		setpgid(0, 0);
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	}
+	pid_t c = fork();
+	if (c == 0) {
+		char *argv[12];
+		int n = 0;
+		close(status_wr);
+		if (j->trace[0]) {
+			argv[n++] = "strace";
+			argv[n++] = "-f";
+			argv[n++] = "--decode-pids=pidns";
+			argv[n++] = "-o";
+			argv[n++] = (char *)j->trace;
+			argv[n++] = "--";
+		}
+		argv[n++] = (char *)j->path;
+		if (j->argv1[0])
+			argv[n++] = (char *)j->argv1;
+		argv[n] = NULL;
+		execvp(argv[0], argv);
+		fprintf(stderr, "nsxrun: exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	int st = 0;
+	if (c < 0) {
+		fprintf(stderr, "nsxrun: fork: %s\n", strerror(errno));
+		st = 127 << 8;
+	} else {
+		while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (write(status_wr, &st, sizeof(st)) != (ssize_t)sizeof(st))
+		_exit(1);
+	if (isolated) {
+		/* From a namespace's init, kill(-1) reaches every other process in it
+		 * and in the namespaces below (kernel/signal.c: kill_something_info). */
+		kill(-1, SIGKILL);
+		while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+			;
+	} else {
+		sweep_children();
+	}
+	_exit(0);
+}
+
+/* Fork the stub, as the init of a new pid namespace when we may. */
+static int start(struct job *j, double timeout)
+{
+	int io[2] = {-1, -1}, st[2];
+	int self = -1, newpid = 0;
+
+	io[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	io[1] = open(j->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int efd = open(j->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (io[0] < 0 || io[1] < 0 || efd < 0 || pipe2(st, O_CLOEXEC)) {
+		int e = errno;
+		if (io[0] >= 0)
+			close(io[0]);
+		if (io[1] >= 0)
+			close(io[1]);
+		if (efd >= 0)
+			close(efd);
+		errno = e;
+		return -1;
+	}
+	self = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (self >= 0 && unshare(CLONE_NEWPID) == 0)
+		newpid = 1;
+	fflush(NULL);
+	pid_t p = fork();
+	if (p == 0) {
+		dup2(io[0], 0);
+		dup2(io[1], 1);
+		dup2(efd, 2);
+		close(st[0]);
+		stub_main(j, st[1]);
+	}
+	int e = errno;
+	if (newpid && setns(self, CLONE_NEWPID)) {
+		fprintf(stderr, "nsxrun: setns back to our pid namespace: %s\n", strerror(errno));
+		exit(2);
+	}
+	if (self >= 0)
+		close(self);
+	close(io[0]);
+	close(io[1]);
+	close(efd);
+	close(st[1]);
+	if (p < 0) {
+		close(st[0]);
+		errno = e;
+		return -1;
+	}
+	if (!newpid)
+		setpgid(p, p); /* also done by the stub: whoever runs first */
+	j->stub = p;
+	j->isolated = newpid;
+	j->status_rd = st[0];
+	j->pidfd = (int)syscall(SYS_pidfd_open, p, 0);
+	j->start_ms = now_ms();
+	j->deadline_ms = j->start_ms + (long long)(timeout * 1000);
+	j->timed_out = 0;
+	j->have_status = 0;
+	if (j->pidfd < 0) {
+		kill(p, SIGKILL);
+		return -1;
+	}
+	return 0;
+}
+
+/* The stub has exited (or is about to): collect it and the case's status. */
+static void finish(struct job *j)
+{
+	int st;
+	while (waitpid(j->stub, &st, 0) < 0 && errno == EINTR)
+		;
+	j->secs = (double)(now_ms() - j->start_ms) / 1000.0;
+	j->have_status = read(j->status_rd, &j->status, sizeof(j->status)) ==
+			 (ssize_t)sizeof(j->status);
+	close(j->status_rd);
+	close(j->pidfd);
+	j->stub = 0;
+}
+
+int run_jobs(struct job *jobs, int n, int parallel, double timeout,
+	     void (*done)(struct job *, void *), void *ctx)
+{
+	struct pollfd *pfd = calloc((size_t)(parallel > 0 ? parallel : 1), sizeof(*pfd));
+	struct job **live = calloc((size_t)(parallel > 0 ? parallel : 1), sizeof(*live));
+	int next = 0, nlive = 0, ret = 0;
+
+	if (!pfd || !live) {
+		free(pfd);
+		free(live);
+		return -1;
+	}
+	while (next < n || nlive > 0) {
+		while (next < n && nlive < parallel) {
+			struct job *j = &jobs[next++];
+			if (start(j, timeout)) {
+				/* Record it as an error rather than stop the suite. */
+				j->have_status = 0;
+				j->timed_out = 0;
+				fprintf(stderr, "nsxrun: cannot start %s: %s\n", j->name,
+					strerror(errno));
+				done(j, ctx);
+				continue;
+			}
+			live[nlive++] = j;
+		}
+		if (nlive <= 0)
+			continue;
+		long long now = now_ms(), wait = -1;
+		for (int i = 0; i < nlive; i++) {
+			pfd[i] = (struct pollfd){live[i]->pidfd, POLLIN, 0};
+			long long left = live[i]->deadline_ms - now;
+			if (wait < 0 || left < wait)
+				wait = left < 0 ? 0 : left;
+		}
+		int r = poll(pfd, (nfds_t)nlive, (int)wait);
+		if (r < 0 && errno != EINTR) {
+			ret = -1;
+			break;
+		}
+		now = now_ms();
+		for (int i = 0; i < nlive; i++) {
+			struct job *j = live[i];
+			int exited = r > 0 && (pfd[i].revents & (POLLIN | POLLHUP));
+			if (!exited && now >= j->deadline_ms) {
+				/* SIGKILL from the parent namespace reaches its init
+				 * (kernel/signal.c: sig_task_ignored lets it through). */
+				j->timed_out = 1;
+				kill(j->isolated ? j->stub : -j->stub, SIGKILL);
+				exited = 1;
+			}
+			if (!exited)
+				continue;
+			finish(j);
+			live[i] = live[--nlive];
+			pfd[i] = pfd[nlive];
+			i--;
+			done(j, ctx);
+		}
+	}
+	free(pfd);
+	free(live);
+	return ret;
+}

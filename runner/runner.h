@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * runner.h - nsxrun: runs nsxlate cases, compares their stdout with golden
+ * files, reports KTAP.  The pieces are split so that runner/tests/ can test
+ * each one: argument parsing (args.c), KTAP output (ktap.c), golden
+ * comparison (compare.c), running with a timeout and killing every process
+ * a case started (exec.c).
+ */
+#ifndef NSXRUN_H
+#define NSXRUN_H
+
+#include <limits.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define NSXRUN_MAX_PATTERNS 64
+
+/* Command-line options. */
+struct opts {
+	int jobs;              /* -j: cases run at once */
+	double timeout;        /* -t: seconds before a case is killed */
+	int list;              /* --list: print the selected case names */
+	int bless;             /* --bless: write expected/ from clean runs */
+	const char *strace;    /* --strace DIR: keep a trace of each case there */
+	const char *cases_dir; /* --cases: where the built cases are */
+	const char *expected;  /* --expected: where the golden files are */
+	const char *out_dir;   /* --out: where actual output, stderr and diffs go */
+	int npatterns;
+	const char *patterns[NSXRUN_MAX_PATTERNS]; /* names or globs; none = all */
+};
+
+/* Fill o from argv; 0 on success, -1 with a message in err; 1 for --help. */
+int parse_args(int argc, char **argv, struct opts *o, char *err, size_t errlen);
+/* The usage text. */
+void usage(FILE *f, const char *prog);
+/* Does name match the selection (no patterns = everything)? */
+int selected(const struct opts *o, const char *name);
+
+/* One case run: what it is, where its output goes, how it ended. */
+struct job {
+	char name[NAME_MAX + 1];
+	char path[PATH_MAX];  /* the executable */
+	char argv1[64];       /* optional single argument ("" for none) */
+	char out[PATH_MAX];   /* stdout capture */
+	char err[PATH_MAX];   /* stderr capture */
+	char trace[PATH_MAX]; /* strace output ("" for none) */
+	int isolated;         /* ran as init of its own pid namespace */
+	int have_status;      /* status is the case's wait status */
+	int status;
+	int timed_out;
+	double secs;
+	/* private to exec.c */
+	pid_t stub;
+	int pidfd;
+	int status_rd;
+	long long start_ms, deadline_ms;
+};
+
+/* Run jobs, at most `parallel` at a time, each killed after timeout seconds;
+ * done() is called as each one finishes.  0, or -1 with errno. */
+int run_jobs(struct job *jobs, int n, int parallel, double timeout,
+	     void (*done)(struct job *, void *), void *ctx);
+/* When not root: enter a user namespace mapping us to root.  0, or -1 with a
+ * reason in why (the suite then runs unprivileged and cases skip). */
+int enter_userns(char *why, size_t len);
+
+/* How a case ended, for the report. */
+enum verdict { V_PASS, V_FAIL, V_SKIP };
+struct result {
+	enum verdict v;
+	char directive[16]; /* "", "SKIP", "TIMEOUT" or "ERROR" */
+	char reason[256];
+	char diff[PATH_MAX]; /* a unified diff to show, or "" */
+	char err[PATH_MAX];  /* stderr to show on failure, or "" */
+};
+
+/* Compare two files byte for byte: 1 same, 0 different, -1 error (errno). */
+int files_equal(const char *a, const char *b);
+/* Write `diff -u a b` (labelled) into out; 0 when written. */
+int write_diff(const char *a, const char *b, const char *out);
+/* Judge a finished job against expected_path and write its diff to diff_path. */
+void judge(const struct job *j, const char *expected_path, const char *diff_path,
+	   struct result *r);
+/* The reason a case gave for skipping: its last "nsx: skip: " line on stderr. */
+void skip_reason(const char *err_path, char *buf, size_t len);
+
+/* KTAP version 1 output. */
+void ktap_header(FILE *f, int n);
+/* Diagnostic lines ("# ...") with the contents of a file, at most max lines. */
+void ktap_file(FILE *f, const char *path, int max);
+/* One result line, preceded by the diff and stderr diagnostics for failures. */
+void ktap_result(FILE *f, int num, const char *name, const struct result *r);
+/* The closing line: "N passed, N failed, N skipped". */
+void ktap_totals(FILE *f, int pass, int fail, int skip);
+
+#endif
