@@ -73,6 +73,20 @@ int nsx_procfd(void)
 	return procfd;
 }
 
+static char *ring(void)
+{
+	static char buf[16][256];
+	static int r;
+	return buf[r++ % 16];
+}
+
+static const char *nsx_itoa(long v)
+{
+	char *b = ring();
+	snprintf(b, 256, "%ld", v);
+	return b;
+}
+
 /* --- exits ------------------------------------------------------------- */
 
 static void vreport(const char *what, const char *fmt, va_list ap)
@@ -459,6 +473,7 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
 		nsx_fail("fork for %s: %s", name, nsx_errname(e));
 	if (wait_change(&t->ready, 0, now_ms() + nsx_timeout_ms()))
 		nsx_fail("task %s did not start", name);
+	t->forked = pid;
 	if (t->nr[T->task[caller].level] != pid)
 		nsx_fail("fork() returned %d but %s's NSpid says %d", (int)pid, name,
 			 (int)t->nr[T->task[caller].level]);
@@ -534,11 +549,14 @@ static const struct nsx_msg *take(int task, const char *key)
 {
 	for (int i = 0; i < nstash; i++) {
 		if ((task < 0 || stash[i].task == task) && !strcmp(stash[i].key, key)) {
-			static struct nsx_msg out;
-			out = stash[i];
+			/* A ring, so that a few results can be used together. */
+			static struct nsx_msg out[16];
+			static int r;
+			struct nsx_msg *o = &out[r++ % 16];
+			*o = stash[i];
 			memmove(&stash[i], &stash[i + 1], sizeof(stash[0]) * (size_t)(nstash - i - 1));
 			nstash--;
-			return &out;
+			return o;
 		}
 	}
 	return NULL;
@@ -632,14 +650,36 @@ int nsx_sigwait(int sig, siginfo_t *si)
 	}
 }
 
+void nsx_send_siginfo(const char *key, int sig)
+{
+	siginfo_t si;
+	if (nsx_sigwait(sig, &si))
+		NSX_SEND(key, -1);
+	else
+		NSX_SEND(key, si.si_signo, si.si_code, si.si_pid, si.si_uid, si.si_value.sival_int,
+			 si.si_status);
+}
+
+const char *nsx_siginfo_str(int observer, const struct nsx_msg *m)
+{
+	char *b = ring();
+	int sig = (int)m->v[0], code = (int)m->v[1];
+	if (sig < 0) {
+		snprintf(b, 256, "no signal (timed out)");
+		return b;
+	}
+	int n = snprintf(b, 256, "%s si_code=%s si_pid=%s si_uid=%ld", nsx_signame(sig),
+			 nsx_sicode(sig, code), nsx_name(observer, m->v[2]), m->v[3]);
+	if (n > 0 && n < 256 && code == SI_QUEUE)
+		snprintf(b + n, 256 - (size_t)n, " si_value=%ld", m->v[4]);
+	else if (n > 0 && n < 256 && sig == SIGCHLD)
+		snprintf(b + n, 256 - (size_t)n, " si_status=%s",
+			 code == CLD_EXITED ? nsx_itoa(m->v[5]) : nsx_signame((int)m->v[5]));
+	return b;
+}
+
 /* --- naming with the live table ---------------------------------------------- */
 
-static char *ring(void)
-{
-	static char buf[16][256];
-	static int r;
-	return buf[r++ % 16];
-}
 
 const char *nsx_name_ns(int ns, long v)
 {

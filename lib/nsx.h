@@ -53,6 +53,7 @@ struct nsx_task {
 	uint32_t ready;            /* futex word: 1 once nr[] is filled in */
 	uint32_t go;               /* futex word: bumped by nsx_go() */
 	int spawner;               /* index of the task that spawned it */
+	int32_t forked;            /* what fork() returned in the spawner */
 };
 
 /* Everything lib knows about the case's tasks (in MAP_SHARED memory). */
@@ -151,7 +152,8 @@ void nsx_send_v(const char *key, const long *v, int n);
 #define NSX_SEND(key, ...)                                                                         \
 	nsx_send_v((key), (const long[]){__VA_ARGS__},                                             \
 		   (int)(sizeof((const long[]){__VA_ARGS__}) / sizeof(long)))
-/* In the top: wait for task's (any task's if -1) message key; others are kept. */
+/* In the top: wait for task's (any task's if -1) message key; others are kept.
+ * The result stays valid for the next 15 calls. */
 const struct nsx_msg *nsx_recv(int task, const char *key);
 /* Let task pass its next nsx_step(). */
 void nsx_go(int task);
@@ -166,6 +168,12 @@ _Noreturn void nsx_park(void);
 void nsx_block(int sig);
 /* Wait (bounded) for blocked sig; returns 0 with *si filled, or -1 on timeout. */
 int nsx_sigwait(int sig, siginfo_t *si);
+/* Wait for blocked sig and send what arrived under key (signo, code, pid, uid,
+ * value; signo -1 on timeout). */
+void nsx_send_siginfo(const char *key, int sig);
+/* "si_code=SI_USER si_pid=<name> si_uid=0" (and si_status/si_value where they
+ * apply) for a message from nsx_send_siginfo(), naming as task observer sees. */
+const char *nsx_siginfo_str(int observer, const struct nsx_msg *m);
 /* The timeout every helper uses, in milliseconds. */
 int nsx_timeout_ms(void);
 

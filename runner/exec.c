@@ -108,6 +108,9 @@ static _Noreturn void stub_main(const struct job *j, int status_wr)
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* A session and process group of its own: kill(0) or kill(-pgrp) from a
+	 * case reaches group members in any namespace, the runner among them. */
+	setsid();
 	if (isolated) {
 		/* A fresh /proc shows the case's own pid namespace; mounts and IPC
 		 * objects a case makes die with these namespaces. */
@@ -125,8 +128,6 @@ static _Noreturn void stub_main(const struct job *j, int status_wr)
 		if (fd >= 0)
 			close(fd);
 	} else {
-		/* A process group for the runner to kill on a timeout. */
-		setpgid(0, 0);
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	}
 	pid_t c = fork();
@@ -220,8 +221,6 @@ static int start(struct job *j, double timeout)
 		errno = e;
 		return -1;
 	}
-	if (!newpid)
-		setpgid(p, p); /* also done by the stub: whoever runs first */
 	j->stub = p;
 	j->isolated = newpid;
 	j->status_rd = st[0];

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kill_from_ancestor - kill() and sigqueue() from a parent pid namespace into
+ * a child namespace, inside the child namespace, and the init's protection.
+ *
+ * Tasks: top (namespace outer) spawns init, the first process of namespace
+ * inner; init spawns member (inner).  Receivers block the signals and take
+ * them with sigtimedwait(), so each siginfo is exactly what was queued.  si_pid
+ * prints as the name of the task it denotes in the receiver's namespace.
+ *
+ * The golden lines and the kernel code behind them (kernel/signal.c unless
+ * named otherwise):
+ *
+ *   top -> init / member, kill(): si_code=SI_USER si_pid=0 si_uid=0
+ *   top -> init / member, sigqueue(): si_code=SI_QUEUE si_pid=0 si_value=42
+ *     kill() fills the siginfo in prepare_kill_siginfo() with SI_USER and
+ *     si_pid = task_tgid_vnr(current), the sender's number in its own
+ *     namespace; sigqueue() is rt_sigqueueinfo() -> do_rt_sigqueueinfo() with
+ *     the caller's SI_QUEUE siginfo.  Both reach send_signal_locked(), where
+ *     has_si_pid_and_uid() holds and task_pid_nr_ns(current,
+ *     task_active_pid_ns(t)) is 0 (top has no number in inner): si_pid is set
+ *     to 0 and si_code is left as it was.  The 2007 proposal of SI_KERNEL for
+ *     this case was not taken.  si_uid is the sender's uid: both are root in
+ *     the same user namespace (from_kuid_munged() changes nothing).
+ *   init -> init: si_pid=init; init -> member: si_pid=init (kill and sigqueue);
+ *   member -> init: si_pid=member
+ *     Same namespace: task_tgid_vnr(current) is already the receiver's view
+ *     and send_signal_locked() leaves it alone.
+ *   init: kill(<top's number in outer>, SIGUSR1) = ESRCH
+ *     kill_proc_info() -> kill_pid_info(sig, info, find_vpid(pid)): the
+ *     number is looked up in the caller's namespace, where top's outer number
+ *     is not allocated (the runner starts outer's numbers at 1000; inner holds
+ *     only 1 and 2).  A task inside cannot name a task outside at all.
+ *   member -> init: kill(SIGTERM)=0 and kill(SIGKILL)=0, neither pending,
+ *   init still running
+ *     __send_signal_locked() -> prepare_signal() -> sig_ignored() ->
+ *     sig_task_ignored(): an init with SIGNAL_UNKILLABLE (set for a
+ *     namespace's child_reaper in kernel/fork.c: copy_process()) ignores a
+ *     signal whose handler is SIG_DFL unless it is forced *and* SIGKILL or
+ *     SIGSTOP; from its own namespace nothing is forced.  kill() still returns
+ *     0: the drop is silent.
+ *   member -> init: kill(SIGHUP) while init blocks SIGHUP: pending; after
+ *   init unblocks it, init is still running and nothing is pending
+ *     sig_ignored() never ignores a blocked signal, so it is queued; when init
+ *     unblocks it, get_signal() dequeues it and, for a SIGNAL_UNKILLABLE task
+ *     and a signal that is not SIGKILL/SIGSTOP, discards it instead of acting
+ *     ("init ignores fatal signals" there).
+ *   top -> init: kill(SIGTERM)=0, init still running
+ *     From the ancestor send_signal_locked() sets force, but sig_task_ignored()
+ *     lets a forced signal through only when sig_kernel_only() (SIGKILL,
+ *     SIGSTOP): SIGTERM with SIG_DFL is dropped from outside too.
+ *   top -> init: kill(SIGKILL): init killed by SIGKILL; member then ESRCH
+ *     Forced and kernel-only: delivered.  init's exit runs
+ *     kernel/pid_namespace.c: zap_pid_ns_processes(), which SIGKILLs every
+ *     task of inner and reaps them before init itself is released, so by the
+ *     time top's waitpid() returns, kill(member, 0) finds nothing.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static long rc(int r)
+{
+	return r ? -errno : 0;
+}
+
+static const char *res(long r)
+{
+	return r < 0 ? nsx_errname((int)-r) : "0";
+}
+
+static long queue(pid_t pid, int sig, int value)
+{
+	union sigval v = {.sival_int = value};
+	return rc(sigqueue(pid, sig, v));
+}
+
+/* One "sender -> receiver call=result:   siginfo" row, aligned. */
+static void row(const char *call, long r, const char *si)
+{
+	char lhs[80];
+	snprintf(lhs, sizeof(lhs), "%s=%s:", call, r < 0 ? nsx_errname((int)-r) : "0");
+	printf("%-44s %s\n", lhs, si);
+}
+
+static long pending(int sig)
+{
+	sigset_t s;
+	sigpending(&s);
+	return sigismember(&s, sig);
+}
+
+static int member_fn(void *arg)
+{
+	(void)arg;
+	nsx_send_siginfo("top-kill", SIGUSR1);
+	nsx_send_siginfo("top-queue", SIGRTMIN);
+	nsx_send_siginfo("init-kill", SIGUSR2);
+	nsx_send_siginfo("init-queue", SIGRTMIN + 1);
+	NSX_SEND("to-init", rc(kill(1, SIGUSR2)));
+	nsx_step();
+	long t = rc(kill(1, SIGTERM));
+	long k = rc(kill(1, SIGKILL));
+	long h = rc(kill(1, SIGHUP));
+	NSX_SEND("protect", t, k, h);
+	nsx_park();
+}
+
+static int init_fn(void *arg)
+{
+	(void)arg;
+	int sigs[] = {SIGUSR1, SIGUSR2, SIGRTMIN, SIGRTMIN + 1, SIGHUP};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		nsx_block(sigs[i]);
+	int member = nsx_spawn("member", NULL, member_fn, NULL);
+	NSX_SEND("ready", 1);
+
+	nsx_send_siginfo("top-kill", SIGUSR1);
+	nsx_send_siginfo("top-queue", SIGRTMIN);
+	NSX_SEND("self-kill-rc", rc(kill((pid_t)syscall(SYS_getpid), SIGUSR2)));
+	nsx_send_siginfo("self-kill", SIGUSR2);
+	pid_t mp = nsx_pid(member);
+	NSX_SEND("to-member", rc(kill(mp, SIGUSR2)), queue(mp, SIGRTMIN + 1, 7));
+	nsx_send_siginfo("member-kill", SIGUSR2);
+
+	/* top's own number, as top's getpid() returns it in outer. */
+	pid_t top_outer = nsx_table()->task[0].nr[nsx_table()->task[nsx_self()].level - 1];
+	NSX_SEND("kill-parent", rc(kill(top_outer, SIGUSR1)));
+
+	nsx_step(); /* member has sent SIGTERM, SIGKILL, SIGHUP */
+	NSX_SEND("pending", pending(SIGTERM), pending(SIGKILL), pending(SIGHUP));
+	sigset_t hup;
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	sigprocmask(SIG_UNBLOCK, &hup, NULL);
+	NSX_SEND("unblocked", pending(SIGHUP));
+
+	nsx_step(); /* top has sent SIGTERM */
+	NSX_SEND("after-term", pending(SIGTERM));
+	nsx_park();
+}
+
+int main(void)
+{
+	int st;
+
+	nsx_init("top", "outer");
+	int top = 0;
+	int init = nsx_spawn("init", "inner", init_fn, NULL);
+	nsx_recv(init, "ready");
+	int member = nsx_find("member");
+	pid_t ip = nsx_pid(init), mp = nsx_pid(member);
+
+	printf("# kill_from_ancestor: signals from outer into inner, inside inner, and init's protection\n");
+	long k1 = rc(kill(ip, SIGUSR1)), q1 = queue(ip, SIGRTMIN, 42);
+	long k2 = rc(kill(mp, SIGUSR1)), q2 = queue(mp, SIGRTMIN, 42);
+	row("top -> init kill(SIGUSR1)", k1, nsx_siginfo_str(init, nsx_recv(init, "top-kill")));
+	row("top -> init sigqueue(SIGRTMIN, 42)", q1,
+	    nsx_siginfo_str(init, nsx_recv(init, "top-queue")));
+	row("top -> member kill(SIGUSR1)", k2,
+	    nsx_siginfo_str(member, nsx_recv(member, "top-kill")));
+	row("top -> member sigqueue(SIGRTMIN, 42)", q2,
+	    nsx_siginfo_str(member, nsx_recv(member, "top-queue")));
+
+	const struct nsx_msg *m = nsx_recv(init, "self-kill-rc");
+	row("init -> init kill(SIGUSR2)", m->v[0],
+	    nsx_siginfo_str(init, nsx_recv(init, "self-kill")));
+	m = nsx_recv(init, "to-member");
+	long km = m->v[0], qm = m->v[1];
+	row("init -> member kill(SIGUSR2)", km,
+	    nsx_siginfo_str(member, nsx_recv(member, "init-kill")));
+	row("init -> member sigqueue(SIGRTMIN+1, 7)", qm,
+	    nsx_siginfo_str(member, nsx_recv(member, "init-queue")));
+	m = nsx_recv(member, "to-init");
+	row("member -> init kill(SIGUSR2)", m->v[0],
+	    nsx_siginfo_str(init, nsx_recv(init, "member-kill")));
+	printf("init: kill(<top's number in outer>, SIGUSR1) = %s\n",
+	       res(nsx_recv(init, "kill-parent")->v[0]));
+
+	printf("# init protection\n");
+	nsx_go(member);
+	m = nsx_recv(member, "protect");
+	printf("member -> init kill(SIGTERM)=%s kill(SIGKILL)=%s kill(SIGHUP, blocked in init)=%s\n",
+	       res(m->v[0]), res(m->v[1]), res(m->v[2]));
+	nsx_go(init);
+	m = nsx_recv(init, "pending");
+	printf("init still running; pending: SIGTERM=%ld SIGKILL=%ld SIGHUP=%ld\n", m->v[0],
+	       m->v[1], m->v[2]);
+	m = nsx_recv(init, "unblocked");
+	printf("init unblocked SIGHUP: still running; SIGHUP pending=%ld\n", m->v[0]);
+	long kt = rc(kill(ip, SIGTERM));
+	nsx_go(init);
+	m = nsx_recv(init, "after-term");
+	printf("top -> init kill(SIGTERM)=%s: init still running; SIGTERM pending=%ld\n", res(kt),
+	       m->v[0]);
+	long kk = rc(kill(ip, SIGKILL));
+	pid_t w = waitpid(ip, &st, 0);
+	printf("top -> init kill(SIGKILL)=%s: waitpid()=%s, %s by %s\n", res(kk), nsx_name(top, w),
+	       WIFSIGNALED(st) ? "killed" : "exited",
+	       WIFSIGNALED(st) ? nsx_signame(WTERMSIG(st)) : "exit");
+	printf("after init died: kill(member, 0) = %s\n", res(rc(kill(mp, 0))));
+	nsx_exit();
+}

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pid_views - one task's numbers from inside its pid namespace and from outside.
+ *
+ * Tasks: top (namespace outer) spawns init, the first process of a new
+ * namespace inner; init calls setsid() and then spawns member.  top also
+ * spawns unsharer (outer), which calls unshare(CLONE_NEWPID) itself and then
+ * forks fresh into the namespace that made (named unshared).
+ *
+ * Every pid below is printed as the name of the task it denotes in the
+ * namespace of whoever observed it ("0" when the kernel said 0).  The golden
+ * lines, in order, and the kernel code that produces them:
+ *
+ *   inner raw numbers: init=1 member=2
+ *     kernel/pid.c: alloc_pid() allocates per level with idr_alloc_cyclic(),
+ *     starting at 1 in a namespace that has none yet; init is its first task.
+ *   init before setsid: getpid=init gettid=init getppid=0 getpgid=0 getsid=0
+ *     kernel/sys.c: getpid = task_tgid_vnr(), gettid = task_pid_vnr(),
+ *     getppid = task_tgid_vnr(real_parent), do_getpgid() = pid_vnr(task_pgrp()),
+ *     do_getsid() = pid_vnr(task_session()).  All are pid_nr_ns() in the
+ *     caller's active namespace (kernel/pid.c), which is 0 when the struct pid
+ *     has no number there: init's parent (top), its process group and its
+ *     session all live in outer.
+ *   init setsid()=init, after: getpgid=init getsid=init
+ *     kernel/sys.c: ksys_setsid() makes the caller's own struct pid the
+ *     session and group and returns its pid_vnr().
+ *   member: getpid=member getppid=init getpgid=init getsid=init
+ *     member was forked by init after setsid(): all of it is inside inner.
+ *   top: fork() returned init; getpgid(init)=init getsid(init)=init
+ *     kernel/fork.c: kernel_clone() returns pid_vnr() of the child's pid,
+ *     i.e. its number in the parent's namespace; getpgid/getsid with a pid
+ *     look the target up with find_task_by_vpid() and translate with pid_vnr().
+ *   outer /proc read by top: NSpid init = init init; NSpid member = member member
+ *     fs/proc/array.c: task_state() prints NSpid from the level of the proc
+ *     mount's namespace (proc_pid_ns() of the superblock) down to the task's
+ *     own level: first its number in outer, then in inner.
+ *   inner /proc read by init: /proc/self -> init; NSpid init = init
+ *     fs/proc/root.c: a new proc mount takes task_active_pid_ns(current);
+ *     fs/proc/self.c: proc_self_get_link() uses task_tgid_nr_ns(current, the
+ *     mount's namespace): 1; NSpid from inner's level has one number.
+ *   outer /proc read by init: /proc/self -> init; NSpid init = init init
+ *     The same code with the old mount (opened before the new one went on
+ *     top): the number is the one in the mount's namespace, outer, not the
+ *     reader's.  Relative to the proc mount, never to the reader.
+ *   unsharer lines: unshare(CLONE_NEWPID)=0 and getpid() unchanged; a second
+ *     unshare(CLONE_NEWPID) before forking = EINVAL; the first child forked
+ *     afterwards has getpid=1 (printed raw) and getppid=0; the unsharer's own
+ *     getpid is still unchanged.
+ *     kernel/nsproxy.c: unshare_nsproxy_namespaces() -> create_new_namespaces()
+ *     -> kernel/pid_namespace.c: copy_pid_ns(): only pid_ns_for_children
+ *     changes, and a second request while pid_ns_for_children is no longer
+ *     task_active_pid_ns(current) returns -EINVAL.  The active namespace of a
+ *     task never changes (task_active_pid_ns() reads its struct pid).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static long sys_getpid(void)
+{
+	return syscall(SYS_getpid);
+}
+
+/* The number /proc/self names in the proc mount behind pfd, or -errno. */
+static long proc_self(int pfd)
+{
+	char buf[32];
+	ssize_t n = readlinkat(pfd, "self", buf, sizeof(buf) - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return atol(buf);
+}
+
+static void send_nspid(const char *key, int pfd, const char *pid)
+{
+	long nr[NSX_MSG_VALS] = {0};
+	int n = nsx_read_nspid(pfd, pid, nr + 1, NSX_MSG_VALS - 1);
+	if (n < 0)
+		nsx_fail("NSpid of %s unreadable", pid);
+	nr[0] = n;
+	nsx_send_v(key, nr, n + 1);
+}
+
+static int member_fn(void *arg)
+{
+	(void)arg;
+	NSX_SEND("ids", sys_getpid(), getppid(), getpgid(0), getsid(0));
+	nsx_park();
+}
+
+static int init_fn(void *arg)
+{
+	(void)arg;
+	NSX_SEND("before", sys_getpid(), syscall(SYS_gettid), getppid(), getpgid(0), getsid(0));
+	long sid = setsid();
+	NSX_SEND("after", sid < 0 ? -errno : sid, getpgid(0), getsid(0));
+
+	/* Outer /proc first, then a proc of our own over /proc. */
+	NSX_SEND("outer-self", proc_self(nsx_procfd()));
+	send_nspid("outer-nspid", nsx_procfd(), "self");
+	int e = nsx_mount_proc();
+	if (e)
+		nsx_fail("mounting a proc for inner: %s", nsx_errname(-e));
+	int inner_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	NSX_SEND("inner-self", proc_self(inner_proc));
+	send_nspid("inner-nspid", inner_proc, "self");
+
+	nsx_spawn("member", NULL, member_fn, NULL);
+	NSX_SEND("ready", 1);
+	nsx_park();
+}
+
+static int fresh_fn(void *arg)
+{
+	(void)arg;
+	NSX_SEND("ids", sys_getpid(), getppid());
+	return 0;
+}
+
+static int unsharer_fn(void *arg)
+{
+	(void)arg;
+	long before = sys_getpid();
+	long r1 = unshare(CLONE_NEWPID) ? -errno : 0;
+	long after = sys_getpid();
+	long r2 = unshare(CLONE_NEWPID) ? -errno : 0;
+	NSX_SEND("unshare", before, r1, after, r2);
+	/* Forks into the namespace unshare() made: lib sees it pending. */
+	nsx_spawn("fresh", "unshared", fresh_fn, NULL);
+	NSX_SEND("after-fork", sys_getpid());
+	return 0;
+}
+
+static const char *res(long r)
+{
+	return r < 0 ? nsx_errname((int)-r) : "0";
+}
+
+static void print_nspid(const char *what, int task, int level, const struct nsx_msg *m)
+{
+	printf("  NSpid %s = %s\n", what, nsx_nslist_names(task, level, &m->v[1], (int)m->v[0]));
+}
+
+int main(void)
+{
+	long nr[NSX_MAX_LEVEL];
+	char buf[16];
+
+	nsx_init("top", "outer");
+	int top = 0;
+	int init = nsx_spawn("init", "inner", init_fn, NULL);
+	int inner = nsx_ns_of(init);
+	int outer = nsx_ns_of(top);
+	int lvl_outer = nsx_table()->ns[outer].level, lvl_inner = nsx_table()->ns[inner].level;
+	nsx_recv(init, "ready");
+	int member = nsx_find("member");
+
+	printf("# pid_views: a task's numbers inside its pid namespace and from outside\n");
+	printf("inner raw numbers: init=%d member=%d\n", nsx_nr_in(init, inner),
+	       nsx_nr_in(member, inner));
+
+	const struct nsx_msg *m = nsx_recv(init, "before");
+	printf("init before setsid: getpid=%s gettid=%s getppid=%s getpgid=%s getsid=%s\n",
+	       nsx_name(init, m->v[0]), nsx_name(init, m->v[1]), nsx_name(init, m->v[2]),
+	       nsx_name(init, m->v[3]), nsx_name(init, m->v[4]));
+	m = nsx_recv(init, "after");
+	printf("init setsid()=%s, after: getpgid=%s getsid=%s\n",
+	       m->v[0] < 0 ? nsx_errname((int)-m->v[0]) : nsx_name(init, m->v[0]),
+	       nsx_name(init, m->v[1]), nsx_name(init, m->v[2]));
+	m = nsx_recv(member, "ids");
+	printf("member: getpid=%s getppid=%s getpgid=%s getsid=%s\n", nsx_name(member, m->v[0]),
+	       nsx_name(member, m->v[1]), nsx_name(member, m->v[2]), nsx_name(member, m->v[3]));
+
+	pid_t ip = nsx_pid(init);
+	printf("top: fork() returned %s; getpgid(init)=%s getsid(init)=%s\n",
+	       nsx_name(top, nsx_table()->task[init].forked), nsx_name(top, getpgid(ip)),
+	       nsx_name(top, getsid(ip)));
+
+	printf("outer /proc read by top:\n");
+	struct nsx_msg fake = {0};
+	snprintf(buf, sizeof(buf), "%d", (int)ip);
+	fake.v[0] = nsx_read_nspid(nsx_procfd(), buf, nr, NSX_MSG_VALS - 1);
+	for (int i = 0; i < fake.v[0]; i++)
+		fake.v[i + 1] = nr[i];
+	print_nspid("init", init, lvl_outer, &fake);
+	snprintf(buf, sizeof(buf), "%d", (int)nsx_pid(member));
+	fake.v[0] = nsx_read_nspid(nsx_procfd(), buf, nr, NSX_MSG_VALS - 1);
+	for (int i = 0; i < fake.v[0]; i++)
+		fake.v[i + 1] = nr[i];
+	print_nspid("member", member, lvl_outer, &fake);
+
+	printf("inner /proc read by init:\n");
+	m = nsx_recv(init, "inner-self");
+	printf("  /proc/self -> %s\n", m->v[0] < 0 ? res(m->v[0]) : nsx_name_ns(inner, m->v[0]));
+	print_nspid("init", init, lvl_inner, nsx_recv(init, "inner-nspid"));
+	printf("outer /proc read by init:\n");
+	m = nsx_recv(init, "outer-self");
+	printf("  /proc/self -> %s\n", m->v[0] < 0 ? res(m->v[0]) : nsx_name_ns(outer, m->v[0]));
+	print_nspid("init", init, lvl_outer, nsx_recv(init, "outer-nspid"));
+
+	int unsharer = nsx_spawn("unsharer", NULL, unsharer_fn, NULL);
+	m = nsx_recv(unsharer, "unshare");
+	printf("unsharer: getpid=%s; unshare(CLONE_NEWPID)=%s; getpid=%s\n",
+	       nsx_name(unsharer, m->v[0]), res(m->v[1]), nsx_name(unsharer, m->v[2]));
+	printf("unsharer: unshare(CLONE_NEWPID) again before forking = %s\n", res(m->v[3]));
+	int fresh = nsx_find("fresh");
+	m = nsx_recv(fresh, "ids");
+	printf("unsharer forked fresh: fresh getpid=%ld (%s) getppid=%s\n", m->v[0],
+	       nsx_name(fresh, m->v[0]), nsx_name(fresh, m->v[1]));
+	m = nsx_recv(unsharer, "after-fork");
+	printf("unsharer after the fork: getpid=%s\n", nsx_name(unsharer, m->v[0]));
+	nsx_exit();
+}
