@@ -210,11 +210,11 @@ int main(void)
 	printf("unsharer: getpid=%s; unshare(CLONE_NEWPID)=%s; getpid=%s\n",
 	       nsx_name(unsharer, m->v[0]), res(m->v[1]), nsx_name(unsharer, m->v[2]));
 	printf("unsharer: unshare(CLONE_NEWPID) again before forking = %s\n", res(m->v[3]));
+	const struct nsx_msg *after = nsx_recv(unsharer, "after-fork"); /* fresh exists now */
 	int fresh = nsx_find("fresh");
 	m = nsx_recv(fresh, "ids");
 	printf("unsharer forked fresh: fresh getpid=%ld (%s) getppid=%s\n", m->v[0],
 	       nsx_name(fresh, m->v[0]), nsx_name(fresh, m->v[1]));
-	m = nsx_recv(unsharer, "after-fork");
-	printf("unsharer after the fork: getpid=%s\n", nsx_name(unsharer, m->v[0]));
+	printf("unsharer after the fork: getpid=%s\n", nsx_name(unsharer, after->v[0]));
 	nsx_exit();
 }

@@ -372,7 +372,7 @@ int nsx_find(const char *name)
 	for (int i = 0; i < T->ntasks; i++)
 		if (!strcmp(T->task[i].name, name))
 			return i;
-	return -1;
+	nsx_fail("no task called %s (yet: wait for a message sent after its spawn)", name);
 }
 
 int nsx_find_ns(const char *name)

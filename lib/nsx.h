@@ -113,7 +113,7 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
  */
 int nsx_chain(const char *prefix, const char *nsprefix, int depth, int (*fn)(void *), void *arg,
 	      int *err);
-/* Index of the task called name, or -1. */
+/* Index of the task called name; fails the case if there is none. */
 int nsx_find(const char *name);
 /* Index of the namespace called name, or -1. */
 int nsx_find_ns(const char *name);
