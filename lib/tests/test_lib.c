@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Unit tests of lib/: pid naming, symbolic names, NSpid parsing, the channel. */
+#include "nsx.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* outer (level 0) with inner and sib below it; c below inner. */
+static struct nsx_table tb;
+
+static void add_ns(const char *name, int parent, int level)
+{
+	struct nsx_ns *n = &tb.ns[tb.nns++];
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	n->parent = parent;
+	n->level = level;
+}
+
+static void add_task(const char *name, int ns, int n0, int n1, int n2)
+{
+	struct nsx_task *t = &tb.task[tb.ntasks++];
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->ns = ns;
+	t->level = tb.ns[ns].level;
+	t->nr[0] = n0;
+	t->nr[1] = n1;
+	t->nr[2] = n2;
+}
+
+static void setup_table(void)
+{
+	memset(&tb, 0, sizeof(tb));
+	add_ns("outer", -1, 0);
+	add_ns("inner", 0, 1);
+	add_ns("sib", 0, 1);
+	add_ns("c", 1, 2);
+	add_task("top", 0, 1000, 0, 0);
+	add_task("init", 1, 1001, 1, 0);
+	add_task("member", 1, 1002, 2, 0);
+	add_task("sibinit", 2, 1003, 1, 0);
+	add_task("deep", 3, 1004, 3, 1);
+}
+
+static const char *nm(int ns, long v)
+{
+	static char buf[8][128];
+	static int r;
+	return nsx_name_in(&tb, ns, v, buf[r++ % 8], sizeof(buf[0]));
+}
+
+START_TEST(name_in_own_namespace)
+{
+	ck_assert_str_eq(nm(1, 1), "init");
+	ck_assert_str_eq(nm(1, 2), "member");
+	ck_assert_str_eq(nm(0, 1001), "init");
+	ck_assert_str_eq(nm(0, 1000), "top");
+	ck_assert_str_eq(nm(3, 1), "deep");
+	ck_assert_str_eq(nm(1, 3), "deep");
+	ck_assert_str_eq(nm(0, 1004), "deep");
+}
+END_TEST
+
+START_TEST(name_zero_and_unknown)
+{
+	ck_assert_str_eq(nm(1, 0), "0");
+	ck_assert_str_eq(nm(0, 0), "0");
+	ck_assert_str_eq(nm(1, 999), "unknown");
+	ck_assert_str_eq(nm(0, -1), "unknown");
+	/* top is not visible in inner: its outer number names nobody there. */
+	ck_assert_str_eq(nm(2, 2), "member@inner");
+}
+END_TEST
+
+START_TEST(name_right_task_wrong_namespace)
+{
+	/* The outer number leaking into inner. */
+	ck_assert_str_eq(nm(1, 1000), "top@outer");
+	ck_assert_str_eq(nm(1, 1002), "member@outer");
+	/* An inner number leaking out: ambiguous ones are all listed, sorted. */
+	ck_assert_str_eq(nm(0, 1), "deep@c|init@inner|sibinit@sib");
+	ck_assert_str_eq(nm(0, 2), "member@inner");
+	/* A sibling's number. */
+	ck_assert_str_eq(nm(2, 3), "deep@inner");
+}
+END_TEST
+
+START_TEST(name_truncates_safely)
+{
+	char small[8];
+	nsx_name_in(&tb, 0, 1, small, sizeof(small));
+	ck_assert_int_eq((int)strlen(small), 7);
+}
+END_TEST
+
+START_TEST(symbolic_names)
+{
+	ck_assert_str_eq(nsx_errname(ESRCH), "ESRCH");
+	ck_assert_str_eq(nsx_errname(EINVAL), "EINVAL");
+	ck_assert_str_eq(nsx_errname(0), "0");
+	ck_assert_str_eq(nsx_errname(4000), "errno4000");
+	ck_assert_str_eq(nsx_signame(SIGKILL), "SIGKILL");
+	ck_assert_str_eq(nsx_signame(SIGRTMIN), "SIGRTMIN");
+	ck_assert_str_eq(nsx_signame(SIGRTMIN + 1), "SIGRTMIN+1");
+	ck_assert_str_eq(nsx_sicode(SIGUSR1, SI_USER), "SI_USER");
+	ck_assert_str_eq(nsx_sicode(SIGUSR1, SI_TKILL), "SI_TKILL");
+	ck_assert_str_eq(nsx_sicode(SIGCHLD, CLD_CONTINUED), "CLD_CONTINUED");
+	ck_assert_str_eq(nsx_sicode(SIGIO, POLL_IN), "POLL_IN");
+	ck_assert_str_eq(nsx_sicode(SIGUSR1, 77), "si_code77");
+}
+END_TEST
+
+/* A fake proc directory holding <pid>/status files. */
+static int fake_proc(const char *status)
+{
+	char dir[] = "/tmp/nsx-proc-XXXXXX", path[128];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/42", dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/42/status", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(status, f);
+	fclose(f);
+	int fd = open(dir, O_PATH | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/42", dir);
+	rmdir(path);
+	rmdir(dir);
+	return fd;
+}
+
+START_TEST(nspid_parse)
+{
+	long nr[8];
+	/* The directory is gone by now: openat() on the fd must fail cleanly. */
+	int fd = fake_proc("Name:\tx\nNSpid:\t1007\t5\t1\nNSpgid:\t9\n");
+	ck_assert_int_eq(nsx_read_nspid(fd, "42", nr, 8), -1);
+	close(fd);
+	/* The real /proc: our own NSpid ends in our getpid(). */
+	fd = open("/proc", O_PATH | O_DIRECTORY);
+	int n = nsx_read_nspid(fd, "self", nr, 8);
+	ck_assert_int_ge(n, 1);
+	ck_assert_int_eq(nr[n - 1], getpid());
+	close(fd);
+}
+END_TEST
+
+START_TEST(nspid_parse_fields)
+{
+	char dir[] = "/tmp/nsx-proc-XXXXXX", path[128];
+	long nr[8];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/42", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/42/status", dir);
+	FILE *f = fopen(path, "w");
+	fputs("Name:\tx\nTgid:\t3\nNSpid:\t1007\t5\t1\nNSpgid:\t9\n", f);
+	fclose(f);
+	int fd = open(dir, O_PATH | O_DIRECTORY);
+	ck_assert_int_eq(nsx_read_nspid(fd, "42", nr, 8), 3);
+	ck_assert_int_eq(nr[0], 1007);
+	ck_assert_int_eq(nr[1], 5);
+	ck_assert_int_eq(nr[2], 1);
+	ck_assert_int_eq(nsx_read_nspid(fd, "42", nr, 2), 2);
+	ck_assert_int_eq(nsx_read_nspid(fd, "43", nr, 8), -1);
+	close(fd);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/42", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* The channel and barriers, without new namespaces (no privilege needed). */
+static int echo_fn(void *arg)
+{
+	(void)arg;
+	NSX_SEND("first", 1, 2, 3);
+	nsx_step();
+	NSX_SEND("second", (long)getppid());
+	return 0;
+}
+
+START_TEST(channel_order_and_steps)
+{
+	nsx_init("top", "outer");
+	int a = nsx_spawn("a", NULL, echo_fn, NULL);
+	int b = nsx_spawn("b", NULL, echo_fn, NULL);
+	/* Received in the order asked for, whatever the order of arrival. */
+	const struct nsx_msg *mb = nsx_recv(b, "first");
+	const struct nsx_msg *ma = nsx_recv(a, "first");
+	ck_assert_int_eq(mb->task, b);
+	ck_assert_int_eq(ma->task, a);
+	ck_assert_int_eq(ma->n, 3);
+	ck_assert_int_eq(ma->v[2], 3);
+	nsx_go(b);
+	nsx_go(a);
+	ck_assert_str_eq(nsx_name(a, nsx_recv(a, "second")->v[0]), "top");
+	ck_assert_str_eq(nsx_name(b, nsx_recv(b, "second")->v[0]), "top");
+	ck_assert_str_eq(nsx_name(0, nsx_pid(a)), "a");
+	ck_assert_int_eq(nsx_table()->task[a].forked, nsx_pid(a));
+	nsx_reap_all();
+}
+END_TEST
+
+static int failing_fn(void *arg)
+{
+	(void)arg;
+	nsx_fail("deliberate failure %d", 7);
+}
+
+START_TEST(task_failure_reaches_top)
+{
+	/* The top (a child of this test) must exit 1 when a task fails. */
+	pid_t p = fork();
+	if (p == 0) {
+		int e = open("/dev/null", O_WRONLY);
+		dup2(e, 2);
+		nsx_init("top", "outer");
+		int t = nsx_spawn("bad", NULL, failing_fn, NULL);
+		nsx_recv(t, "never");
+		_exit(0);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), NSX_EXIT_ERROR);
+}
+END_TEST
+
+START_TEST(recv_times_out)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		int e = open("/dev/null", O_WRONLY);
+		dup2(e, 2);
+		setenv("NSX_TIMEOUT_MS", "100", 1);
+		nsx_init("top", "outer");
+		int t = nsx_spawn("quiet", NULL, echo_fn, NULL);
+		nsx_recv(t, "never");
+		_exit(0);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), NSX_EXIT_ERROR);
+}
+END_TEST
+
+START_TEST(skip_exit_code)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		int e = open("/dev/null", O_WRONLY);
+		dup2(e, 2);
+		nsx_init("top", "outer");
+		nsx_skip("no reason");
+	}
+	int st;
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), NSX_EXIT_SKIP);
+}
+END_TEST
+
+static Suite *lib_suite(void)
+{
+	Suite *s = suite_create("lib");
+	TCase *t = tcase_create("names");
+	tcase_add_checked_fixture(t, setup_table, NULL);
+	tcase_add_test(t, name_in_own_namespace);
+	tcase_add_test(t, name_zero_and_unknown);
+	tcase_add_test(t, name_right_task_wrong_namespace);
+	tcase_add_test(t, name_truncates_safely);
+	tcase_add_test(t, symbolic_names);
+	suite_add_tcase(s, t);
+	t = tcase_create("proc");
+	tcase_add_test(t, nspid_parse);
+	tcase_add_test(t, nspid_parse_fields);
+	suite_add_tcase(s, t);
+	t = tcase_create("channel");
+	tcase_add_test(t, channel_order_and_steps);
+	tcase_add_test(t, task_failure_reaches_top);
+	tcase_add_test(t, recv_times_out);
+	tcase_add_test(t, skip_exit_code);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(lib_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of runner/: argument parsing, KTAP output, golden comparison and
+ * verdicts, and running cases with a timeout that kills every process a case
+ * started, in nested pid namespaces too.  For the last, this program runs
+ * itself as a "case" (argv[1] names the behaviour; see fake_case()).
+ */
+#include "nsx.h"
+#include "runner.h"
+
+#include <check.h>
+#include <stdarg.h>
+#include <time.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char self_exe[PATH_MAX];
+static char tmpdir[PATH_MAX];
+
+/* ---- argument parsing ---- */
+
+static int parse(struct opts *o, char *err, ...)
+{
+	char *argv[32] = {"nsxrun"};
+	int argc = 1;
+	va_list ap;
+	va_start(ap, err);
+	for (char *a; (a = va_arg(ap, char *));)
+		argv[argc++] = a;
+	va_end(ap);
+	return parse_args(argc, argv, o, err, 256);
+}
+
+START_TEST(args_defaults)
+{
+	struct opts o;
+	char err[256];
+	ck_assert_int_eq(parse(&o, err, NULL), 0);
+	ck_assert_int_ge(o.jobs, 1);
+	ck_assert(o.timeout == 10.0);
+	ck_assert_str_eq(o.cases_dir, "build/cases");
+	ck_assert_str_eq(o.expected, "expected");
+	ck_assert_int_eq(o.npatterns, 0);
+	ck_assert(selected(&o, "anything"));
+}
+END_TEST
+
+START_TEST(args_values)
+{
+	struct opts o;
+	char err[256];
+	ck_assert_int_eq(parse(&o, err, "-j", "3", "-t", "0.25", "--cases", "c", "--expected", "e",
+			       "--out", "o", "kill_*", "pid_views", NULL),
+			 0);
+	ck_assert_int_eq(o.jobs, 3);
+	ck_assert(o.timeout == 0.25);
+	ck_assert_str_eq(o.cases_dir, "c");
+	ck_assert_str_eq(o.expected, "e");
+	ck_assert_str_eq(o.out_dir, "o");
+	ck_assert_int_eq(o.npatterns, 2);
+	ck_assert(selected(&o, "kill_from_ancestor"));
+	ck_assert(selected(&o, "pid_views"));
+	ck_assert(!selected(&o, "pid_views2"));
+	ck_assert(!selected(&o, "sigchld_si_pid"));
+	ck_assert_int_eq(parse(&o, err, "-j7", "--list", NULL), 0);
+	ck_assert_int_eq(o.jobs, 7);
+	ck_assert_int_eq(o.list, 1);
+	ck_assert_int_eq(parse(&o, err, "--", "-odd-name", NULL), 0);
+	ck_assert_str_eq(o.patterns[0], "-odd-name");
+	ck_assert_int_eq(parse(&o, err, "--bless", "x", NULL), 0);
+	ck_assert_int_eq(o.bless, 1);
+	ck_assert_int_eq(parse(&o, err, "--help", NULL), 1);
+}
+END_TEST
+
+START_TEST(args_errors)
+{
+	struct opts o;
+	char err[256];
+	ck_assert_int_eq(parse(&o, err, "-j", "0", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(err, "-j"));
+	ck_assert_int_eq(parse(&o, err, "-j", "x", NULL), -1);
+	ck_assert_int_eq(parse(&o, err, "-j", NULL), -1);
+	ck_assert_int_eq(parse(&o, err, "-t", "-1", NULL), -1);
+	ck_assert_int_eq(parse(&o, err, "-t", "soon", NULL), -1);
+	ck_assert_int_eq(parse(&o, err, "--frobnicate", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(err, "--frobnicate"));
+	ck_assert_int_eq(parse(&o, err, "--bless", NULL), -1);
+	ck_assert_int_eq(parse(&o, err, "--bless", "x", "--strace", "d", NULL), -1);
+	ck_assert_int_eq(parse(&o, err, "--out", NULL), -1);
+}
+END_TEST
+
+/* ---- KTAP ---- */
+
+static char *capture(void (*fn)(FILE *, void *), void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	fn(f, arg);
+	fclose(f);
+	return buf;
+}
+
+static void emit(FILE *f, void *arg)
+{
+	const struct result *r = arg;
+	ktap_result(f, 2, "some_case", r);
+}
+
+static void emit_suite(FILE *f, void *arg)
+{
+	(void)arg;
+	ktap_header(f, 3);
+	ktap_totals(f, 1, 1, 1);
+}
+
+START_TEST(ktap_lines)
+{
+	struct result r = {.v = V_PASS};
+	char *s = capture(emit, &r);
+	ck_assert_str_eq(s, "ok 2 some_case\n");
+	free(s);
+
+	r = (struct result){.v = V_SKIP, .directive = "SKIP", .reason = "needs CAP_SYS_ADMIN"};
+	s = capture(emit, &r);
+	ck_assert_str_eq(s, "ok 2 some_case # SKIP needs CAP_SYS_ADMIN\n");
+	free(s);
+
+	r = (struct result){.v = V_FAIL, .directive = "TIMEOUT", .reason = "killed after 10.0 s"};
+	s = capture(emit, &r);
+	ck_assert_str_eq(s, "not ok 2 some_case # TIMEOUT killed after 10.0 s\n");
+	free(s);
+
+	r = (struct result){.v = V_FAIL, .reason = "output differs"};
+	s = capture(emit, &r);
+	ck_assert_str_eq(s, "# some_case: output differs\nnot ok 2 some_case\n");
+	free(s);
+
+	s = capture(emit_suite, NULL);
+	ck_assert_str_eq(s, "KTAP version 1\n1..3\n1 passed, 1 failed, 1 skipped\n");
+	free(s);
+}
+END_TEST
+
+static void tmpfile_with(char *path, const char *name, const char *text)
+{
+	snprintf(path, PATH_MAX, "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+START_TEST(ktap_diff_as_diagnostics)
+{
+	char a[PATH_MAX], b[PATH_MAX], d[PATH_MAX];
+	tmpfile_with(a, "a", "one\ntwo\n");
+	tmpfile_with(b, "b", "one\nTWO\n");
+	snprintf(d, sizeof(d), "%s/d", tmpdir);
+	ck_assert_int_eq(write_diff(a, b, d), 0);
+	struct result r = {.v = V_FAIL};
+	snprintf(r.diff, sizeof(r.diff), "%s", d);
+	char *s = capture(emit, &r);
+	/* Every diff line is a "# " diagnostic, before the result line. */
+	ck_assert_ptr_nonnull(strstr(s, "\n# -two\n# +TWO\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\nnot ok 2 some_case\n"));
+	for (char *line = s; *line; line = strchr(line, '\n') + 1)
+		ck_assert(line[0] == '#' || !strncmp(line, "not ok", 6));
+	free(s);
+}
+END_TEST
+
+/* ---- golden comparison and verdicts ---- */
+
+START_TEST(compare_files)
+{
+	char a[PATH_MAX], b[PATH_MAX], c[PATH_MAX], e[PATH_MAX];
+	tmpfile_with(a, "a", "same\n");
+	tmpfile_with(b, "b", "same\n");
+	tmpfile_with(c, "c", "same");
+	tmpfile_with(e, "e", "");
+	ck_assert_int_eq(files_equal(a, b), 1);
+	ck_assert_int_eq(files_equal(a, c), 0); /* a missing newline counts */
+	ck_assert_int_eq(files_equal(e, c), 0);
+	ck_assert_int_eq(files_equal(e, e), 1);
+	snprintf(c, sizeof(c), "%s/missing", tmpdir);
+	ck_assert_int_eq(files_equal(a, c), -1);
+}
+END_TEST
+
+static struct job fake_job(int status, const char *out, const char *err)
+{
+	struct job j;
+	memset(&j, 0, sizeof(j));
+	snprintf(j.name, sizeof(j.name), "x");
+	tmpfile_with(j.out, "x.out", out);
+	tmpfile_with(j.err, "x.err", err);
+	j.have_status = 1;
+	j.status = status;
+	return j;
+}
+
+START_TEST(verdicts)
+{
+	char exp[PATH_MAX], diff[PATH_MAX];
+	struct result r;
+	tmpfile_with(exp, "x.expected", "line 1\nline 2\n");
+	snprintf(diff, sizeof(diff), "%s/x.diff", tmpdir);
+
+	struct job j = fake_job(0, "line 1\nline 2\n", "");
+	judge(&j, exp, diff, &r);
+	ck_assert_int_eq(r.v, V_PASS);
+
+	j = fake_job(0, "line 1\nline two\n", "");
+	judge(&j, exp, diff, &r);
+	ck_assert_int_eq(r.v, V_FAIL);
+	ck_assert_str_eq(r.directive, "");
+	ck_assert_str_eq(r.diff, diff);
+	FILE *f = fopen(diff, "r");
+	char buf[512] = "";
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "\n-line 2\n+line two\n"));
+
+	j = fake_job(4 << 8, "", "nsx: skip: unshare(CLONE_NEWPID): EPERM\n");
+	judge(&j, exp, diff, &r);
+	ck_assert_int_eq(r.v, V_SKIP);
+	ck_assert_str_eq(r.directive, "SKIP");
+	ck_assert_str_eq(r.reason, "unshare(CLONE_NEWPID): EPERM");
+
+	j = fake_job(1 << 8, "line 1\nline 2\n", "nsx: error: setns: EPERM\n");
+	judge(&j, exp, diff, &r);
+	ck_assert_int_eq(r.v, V_FAIL); /* right output, but the case did not finish */
+	ck_assert_str_eq(r.directive, "ERROR");
+	ck_assert_str_eq(r.reason, "exit status 1: nsx: error: setns: EPERM");
+
+	j = fake_job(SIGSEGV, "line 1\nline 2\n", "");
+	judge(&j, exp, diff, &r);
+	ck_assert_int_eq(r.v, V_FAIL);
+	ck_assert_ptr_nonnull(strstr(r.reason, "killed by signal 11"));
+
+	j = fake_job(0, "line 1\nline 2\n", "");
+	j.timed_out = 1;
+	judge(&j, exp, diff, &r);
+	ck_assert_int_eq(r.v, V_FAIL);
+	ck_assert_str_eq(r.directive, "TIMEOUT");
+
+	j = fake_job(0, "", "");
+	j.have_status = 0;
+	judge(&j, exp, diff, &r);
+	ck_assert_int_eq(r.v, V_FAIL);
+
+	j = fake_job(0, "line 1\n", "");
+	snprintf(exp, sizeof(exp), "%s/none.out", tmpdir);
+	judge(&j, exp, diff, &r);
+	ck_assert_int_eq(r.v, V_FAIL);
+	ck_assert_ptr_nonnull(strstr(r.reason, "no golden file"));
+}
+END_TEST
+
+/* ---- running, timeouts and killing process trees ---- */
+
+static int got_done;
+static void on_done(struct job *j, void *ctx)
+{
+	(void)j;
+	(void)ctx;
+	got_done++;
+}
+
+static struct job mkjob(const char *mode)
+{
+	struct job j;
+	memset(&j, 0, sizeof(j));
+	snprintf(j.name, sizeof(j.name), "%s", mode);
+	snprintf(j.path, sizeof(j.path), "%s", self_exe);
+	snprintf(j.argv1, sizeof(j.argv1), "%s", mode);
+	snprintf(j.out, sizeof(j.out), "%s/%s.out", tmpdir, mode);
+	snprintf(j.err, sizeof(j.err), "%s/%s.err", tmpdir, mode);
+	return j;
+}
+
+static void as_root_if_possible(void)
+{
+	char why[256];
+	enter_userns(why, sizeof(why)); /* unprivileged runs get a user namespace */
+}
+
+START_TEST(run_exit_codes_and_output)
+{
+	struct job jobs[4] = {mkjob("print"), mkjob("exit3"), mkjob("segv"), mkjob("skip")};
+	as_root_if_possible();
+	got_done = 0;
+	ck_assert_int_eq(run_jobs(jobs, 4, 2, 5.0, on_done, NULL), 0);
+	ck_assert_int_eq(got_done, 4);
+	ck_assert(jobs[0].have_status && WIFEXITED(jobs[0].status) &&
+		  WEXITSTATUS(jobs[0].status) == 0);
+	char exp[PATH_MAX];
+	tmpfile_with(exp, "print.expected", "hello from a case\n");
+	ck_assert_int_eq(files_equal(exp, jobs[0].out), 1);
+	ck_assert(WIFEXITED(jobs[1].status) && WEXITSTATUS(jobs[1].status) == 3);
+	ck_assert(WIFSIGNALED(jobs[2].status) && WTERMSIG(jobs[2].status) == SIGSEGV);
+	ck_assert(WIFEXITED(jobs[3].status) && WEXITSTATUS(jobs[3].status) == 4);
+	for (int i = 0; i < 4; i++)
+		ck_assert(!jobs[i].timed_out);
+}
+END_TEST
+
+START_TEST(timeout_kills_whole_tree)
+{
+	int w[2];
+	char env[32];
+	struct job j = mkjob("hang-tree");
+
+	as_root_if_possible();
+	/* Every process of the tree holds the write end of this pipe: EOF on the
+	 * read end means that none of them is left. */
+	ck_assert_int_eq(pipe(w), 0);
+	fcntl(w[0], F_SETFD, FD_CLOEXEC);
+	snprintf(env, sizeof(env), "%d", w[1]);
+	setenv("NSX_WITNESS_FD", env, 1);
+	long long t0 = 0;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	ck_assert_int_eq(run_jobs(&j, 1, 1, 1.0, on_done, NULL), 0);
+	close(w[1]);
+	ck_assert_int_eq(j.timed_out, 1);
+	/* The tree was complete before the timeout. */
+	char exp[PATH_MAX];
+	tmpfile_with(exp, "tree.expected", "tree built: 5 processes\n");
+	ck_assert_msg(files_equal(exp, j.out) == 1, "the hang-tree case did not build its tree");
+	struct pollfd p = {w[0], POLLIN, 0};
+	ck_assert_int_eq(poll(&p, 1, 3000), 1);
+	char c;
+	ck_assert_int_eq((int)read(w[0], &c, 1), 0); /* EOF: every holder is dead */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	long long ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - t0;
+	ck_assert_msg(ms < 2500, "took %lld ms", ms);
+}
+END_TEST
+
+/* ---- the fake cases this program plays when run by the tests ---- */
+
+static int hang_fn(void *arg)
+{
+	(void)arg;
+	NSX_SEND("up", 1);
+	for (;;)
+		pause();
+	return 0;
+}
+
+static int hang_escaper(void *arg)
+{
+	(void)arg;
+	setsid(); /* leaves the case's session and process group */
+	NSX_SEND("up", 1);
+	for (;;)
+		pause();
+	return 0;
+}
+
+static int fake_case(const char *mode)
+{
+	if (!strcmp(mode, "print")) {
+		printf("hello from a case\n");
+		return 0;
+	}
+	if (!strcmp(mode, "exit3"))
+		return 3;
+	if (!strcmp(mode, "segv")) {
+		signal(SIGSEGV, SIG_DFL);
+		raise(SIGSEGV);
+		return 0;
+	}
+	if (!strcmp(mode, "skip")) {
+		fprintf(stderr, "nsx: skip: testing\n");
+		return 4;
+	}
+	if (!strcmp(mode, "hang-tree")) {
+		/* A chain of 3 nested namespaces, plus a member that has left the
+		 * session, all waiting forever.  The witness fd is inherited. */
+		setenv("NSX_TIMEOUT_MS", "20000", 1);
+		nsx_init("top", "outer");
+		nsx_chain("l", "ns", 3, hang_fn, NULL, NULL);
+		nsx_recv(nsx_find("l3"), "up");
+		int e = nsx_spawn("escaper", NULL, hang_escaper, NULL);
+		nsx_recv(e, "up");
+		printf("tree built: %d processes\n", nsx_table()->ntasks);
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
+	return 2;
+}
+
+static Suite *runner_suite(void)
+{
+	Suite *s = suite_create("runner");
+	TCase *t = tcase_create("args");
+	tcase_add_test(t, args_defaults);
+	tcase_add_test(t, args_values);
+	tcase_add_test(t, args_errors);
+	suite_add_tcase(s, t);
+	t = tcase_create("ktap");
+	tcase_add_test(t, ktap_lines);
+	tcase_add_test(t, ktap_diff_as_diagnostics);
+	suite_add_tcase(s, t);
+	t = tcase_create("compare");
+	tcase_add_test(t, compare_files);
+	tcase_add_test(t, verdicts);
+	suite_add_tcase(s, t);
+	t = tcase_create("exec");
+	tcase_set_timeout(t, 20);
+	tcase_add_test(t, run_exit_codes_and_output);
+	tcase_add_test(t, timeout_kills_whole_tree);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		return fake_case(argv[1]);
+	ssize_t n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
+	if (n < 0)
+		return 2;
+	self_exe[n] = '\0';
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/nsxrun-test-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return 2;
+	SRunner *sr = srunner_create(runner_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
