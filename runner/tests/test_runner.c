@@ -338,7 +338,7 @@ START_TEST(timeout_kills_whole_tree)
 	ck_assert_int_eq(j.timed_out, 1);
 	/* The tree was complete before the timeout. */
 	char exp[PATH_MAX];
-	tmpfile_with(exp, "tree.expected", "tree built: 5 processes\n");
+	tmpfile_with(exp, "tree.expected", "tree built: 6 processes\n");
 	ck_assert_msg(files_equal(exp, j.out) == 1, "the hang-tree case did not build its tree");
 	struct pollfd p = {w[0], POLLIN, 0};
 	ck_assert_int_eq(poll(&p, 1, 3000), 1);
@@ -371,6 +371,16 @@ static int hang_escaper(void *arg)
 	return 0;
 }
 
+static int hang_mid(void *arg)
+{
+	(void)arg;
+	nsx_spawn("escaper", NULL, hang_escaper, NULL);
+	NSX_SEND("up", 1);
+	for (;;)
+		pause();
+	return 0;
+}
+
 static int fake_case(const char *mode)
 {
 	if (!strcmp(mode, "print")) {
@@ -389,14 +399,16 @@ static int fake_case(const char *mode)
 		return 4;
 	}
 	if (!strcmp(mode, "hang-tree")) {
-		/* A chain of 3 nested namespaces, plus a member that has left the
-		 * session, all waiting forever.  The witness fd is inherited. */
+		/* A chain of 3 nested namespaces, plus a grandchild that has left
+		 * the session (no parent-death signal reaches it), all waiting
+		 * forever.  The witness fd is inherited by all. */
 		setenv("NSX_TIMEOUT_MS", "20000", 1);
 		nsx_init("top", "outer");
 		nsx_chain("l", "ns", 3, hang_fn, NULL, NULL);
 		nsx_recv(nsx_find("l3"), "up");
-		int e = nsx_spawn("escaper", NULL, hang_escaper, NULL);
-		nsx_recv(e, "up");
+		int mid = nsx_spawn("mid", NULL, hang_mid, NULL);
+		nsx_recv(mid, "up");
+		nsx_recv(nsx_find("escaper"), "up");
 		printf("tree built: %d processes\n", nsx_table()->ntasks);
 		fflush(stdout);
 		for (;;)
