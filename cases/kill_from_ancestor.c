@@ -156,7 +156,8 @@ int main(void)
 	int member = nsx_find("member");
 	pid_t ip = nsx_pid(init), mp = nsx_pid(member);
 
-	printf("# kill_from_ancestor: signals from outer into inner, inside inner, and init's protection\n");
+	printf("# kill_from_ancestor: signals from outer into inner, inside inner, and init's "
+	       "protection\n");
 	long k1 = rc(kill(ip, SIGUSR1)), q1 = queue(ip, SIGRTMIN, 42);
 	long k2 = rc(kill(mp, SIGUSR1)), q2 = queue(mp, SIGRTMIN, 42);
 	row("top -> init kill(SIGUSR1)", k1, nsx_siginfo_str(init, nsx_recv(init, "top-kill")));
@@ -185,7 +186,8 @@ int main(void)
 	printf("# init protection\n");
 	nsx_go(member);
 	m = nsx_recv(member, "protect");
-	printf("member -> init kill(SIGTERM)=%s kill(SIGKILL)=%s kill(SIGHUP, blocked in init)=%s\n",
+	printf("member -> init kill(SIGTERM)=%s kill(SIGKILL)=%s kill(SIGHUP, blocked in "
+	       "init)=%s\n",
 	       res(m->v[0]), res(m->v[1]), res(m->v[2]));
 	nsx_go(init);
 	m = nsx_recv(init, "pending");

@@ -108,8 +108,7 @@ static int reaper_fn(void *arg)
 }
 
 /* Print the SIGCHLD line and the waitid line for one event. */
-static void show(int observer, const char *what, const struct nsx_msg *sig,
-		 const struct nsx_msg *w)
+static void show(int observer, const char *what, const struct nsx_msg *sig, const struct nsx_msg *w)
 {
 	printf("%-32s SIGCHLD: %s\n", what, nsx_siginfo_str(observer, sig));
 	if (w->v[0] < 0) {

@@ -75,14 +75,14 @@ char *nsx_name_in(const struct nsx_table *t, int ns, long v, char *buf, size_t l
 
 #define E(x) [x] = #x
 static const char *const errnames[] = {
-	E(EPERM),   E(ENOENT),  E(ESRCH),     E(EINTR),     E(EIO),       E(ENXIO),
-	E(E2BIG),   E(ENOEXEC), E(EBADF),     E(ECHILD),    E(EAGAIN),    E(ENOMEM),
-	E(EACCES),  E(EFAULT),  E(EBUSY),     E(EEXIST),    E(EXDEV),     E(ENODEV),
-	E(ENOTDIR), E(EISDIR),  E(EINVAL),    E(ENFILE),    E(EMFILE),    E(ENOTTY),
-	E(EFBIG),   E(ENOSPC),  E(ESPIPE),    E(EROFS),     E(EMLINK),    E(EPIPE),
-	E(ERANGE),  E(EDEADLK), E(ENOSYS),    E(ENOTEMPTY), E(ENOMSG),    E(EIDRM),
-	E(ENODATA), E(ETIME),   E(EOVERFLOW), E(EUSERS),    E(ENOTSOCK),  E(EOPNOTSUPP),
-	E(EREMOTE), E(ETIMEDOUT), E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ECONNREFUSED),
+        E(EPERM),   E(ENOENT),    E(ESRCH),      E(EINTR),           E(EIO),          E(ENXIO),
+        E(E2BIG),   E(ENOEXEC),   E(EBADF),      E(ECHILD),          E(EAGAIN),       E(ENOMEM),
+        E(EACCES),  E(EFAULT),    E(EBUSY),      E(EEXIST),          E(EXDEV),        E(ENODEV),
+        E(ENOTDIR), E(EISDIR),    E(EINVAL),     E(ENFILE),          E(EMFILE),       E(ENOTTY),
+        E(EFBIG),   E(ENOSPC),    E(ESPIPE),     E(EROFS),           E(EMLINK),       E(EPIPE),
+        E(ERANGE),  E(EDEADLK),   E(ENOSYS),     E(ENOTEMPTY),       E(ENOMSG),       E(EIDRM),
+        E(ENODATA), E(ETIME),     E(EOVERFLOW),  E(EUSERS),          E(ENOTSOCK),     E(EOPNOTSUPP),
+        E(EREMOTE), E(ETIMEDOUT), E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ECONNREFUSED),
 };
 #undef E
 
@@ -100,12 +100,11 @@ const char *nsx_errname(int err)
 
 #define S(x) [x] = #x
 static const char *const signames[] = {
-	S(SIGHUP),  S(SIGINT),    S(SIGQUIT), S(SIGILL),    S(SIGTRAP), S(SIGABRT),
-	S(SIGBUS),  S(SIGFPE),    S(SIGKILL), S(SIGUSR1),   S(SIGSEGV), S(SIGUSR2),
-	S(SIGPIPE), S(SIGALRM),   S(SIGTERM), S(SIGSTKFLT), S(SIGCHLD), S(SIGCONT),
-	S(SIGSTOP), S(SIGTSTP),   S(SIGTTIN), S(SIGTTOU),   S(SIGURG),  S(SIGXCPU),
-	S(SIGXFSZ), S(SIGVTALRM), S(SIGPROF), S(SIGWINCH),  S(SIGIO),   S(SIGPWR),
-	S(SIGSYS),
+        S(SIGHUP),  S(SIGINT),    S(SIGQUIT), S(SIGILL),  S(SIGTRAP),   S(SIGABRT), S(SIGBUS),
+        S(SIGFPE),  S(SIGKILL),   S(SIGUSR1), S(SIGSEGV), S(SIGUSR2),   S(SIGPIPE), S(SIGALRM),
+        S(SIGTERM), S(SIGSTKFLT), S(SIGCHLD), S(SIGCONT), S(SIGSTOP),   S(SIGTSTP), S(SIGTTIN),
+        S(SIGTTOU), S(SIGURG),    S(SIGXCPU), S(SIGXFSZ), S(SIGVTALRM), S(SIGPROF), S(SIGWINCH),
+        S(SIGIO),   S(SIGPWR),    S(SIGSYS),
 };
 #undef S
 
@@ -152,15 +151,15 @@ const char *nsx_sicode(int sig, int code)
 		break;
 	}
 	if (sig == SIGCHLD) {
-		static const char *const cld[] = {NULL,         "CLD_EXITED",  "CLD_KILLED",
-						  "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED",
-						  "CLD_CONTINUED"};
+		static const char *const cld[] = {NULL,           "CLD_EXITED",  "CLD_KILLED",
+		                                  "CLD_DUMPED",   "CLD_TRAPPED", "CLD_STOPPED",
+		                                  "CLD_CONTINUED"};
 		if (code > 0 && code <= 6)
 			return cld[code];
 	}
 	if (sig == SIGIO && code >= POLL_IN && code <= POLL_HUP) {
 		static const char *const poll[] = {NULL,       "POLL_IN",  "POLL_OUT", "POLL_MSG",
-						   "POLL_ERR", "POLL_PRI", "POLL_HUP"};
+		                                   "POLL_ERR", "POLL_PRI", "POLL_HUP"};
 		return poll[code];
 	}
 	snprintf(buf, sizeof(buf), "si_code%d", code);

@@ -27,12 +27,12 @@
 #define NSX_STASH 256
 
 static struct nsx_table *T;
-static int me = -1;         /* index of the calling task */
-static pid_t top_pid;       /* the top's getpid(), to tell it apart after fork */
-static int procfd = -1;     /* /proc as it was when the case began */
-static int rep_rd = -1;     /* report pipe, read end (top only) */
-static int rep_wr = -1;     /* report pipe, write end (everyone) */
-static uint32_t step_seen;  /* nsx_go() calls consumed by nsx_step() */
+static int me = -1;        /* index of the calling task */
+static pid_t top_pid;      /* the top's getpid(), to tell it apart after fork */
+static int procfd = -1;    /* /proc as it was when the case began */
+static int rep_rd = -1;    /* report pipe, read end (top only) */
+static int rep_wr = -1;    /* report pipe, write end (everyone) */
+static uint32_t step_seen; /* nsx_go() calls consumed by nsx_step() */
 static struct nsx_msg stash[NSX_STASH];
 static int nstash;
 
@@ -205,7 +205,8 @@ static void drain_errors(void)
 	fcntl(rep_rd, F_SETFL, fl | O_NONBLOCK);
 	while (read(rep_rd, &m, sizeof(m)) == (ssize_t)sizeof(m)) {
 		if (m.kind == NSX_MSG_ERR) {
-			const char *who = m.task >= 0 && m.task < T->ntasks ? T->task[m.task].name : "?";
+			const char *who =
+			        m.task >= 0 && m.task < T->ntasks ? T->task[m.task].name : "?";
 			fflush(stdout);
 			fprintf(stderr, "nsx: %s: task %s: %s\n", m.key, who, m.text);
 			nsx_reap_all();
@@ -314,13 +315,13 @@ static void register_self(int idx)
 		nsx_fail("cannot read NSpid of task %s", t->name);
 	if (nr[n - 1] != syscall(SYS_getpid))
 		nsx_fail("NSpid of %s ends in %ld, getpid() says %ld", t->name, nr[n - 1],
-			 (long)syscall(SYS_getpid));
+		         (long)syscall(SYS_getpid));
 	for (int l = 0; l < n; l++)
 		t->nr[l] = (int32_t)nr[l];
 	t->level = n - 1;
 	if (t->level != T->ns[t->ns].level)
 		nsx_fail("%s is at level %d, expected %d (a new_ns name missing?)", t->name,
-			 t->level, T->ns[t->ns].level);
+		         t->level, T->ns[t->ns].level);
 	__atomic_store_n(&t->ready, 1, __ATOMIC_RELEASE);
 	wake(&t->ready);
 }
@@ -439,8 +440,9 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
 				int e = errno;
 				const char *why = getenv("NSX_NOPRIV");
 				if (e == EPERM && is_top())
-					nsx_skip("unshare(CLONE_NEWPID): EPERM: needs CAP_SYS_ADMIN%s%s",
-						 why ? "; " : "", why ? why : "");
+					nsx_skip("unshare(CLONE_NEWPID): EPERM: needs "
+					         "CAP_SYS_ADMIN%s%s",
+					         why ? "; " : "", why ? why : "");
 				nsx_fail("unshare(CLONE_NEWPID) for %s: %s", name, nsx_errname(e));
 			}
 		}
@@ -476,7 +478,7 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
 	t->forked = pid;
 	if (t->nr[T->task[caller].level] != pid)
 		nsx_fail("fork() returned %d but %s's NSpid says %d", (int)pid, name,
-			 (int)t->nr[T->task[caller].level]);
+		         (int)t->nr[T->task[caller].level]);
 	return idx;
 }
 
@@ -511,7 +513,7 @@ static int chain_level(void *p)
 }
 
 int nsx_chain(const char *prefix, const char *nsprefix, int depth, int (*fn)(void *), void *arg,
-	      int *err)
+              int *err)
 {
 	char name[NSX_NAME_LEN], nsname[NSX_NAME_LEN];
 	struct chain_arg c = {prefix, nsprefix, depth, 1, fn, arg};
@@ -525,7 +527,7 @@ int nsx_chain(const char *prefix, const char *nsprefix, int depth, int (*fn)(voi
 	int made = (int)m->v[0], e = (int)m->v[1];
 	if (e && !err)
 		nsx_fail("nsx_chain: level %d: unshare(CLONE_NEWPID): %s", made + 1,
-			 nsx_errname(e));
+		         nsx_errname(e));
 	if (err)
 		*err = e;
 	return made;
@@ -554,7 +556,8 @@ static const struct nsx_msg *take(int task, const char *key)
 			static int r;
 			struct nsx_msg *o = &out[r++ % 16];
 			*o = stash[i];
-			memmove(&stash[i], &stash[i + 1], sizeof(stash[0]) * (size_t)(nstash - i - 1));
+			memmove(&stash[i], &stash[i + 1],
+			        sizeof(stash[0]) * (size_t)(nstash - i - 1));
 			nstash--;
 			return o;
 		}
@@ -576,14 +579,14 @@ const struct nsx_msg *nsx_recv(int task, const char *key)
 			if (left > 0 && errno == EINTR)
 				continue;
 			nsx_fail("timed out waiting for '%s' from %s", key,
-				 task < 0 ? "any task" : T->task[task].name);
+			         task < 0 ? "any task" : T->task[task].name);
 		}
 		struct nsx_msg in;
 		if (read(rep_rd, &in, sizeof(in)) != (ssize_t)sizeof(in))
 			nsx_fail("short read on the report pipe");
 		if (in.kind == NSX_MSG_ERR) {
 			const char *who =
-				in.task >= 0 && in.task < T->ntasks ? T->task[in.task].name : "?";
+			        in.task >= 0 && in.task < T->ntasks ? T->task[in.task].name : "?";
 			fflush(stdout);
 			fprintf(stderr, "nsx: %s: task %s: %s\n", in.key, who, in.text);
 			nsx_reap_all();
@@ -657,7 +660,7 @@ void nsx_send_siginfo(const char *key, int sig)
 		NSX_SEND(key, -1);
 	else
 		NSX_SEND(key, si.si_signo, si.si_code, si.si_pid, si.si_uid, si.si_value.sival_int,
-			 si.si_status);
+		         si.si_status);
 }
 
 const char *nsx_siginfo_str(int observer, const struct nsx_msg *m)
@@ -669,17 +672,16 @@ const char *nsx_siginfo_str(int observer, const struct nsx_msg *m)
 		return b;
 	}
 	int n = snprintf(b, 256, "%s si_code=%s si_pid=%s si_uid=%ld", nsx_signame(sig),
-			 nsx_sicode(sig, code), nsx_name(observer, m->v[2]), m->v[3]);
+	                 nsx_sicode(sig, code), nsx_name(observer, m->v[2]), m->v[3]);
 	if (n > 0 && n < 256 && code == SI_QUEUE)
 		snprintf(b + n, 256 - (size_t)n, " si_value=%ld", m->v[4]);
 	else if (n > 0 && n < 256 && sig == SIGCHLD)
 		snprintf(b + n, 256 - (size_t)n, " si_status=%s",
-			 code == CLD_EXITED ? nsx_itoa(m->v[5]) : nsx_signame((int)m->v[5]));
+		         code == CLD_EXITED ? nsx_itoa(m->v[5]) : nsx_signame((int)m->v[5]));
 	return b;
 }
 
 /* --- naming with the live table ---------------------------------------------- */
-
 
 const char *nsx_name_ns(int ns, long v)
 {

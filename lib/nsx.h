@@ -112,7 +112,7 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
  * else stores unshare()'s errno in *err (0 when all were made).
  */
 int nsx_chain(const char *prefix, const char *nsprefix, int depth, int (*fn)(void *), void *arg,
-	      int *err);
+              int *err);
 /* Index of the task called name; fails the case if there is none. */
 int nsx_find(const char *name);
 /* Index of the namespace called name, or -1. */
@@ -151,7 +151,7 @@ const char *nsx_sicode(int sig, int code);
 void nsx_send_v(const char *key, const long *v, int n);
 #define NSX_SEND(key, ...)                                                                         \
 	nsx_send_v((key), (const long[]){__VA_ARGS__},                                             \
-		   (int)(sizeof((const long[]){__VA_ARGS__}) / sizeof(long)))
+	           (int)(sizeof((const long[]){__VA_ARGS__}) / sizeof(long)))
 /* In the top: wait for task's (any task's if -1) message key; others are kept.
  * The result stays valid for the next 15 calls. */
 const struct nsx_msg *nsx_recv(int task, const char *key);

@@ -11,18 +11,19 @@
 void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"usage: %s [options] [CASE|GLOB]...\n"
-		"  -j N            run N cases at once (default: number of CPUs)\n"
-		"  -t SECS         kill a case and all it started after SECS (default 10)\n"
-		"  --list          print the selected cases and exit\n"
-		"  --bless         run the selected cases (at least one must be named) and\n"
-		"                  write expected/<case>.out from each clean run\n"
-		"  --strace DIR    run under strace -f --decode-pids=pidns, keep DIR/<case>.strace\n"
-		"  --cases DIR     built cases (default build/cases)\n"
-		"  --expected DIR  golden files (default expected)\n"
-		"  --out DIR       actual output, stderr and diffs (default build/out)\n"
-		"Reports KTAP version 1 and ends with 'N passed, N failed, N skipped'.\n",
-		prog);
+	        "usage: %s [options] [CASE|GLOB]...\n"
+	        "  -j N            run N cases at once (default: number of CPUs)\n"
+	        "  -t SECS         kill a case and all it started after SECS (default 10)\n"
+	        "  --list          print the selected cases and exit\n"
+	        "  --bless         run the selected cases (at least one must be named) and\n"
+	        "                  write expected/<case>.out from each clean run\n"
+	        "  --strace DIR    run under strace -f --decode-pids=pidns, keep "
+	        "DIR/<case>.strace\n"
+	        "  --cases DIR     built cases (default build/cases)\n"
+	        "  --expected DIR  golden files (default expected)\n"
+	        "  --out DIR       actual output, stderr and diffs (default build/out)\n"
+	        "Reports KTAP version 1 and ends with 'N passed, N failed, N skipped'.\n",
+	        prog);
 }
 
 static int bad(char *err, size_t len, const char *fmt, ...)
@@ -45,10 +46,10 @@ int parse_args(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	*o = (struct opts){.jobs = ncpu > 0 ? (int)ncpu : 1,
-			   .timeout = 10.0,
-			   .cases_dir = "build/cases",
-			   .expected = "expected",
-			   .out_dir = "build/out"};
+	                   .timeout = 10.0,
+	                   .cases_dir = "build/cases",
+	                   .expected = "expected",
+	                   .out_dir = "build/out"};
 	int only_names = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -68,8 +69,8 @@ int parse_args(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 				}
 				long n = strtol(v, &end, 10);
 				if (*v == '\0' || *end || n < 1 || n > 1024)
-					return bad(err, errlen, "-j wants a number from 1 to 1024, not '%s'",
-						   v);
+					return bad(err, errlen,
+					           "-j wants a number from 1 to 1024, not '%s'", v);
 				o->jobs = (int)n;
 			} else if (!strcmp(a, "-t")) {
 				if (need(argc, argv, i, err, errlen))
@@ -78,14 +79,14 @@ int parse_args(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 				double t = strtod(v, &end);
 				if (*v == '\0' || *end || !(t > 0) || t > 3600)
 					return bad(err, errlen,
-						   "-t wants seconds (0 < t <= 3600), not '%s'", v);
+					           "-t wants seconds (0 < t <= 3600), not '%s'", v);
 				o->timeout = t;
 			} else if (!strcmp(a, "--list")) {
 				o->list = 1;
 			} else if (!strcmp(a, "--bless")) {
 				o->bless = 1;
 			} else if (!strcmp(a, "--strace") || !strcmp(a, "--cases") ||
-				   !strcmp(a, "--expected") || !strcmp(a, "--out")) {
+			           !strcmp(a, "--expected") || !strcmp(a, "--out")) {
 				if (need(argc, argv, i, err, errlen))
 					return -1;
 				const char *v = argv[++i];

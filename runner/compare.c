@@ -93,8 +93,7 @@ static void last_line(const char *path, char *buf, size_t len)
 	fclose(f);
 }
 
-void judge(const struct job *j, const char *expected_path, const char *diff_path,
-	   struct result *r)
+void judge(const struct job *j, const char *expected_path, const char *diff_path, struct result *r)
 {
 	char tail[200];
 
@@ -104,7 +103,7 @@ void judge(const struct job *j, const char *expected_path, const char *diff_path
 	if (j->timed_out) {
 		snprintf(r->directive, sizeof(r->directive), "TIMEOUT");
 		snprintf(r->reason, sizeof(r->reason), "killed after %.1f s with all it started",
-			 j->secs);
+		         j->secs);
 		return;
 	}
 	if (!j->have_status) {
@@ -115,8 +114,8 @@ void judge(const struct job *j, const char *expected_path, const char *diff_path
 	if (WIFSIGNALED(j->status)) {
 		snprintf(r->directive, sizeof(r->directive), "ERROR");
 		snprintf(r->reason, sizeof(r->reason), "killed by signal %d (%s)%s",
-			 WTERMSIG(j->status), strsignal(WTERMSIG(j->status)),
-			 WCOREDUMP(j->status) ? ", core dumped" : "");
+		         WTERMSIG(j->status), strsignal(WTERMSIG(j->status)),
+		         WCOREDUMP(j->status) ? ", core dumped" : "");
 		return;
 	}
 	int code = WEXITSTATUS(j->status);
@@ -131,13 +130,13 @@ void judge(const struct job *j, const char *expected_path, const char *diff_path
 		last_line(j->err, tail, sizeof(tail));
 		snprintf(r->directive, sizeof(r->directive), "ERROR");
 		snprintf(r->reason, sizeof(r->reason), "exit status %d%s%s", code,
-			 tail[0] ? ": " : "", tail);
+		         tail[0] ? ": " : "", tail);
 		return;
 	}
 	if (access(expected_path, F_OK) != 0) {
 		snprintf(r->directive, sizeof(r->directive), "ERROR");
 		snprintf(r->reason, sizeof(r->reason), "no golden file %s (see --bless)",
-			 expected_path);
+		         expected_path);
 		return;
 	}
 	int same = files_equal(expected_path, j->out);
@@ -148,12 +147,12 @@ void judge(const struct job *j, const char *expected_path, const char *diff_path
 	}
 	if (same < 0) {
 		snprintf(r->directive, sizeof(r->directive), "ERROR");
-		snprintf(r->reason, sizeof(r->reason), "cannot compare with %s: %s",
-			 expected_path, strerror(errno));
+		snprintf(r->reason, sizeof(r->reason), "cannot compare with %s: %s", expected_path,
+		         strerror(errno));
 		return;
 	}
-	snprintf(r->reason, sizeof(r->reason), "output differs from %s (actual: %s)",
-		 expected_path, j->out);
+	snprintf(r->reason, sizeof(r->reason), "output differs from %s (actual: %s)", expected_path,
+	         j->out);
 	if (write_diff(expected_path, j->out, diff_path) == 0)
 		snprintf(r->diff, sizeof(r->diff), "%s", diff_path);
 }

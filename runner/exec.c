@@ -61,7 +61,7 @@ int enter_userns(char *why, size_t len)
 		return 0;
 	if (unshare(CLONE_NEWUSER)) {
 		snprintf(why, len, "unshare(CLONE_NEWUSER) as uid %u: %s", (unsigned)uid,
-			 strerror(errno));
+		         strerror(errno));
 		return -1;
 	}
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
@@ -118,7 +118,7 @@ static _Noreturn void stub_main(const struct job *j, int status_wr)
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 		    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 			fprintf(stderr, "nsxrun: cannot give the case its own /proc: %s\n",
-				strerror(errno));
+			        strerror(errno));
 		/* Start the case's numbers at 1000, far from the small numbers of
 		 * the namespaces it makes, so that a number shown in the wrong
 		 * namespace cannot pass for another task's by accident. */
@@ -243,15 +243,15 @@ static void finish(struct job *j)
 	while (waitpid(j->stub, &st, 0) < 0 && errno == EINTR)
 		;
 	j->secs = (double)(now_ms() - j->start_ms) / 1000.0;
-	j->have_status = read(j->status_rd, &j->status, sizeof(j->status)) ==
-			 (ssize_t)sizeof(j->status);
+	j->have_status =
+	        read(j->status_rd, &j->status, sizeof(j->status)) == (ssize_t)sizeof(j->status);
 	close(j->status_rd);
 	close(j->pidfd);
 	j->stub = 0;
 }
 
 int run_jobs(struct job *jobs, int n, int parallel, double timeout,
-	     void (*done)(struct job *, void *), void *ctx)
+             void (*done)(struct job *, void *), void *ctx)
 {
 	struct pollfd *pfd = calloc((size_t)(parallel > 0 ? parallel : 1), sizeof(*pfd));
 	struct job **live = calloc((size_t)(parallel > 0 ? parallel : 1), sizeof(*live));
@@ -270,7 +270,7 @@ int run_jobs(struct job *jobs, int n, int parallel, double timeout,
 				j->have_status = 0;
 				j->timed_out = 0;
 				fprintf(stderr, "nsxrun: cannot start %s: %s\n", j->name,
-					strerror(errno));
+				        strerror(errno));
 				done(j, ctx);
 				continue;
 			}

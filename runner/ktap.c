@@ -37,7 +37,7 @@ void ktap_result(FILE *f, int num, const char *name, const struct result *r)
 	const char *ok = r->v == V_FAIL ? "not ok" : "ok";
 	if (r->directive[0])
 		fprintf(f, "%s %d %s # %s%s%s\n", ok, num, name, r->directive,
-			r->reason[0] ? " " : "", r->reason);
+		        r->reason[0] ? " " : "", r->reason);
 	else if (r->reason[0])
 		fprintf(f, "# %s: %s\n%s %d %s\n", name, r->reason, ok, num, name);
 	else

@@ -100,7 +100,7 @@ static void bless(struct suite *s, struct job *j, struct result *r)
 	/* Skips, errors, crashes and timeouts are never blessed. */
 	if (j->timed_out || !j->have_status || j->status != 0) {
 		snprintf(r->reason + strlen(r->reason), sizeof(r->reason) - strlen(r->reason),
-			 "%snot blessed: the run was not clean", r->reason[0] ? "; " : "");
+		         "%snot blessed: the run was not clean", r->reason[0] ? "; " : "");
 		if (r->v == V_SKIP) {
 			r->v = V_FAIL;
 			r->directive[0] = '\0';
@@ -128,8 +128,7 @@ static void bless(struct suite *s, struct job *j, struct result *r)
 	if (!ok || rename(tmp, exp)) {
 		r->v = V_FAIL;
 		snprintf(r->directive, sizeof(r->directive), "ERROR");
-		snprintf(r->reason, sizeof(r->reason), "cannot write %s: %s", exp,
-			 strerror(errno));
+		snprintf(r->reason, sizeof(r->reason), "cannot write %s: %s", exp, strerror(errno));
 		return;
 	}
 	r->v = V_PASS;
@@ -186,7 +185,7 @@ int main(int argc, char **argv)
 	int n = find_cases(&o, &jobs);
 	if (n < 0) {
 		fprintf(stderr, "nsxrun: cannot read %s: %s (run make first)\n", o.cases_dir,
-			strerror(errno));
+		        strerror(errno));
 		return 2;
 	}
 	if (n == 0 && o.npatterns) {

@@ -59,7 +59,7 @@ struct job {
 /* Run jobs, at most `parallel` at a time, each killed after timeout seconds;
  * done() is called as each one finishes.  0, or -1 with errno. */
 int run_jobs(struct job *jobs, int n, int parallel, double timeout,
-	     void (*done)(struct job *, void *), void *ctx);
+             void (*done)(struct job *, void *), void *ctx);
 /* When not root: enter a user namespace mapping us to root.  0, or -1 with a
  * reason in why (the suite then runs unprivileged and cases skip). */
 int enter_userns(char *why, size_t len);
@@ -79,8 +79,7 @@ int files_equal(const char *a, const char *b);
 /* Write `diff -u a b` (labelled) into out; 0 when written. */
 int write_diff(const char *a, const char *b, const char *out);
 /* Judge a finished job against expected_path and write its diff to diff_path. */
-void judge(const struct job *j, const char *expected_path, const char *diff_path,
-	   struct result *r);
+void judge(const struct job *j, const char *expected_path, const char *diff_path, struct result *r);
 /* The reason a case gave for skipping: its last "nsx: skip: " line on stderr. */
 void skip_reason(const char *err_path, char *buf, size_t len);
 

@@ -57,8 +57,8 @@ START_TEST(args_values)
 	struct opts o;
 	char err[256];
 	ck_assert_int_eq(parse(&o, err, "-j", "3", "-t", "0.25", "--cases", "c", "--expected", "e",
-			       "--out", "o", "kill_*", "pid_views", NULL),
-			 0);
+	                       "--out", "o", "kill_*", "pid_views", NULL),
+	                 0);
 	ck_assert_int_eq(o.jobs, 3);
 	ck_assert(o.timeout == 0.25);
 	ck_assert_str_eq(o.cases_dir, "c");
@@ -304,7 +304,7 @@ START_TEST(run_exit_codes_and_output)
 	ck_assert_int_eq(run_jobs(jobs, 4, 2, 5.0, on_done, NULL), 0);
 	ck_assert_int_eq(got_done, 4);
 	ck_assert(jobs[0].have_status && WIFEXITED(jobs[0].status) &&
-		  WEXITSTATUS(jobs[0].status) == 0);
+	          WEXITSTATUS(jobs[0].status) == 0);
 	char exp[PATH_MAX];
 	tmpfile_with(exp, "print.expected", "hello from a case\n");
 	ck_assert_int_eq(files_equal(exp, jobs[0].out), 1);
