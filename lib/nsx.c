@@ -89,7 +89,8 @@ static const char *nsx_itoa(long v)
 
 /* --- exits ------------------------------------------------------------- */
 
-static void vreport(const char *what, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vreport(const char *what, const char *fmt,
+                                                          va_list ap)
 {
 	char msg[160];
 	vsnprintf(msg, sizeof(msg), fmt, ap);

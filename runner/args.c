@@ -26,7 +26,7 @@ void usage(FILE *f, const char *prog)
 	        prog);
 }
 
-static int bad(char *err, size_t len, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int bad(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
