@@ -443,7 +443,8 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
 				if (e == EPERM && is_top())
 					nsx_skip("unshare(CLONE_NEWPID): EPERM: needs "
 					         "CAP_SYS_ADMIN%s%s",
-					         why ? "; " : "", why ? why : "");
+					         why ? "; no user namespace either: " : "",
+					         why ? why : "");
 				nsx_fail("unshare(CLONE_NEWPID) for %s: %s", name, nsx_errname(e));
 			}
 		}
@@ -468,8 +469,15 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
 	}
 	int e = errno;
 	if (selffd >= 0) {
-		if (setns(selffd, CLONE_NEWPID))
+		if (setns(selffd, CLONE_NEWPID)) {
+			/* pidns_install() wants CAP_SYS_ADMIN over the owner of the
+			 * namespace we started in: not ours when run by hand in a
+			 * user namespace; nsxrun gives every case one it owns. */
+			if (errno == EPERM && is_top())
+				nsx_skip("setns() back into its own pid namespace: EPERM: run it "
+				         "under nsxrun, or as root");
 			nsx_fail("setns back to own pid namespace: %s", nsx_errname(errno));
+		}
 		close(selffd);
 	}
 	if (pid < 0)
