@@ -16,16 +16,16 @@ CFLAGS  += $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS)
 LDFLAGS += $(EXTRA_LDFLAGS)
 RUNFLAGS ?=
 
-CASES      := $(patsubst cases/%.c,%,$(sort $(wildcard cases/*.c)))
+CASE_NAMES := $(patsubst cases/%.c,%,$(sort $(wildcard cases/*.c)))
 LIB_SRC    := $(sort $(wildcard lib/*.c))
 RUNNER_SRC := $(filter-out runner/main.c,$(sort $(wildcard runner/*.c)))
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
 RUNNER_OBJ := $(RUNNER_SRC:%.c=$(B)/%.o)
 RUNNER     := $(B)/runner/nsxrun
-CASE_BINS  := $(CASES:%=$(B)/cases/%)
+CASE_BINS  := $(CASE_NAMES:%=$(B)/cases/%)
 HDRS       := $(wildcard lib/*.h runner/*.h)
 
-.PHONY: all run check unit sanitize deps clean format format-check
+.PHONY: all run bless check unit sanitize deps clean format format-check
 .DELETE_ON_ERROR:
 
 all: $(RUNNER) $(CASE_BINS)
@@ -50,6 +50,11 @@ run: all
 	@for f in $(B)/cases/*; do case " $(CASE_BINS) " in *" $$f "*) ;; \
 	  *) if [ -f "$$f" ]; then echo "make: removing stale $$f"; rm -f "$$f"; fi;; esac; done
 	$(RUNNER) --cases $(B)/cases --out $(B)/out $(RUNFLAGS)
+
+# Write expected/<case>.out from clean runs of the named cases; review the diff.
+bless: all
+	@test -n "$(CASES)" || { echo 'make: name the cases: make bless CASES="pid_views ..."'; exit 2; }
+	$(RUNNER) --cases $(B)/cases --out $(B)/out --bless $(CASES)
 
 # ---- unit tests (Check) --------------------------------------------------
 # On a fresh Debian 12 machine, as root, the packages are installed here.
