@@ -119,12 +119,20 @@ void nsx_skip(const char *fmt, ...)
 	_exit(NSX_EXIT_SKIP);
 }
 
+static void wake(uint32_t *w);
+
 void nsx_fail(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	vreport("error", fmt, ap);
 	va_end(ap);
+	/* A task that fails before it is registered tells its spawner at once. */
+	if (T && me > 0 && !is_top() &&
+	    __atomic_load_n(&T->task[me].ready, __ATOMIC_ACQUIRE) == 0) {
+		__atomic_store_n(&T->task[me].ready, 2, __ATOMIC_RELEASE);
+		wake(&T->task[me].ready);
+	}
 	if (is_top()) {
 		nsx_reap_all();
 		exit(NSX_EXIT_ERROR);
@@ -484,6 +492,11 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
 		nsx_fail("fork for %s: %s", name, nsx_errname(e));
 	if (wait_change(&t->ready, 0, now_ms() + nsx_timeout_ms()))
 		nsx_fail("task %s did not start", name);
+	if (t->ready != 1) {
+		if (is_top())
+			drain_errors(); /* prints the task's own message and exits */
+		nsx_fail("task %s failed to start", name);
+	}
 	t->forked = pid;
 	if (t->nr[T->task[caller].level] != pid)
 		nsx_fail("fork() returned %d but %s's NSpid says %d", (int)pid, name,
