@@ -27,12 +27,13 @@
 #define NSX_STASH 256
 
 static struct nsx_table *T;
-static int me = -1;        /* index of the calling task */
-static pid_t top_pid;      /* the top's getpid(), to tell it apart after fork */
-static int procfd = -1;    /* /proc as it was when the case began */
-static int rep_rd = -1;    /* report pipe, read end (top only) */
-static int rep_wr = -1;    /* report pipe, write end (everyone) */
-static uint32_t step_seen; /* nsx_go() calls consumed by nsx_step() */
+static _Thread_local int me = -1;        /* index of the calling task (or thread) */
+static int proc_me = -1;                 /* index of the calling process's task */
+static pid_t top_pid;                    /* the top's getpid(), to tell it apart after fork */
+static int procfd = -1;                  /* /proc as it was when the case began */
+static int rep_rd = -1;                  /* report pipe, read end (top only) */
+static int rep_wr = -1;                  /* report pipe, write end (everyone) */
+static _Thread_local uint32_t step_seen; /* nsx_go() calls consumed by nsx_step() */
 static struct nsx_msg stash[NSX_STASH];
 static int nstash;
 
@@ -346,7 +347,7 @@ void nsx_init(const char *top_name, const char *ns_name)
 		fprintf(stderr, "nsx: error: mmap: %s\n", strerror(errno));
 		exit(NSX_EXIT_ERROR);
 	}
-	me = 0;
+	me = proc_me = 0;
 	top_pid = getpid();
 	procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
@@ -460,7 +461,7 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
-		me = idx;
+		me = proc_me = idx;
 		step_seen = 0;
 		nstash = 0;
 		if (rep_rd >= 0)
@@ -501,6 +502,30 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
 	if (t->nr[T->task[caller].level] != pid)
 		nsx_fail("fork() returned %d but %s's NSpid says %d", (int)pid, name,
 		         (int)t->nr[T->task[caller].level]);
+	return idx;
+}
+
+int nsx_add_thread(const char *name)
+{
+	long nr[NSX_MAX_LEVEL];
+	int proc = proc_me;
+	int idx = __atomic_fetch_add(&T->ntasks, 1, __ATOMIC_SEQ_CST);
+	if (idx >= NSX_MAX_TASKS)
+		nsx_fail("more than %d tasks", NSX_MAX_TASKS);
+	struct nsx_task *t = &T->task[idx];
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->spawner = proc;
+	t->ns = T->task[proc].ns;
+	int n = nsx_read_nspid(procfd, "thread-self", nr, NSX_MAX_LEVEL);
+	if (n <= 0 || nr[n - 1] != syscall(SYS_gettid))
+		nsx_fail("cannot read NSpid of thread %s", name);
+	for (int l = 0; l < n; l++)
+		t->nr[l] = (int32_t)nr[l];
+	t->level = n - 1;
+	me = idx;
+	step_seen = 0;
+	__atomic_store_n(&t->ready, 1, __ATOMIC_RELEASE);
+	wake(&t->ready);
 	return idx;
 }
 
@@ -668,7 +693,8 @@ int nsx_sigwait(int sig, siginfo_t *si)
 			return -1;
 		struct timespec ts = {left / 1000, (left % 1000) * 1000000};
 		memset(si, 0, sizeof(*si));
-		if (sigtimedwait(&s, si, &ts) == sig)
+		/* The raw syscall: glibc's sigtimedwait() rewrites SI_TKILL to SI_USER. */
+		if (syscall(SYS_rt_sigtimedwait, &s, si, &ts, (size_t)(_NSIG / 8)) == sig)
 			return 0;
 		if (errno != EINTR)
 			return -1;

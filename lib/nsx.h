@@ -113,6 +113,9 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
  */
 int nsx_chain(const char *prefix, const char *nsprefix, int depth, int (*fn)(void *), void *arg,
               int *err);
+/* In a new thread of a task: register it as a task of its own called name (its
+ * tid at every level); NSX_SEND and nsx_step in that thread then act for it. */
+int nsx_add_thread(const char *name);
 /* Index of the task called name; fails the case if there is none. */
 int nsx_find(const char *name);
 /* Index of the namespace called name, or -1. */

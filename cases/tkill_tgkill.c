@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tkill_tgkill - thread-directed signals and caller-made siginfo across a pid
+ * namespace boundary.
+ *
+ * Tasks: top (namespace outer) spawns init, the first process of namespace
+ * inner; init starts a second thread, worker (a task of its own here: its tid
+ * at each level comes from /proc/thread-self/status), and spawns member
+ * (inner).  Receivers block the signals and take them with sigtimedwait() in
+ * the receiving thread.  si_pid prints as the task it denotes in the
+ * receiver's namespace; si_uid prints raw.
+ *
+ * The golden lines and the kernel code behind them (kernel/signal.c):
+ *
+ *   top -> worker tkill(), tgkill(): SI_TKILL si_pid=0
+ *     do_tkill() -> prepare_kill_siginfo(sig, &info, PIDTYPE_PID) fills
+ *     SI_TKILL (since 6.9; do_tkill() filled it itself before), si_pid =
+ *     task_tgid_vnr(current) (the sender's tgid in its own namespace), and
+ *     calls do_send_specific(), which
+ *     looks the tid up with find_task_by_vpid() in the *caller's* namespace
+ *     and checks task_tgid_vnr(p) == tgid there; send_signal_locked() then
+ *     zeroes si_pid because top has no number in inner, keeping SI_TKILL.
+ *   member -> worker tkill(), tgkill(): si_pid=member; init's main thread ->
+ *   worker tgkill(): si_pid=init
+ *     Same namespace: nothing is rewritten; si_pid is the sender's tgid, so
+ *     a thread of init signs as init.
+ *   member: tgkill(<init's outer number>, worker) = ESRCH; tgkill(init,
+ *   <worker's outer number>) = ESRCH; tkill(<worker's outer number>) = ESRCH
+ *     do_send_specific(): both numbers are read in the caller's namespace;
+ *     the outer numbers (1000 and up under the runner) name nobody in inner.
+ *   member -> init rt_sigqueueinfo(SI_QUEUE, forged si_pid=1, si_uid=4242):
+ *   arrives as forged (si_pid=init, si_uid=4242)
+ *     do_rt_sigqueueinfo() only refuses si_code >= 0 and SI_TKILL for another
+ *     task; SI_QUEUE goes to kill_proc_info() as the caller wrote it, and
+ *     send_signal_locked() has nothing to translate inside one namespace.
+ *     si_uid is remapped only between user namespaces, so a forged uid
+ *     passes too.
+ *   top -> init the same: si_pid=0, si_uid=4242
+ *     From an ancestor, send_signal_locked() zeroes si_pid for any layout that
+ *     carries one (has_si_pid_and_uid(): SIL_RT here) but leaves si_uid: the
+ *     user namespace is the same.
+ *   member -> worker, top -> worker rt_tgsigqueueinfo(): the same two answers
+ *     do_rt_tgsigqueueinfo() applies the same si_code rule, then
+ *     do_send_specific().
+ *   rt_sigqueueinfo() to another task with si_code SI_USER, SI_KERNEL or
+ *   SI_TKILL: EPERM, from inside and from outside
+ *     "Not even root can pretend to send signals from the kernel. Nor can
+ *     they impersonate a kill()/tgkill()": si_code >= 0 || SI_TKILL, and
+ *     task_pid_vnr(current) != pid.
+ *   init -> itself rt_sigqueueinfo(SI_USER, forged si_pid=3): 0, arrives
+ *   as SI_USER with si_pid=member (member is 3 in inner: init 1, worker 2)
+ *     The same test lets a task forge anything to itself (pid == its own
+ *     task_pid_vnr()), so a receiver cannot trust si_code or si_pid of a
+ *     signal it may have sent itself.
+ *   the same tkill() taken with glibc's sigtimedwait(): si_code=SI_USER
+ *     Not the kernel: glibc's sysdeps/unix/sysv/linux/sigtimedwait.c folds
+ *     SI_TKILL into SI_USER after the syscall ("tkill is transparently used
+ *     in raise()"), so a glibc program cannot tell tkill() from kill() that
+ *     way.  Every other line here takes signals with the raw
+ *     rt_sigtimedwait syscall (lib: nsx_sigwait()) and shows the kernel's code.
+ *
+ * The receiver's view of thread numbers: worker's tid in inner is 2, and
+ * its outer tid is what top passes to tkill(); lib names both "worker".
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SIG_Q    (SIGRTMIN + 1) /* rt_sigqueueinfo to init */
+#define SIG_TQ   (SIGRTMIN + 2) /* rt_tgsigqueueinfo to worker */
+#define SIG_SELF (SIGRTMIN + 3)
+
+static long rc(long r)
+{
+	return r < 0 ? -errno : 0;
+}
+
+static const char *res(long r)
+{
+	return r < 0 ? nsx_errname((int)-r) : "0";
+}
+
+static long sys_tgkill(pid_t tgid, pid_t tid, int sig)
+{
+	return rc(syscall(SYS_tgkill, tgid, tid, sig));
+}
+
+static long sys_tkill(pid_t tid, int sig)
+{
+	return rc(syscall(SYS_tkill, tid, sig));
+}
+
+static void forge(siginfo_t *si, int sig, int code, pid_t pid, uid_t uid)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	si->si_code = code;
+	si->si_pid = pid;
+	si->si_uid = uid;
+	si->si_value.sival_int = 5;
+}
+
+static long queueinfo(pid_t pid, int sig, int code, pid_t fake_pid)
+{
+	siginfo_t si;
+	forge(&si, sig, code, fake_pid, 4242);
+	return rc(syscall(SYS_rt_sigqueueinfo, pid, sig, &si));
+}
+
+static long tgqueueinfo(pid_t tgid, pid_t tid, int sig, pid_t fake_pid)
+{
+	siginfo_t si;
+	forge(&si, sig, SI_QUEUE, fake_pid, 4242);
+	return rc(syscall(SYS_rt_tgsigqueueinfo, tgid, tid, sig, &si));
+}
+
+/* What worker takes, in order, and the key it reports each under. */
+static const char *const worker_keys[] = {"top-tkill",     "top-tgkill",  "member-tkill",
+                                          "member-tgkill", "init-tgkill", "member-tgq",
+                                          "top-tgq"};
+
+static int worker_sig(size_t i)
+{
+	const int sigs[] = {SIGUSR1, SIGUSR2, SIGUSR1, SIGUSR2, SIGRTMIN, SIG_TQ, SIG_TQ};
+	return sigs[i];
+}
+
+static void *worker_fn(void *arg)
+{
+	(void)arg;
+	nsx_add_thread("worker");
+	NSX_SEND("up", 1);
+	for (size_t i = 0; i < sizeof(worker_keys) / sizeof(worker_keys[0]); i++)
+		nsx_send_siginfo(worker_keys[i], worker_sig(i));
+	/* The same once more through glibc's wrapper instead of the syscall. */
+	sigset_t s;
+	siginfo_t si;
+	struct timespec ts = {nsx_timeout_ms() / 1000, (nsx_timeout_ms() % 1000) * 1000000L};
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR1);
+	memset(&si, 0, sizeof(si));
+	int got = sigtimedwait(&s, &si, &ts);
+	NSX_SEND("glibc-tkill", got, si.si_code, si.si_pid, si.si_uid);
+	return NULL;
+}
+
+/* member does one action per nsx_go(), in this order, and reports its result. */
+static int member_fn(void *arg)
+{
+	(void)arg;
+	int worker = nsx_find("worker"), init = nsx_find("init");
+	pid_t w = nsx_pid(worker);
+	int inner_level = nsx_table()->task[nsx_self()].level;
+	pid_t init_outer = nsx_table()->task[init].nr[inner_level - 1];
+	pid_t worker_outer = nsx_table()->task[worker].nr[inner_level - 1];
+
+	nsx_step();
+	NSX_SEND("tkill", sys_tkill(w, SIGUSR1));
+	nsx_step();
+	NSX_SEND("tgkill", sys_tgkill(1, w, SIGUSR2));
+	nsx_step();
+	NSX_SEND("outer-numbers", sys_tgkill(init_outer, w, SIGUSR1),
+	         sys_tgkill(1, worker_outer, SIGUSR1), sys_tkill(worker_outer, SIGUSR1));
+	nsx_step();
+	NSX_SEND("q", queueinfo(1, SIG_Q, SI_QUEUE, 1));
+	nsx_step();
+	NSX_SEND("tgq", tgqueueinfo(1, w, SIG_TQ, 1));
+	nsx_step();
+	NSX_SEND("eperm", queueinfo(1, SIG_Q, SI_USER, 1), queueinfo(1, SIG_Q, SI_KERNEL, 1),
+	         queueinfo(1, SIG_Q, SI_TKILL, 1));
+	nsx_park();
+}
+
+static int init_fn(void *arg)
+{
+	(void)arg;
+	pthread_t th;
+	int sigs[] = {SIGUSR1, SIGUSR2, SIGRTMIN, SIG_Q, SIG_TQ, SIG_SELF};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		nsx_block(sigs[i]); /* before the thread: it inherits the mask */
+	if (pthread_create(&th, NULL, worker_fn, NULL))
+		nsx_fail("pthread_create");
+	nsx_step(); /* top has seen worker come up */
+	nsx_spawn("member", NULL, member_fn, NULL);
+	NSX_SEND("ready", 1);
+
+	nsx_step();
+	NSX_SEND("tgkill", sys_tgkill(1, nsx_pid(nsx_find("worker")), SIGRTMIN));
+	nsx_send_siginfo("member-q", SIG_Q);
+	nsx_send_siginfo("top-q", SIG_Q);
+	nsx_step();
+	NSX_SEND("self", queueinfo(1, SIG_SELF, SI_USER, 3));
+	nsx_send_siginfo("self-q", SIG_SELF);
+	nsx_park();
+}
+
+static void row(const char *what, long r, const char *si)
+{
+	char lhs[96];
+	snprintf(lhs, sizeof(lhs), "%s=%s:", what, res(r));
+	printf("%-52s %s\n", lhs, si);
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	int init = nsx_spawn("init", "inner", init_fn, NULL);
+	nsx_recv(-1, "up");
+	int worker = nsx_find("worker");
+	nsx_go(init);
+	nsx_recv(init, "ready");
+	int member = nsx_find("member");
+	pid_t ip = nsx_pid(init), wp = nsx_pid(worker);
+	const struct nsx_msg *m;
+
+	printf("# tkill_tgkill: thread-directed signals and caller-made siginfo across "
+	       "namespaces\n");
+	long r = sys_tkill(wp, SIGUSR1);
+	row("top -> worker tkill(SIGUSR1)", r,
+	    nsx_siginfo_str(worker, nsx_recv(worker, "top-tkill")));
+	r = sys_tgkill(ip, wp, SIGUSR2);
+	row("top -> worker tgkill(init, worker, SIGUSR2)", r,
+	    nsx_siginfo_str(worker, nsx_recv(worker, "top-tgkill")));
+	nsx_go(member);
+	r = nsx_recv(member, "tkill")->v[0];
+	row("member -> worker tkill(SIGUSR1)", r,
+	    nsx_siginfo_str(worker, nsx_recv(worker, "member-tkill")));
+	nsx_go(member);
+	r = nsx_recv(member, "tgkill")->v[0];
+	row("member -> worker tgkill(init, worker, SIGUSR2)", r,
+	    nsx_siginfo_str(worker, nsx_recv(worker, "member-tgkill")));
+	nsx_go(init);
+	r = nsx_recv(init, "tgkill")->v[0];
+	row("init -> worker tgkill(init, worker, SIGRTMIN)", r,
+	    nsx_siginfo_str(worker, nsx_recv(worker, "init-tgkill")));
+
+	printf("# numbers from the wrong namespace, used inside inner\n");
+	nsx_go(member);
+	m = nsx_recv(member, "outer-numbers");
+	printf("member: tgkill(<init's outer number>, worker) = %s\n", res(m->v[0]));
+	printf("member: tgkill(init, <worker's outer number>) = %s\n", res(m->v[1]));
+	printf("member: tkill(<worker's outer number>) = %s\n", res(m->v[2]));
+
+	printf("# caller-made siginfo: SI_QUEUE with a forged si_pid (1) and si_uid (4242)\n");
+	nsx_go(member);
+	r = nsx_recv(member, "q")->v[0];
+	row("member -> init rt_sigqueueinfo", r, nsx_siginfo_str(init, nsx_recv(init, "member-q")));
+	r = queueinfo(ip, SIG_Q, SI_QUEUE, 1);
+	row("top -> init rt_sigqueueinfo", r, nsx_siginfo_str(init, nsx_recv(init, "top-q")));
+	nsx_go(member);
+	r = nsx_recv(member, "tgq")->v[0];
+	row("member -> worker rt_tgsigqueueinfo", r,
+	    nsx_siginfo_str(worker, nsx_recv(worker, "member-tgq")));
+	r = tgqueueinfo(ip, wp, SIG_TQ, 1);
+	row("top -> worker rt_tgsigqueueinfo", r,
+	    nsx_siginfo_str(worker, nsx_recv(worker, "top-tgq")));
+
+	printf("# caller-made si_code that only the kernel may use, aimed at another task\n");
+	nsx_go(member);
+	m = nsx_recv(member, "eperm");
+	printf("member -> init rt_sigqueueinfo(SI_USER)=%s (SI_KERNEL)=%s (SI_TKILL)=%s\n",
+	       res(m->v[0]), res(m->v[1]), res(m->v[2]));
+	printf("top -> init rt_sigqueueinfo(SI_USER)=%s (SI_KERNEL)=%s (SI_TKILL)=%s\n",
+	       res(queueinfo(ip, SIG_Q, SI_USER, 1)), res(queueinfo(ip, SIG_Q, SI_KERNEL, 1)),
+	       res(queueinfo(ip, SIG_Q, SI_TKILL, 1)));
+	nsx_go(init);
+	r = nsx_recv(init, "self")->v[0];
+	row("init -> init rt_sigqueueinfo(SI_USER, si_pid=3)", r,
+	    nsx_siginfo_str(init, nsx_recv(init, "self-q")));
+
+	printf("# the same tkill() taken with glibc's sigtimedwait() instead of the syscall\n");
+	r = sys_tkill(wp, SIGUSR1);
+	m = nsx_recv(worker, "glibc-tkill");
+	printf("top -> worker tkill(SIGUSR1)=%s: sigtimedwait()=%s si_code=%s si_pid=%s\n", res(r),
+	       nsx_signame((int)m->v[0]), nsx_sicode((int)m->v[0], (int)m->v[1]),
+	       nsx_name(worker, m->v[2]));
+	nsx_exit();
+}
