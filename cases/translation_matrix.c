@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * translation_matrix - the reference table: every task signals every task,
+ * with pidfd_send_signal() and with kill(), across three nested pid
+ * namespaces and a sibling leaf.
+ *
+ * Namespaces: outer (the case's own) > A1 > A2 > A3, and S1, a sibling of A1
+ * under outer.  Tasks: top and p0 in outer; a1 (init) and m1 in A1; a2 and
+ * m2 in A2; a3 and m3 in A3; s1 (init) in S1.  Every task blocks SIGUSR1 and
+ * takes it with sigtimedwait() when told to.
+ *
+ * Every sender gets a pidfd for every task: top opens them all with
+ * pidfd_open() (it can name everyone) and hands them to each task over
+ * SCM_RIGHTS, because a task cannot name, and so cannot pidfd_open(), a task
+ * outside its own namespace's subtree.  For each ordered pair (sender,
+ * receiver), self included, a cell shows the si_pid the receiver got, named
+ * in the receiver's namespace, or the sender's error.  si_code is SI_USER
+ * everywhere (not shown).
+ *
+ * The kernel code behind the cells (kernel/signal.c unless named):
+ *
+ *   pidfd_send_signal() table
+ *     EINVAL: access_pidfd_pidns() allows only a target whose pid namespace
+ *     is the caller's active namespace or a descendant of it; anything up or
+ *     sideways (s1 -> a1, a3 -> a2, a1 -> top) is refused, pidfd in hand or not.
+ *     Otherwise prepare_kill_siginfo(sig, &kinfo, PIDTYPE_TGID): SI_USER and
+ *     si_pid = task_tgid_vnr(current); kill_pid_info_type() ->
+ *     send_signal_locked() zeroes si_pid when task_pid_nr_ns(current,
+ *     task_active_pid_ns(t)) is 0.  So a sender in an ancestor namespace of
+ *     the receiver's shows as 0, and a sender in the receiver's own namespace
+ *     shows by name.  A pidfd carries a struct pid, not a number: passing it
+ *     over SCM_RIGHTS translates nothing (kernel/pid.c: pidfd_create()).
+ *   kill() table
+ *     "-": the receiver has no number in the sender's namespace, so there is
+ *     nothing to pass to kill() (kill_proc_info() -> find_vpid() resolves in
+ *     the caller's namespace).  Where it has one, the result is the same as
+ *     with a pidfd: si_pid by send_signal_locked(), SI_USER by
+ *     prepare_kill_siginfo().
+ *   No cell shows a sender's name outside the receiver's own namespace: a
+ *   signal can only go down the tree or stay level, never up or sideways, so
+ *   si_pid is either the sender's number in the receiver's own namespace or 0.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+enum { TOP, P0, A1, M1, A2, M2, A3, M3, S1, NT };
+static const char *const names[NT] = {"top", "p0", "a1", "m1", "a2", "m2", "a3", "m3", "s1"};
+
+enum { OP_PIDFD = 1, OP_KILL, OP_RECV };
+struct cmd {
+	int op;
+	int target; /* position in names[] */
+};
+
+static struct cmd *cmd; /* shared: what each task is to do next */
+static int sv[NT][2];   /* per task: top sends it the pidfds here */
+static int idx[NT];     /* position -> task index (filled as they start) */
+static int pidfd[NT];   /* in each task: a pidfd for every position */
+
+static long rc(long r)
+{
+	return r < 0 ? -errno : 0;
+}
+
+static int pos_of(const char *name)
+{
+	for (int k = 0; k < NT; k++)
+		if (!strcmp(names[k], name))
+			return k;
+	return -1;
+}
+
+/* Receive the NT pidfds top sends over SCM_RIGHTS. */
+static void take_pidfds(int k)
+{
+	char c;
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * NT)];
+		struct cmsghdr align;
+	} u;
+	struct iovec io = {&c, 1};
+	struct msghdr mh = {.msg_iov = &io,
+	                    .msg_iovlen = 1,
+	                    .msg_control = u.buf,
+	                    .msg_controllen = sizeof(u.buf)};
+	if (recvmsg(sv[k][1], &mh, 0) != 1)
+		nsx_fail("recvmsg pidfds: %s", nsx_errname(errno));
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int) * NT))
+		nsx_fail("no SCM_RIGHTS with %d pidfds", NT);
+	memcpy(pidfd, CMSG_DATA(cm), sizeof(int) * NT);
+}
+
+static void give_pidfds(int k)
+{
+	char c = 'p';
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * NT)];
+		struct cmsghdr align;
+	} u;
+	struct iovec io = {&c, 1};
+	struct msghdr mh = {.msg_iov = &io,
+	                    .msg_iovlen = 1,
+	                    .msg_control = u.buf,
+	                    .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * NT);
+	memcpy(CMSG_DATA(cm), pidfd, sizeof(int) * NT);
+	if (sendmsg(sv[k][0], &mh, 0) != 1)
+		nsx_fail("sendmsg pidfds: %s", nsx_errname(errno));
+}
+
+/* Do what cmd[k] says: send to a target, or take one signal. */
+static long act(int k)
+{
+	int t = cmd[k].target;
+	switch (cmd[k].op) {
+	case OP_PIDFD:
+		return rc(syscall(SYS_pidfd_send_signal, pidfd[t], SIGUSR1, NULL, 0));
+	case OP_KILL:
+		return rc(kill(nsx_pid(idx[t]), SIGUSR1));
+	default:
+		return 0;
+	}
+}
+
+static int task_fn(void *arg);
+
+/* Each task, once set up: wait for a command, do it, report. */
+static _Noreturn void serve(int k)
+{
+	for (;;) {
+		nsx_step();
+		if (cmd[k].op == OP_RECV)
+			nsx_send_siginfo("got", SIGUSR1);
+		else
+			NSX_SEND("sent", act(k));
+	}
+}
+
+/* Spawn the task at position k (and what it starts), from its parent. */
+static void start(int k)
+{
+	static const char *const nsname[NT] = {NULL, NULL, "A1", NULL, "A2",
+	                                       NULL, "A3", NULL, "S1"};
+	nsx_spawn(names[k], nsname[k], task_fn, NULL);
+}
+
+static int task_fn(void *arg)
+{
+	(void)arg;
+	int k = pos_of(nsx_table()->task[nsx_self()].name);
+	nsx_block(SIGUSR1);
+	/* a1 starts m1 and a2; a2 starts m2 and a3; a3 starts m3. */
+	if (k == A1 || k == A2 || k == A3) {
+		start(k + 1);
+		if (k != A3)
+			start(k + 2);
+	}
+	NSX_SEND("up", k);
+	take_pidfds(k); /* sent once every task is up */
+	for (int j = 0; j < NT; j++)
+		idx[j] = nsx_find(names[j]);
+	serve(k);
+}
+
+/* One exchange: sender s, receiver r, by op; returns the cell's text. */
+static const char *exchange(int s, int r, int op)
+{
+	static char cell[NT][NT][24];
+	char *out = cell[s][r];
+	long res;
+
+	if (op == OP_KILL && nsx_nr_in(idx[r], nsx_ns_of(idx[s])) == 0)
+		return "-";
+	cmd[s] = (struct cmd){op, r};
+	if (s == TOP) {
+		res = act(TOP);
+	} else {
+		nsx_go(idx[s]);
+		res = nsx_recv(idx[s], "sent")->v[0];
+	}
+	if (res < 0) {
+		snprintf(out, 24, "%s", nsx_errname((int)-res));
+		return out;
+	}
+	const struct nsx_msg *m;
+	struct nsx_msg mine;
+	if (r == TOP) {
+		siginfo_t si;
+		memset(&mine, 0, sizeof(mine));
+		mine.v[0] = nsx_sigwait(SIGUSR1, &si) ? -1 : si.si_signo;
+		mine.v[2] = si.si_pid;
+		m = &mine;
+	} else {
+		cmd[r] = (struct cmd){OP_RECV, 0};
+		nsx_go(idx[r]);
+		m = nsx_recv(idx[r], "got");
+	}
+	if (m->v[0] != SIGUSR1)
+		snprintf(out, 24, "lost");
+	else
+		snprintf(out, 24, "%s", nsx_name(idx[r], m->v[2]));
+	return out;
+}
+
+static void table(const char *title, int op)
+{
+	printf("# %s: si_pid as the receiver sees it\n", title);
+	printf("%-10s", "from\\to");
+	for (int r = 0; r < NT; r++)
+		printf(r < NT - 1 ? " %-7s" : " %s\n", names[r]);
+	for (int s = 0; s < NT; s++) {
+		printf("%-10s", names[s]);
+		for (int r = 0; r < NT; r++)
+			printf(r < NT - 1 ? " %-7s" : " %s\n", exchange(s, r, op));
+	}
+}
+
+int main(void)
+{
+	cmd = mmap(NULL, sizeof(*cmd) * NT, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+	           0);
+	if (cmd == MAP_FAILED)
+		nsx_fail("mmap: %s", nsx_errname(errno));
+	nsx_init("top", "outer");
+	nsx_block(SIGUSR1);
+	for (int k = 0; k < NT; k++)
+		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv[k]))
+			nsx_fail("socketpair: %s", nsx_errname(errno));
+	start(P0);
+	start(A1);
+	start(S1);
+	for (int n = 1; n < NT; n++)
+		nsx_recv(-1, "up");
+	for (int k = 0; k < NT; k++) {
+		idx[k] = k == TOP ? 0 : nsx_find(names[k]);
+		pidfd[k] = (int)syscall(SYS_pidfd_open, nsx_pid(idx[k]), 0);
+		if (pidfd[k] < 0)
+			nsx_fail("pidfd_open(%s): %s", names[k], nsx_errname(errno));
+	}
+	for (int k = 1; k < NT; k++)
+		give_pidfds(k);
+	printf("# translation_matrix: outer > A1 > A2 > A3, and S1 beside A1\n");
+	printf("# outer: top p0 | A1: a1 m1 | A2: a2 m2 | A3: a3 m3 | S1: s1\n");
+	table("pidfd_send_signal(pidfd, SIGUSR1) with pidfds passed by SCM_RIGHTS", OP_PIDFD);
+	table("kill(pid, SIGUSR1), \"-\": the sender has no number for the receiver", OP_KILL);
+	nsx_exit();
+}
