@@ -157,7 +157,8 @@ const char *nsx_sicode(int sig, int code)
 		if (code > 0 && code <= 6)
 			return cld[code];
 	}
-	if (sig == SIGIO && code >= POLL_IN && code <= POLL_HUP) {
+	/* POLL_* codes come with SIGIO, or with the signal F_SETSIG chose. */
+	if ((sig == SIGIO || sig >= SIGRTMIN) && code >= POLL_IN && code <= POLL_HUP) {
 		static const char *const poll[] = {NULL,       "POLL_IN",  "POLL_OUT", "POLL_MSG",
 		                                   "POLL_ERR", "POLL_PRI", "POLL_HUP"};
 		return poll[code];

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * unmapped_sender - the question the 2007 patch set left open: what does a
+ * receiver see when the sender has no number in its namespace, and can it
+ * tell that from a signal the kernel itself generated?  Plus si_uid when
+ * sender and receiver are in different user namespaces.
+ *
+ * Tasks: top (namespace outer) spawns init, the first process of namespace
+ * inner.  Then mapped and unmapped, each the first process of a pid namespace
+ * of its own (um, uu) that also unshares a user namespace: mapped writes the
+ * uid_map "100 0 1" (its uid 100 is top's uid 0), unmapped writes none.  All
+ * receivers block the signals and take them with the rt_sigtimedwait syscall.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   top -> init kill(): SI_USER si_pid=0; sigqueue(): SI_QUEUE si_pid=0;
+ *   tkill(): SI_TKILL si_pid=0
+ *     kernel/signal.c: prepare_kill_siginfo() (SI_USER, or SI_TKILL for
+ *     PIDTYPE_PID), do_rt_sigqueueinfo() (the caller's SI_QUEUE); then
+ *     send_signal_locked(): task_pid_nr_ns(current, task_active_pid_ns(t))
+ *     is 0, so si_pid = 0 and si_code stays.  The 2007 proposal (pid 0 with
+ *     SI_KERNEL) was not taken: the code says who asked, 0 says "not
+ *     visible".
+ *   kernel -> init SIGIO after top wrote to init's O_ASYNC pipe: SI_KERNEL
+ *   si_pid=0 si_uid=0
+ *     fs/fcntl.c: F_SETOWN keeps init's struct pid (f_setown() ->
+ *     find_vpid()); pipe_write() -> kill_fasync() -> send_sigio() ->
+ *     send_sigio_to_task() with no F_SETSIG: do_send_sig_info(SIGIO,
+ *     SEND_SIG_PRIV, ...) -> SI_KERNEL, no pid, no uid.  The writer's
+ *     identity (top's) is not in it at all.
+ *   kernel -> init with F_SETSIG SIGRTMIN+4: si_code=POLL_IN si_fd=<the pipe>
+ *   si_band=0x41
+ *     send_sigio_to_task(): a chosen signal carries the POLL_* reason, the fd
+ *     and the band (POLLIN|POLLRDNORM) and no pid (SIL_POLL layout).
+ *   kernel -> init SIGXCPU at its CPU-time limit: SI_KERNEL si_pid=0
+ *     kernel/time/posix-cpu-timers.c: check_rlimit() ->
+ *     send_signal_locked(signo, SEND_SIG_PRIV, current, PIDTYPE_TGID).  As
+ *     root the case uses RLIMIT_RTTIME (microseconds, for a SCHED_FIFO task;
+ *     check_thread_timers()) so it takes milliseconds; where SCHED_FIFO is
+ *     not allowed it falls back to RLIMIT_CPU (one second of CPU,
+ *     check_process_timers()).  Both go through check_rlimit(): same line.
+ *   init -> init kill(): SI_USER si_pid=init
+ *     The same namespace: si_pid is the sender's number, never 0 (pid 0 is
+ *     the idle task, never a sender), so si_pid=0 with SI_USER, SI_QUEUE or
+ *     SI_TKILL means exactly "a user process you cannot see".
+ *   top -> mapped kill(): si_pid=0 si_uid=100; top -> unmapped kill():
+ *   si_pid=0 si_uid=65534
+ *     send_signal_locked(): when current_user_ns() differs from the target's,
+ *     si_uid is make_kuid() in the sender's namespace, then
+ *     from_kuid_munged() into the target's: 0 -> 100 through the map, and
+ *     unmapped -> overflowuid (65534, /proc/sys/kernel/overflowuid).
+ *   mapped -> mapped kill(): si_uid=100; unmapped -> unmapped: si_uid=65534
+ *     prepare_kill_siginfo(): si_uid = from_kuid_munged(current_user_ns(),
+ *     current_uid()): a task whose own uid is unmapped in its own user
+ *     namespace sends, and sees, 65534.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SIG_POLL (SIGRTMIN + 4)
+
+static int io_pipe[2], rt_pipe[2];
+
+static long rc(long r)
+{
+	return r < 0 ? -errno : 0;
+}
+
+static const char *res(long r)
+{
+	return r < 0 ? nsx_errname((int)-r) : "0";
+}
+
+static long pending(int sig)
+{
+	sigset_t s;
+	sigpending(&s);
+	return sigismember(&s, sig);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Burn CPU until the kernel sends SIGXCPU: RLIMIT_RTTIME as a SCHED_FIFO
+ * task where allowed (milliseconds), else RLIMIT_CPU (one second). */
+static void earn_sigxcpu(void)
+{
+	struct sched_param sp = {.sched_priority = 1};
+	struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
+	int rt = sched_setscheduler(0, SCHED_FIFO, &sp) == 0;
+	if (rt) {
+		rl.rlim_cur = 20000; /* microseconds of RT CPU without blocking */
+		if (setrlimit(RLIMIT_RTTIME, &rl))
+			nsx_fail("setrlimit(RLIMIT_RTTIME): %s", nsx_errname(errno));
+	} else {
+		rl.rlim_cur = 1; /* seconds */
+		if (setrlimit(RLIMIT_CPU, &rl))
+			nsx_fail("setrlimit(RLIMIT_CPU): %s", nsx_errname(errno));
+	}
+	long long deadline = now_ms() + nsx_timeout_ms();
+	while (!pending(SIGXCPU) && now_ms() < deadline)
+		;
+	if (rt) {
+		sp.sched_priority = 0;
+		sched_setscheduler(0, SCHED_OTHER, &sp);
+	}
+}
+
+static int init_fn(void *arg)
+{
+	(void)arg;
+	int sigs[] = {SIGUSR1, SIGUSR2, SIGRTMIN, SIGIO, SIG_POLL, SIGXCPU};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		nsx_block(sigs[i]);
+	/* The read ends signal us: F_SETOWN takes our own number here. */
+	if (fcntl(io_pipe[0], F_SETOWN, getpid()) || fcntl(rt_pipe[0], F_SETOWN, getpid()) ||
+	    fcntl(rt_pipe[0], F_SETSIG, SIG_POLL) ||
+	    fcntl(io_pipe[0], F_SETFL, O_ASYNC | O_NONBLOCK) ||
+	    fcntl(rt_pipe[0], F_SETFL, O_ASYNC | O_NONBLOCK))
+		nsx_fail("fcntl: %s", nsx_errname(errno));
+	NSX_SEND("ready", 1);
+	nsx_send_siginfo("kill", SIGUSR1);
+	nsx_send_siginfo("sigqueue", SIGRTMIN);
+	nsx_send_siginfo("tkill", SIGUSR2);
+	nsx_send_siginfo("sigio", SIGIO);
+	siginfo_t si;
+	if (nsx_sigwait(SIG_POLL, &si))
+		NSX_SEND("poll", -1);
+	else
+		NSX_SEND("poll", si.si_signo, si.si_code, si.si_fd == rt_pipe[0], si.si_band);
+	nsx_step();
+	earn_sigxcpu();
+	nsx_send_siginfo("sigxcpu", SIGXCPU);
+	NSX_SEND("self-rc", rc(kill(getpid(), SIGUSR1)));
+	nsx_send_siginfo("self", SIGUSR1);
+	nsx_park();
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = write(fd, text, strlen(text));
+	int e = errno;
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -e;
+}
+
+/* mapped (arg non-NULL) or unmapped: a user namespace of its own. */
+static int userns_fn(void *arg)
+{
+	nsx_block(SIGUSR1);
+	if (unshare(CLONE_NEWUSER))
+		nsx_fail("unshare(CLONE_NEWUSER): %s", nsx_errname(errno));
+	if (arg) {
+		int e = write_file("/proc/self/uid_map", "100 0 1\n");
+		if (e)
+			nsx_fail("uid_map: %s", nsx_errname(-e));
+	}
+	NSX_SEND("ready", (long)getuid());
+	nsx_send_siginfo("from-top", SIGUSR1);
+	NSX_SEND("self-rc", rc(kill(getpid(), SIGUSR1)));
+	nsx_send_siginfo("self", SIGUSR1);
+	nsx_park();
+}
+
+static void row(const char *what, long r, const char *si)
+{
+	char lhs[96];
+	snprintf(lhs, sizeof(lhs), "%s=%s:", what, res(r));
+	printf("%-44s %s\n", lhs, si);
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	if (pipe2(io_pipe, O_CLOEXEC) || pipe2(rt_pipe, O_CLOEXEC))
+		nsx_fail("pipe: %s", nsx_errname(errno));
+	int init = nsx_spawn("init", "inner", init_fn, NULL);
+	nsx_recv(init, "ready");
+	pid_t ip = nsx_pid(init);
+
+	printf("# unmapped_sender: user signals from a sender init cannot see, and signals the "
+	       "kernel makes\n");
+	/* Each send happens before its report is awaited (not inside one call's
+	 * arguments, whose order C leaves open). */
+	long r = rc(kill(ip, SIGUSR1));
+	row("top -> init kill(SIGUSR1)", r, nsx_siginfo_str(init, nsx_recv(init, "kill")));
+	union sigval v = {.sival_int = 1};
+	r = rc(sigqueue(ip, SIGRTMIN, v));
+	row("top -> init sigqueue(SIGRTMIN)", r, nsx_siginfo_str(init, nsx_recv(init, "sigqueue")));
+	r = rc(syscall(SYS_tkill, ip, SIGUSR2));
+	row("top -> init tkill(SIGUSR2)", r, nsx_siginfo_str(init, nsx_recv(init, "tkill")));
+	r = write(io_pipe[1], "x", 1) == 1 ? 0 : -errno;
+	row("top writes init's O_ASYNC pipe", r, nsx_siginfo_str(init, nsx_recv(init, "sigio")));
+	long w = write(rt_pipe[1], "x", 1) == 1 ? 0 : -errno;
+	const struct nsx_msg *m = nsx_recv(init, "poll");
+	char poll[96];
+	if (m->v[0] < 0)
+		snprintf(poll, sizeof(poll), "no signal (timed out)");
+	else
+		snprintf(poll, sizeof(poll), "%s si_code=%s si_fd=%s si_band=%#lx",
+		         nsx_signame((int)m->v[0]), nsx_sicode((int)m->v[0], (int)m->v[1]),
+		         m->v[2] ? "the pipe" : "another fd", m->v[3]);
+	row("top writes init's F_SETSIG pipe", w, poll);
+	nsx_go(init);
+	row("init reaches its CPU-time limit", 0, nsx_siginfo_str(init, nsx_recv(init, "sigxcpu")));
+	m = nsx_recv(init, "self-rc");
+	row("init -> init kill(SIGUSR1)", m->v[0], nsx_siginfo_str(init, nsx_recv(init, "self")));
+
+	printf("# si_uid across user namespaces: top is uid 0\n");
+	int mapped = nsx_spawn("mapped", "um", userns_fn, "map");
+	m = nsx_recv(mapped, "ready");
+	printf("mapped: getuid()=%ld in its own user namespace (uid_map \"100 0 1\")\n", m->v[0]);
+	r = rc(kill(nsx_pid(mapped), SIGUSR1));
+	row("top -> mapped kill(SIGUSR1)", r,
+	    nsx_siginfo_str(mapped, nsx_recv(mapped, "from-top")));
+	m = nsx_recv(mapped, "self-rc");
+	row("mapped -> mapped kill(SIGUSR1)", m->v[0],
+	    nsx_siginfo_str(mapped, nsx_recv(mapped, "self")));
+	int unmapped = nsx_spawn("unmapped", "uu", userns_fn, NULL);
+	m = nsx_recv(unmapped, "ready");
+	printf("unmapped: getuid()=%ld in its own user namespace (no uid_map)\n", m->v[0]);
+	r = rc(kill(nsx_pid(unmapped), SIGUSR1));
+	row("top -> unmapped kill(SIGUSR1)", r,
+	    nsx_siginfo_str(unmapped, nsx_recv(unmapped, "from-top")));
+	m = nsx_recv(unmapped, "self-rc");
+	row("unmapped -> unmapped kill(SIGUSR1)", m->v[0],
+	    nsx_siginfo_str(unmapped, nsx_recv(unmapped, "self")));
+	nsx_exit();
+}
