@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * init_signals - a pid namespace's init: which signals reach it from inside
+ * and from an ancestor, whom kill(-1) reaches from inside and from outside,
+ * and what is left of the namespace when its init dies.
+ *
+ * Namespaces and tasks: top (outer) spawns late (outer) and boxinit, the
+ * init of namespace box; boxinit spawns outsider (box) and init, the init of
+ * namespace inner; init spawns m1 and m2 (inner) and deep, the init of
+ * namespace nested; deep spawns d1 (nested).  kill(-1) is only ever sent
+ * from inside box, so nothing outside the case can be hit even when the case
+ * is run by hand.  Every task blocks SIGUSR1; init also has a handler for
+ * SIGUSR2 and leaves SIGTERM at its default action.
+ *
+ * The golden lines and the kernel code behind them (kernel/signal.c unless
+ * named):
+ *
+ *   m1 -> init SIGTERM (default action), SIGSTOP, SIGKILL: kill() returns 0,
+ *   nothing is pending, init keeps running and is not stopped
+ *     send_signal_locked() -> prepare_signal() -> sig_ignored() ->
+ *     sig_task_ignored(): SIGNAL_UNKILLABLE (kernel/fork.c: copy_process()
+ *     sets it for a namespace's child_reaper) with handler SIG_DFL is ignored
+ *     unless forced and sig_kernel_only(); from init's own namespace nothing
+ *     is forced.  The drop is silent: kill() succeeds.
+ *   m1 -> init SIGUSR2 (handled): the handler runs, si_pid=m1
+ *     A handler is not SIG_DFL: sig_task_ignored() lets it through.
+ *   outsider -> init SIGTERM: dropped too
+ *     From an ancestor send_signal_locked() sets force, but only SIGKILL and
+ *     SIGSTOP (sig_kernel_only()) pass with it.
+ *   outsider -> init SIGSTOP: boxinit's waitid() sees CLD_STOPPED; SIGCONT:
+ *   CLD_CONTINUED
+ *     Forced and kernel-only: delivered; do_signal_stop() and
+ *     do_notify_parent_cldstop() as for any task.
+ *   kill(-1, SIGUSR1) from m1 reaches m2, deep, d1; from init reaches m1,
+ *   m2, deep, d1; from outsider (in box) reaches init, m1, m2, deep, d1
+ *     kill_something_info(): for pid -1, every process with
+ *     task_pid_vnr(p) > 1 that is not the caller's thread group: numbers are
+ *     read in the caller's namespace, so tasks it cannot see (vnr 0) and its
+ *     own namespace's init (vnr 1) are skipped, and nested namespaces, whose
+ *     tasks all have numbers above 1 here, are included.  boxinit is 1 for
+ *     outsider and is spared; top and late are not visible from box.
+ *   outsider -> init SIGKILL: boxinit's waitpid() sees init killed by SIGKILL;
+ *   afterwards m1, m2, deep and d1 are gone (kill(pid, 0) from top: ESRCH)
+ *     kernel/exit.c: do_exit() -> exit_notify() -> forget_original_parent()
+ *     -> find_child_reaper() -> kernel/pid_namespace.c:
+ *     zap_pid_ns_processes(): disable_pid_allocation(), SIGKILL to every
+ *     task of inner (nested namespaces die with their own init, deep), and
+ *     init waits until they are all reaped before it is released itself.
+ *   late: setns() into inner (through an fd opened while init lived) = 0,
+ *   then fork() = ENOMEM
+ *     The namespace still exists while the fd holds it, but kernel/pid.c:
+ *     alloc_pid() fails with -ENOMEM once PIDNS_ADDING is cleared
+ *     (disable_pid_allocation()); the kernel selftest
+ *     pid_namespace/regression_enomem checks the same.
+ *
+ * Under nsxrun --strace this case fails, and that is a finding, not noise:
+ * sig_ignored() returns false for a traced task (t->ptrace && sig !=
+ * SIGKILL) before sig_task_ignored() is asked, so m1's SIGTERM and SIGSTOP
+ * are queued to a traced init; get_signal() then discards SIGTERM
+ * (SIGNAL_UNKILLABLE and not sig_kernel_only()) but acts on SIGSTOP, and the
+ * init is stopped from inside its own namespace (seen on 6.18).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum { OP_KILL = 1, OP_KILLALL, OP_CHECK, OP_STATE, OP_WAITSTOP, OP_WAITCONT, OP_WAITDEAD };
+struct cmd {
+	int op, target, sig;
+};
+static struct cmd *cmd; /* shared, indexed by task index */
+static volatile sig_atomic_t handled, handled_pid;
+
+static long rc(long r)
+{
+	return r < 0 ? -errno : 0;
+}
+
+static const char *res(long r)
+{
+	return r < 0 ? nsx_errname((int)-r) : "0";
+}
+
+static int pending(int sig)
+{
+	sigset_t s;
+	sigpending(&s);
+	return sigismember(&s, sig);
+}
+
+static void on_usr2(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	handled++;
+	handled_pid = si->si_pid;
+}
+
+/* Every task: wait for a command, do it, report. */
+static _Noreturn void serve(void)
+{
+	int me = nsx_self();
+	for (;;) {
+		nsx_step();
+		struct cmd c = cmd[me];
+		siginfo_t si;
+		switch (c.op) {
+		case OP_KILL:
+			NSX_SEND("done", rc(kill(nsx_pid(c.target), c.sig)));
+			break;
+		case OP_KILLALL:
+			NSX_SEND("done", rc(kill(-1, c.sig)));
+			break;
+		case OP_CHECK: { /* was SIGUSR1 queued for us?  take it if so */
+			int p = pending(SIGUSR1);
+			if (p)
+				nsx_sigwait(SIGUSR1, &si);
+			NSX_SEND("done", p);
+			break;
+		}
+		case OP_STATE: /* we are running: report what is pending, handled */
+			NSX_SEND("done", pending(SIGTERM), pending(SIGSTOP), pending(SIGKILL),
+			         handled, handled_pid);
+			break;
+		case OP_WAITSTOP:
+		case OP_WAITCONT:
+		case OP_WAITDEAD: {
+			int opt = c.op == OP_WAITSTOP   ? WSTOPPED
+			          : c.op == OP_WAITCONT ? WCONTINUED
+			                                : WEXITED;
+			memset(&si, 0, sizeof(si));
+			long r = rc(waitid(P_PID, (id_t)nsx_pid(c.target), &si, opt | c.sig));
+			NSX_SEND("done", r, si.si_pid, si.si_code, si.si_status);
+			break;
+		}
+		}
+	}
+}
+
+static int d1_fn(void *arg)
+{
+	(void)arg;
+	nsx_block(SIGUSR1);
+	NSX_SEND("up", 1);
+	serve();
+}
+
+static int deep_fn(void *arg)
+{
+	(void)arg;
+	nsx_block(SIGUSR1);
+	nsx_spawn("d1", NULL, d1_fn, NULL);
+	NSX_SEND("up", 1);
+	serve();
+}
+
+static int init_fn(void *arg)
+{
+	(void)arg;
+	struct sigaction sa = {.sa_sigaction = on_usr2, .sa_flags = SA_SIGINFO};
+	sigaction(SIGUSR2, &sa, NULL);
+	nsx_block(SIGUSR1);
+	nsx_spawn("m1", NULL, d1_fn, NULL);
+	nsx_spawn("m2", NULL, d1_fn, NULL);
+	nsx_spawn("deep", "nested", deep_fn, NULL);
+	NSX_SEND("up", 1);
+	serve();
+}
+
+static int boxinit_fn(void *arg)
+{
+	(void)arg;
+	nsx_block(SIGUSR1);
+	nsx_spawn("outsider", NULL, d1_fn, NULL);
+	nsx_spawn("init", "inner", init_fn, NULL);
+	NSX_SEND("up", 1);
+	serve();
+}
+
+static int late_fn(void *arg)
+{
+	(void)arg;
+	nsx_step(); /* init is up: hold its pid namespace */
+	char path[64];
+	snprintf(path, sizeof(path), "%d/ns/pid", (int)nsx_pid(nsx_find("init")));
+	int fd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+	NSX_SEND("opened", fd < 0 ? -errno : 0);
+	nsx_step(); /* init is dead */
+	long s = rc(setns(fd, CLONE_NEWPID));
+	long f = 0;
+	if (s == 0) {
+		pid_t p = fork();
+		if (p == 0)
+			_exit(0);
+		f = p < 0 ? -errno : 0;
+		if (p > 0)
+			waitpid(p, NULL, 0);
+	}
+	NSX_SEND("forked", s, f);
+	nsx_park();
+}
+
+/* Run one command in task t and return its report. */
+static const struct nsx_msg *run(int t, int op, int target, int sig)
+{
+	cmd[t] = (struct cmd){op, target, sig};
+	nsx_go(t);
+	return nsx_recv(t, "done");
+}
+
+static int ids[16];
+static const char *const names[] = {"boxinit", "outsider", "init", "m1", "m2", "deep", "d1"};
+#define NNAMES ((int)(sizeof(names) / sizeof(names[0])))
+
+/* After a kill(-1), which of the tasks got SIGUSR1. */
+static void reached(const char *who)
+{
+	char line[256] = "";
+	size_t off = 0;
+	for (int i = 0; i < NNAMES; i++)
+		if (run(ids[i], OP_CHECK, 0, 0)->v[0])
+			off += (size_t)snprintf(line + off, sizeof(line) - off, " %s", names[i]);
+	printf("%s kill(-1, SIGUSR1) reached:%s\n", who, off ? line : " nobody");
+}
+
+static void state(const char *what, long r)
+{
+	const struct nsx_msg *m = run(ids[2], OP_STATE, 0, 0);
+	const struct nsx_msg *w = run(ids[0], OP_WAITSTOP, ids[2], WNOHANG);
+	printf("%s=%s: init running, pending SIGTERM=%ld SIGSTOP=%ld SIGKILL=%ld, %s\n", what,
+	       res(r), m->v[0], m->v[1], m->v[2], w->v[1] ? "stopped" : "not stopped");
+}
+
+int main(void)
+{
+	cmd = mmap(NULL, sizeof(*cmd) * NSX_MAX_TASKS, PROT_READ | PROT_WRITE,
+	           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (cmd == MAP_FAILED)
+		return NSX_EXIT_ERROR;
+	nsx_init("top", "outer");
+	int late = nsx_spawn("late", NULL, late_fn, NULL);
+	nsx_spawn("boxinit", "box", boxinit_fn, NULL);
+	for (int i = 0; i < NNAMES; i++)
+		nsx_recv(-1, "up");
+	for (int i = 0; i < NNAMES; i++)
+		ids[i] = nsx_find(names[i]);
+	int boxinit = ids[0], outsider = ids[1], init = ids[2], m1 = ids[3];
+	nsx_go(late);
+	nsx_recv(late, "opened");
+
+	printf("# init_signals: a pid namespace's init, kill(-1), and the end of a namespace\n");
+	printf("# box > inner > nested; box: boxinit outsider | inner: init m1 m2 | nested: deep "
+	       "d1\n");
+	printf("# signals to init from inside inner\n");
+	state("m1 -> init kill(SIGTERM)", run(m1, OP_KILL, init, SIGTERM)->v[0]);
+	state("m1 -> init kill(SIGSTOP)", run(m1, OP_KILL, init, SIGSTOP)->v[0]);
+	state("m1 -> init kill(SIGKILL)", run(m1, OP_KILL, init, SIGKILL)->v[0]);
+	long r = run(m1, OP_KILL, init, SIGUSR2)->v[0];
+	const struct nsx_msg *m = run(init, OP_STATE, 0, 0);
+	printf("m1 -> init kill(SIGUSR2)=%s: init's handler ran %ld time(s), si_pid=%s\n", res(r),
+	       m->v[3], nsx_name(init, m->v[4]));
+
+	printf("# signals to init from box, its ancestor\n");
+	state("outsider -> init kill(SIGTERM)", run(outsider, OP_KILL, init, SIGTERM)->v[0]);
+	r = run(outsider, OP_KILL, init, SIGSTOP)->v[0];
+	m = run(boxinit, OP_WAITSTOP, init, 0);
+	printf("outsider -> init kill(SIGSTOP)=%s: boxinit's waitid: %s si_pid=%s\n", res(r),
+	       nsx_sicode(SIGCHLD, (int)m->v[2]), nsx_name(boxinit, m->v[1]));
+	r = run(outsider, OP_KILL, init, SIGCONT)->v[0];
+	m = run(boxinit, OP_WAITCONT, init, 0);
+	printf("outsider -> init kill(SIGCONT)=%s: boxinit's waitid: %s si_pid=%s\n", res(r),
+	       nsx_sicode(SIGCHLD, (int)m->v[2]), nsx_name(boxinit, m->v[1]));
+
+	printf("# kill(-1) from inside and from outside\n");
+	run(m1, OP_KILLALL, 0, SIGUSR1);
+	reached("m1");
+	run(init, OP_KILLALL, 0, SIGUSR1);
+	reached("init");
+	run(outsider, OP_KILLALL, 0, SIGUSR1);
+	reached("outsider");
+
+	printf("# the end of inner\n");
+	pid_t pids[NNAMES];
+	for (int i = 0; i < NNAMES; i++)
+		pids[i] = nsx_pid(ids[i]);
+	r = run(outsider, OP_KILL, init, SIGKILL)->v[0];
+	m = run(boxinit, OP_WAITDEAD, init, 0);
+	printf("outsider -> init kill(SIGKILL)=%s: boxinit's waitid: %s by %s\n", res(r),
+	       nsx_sicode(SIGCHLD, (int)m->v[2]), nsx_signame((int)m->v[3]));
+	for (int i = 3; i < NNAMES; i++)
+		printf("then top: kill(%s, 0) = %s\n", names[i], res(rc(kill(pids[i], 0))));
+	nsx_go(late);
+	m = nsx_recv(late, "forked");
+	printf("late: setns(<inner>, CLONE_NEWPID) = %s, then fork() = %s\n", res(m->v[0]),
+	       res(m->v[1]));
+	nsx_exit();
+}
