@@ -268,6 +268,16 @@ int nsx_read_nspid(int pfd, const char *pid, long *nr, int max)
 	return n;
 }
 
+void nsx_private_ipc(void)
+{
+	if (unshare(CLONE_NEWIPC)) {
+		int e = errno;
+		if (e == EPERM && is_top())
+			nsx_skip("unshare(CLONE_NEWIPC): EPERM: needs CAP_SYS_ADMIN");
+		nsx_fail("unshare(CLONE_NEWIPC): %s", nsx_errname(e));
+	}
+}
+
 int nsx_mount_proc(void)
 {
 	if (unshare(CLONE_NEWNS))
@@ -721,7 +731,7 @@ const char *nsx_siginfo_str(int observer, const struct nsx_msg *m)
 	}
 	int n = snprintf(b, 256, "%s si_code=%s si_pid=%s si_uid=%ld", nsx_signame(sig),
 	                 nsx_sicode(sig, code), nsx_name(observer, m->v[2]), m->v[3]);
-	if (n > 0 && n < 256 && code == SI_QUEUE)
+	if (n > 0 && n < 256 && (code == SI_QUEUE || code == SI_MESGQ))
 		snprintf(b + n, 256 - (size_t)n, " si_value=%ld", m->v[4]);
 	else if (n > 0 && n < 256 && sig == SIGCHLD)
 		snprintf(b + n, 256 - (size_t)n, " si_status=%s",
