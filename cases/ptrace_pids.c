@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ptrace_pids - PTRACE_GETEVENTMSG after fork and clone events, read by a
+ * tracer in an ancestor pid namespace and by a tracer inside.
+ *
+ * Tasks: top (namespace outer) spawns init, the first process of namespace
+ * inner; init spawns tracee1, tracer and tracee2 (all inner).  top seizes
+ * tracee1, tracer seizes tracee2, both with PTRACE_O_TRACEFORK |
+ * PTRACE_O_TRACECLONE.  Each tracee then spawns a child (kid1, kid2: a fork)
+ * and starts a thread (thr1, thr2: a clone).  The tracer takes each event
+ * stop with waitpid(__WALL), reads PTRACE_GETEVENTMSG, lets the new task go
+ * (waitpid() on the number it was told, then PTRACE_DETACH) and continues
+ * the tracee.  Messages print as the task they denote in the *tracer's*
+ * namespace.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   top traces tracee1: FORK message = kid1, CLONE message = thr1 (their
+ *   numbers in outer); tracer traces tracee2: kid2, thr2 (numbers in inner)
+ *     kernel/fork.c: kernel_clone() reports PTRACE_EVENT_FORK / _CLONE with
+ *     ptrace_event_pid() (include/linux/ptrace.h; pid_parent_nr() in later
+ *     trees): message = pid_nr_ns(pid, task_active_pid_ns(current->parent)),
+ *     and while traced ->parent is the tracer.  So the number is in the
+ *     tracer's namespace, whatever the tracee's; the tracer can waitpid() on
+ *     it, which this case does (it would fail if the number were the
+ *     tracee's view).  The comment there notes a race: a tracer in another
+ *     namespace attaching between the computation and ptrace_stop() gets a
+ *     number from the wrong namespace; not exercised here.
+ *   tracee1's own fork() returned kid1 and tracee2's kid2, in inner
+ *     kernel_clone() returns pid_vnr(): the same struct pid, numbered for the
+ *     caller (lib checks the value against kid's NSpid).
+ *
+ * Under nsxrun --strace this case cannot run: strace already traces every
+ * task, and a task has one tracer (PTRACE_SEIZE: EPERM).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int kid_fn(void *arg)
+{
+	(void)arg;
+	nsx_park();
+}
+
+static void *thread_fn(void *arg)
+{
+	nsx_add_thread(arg);
+	NSX_SEND("up", 1);
+	for (;;)
+		nsx_park();
+	return NULL;
+}
+
+/* tracee<n>: when told, make kid<n> (fork) and thr<n> (clone). */
+static int tracee_fn(void *arg)
+{
+	const char *n = arg;
+	char kid[16], thr[16];
+	pthread_t th;
+	snprintf(kid, sizeof(kid), "kid%s", n);
+	snprintf(thr, sizeof(thr), "thr%s", n);
+	NSX_SEND("ready", 1);
+	nsx_step();
+	nsx_spawn(kid, NULL, kid_fn, NULL);
+	if (pthread_create(&th, NULL, thread_fn, thr))
+		nsx_fail("pthread_create");
+	nsx_park();
+}
+
+/* Wait for tracee's next ptrace event stop and return its message (or -errno). */
+static long event(pid_t tracee, int want)
+{
+	int st;
+	unsigned long msg = 0;
+	if (waitpid(tracee, &st, __WALL) != tracee)
+		return -errno;
+	if (!WIFSTOPPED(st) || st >> 8 != (SIGTRAP | (want << 8)))
+		nsx_fail("tracee stopped with status %#x, not event %d", st, want);
+	if (ptrace(PTRACE_GETEVENTMSG, tracee, 0, &msg))
+		return -errno;
+	if (ptrace(PTRACE_CONT, tracee, 0, 0))
+		return -errno;
+	return (long)msg;
+}
+
+/* The new task starts in a ptrace stop: wait for it by the number we were
+ * given, then let it go. */
+static long release(long nr)
+{
+	int st;
+	if (nr <= 0)
+		return nr;
+	if (waitpid((pid_t)nr, &st, __WALL) != (pid_t)nr)
+		return -errno;
+	if (ptrace(PTRACE_DETACH, (pid_t)nr, 0, 0))
+		return -errno;
+	return 0;
+}
+
+/* Trace one fork and one clone of tracee (a task index); send the messages. */
+static void trace(int tracee, const char *key)
+{
+	pid_t p = nsx_pid(tracee);
+	if (ptrace(PTRACE_SEIZE, p, 0, PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE))
+		nsx_fail("PTRACE_SEIZE: %s", nsx_errname(errno));
+	nsx_go(tracee);
+	long fork_msg = event(p, PTRACE_EVENT_FORK);
+	long fork_rel = release(fork_msg);
+	long clone_msg = event(p, PTRACE_EVENT_CLONE);
+	long clone_rel = release(clone_msg);
+	NSX_SEND(key, fork_msg, fork_rel, clone_msg, clone_rel);
+}
+
+static int tracer_fn(void *arg)
+{
+	(void)arg;
+	NSX_SEND("ready", 1);
+	nsx_step();
+	trace(nsx_find("tracee2"), "events");
+	nsx_park();
+}
+
+static int init_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("tracee1", NULL, tracee_fn, "1");
+	nsx_spawn("tracer", NULL, tracer_fn, NULL);
+	nsx_spawn("tracee2", NULL, tracee_fn, "2");
+	NSX_SEND("ready", 1);
+	nsx_park();
+}
+
+static const char *named(int observer, long v)
+{
+	return v < 0 ? nsx_errname((int)-v) : nsx_name(observer, v);
+}
+
+static void show(int tracer, const char *tracee, const struct nsx_msg *m)
+{
+	printf("%s traces %s: PTRACE_EVENT_FORK message=%s (waitpid+detach: %s), "
+	       "PTRACE_EVENT_CLONE message=%s (waitpid+detach: %s)\n",
+	       nsx_table()->task[tracer].name, tracee, named(tracer, m->v[0]),
+	       m->v[1] < 0 ? nsx_errname((int)-m->v[1]) : "0", named(tracer, m->v[2]),
+	       m->v[3] < 0 ? nsx_errname((int)-m->v[3]) : "0");
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	int init = nsx_spawn("init", "inner", init_fn, NULL);
+	nsx_recv(init, "ready");
+	int tracee1 = nsx_find("tracee1"), tracer = nsx_find("tracer");
+	nsx_recv(tracee1, "ready");
+	nsx_recv(tracer, "ready");
+	nsx_recv(nsx_find("tracee2"), "ready");
+
+	printf("# ptrace_pids: PTRACE_GETEVENTMSG numbers are in the tracer's namespace\n");
+	trace(tracee1, "events");
+	nsx_recv(-1, "up"); /* thr1 has registered */
+	show(0, "tracee1", nsx_recv(0, "events"));
+	nsx_go(tracer);
+	const struct nsx_msg *m = nsx_recv(tracer, "events");
+	nsx_recv(-1, "up"); /* thr2 has registered */
+	show(tracer, "tracee2", m);
+	for (int n = 1; n <= 2; n++) {
+		char kid[8];
+		snprintf(kid, sizeof(kid), "kid%d", n);
+		int k = nsx_find(kid);
+		printf("tracee%d's own fork() returned %s\n", n,
+		       nsx_name(k, nsx_table()->task[k].forked));
+	}
+	nsx_exit();
+}
