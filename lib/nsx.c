@@ -404,6 +404,12 @@ int nsx_find_ns(const char *name)
 	return -1;
 }
 
+int nsx_base_level(void)
+{
+	const char *e = getenv("NSX_PIDNS_LEVEL");
+	return e && *e ? atoi(e) : T->task[0].level;
+}
+
 int nsx_ns_of(int task)
 {
 	return T->task[task].ns;
@@ -559,8 +565,9 @@ static int chain_level(void *p)
 	/* Try the next level ourselves so that a refusal is reported, not fatal;
 	 * nsx_spawn() then sees the pending namespace and forks into it. */
 	if (unshare(CLONE_NEWPID)) {
+		/* The deepest level there can be: it runs fn. */
 		NSX_SEND("chain-end", c->k, errno);
-		nsx_park();
+		return c->fn(c->arg);
 	}
 	c->k++;
 	snprintf(name, sizeof(name), "%s%d", c->prefix, c->k);

@@ -107,9 +107,10 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
 /*
  * In the top: a chain of depth nested pid namespaces below it: tasks
  * <prefix>1..<prefix>depth, task k the init of namespace <nsprefix>k; the
- * last runs fn(arg), the others wait in nsx_park().  Returns the number of
+ * deepest runs fn(arg), the others wait in nsx_park().  Returns the number of
  * levels made.  When a level cannot be made, fails the case if err is NULL,
- * else stores unshare()'s errno in *err (0 when all were made).
+ * else stores unshare()'s errno in *err (0 when all were made) and the
+ * deepest level made runs fn.
  */
 int nsx_chain(const char *prefix, const char *nsprefix, int depth, int (*fn)(void *), void *arg,
               int *err);
@@ -126,6 +127,9 @@ int nsx_ns_of(int task);
 pid_t nsx_nr_in(int task, int ns);
 /* Number of task as the calling task sees it (what kill() takes). */
 pid_t nsx_pid(int task);
+/* The level of the case's own pid namespace counted from the initial one (0):
+ * NSX_PIDNS_LEVEL from nsxrun, else the level of the top in /proc's view. */
+int nsx_base_level(void);
 /* The namespace at level on task's chain of ancestors, or -1. */
 int nsx_ns_at(int task, int level);
 

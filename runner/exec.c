@@ -101,10 +101,31 @@ static void sweep_children(void)
 	}
 }
 
-static _Noreturn void stub_main(const struct job *j, int status_wr)
+/* Our own pid namespace level, as far as our /proc shows (0 = its root). */
+static int own_level(void)
+{
+	char buf[4096];
+	int n = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return 0;
+	while (fgets(buf, sizeof(buf), f))
+		if (!strncmp(buf, "NSpid:", 6))
+			for (char *t = strtok(buf + 6, " \t\n"); t; t = strtok(NULL, " \t\n"))
+				n++;
+	fclose(f);
+	return n > 0 ? n - 1 : 0;
+}
+
+static _Noreturn void stub_main(const struct job *j, int status_wr, int level)
 {
 	int isolated = getpid() == 1;
 	sigset_t none;
+	char lv[16];
+
+	/* Cases cannot see above their own namespace: tell them its level. */
+	snprintf(lv, sizeof(lv), "%d", level + isolated);
+	setenv("NSX_PIDNS_LEVEL", lv, 1);
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -197,6 +218,9 @@ static int start(struct job *j, double timeout)
 		errno = e;
 		return -1;
 	}
+	static int level = -1;
+	if (level < 0)
+		level = own_level();
 	fflush(NULL);
 	int newpid = 1;
 	pid_t p = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -209,7 +233,7 @@ static int start(struct job *j, double timeout)
 		dup2(io[1], 1);
 		dup2(efd, 2);
 		close(st[0]);
-		stub_main(j, st[1]);
+		stub_main(j, st[1], level);
 	}
 	int e = errno;
 	close(io[0]);

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nesting_limit - how deep pid namespaces nest, and how the deepest task's
+ * identity reaches the top.
+ *
+ * top makes a chain of nested pid namespaces below its own until
+ * unshare(CLONE_NEWPID) refuses (lib: nsx_chain(); each level's init makes the
+ * next).  Levels are counted from the initial pid namespace (0): nsxrun tells
+ * the case the level of its own namespace (NSX_PIDNS_LEVEL), because no task
+ * can see above its own namespace.  How many levels the case itself makes
+ * depends on where it runs, so no line prints that count; they print
+ * absolute levels and checks.  Before the chain top opens a pidfd for
+ * itself (inherited by every level) and registers for a POSIX message-queue
+ * notification.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   the deepest task is at level 32; making level 33: ENOSPC
+ *     kernel/pid_namespace.c: create_pid_namespace() refuses a level above
+ *     MAX_PID_NS_LEVEL (32) with -ENOSPC (before 4.13: -EINVAL, the limit
+ *     then being checked elsewhere).  The refusal comes from
+ *     unshare(CLONE_NEWPID) itself (copy_pid_ns()), not from the fork after.
+ *   NSpid of the deepest, read through the case's /proc, has one number per
+ *   level from the case's namespace down: yes (33 counted from level 0)
+ *     fs/proc/array.c: task_state() prints task_pid_nr_ns() for
+ *     pid->numbers[g] from the proc mount's level to the task's level.
+ *   the deepest -> top pidfd_send_signal(): EINVAL
+ *     kernel/signal.c: access_pidfd_pidns() accepts only targets in the
+ *     caller's namespace or below.  A pidfd of an ancestor, in hand,
+ *     does not let a task signal it: no signal ever goes up.
+ *   the deepest -> top through mq_notify(): SI_MESGQ si_pid=the deepest task
+ *     ipc/mqueue.c: __do_notify() numbers the sender in the registrant's
+ *     namespace, task_tgid_nr_ns(current, ns_of_pid(notify_owner)): top sees
+ *     the deepest task's number in the case's namespace, 31 levels up.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define QNAME "/nsx-nesting"
+
+static int self_pidfd;
+
+static int deepest_fn(void *arg)
+{
+	(void)arg;
+	long r = syscall(SYS_pidfd_send_signal, self_pidfd, SIGUSR1, NULL, 0) ? -errno : 0;
+	NSX_SEND("pidfd", r);
+	mqd_t q = mq_open(QNAME, O_WRONLY);
+	long s = q == (mqd_t)-1 || mq_send(q, "m", 1, 0) ? -errno : 0;
+	NSX_SEND("mq", s);
+	nsx_park();
+}
+
+int main(void)
+{
+	int err;
+	long nr[NSX_MAX_LEVEL];
+	char buf[16];
+
+	nsx_init("top", "outer");
+	nsx_private_ipc();
+	nsx_block(SIGUSR1);
+	self_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	struct mq_attr a = {.mq_maxmsg = 1, .mq_msgsize = 8};
+	mqd_t q = mq_open(QNAME, O_RDWR | O_CREAT, 0600, &a);
+	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
+	if (self_pidfd < 0 || q == (mqd_t)-1 || mq_notify(q, &ev))
+		nsx_fail("setup: %s", nsx_errname(errno));
+
+	int base = nsx_base_level();
+	int made = nsx_chain("l", "L", NSX_MAX_LEVEL, deepest_fn, NULL, &err);
+	int deepest = nsx_find("l1") + made - 1;
+	printf("# nesting_limit: pid namespaces nest to level 32; the deepest task and the top\n");
+	printf("the deepest task is at level %d; making level %d: unshare(CLONE_NEWPID) = %s\n",
+	       base + made, base + made + 1, nsx_errname(err));
+
+	snprintf(buf, sizeof(buf), "%d", (int)nsx_pid(deepest));
+	int n = nsx_read_nspid(nsx_procfd(), buf, nr, NSX_MAX_LEVEL);
+	int ok = n == made + 1 && nr[n - 1] == 1;
+	for (int i = 0; ok && i < n; i++)
+		ok = nr[i] == nsx_table()->task[deepest].nr[nsx_table()->task[0].level + i];
+	printf("NSpid of the deepest, read through the case's /proc, has one number per level "
+	       "from the case's namespace down: %s (%d counted from level 0)\n",
+	       ok ? "yes" : "no", n + base);
+
+	const struct nsx_msg *m = nsx_recv(deepest, "pidfd");
+	printf("the deepest -> top pidfd_send_signal(SIGUSR1) = %s\n",
+	       m->v[0] < 0 ? nsx_errname((int)-m->v[0]) : "0");
+	m = nsx_recv(deepest, "mq");
+	siginfo_t si;
+	if (m->v[0] < 0 || nsx_sigwait(SIGUSR1, &si)) {
+		printf("the deepest -> top mq_send() = %s: no notification\n",
+		       nsx_errname((int)-m->v[0]));
+	} else {
+		const char *who =
+		        si.si_pid == nsx_pid(deepest) ? "the deepest task" : nsx_name(0, si.si_pid);
+		printf("the deepest -> top mq_send() = 0: top's notification %s si_code=%s "
+		       "si_pid=%s\n",
+		       nsx_signame(si.si_signo), nsx_sicode(si.si_signo, si.si_code), who);
+	}
+	mq_unlink(QNAME);
+	nsx_exit();
+}
