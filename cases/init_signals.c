@@ -68,15 +68,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 enum { OP_KILL = 1, OP_KILLALL, OP_CHECK, OP_STATE, OP_WAITSTOP, OP_WAITCONT, OP_WAITDEAD };
-struct cmd {
-	int op, target, sig;
-};
-static struct cmd *cmd; /* shared, indexed by task index */
 static volatile sig_atomic_t handled, handled_pid;
 
 static long rc(long r)
@@ -104,44 +99,36 @@ static void on_usr2(int sig, siginfo_t *si, void *uc)
 	handled_pid = si->si_pid;
 }
 
-/* Every task: wait for a command, do it, report. */
-static _Noreturn void serve(void)
+/* What every task does on nsx_call(op, target, sig): act, then reply. */
+static void handler(int op, const long *arg)
 {
-	int me = nsx_self();
-	for (;;) {
-		nsx_step();
-		struct cmd c = cmd[me];
-		siginfo_t si;
-		switch (c.op) {
-		case OP_KILL:
-			NSX_SEND("done", rc(kill(nsx_pid(c.target), c.sig)));
-			break;
-		case OP_KILLALL:
-			NSX_SEND("done", rc(kill(-1, c.sig)));
-			break;
-		case OP_CHECK: { /* was SIGUSR1 queued for us?  take it if so */
-			int p = pending(SIGUSR1);
-			if (p)
-				nsx_sigwait(SIGUSR1, &si);
-			NSX_SEND("done", p);
-			break;
-		}
-		case OP_STATE: /* we are running: report what is pending, handled */
-			NSX_SEND("done", pending(SIGTERM), pending(SIGSTOP), pending(SIGKILL),
-			         handled, handled_pid);
-			break;
-		case OP_WAITSTOP:
-		case OP_WAITCONT:
-		case OP_WAITDEAD: {
-			int opt = c.op == OP_WAITSTOP   ? WSTOPPED
-			          : c.op == OP_WAITCONT ? WCONTINUED
-			                                : WEXITED;
-			memset(&si, 0, sizeof(si));
-			long r = rc(waitid(P_PID, (id_t)nsx_pid(c.target), &si, opt | c.sig));
-			NSX_SEND("done", r, si.si_pid, si.si_code, si.si_status);
-			break;
-		}
-		}
+	int target = (int)arg[0], sig = (int)arg[1];
+	siginfo_t si;
+	switch (op) {
+	case OP_KILL:
+		NSX_REPLY(rc(kill(nsx_pid(target), sig)));
+		break;
+	case OP_KILLALL:
+		NSX_REPLY(rc(kill(-1, sig)));
+		break;
+	case OP_CHECK: { /* was SIGUSR1 queued for us?  take it if so */
+		int p = pending(SIGUSR1);
+		if (p)
+			nsx_sigwait(SIGUSR1, &si);
+		NSX_REPLY(p);
+		break;
+	}
+	case OP_STATE: /* we are running: report what is pending, handled */
+		NSX_REPLY(pending(SIGTERM), pending(SIGSTOP), pending(SIGKILL), handled,
+		          handled_pid);
+		break;
+	default: { /* OP_WAITSTOP, OP_WAITCONT, OP_WAITDEAD; sig holds extra options */
+		int opt = op == OP_WAITSTOP ? WSTOPPED : op == OP_WAITCONT ? WCONTINUED : WEXITED;
+		memset(&si, 0, sizeof(si));
+		long r = rc(waitid(P_PID, (id_t)nsx_pid(target), &si, opt | sig));
+		NSX_REPLY(r, si.si_pid, si.si_code, si.si_status);
+		break;
+	}
 	}
 }
 
@@ -150,7 +137,7 @@ static int d1_fn(void *arg)
 	(void)arg;
 	nsx_block(SIGUSR1);
 	NSX_SEND("up", 1);
-	serve();
+	nsx_serve(handler);
 }
 
 static int deep_fn(void *arg)
@@ -159,7 +146,7 @@ static int deep_fn(void *arg)
 	nsx_block(SIGUSR1);
 	nsx_spawn("d1", NULL, d1_fn, NULL);
 	NSX_SEND("up", 1);
-	serve();
+	nsx_serve(handler);
 }
 
 static int init_fn(void *arg)
@@ -172,7 +159,7 @@ static int init_fn(void *arg)
 	nsx_spawn("m2", NULL, d1_fn, NULL);
 	nsx_spawn("deep", "nested", deep_fn, NULL);
 	NSX_SEND("up", 1);
-	serve();
+	nsx_serve(handler);
 }
 
 static int boxinit_fn(void *arg)
@@ -182,7 +169,7 @@ static int boxinit_fn(void *arg)
 	nsx_spawn("outsider", NULL, d1_fn, NULL);
 	nsx_spawn("init", "inner", init_fn, NULL);
 	NSX_SEND("up", 1);
-	serve();
+	nsx_serve(handler);
 }
 
 static int late_fn(void *arg)
@@ -208,12 +195,10 @@ static int late_fn(void *arg)
 	nsx_park();
 }
 
-/* Run one command in task t and return its report. */
+/* Run one command in task t and return its reply. */
 static const struct nsx_msg *run(int t, int op, int target, int sig)
 {
-	cmd[t] = (struct cmd){op, target, sig};
-	nsx_go(t);
-	return nsx_recv(t, "done");
+	return nsx_call(t, op, target, sig, 0);
 }
 
 static int ids[16];
@@ -241,10 +226,6 @@ static void state(const char *what, long r)
 
 int main(void)
 {
-	cmd = mmap(NULL, sizeof(*cmd) * NSX_MAX_TASKS, PROT_READ | PROT_WRITE,
-	           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (cmd == MAP_FAILED)
-		return NSX_EXIT_ERROR;
 	nsx_init("top", "outer");
 	int late = nsx_spawn("late", NULL, late_fn, NULL);
 	nsx_spawn("boxinit", "box", boxinit_fn, NULL);

@@ -46,7 +46,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -55,15 +54,9 @@ enum { TOP, P0, A1, M1, A2, M2, A3, M3, S1, NT };
 static const char *const names[NT] = {"top", "p0", "a1", "m1", "a2", "m2", "a3", "m3", "s1"};
 
 enum { OP_PIDFD = 1, OP_KILL, OP_RECV };
-struct cmd {
-	int op;
-	int target; /* position in names[] */
-};
-
-static struct cmd *cmd; /* shared: what each task is to do next */
-static int sv[NT][2];   /* per task: top sends it the pidfds here */
-static int idx[NT];     /* position -> task index (filled as they start) */
-static int pidfd[NT];   /* in each task: a pidfd for every position */
+static int sv[NT][2]; /* per task: top sends it the pidfds here */
+static int idx[NT];   /* position -> task index (filled as they start) */
+static int pidfd[NT]; /* in each task: a pidfd for every position */
 
 static long rc(long r)
 {
@@ -120,33 +113,24 @@ static void give_pidfds(int k)
 		nsx_fail("sendmsg pidfds: %s", nsx_errname(errno));
 }
 
-/* Do what cmd[k] says: send to a target, or take one signal. */
-static long act(int k)
+/* Send SIGUSR1 to the task at position t, by pidfd or by kill(). */
+static long send_to(int op, int t)
 {
-	int t = cmd[k].target;
-	switch (cmd[k].op) {
-	case OP_PIDFD:
+	if (op == OP_PIDFD)
 		return rc(syscall(SYS_pidfd_send_signal, pidfd[t], SIGUSR1, NULL, 0));
-	case OP_KILL:
-		return rc(kill(nsx_pid(idx[t]), SIGUSR1));
-	default:
-		return 0;
-	}
+	return rc(kill(nsx_pid(idx[t]), SIGUSR1));
+}
+
+/* What a task does on nsx_call(): send, or take one signal. */
+static void handler(int op, const long *arg)
+{
+	if (op == OP_RECV)
+		nsx_send_siginfo("reply", SIGUSR1);
+	else
+		NSX_REPLY(send_to(op, (int)arg[0]));
 }
 
 static int task_fn(void *arg);
-
-/* Each task, once set up: wait for a command, do it, report. */
-static _Noreturn void serve(int k)
-{
-	for (;;) {
-		nsx_step();
-		if (cmd[k].op == OP_RECV)
-			nsx_send_siginfo("got", SIGUSR1);
-		else
-			NSX_SEND("sent", act(k));
-	}
-}
 
 /* Spawn the task at position k (and what it starts), from its parent. */
 static void start(int k)
@@ -171,7 +155,7 @@ static int task_fn(void *arg)
 	take_pidfds(k); /* sent once every task is up */
 	for (int j = 0; j < NT; j++)
 		idx[j] = nsx_find(names[j]);
-	serve(k);
+	nsx_serve(handler);
 }
 
 /* One exchange: sender s, receiver r, by op; returns the cell's text. */
@@ -183,13 +167,7 @@ static const char *exchange(int s, int r, int op)
 
 	if (op == OP_KILL && nsx_nr_in(idx[r], nsx_ns_of(idx[s])) == 0)
 		return "-";
-	cmd[s] = (struct cmd){op, r};
-	if (s == TOP) {
-		res = act(TOP);
-	} else {
-		nsx_go(idx[s]);
-		res = nsx_recv(idx[s], "sent")->v[0];
-	}
+	res = s == TOP ? send_to(op, r) : nsx_call(idx[s], op, r, 0, 0)->v[0];
 	if (res < 0) {
 		snprintf(out, 24, "%s", nsx_errname((int)-res));
 		return out;
@@ -203,9 +181,7 @@ static const char *exchange(int s, int r, int op)
 		mine.v[2] = si.si_pid;
 		m = &mine;
 	} else {
-		cmd[r] = (struct cmd){OP_RECV, 0};
-		nsx_go(idx[r]);
-		m = nsx_recv(idx[r], "got");
+		m = nsx_call(idx[r], OP_RECV, 0, 0, 0);
 	}
 	if (m->v[0] != SIGUSR1)
 		snprintf(out, 24, "lost");
@@ -229,10 +205,6 @@ static void table(const char *title, int op)
 
 int main(void)
 {
-	cmd = mmap(NULL, sizeof(*cmd) * NT, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
-	           0);
-	if (cmd == MAP_FAILED)
-		nsx_fail("mmap: %s", nsx_errname(errno));
 	nsx_init("top", "outer");
 	nsx_block(SIGUSR1);
 	for (int k = 0; k < NT; k++)

@@ -679,6 +679,27 @@ void nsx_step(void)
 	step_seen++;
 }
 
+const struct nsx_msg *nsx_call(int task, int op, long a0, long a1, long a2)
+{
+	struct nsx_task *t = &T->task[task];
+	t->op = op;
+	t->arg[0] = a0;
+	t->arg[1] = a1;
+	t->arg[2] = a2;
+	nsx_go(task); /* the release in nsx_go() publishes op and arg */
+	return nsx_recv(task, "reply");
+}
+
+void nsx_serve(void (*handler)(int op, const long *arg))
+{
+	for (;;) {
+		nsx_step();
+		struct nsx_task *t = &T->task[me];
+		long arg[4] = {t->arg[0], t->arg[1], t->arg[2], t->arg[3]};
+		handler(t->op, arg);
+	}
+}
+
 void nsx_park(void)
 {
 	uint32_t *w = &T->task[me].go;

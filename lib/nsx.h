@@ -54,6 +54,8 @@ struct nsx_task {
 	uint32_t go;               /* futex word: bumped by nsx_go() */
 	int spawner;               /* index of the task that spawned it */
 	int32_t forked;            /* what fork() returned in the spawner */
+	int op;                    /* nsx_call(): what to do next ... */
+	long arg[4];               /* ... and with what */
 };
 
 /* Everything lib knows about the case's tasks (in MAP_SHARED memory). */
@@ -166,6 +168,14 @@ const struct nsx_msg *nsx_recv(int task, const char *key);
 void nsx_go(int task);
 /* Wait for the next nsx_go() on the calling task. */
 void nsx_step(void);
+/*
+ * Requests: a task that calls nsx_serve(handler) runs handler(op, arg) for
+ * each nsx_call() addressed to it; the handler answers with exactly one
+ * NSX_REPLY(...), which nsx_call() returns.  For tasks that act on command.
+ */
+const struct nsx_msg *nsx_call(int task, int op, long a0, long a1, long a2);
+_Noreturn void nsx_serve(void (*handler)(int op, const long *arg));
+#define NSX_REPLY(...) NSX_SEND("reply", __VA_ARGS__)
 /* Wait to be killed (bounded: exits quietly after four timeouts). */
 _Noreturn void nsx_park(void);
 
