@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * scm_credentials - the pid (and uid, gid) in SCM_CREDENTIALS over AF_UNIX
+ * when sender and receiver are in different pid namespaces.
+ *
+ * Namespaces and tasks: top (outer); a1 (init) and m1 in A1; a2 in A2 (below
+ * A1); a3 in A3 (below A2); s1 and s2, inits of the sibling namespaces S1
+ * and S2.  top makes every socketpair before spawning anyone (so s1 and s2
+ * talk through a pair their common ancestor made) and sets SO_PASSCRED on
+ * each receiving end.  Each line sends one byte twice: first with an
+ * explicit SCM_CREDENTIALS {getpid(), getuid(), getgid()} ("explicit"), then
+ * with no control message at all, the kernel attaching the sender's
+ * credentials because the receiver asked ("attached").  pid prints as the
+ * task it denotes in the receiver's namespace.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   a1 -> top, a3 -> top, a3 -> a1: pid = the sender (its number in the
+ *   receiver's namespace); top -> a1, top -> a3, s1 -> s2: pid=0; the same
+ *   for SOCK_DGRAM and SOCK_STREAM, explicit or attached
+ *     net/core/scm.c: __scm_send() checks an explicit ucred with
+ *     scm_check_creds(), then find_get_pid(creds.pid) - the number is read in
+ *     the *sender's* namespace - and keeps the struct pid; without one,
+ *     net/unix/af_unix.c: maybe_add_creds()/unix_scm_to_skb() attach
+ *     task_tgid(current).  Either way the skb carries a struct pid.  On
+ *     receive, scm_set_cred() (include/net/scm.h) sets creds.pid =
+ *     pid_vnr(pid) in the *receiver's* context: its number there, 0 when the
+ *     sender is not visible (parent -> child, sibling -> sibling).
+ *     uid/gid: from_kuid_munged(current_user_ns()) in scm_recv(): 0 here.
+ *   a1 -> top with ucred.pid = m1's number: accepted, top sees m1
+ *     scm_check_creds(): a pid other than task_tgid_vnr(current) needs
+ *     CAP_SYS_ADMIN in the user namespace owning the sender's pid namespace
+ *     (ns_capable(task_active_pid_ns(current)->user_ns, ...)); a1 has it.
+ *     The pid names m1 in A1, and top gets m1's number in outer.
+ *   a1 -> top with ucred.pid = top's outer number: ESRCH
+ *     find_get_pid() looks the number up in A1: there is no such task.
+ *   m1 without capabilities -> top with ucred.pid = a1's number: EPERM; with
+ *   its own number: accepted, pid=m1
+ *     scm_check_creds() without CAP_SYS_ADMIN allows only the caller's own
+ *     tgid (uid and gid are its own, so those checks pass).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+enum { TOP, A1, M1, A2, A3, S1, S2, NT };
+static const char *const names[NT] = {"top", "a1", "m1", "a2", "a3", "s1", "s2"};
+static const char *const nsnames[NT] = {NULL, "A1", NULL, "A2", "A3", "S1", "S2"};
+
+static const struct pair {
+	int from, to;
+	const char *what;
+} pairs[] = {
+        {A1, TOP, "child -> parent"},    {TOP, A1, "parent -> child"},
+        {S1, S2, "sibling -> sibling"},  {A3, TOP, "three levels up"},
+        {A3, A1, "two levels up"},       {TOP, A3, "three levels down"},
+        {M1, TOP, "m1 -> parent of A1"},
+};
+#define NPAIRS ((int)(sizeof(pairs) / sizeof(pairs[0])))
+static int sv[NPAIRS][2][2]; /* [pair][0 dgram, 1 stream][end] */
+static int idx[NT];
+
+enum { OP_SEND = 1, OP_RECV, OP_DROPCAPS };
+enum { M_ATTACHED, M_EXPLICIT, M_FORGED };
+
+static long send_one(int fd, int mode, pid_t pid)
+{
+	char c = 'x';
+	struct iovec io = {&c, 1};
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = {.msg_iov = &io, .msg_iovlen = 1};
+	if (mode != M_ATTACHED) {
+		struct ucred uc = {mode == M_FORGED ? pid : getpid(), getuid(), getgid()};
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof(u.buf);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_CREDENTIALS;
+		cm->cmsg_len = CMSG_LEN(sizeof(uc));
+		memcpy(CMSG_DATA(cm), &uc, sizeof(uc));
+	}
+	return sendmsg(fd, &mh, 0) == 1 ? 0 : -errno;
+}
+
+/* Receive one byte; out: got-credentials, pid, uid, gid (or -errno first). */
+static void recv_one(int fd, long out[4])
+{
+	char c;
+	struct iovec io = {&c, 1};
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred)) + 64];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = {.msg_iov = &io,
+	                    .msg_iovlen = 1,
+	                    .msg_control = u.buf,
+	                    .msg_controllen = sizeof(u.buf)};
+	out[0] = out[1] = out[2] = out[3] = 0;
+	if (recvmsg(fd, &mh, MSG_DONTWAIT) != 1) {
+		out[0] = -errno;
+		return;
+	}
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS) {
+			struct ucred uc;
+			memcpy(&uc, CMSG_DATA(cm), sizeof(uc));
+			out[0] = 1;
+			out[1] = uc.pid;
+			out[2] = uc.uid;
+			out[3] = uc.gid;
+		}
+}
+
+static long drop_caps(void)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	memset(d, 0, sizeof(d));
+	return syscall(SYS_capset, &h, d) ? -errno : 0;
+}
+
+/* arg: pair, socket type (0 dgram, 1 stream), mode, forged pid */
+static void handler(int op, const long *arg)
+{
+	int p = (int)arg[0], t = (int)arg[1];
+	long out[4];
+	switch (op) {
+	case OP_SEND:
+		NSX_REPLY(send_one(sv[p][t][0], (int)(arg[2] & 0xff), (pid_t)(arg[2] >> 8)));
+		break;
+	case OP_RECV:
+		recv_one(sv[p][t][1], out);
+		NSX_REPLY(out[0], out[1], out[2], out[3]);
+		break;
+	case OP_DROPCAPS:
+		NSX_REPLY(drop_caps());
+		break;
+	}
+}
+
+static int task_fn(void *arg);
+
+static void start(int k)
+{
+	nsx_spawn(names[k], nsnames[k], task_fn, NULL);
+}
+
+static int task_fn(void *arg)
+{
+	(void)arg;
+	const char *me = nsx_table()->task[nsx_self()].name;
+	if (!strcmp(me, "a1")) {
+		start(M1);
+		start(A2);
+	} else if (!strcmp(me, "a2")) {
+		start(A3);
+	}
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+/* One transfer over pair p, socket type t; returns the cell's text. */
+static const char *transfer(int p, int t, int mode, pid_t pid)
+{
+	static char cell[8][96];
+	static int r;
+	char *out = cell[r++ % 8];
+	long how = mode | ((long)pid << 8), res, got[4];
+	int from = pairs[p].from, to = pairs[p].to;
+
+	if (from == TOP)
+		res = send_one(sv[p][t][0], mode, pid);
+	else
+		res = nsx_call(idx[from], OP_SEND, p, t, how)->v[0];
+	if (res < 0) {
+		snprintf(out, 96, "sendmsg=%s", nsx_errname((int)-res));
+		return out;
+	}
+	if (to == TOP) {
+		recv_one(sv[p][t][1], got);
+	} else {
+		const struct nsx_msg *m = nsx_call(idx[to], OP_RECV, p, t, 0);
+		memcpy(got, m->v, sizeof(got));
+	}
+	if (got[0] < 0)
+		snprintf(out, 96, "recvmsg=%s", nsx_errname((int)-got[0]));
+	else if (got[0] == 0)
+		snprintf(out, 96, "no credentials");
+	else
+		snprintf(out, 96, "pid=%s uid=%ld gid=%ld", nsx_name(idx[to], got[1]), got[2],
+		         got[3]);
+	return out;
+}
+
+int main(void)
+{
+	static const int types[2] = {SOCK_DGRAM, SOCK_STREAM};
+	nsx_init("top", "outer");
+	for (int p = 0; p < NPAIRS; p++)
+		for (int t = 0; t < 2; t++) {
+			int on = 1;
+			if (socketpair(AF_UNIX, types[t] | SOCK_CLOEXEC, 0, sv[p][t]) ||
+			    setsockopt(sv[p][t][1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)))
+				nsx_fail("socketpair: %s", nsx_errname(errno));
+		}
+	start(A1);
+	start(S1);
+	start(S2);
+	for (int n = 1; n < NT; n++)
+		nsx_recv(-1, "up");
+	for (int k = 0; k < NT; k++)
+		idx[k] = nsx_find(names[k]);
+
+	printf("# scm_credentials: SCM_CREDENTIALS pid as the receiver sees it\n");
+	printf("# outer: top | A1: a1 m1 | A2 (in A1): a2 | A3 (in A2): a3 | S1: s1 | S2: s2\n");
+	for (int p = 0; p < NPAIRS - 1; p++)
+		for (int t = 0; t < 2; t++) {
+			char what[64];
+			snprintf(what, sizeof(what), "%s %s -> %s (%s)", t ? "STREAM" : "DGRAM ",
+			         names[pairs[p].from], names[pairs[p].to], pairs[p].what);
+			const char *ex = transfer(p, t, M_EXPLICIT, 0);
+			printf("%-44s explicit: %-22s attached: %s\n", what, ex,
+			       transfer(p, t, M_ATTACHED, 0));
+		}
+
+	printf("# a ucred naming another task (DGRAM)\n");
+	pid_t m1_in_a1 = nsx_nr_in(idx[M1], nsx_ns_of(idx[A1]));
+	pid_t top_outer = nsx_pid(0);
+	printf("a1 -> top, ucred.pid=<m1's number in A1>: %s\n",
+	       transfer(0, 0, M_FORGED, m1_in_a1));
+	printf("a1 -> top, ucred.pid=<top's number in outer>: %s\n",
+	       transfer(0, 0, M_FORGED, top_outer));
+	long d = nsx_call(idx[M1], OP_DROPCAPS, 0, 0, 0)->v[0];
+	printf("m1 drops all capabilities: capset()=%s\n", d < 0 ? nsx_errname((int)-d) : "0");
+	printf("m1 -> top, ucred.pid=<a1's number in A1>: %s\n",
+	       transfer(NPAIRS - 1, 0, M_FORGED, nsx_nr_in(idx[A1], nsx_ns_of(idx[A1]))));
+	printf("m1 -> top, ucred.pid=<its own number>: %s\n",
+	       transfer(NPAIRS - 1, 0, M_FORGED, m1_in_a1));
+	nsx_exit();
+}
