@@ -71,48 +71,6 @@ static int pos_of(const char *name)
 	return -1;
 }
 
-/* Receive the NT pidfds top sends over SCM_RIGHTS. */
-static void take_pidfds(int k)
-{
-	char c;
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * NT)];
-		struct cmsghdr align;
-	} u;
-	struct iovec io = {&c, 1};
-	struct msghdr mh = {.msg_iov = &io,
-	                    .msg_iovlen = 1,
-	                    .msg_control = u.buf,
-	                    .msg_controllen = sizeof(u.buf)};
-	if (recvmsg(sv[k][1], &mh, 0) != 1)
-		nsx_fail("recvmsg pidfds: %s", nsx_errname(errno));
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int) * NT))
-		nsx_fail("no SCM_RIGHTS with %d pidfds", NT);
-	memcpy(pidfd, CMSG_DATA(cm), sizeof(int) * NT);
-}
-
-static void give_pidfds(int k)
-{
-	char c = 'p';
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * NT)];
-		struct cmsghdr align;
-	} u;
-	struct iovec io = {&c, 1};
-	struct msghdr mh = {.msg_iov = &io,
-	                    .msg_iovlen = 1,
-	                    .msg_control = u.buf,
-	                    .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int) * NT);
-	memcpy(CMSG_DATA(cm), pidfd, sizeof(int) * NT);
-	if (sendmsg(sv[k][0], &mh, 0) != 1)
-		nsx_fail("sendmsg pidfds: %s", nsx_errname(errno));
-}
-
 /* Send SIGUSR1 to the task at position t, by pidfd or by kill(). */
 static long send_to(int op, int t)
 {
@@ -152,7 +110,10 @@ static int task_fn(void *arg)
 			start(k + 2);
 	}
 	NSX_SEND("up", k);
-	take_pidfds(k); /* sent once every task is up */
+	/* top sends them once every task is up */
+	int e = nsx_recv_fds(sv[k][1], pidfd, NT);
+	if (e)
+		nsx_fail("receiving pidfds: %s", nsx_errname(-e));
 	for (int j = 0; j < NT; j++)
 		idx[j] = nsx_find(names[j]);
 	nsx_serve(handler);
@@ -222,7 +183,8 @@ int main(void)
 			nsx_fail("pidfd_open(%s): %s", names[k], nsx_errname(errno));
 	}
 	for (int k = 1; k < NT; k++)
-		give_pidfds(k);
+		if (nsx_send_fds(sv[k][0], pidfd, NT))
+			nsx_fail("sending pidfds: %s", nsx_errname(errno));
 	printf("# translation_matrix: outer > A1 > A2 > A3, and S1 beside A1\n");
 	printf("# outer: top p0 | A1: a1 m1 | A2: a2 m2 | A3: a3 m3 | S1: s1\n");
 	table("pidfd_send_signal(pidfd, SIGUSR1) with pidfds passed by SCM_RIGHTS", OP_PIDFD);

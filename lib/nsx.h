@@ -194,6 +194,13 @@ const char *nsx_siginfo_str(int observer, const struct nsx_msg *m);
 /* The timeout every helper uses, in milliseconds. */
 int nsx_timeout_ms(void);
 
+/* --- file descriptors ---------------------------------------------------- */
+
+/* Send n (1..16) fds in one SCM_RIGHTS message; 0 or -errno. */
+int nsx_send_fds(int sock, const int *fds, int n);
+/* Receive exactly n fds sent by nsx_send_fds(); 0 or -errno. */
+int nsx_recv_fds(int sock, int *fds, int n);
+
 /* --- /proc ----------------------------------------------------------------- */
 
 /* The /proc directory that was mounted when the case began (an O_PATH fd). */
