@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * peer_credentials - SO_PEERCRED across pid namespaces: whose identity a
+ * socket remembers, when it is taken, and in whose numbering it is shown.
+ *
+ * Tasks: top (namespace outer) spawns c, the init of namespace inner; c
+ * spawns m (inner).  Before spawning, top makes a listening socket L1
+ * (autobound abstract address, listen() by top), a stream socketpair P (c keeps one
+ * end) and two datagram socketpairs to pass descriptors around.  Every pid
+ * prints as the task it denotes in the namespace of the task that called
+ * getsockopt().
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   c connects to L1, top accepts: top's SO_PEERCRED on the accepted socket
+ *   = c; c's on its connected socket = 0; the accepted socket passed to m
+ *   (inner) and asked there = c
+ *     net/unix/af_unix.c: unix_stream_connect() gives the server-side socket
+ *     the connecting task's struct pid and cred (init_peercred(newsk)) and
+ *     the client socket the listener's (copy_peercred(sk, other)), both
+ *     taken at connect() time.  net/core/sock.c: sk_getsockopt(SO_PEERCRED)
+ *     -> cred_to_ucred(): pid = pid_vnr(sk_peer_pid), computed at each
+ *     getsockopt() in the *caller's* namespace: the same socket shows c's
+ *     outer number to top and c's own 1 to m; top has no number in inner.
+ *     uid/gid = from_kuid_munged(current_user_ns(), euid/egid): 0 here.
+ *   m listens on L2 and hands the listening socket to top; c connects, top
+ *   accepts: c's SO_PEERCRED = m, not top; top's on the accepted one = c
+ *     unix_listen() -> init_peercred(sk) records whoever called listen();
+ *     copy_peercred() hands that to the connecting side.  Who accept()s does
+ *     not matter.
+ *   socketpair P made by top, one end held by c: c's SO_PEERCRED = 0, top's
+ *   on its own end = top (itself)
+ *     unix_socketpair() -> init_peercred() on *both* ends with the creator:
+ *     a socketpair's peer is whoever made it, not whoever holds the other end.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static int l1, pair_sv[2], to_m[2], to_top[2];
+static int cfd1 = -1, cfd2 = -1, l2 = -1;
+enum { OP_CONNECT = 1, OP_PEERCRED, OP_LISTEN, OP_TAKE_FD };
+
+/* A listening socket with an autobound abstract address (unique, per network
+ * namespace, gone with the socket). */
+static int listener(void)
+{
+	sa_family_t fam = AF_UNIX;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&fam, sizeof(fam)) || listen(fd, 4))
+		nsx_fail("listener: %s", nsx_errname(errno));
+	return fd;
+}
+
+/* The autobound name ("\0" and five hex digits) as a number. */
+static long sock_name(int fd)
+{
+	struct sockaddr_un a;
+	socklen_t len = sizeof(a);
+	if (getsockname(fd, (struct sockaddr *)&a, &len))
+		nsx_fail("getsockname: %s", nsx_errname(errno));
+	return strtol(a.sun_path + 1, NULL, 16);
+}
+
+static int connect_to(long name)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int n = snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "%05lx", name);
+	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, len))
+		nsx_fail("connect: %s", nsx_errname(errno));
+	return fd;
+}
+
+/* SO_PEERCRED of fd: pid, uid, gid (or -errno in pid). */
+static void peercred(int fd, long out[3])
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len)) {
+		out[0] = -errno;
+		out[1] = out[2] = 0;
+		return;
+	}
+	out[0] = uc.pid;
+	out[1] = uc.uid;
+	out[2] = uc.gid;
+}
+
+static int taken = -1; /* in m: the socket top passed */
+
+static void handler(int op, const long *arg)
+{
+	long pc[3];
+	int fd;
+	switch (op) {
+	case OP_CONNECT: /* arg: which (1, 2), the listener's name */
+		if (arg[0] == 1)
+			cfd1 = connect_to(arg[1]);
+		else
+			cfd2 = connect_to(arg[1]);
+		NSX_REPLY(0);
+		break;
+	case OP_PEERCRED: /* 1, 2: our connected sockets; 3: our end of P; 4: taken */
+		fd = arg[0] == 1 ? cfd1 : arg[0] == 2 ? cfd2 : arg[0] == 3 ? pair_sv[1] : taken;
+		peercred(fd, pc);
+		NSX_REPLY(pc[0], pc[1], pc[2]);
+		break;
+	case OP_LISTEN: /* m: listen on L2 and give the socket to top */
+		l2 = listener();
+		NSX_REPLY(nsx_send_fds(to_top[0], &l2, 1));
+		break;
+	case OP_TAKE_FD:
+		NSX_REPLY(nsx_recv_fds(to_m[1], &taken, 1));
+		break;
+	}
+}
+
+static int m_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("m", NULL, m_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static void show(const char *what, int observer, const long pc[3])
+{
+	if (pc[0] < 0)
+		printf("%-58s %s\n", what, nsx_errname((int)-pc[0]));
+	else
+		printf("%-58s pid=%s uid=%ld gid=%ld\n", what, nsx_name(observer, pc[0]), pc[1],
+		       pc[2]);
+}
+
+static void call_show(const char *what, int task, int which)
+{
+	const struct nsx_msg *m = nsx_call(task, OP_PEERCRED, which, 0, 0);
+	show(what, task, m->v);
+}
+
+int main(void)
+{
+	long pc[3];
+	nsx_init("top", "outer");
+	l1 = listener();
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair_sv) ||
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, to_m) ||
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, to_top))
+		nsx_fail("socketpair: %s", nsx_errname(errno));
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	nsx_recv(c, "up");
+	int m = nsx_find("m");
+
+	printf("# peer_credentials: SO_PEERCRED pid as the caller of getsockopt() sees it\n");
+	printf("# L1: c connects, top listen()ed and accepts\n");
+	nsx_call(c, OP_CONNECT, 1, sock_name(l1), 0);
+	int s1 = accept4(l1, NULL, NULL, SOCK_CLOEXEC);
+	if (s1 < 0)
+		nsx_fail("accept: %s", nsx_errname(errno));
+	peercred(s1, pc);
+	show("top, on the accepted socket:", 0, pc);
+	call_show("c, on its connected socket:", c, 1);
+	if (nsx_send_fds(to_m[0], &s1, 1) || nsx_call(m, OP_TAKE_FD, 0, 0, 0)->v[0])
+		nsx_fail("passing the accepted socket to m");
+	call_show("m (inner), on top's accepted socket:", m, 4);
+
+	printf("# L2: m listen()s and hands the socket to top; c connects, top accepts\n");
+	if (nsx_call(m, OP_LISTEN, 0, 0, 0)->v[0] || nsx_recv_fds(to_top[1], &l2, 1))
+		nsx_fail("passing L2 to top");
+	nsx_call(c, OP_CONNECT, 2, sock_name(l2), 0);
+	int s2 = accept4(l2, NULL, NULL, SOCK_CLOEXEC);
+	if (s2 < 0)
+		nsx_fail("accept: %s", nsx_errname(errno));
+	call_show("c, on its connected socket:", c, 2);
+	peercred(s2, pc);
+	show("top, on the socket it accepted:", 0, pc);
+
+	printf("# socketpair P made by top; c holds the other end\n");
+	call_show("c, on its end:", c, 3);
+	peercred(pair_sv[0], pc);
+	show("top, on its end:", 0, pc);
+	nsx_exit();
+}
