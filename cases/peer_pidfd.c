@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * peer_pidfd - pidfds for socket peers (SO_PEERPIDFD, SCM_PIDFD) across pid
+ * namespaces: what their fdinfo says through each side's /proc, and what
+ * PIDFD_GET_INFO answers for a task inside, outside and beside the caller's
+ * namespace.  Skips on kernels without SO_PEERPIDFD (6.5) or PIDFD_GET_INFO
+ * (6.13).
+ *
+ * Tasks: top (namespace outer) spawns c, the init of namespace inner, and s,
+ * the init of the sibling namespace sib.  c and s each mount a proc of their
+ * own namespace; c then spawns m (inner).  top makes, before spawning, a
+ * listening socket (autobound abstract address), datagram socketpairs with
+ * SO_PASSPIDFD set on the receiving ends, and socketpairs to pass pidfds
+ * around with SCM_RIGHTS.  Numbers print as the task they denote in the
+ * namespace of the proc mount they were read through, or of the caller.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   SO_PEERPIDFD: top, on the socket it accepted from c: fdinfo through
+ *   outer's /proc Pid=c NSpid=c c; c, on its connected socket (peer: top,
+ *   who listen()ed): Pid=0 NSpid=0; top's pidfd for c passed to m and read
+ *   through inner's /proc: Pid=c NSpid=c
+ *     net/core/sock.c: sk_getsockopt(SO_PEERPIDFD) -> pidfd_prepare() on
+ *     sk_peer_pid: a pidfd whatever the visibility.  fs/pidfs.c:
+ *     pidfd_show_fdinfo() prints pid_nr_ns(pid, ns) with ns the pid namespace
+ *     of the *proc mount* the fdinfo file is read through (proc_pid_ns() of
+ *     its superblock), then the numbers below that level; a lone 0 when the
+ *     task has no number there ("not a descendant of the pid namespace of
+ *     the procfs instance").  Unlike SO_PEERCRED, nothing depends on the
+ *     reader's own namespace.
+ *   SCM_PIDFD: c -> top: top's pidfd shows Pid=c NSpid=c c; top -> c: c's
+ *   shows Pid=0 NSpid=0
+ *     net/unix/af_unix.c attaches the sender's struct pid (as for
+ *     SCM_CREDENTIALS); include/net/scm.h: scm_pidfd_recv() turns it into a
+ *     pidfd for a receiver with SO_PASSPIDFD.  Same fdinfo rule.
+ *   PIDFD_GET_INFO(PIDFD_INFO_PID): top on c: pid=c tgid=c ppid=top; top on
+ *   m: pid=m ppid=c; c on m: pid=m ppid=c; c on itself: pid=c ppid=0
+ *     fs/pidfs.c: pidfd_info() fills pid = task_pid_vnr(task), tgid =
+ *     task_tgid_vnr(task) and ppid = task_ppid_nr_ns(task, NULL), all in the
+ *     caller's active namespace; c's parent (top) has no number in inner: 0.
+ *   c on top, s on c: EREMOTE
+ *     pidfd_info() refuses a task with no number in the caller's namespace.
+ *     The fs/pidfs.c read for this case (6.13) returns ESRCH there
+ *     (kinfo.pid == 0 || kinfo.tgid == 0); this kernel (6.18) answers
+ *     EREMOTE, the errno LTP's ioctl_pidfd06 expects on newer kernels.  The
+ *     same check also refuses (ESRCH) a task that is not its namespace's pid
+ *     1 and whose parent has no number for the caller (ppid 0).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD 76
+#endif
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+#ifndef SCM_PIDFD
+#define SCM_PIDFD 0x04
+#endif
+/* include/uapi/linux/pidfd.h, first version (64 bytes) */
+struct nsx_pidfd_info {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	uint32_t spare0;
+};
+#define NSX_PIDFD_GET_INFO _IOWR(0xFF, 11, struct nsx_pidfd_info)
+#define NSX_PIDFD_INFO_PID 1ULL
+
+enum { OP_CONNECT = 1, OP_PEERPIDFD, OP_FDINFO, OP_TAKE, OP_SENDPID, OP_RECVPID, OP_INFO };
+static int lsn, scm_up[2], scm_down[2], give[2][2];
+static int procfd = -1; /* in c, m, s: their own namespace's /proc */
+static int fds[8];      /* in each task: pidfds it holds, by slot */
+
+static int listener(void)
+{
+	sa_family_t fam = AF_UNIX;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&fam, sizeof(fam)) || listen(fd, 4))
+		nsx_fail("listener: %s", nsx_errname(errno));
+	return fd;
+}
+
+static int connect_to(int lfd)
+{
+	struct sockaddr_un a;
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (getsockname(lfd, (struct sockaddr *)&a, &len) || fd < 0 ||
+	    connect(fd, (struct sockaddr *)&a, len))
+		nsx_fail("connect: %s", nsx_errname(errno));
+	return fd;
+}
+
+static int peer_pidfd(int sock)
+{
+	int fd;
+	socklen_t len = sizeof(fd);
+	return getsockopt(sock, SOL_SOCKET, SO_PEERPIDFD, &fd, &len) ? -errno : fd;
+}
+
+/* fdinfo of a pidfd through a proc mount: out = Pid, n, NSpid... */
+static void fdinfo(int pfd, int fd, long *out)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "self/fdinfo/%d", fd);
+	int f = openat(pfd, path, O_RDONLY | O_CLOEXEC);
+	ssize_t r = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
+	if (f >= 0)
+		close(f);
+	out[0] = -9999;
+	out[1] = 0;
+	if (r <= 0)
+		return;
+	buf[r] = '\0';
+	char *p = strstr(buf, "\nPid:");
+	if (p)
+		out[0] = strtol(p + 5, NULL, 10);
+	p = strstr(buf, "\nNSpid:");
+	for (p = p ? p + 7 : NULL; p && out[1] < 5;) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		out[2 + out[1]++] = v;
+		p = end;
+	}
+}
+
+static long info(int fd, long out[3])
+{
+	struct nsx_pidfd_info in = {.mask = NSX_PIDFD_INFO_PID};
+	out[0] = out[1] = out[2] = 0;
+	if (ioctl(fd, NSX_PIDFD_GET_INFO, &in))
+		return -errno;
+	out[0] = in.pid;
+	out[1] = in.tgid;
+	out[2] = in.ppid;
+	return 0;
+}
+
+static long recv_pidfd(int sock)
+{
+	char c;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec io = {&c, 1};
+	struct msghdr mh = {.msg_iov = &io,
+	                    .msg_iovlen = 1,
+	                    .msg_control = u.buf,
+	                    .msg_controllen = sizeof(u.buf)};
+	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1)
+		return -errno;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_PIDFD) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+			return fd;
+		}
+	return -ENOMSG;
+}
+
+/* Slots: 0 peer pidfd, 1 taken over SCM_RIGHTS, 2 SCM_PIDFD, 3 pidfd_open */
+static void handler(int op, const long *arg)
+{
+	long out[8], r;
+	int slot = (int)arg[0];
+	switch (op) {
+	case OP_CONNECT: /* connect, keep the peer's pidfd in slot 0 */
+		fds[0] = peer_pidfd(connect_to(lsn));
+		NSX_REPLY(fds[0] < 0 ? fds[0] : 0);
+		break;
+	case OP_FDINFO:
+		fdinfo(procfd, fds[slot], out);
+		nsx_send_v("reply", out, 2 + (int)out[1]);
+		break;
+	case OP_TAKE: /* arg: slot, which give[] pair */
+		r = nsx_recv_fds(give[arg[1]][1], &fds[slot], 1);
+		NSX_REPLY(r);
+		break;
+	case OP_SENDPID:
+		NSX_REPLY(write(scm_up[0], "x", 1) == 1 ? 0 : -errno);
+		break;
+	case OP_RECVPID:
+		r = recv_pidfd(scm_down[1]);
+		fds[2] = (int)r;
+		NSX_REPLY(r < 0 ? r : 0);
+		break;
+	case OP_INFO: /* arg: slot, or -1: pidfd_open(arg[1]) */
+		if (slot < 0) {
+			fds[3] = (int)syscall(SYS_pidfd_open, (pid_t)arg[1], 0);
+			slot = 3;
+		}
+		r = info(fds[slot], out);
+		NSX_REPLY(r, out[0], out[1], out[2]);
+		break;
+	}
+}
+
+static int m_fn(void *arg)
+{
+	(void)arg;
+	procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC); /* c's mount */
+	nsx_serve(handler);
+}
+
+static int init_fn(void *arg)
+{
+	int e = nsx_mount_proc();
+	if (e)
+		nsx_fail("mounting a proc: %s", nsx_errname(-e));
+	procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (arg)
+		nsx_spawn("m", NULL, m_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+/* "Pid=x NSpid=a b" for a message laid out by fdinfo(), read in namespace ns
+ * for a pidfd of task. */
+static const char *fdinfo_str(int task, int ns, const long *v)
+{
+	static char buf[4][160];
+	static int r;
+	char *b = buf[r++ % 4];
+	if (v[0] == -9999) {
+		snprintf(b, 160, "no fdinfo");
+		return b;
+	}
+	int lvl = nsx_table()->ns[ns].level;
+	snprintf(b, 160, "Pid=%s NSpid=%s", nsx_name_ns(ns, v[0]),
+	         v[0] == 0 ? "0" : nsx_nslist_names(task, lvl, &v[2], (int)v[1]));
+	return b;
+}
+
+static void show_info(const char *what, int observer, const long *v)
+{
+	if (v[0] < 0)
+		printf("%-44s %s\n", what, nsx_errname((int)-v[0]));
+	else
+		printf("%-44s pid=%s tgid=%s ppid=%s\n", what, nsx_name(observer, v[1]),
+		       nsx_name(observer, v[2]), nsx_name(observer, v[3]));
+}
+
+int main(void)
+{
+	long out[8];
+	int one = 1;
+	nsx_init("top", "outer");
+
+	/* What does this kernel have?  Ask about ourselves first. */
+	int sp[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp))
+		nsx_fail("socketpair: %s", nsx_errname(errno));
+	int probe = peer_pidfd(sp[0]);
+	if (probe == -ENOPROTOOPT)
+		nsx_skip("SO_PEERPIDFD: ENOPROTOOPT: needs Linux 6.5");
+	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	long pr = info(self, out);
+	if (pr == -ENOTTY || pr == -EINVAL)
+		nsx_skip("PIDFD_GET_INFO: %s: needs Linux 6.13", nsx_errname((int)-pr));
+	close(sp[0]);
+	close(sp[1]);
+
+	lsn = listener();
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, scm_up) ||
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, scm_down) ||
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give[0]) ||
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give[1]) ||
+	    setsockopt(scm_up[1], SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)) ||
+	    setsockopt(scm_down[1], SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)))
+		nsx_fail("sockets: %s", nsx_errname(errno));
+	int c = nsx_spawn("c", "inner", init_fn, "with m");
+	nsx_recv(c, "up");
+	int s = nsx_spawn("s", "sib", init_fn, NULL);
+	nsx_recv(s, "up");
+	int m = nsx_find("m");
+	int outer = nsx_ns_of(0), inner = nsx_ns_of(c);
+
+	printf("# peer_pidfd: pidfds of socket peers across pid namespaces\n");
+	printf("# SO_PEERPIDFD: c connects to a socket top listen()ed; top accepts\n");
+	long r = nsx_call(c, OP_CONNECT, 0, 0, 0)->v[0];
+	int acc = accept4(lsn, NULL, NULL, SOCK_CLOEXEC);
+	int pfd_c = peer_pidfd(acc);
+	if (r < 0 || acc < 0 || pfd_c < 0)
+		nsx_fail("SO_PEERPIDFD: %s", nsx_errname(errno));
+	fdinfo(nsx_procfd(), pfd_c, out);
+	printf("%-44s %s\n",
+	       "top, peer of its accepted socket (outer /proc):", fdinfo_str(c, outer, out));
+	printf("%-44s %s\n", "c, peer of its connected socket (inner /proc):",
+	       fdinfo_str(0, inner, nsx_call(c, OP_FDINFO, 0, 0, 0)->v));
+	if (nsx_send_fds(give[0][0], &pfd_c, 1) || nsx_call(m, OP_TAKE, 1, 0, 0)->v[0])
+		nsx_fail("passing a pidfd to m");
+	printf("%-44s %s\n", "m, top's pidfd for c (inner /proc):",
+	       fdinfo_str(c, inner, nsx_call(m, OP_FDINFO, 1, 0, 0)->v));
+
+	printf("# SCM_PIDFD over a datagram socketpair\n");
+	r = nsx_call(c, OP_SENDPID, 0, 0, 0)->v[0];
+	int got = (int)recv_pidfd(scm_up[1]);
+	if (r < 0 || got < 0)
+		nsx_fail("SCM_PIDFD c -> top: %s", nsx_errname(got < 0 ? -got : (int)-r));
+	fdinfo(nsx_procfd(), got, out);
+	printf("%-44s %s\n", "c -> top, top reads (outer /proc):", fdinfo_str(c, outer, out));
+	if (write(scm_down[0], "x", 1) != 1 || nsx_call(c, OP_RECVPID, 0, 0, 0)->v[0])
+		nsx_fail("SCM_PIDFD top -> c");
+	printf("%-44s %s\n", "top -> c, c reads (inner /proc):",
+	       fdinfo_str(0, inner, nsx_call(c, OP_FDINFO, 2, 0, 0)->v));
+
+	printf("# PIDFD_GET_INFO(PIDFD_INFO_PID), in the caller's namespace\n");
+	long v[4];
+	v[0] = info(pfd_c, &v[1]);
+	show_info("top on c:", 0, v);
+	int pfd_m = (int)syscall(SYS_pidfd_open, nsx_pid(m), 0);
+	v[0] = info(pfd_m, &v[1]);
+	show_info("top on m:", 0, v);
+	show_info("c on m:", c, nsx_call(c, OP_INFO, -1, nsx_nr_in(m, inner), 0)->v);
+	show_info("c on itself:", c, nsx_call(c, OP_INFO, -1, 1, 0)->v);
+	show_info("c on top (its socket peer):", c, nsx_call(c, OP_INFO, 0, 0, 0)->v);
+	if (nsx_send_fds(give[1][0], &pfd_c, 1) || nsx_call(s, OP_TAKE, 1, 1, 0)->v[0])
+		nsx_fail("passing a pidfd to s");
+	show_info("s (sibling) on c:", s, nsx_call(s, OP_INFO, 1, 0, 0)->v);
+	nsx_exit();
+}
