@@ -16,8 +16,8 @@
  *   = c; c's on its connected socket = 0; the accepted socket passed to m
  *   (inner) and asked there = c
  *     net/unix/af_unix.c: unix_stream_connect() gives the server-side socket
- *     the connecting task's struct pid and cred (init_peercred(newsk)) and
- *     the client socket the listener's (copy_peercred(sk, other)), both
+ *     the connecting task's struct pid and cred (init_nsx_peercred(newsk)) and
+ *     the client socket the listener's (copy_nsx_peercred(sk, other)), both
  *     taken at connect() time.  net/core/sock.c: sk_getsockopt(SO_PEERCRED)
  *     -> cred_to_ucred(): pid = pid_vnr(sk_peer_pid), computed at each
  *     getsockopt() in the *caller's* namespace: the same socket shows c's
@@ -25,12 +25,12 @@
  *     uid/gid = from_kuid_munged(current_user_ns(), euid/egid): 0 here.
  *   m listens on L2 and hands the listening socket to top; c connects, top
  *   accepts: c's SO_PEERCRED = m, not top; top's on the accepted one = c
- *     unix_listen() -> init_peercred(sk) records whoever called listen();
- *     copy_peercred() hands that to the connecting side.  Who accept()s does
+ *     unix_listen() -> init_nsx_peercred(sk) records whoever called listen();
+ *     copy_nsx_peercred() hands that to the connecting side.  Who accept()s does
  *     not matter.
  *   socketpair P made by top, one end held by c: c's SO_PEERCRED = 0, top's
  *   on its own end = top (itself)
- *     unix_socketpair() -> init_peercred() on *both* ends with the creator:
+ *     unix_socketpair() -> init_nsx_peercred() on *both* ends with the creator:
  *     a socketpair's peer is whoever made it, not whoever holds the other end.
  */
 #include "nsx.h"
@@ -79,21 +79,6 @@ static int connect_to(long name)
 	return fd;
 }
 
-/* SO_PEERCRED of fd: pid, uid, gid (or -errno in pid). */
-static void peercred(int fd, long out[3])
-{
-	struct ucred uc;
-	socklen_t len = sizeof(uc);
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len)) {
-		out[0] = -errno;
-		out[1] = out[2] = 0;
-		return;
-	}
-	out[0] = uc.pid;
-	out[1] = uc.uid;
-	out[2] = uc.gid;
-}
-
 static int taken = -1; /* in m: the socket top passed */
 
 static void handler(int op, const long *arg)
@@ -110,7 +95,7 @@ static void handler(int op, const long *arg)
 		break;
 	case OP_PEERCRED: /* 1, 2: our connected sockets; 3: our end of P; 4: taken */
 		fd = arg[0] == 1 ? cfd1 : arg[0] == 2 ? cfd2 : arg[0] == 3 ? pair_sv[1] : taken;
-		peercred(fd, pc);
+		nsx_peercred(fd, pc);
 		NSX_REPLY(pc[0], pc[1], pc[2]);
 		break;
 	case OP_LISTEN: /* m: listen on L2 and give the socket to top */
@@ -171,7 +156,7 @@ int main(void)
 	int s1 = accept4(l1, NULL, NULL, SOCK_CLOEXEC);
 	if (s1 < 0)
 		nsx_fail("accept: %s", nsx_errname(errno));
-	peercred(s1, pc);
+	nsx_peercred(s1, pc);
 	show("top, on the accepted socket:", 0, pc);
 	call_show("c, on its connected socket:", c, 1);
 	if (nsx_send_fds(to_m[0], &s1, 1) || nsx_call(m, OP_TAKE_FD, 0, 0, 0)->v[0])
@@ -186,12 +171,12 @@ int main(void)
 	if (s2 < 0)
 		nsx_fail("accept: %s", nsx_errname(errno));
 	call_show("c, on its connected socket:", c, 2);
-	peercred(s2, pc);
+	nsx_peercred(s2, pc);
 	show("top, on the socket it accepted:", 0, pc);
 
 	printf("# socketpair P made by top; c holds the other end\n");
 	call_show("c, on its end:", c, 3);
-	peercred(pair_sv[0], pc);
+	nsx_peercred(pair_sv[0], pc);
 	show("top, on its end:", 0, pc);
 	nsx_exit();
 }

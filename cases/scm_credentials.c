@@ -71,53 +71,8 @@ enum { M_ATTACHED, M_EXPLICIT, M_FORGED };
 
 static long send_one(int fd, int mode, pid_t pid)
 {
-	char c = 'x';
-	struct iovec io = {&c, 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr mh = {.msg_iov = &io, .msg_iovlen = 1};
-	if (mode != M_ATTACHED) {
-		struct ucred uc = {mode == M_FORGED ? pid : getpid(), getuid(), getgid()};
-		mh.msg_control = u.buf;
-		mh.msg_controllen = sizeof(u.buf);
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_CREDENTIALS;
-		cm->cmsg_len = CMSG_LEN(sizeof(uc));
-		memcpy(CMSG_DATA(cm), &uc, sizeof(uc));
-	}
-	return sendmsg(fd, &mh, 0) == 1 ? 0 : -errno;
-}
-
-/* Receive one byte; out: got-credentials, pid, uid, gid (or -errno first). */
-static void recv_one(int fd, long out[4])
-{
-	char c;
-	struct iovec io = {&c, 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred)) + 64];
-		struct cmsghdr align;
-	} u;
-	struct msghdr mh = {.msg_iov = &io,
-	                    .msg_iovlen = 1,
-	                    .msg_control = u.buf,
-	                    .msg_controllen = sizeof(u.buf)};
-	out[0] = out[1] = out[2] = out[3] = 0;
-	if (recvmsg(fd, &mh, MSG_DONTWAIT) != 1) {
-		out[0] = -errno;
-		return;
-	}
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS) {
-			struct ucred uc;
-			memcpy(&uc, CMSG_DATA(cm), sizeof(uc));
-			out[0] = 1;
-			out[1] = uc.pid;
-			out[2] = uc.uid;
-			out[3] = uc.gid;
-		}
+	struct ucred uc = {mode == M_FORGED ? pid : getpid(), getuid(), getgid()};
+	return nsx_send_cred(fd, mode == M_ATTACHED ? NULL : &uc);
 }
 
 static long drop_caps(void)
@@ -138,7 +93,7 @@ static void handler(int op, const long *arg)
 		NSX_REPLY(send_one(sv[p][t][0], (int)(arg[2] & 0xff), (pid_t)(arg[2] >> 8)));
 		break;
 	case OP_RECV:
-		recv_one(sv[p][t][1], out);
+		nsx_recv_cred(sv[p][t][1], out);
 		NSX_REPLY(out[0], out[1], out[2], out[3]);
 		break;
 	case OP_DROPCAPS:
@@ -186,7 +141,7 @@ static const char *transfer(int p, int t, int mode, pid_t pid)
 		return out;
 	}
 	if (to == TOP) {
-		recv_one(sv[p][t][1], got);
+		nsx_recv_cred(sv[p][t][1], got);
 	} else {
 		const struct nsx_msg *m = nsx_call(idx[to], OP_RECV, p, t, 0);
 		memcpy(got, m->v, sizeof(got));

@@ -201,6 +201,17 @@ int nsx_send_fds(int sock, const int *fds, int n);
 /* Receive exactly n fds sent by nsx_send_fds(); 0 or -errno. */
 int nsx_recv_fds(int sock, int *fds, int n);
 
+struct ucred;
+/* Send one byte on a unix socket with SCM_CREDENTIALS uc, or with no control
+ * message when uc is NULL (the kernel attaches credentials if the receiver
+ * has SO_PASSCRED); 0 or -errno. */
+long nsx_send_cred(int sock, const struct ucred *uc);
+/* Receive one byte (not blocking): out = {1 and pid, uid, gid of the
+ * SCM_CREDENTIALS that came with it}, {0, ...} without one, or {-errno}. */
+void nsx_recv_cred(int sock, long out[4]);
+/* SO_PEERCRED of sock: out = {pid, uid, gid}, or {-errno, 0, 0}. */
+void nsx_peercred(int sock, long out[3]);
+
 /* --- /proc ----------------------------------------------------------------- */
 
 /* The /proc directory that was mounted when the case began (an O_PATH fd). */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define NSX_MAX_FDS 16
 
@@ -50,4 +51,67 @@ int nsx_recv_fds(int sock, int *fds, int n)
 		return -EBADMSG;
 	memcpy(fds, CMSG_DATA(cm), sizeof(int) * (size_t)n);
 	return 0;
+}
+
+long nsx_send_cred(int sock, const struct ucred *uc)
+{
+	char c = 'c';
+	struct iovec io = {&c, 1};
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = {.msg_iov = &io, .msg_iovlen = 1};
+	if (uc) {
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof(u.buf);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_CREDENTIALS;
+		cm->cmsg_len = CMSG_LEN(sizeof(*uc));
+		memcpy(CMSG_DATA(cm), uc, sizeof(*uc));
+	}
+	return sendmsg(sock, &mh, 0) == 1 ? 0 : -errno;
+}
+
+void nsx_recv_cred(int sock, long out[4])
+{
+	char c;
+	struct iovec io = {&c, 1};
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred)) + 64];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = {.msg_iov = &io,
+	                    .msg_iovlen = 1,
+	                    .msg_control = u.buf,
+	                    .msg_controllen = sizeof(u.buf)};
+	out[0] = out[1] = out[2] = out[3] = 0;
+	if (recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != 1) {
+		out[0] = -errno;
+		return;
+	}
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS) {
+			struct ucred uc;
+			memcpy(&uc, CMSG_DATA(cm), sizeof(uc));
+			out[0] = 1;
+			out[1] = uc.pid;
+			out[2] = uc.uid;
+			out[3] = uc.gid;
+		}
+}
+
+void nsx_peercred(int sock, long out[3])
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &uc, &len)) {
+		out[0] = -errno;
+		out[1] = out[2] = 0;
+		return;
+	}
+	out[0] = uc.pid;
+	out[1] = uc.uid;
+	out[2] = uc.gid;
 }
