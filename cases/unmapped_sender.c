@@ -150,28 +150,13 @@ static int init_fn(void *arg)
 	nsx_park();
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = write(fd, text, strlen(text));
-	int e = errno;
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -e;
-}
-
 /* mapped (arg non-NULL) or unmapped: a user namespace of its own. */
 static int userns_fn(void *arg)
 {
 	nsx_block(SIGUSR1);
-	if (unshare(CLONE_NEWUSER))
-		nsx_fail("unshare(CLONE_NEWUSER): %s", nsx_errname(errno));
-	if (arg) {
-		int e = write_file("/proc/self/uid_map", "100 0 1\n");
-		if (e)
-			nsx_fail("uid_map: %s", nsx_errname(-e));
-	}
+	int e = nsx_new_userns(arg ? "100 0 1\n" : NULL, NULL);
+	if (e)
+		nsx_fail("a user namespace: %s", nsx_errname(-e));
 	NSX_SEND("ready", (long)getuid());
 	nsx_send_siginfo("from-top", SIGUSR1);
 	NSX_SEND("self-rc", rc(kill(getpid(), SIGUSR1)));

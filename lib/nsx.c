@@ -278,6 +278,32 @@ void nsx_private_ipc(void)
 	}
 }
 
+static int write_text(const char *path, const char *text)
+{
+	int fd = openat(procfd, path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = write(fd, text, strlen(text));
+	int e = errno;
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -e;
+}
+
+int nsx_new_userns(const char *uid_map, const char *gid_map)
+{
+	if (unshare(CLONE_NEWUSER))
+		return -errno;
+	int e = uid_map ? write_text("self/uid_map", uid_map) : 0;
+	if (!e && gid_map) {
+		/* Without CAP_SETGID in the parent namespace a gid_map needs
+		 * setgroups denied first (kernel/user_namespace.c). */
+		e = write_text("self/setgroups", "deny");
+		if (!e)
+			e = write_text("self/gid_map", gid_map);
+	}
+	return e;
+}
+
 int nsx_mount_proc(void)
 {
 	if (unshare(CLONE_NEWNS))

@@ -221,6 +221,9 @@ int nsx_read_nspid(int procfd, const char *pid, long *nr, int max);
 /* In the top, before spawning: a private IPC namespace (SysV objects, POSIX
  * mqueues), so a case run by hand leaves none behind either; skips if refused. */
 void nsx_private_ipc(void);
+/* In the caller: a new user namespace with these uid_map and gid_map lines
+ * (NULL: leave unmapped); 0 or -errno. */
+int nsx_new_userns(const char *uid_map, const char *gid_map);
 /* In the caller: new mount namespace, private, fresh proc on /proc; 0 or -errno. */
 int nsx_mount_proc(void);
 /* Words of a status line ("NSpid", "NSsid", ...) as names, for a task at proc level. */

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * user_ns_ids - uid and gid across user namespaces, next to the pid across
+ * pid namespaces: SCM_CREDENTIALS, SO_PEERCRED and si_uid in one place.
+ *
+ * Tasks: top (namespace outer, uid 0, gid 0).  mapped is the first process
+ * of pid namespace pm and unshares a user namespace whose uid_map is
+ * "100 0 1" and gid_map "200 0 1" (its uid 100 is top's 0, its gid 200 is
+ * top's 0).  unmapped is the first process of pid namespace pu and unshares
+ * a user namespace with no maps at all.  top makes every socket before
+ * spawning them: datagram socketpairs with SO_PASSCRED on the receiving end,
+ * a stream socketpair, and a listening socket (autobound abstract address).
+ * pids print as the task they denote in the receiver's pid namespace, ids
+ * raw.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   mapped: getuid()=100 getgid()=200; unmapped: getuid()=65534
+ *   getgid()=65534
+ *     kernel/sys.c: getuid() = from_kuid_munged(current_user_ns(), uid):
+ *     unmapped ids read as overflowuid/overflowgid (65534).
+ *   SCM_CREDENTIALS top -> mapped: pid=0 uid=100 gid=200; top -> unmapped:
+ *   pid=0 uid=65534 gid=65534
+ *     include/net/scm.h: scm_recv() converts with from_kuid_munged() /
+ *     from_kgid_munged() into the *receiver's* user namespace, as
+ *     scm_set_cred() does the pid with pid_vnr() in its pid namespace.
+ *   SCM_CREDENTIALS mapped -> top, attached or explicit {own pid, 100, 200}:
+ *   pid=mapped uid=0 gid=0
+ *     net/core/scm.c: __scm_send() -> scm_check_creds() turns an explicit
+ *     uid/gid into kuid/kgid with make_kuid(cred->user_ns, ...), the
+ *     *sender's* namespace: 100 -> kuid 0; top reads 0.
+ *   SCM_CREDENTIALS unmapped -> top attached: pid=unmapped uid=0 gid=0;
+ *   explicit {own pid, 65534, 65534}: EINVAL
+ *     Attached credentials are the sender's kuid (0), fine for top.  An
+ *     explicit ucred has to be written in the sender's own numbering, and
+ *     in a namespace without maps no uid is valid: scm_check_creds() returns
+ *     -EINVAL for !uid_valid(make_kuid(...)).  A task in an unmapped user
+ *     namespace cannot send SCM_CREDENTIALS explicitly at all.
+ *   SO_PEERCRED on the end of top's socketpair: mapped sees pid=0 uid=100
+ *   gid=200, unmapped pid=0 uid=65534 gid=65534
+ *     net/core/sock.c: cred_to_ucred(): pid_vnr() and from_kuid_munged(
+ *     current_user_ns(), euid) at getsockopt() time, in the caller's
+ *     namespaces; the peer of both ends is top, who made the pair.
+ *   SO_PEERCRED top, on the socket accepted from mapped: pid=mapped uid=0
+ *   gid=0
+ *     The same, read by top.
+ *   kill() top -> mapped: si_pid=0 si_uid=100; top -> unmapped: si_pid=0
+ *   si_uid=65534
+ *     kernel/signal.c: send_signal_locked(): si_pid is zeroed because top
+ *     has no number in the receiver's pid namespace; si_uid is remapped
+ *     with make_kuid() in the sender's and from_kuid_munged() in the
+ *     receiver's user namespace because they differ.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+enum { DOWN_M, DOWN_U, UP_M, UP_U, NPAIR };
+static int dg[NPAIR][2]; /* [0] sends, [1] receives (SO_PASSCRED) */
+static int pair_sv[2], lsn;
+enum { OP_RECV = 1, OP_SEND, OP_PEER, OP_CONNECT, OP_SIG };
+
+static void handler(int op, const long *arg)
+{
+	long out[4];
+	switch (op) {
+	case OP_RECV: /* arg: pair */
+		nsx_recv_cred(dg[arg[0]][1], out);
+		NSX_REPLY(out[0], out[1], out[2], out[3]);
+		break;
+	case OP_SEND: { /* arg: pair, explicit? */
+		struct ucred uc = {getpid(), getuid(), getgid()};
+		NSX_REPLY(nsx_send_cred(dg[arg[0]][0], arg[1] ? &uc : NULL));
+		break;
+	}
+	case OP_PEER:
+		nsx_peercred(pair_sv[1], out);
+		NSX_REPLY(out[0], out[1], out[2]);
+		break;
+	case OP_CONNECT: {
+		struct sockaddr_un a;
+		socklen_t len = sizeof(a);
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		long r = fd < 0 || getsockname(lsn, (struct sockaddr *)&a, &len) ||
+		                         connect(fd, (struct sockaddr *)&a, len)
+		                 ? -errno
+		                 : 0;
+		NSX_REPLY(r);
+		break;
+	}
+	case OP_SIG:
+		nsx_send_siginfo("reply", SIGUSR1);
+		break;
+	}
+}
+
+static int userns_fn(void *arg)
+{
+	int e = arg ? nsx_new_userns("100 0 1\n", "200 0 1\n") : nsx_new_userns(NULL, NULL);
+	if (e)
+		nsx_fail("a user namespace: %s", nsx_errname(-e));
+	nsx_block(SIGUSR1);
+	NSX_SEND("ids", (long)getuid(), (long)getgid());
+	nsx_serve(handler);
+}
+
+static const char *cred_str(int observer, const long *v)
+{
+	static char buf[4][96];
+	static int r;
+	char *b = buf[r++ % 4];
+	if (v[0] < 0)
+		snprintf(b, 96, "%s", nsx_errname((int)-v[0]));
+	else if (v[0] == 0)
+		snprintf(b, 96, "no credentials");
+	else
+		snprintf(b, 96, "pid=%s uid=%ld gid=%ld", nsx_name(observer, v[1]), v[2], v[3]);
+	return b;
+}
+
+static void row(const char *what, const char *result)
+{
+	printf("%-60s %s\n", what, result);
+}
+
+int main(void)
+{
+	long v[4];
+	char line[96];
+	int one = 1;
+	sa_family_t fam = AF_UNIX;
+
+	nsx_init("top", "outer");
+	for (int p = 0; p < NPAIR; p++)
+		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, dg[p]) ||
+		    setsockopt(dg[p][1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
+			nsx_fail("socketpair: %s", nsx_errname(errno));
+	lsn = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair_sv) || lsn < 0 ||
+	    bind(lsn, (struct sockaddr *)&fam, sizeof(fam)) || listen(lsn, 4))
+		nsx_fail("sockets: %s", nsx_errname(errno));
+	int mapped = nsx_spawn("mapped", "pm", userns_fn, "map");
+	const struct nsx_msg *idm = nsx_recv(mapped, "ids");
+	int unmapped = nsx_spawn("unmapped", "pu", userns_fn, NULL);
+	const struct nsx_msg *idu = nsx_recv(unmapped, "ids");
+
+	printf("# user_ns_ids: uid/gid across user namespaces, pid across pid namespaces\n");
+	printf("mapped: uid_map \"100 0 1\", gid_map \"200 0 1\": getuid()=%ld getgid()=%ld\n",
+	       idm->v[0], idm->v[1]);
+	printf("unmapped: no maps: getuid()=%ld getgid()=%ld\n", idu->v[0], idu->v[1]);
+
+	printf("# SCM_CREDENTIALS (top is uid 0, gid 0)\n");
+	long r = nsx_send_cred(dg[DOWN_M][0], NULL);
+	row("top -> mapped (attached):",
+	    r ? nsx_errname((int)-r)
+	      : cred_str(mapped, nsx_call(mapped, OP_RECV, DOWN_M, 0, 0)->v));
+	r = nsx_send_cred(dg[DOWN_U][0], NULL);
+	row("top -> unmapped (attached):",
+	    r ? nsx_errname((int)-r)
+	      : cred_str(unmapped, nsx_call(unmapped, OP_RECV, DOWN_U, 0, 0)->v));
+	for (int explicit = 0; explicit < 2; explicit ++) {
+		const char *how = explicit ? "explicit {own pid, getuid(), getgid()}" : "attached";
+		snprintf(line, sizeof(line), "mapped -> top (%s):", how);
+		r = nsx_call(mapped, OP_SEND, UP_M, explicit, 0)->v[0];
+		if (!r)
+			nsx_recv_cred(dg[UP_M][1], v);
+		row(line, r ? nsx_errname((int)-r) : cred_str(0, v));
+		snprintf(line, sizeof(line), "unmapped -> top (%s):", how);
+		r = nsx_call(unmapped, OP_SEND, UP_U, explicit, 0)->v[0];
+		if (!r)
+			nsx_recv_cred(dg[UP_U][1], v);
+		row(line, r ? nsx_errname((int)-r) : cred_str(0, v));
+	}
+
+	printf("# SO_PEERCRED\n");
+	const struct nsx_msg *m = nsx_call(mapped, OP_PEER, 0, 0, 0);
+	long pc[4] = {1, m->v[0], m->v[1], m->v[2]};
+	row("mapped, on its end of top's socketpair:", cred_str(mapped, pc));
+	m = nsx_call(unmapped, OP_PEER, 0, 0, 0);
+	long pu[4] = {1, m->v[0], m->v[1], m->v[2]};
+	row("unmapped, on its end of top's socketpair:", cred_str(unmapped, pu));
+	r = nsx_call(mapped, OP_CONNECT, 0, 0, 0)->v[0];
+	int acc = r ? -1 : accept4(lsn, NULL, NULL, SOCK_CLOEXEC);
+	if (acc < 0)
+		nsx_fail("connect/accept: %s", nsx_errname(r ? (int)-r : errno));
+	long pt[4] = {1};
+	nsx_peercred(acc, &pt[1]);
+	row("top, on the socket it accepted from mapped:", cred_str(0, pt));
+
+	printf("# si_uid\n");
+	r = kill(nsx_pid(mapped), SIGUSR1) ? -errno : 0;
+	snprintf(line, sizeof(line),
+	         "top -> mapped kill(SIGUSR1)=%s:", r ? nsx_errname((int)-r) : "0");
+	row(line, nsx_siginfo_str(mapped, nsx_call(mapped, OP_SIG, 0, 0, 0)));
+	r = kill(nsx_pid(unmapped), SIGUSR1) ? -errno : 0;
+	snprintf(line, sizeof(line),
+	         "top -> unmapped kill(SIGUSR1)=%s:", r ? nsx_errname((int)-r) : "0");
+	row(line, nsx_siginfo_str(unmapped, nsx_call(unmapped, OP_SIG, 0, 0, 0)));
+	nsx_exit();
+}
