@@ -705,7 +705,7 @@ void nsx_step(void)
 	step_seen++;
 }
 
-const struct nsx_msg *nsx_call(int task, int op, long a0, long a1, long a2)
+void nsx_request(int task, int op, long a0, long a1, long a2)
 {
 	struct nsx_task *t = &T->task[task];
 	t->op = op;
@@ -713,6 +713,11 @@ const struct nsx_msg *nsx_call(int task, int op, long a0, long a1, long a2)
 	t->arg[1] = a1;
 	t->arg[2] = a2;
 	nsx_go(task); /* the release in nsx_go() publishes op and arg */
+}
+
+const struct nsx_msg *nsx_call(int task, int op, long a0, long a1, long a2)
+{
+	nsx_request(task, op, a0, a1, a2);
 	return nsx_recv(task, "reply");
 }
 

@@ -174,6 +174,8 @@ void nsx_step(void);
  * NSX_REPLY(...), which nsx_call() returns.  For tasks that act on command.
  */
 const struct nsx_msg *nsx_call(int task, int op, long a0, long a1, long a2);
+/* nsx_call() without waiting: the reply is nsx_recv(task, "reply") later. */
+void nsx_request(int task, int op, long a0, long a1, long a2);
 _Noreturn void nsx_serve(void (*handler)(int op, const long *arg));
 #define NSX_REPLY(...) NSX_SEND("reply", __VA_ARGS__)
 /* Wait to be killed (bounded: exits quietly after four timeouts). */
@@ -193,6 +195,18 @@ void nsx_send_siginfo(const char *key, int sig);
 const char *nsx_siginfo_str(int observer, const struct nsx_msg *m);
 /* The timeout every helper uses, in milliseconds. */
 int nsx_timeout_ms(void);
+
+/* --- futexes (shared, non-private words) ------------------------------------ */
+
+/* FUTEX_LOCK_PI with a timeout; 0 or -errno. */
+long nsx_futex_lock_pi(uint32_t *word, int timeout_ms);
+/* FUTEX_UNLOCK_PI; 0 or -errno. */
+long nsx_futex_unlock_pi(uint32_t *word);
+/* Wait (yielding, bounded by the timeout) until all mask bits are set in
+ * *word: for a state the kernel publishes there, such as FUTEX_WAITERS. */
+int nsx_await_bits(uint32_t *word, uint32_t mask);
+/* "owner=<name in ns>[+WAITERS][+OWNER_DIED]" or "0 (unlocked)". */
+const char *nsx_futex_word(int ns, uint32_t v);
 
 /* --- file descriptors ---------------------------------------------------- */
 
