@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * robust_futex - a task in a child pid namespace dies holding robust,
+ * process-shared mutexes; what the kernel does to their futex words, and
+ * what waiters in the child and in the parent namespace see.
+ *
+ * Tasks: top (namespace outer) spawns pwait (outer) and cinit, the init of
+ * namespace C; cinit spawns ow and cwait (C).  Three glibc mutexes live in a
+ * MAP_SHARED page, each PTHREAD_PROCESS_SHARED and PTHREAD_MUTEX_ROBUST: a,
+ * b and c.  ow locks all three (glibc writes its cached TID, ow's number in
+ * C, into each word and links each on the robust list it registered with
+ * set_robust_list() in fork()), then overwrites c's owner TID with its own
+ * number in *outer*, as a library with a TID from the wrong namespace would,
+ * and exits.  The words print as "owner=<task>" read in the namespace
+ * named, plus FUTEX_WAITERS and FUTEX_OWNER_DIED.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   before ow exits: a, b = owner=ow read in C, ow@C read in outer (the
+ *   number means nothing there); c = owner=ow read in outer
+ *     glibc nptl/pthread_mutex_lock.c: a robust mutex stores
+ *     THREAD_GETMEM(THREAD_SELF, tid), set by fork() through
+ *     CLONE_CHILD_SETTID from the child's own view (kernel/sched/core.c:
+ *     schedule_tail(), task_pid_vnr()).
+ *   after ow exits: a, b = OWNER_DIED with the TID cleared; c unchanged
+ *     kernel/exit.c: do_exit() -> exit_mm() -> futex_exit_release() ->
+ *     kernel/futex/core.c: exit_robust_list() -> handle_futex_death():
+ *     "if (owner != task_pid_vnr(curr)) return 0;" then
+ *     mval = (uval & FUTEX_WAITERS) | FUTEX_OWNER_DIED.  The comparison is
+ *     with the dying task's number in its own namespace: c's word, holding
+ *     ow's outer number, is not recognised as ow's and is left locked (the
+ *     kernel's own comment: "unless the actual owner has the same TID in
+ *     another PID namespace, but we cannot currently distinguish that").
+ *   cwait (C) reads a, pwait (outer) reads b: the same word,
+ *   OWNER_DIED; pthread_mutex_lock(): EOWNERDEAD in both
+ *     A futex word is shared memory; nothing in it depends on the reader.
+ *     glibc takes a word with FUTEX_OWNER_DIED set and returns EOWNERDEAD
+ *     without looking the owner up.
+ *   pwait pthread_mutex_timedlock(c, 100 ms): ETIMEDOUT
+ *     c still names a dead task that nobody will unlock for; glibc does not
+ *     check whether the owner lives (non-PI robust mutex).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+struct shared {
+	pthread_mutex_t m[3];
+};
+static struct shared *sh;
+enum { OP_LOCK = 1, OP_TIMEDLOCK };
+
+/* The futex word of a glibc mutex (x86-64 and the other glibc ports: the
+ * first int of __data, __lock). */
+static uint32_t *word(int i)
+{
+	return (uint32_t *)&sh->m[i].__data.__lock;
+}
+
+static void handler(int op, const long *arg)
+{
+	pthread_mutex_t *m = &sh->m[arg[0]];
+	uint32_t before = *word((int)arg[0]);
+	int r;
+	if (op == OP_LOCK) {
+		r = pthread_mutex_lock(m);
+	} else {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		r = pthread_mutex_timedlock(m, &ts);
+	}
+	NSX_REPLY(r, before);
+}
+
+static int serve_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static int ow_fn(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 3; i++)
+		if (pthread_mutex_lock(&sh->m[i]))
+			nsx_fail("pthread_mutex_lock");
+	/* c: the owner TID as it would read from outer instead. */
+	int self = nsx_self(), lvl = nsx_table()->task[self].level;
+	uint32_t outer_nr = (uint32_t)nsx_table()->task[self].nr[lvl - 1];
+	__atomic_store_n(word(2), (*word(2) & ~FUTEX_TID_MASK) | outer_nr, __ATOMIC_RELEASE);
+	NSX_SEND("locked", *word(0), *word(1), *word(2));
+	nsx_step();
+	return 0; /* dies holding all three */
+}
+
+static int cinit_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("ow", NULL, ow_fn, NULL);
+	nsx_spawn("cwait", NULL, serve_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static const char *lockres(long r)
+{
+	return r ? nsx_errname((int)r) : "0";
+}
+
+int main(void)
+{
+	pthread_mutexattr_t at;
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return NSX_EXIT_ERROR;
+	pthread_mutexattr_init(&at);
+	pthread_mutexattr_setpshared(&at, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&at, PTHREAD_MUTEX_ROBUST);
+	for (int i = 0; i < 3; i++)
+		pthread_mutex_init(&sh->m[i], &at);
+
+	nsx_init("top", "outer");
+	int pwait = nsx_spawn("pwait", NULL, serve_fn, NULL);
+	int cinit = nsx_spawn("cinit", "C", cinit_fn, NULL);
+	nsx_recv(cinit, "up");
+	int ow = nsx_find("ow"), cwait = nsx_find("cwait");
+	int outer = nsx_ns_of(0), C = nsx_ns_of(cinit);
+
+	printf("# robust_futex: a robust mutex owner dies in a child pid namespace\n");
+	const struct nsx_msg *m = nsx_recv(ow, "locked");
+	printf("ow holds a: read in C %s, read in outer %s\n", nsx_futex_word(C, (uint32_t)m->v[0]),
+	       nsx_futex_word(outer, (uint32_t)m->v[0]));
+	printf("ow holds b: read in C %s, read in outer %s\n", nsx_futex_word(C, (uint32_t)m->v[1]),
+	       nsx_futex_word(outer, (uint32_t)m->v[1]));
+	printf("ow holds c, owner TID rewritten to ow's outer number: read in outer %s\n",
+	       nsx_futex_word(outer, (uint32_t)m->v[2]));
+
+	nsx_go(ow); /* ow exits */
+	if (nsx_await_bits(word(0), FUTEX_OWNER_DIED))
+		nsx_fail("a was never marked OWNER_DIED");
+	printf("# ow has exited; the kernel walked its robust list\n");
+	printf("a: %s; b: %s; c read in outer: %s\n", nsx_futex_word(C, *word(0)),
+	       nsx_futex_word(C, *word(1)), nsx_futex_word(outer, *word(2)));
+	m = nsx_call(cwait, OP_LOCK, 0, 0, 0);
+	printf("cwait (C) finds a %s; pthread_mutex_lock(a) = %s\n",
+	       nsx_futex_word(C, (uint32_t)m->v[1]), lockres(m->v[0]));
+	m = nsx_call(pwait, OP_LOCK, 1, 0, 0);
+	printf("pwait (outer) finds b %s; pthread_mutex_lock(b) = %s\n",
+	       nsx_futex_word(outer, (uint32_t)m->v[1]), lockres(m->v[0]));
+	m = nsx_call(pwait, OP_TIMEDLOCK, 2, 0, 0);
+	printf("pwait (outer) finds c %s; pthread_mutex_timedlock(c, 100 ms) = %s\n",
+	       nsx_futex_word(outer, (uint32_t)m->v[1]), lockres(m->v[0]));
+	nsx_exit();
+}
