@@ -3,6 +3,8 @@
 #include "nsx.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <linux/futex.h>
 #include <sched.h>
 #include <stdio.h>
@@ -42,6 +44,34 @@ int nsx_await_bits(uint32_t *word, uint32_t mask)
 		sched_yield(); /* the bit is the kernel's, set in the waiter's syscall */
 	}
 	return 0;
+}
+
+int nsx_await_syscall(int task, long nr)
+{
+	char path[64], buf[256];
+	struct timespec t0, t;
+	/* /proc/<pid>/syscall names the syscall a task is blocked in; a task
+	 * that shows it there is asleep in it (queued, for a futex wait). */
+	snprintf(path, sizeof(path), "%d/syscall", (int)nsx_table()->task[task].nr[0]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int fd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			char *end;
+			long v = strtol(buf, &end, 10);
+			if (end != buf && v == nr)
+				return 0;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		long ms = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+		if (ms > nsx_timeout_ms())
+			return -ETIMEDOUT;
+		sched_yield();
+	}
 }
 
 const char *nsx_futex_word(int ns, uint32_t v)

@@ -547,6 +547,56 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
 	return idx;
 }
 
+int nsx_adopt(const char *name, const char *new_ns, pid_t pid)
+{
+	long nr[NSX_MAX_LEVEL];
+	char buf[16];
+	if (!is_top())
+		nsx_fail("nsx_adopt() outside the top");
+	int idx = __atomic_fetch_add(&T->ntasks, 1, __ATOMIC_SEQ_CST);
+	if (idx >= NSX_MAX_TASKS)
+		nsx_fail("more than %d tasks", NSX_MAX_TASKS);
+	struct nsx_task *t = &T->task[idx];
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->spawner = 0;
+	t->forked = pid;
+	t->ns = new_ns ? ns_alloc(new_ns, T->task[0].ns, T->task[0].level + 1) : T->task[0].ns;
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	int n = nsx_read_nspid(procfd, buf, nr, NSX_MAX_LEVEL);
+	if (n <= 0)
+		nsx_fail("cannot read NSpid of %s (%d)", name, (int)pid);
+	for (int l = 0; l < n; l++)
+		t->nr[l] = (int32_t)nr[l];
+	t->level = n - 1;
+	if (t->level != T->ns[t->ns].level)
+		nsx_fail("%s is at level %d, expected %d", name, t->level, T->ns[t->ns].level);
+	t->ready = 1;
+	return idx;
+}
+
+int nsx_register_child(const char *name, const char *new_ns)
+{
+	int spawner = proc_me;
+	int idx = __atomic_fetch_add(&T->ntasks, 1, __ATOMIC_SEQ_CST);
+	if (idx >= NSX_MAX_TASKS)
+		nsx_fail("more than %d tasks", NSX_MAX_TASKS);
+	struct nsx_task *t = &T->task[idx];
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->spawner = spawner;
+	t->ns = new_ns ? ns_alloc(new_ns, T->task[spawner].ns, T->task[spawner].level + 1)
+	               : T->task[spawner].ns;
+	me = proc_me = idx;
+	step_seen = 0;
+	nstash = 0;
+	if (rep_rd >= 0)
+		close(rep_rd);
+	rep_rd = -1;
+	if (spawner == 0)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	register_self(idx);
+	return idx;
+}
+
 int nsx_add_thread(const char *name)
 {
 	long nr[NSX_MAX_LEVEL];

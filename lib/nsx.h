@@ -116,6 +116,15 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
  */
 int nsx_chain(const char *prefix, const char *nsprefix, int depth, int (*fn)(void *), void *arg,
               int *err);
+/* In a child made without nsx_spawn() (a raw clone() or clone3(), not sharing
+ * memory with its parent): register it as task name, in a new namespace
+ * new_ns if it was cloned with CLONE_NEWPID.  The parent learns of it from a
+ * message the child sends afterwards. */
+int nsx_register_child(const char *name, const char *new_ns);
+/* In the top: register its child pid (a number in the top's namespace), made
+ * without lib and unable to register itself (it shares the top's memory, as
+ * with CLONE_VM), reading its NSpid from /proc. */
+int nsx_adopt(const char *name, const char *new_ns, pid_t pid);
 /* In a new thread of a task: register it as a task of its own called name (its
  * tid at every level); NSX_SEND and nsx_step in that thread then act for it. */
 int nsx_add_thread(const char *name);
@@ -205,6 +214,9 @@ long nsx_futex_unlock_pi(uint32_t *word);
 /* Wait (yielding, bounded by the timeout) until all mask bits are set in
  * *word: for a state the kernel publishes there, such as FUTEX_WAITERS. */
 int nsx_await_bits(uint32_t *word, uint32_t mask);
+/* Wait (yielding, bounded) until task is asleep in syscall nr (per
+ * /proc/<pid>/syscall); 0 or -ETIMEDOUT. */
+int nsx_await_syscall(int task, long nr);
 /* "owner=<name in ns>[+WAITERS][+OWNER_DIED]" or "0 (unlocked)". */
 const char *nsx_futex_word(int ns, uint32_t v);
 

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * settid_views - the thread ids the kernel writes into user memory at
+ * clone() and at exit, for a child in a new pid namespace: the parent's view
+ * against the child's view of the same thread.
+ *
+ * Tasks: top (namespace outer) clones child with a raw clone(CLONE_NEWPID |
+ * CLONE_PARENT_SETTID | CLONE_CHILD_SETTID), both tid pointers into a
+ * MAP_SHARED page; then peer (outer, an ordinary nsx task); then cleared1
+ * and cleared2, cloned with CLONE_NEWPID | CLONE_CHILD_SETTID |
+ * CLONE_CHILD_CLEARTID (cleared2 also with CLONE_VM, on a stack of its own),
+ * whose child_tid words peer waits on with FUTEX_WAIT.  The raw children call
+ * no libc function that relies on glibc's cached thread id (which is still
+ * the parent's in them).  Values print as the task they denote in the
+ * namespace named.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   clone() returned child; parent_tid word = child read in outer; child_tid
+ *   word = 1, child read in inner (child@inner read in outer)
+ *     kernel/fork.c: kernel_clone() computes nr = pid_vnr(pid) in the
+ *     *parent* and stores it with put_user(nr, args->parent_tid) for
+ *     CLONE_PARENT_SETTID; copy_process() only records set_child_tid, and
+ *     the *child* stores task_pid_vnr(current) itself in schedule_tail()
+ *     (kernel/sched/core.c), i.e. its own number, 1.  One thread, two
+ *     numbers, written by two different tasks.
+ *   child: gettid() = 1; set_tid_address() = 1 (child); peer:
+ *   set_tid_address() = peer (its number in outer)
+ *     kernel/fork.c: set_tid_address() stores the pointer as
+ *     clear_child_tid and returns task_pid_vnr(current).
+ *   cleared1 (its own memory): child_tid word = 1 (cleared1 in n1); it
+ *   exits and is reaped: the word is still 1 and peer's FUTEX_WAIT times out;
+ *   cleared2 (CLONE_VM, top's memory): word 1 (cleared2 in n2); it exits:
+ *   peer's FUTEX_WAIT = 0 (woken), word = 0
+ *     kernel/fork.c: mm_release() at exit clears clear_child_tid with
+ *     put_user(0, ...) and wakes it (futex_wake(), shared, so across
+ *     processes and namespaces alike) only "if (atomic_read(&mm->mm_users) >
+ *     1)": a child with an mm of its own never clears or wakes its
+ *     child_tid word, even in MAP_SHARED memory.  With CLONE_VM the mm is
+ *     shared and the waiter in the parent namespace is woken.  peer is seen
+ *     asleep in the futex syscall (/proc/<pid>/syscall) before each child is
+ *     let go.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct words {
+	uint32_t ptid, ctid;
+	uint32_t cleared[2]; /* child_tid words of cleared1 and cleared2 */
+	uint32_t go;         /* cleared2 exits when this turns 1 */
+};
+static struct words *w;
+enum { OP_SETTID = 1, OP_WAIT };
+
+static long raw_clone(unsigned long flags, uint32_t *ptid, uint32_t *ctid)
+{
+	/* x86-64 and most ports: clone(flags, stack, parent_tid, child_tid, tls) */
+	return syscall(SYS_clone, flags | SIGCHLD, NULL, ptid, ctid, 0);
+}
+
+static void handler(int op, const long *arg)
+{
+	if (op == OP_SETTID) {
+		static uint32_t dummy;
+		NSX_REPLY(syscall(SYS_set_tid_address, &dummy));
+	} else { /* FUTEX_WAIT on cleared[arg[0]] for its value 1, arg[1] ms */
+		uint32_t *word = &w->cleared[arg[0]];
+		struct timespec ts = {arg[1] / 1000, (arg[1] % 1000) * 1000000L};
+		long r = syscall(SYS_futex, word, FUTEX_WAIT, 1, &ts, NULL, 0) ? -errno : 0;
+		NSX_REPLY(r, __atomic_load_n(word, __ATOMIC_ACQUIRE));
+	}
+}
+
+/* cleared2 shares top's memory (CLONE_VM): raw syscalls only, no lib. */
+static int cleared2_fn(void *arg)
+{
+	(void)arg;
+	while (__atomic_load_n(&w->go, __ATOMIC_ACQUIRE) == 0)
+		syscall(SYS_futex, &w->go, FUTEX_WAIT, 0, NULL, NULL, 0);
+	return 0; /* glibc's clone() then calls exit */
+}
+
+static int peer_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static const char *res(long r)
+{
+	return r < 0 ? nsx_errname((int)-r) : "0";
+}
+
+int main(void)
+{
+	w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (w == MAP_FAILED)
+		return NSX_EXIT_ERROR;
+	nsx_init("top", "outer");
+
+	fflush(NULL);
+	long c = raw_clone(CLONE_NEWPID | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID, &w->ptid,
+	                   &w->ctid);
+	if (c == 0) {
+		nsx_register_child("child", "inner");
+		static uint32_t dummy;
+		long st = syscall(SYS_set_tid_address, &dummy);
+		NSX_SEND("ids", syscall(SYS_gettid), st);
+		nsx_park();
+	}
+	if (c < 0) {
+		if (errno == EPERM)
+			nsx_skip("clone(CLONE_NEWPID): EPERM: needs CAP_SYS_ADMIN");
+		nsx_fail("clone: %s", nsx_errname(errno));
+	}
+	const struct nsx_msg *m = nsx_recv(-1, "ids");
+	int child = nsx_find("child");
+	int outer = nsx_ns_of(0), inner = nsx_ns_of(child);
+
+	printf("# settid_views: thread ids the kernel writes for a child in a new pid namespace\n");
+	printf("clone(CLONE_NEWPID|CLONE_PARENT_SETTID|CLONE_CHILD_SETTID) returned %s\n",
+	       nsx_name(0, c));
+	printf("parent_tid word (written by the parent's kernel_clone()): %s read in outer\n",
+	       nsx_name_ns(outer, w->ptid));
+	printf("child_tid word (written by the child in schedule_tail()): %u: %s read in inner, "
+	       "%s read in outer\n",
+	       w->ctid, nsx_name_ns(inner, w->ctid), nsx_name_ns(outer, w->ctid));
+	printf("child: gettid()=%ld set_tid_address()=%ld (%s)\n", m->v[0], m->v[1],
+	       nsx_name(child, m->v[1]));
+
+	int peer = nsx_spawn("peer", NULL, peer_fn, NULL);
+	long st = nsx_call(peer, OP_SETTID, 0, 0, 0)->v[0];
+	printf("peer: set_tid_address()=%s\n", nsx_name(peer, st));
+
+	printf("# CLONE_CHILD_CLEARTID: peer (outer) waits on the word while the child exits\n");
+	fflush(NULL);
+	long c2 = raw_clone(CLONE_NEWPID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID, NULL,
+	                    &w->cleared[0]);
+	if (c2 == 0) {
+		nsx_register_child("cleared1", "n1");
+		NSX_SEND("up", 1);
+		nsx_step();
+		_exit(0);
+	}
+	if (c2 < 0)
+		nsx_fail("clone: %s", nsx_errname(errno));
+	nsx_recv(-1, "up");
+	int cleared1 = nsx_find("cleared1");
+	printf("cleared1 (own memory): child_tid word %s read in n1\n",
+	       nsx_name_ns(nsx_ns_of(cleared1), w->cleared[0]));
+	nsx_request(peer, OP_WAIT, 0, 100, 0);
+	if (nsx_await_syscall(peer, SYS_futex))
+		nsx_fail("peer never slept in FUTEX_WAIT");
+	nsx_go(cleared1); /* it exits */
+	if (waitpid((pid_t)c2, NULL, 0) != c2)
+		nsx_fail("waitpid cleared1: %s", nsx_errname(errno));
+	uint32_t after = __atomic_load_n(&w->cleared[0], __ATOMIC_ACQUIRE);
+	m = nsx_recv(peer, "reply");
+	printf("cleared1 exits (reaped by top); peer's FUTEX_WAIT(word, 1, 100 ms) = %s; word = "
+	       "%u\n",
+	       res(m->v[0]), after);
+
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	fflush(NULL);
+	int c3 =
+	        clone(cleared2_fn, stack + sizeof(stack),
+	              CLONE_VM | CLONE_NEWPID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD,
+	              NULL, NULL, NULL, &w->cleared[1]);
+	if (c3 < 0)
+		nsx_fail("clone(CLONE_VM): %s", nsx_errname(errno));
+	int cleared2 = nsx_adopt("cleared2", "n2", c3);
+	if (nsx_await_bits(&w->cleared[1], 1))
+		nsx_fail("cleared2 never wrote its child_tid");
+	printf("cleared2 (CLONE_VM, shares top's memory): child_tid word %s read in n2\n",
+	       nsx_name_ns(nsx_ns_of(cleared2), w->cleared[1]));
+	nsx_request(peer, OP_WAIT, 1, nsx_timeout_ms(), 0);
+	if (nsx_await_syscall(peer, SYS_futex))
+		nsx_fail("peer never slept in FUTEX_WAIT");
+	__atomic_store_n(&w->go, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &w->go, FUTEX_WAKE, 1, NULL, NULL, 0);
+	m = nsx_recv(peer, "reply");
+	printf("cleared2 exits; peer's FUTEX_WAIT(word, 1) = %s; word = %ld\n", res(m->v[0]),
+	       m->v[1]);
+	nsx_exit();
+}
