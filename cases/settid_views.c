@@ -38,8 +38,8 @@
  *     1)": a child with an mm of its own never clears or wakes its
  *     child_tid word, even in MAP_SHARED memory.  With CLONE_VM the mm is
  *     shared and the waiter in the parent namespace is woken.  peer is seen
- *     asleep in the futex syscall (/proc/<pid>/syscall) before each child is
- *     let go.
+ *     asleep in the futex syscall on that very word (/proc/<pid>/syscall)
+ *     before each child is let go.
  */
 #include "nsx.h"
 
@@ -159,7 +159,7 @@ int main(void)
 	printf("cleared1 (own memory): child_tid word %s read in n1\n",
 	       nsx_name_ns(nsx_ns_of(cleared1), w->cleared[0]));
 	nsx_request(peer, OP_WAIT, 0, 100, 0);
-	if (nsx_await_syscall(peer, SYS_futex))
+	if (nsx_await_syscall(peer, SYS_futex, (unsigned long)&w->cleared[0]))
 		nsx_fail("peer never slept in FUTEX_WAIT");
 	nsx_go(cleared1); /* it exits */
 	if (waitpid((pid_t)c2, NULL, 0) != c2)
@@ -184,7 +184,7 @@ int main(void)
 	printf("cleared2 (CLONE_VM, shares top's memory): child_tid word %s read in n2\n",
 	       nsx_name_ns(nsx_ns_of(cleared2), w->cleared[1]));
 	nsx_request(peer, OP_WAIT, 1, nsx_timeout_ms(), 0);
-	if (nsx_await_syscall(peer, SYS_futex))
+	if (nsx_await_syscall(peer, SYS_futex, (unsigned long)&w->cleared[1]))
 		nsx_fail("peer never slept in FUTEX_WAIT");
 	__atomic_store_n(&w->go, 1, __ATOMIC_RELEASE);
 	syscall(SYS_futex, &w->go, FUTEX_WAKE, 1, NULL, NULL, 0);

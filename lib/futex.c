@@ -46,12 +46,14 @@ int nsx_await_bits(uint32_t *word, uint32_t mask)
 	return 0;
 }
 
-int nsx_await_syscall(int task, long nr)
+int nsx_await_syscall(int task, long nr, unsigned long arg0)
 {
 	char path[64], buf[256];
 	struct timespec t0, t;
-	/* /proc/<pid>/syscall names the syscall a task is blocked in; a task
-	 * that shows it there is asleep in it (queued, for a futex wait). */
+	/* /proc/<pid>/syscall names the syscall a task is blocked in and its
+	 * arguments ("202 0x<uaddr> ..."); a task that shows it there is asleep
+	 * in it (queued, for a futex wait).  The first argument tells this wait
+	 * from others in the same syscall, such as lib's own barriers. */
 	snprintf(path, sizeof(path), "%d/syscall", (int)nsx_table()->task[task].nr[0]);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
@@ -63,7 +65,8 @@ int nsx_await_syscall(int task, long nr)
 			buf[n] = '\0';
 			char *end;
 			long v = strtol(buf, &end, 10);
-			if (end != buf && v == nr)
+			unsigned long a0 = end != buf ? strtoul(end, NULL, 16) : 0;
+			if (end != buf && v == nr && a0 == arg0)
 				return 0;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);

@@ -214,9 +214,9 @@ long nsx_futex_unlock_pi(uint32_t *word);
 /* Wait (yielding, bounded by the timeout) until all mask bits are set in
  * *word: for a state the kernel publishes there, such as FUTEX_WAITERS. */
 int nsx_await_bits(uint32_t *word, uint32_t mask);
-/* Wait (yielding, bounded) until task is asleep in syscall nr (per
- * /proc/<pid>/syscall); 0 or -ETIMEDOUT. */
-int nsx_await_syscall(int task, long nr);
+/* Wait (yielding, bounded) until task is asleep in syscall nr with first
+ * argument arg0 (per /proc/<pid>/syscall); 0 or -ETIMEDOUT. */
+int nsx_await_syscall(int task, long nr, unsigned long arg0);
 /* "owner=<name in ns>[+WAITERS][+OWNER_DIED]" or "0 (unlocked)". */
 const char *nsx_futex_word(int ns, uint32_t v);
 

@@ -81,6 +81,17 @@ int parse_args(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 					return bad(err, errlen,
 					           "-t wants seconds (0 < t <= 3600), not '%s'", v);
 				o->timeout = t;
+			} else if (!strcmp(a, "--repeat")) {
+				if (need(argc, argv, i, err, errlen))
+					return -1;
+				const char *v = argv[++i];
+				long n = strtol(v, &end, 10);
+				if (*v == '\0' || *end || n < 1 || n > 100000)
+					return bad(err, errlen,
+					           "--repeat wants a number from 1 to 100000, not "
+					           "'%s'",
+					           v);
+				o->repeat = (int)n;
 			} else if (!strcmp(a, "--list")) {
 				o->list = 1;
 			} else if (!strcmp(a, "--bless")) {
@@ -111,6 +122,8 @@ int parse_args(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	}
 	if (o->bless && o->npatterns == 0)
 		return bad(err, errlen, "--bless wants the cases to bless named (globs allowed)");
+	if (o->bless && o->repeat > 1)
+		return bad(err, errlen, "--bless and --repeat do not go together");
 	if (o->bless && o->strace)
 		return bad(err, errlen, "--bless and --strace do not go together");
 	return 0;

@@ -75,6 +75,7 @@ static int find_cases(const struct opts *o, struct job **out)
 		struct job *j = &jobs[n++];
 		memset(j, 0, sizeof(*j));
 		snprintf(j->name, sizeof(j->name), "%s", e->d_name);
+		snprintf(j->base, sizeof(j->base), "%s", e->d_name);
 		if (path[0] == '/')
 			snprintf(j->path, sizeof(j->path), "%s", path);
 		else if (!realpath(path, j->path))
@@ -95,7 +96,7 @@ static void expected_path(const struct opts *o, const char *name, char *buf, siz
 static void bless(struct suite *s, struct job *j, struct result *r)
 {
 	char exp[PATH_MAX + 8], diff[PATH_MAX + 8];
-	expected_path(s->o, j->name, exp, sizeof(exp));
+	expected_path(s->o, j->base, exp, sizeof(exp));
 	snprintf(diff, sizeof(diff), "%s/%s.bless.diff", s->o->out_dir, j->name);
 	/* Skips, errors, crashes and timeouts are never blessed. */
 	if (j->timed_out || !j->have_status || j->status != 0) {
@@ -144,7 +145,7 @@ static void done(struct job *j, void *ctx)
 	int i = (int)(j - s->jobs);
 	char exp[PATH_MAX + 8], diff[PATH_MAX + 8];
 
-	expected_path(s->o, j->name, exp, sizeof(exp));
+	expected_path(s->o, j->base, exp, sizeof(exp));
 	snprintf(diff, sizeof(diff), "%s/%s.diff", s->o->out_dir, j->name);
 	unlink(diff);
 	judge(j, exp, diff, &s->res[i]);
@@ -206,6 +207,23 @@ int main(int argc, char **argv)
 	if (o.strace && access("/usr/bin/strace", X_OK) && system("command -v strace >/dev/null")) {
 		fprintf(stderr, "nsxrun: --strace needs strace (apt-get install strace)\n");
 		return 2;
+	}
+	if (o.repeat > 1) {
+		/* Each case o.repeat times, in a row, named "<case>#<k>". */
+		struct job *rep = calloc((size_t)n * (size_t)o.repeat, sizeof(*rep));
+		if (!rep) {
+			fprintf(stderr, "nsxrun: out of memory\n");
+			return 2;
+		}
+		for (int i = 0; i < n; i++)
+			for (int k = 0; k < o.repeat; k++) {
+				struct job *r = &rep[i * o.repeat + k];
+				*r = jobs[i];
+				snprintf(r->name, sizeof(r->name), "%s#%d", jobs[i].base, k + 1);
+			}
+		free(jobs);
+		jobs = rep;
+		n *= o.repeat;
 	}
 	for (int i = 0; i < n; i++) {
 		struct job *j = &jobs[i];

@@ -21,6 +21,7 @@ struct opts {
 	double timeout;        /* -t: seconds before a case is killed */
 	int list;              /* --list: print the selected case names */
 	int bless;             /* --bless: write expected/ from clean runs */
+	int repeat;            /* --repeat N: run every selected case N times */
 	const char *strace;    /* --strace DIR: keep a trace of each case there */
 	const char *cases_dir; /* --cases: where the built cases are */
 	const char *expected;  /* --expected: where the golden files are */
@@ -38,14 +39,15 @@ int selected(const struct opts *o, const char *name);
 
 /* One case run: what it is, where its output goes, how it ended. */
 struct job {
-	char name[NAME_MAX + 1];
-	char path[PATH_MAX];  /* the executable */
-	char argv1[64];       /* optional single argument ("" for none) */
-	char out[PATH_MAX];   /* stdout capture */
-	char err[PATH_MAX];   /* stderr capture */
-	char trace[PATH_MAX]; /* strace output ("" for none) */
-	int isolated;         /* ran as init of its own pid namespace */
-	int have_status;      /* status is the case's wait status */
+	char name[NAME_MAX + 16]; /* as reported: the case, "#k" added when repeated */
+	char base[NAME_MAX + 1];  /* the case's name: its golden file */
+	char path[PATH_MAX];      /* the executable */
+	char argv1[64];           /* optional single argument ("" for none) */
+	char out[PATH_MAX];       /* stdout capture */
+	char err[PATH_MAX];       /* stderr capture */
+	char trace[PATH_MAX];     /* strace output ("" for none) */
+	int isolated;             /* ran as init of its own pid namespace */
+	int have_status;          /* status is the case's wait status */
 	int status;
 	int timed_out;
 	double secs;

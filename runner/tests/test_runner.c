@@ -76,6 +76,9 @@ START_TEST(args_values)
 	ck_assert_str_eq(o.patterns[0], "-odd-name");
 	ck_assert_int_eq(parse(&o, err, "--bless", "x", NULL), 0);
 	ck_assert_int_eq(o.bless, 1);
+	ck_assert_int_eq(o.repeat, 1);
+	ck_assert_int_eq(parse(&o, err, "--repeat", "200", "futex_*", NULL), 0);
+	ck_assert_int_eq(o.repeat, 200);
 	ck_assert_int_eq(parse(&o, err, "--help", NULL), 1);
 }
 END_TEST
@@ -95,6 +98,8 @@ START_TEST(args_errors)
 	ck_assert_int_eq(parse(&o, err, "--bless", NULL), -1);
 	ck_assert_int_eq(parse(&o, err, "--bless", "x", "--strace", "d", NULL), -1);
 	ck_assert_int_eq(parse(&o, err, "--out", NULL), -1);
+	ck_assert_int_eq(parse(&o, err, "--repeat", "0", NULL), -1);
+	ck_assert_int_eq(parse(&o, err, "--repeat", "2", "--bless", "x", NULL), -1);
 }
 END_TEST
 
