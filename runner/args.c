@@ -47,6 +47,7 @@ int parse_args(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	*o = (struct opts){.jobs = ncpu > 0 ? (int)ncpu : 1,
 	                   .timeout = 10.0,
+	                   .repeat = 1,
 	                   .cases_dir = "build/cases",
 	                   .expected = "expected",
 	                   .out_dir = "build/out"};
