@@ -23,7 +23,7 @@ LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
 RUNNER_OBJ := $(RUNNER_SRC:%.c=$(B)/%.o)
 RUNNER     := $(B)/runner/nsxrun
 CASE_BINS  := $(CASE_NAMES:%=$(B)/cases/%)
-HDRS       := $(wildcard lib/*.h runner/*.h)
+HDRS       := $(wildcard lib/*.h runner/*.h cases/*.h)
 
 .PHONY: all run bless check unit sanitize deps clean format format-check
 .DELETE_ON_ERROR:
@@ -107,10 +107,10 @@ sanitize:
 	  EXTRA_CFLAGS="$(SAN)" EXTRA_LDFLAGS="$(SAN)" unit run
 
 format:
-	clang-format -i $(wildcard lib/*.[ch] lib/tests/*.c runner/*.[ch] runner/tests/*.c cases/*.c)
+	clang-format -i $(wildcard lib/*.[ch] lib/tests/*.c runner/*.[ch] runner/tests/*.c cases/*.[ch])
 
 format-check:
-	clang-format --dry-run -Werror $(wildcard lib/*.[ch] lib/tests/*.c runner/*.[ch] runner/tests/*.c cases/*.c)
+	clang-format --dry-run -Werror $(wildcard lib/*.[ch] lib/tests/*.c runner/*.[ch] runner/tests/*.c cases/*.[ch])
 
 clean:
 	rm -rf build

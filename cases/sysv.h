@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sysv.h - what the sysv_*_pids cases share: one tree of pid namespaces,
+ * every task with a /proc of its own namespace, and "ask a reader" helpers.
+ *
+ * Namespaces and tasks: top in outer (the case's own); a, the init of A, and
+ * m in A (m also runs a thread, mthr); d, the init of D, nested in A; s, the
+ * init of S, a sibling of A.  All share the case's private IPC namespace
+ * (nsx_private_ipc()), so every object dies with the case.  Each case gives a
+ * handler, run by every task (the top runs it in place) through sysv_ask().
+ */
+#ifndef SYSV_H
+#define SYSV_H
+
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { V_TOP, V_A, V_M, V_D, V_S, V_MTHR, NV };
+static const char *const vname[NV] = {"top", "a", "m", "d", "s", "mthr"};
+static const char *const vns[NV] = {NULL, "A", NULL, "D", "S", NULL};
+static int vidx[NV];
+static int own_proc = -1; /* in each task: a /proc of its own pid namespace */
+static void (*sysv_handler)(int op, const long *arg);
+
+static void *mthr_fn(void *arg)
+{
+	(void)arg;
+	nsx_add_thread("mthr");
+	NSX_SEND("up", 1);
+	nsx_serve(sysv_handler);
+}
+
+static int sysv_task(void *arg)
+{
+	const char *me = arg;
+	if (strcmp(me, "m")) { /* inits: a /proc of their own namespace */
+		int e = nsx_mount_proc();
+		if (e)
+			nsx_fail("mounting a proc: %s", nsx_errname(-e));
+	}
+	own_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!strcmp(me, "a")) {
+		nsx_spawn("m", NULL, sysv_task, "m");
+		nsx_spawn("d", "D", sysv_task, "d");
+	}
+	if (!strcmp(me, "m")) {
+		pthread_t th;
+		if (pthread_create(&th, NULL, mthr_fn, NULL))
+			nsx_fail("pthread_create");
+	}
+	NSX_SEND("up", 1);
+	nsx_serve(sysv_handler);
+}
+
+/* Make the tree; every task then answers sysv_ask(). */
+static void sysv_setup(void (*handler)(int op, const long *arg))
+{
+	sysv_handler = handler;
+	nsx_init("top", "outer");
+	nsx_private_ipc();
+	own_proc = nsx_procfd();
+	nsx_spawn("a", "A", sysv_task, "a");
+	nsx_spawn("s", "S", sysv_task, "s");
+	for (int n = 1; n < NV; n++)
+		nsx_recv(-1, "up");
+	for (int v = 0; v < NV; v++)
+		vidx[v] = nsx_find(vname[v]);
+}
+
+/* Run op in reader v (in place for the top) and return its reply. */
+static const struct nsx_msg *sysv_ask(int v, int op, long a0, long a1, long a2)
+{
+	if (v == V_TOP) {
+		long arg[4] = {a0, a1, a2, 0};
+		sysv_handler(op, arg);
+		return nsx_recv(0, "reply");
+	}
+	return nsx_call(vidx[v], op, a0, a1, a2);
+}
+
+/* Column col (0-based) of the line for object id in /proc/sysvipc/<file>,
+ * read through the /proc at pfd; -errno if absent. */
+static inline long sysvipc_field(int pfd, const char *file, long id, int col)
+{
+	char path[64], buf[8192];
+	snprintf(path, sizeof(path), "sysvipc/%s", file);
+	int fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ENODATA;
+	buf[n] = '\0';
+	for (char *line = strchr(buf, '\n'); line && *++line; line = strchr(line, '\n')) {
+		long v[16];
+		int k = 0;
+		char *p = line;
+		while (k < 16) {
+			char *end;
+			v[k] = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			k++;
+			p = end;
+		}
+		if (k > col && k > 1 && v[1] == id)
+			return v[col];
+	}
+	return -ENOENT;
+}
+
+/* "name" of value x read by reader v, or its errno. */
+static const char *sysv_name(int v, long x)
+{
+	return x < 0 ? nsx_errname((int)-x) : nsx_name(vidx[v], x);
+}
+
+#endif

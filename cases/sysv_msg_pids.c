@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sysv_msg_pids - msg_lspid and msg_lrpid of a SysV message queue as read
+ * by tasks in different pid namespaces, by msgctl(IPC_STAT) and through
+ * /proc/sysvipc/msg.
+ *
+ * Tree (cases/sysv.h): top in outer; a (init) and m in A, m with a thread
+ * mthr; d (init) in D below A; s (init) in S beside A.  Every task reads
+ * /proc/sysvipc/msg through a proc of its own namespace.  Queue 1: m sends,
+ * then a receives (the message was waiting).  Queue 2: mthr waits in
+ * msgrcv() (seen asleep in it through /proc/<tid>/syscall), then s sends.
+ * Each reader prints the two pids as the tasks they denote in its
+ * namespace.
+ *
+ * The golden lines and the kernel code behind them (ipc/msg.c):
+ *
+ *   queue 1 read by top, a, m: lspid=m lrpid=a; by d, s: 0 0
+ *     do_msgsnd() -> ipc_update_pid(&msq->q_lspid, task_tgid(current)) and
+ *     do_msgrcv() -> ipc_update_pid(&msq->q_lrpid, task_tgid(current)): since
+ *     4.17 the fields are struct pids (ipc/util.h), not numbers.
+ *     msgctl_stat() -> p->msg_lspid = pid_vnr(msq->q_lspid): translated for
+ *     each reader, 0 where the writer is not visible (d is below A, s beside
+ *     it).  Before 4.17 every reader got the writer's own-namespace number.
+ *   queue 2: lspid=s (0 inside A and D); lrpid=mthr, the receiving *thread*
+ *     A sender that finds a receiver already waiting hands the message over
+ *     in pipelined_send(), which records ipc_update_pid(&msq->q_lrpid,
+ *     task_pid(msr->r_tsk)): the receiver's thread, not its thread group.
+ *     Through the normal path (queue 1) it is task_tgid(current).
+ *   /proc/sysvipc/msg columns through each reader's own proc: the same
+ *     sysvipc_msg_proc_show() prints pid_nr_ns(msq->q_lspid, pid_ns) with
+ *     pid_ns = ipc_seq_pid_ns(): the pid namespace of the proc mount.
+ */
+#include "sysv.h"
+
+#include <sys/msg.h>
+#include <sys/syscall.h>
+
+enum { OP_SND = 1, OP_RCV, OP_RCV_WAIT, OP_STAT, OP_PROC };
+struct msgb {
+	long mtype;
+	char mtext[8];
+};
+
+static void handler(int op, const long *arg)
+{
+	int q = (int)arg[0];
+	struct msgb mb = {1, "x"};
+	struct msqid_ds ds;
+	switch (op) {
+	case OP_SND:
+		NSX_REPLY(msgsnd(q, &mb, sizeof(mb.mtext), IPC_NOWAIT) ? -errno : 0);
+		break;
+	case OP_RCV:
+		NSX_REPLY(msgrcv(q, &mb, sizeof(mb.mtext), 0, IPC_NOWAIT) < 0 ? -errno : 0);
+		break;
+	case OP_RCV_WAIT: /* blocks until a sender comes */
+		NSX_REPLY(msgrcv(q, &mb, sizeof(mb.mtext), 0, 0) < 0 ? -errno : 0);
+		break;
+	case OP_STAT:
+		if (msgctl(q, IPC_STAT, &ds))
+			NSX_REPLY(-errno, -errno);
+		else
+			NSX_REPLY(ds.msg_lspid, ds.msg_lrpid);
+		break;
+	case OP_PROC: /* key msqid perms cbytes qnum lspid lrpid ... */
+		NSX_REPLY(sysvipc_field(own_proc, "msg", q, 5),
+		          sysvipc_field(own_proc, "msg", q, 6));
+		break;
+	}
+}
+
+static void readers(int q)
+{
+	static const int order[] = {V_TOP, V_A, V_M, V_D, V_S};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		int v = order[i];
+		const struct nsx_msg *st = sysv_ask(v, OP_STAT, q, 0, 0);
+		long ls = st->v[0], lr = st->v[1];
+		const struct nsx_msg *pr = sysv_ask(v, OP_PROC, q, 0, 0);
+		printf("  read by %-3s IPC_STAT: lspid=%-4s lrpid=%-4s  /proc/sysvipc/msg: "
+		       "lspid=%-4s "
+		       "lrpid=%s\n",
+		       vname[v], sysv_name(v, ls), sysv_name(v, lr), sysv_name(v, pr->v[0]),
+		       sysv_name(v, pr->v[1]));
+	}
+}
+
+static const char *res(long r)
+{
+	return r < 0 ? nsx_errname((int)-r) : "0";
+}
+
+int main(void)
+{
+	sysv_setup(handler);
+	int q1 = msgget(IPC_PRIVATE, IPC_CREAT | 0600), q2 = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	if (q1 < 0 || q2 < 0)
+		nsx_fail("msgget: %s", nsx_errname(errno));
+
+	printf("# sysv_msg_pids: msg_lspid and msg_lrpid as each reader sees them\n");
+	printf("# outer: top | A: a m (and m's thread mthr) | D (in A): d | S: s\n");
+	long r1 = sysv_ask(V_M, OP_SND, q1, 0, 0)->v[0];
+	long r2 = sysv_ask(V_A, OP_RCV, q1, 0, 0)->v[0];
+	printf("queue 1: m msgsnd()=%s, then a msgrcv()=%s\n", res(r1), res(r2));
+	readers(q1);
+
+	nsx_request(vidx[V_MTHR], OP_RCV_WAIT, q2, 0, 0);
+	if (nsx_await_syscall(vidx[V_MTHR], SYS_msgrcv, (unsigned long)q2))
+		nsx_fail("mthr never slept in msgrcv");
+	r1 = sysv_ask(V_S, OP_SND, q2, 0, 0)->v[0];
+	r2 = nsx_recv(vidx[V_MTHR], "reply")->v[0];
+	printf("queue 2: mthr waits in msgrcv(), s msgsnd()=%s, mthr's msgrcv()=%s\n", res(r1),
+	       res(r2));
+	readers(q2);
+	msgctl(q1, IPC_RMID, NULL);
+	msgctl(q2, IPC_RMID, NULL);
+	nsx_exit();
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sysv_shm_pids - shm_cpid and shm_lpid of a SysV shared memory segment as
+ * read by tasks in different pid namespaces, by shmctl(IPC_STAT) and through
+ * /proc/sysvipc/shm.
+ *
+ * Tree (cases/sysv.h): top in outer; a (init) and m in A; d (init) in D
+ * below A; s (init) in S beside A.  m creates the segment; then a attaches
+ * it; then s attaches and detaches it.  After each step every reader prints
+ * the two pids as the tasks they denote in its namespace, by IPC_STAT and by
+ * the cpid and lpid columns of /proc/sysvipc/shm read through a proc of its
+ * own namespace.
+ *
+ * The golden lines and the kernel code behind them (ipc/shm.c):
+ *
+ *   after m's shmget(): cpid=m lpid=0 for top, a, m; cpid=0 for d and s
+ *     newseg(): shp->shm_cprid = get_pid(task_tgid(current)), shm_lprid
+ *     NULL; shmctl_stat() -> tbuf->shm_cpid = pid_vnr(shp->shm_cprid), the
+ *     reader's number for the creator, 0 where it is not visible (d is below
+ *     A, s beside it) - and 0 for "nobody yet".
+ *   after a's shmat(): lpid=a (0 for d and s)
+ *     shm_open() (on attach) -> ipc_update_pid(&shp->shm_lprid,
+ *     task_tgid(current)).
+ *   after s's shmat() and shmdt(): lpid=s for top and s, 0 for a, m, d
+ *     shm_close() (on detach) updates shm_lprid the same way; s is visible
+ *     only from outer and from S.
+ *   /proc/sysvipc/shm: sysvipc_shm_proc_show() prints pid_nr_ns(shm_cprid,
+ *   pid_ns) and pid_nr_ns(shm_lprid, pid_ns) for the proc mount's
+ *   namespace (ipc_seq_pid_ns()): the same answers.
+ */
+#include "sysv.h"
+
+#include <sys/shm.h>
+
+enum { OP_CREATE = 1, OP_ATTACH, OP_ATDT, OP_STAT, OP_PROC };
+
+static void handler(int op, const long *arg)
+{
+	int id = (int)arg[0];
+	struct shmid_ds ds;
+	void *p;
+	switch (op) {
+	case OP_CREATE:
+		NSX_REPLY(shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600));
+		break;
+	case OP_ATTACH: /* and stay attached */
+		p = shmat(id, NULL, 0);
+		NSX_REPLY(p == (void *)-1 ? -errno : 0);
+		break;
+	case OP_ATDT:
+		p = shmat(id, NULL, 0);
+		NSX_REPLY(p == (void *)-1 ? -errno : shmdt(p) ? -errno : 0);
+		break;
+	case OP_STAT:
+		if (shmctl(id, IPC_STAT, &ds))
+			NSX_REPLY(-errno, -errno);
+		else
+			NSX_REPLY(ds.shm_cpid, ds.shm_lpid);
+		break;
+	case OP_PROC: /* key shmid perms size cpid lpid nattch ... */
+		NSX_REPLY(sysvipc_field(own_proc, "shm", id, 4),
+		          sysvipc_field(own_proc, "shm", id, 5));
+		break;
+	}
+}
+
+static void readers(int id)
+{
+	static const int order[] = {V_TOP, V_A, V_M, V_D, V_S};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		int v = order[i];
+		const struct nsx_msg *st = sysv_ask(v, OP_STAT, id, 0, 0);
+		long c = st->v[0], l = st->v[1];
+		const struct nsx_msg *pr = sysv_ask(v, OP_PROC, id, 0, 0);
+		printf("  read by %-3s IPC_STAT: cpid=%-4s lpid=%-4s  /proc/sysvipc/shm: cpid=%-4s "
+		       "lpid=%s\n",
+		       vname[v], sysv_name(v, c), sysv_name(v, l), sysv_name(v, pr->v[0]),
+		       sysv_name(v, pr->v[1]));
+	}
+}
+
+static const char *res(long r)
+{
+	return r < 0 ? nsx_errname((int)-r) : "0";
+}
+
+int main(void)
+{
+	sysv_setup(handler);
+	printf("# sysv_shm_pids: shm_cpid and shm_lpid as each reader sees them\n");
+	printf("# outer: top | A: a m | D (in A): d | S: s\n");
+	long id = sysv_ask(V_M, OP_CREATE, 0, 0, 0)->v[0];
+	if (id < 0)
+		nsx_fail("shmget: %s", nsx_errname((int)-id));
+	printf("m shmget(IPC_CREAT)\n");
+	readers((int)id);
+	printf("a shmat()=%s\n", res(sysv_ask(V_A, OP_ATTACH, id, 0, 0)->v[0]));
+	readers((int)id);
+	printf("s shmat() and shmdt()=%s\n", res(sysv_ask(V_S, OP_ATDT, id, 0, 0)->v[0]));
+	readers((int)id);
+	shmctl((int)id, IPC_RMID, NULL);
+	nsx_exit();
+}
