@@ -1,6 +1,7 @@
 # nsxlate - see README.md.  `make run` runs the suite, `make check` the tests.
 # Adding a case is adding cases/<name>.c and expected/<name>.out: both are
-# found by wildcard.
+# found by wildcard.  cases/<name>.musl.c builds with musl-gcc into the case
+# <name>-musl (or a stub that skips saying why, without musl-gcc).
 
 CC      ?= cc
 B       ?= build
@@ -13,26 +14,31 @@ WARN    += -Werror
 endif
 OPT     ?= -O2 -g
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS)
+DEPFLAGS = -MMD -MP
 LDFLAGS += $(EXTRA_LDFLAGS)
 RUNFLAGS ?=
 
-CASE_NAMES := $(patsubst cases/%.c,%,$(sort $(wildcard cases/*.c)))
+MUSL_SRC   := $(sort $(wildcard cases/*.musl.c))
+CASE_NAMES := $(patsubst cases/%.c,%,$(filter-out $(MUSL_SRC),$(sort $(wildcard cases/*.c))))
 LIB_SRC    := $(sort $(wildcard lib/*.c))
 RUNNER_SRC := $(filter-out runner/main.c,$(sort $(wildcard runner/*.c)))
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
 RUNNER_OBJ := $(RUNNER_SRC:%.c=$(B)/%.o)
 RUNNER     := $(B)/runner/nsxrun
-CASE_BINS  := $(CASE_NAMES:%=$(B)/cases/%)
+CASE_BINS  := $(CASE_NAMES:%=$(B)/cases/%) $(MUSL_SRC:cases/%.musl.c=$(B)/cases/%-musl)
 HDRS       := $(wildcard lib/*.h runner/*.h cases/*.h)
+SHIM       := $(B)/lib/nsx-getpid-cache.so
 
 .PHONY: all run bless check unit sanitize deps clean format format-check
+# Header and #include dependencies, as the compiler found them (-MMD).
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
 .DELETE_ON_ERROR:
 
-all: $(RUNNER) $(CASE_BINS)
+all: $(RUNNER) $(CASE_BINS) $(SHIM)
 
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilib -Irunner -c $< -o $@
+	$(CC) $(CFLAGS) $(DEPFLAGS) -Ilib -Irunner -c $< -o $@
 
 $(B)/lib/libnsx.a: $(LIB_OBJ)
 	ar rcs $@ $^
@@ -42,12 +48,47 @@ $(RUNNER): $(B)/runner/main.o $(RUNNER_OBJ)
 
 $(B)/cases/%: cases/%.c $(B)/lib/libnsx.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilib $< $(B)/lib/libnsx.a $(LDFLAGS) -o $@
+	$(CC) $(CFLAGS) $(DEPFLAGS) -Ilib $< $(B)/lib/libnsx.a $(LDFLAGS) -o $@
+
+# The pre-2.25 glibc getpid() cache, for libc_id_cache_shim (never sanitized:
+# it is preloaded).
+$(SHIM): lib/shim/getpid_cache.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O2 -fPIC -shared $< -ldl -o $@
+
+# ---- musl: lib/ again with musl-gcc (no sanitizers: musl has none) -------
+MUSL_CC   ?= musl-gcc
+HAVE_MUSL := $(shell command -v $(MUSL_CC) 2>/dev/null)
+MUSL_INC  := $(B)/musl/include
+MUSL_CFLAGS := $(CSTD) $(WARN) -O2 -g -isystem $(MUSL_INC)
+# musl-gcc sees no kernel headers: give it Debian's.
+$(MUSL_INC)/.stamp:
+	@mkdir -p $(MUSL_INC)
+	ln -sfn /usr/include/linux $(MUSL_INC)/linux
+	ln -sfn /usr/include/asm-generic $(MUSL_INC)/asm-generic
+	ln -sfn /usr/include/$$(gcc -print-multiarch)/asm $(MUSL_INC)/asm
+	@touch $@
+$(B)/musl/lib/%.o: lib/%.c $(HDRS) $(MUSL_INC)/.stamp
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(MUSL_CFLAGS) -Ilib -c $< -o $@
+$(B)/musl/lib/libnsx.a: $(LIB_SRC:%.c=$(B)/musl/%.o)
+	ar rcs $@ $^
+ifneq ($(HAVE_MUSL),)
+$(B)/cases/%-musl: cases/%.musl.c cases/%.c $(B)/musl/lib/libnsx.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(MUSL_CFLAGS) $(DEPFLAGS) -Ilib -Icases $< $(B)/musl/lib/libnsx.a -o $@
+else
+$(B)/cases/%-musl: cases/%.musl.c lib/stub/skip.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -DNSX_SKIP_REASON='"$(MUSL_CC) not found: apt-get install musl-tools"' \
+	  lib/stub/skip.c -o $@
+endif
 
 # The suite: KTAP on stdout, last line "N passed, N failed, N skipped".
 # A case whose source is gone must not run from a stale binary.
 run: all
-	@for f in $(B)/cases/*; do case " $(CASE_BINS) " in *" $$f "*) ;; \
+	@for f in $(B)/cases/*; do case "$$f" in *.*) continue;; esac; \
+	  case " $(CASE_BINS) " in *" $$f "*) ;; \
 	  *) if [ -f "$$f" ]; then echo "make: removing stale $$f"; rm -f "$$f"; fi;; esac; done
 	$(RUNNER) --cases $(B)/cases --out $(B)/out $(RUNFLAGS)
 
@@ -62,6 +103,7 @@ bless: all
 MISSING = $(strip $(if $(shell pkg-config --exists check 2>/dev/null && echo y),,check) \
 	$(if $(shell command -v pkg-config),,pkg-config) \
 	$(if $(shell command -v strace),,strace) \
+	$(if $(shell command -v musl-gcc),,musl-tools) \
 	$(if $(shell command -v diff),,diffutils))
 deps:
 	@m="$(MISSING)"; if [ -n "$$m" ]; then \
