@@ -29,7 +29,7 @@ CASE_BINS  := $(CASE_NAMES:%=$(B)/cases/%) $(MUSL_SRC:cases/%.musl.c=$(B)/cases/
 HDRS       := $(wildcard lib/*.h runner/*.h cases/*.h)
 SHIM       := $(B)/lib/nsx-getpid-cache.so
 
-.PHONY: all run bless check unit sanitize deps clean format format-check
+.PHONY: all run bless check check-installed unit sanitize deps clean format format-check
 # Header and #include dependencies, as the compiler found them (-MMD).
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 .DELETE_ON_ERROR:
@@ -73,12 +73,16 @@ $(B)/musl/lib/%.o: lib/%.c $(HDRS) $(MUSL_INC)/.stamp
 	$(MUSL_CC) $(MUSL_CFLAGS) -Ilib -c $< -o $@
 $(B)/musl/lib/libnsx.a: $(LIB_SRC:%.c=$(B)/musl/%.o)
 	ar rcs $@ $^
+# Which of the two rules built the musl cases: rebuild when that changes.
+MUSL_STATE := $(B)/musl/state-$(if $(HAVE_MUSL),musl,none)
+$(MUSL_STATE):
+	@mkdir -p $(dir $@) && rm -f $(B)/musl/state-* && touch $@
 ifneq ($(HAVE_MUSL),)
-$(B)/cases/%-musl: cases/%.musl.c cases/%.c $(B)/musl/lib/libnsx.a $(HDRS)
+$(B)/cases/%-musl: cases/%.musl.c cases/%.c $(B)/musl/lib/libnsx.a $(HDRS) $(MUSL_STATE)
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(MUSL_CFLAGS) $(DEPFLAGS) -Ilib -Icases $< $(B)/musl/lib/libnsx.a -o $@
 else
-$(B)/cases/%-musl: cases/%.musl.c lib/stub/skip.c
+$(B)/cases/%-musl: cases/%.musl.c lib/stub/skip.c $(MUSL_STATE)
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) -DNSX_SKIP_REASON='"$(MUSL_CC) not found: apt-get install musl-tools"' \
 	  lib/stub/skip.c -o $@
@@ -135,7 +139,11 @@ unit: deps $(UNIT_BIN) $(RUNNER) $(CASE_BINS)
 
 # Unit tests, then --strace (the trace must carry strace's pid translation),
 # then the suite, whose "N passed, N failed, N skipped" is the last line.
-check: unit
+# The packages first, then a new make that sees them (musl-gcc, Check).
+check: deps
+	$(MAKE) --no-print-directory check-installed
+
+check-installed: unit
 	$(RUNNER) --cases $(B)/cases --out $(B)/out-strace --strace $(B)/strace pid_views >/dev/null
 	@grep -q "in strace's PID NS" $(B)/strace/pid_views.strace || \
 	  { echo "make: $(B)/strace/pid_views.strace has no pid translation"; exit 1; }
@@ -144,7 +152,7 @@ check: unit
 
 # ASan + UBSan build of lib/, runner/, their unit tests and the cases; runs both.
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-sanitize:
+sanitize: deps
 	$(MAKE) --no-print-directory B=build/san OPT="-O1 -g" \
 	  EXTRA_CFLAGS="$(SAN)" EXTRA_LDFLAGS="$(SAN)" unit run
 
