@@ -353,16 +353,17 @@ static void wake(uint32_t *w)
 }
 
 /* Fill in the calling task's numbers from its NSpid. */
-static void register_self(int idx)
+/* Fill in task idx's numbers from the NSpid of /proc/<which> (which must end
+ * in own, unless own is 0), check its level, and mark it ready. */
+static void fill_numbers(int idx, const char *which, long own)
 {
 	long nr[NSX_MAX_LEVEL];
 	struct nsx_task *t = &T->task[idx];
-	int n = nsx_read_nspid(procfd, "self", nr, NSX_MAX_LEVEL);
+	int n = nsx_read_nspid(procfd, which, nr, NSX_MAX_LEVEL);
 	if (n <= 0)
 		nsx_fail("cannot read NSpid of task %s", t->name);
-	if (nr[n - 1] != syscall(SYS_getpid))
-		nsx_fail("NSpid of %s ends in %ld, getpid() says %ld", t->name, nr[n - 1],
-		         (long)syscall(SYS_getpid));
+	if (own && nr[n - 1] != own)
+		nsx_fail("NSpid of %s ends in %ld, the syscall says %ld", t->name, nr[n - 1], own);
 	for (int l = 0; l < n; l++)
 		t->nr[l] = (int32_t)nr[l];
 	t->level = n - 1;
@@ -371,6 +372,12 @@ static void register_self(int idx)
 		         t->level, T->ns[t->ns].level);
 	__atomic_store_n(&t->ready, 1, __ATOMIC_RELEASE);
 	wake(&t->ready);
+}
+
+/* The calling process's own numbers, for task idx. */
+static void register_self(int idx)
+{
+	fill_numbers(idx, "self", syscall(SYS_getpid));
 }
 
 void nsx_init(const char *top_name, const char *ns_name)
@@ -473,18 +480,43 @@ static int pending_unshare(void)
 	return a.st_ino != b.st_ino || a.st_dev != b.st_dev;
 }
 
-int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg)
+/* A new task slot called name, spawned by spawner, in a new namespace new_ns
+ * below the spawner's, or in the spawner's own. */
+static int task_alloc(const char *name, int spawner, const char *new_ns)
 {
-	int caller = me, selffd = -1;
 	int idx = __atomic_fetch_add(&T->ntasks, 1, __ATOMIC_SEQ_CST);
 	if (idx >= NSX_MAX_TASKS)
 		nsx_fail("more than %d tasks", NSX_MAX_TASKS);
 	struct nsx_task *t = &T->task[idx];
 	snprintf(t->name, sizeof(t->name), "%s", name);
-	t->spawner = caller;
-	t->ns = T->task[caller].ns;
+	t->spawner = spawner;
+	t->ns = new_ns ? ns_alloc(new_ns, T->task[spawner].ns, T->task[spawner].level + 1)
+	               : T->task[spawner].ns;
+	return idx;
+}
+
+/* In a new child process: become task idx and register its numbers. */
+static void become(int idx, int spawner)
+{
+	me = proc_me = idx;
+	step_seen = 0;
+	nstash = 0;
+	if (rep_rd >= 0)
+		close(rep_rd);
+	rep_rd = -1;
+	/* Direct children of the top die with it; deeper tasks die with their
+	 * namespace's init or are reaped by the top (subreaper). */
+	if (spawner == 0)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	register_self(idx);
+}
+
+int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg)
+{
+	int caller = me, selffd = -1;
+	int idx = task_alloc(name, caller, new_ns);
+	struct nsx_task *t = &T->task[idx];
 	if (new_ns) {
-		t->ns = ns_alloc(new_ns, T->task[caller].ns, T->task[caller].level + 1);
 		if (!pending_unshare()) {
 			selffd = openat(procfd, "self/ns/pid", O_RDONLY | O_CLOEXEC);
 			if (selffd < 0)
@@ -504,17 +536,7 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
-		me = proc_me = idx;
-		step_seen = 0;
-		nstash = 0;
-		if (rep_rd >= 0)
-			close(rep_rd);
-		rep_rd = -1;
-		/* Direct children of the top die with it; deeper tasks die with
-		 * their namespace's init or are reaped by the top (subreaper). */
-		if (caller == 0)
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-		register_self(idx);
+		become(idx, caller);
 		int rc = fn(arg);
 		fflush(NULL);
 		_exit(rc);
@@ -550,75 +572,30 @@ int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg
 
 int nsx_adopt(const char *name, const char *new_ns, pid_t pid)
 {
-	long nr[NSX_MAX_LEVEL];
 	char buf[16];
 	if (!is_top())
 		nsx_fail("nsx_adopt() outside the top");
-	int idx = __atomic_fetch_add(&T->ntasks, 1, __ATOMIC_SEQ_CST);
-	if (idx >= NSX_MAX_TASKS)
-		nsx_fail("more than %d tasks", NSX_MAX_TASKS);
-	struct nsx_task *t = &T->task[idx];
-	snprintf(t->name, sizeof(t->name), "%s", name);
-	t->spawner = 0;
-	t->forked = pid;
-	t->ns = new_ns ? ns_alloc(new_ns, T->task[0].ns, T->task[0].level + 1) : T->task[0].ns;
+	int idx = task_alloc(name, 0, new_ns);
+	T->task[idx].forked = pid;
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
-	int n = nsx_read_nspid(procfd, buf, nr, NSX_MAX_LEVEL);
-	if (n <= 0)
-		nsx_fail("cannot read NSpid of %s (%d)", name, (int)pid);
-	for (int l = 0; l < n; l++)
-		t->nr[l] = (int32_t)nr[l];
-	t->level = n - 1;
-	if (t->level != T->ns[t->ns].level)
-		nsx_fail("%s is at level %d, expected %d", name, t->level, T->ns[t->ns].level);
-	t->ready = 1;
+	fill_numbers(idx, buf, 0);
 	return idx;
 }
 
 int nsx_register_child(const char *name, const char *new_ns)
 {
 	int spawner = proc_me;
-	int idx = __atomic_fetch_add(&T->ntasks, 1, __ATOMIC_SEQ_CST);
-	if (idx >= NSX_MAX_TASKS)
-		nsx_fail("more than %d tasks", NSX_MAX_TASKS);
-	struct nsx_task *t = &T->task[idx];
-	snprintf(t->name, sizeof(t->name), "%s", name);
-	t->spawner = spawner;
-	t->ns = new_ns ? ns_alloc(new_ns, T->task[spawner].ns, T->task[spawner].level + 1)
-	               : T->task[spawner].ns;
-	me = proc_me = idx;
-	step_seen = 0;
-	nstash = 0;
-	if (rep_rd >= 0)
-		close(rep_rd);
-	rep_rd = -1;
-	if (spawner == 0)
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-	register_self(idx);
+	int idx = task_alloc(name, spawner, new_ns);
+	become(idx, spawner);
 	return idx;
 }
 
 int nsx_add_thread(const char *name)
 {
-	long nr[NSX_MAX_LEVEL];
-	int proc = proc_me;
-	int idx = __atomic_fetch_add(&T->ntasks, 1, __ATOMIC_SEQ_CST);
-	if (idx >= NSX_MAX_TASKS)
-		nsx_fail("more than %d tasks", NSX_MAX_TASKS);
-	struct nsx_task *t = &T->task[idx];
-	snprintf(t->name, sizeof(t->name), "%s", name);
-	t->spawner = proc;
-	t->ns = T->task[proc].ns;
-	int n = nsx_read_nspid(procfd, "thread-self", nr, NSX_MAX_LEVEL);
-	if (n <= 0 || nr[n - 1] != syscall(SYS_gettid))
-		nsx_fail("cannot read NSpid of thread %s", name);
-	for (int l = 0; l < n; l++)
-		t->nr[l] = (int32_t)nr[l];
-	t->level = n - 1;
+	int idx = task_alloc(name, proc_me, NULL);
+	fill_numbers(idx, "thread-self", syscall(SYS_gettid));
 	me = idx;
 	step_seen = 0;
-	__atomic_store_n(&t->ready, 1, __ATOMIC_RELEASE);
-	wake(&t->ready);
 	return idx;
 }
 
