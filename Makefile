@@ -1,7 +1,8 @@
 # nsxlate - see README.md.  `make run` runs the suite, `make check` the tests.
 # Adding a case is adding cases/<name>.c and expected/<name>.out: both are
-# found by wildcard.  cases/<name>.musl.c builds with musl-gcc into the case
-# <name>-musl (or a stub that skips saying why, without musl-gcc).
+# found by wildcard.  A case named <name>-musl (cases/<name>-musl.c, which
+# includes cases/<name>.c) is built with musl-gcc, or as a stub that skips
+# saying why when musl-gcc is not there.
 
 CC      ?= cc
 B       ?= build
@@ -18,14 +19,14 @@ DEPFLAGS = -MMD -MP
 LDFLAGS += $(EXTRA_LDFLAGS)
 RUNFLAGS ?=
 
-MUSL_SRC   := $(sort $(wildcard cases/*.musl.c))
+MUSL_SRC   := $(sort $(wildcard cases/*-musl.c))
 CASE_NAMES := $(patsubst cases/%.c,%,$(filter-out $(MUSL_SRC),$(sort $(wildcard cases/*.c))))
 LIB_SRC    := $(sort $(wildcard lib/*.c))
 RUNNER_SRC := $(filter-out runner/main.c,$(sort $(wildcard runner/*.c)))
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
 RUNNER_OBJ := $(RUNNER_SRC:%.c=$(B)/%.o)
 RUNNER     := $(B)/runner/nsxrun
-CASE_BINS  := $(CASE_NAMES:%=$(B)/cases/%) $(MUSL_SRC:cases/%.musl.c=$(B)/cases/%-musl)
+CASE_BINS  := $(CASE_NAMES:%=$(B)/cases/%) $(MUSL_SRC:cases/%.c=$(B)/cases/%)
 HDRS       := $(wildcard lib/*.h runner/*.h cases/*.h)
 SHIM       := $(B)/lib/nsx-getpid-cache.so
 
@@ -78,11 +79,11 @@ MUSL_STATE := $(B)/musl/state-$(if $(HAVE_MUSL),musl,none)
 $(MUSL_STATE):
 	@mkdir -p $(dir $@) && rm -f $(B)/musl/state-* && touch $@
 ifneq ($(HAVE_MUSL),)
-$(B)/cases/%-musl: cases/%.musl.c cases/%.c $(B)/musl/lib/libnsx.a $(HDRS) $(MUSL_STATE)
+$(B)/cases/%-musl: cases/%-musl.c cases/%.c $(B)/musl/lib/libnsx.a $(HDRS) $(MUSL_STATE)
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(MUSL_CFLAGS) $(DEPFLAGS) -Ilib -Icases $< $(B)/musl/lib/libnsx.a -o $@
 else
-$(B)/cases/%-musl: cases/%.musl.c lib/stub/skip.c $(MUSL_STATE)
+$(B)/cases/%-musl: cases/%-musl.c lib/stub/skip.c $(MUSL_STATE)
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) -DNSX_SKIP_REASON='"$(MUSL_CC) not found: apt-get install musl-tools"' \
 	  lib/stub/skip.c -o $@

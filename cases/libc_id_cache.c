@@ -4,7 +4,7 @@
  * for each way of making the child, against what the kernel says.
  *
  * Built three ways from this file: against glibc (libc_id_cache), against
- * musl with musl-gcc (libc_id_cache.musl.c -> libc_id_cache-musl), and, for
+ * musl with musl-gcc (libc_id_cache-musl.c), and, for
  * the getpid part only, under an LD_PRELOAD shim that re-creates the getpid()
  * cache glibc had before 2.25 (libc_id_cache_shim).  The differences between
  * the golden files are the point.  README.md, "libc pid/tid caches", says

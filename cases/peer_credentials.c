@@ -47,36 +47,25 @@ static int l1, pair_sv[2], to_m[2], to_top[2];
 static int cfd1 = -1, cfd2 = -1, l2 = -1;
 enum { OP_CONNECT = 1, OP_PEERCRED, OP_LISTEN, OP_TAKE_FD };
 
-/* A listening socket with an autobound abstract address (unique, per network
- * namespace, gone with the socket). */
 static int listener(void)
 {
-	sa_family_t fam = AF_UNIX;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&fam, sizeof(fam)) || listen(fd, 4))
-		nsx_fail("listener: %s", nsx_errname(errno));
+	int fd = nsx_listen_auto();
+	if (fd < 0)
+		nsx_fail("listener: %s", nsx_errname(-fd));
 	return fd;
-}
-
-/* The autobound name ("\0" and five hex digits) as a number. */
-static long sock_name(int fd)
-{
-	struct sockaddr_un a;
-	socklen_t len = sizeof(a);
-	if (getsockname(fd, (struct sockaddr *)&a, &len))
-		nsx_fail("getsockname: %s", nsx_errname(errno));
-	return strtol(a.sun_path + 1, NULL, 16);
 }
 
 static int connect_to(long name)
 {
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	int n = snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "%05lx", name);
-	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, len))
-		nsx_fail("connect: %s", nsx_errname(errno));
+	int fd = nsx_connect_name(name);
+	if (fd < 0)
+		nsx_fail("connect: %s", nsx_errname(-fd));
 	return fd;
+}
+
+static long sock_name(int fd)
+{
+	return nsx_sock_name(fd);
 }
 
 static int taken = -1; /* in m: the socket top passed */

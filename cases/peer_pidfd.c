@@ -66,9 +66,6 @@
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD 77
 #endif
-#ifndef SCM_PIDFD
-#define SCM_PIDFD 0x04
-#endif
 /* include/uapi/linux/pidfd.h, first version (64 bytes) */
 struct nsx_pidfd_info {
 	uint64_t mask, cgroupid;
@@ -85,21 +82,17 @@ static int fds[8];      /* in each task: pidfds it holds, by slot */
 
 static int listener(void)
 {
-	sa_family_t fam = AF_UNIX;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&fam, sizeof(fam)) || listen(fd, 4))
-		nsx_fail("listener: %s", nsx_errname(errno));
+	int fd = nsx_listen_auto();
+	if (fd < 0)
+		nsx_fail("listener: %s", nsx_errname(-fd));
 	return fd;
 }
 
 static int connect_to(int lfd)
 {
-	struct sockaddr_un a;
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (getsockname(lfd, (struct sockaddr *)&a, &len) || fd < 0 ||
-	    connect(fd, (struct sockaddr *)&a, len))
-		nsx_fail("connect: %s", nsx_errname(errno));
+	int fd = nsx_connect_name(nsx_sock_name(lfd));
+	if (fd < 0)
+		nsx_fail("connect: %s", nsx_errname(-fd));
 	return fd;
 }
 
@@ -152,25 +145,7 @@ static long info(int fd, long out[3])
 
 static long recv_pidfd(int sock)
 {
-	char c;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec io = {&c, 1};
-	struct msghdr mh = {.msg_iov = &io,
-	                    .msg_iovlen = 1,
-	                    .msg_control = u.buf,
-	                    .msg_controllen = sizeof(u.buf)};
-	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1)
-		return -errno;
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_PIDFD) {
-			int fd;
-			memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
-			return fd;
-		}
-	return -ENOMSG;
+	return nsx_recv_pidfd(sock);
 }
 
 /* Slots: 0 peer pidfd, 1 taken over SCM_RIGHTS, 2 SCM_PIDFD, 3 pidfd_open */

@@ -85,14 +85,8 @@ static void handler(int op, const long *arg)
 		NSX_REPLY(out[0], out[1], out[2]);
 		break;
 	case OP_CONNECT: {
-		struct sockaddr_un a;
-		socklen_t len = sizeof(a);
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		long r = fd < 0 || getsockname(lsn, (struct sockaddr *)&a, &len) ||
-		                         connect(fd, (struct sockaddr *)&a, len)
-		                 ? -errno
-		                 : 0;
-		NSX_REPLY(r);
+		int fd = nsx_connect_name(nsx_sock_name(lsn));
+		NSX_REPLY(fd < 0 ? fd : 0);
 		break;
 	}
 	case OP_SIG:
@@ -135,17 +129,15 @@ int main(void)
 	long v[4];
 	char line[96];
 	int one = 1;
-	sa_family_t fam = AF_UNIX;
 
 	nsx_init("top", "outer");
 	for (int p = 0; p < NPAIR; p++)
 		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, dg[p]) ||
 		    setsockopt(dg[p][1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
 			nsx_fail("socketpair: %s", nsx_errname(errno));
-	lsn = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair_sv) || lsn < 0 ||
-	    bind(lsn, (struct sockaddr *)&fam, sizeof(fam)) || listen(lsn, 4))
-		nsx_fail("sockets: %s", nsx_errname(errno));
+	lsn = nsx_listen_auto();
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair_sv) || lsn < 0)
+		nsx_fail("sockets: %s", nsx_errname(lsn < 0 ? -lsn : errno));
 	int mapped = nsx_spawn("mapped", "pm", userns_fn, "map");
 	const struct nsx_msg *idm = nsx_recv(mapped, "ids");
 	int unmapped = nsx_spawn("unmapped", "pu", userns_fn, NULL);

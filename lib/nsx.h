@@ -238,6 +238,16 @@ void nsx_recv_cred(int sock, long out[4]);
 /* SO_PEERCRED of sock: out = {pid, uid, gid}, or {-errno, 0, 0}. */
 void nsx_peercred(int sock, long out[3]);
 
+/* A listening stream socket on an autobound abstract address (unique, gone
+ * with the socket); the fd or -errno. */
+int nsx_listen_auto(void);
+/* The autobound name of a socket, as a number (-errno on failure). */
+long nsx_sock_name(int fd);
+/* Connect a new stream socket to the autobound name; the fd or -errno. */
+int nsx_connect_name(long name);
+/* Receive one byte and the pidfd of an SCM_PIDFD message; the fd or -errno. */
+int nsx_recv_pidfd(int sock);
+
 /* --- /proc ----------------------------------------------------------------- */
 
 /* The /proc directory that was mounted when the case began (an O_PATH fd). */

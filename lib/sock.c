@@ -4,7 +4,11 @@
 
 #include <errno.h>
 #include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define NSX_MAX_FDS 16
@@ -114,4 +118,72 @@ void nsx_peercred(int sock, long out[3])
 	out[0] = uc.pid;
 	out[1] = uc.uid;
 	out[2] = uc.gid;
+}
+
+int nsx_listen_auto(void)
+{
+	sa_family_t fam = AF_UNIX;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* An address of just the family: the kernel autobinds a unique abstract
+	 * name (net/unix/af_unix.c: unix_autobind()). */
+	if (bind(fd, (struct sockaddr *)&fam, sizeof(fam)) || listen(fd, 8)) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+long nsx_sock_name(int fd)
+{
+	struct sockaddr_un a;
+	socklen_t len = sizeof(a);
+	if (getsockname(fd, (struct sockaddr *)&a, &len))
+		return -errno;
+	return strtol(a.sun_path + 1, NULL, 16);
+}
+
+int nsx_connect_name(long name)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int n = snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "%05lx", name);
+	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&a, len)) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+#ifndef SCM_PIDFD
+#define SCM_PIDFD 0x04
+#endif
+
+int nsx_recv_pidfd(int sock)
+{
+	char c;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec io = {&c, 1};
+	struct msghdr mh = {.msg_iov = &io,
+	                    .msg_iovlen = 1,
+	                    .msg_control = u.buf,
+	                    .msg_controllen = sizeof(u.buf)};
+	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1)
+		return -errno;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_PIDFD) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+			return fd;
+		}
+	return -ENOMSG;
 }
