@@ -98,11 +98,6 @@ static int w1_fn(void *arg)
 	nsx_serve(handler);
 }
 
-static const char *res(long r)
-{
-	return r < 0 ? nsx_errname((int)-r) : "0";
-}
-
 static int T(const char *name)
 {
 	return nsx_find(name);
@@ -140,7 +135,7 @@ int main(void)
 
 	printf("# word 0: owner and waiter in B\n");
 	long r = lock("b2", 0);
-	printf("b2 FUTEX_LOCK_PI=%s: word read in B %s; the same word read in W %s\n", res(r),
+	printf("b2 FUTEX_LOCK_PI=%s: word read in B %s; the same word read in W %s\n", nsx_res(r),
 	       nsx_futex_word(B, word[0]), nsx_futex_word(W, word[0]));
 	nsx_request(T("b3"), OP_LOCK, 0, 0, 0);
 	if (nsx_await_bits(&word[0], FUTEX_WAITERS))
@@ -148,37 +143,38 @@ int main(void)
 	printf("b3 FUTEX_LOCK_PI blocks: word read in B %s\n", nsx_futex_word(B, word[0]));
 	r = unlock("b2", 0);
 	long r3 = nsx_recv(T("b3"), "reply")->v[0];
-	printf("b2 FUTEX_UNLOCK_PI=%s: b3's FUTEX_LOCK_PI=%s, word read in B owner=%s\n", res(r),
-	       res(r3), nsx_name_ns(B, word[0] & FUTEX_TID_MASK));
-	printf("b2 FUTEX_UNLOCK_PI again=%s\n", res(unlock("b2", 0)));
+	printf("b2 FUTEX_UNLOCK_PI=%s: b3's FUTEX_LOCK_PI=%s, word read in B owner=%s\n",
+	       nsx_res(r), nsx_res(r3), nsx_name_ns(B, word[0] & FUTEX_TID_MASK));
+	printf("b2 FUTEX_UNLOCK_PI again=%s\n", nsx_res(unlock("b2", 0)));
 	r = unlock("b3", 0);
-	printf("b3 FUTEX_UNLOCK_PI=%s: word %s\n", res(r), nsx_futex_word(B, word[0]));
+	printf("b3 FUTEX_UNLOCK_PI=%s: word %s\n", nsx_res(r), nsx_futex_word(B, word[0]));
 
 	printf("# word 1: the owner's TID names nobody in the waiter's namespace\n");
 	r = lock("b100", 1);
-	printf("b100 FUTEX_LOCK_PI=%s: word read in B %s\n", res(r), nsx_futex_word(B, word[1]));
-	printf("w1 (in W) FUTEX_LOCK_PI=%s\n", res(lock("w1", 1)));
+	printf("b100 FUTEX_LOCK_PI=%s: word read in B %s\n", nsx_res(r),
+	       nsx_futex_word(B, word[1]));
+	printf("w1 (in W) FUTEX_LOCK_PI=%s\n", nsx_res(lock("w1", 1)));
 
 	printf("# word 2: the owner's TID names the waiter itself\n");
 	r = lock("b1", 2);
-	printf("b1 FUTEX_LOCK_PI=%s: word read in B %s, read in W %s\n", res(r),
+	printf("b1 FUTEX_LOCK_PI=%s: word read in B %s, read in W %s\n", nsx_res(r),
 	       nsx_futex_word(B, word[2]), nsx_futex_word(W, word[2]));
-	printf("w1 (in W) FUTEX_LOCK_PI=%s\n", res(lock("w1", 2)));
+	printf("w1 (in W) FUTEX_LOCK_PI=%s\n", nsx_res(lock("w1", 2)));
 
 	printf("# word 3: the owner's TID names another live task in the waiter's namespace\n");
 	r = lock("b2", 3);
-	printf("b2 FUTEX_LOCK_PI=%s: word read in B %s, read in W %s\n", res(r),
+	printf("b2 FUTEX_LOCK_PI=%s: word read in B %s, read in W %s\n", nsx_res(r),
 	       nsx_futex_word(B, word[3]), nsx_futex_word(W, word[3]));
 	nsx_request(T("wy"), OP_LOCK, 3, 0, 0);
 	if (nsx_await_bits(&word[3], FUTEX_WAITERS))
 		nsx_fail("wy did not block on word 3");
 	printf("wy (in W) FUTEX_LOCK_PI blocks: word read in W %s\n", nsx_futex_word(W, word[3]));
-	printf("b2 FUTEX_UNLOCK_PI=%s\n", res(unlock("b2", 3)));
+	printf("b2 FUTEX_UNLOCK_PI=%s\n", nsx_res(unlock("b2", 3)));
 	r = unlock("wx", 3);
 	long ry = nsx_recv(T("wy"), "reply")->v[0];
 	printf("wx FUTEX_UNLOCK_PI=%s: wy's FUTEX_LOCK_PI=%s; word read in W owner=%s, read in B "
 	       "owner=%s\n",
-	       res(r), res(ry), nsx_name_ns(W, word[3] & FUTEX_TID_MASK),
+	       nsx_res(r), nsx_res(ry), nsx_name_ns(W, word[3] & FUTEX_TID_MASK),
 	       nsx_name_ns(B, word[3] & FUTEX_TID_MASK));
 	nsx_exit();
 }

@@ -74,23 +74,6 @@
 enum { OP_KILL = 1, OP_KILLALL, OP_CHECK, OP_STATE, OP_WAITSTOP, OP_WAITCONT, OP_WAITDEAD };
 static volatile sig_atomic_t handled, handled_pid;
 
-static long rc(long r)
-{
-	return r < 0 ? -errno : 0;
-}
-
-static const char *res(long r)
-{
-	return r < 0 ? nsx_errname((int)-r) : "0";
-}
-
-static int pending(int sig)
-{
-	sigset_t s;
-	sigpending(&s);
-	return sigismember(&s, sig);
-}
-
 static void on_usr2(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig;
@@ -106,26 +89,26 @@ static void handler(int op, const long *arg)
 	siginfo_t si;
 	switch (op) {
 	case OP_KILL:
-		NSX_REPLY(rc(kill(nsx_pid(target), sig)));
+		NSX_REPLY(nsx_rc(kill(nsx_pid(target), sig)));
 		break;
 	case OP_KILLALL:
-		NSX_REPLY(rc(kill(-1, sig)));
+		NSX_REPLY(nsx_rc(kill(-1, sig)));
 		break;
 	case OP_CHECK: { /* was SIGUSR1 queued for us?  take it if so */
-		int p = pending(SIGUSR1);
+		int p = nsx_pending(SIGUSR1);
 		if (p)
 			nsx_sigwait(SIGUSR1, &si);
 		NSX_REPLY(p);
 		break;
 	}
 	case OP_STATE: /* we are running: report what is pending, handled */
-		NSX_REPLY(pending(SIGTERM), pending(SIGSTOP), pending(SIGKILL), handled,
+		NSX_REPLY(nsx_pending(SIGTERM), nsx_pending(SIGSTOP), nsx_pending(SIGKILL), handled,
 		          handled_pid);
 		break;
 	default: { /* OP_WAITSTOP, OP_WAITCONT, OP_WAITDEAD; sig holds extra options */
 		int opt = op == OP_WAITSTOP ? WSTOPPED : op == OP_WAITCONT ? WCONTINUED : WEXITED;
 		memset(&si, 0, sizeof(si));
-		long r = rc(waitid(P_PID, (id_t)nsx_pid(target), &si, opt | sig));
+		long r = nsx_rc(waitid(P_PID, (id_t)nsx_pid(target), &si, opt | sig));
 		NSX_REPLY(r, si.si_pid, si.si_code, si.si_status);
 		break;
 	}
@@ -181,7 +164,7 @@ static int late_fn(void *arg)
 	int fd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
 	NSX_SEND("opened", fd < 0 ? -errno : 0);
 	nsx_step(); /* init is dead */
-	long s = rc(setns(fd, CLONE_NEWPID));
+	long s = nsx_rc(setns(fd, CLONE_NEWPID));
 	long f = 0;
 	if (s == 0) {
 		pid_t p = fork();
@@ -221,7 +204,7 @@ static void state(const char *what, long r)
 	const struct nsx_msg *m = run(ids[2], OP_STATE, 0, 0);
 	const struct nsx_msg *w = run(ids[0], OP_WAITSTOP, ids[2], WNOHANG);
 	printf("%s=%s: init running, pending SIGTERM=%ld SIGSTOP=%ld SIGKILL=%ld, %s\n", what,
-	       res(r), m->v[0], m->v[1], m->v[2], w->v[1] ? "stopped" : "not stopped");
+	       nsx_res(r), m->v[0], m->v[1], m->v[2], w->v[1] ? "stopped" : "not stopped");
 }
 
 int main(void)
@@ -246,18 +229,18 @@ int main(void)
 	state("m1 -> init kill(SIGKILL)", run(m1, OP_KILL, init, SIGKILL)->v[0]);
 	long r = run(m1, OP_KILL, init, SIGUSR2)->v[0];
 	const struct nsx_msg *m = run(init, OP_STATE, 0, 0);
-	printf("m1 -> init kill(SIGUSR2)=%s: init's handler ran %ld time(s), si_pid=%s\n", res(r),
-	       m->v[3], nsx_name(init, m->v[4]));
+	printf("m1 -> init kill(SIGUSR2)=%s: init's handler ran %ld time(s), si_pid=%s\n",
+	       nsx_res(r), m->v[3], nsx_name(init, m->v[4]));
 
 	printf("# signals to init from box, its ancestor\n");
 	state("outsider -> init kill(SIGTERM)", run(outsider, OP_KILL, init, SIGTERM)->v[0]);
 	r = run(outsider, OP_KILL, init, SIGSTOP)->v[0];
 	m = run(boxinit, OP_WAITSTOP, init, 0);
-	printf("outsider -> init kill(SIGSTOP)=%s: boxinit's waitid: %s si_pid=%s\n", res(r),
+	printf("outsider -> init kill(SIGSTOP)=%s: boxinit's waitid: %s si_pid=%s\n", nsx_res(r),
 	       nsx_sicode(SIGCHLD, (int)m->v[2]), nsx_name(boxinit, m->v[1]));
 	r = run(outsider, OP_KILL, init, SIGCONT)->v[0];
 	m = run(boxinit, OP_WAITCONT, init, 0);
-	printf("outsider -> init kill(SIGCONT)=%s: boxinit's waitid: %s si_pid=%s\n", res(r),
+	printf("outsider -> init kill(SIGCONT)=%s: boxinit's waitid: %s si_pid=%s\n", nsx_res(r),
 	       nsx_sicode(SIGCHLD, (int)m->v[2]), nsx_name(boxinit, m->v[1]));
 
 	printf("# kill(-1) from inside and from outside\n");
@@ -274,13 +257,13 @@ int main(void)
 		pids[i] = nsx_pid(ids[i]);
 	r = run(outsider, OP_KILL, init, SIGKILL)->v[0];
 	m = run(boxinit, OP_WAITDEAD, init, 0);
-	printf("outsider -> init kill(SIGKILL)=%s: boxinit's waitid: %s by %s\n", res(r),
+	printf("outsider -> init kill(SIGKILL)=%s: boxinit's waitid: %s by %s\n", nsx_res(r),
 	       nsx_sicode(SIGCHLD, (int)m->v[2]), nsx_signame((int)m->v[3]));
 	for (int i = 3; i < NNAMES; i++)
-		printf("then top: kill(%s, 0) = %s\n", names[i], res(rc(kill(pids[i], 0))));
+		printf("then top: kill(%s, 0) = %s\n", names[i], nsx_res(nsx_rc(kill(pids[i], 0))));
 	nsx_go(late);
 	m = nsx_recv(late, "forked");
-	printf("late: setns(<inner>, CLONE_NEWPID) = %s, then fork() = %s\n", res(m->v[0]),
-	       res(m->v[1]));
+	printf("late: setns(<inner>, CLONE_NEWPID) = %s, then fork() = %s\n", nsx_res(m->v[0]),
+	       nsx_res(m->v[1]));
 	nsx_exit();
 }

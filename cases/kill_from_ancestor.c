@@ -64,20 +64,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static long rc(int r)
-{
-	return r ? -errno : 0;
-}
-
-static const char *res(long r)
-{
-	return r < 0 ? nsx_errname((int)-r) : "0";
-}
-
 static long queue(pid_t pid, int sig, int value)
 {
 	union sigval v = {.sival_int = value};
-	return rc(sigqueue(pid, sig, v));
+	return nsx_rc(sigqueue(pid, sig, v));
 }
 
 /* One "sender -> receiver call=result:   siginfo" row, aligned. */
@@ -88,13 +78,6 @@ static void row(const char *call, long r, const char *si)
 	printf("%-44s %s\n", lhs, si);
 }
 
-static long pending(int sig)
-{
-	sigset_t s;
-	sigpending(&s);
-	return sigismember(&s, sig);
-}
-
 static int member_fn(void *arg)
 {
 	(void)arg;
@@ -102,11 +85,11 @@ static int member_fn(void *arg)
 	nsx_send_siginfo("top-queue", SIGRTMIN);
 	nsx_send_siginfo("init-kill", SIGUSR2);
 	nsx_send_siginfo("init-queue", SIGRTMIN + 1);
-	NSX_SEND("to-init", rc(kill(1, SIGUSR2)));
+	NSX_SEND("to-init", nsx_rc(kill(1, SIGUSR2)));
 	nsx_step();
-	long t = rc(kill(1, SIGTERM));
-	long k = rc(kill(1, SIGKILL));
-	long h = rc(kill(1, SIGHUP));
+	long t = nsx_rc(kill(1, SIGTERM));
+	long k = nsx_rc(kill(1, SIGKILL));
+	long h = nsx_rc(kill(1, SIGHUP));
 	NSX_SEND("protect", t, k, h);
 	nsx_park();
 }
@@ -122,26 +105,26 @@ static int init_fn(void *arg)
 
 	nsx_send_siginfo("top-kill", SIGUSR1);
 	nsx_send_siginfo("top-queue", SIGRTMIN);
-	NSX_SEND("self-kill-rc", rc(kill((pid_t)syscall(SYS_getpid), SIGUSR2)));
+	NSX_SEND("self-kill-rc", nsx_rc(kill((pid_t)syscall(SYS_getpid), SIGUSR2)));
 	nsx_send_siginfo("self-kill", SIGUSR2);
 	pid_t mp = nsx_pid(member);
-	NSX_SEND("to-member", rc(kill(mp, SIGUSR2)), queue(mp, SIGRTMIN + 1, 7));
+	NSX_SEND("to-member", nsx_rc(kill(mp, SIGUSR2)), queue(mp, SIGRTMIN + 1, 7));
 	nsx_send_siginfo("member-kill", SIGUSR2);
 
 	/* top's own number, as top's getpid() returns it in outer. */
 	pid_t top_outer = nsx_table()->task[0].nr[nsx_table()->task[nsx_self()].level - 1];
-	NSX_SEND("kill-parent", rc(kill(top_outer, SIGUSR1)));
+	NSX_SEND("kill-parent", nsx_rc(kill(top_outer, SIGUSR1)));
 
 	nsx_step(); /* member has sent SIGTERM, SIGKILL, SIGHUP */
-	NSX_SEND("pending", pending(SIGTERM), pending(SIGKILL), pending(SIGHUP));
+	NSX_SEND("pending", nsx_pending(SIGTERM), nsx_pending(SIGKILL), nsx_pending(SIGHUP));
 	sigset_t hup;
 	sigemptyset(&hup);
 	sigaddset(&hup, SIGHUP);
 	sigprocmask(SIG_UNBLOCK, &hup, NULL);
-	NSX_SEND("unblocked", pending(SIGHUP));
+	NSX_SEND("unblocked", nsx_pending(SIGHUP));
 
 	nsx_step(); /* top has sent SIGTERM */
-	NSX_SEND("after-term", pending(SIGTERM));
+	NSX_SEND("after-term", nsx_pending(SIGTERM));
 	nsx_park();
 }
 
@@ -158,8 +141,8 @@ int main(void)
 
 	printf("# kill_from_ancestor: signals from outer into inner, inside inner, and init's "
 	       "protection\n");
-	long k1 = rc(kill(ip, SIGUSR1)), q1 = queue(ip, SIGRTMIN, 42);
-	long k2 = rc(kill(mp, SIGUSR1)), q2 = queue(mp, SIGRTMIN, 42);
+	long k1 = nsx_rc(kill(ip, SIGUSR1)), q1 = queue(ip, SIGRTMIN, 42);
+	long k2 = nsx_rc(kill(mp, SIGUSR1)), q2 = queue(mp, SIGRTMIN, 42);
 	row("top -> init kill(SIGUSR1)", k1, nsx_siginfo_str(init, nsx_recv(init, "top-kill")));
 	row("top -> init sigqueue(SIGRTMIN, 42)", q1,
 	    nsx_siginfo_str(init, nsx_recv(init, "top-queue")));
@@ -181,30 +164,30 @@ int main(void)
 	row("member -> init kill(SIGUSR2)", m->v[0],
 	    nsx_siginfo_str(init, nsx_recv(init, "member-kill")));
 	printf("init: kill(<top's number in outer>, SIGUSR1) = %s\n",
-	       res(nsx_recv(init, "kill-parent")->v[0]));
+	       nsx_res(nsx_recv(init, "kill-parent")->v[0]));
 
 	printf("# init protection\n");
 	nsx_go(member);
 	m = nsx_recv(member, "protect");
 	printf("member -> init kill(SIGTERM)=%s kill(SIGKILL)=%s kill(SIGHUP, blocked in "
 	       "init)=%s\n",
-	       res(m->v[0]), res(m->v[1]), res(m->v[2]));
+	       nsx_res(m->v[0]), nsx_res(m->v[1]), nsx_res(m->v[2]));
 	nsx_go(init);
 	m = nsx_recv(init, "pending");
 	printf("init still running; pending: SIGTERM=%ld SIGKILL=%ld SIGHUP=%ld\n", m->v[0],
 	       m->v[1], m->v[2]);
 	m = nsx_recv(init, "unblocked");
 	printf("init unblocked SIGHUP: still running; SIGHUP pending=%ld\n", m->v[0]);
-	long kt = rc(kill(ip, SIGTERM));
+	long kt = nsx_rc(kill(ip, SIGTERM));
 	nsx_go(init);
 	m = nsx_recv(init, "after-term");
-	printf("top -> init kill(SIGTERM)=%s: init still running; SIGTERM pending=%ld\n", res(kt),
-	       m->v[0]);
-	long kk = rc(kill(ip, SIGKILL));
+	printf("top -> init kill(SIGTERM)=%s: init still running; SIGTERM pending=%ld\n",
+	       nsx_res(kt), m->v[0]);
+	long kk = nsx_rc(kill(ip, SIGKILL));
 	pid_t w = waitpid(ip, &st, 0);
-	printf("top -> init kill(SIGKILL)=%s: waitpid()=%s, %s by %s\n", res(kk), nsx_name(top, w),
-	       WIFSIGNALED(st) ? "killed" : "exited",
+	printf("top -> init kill(SIGKILL)=%s: waitpid()=%s, %s by %s\n", nsx_res(kk),
+	       nsx_name(top, w), WIFSIGNALED(st) ? "killed" : "exited",
 	       WIFSIGNALED(st) ? nsx_signame(WTERMSIG(st)) : "exit");
-	printf("after init died: kill(member, 0) = %s\n", res(rc(kill(mp, 0))));
+	printf("after init died: kill(member, 0) = %s\n", nsx_res(nsx_rc(kill(mp, 0))));
 	nsx_exit();
 }

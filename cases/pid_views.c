@@ -138,11 +138,6 @@ static int unsharer_fn(void *arg)
 	return 0;
 }
 
-static const char *res(long r)
-{
-	return r < 0 ? nsx_errname((int)-r) : "0";
-}
-
 static void print_nspid(const char *what, int task, int level, const struct nsx_msg *m)
 {
 	printf("  NSpid %s = %s\n", what, nsx_nslist_names(task, level, &m->v[1], (int)m->v[0]));
@@ -198,18 +193,20 @@ int main(void)
 
 	printf("inner /proc read by init:\n");
 	m = nsx_recv(init, "inner-self");
-	printf("  /proc/self -> %s\n", m->v[0] < 0 ? res(m->v[0]) : nsx_name_ns(inner, m->v[0]));
+	printf("  /proc/self -> %s\n",
+	       m->v[0] < 0 ? nsx_res(m->v[0]) : nsx_name_ns(inner, m->v[0]));
 	print_nspid("init", init, lvl_inner, nsx_recv(init, "inner-nspid"));
 	printf("outer /proc read by init:\n");
 	m = nsx_recv(init, "outer-self");
-	printf("  /proc/self -> %s\n", m->v[0] < 0 ? res(m->v[0]) : nsx_name_ns(outer, m->v[0]));
+	printf("  /proc/self -> %s\n",
+	       m->v[0] < 0 ? nsx_res(m->v[0]) : nsx_name_ns(outer, m->v[0]));
 	print_nspid("init", init, lvl_outer, nsx_recv(init, "outer-nspid"));
 
 	int unsharer = nsx_spawn("unsharer", NULL, unsharer_fn, NULL);
 	m = nsx_recv(unsharer, "unshare");
 	printf("unsharer: getpid=%s; unshare(CLONE_NEWPID)=%s; getpid=%s\n",
-	       nsx_name(unsharer, m->v[0]), res(m->v[1]), nsx_name(unsharer, m->v[2]));
-	printf("unsharer: unshare(CLONE_NEWPID) again before forking = %s\n", res(m->v[3]));
+	       nsx_name(unsharer, m->v[0]), nsx_res(m->v[1]), nsx_name(unsharer, m->v[2]));
+	printf("unsharer: unshare(CLONE_NEWPID) again before forking = %s\n", nsx_res(m->v[3]));
 	const struct nsx_msg *after = nsx_recv(unsharer, "after-fork"); /* fresh exists now */
 	int fresh = nsx_find("fresh");
 	m = nsx_recv(fresh, "ids");

@@ -96,11 +96,6 @@ static int peer_fn(void *arg)
 	nsx_serve(handler);
 }
 
-static const char *res(long r)
-{
-	return r < 0 ? nsx_errname((int)-r) : "0";
-}
-
 int main(void)
 {
 	w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -168,7 +163,7 @@ int main(void)
 	m = nsx_recv(peer, "reply");
 	printf("cleared1 exits (reaped by top); peer's FUTEX_WAIT(word, 1, 100 ms) = %s; word = "
 	       "%u\n",
-	       res(m->v[0]), after);
+	       nsx_res(m->v[0]), after);
 
 	static char stack[64 * 1024] __attribute__((aligned(16)));
 	fflush(NULL);
@@ -189,7 +184,7 @@ int main(void)
 	__atomic_store_n(&w->go, 1, __ATOMIC_RELEASE);
 	syscall(SYS_futex, &w->go, FUTEX_WAKE, 1, NULL, NULL, 0);
 	m = nsx_recv(peer, "reply");
-	printf("cleared2 exits; peer's FUTEX_WAIT(word, 1) = %s; word = %ld\n", res(m->v[0]),
+	printf("cleared2 exits; peer's FUTEX_WAIT(word, 1) = %s; word = %ld\n", nsx_res(m->v[0]),
 	       m->v[1]);
 	nsx_exit();
 }

@@ -85,11 +85,6 @@ static void readers(int q)
 	}
 }
 
-static const char *res(long r)
-{
-	return r < 0 ? nsx_errname((int)-r) : "0";
-}
-
 int main(void)
 {
 	sysv_setup(handler);
@@ -101,7 +96,7 @@ int main(void)
 	printf("# outer: top | A: a m (and m's thread mthr) | D (in A): d | S: s\n");
 	long r1 = sysv_ask(V_M, OP_SND, q1, 0, 0)->v[0];
 	long r2 = sysv_ask(V_A, OP_RCV, q1, 0, 0)->v[0];
-	printf("queue 1: m msgsnd()=%s, then a msgrcv()=%s\n", res(r1), res(r2));
+	printf("queue 1: m msgsnd()=%s, then a msgrcv()=%s\n", nsx_res(r1), nsx_res(r2));
 	readers(q1);
 
 	nsx_request(vidx[V_MTHR], OP_RCV_WAIT, q2, 0, 0);
@@ -109,8 +104,8 @@ int main(void)
 		nsx_fail("mthr never slept in msgrcv");
 	r1 = sysv_ask(V_S, OP_SND, q2, 0, 0)->v[0];
 	r2 = nsx_recv(vidx[V_MTHR], "reply")->v[0];
-	printf("queue 2: mthr waits in msgrcv(), s msgsnd()=%s, mthr's msgrcv()=%s\n", res(r1),
-	       res(r2));
+	printf("queue 2: mthr waits in msgrcv(), s msgsnd()=%s, mthr's msgrcv()=%s\n", nsx_res(r1),
+	       nsx_res(r2));
 	readers(q2);
 	msgctl(q1, IPC_RMID, NULL);
 	msgctl(q2, IPC_RMID, NULL);

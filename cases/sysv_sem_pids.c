@@ -60,11 +60,6 @@ static void readers(int id)
 	}
 }
 
-static const char *res(long r)
-{
-	return r < 0 ? nsx_errname((int)-r) : "0";
-}
-
 int main(void)
 {
 	sysv_setup(handler);
@@ -75,11 +70,11 @@ int main(void)
 	printf("# outer: top | A: a m | D (in A): d | S: s\n");
 	printf("top semget(2 semaphores)\n");
 	readers(id);
-	printf("m semop(sem 0, +1)=%s\n", res(sysv_ask(V_M, OP_SEMOP, id, 0, 0)->v[0]));
+	printf("m semop(sem 0, +1)=%s\n", nsx_res(sysv_ask(V_M, OP_SEMOP, id, 0, 0)->v[0]));
 	readers(id);
-	printf("s semctl(sem 1, SETVAL)=%s\n", res(sysv_ask(V_S, OP_SETVAL, id, 1, 0)->v[0]));
+	printf("s semctl(sem 1, SETVAL)=%s\n", nsx_res(sysv_ask(V_S, OP_SETVAL, id, 1, 0)->v[0]));
 	readers(id);
-	printf("d semop(sem 1, +1)=%s\n", res(sysv_ask(V_D, OP_SEMOP, id, 1, 0)->v[0]));
+	printf("d semop(sem 1, +1)=%s\n", nsx_res(sysv_ask(V_D, OP_SEMOP, id, 1, 0)->v[0]));
 	readers(id);
 	semctl(id, 0, IPC_RMID);
 	nsx_exit();

@@ -79,11 +79,6 @@ static void readers(int id)
 	}
 }
 
-static const char *res(long r)
-{
-	return r < 0 ? nsx_errname((int)-r) : "0";
-}
-
 int main(void)
 {
 	sysv_setup(handler);
@@ -94,9 +89,9 @@ int main(void)
 		nsx_fail("shmget: %s", nsx_errname((int)-id));
 	printf("m shmget(IPC_CREAT)\n");
 	readers((int)id);
-	printf("a shmat()=%s\n", res(sysv_ask(V_A, OP_ATTACH, id, 0, 0)->v[0]));
+	printf("a shmat()=%s\n", nsx_res(sysv_ask(V_A, OP_ATTACH, id, 0, 0)->v[0]));
 	readers((int)id);
-	printf("s shmat() and shmdt()=%s\n", res(sysv_ask(V_S, OP_ATDT, id, 0, 0)->v[0]));
+	printf("s shmat() and shmdt()=%s\n", nsx_res(sysv_ask(V_S, OP_ATDT, id, 0, 0)->v[0]));
 	readers((int)id);
 	shmctl((int)id, IPC_RMID, NULL);
 	nsx_exit();

@@ -77,24 +77,14 @@
 #define SIG_TQ   (SIGRTMIN + 2) /* rt_tgsigqueueinfo to worker */
 #define SIG_SELF (SIGRTMIN + 3)
 
-static long rc(long r)
-{
-	return r < 0 ? -errno : 0;
-}
-
-static const char *res(long r)
-{
-	return r < 0 ? nsx_errname((int)-r) : "0";
-}
-
 static long sys_tgkill(pid_t tgid, pid_t tid, int sig)
 {
-	return rc(syscall(SYS_tgkill, tgid, tid, sig));
+	return nsx_rc(syscall(SYS_tgkill, tgid, tid, sig));
 }
 
 static long sys_tkill(pid_t tid, int sig)
 {
-	return rc(syscall(SYS_tkill, tid, sig));
+	return nsx_rc(syscall(SYS_tkill, tid, sig));
 }
 
 static void forge(siginfo_t *si, int sig, int code, pid_t pid, uid_t uid)
@@ -111,14 +101,14 @@ static long queueinfo(pid_t pid, int sig, int code, pid_t fake_pid)
 {
 	siginfo_t si;
 	forge(&si, sig, code, fake_pid, 4242);
-	return rc(syscall(SYS_rt_sigqueueinfo, pid, sig, &si));
+	return nsx_rc(syscall(SYS_rt_sigqueueinfo, pid, sig, &si));
 }
 
 static long tgqueueinfo(pid_t tgid, pid_t tid, int sig, pid_t fake_pid)
 {
 	siginfo_t si;
 	forge(&si, sig, SI_QUEUE, fake_pid, 4242);
-	return rc(syscall(SYS_rt_tgsigqueueinfo, tgid, tid, sig, &si));
+	return nsx_rc(syscall(SYS_rt_tgsigqueueinfo, tgid, tid, sig, &si));
 }
 
 /* What worker takes, in order, and the key it reports each under. */
@@ -204,7 +194,7 @@ static int init_fn(void *arg)
 static void row(const char *what, long r, const char *si)
 {
 	char lhs[96];
-	snprintf(lhs, sizeof(lhs), "%s=%s:", what, res(r));
+	snprintf(lhs, sizeof(lhs), "%s=%s:", what, nsx_res(r));
 	printf("%-52s %s\n", lhs, si);
 }
 
@@ -244,9 +234,9 @@ int main(void)
 	printf("# numbers from the wrong namespace, used inside inner\n");
 	nsx_go(member);
 	m = nsx_recv(member, "outer-numbers");
-	printf("member: tgkill(<init's outer number>, worker) = %s\n", res(m->v[0]));
-	printf("member: tgkill(init, <worker's outer number>) = %s\n", res(m->v[1]));
-	printf("member: tkill(<worker's outer number>) = %s\n", res(m->v[2]));
+	printf("member: tgkill(<init's outer number>, worker) = %s\n", nsx_res(m->v[0]));
+	printf("member: tgkill(init, <worker's outer number>) = %s\n", nsx_res(m->v[1]));
+	printf("member: tkill(<worker's outer number>) = %s\n", nsx_res(m->v[2]));
 
 	printf("# caller-made siginfo: SI_QUEUE with a forged si_pid (1) and si_uid (4242)\n");
 	nsx_go(member);
@@ -266,10 +256,11 @@ int main(void)
 	nsx_go(member);
 	m = nsx_recv(member, "eperm");
 	printf("member -> init rt_sigqueueinfo(SI_USER)=%s (SI_KERNEL)=%s (SI_TKILL)=%s\n",
-	       res(m->v[0]), res(m->v[1]), res(m->v[2]));
+	       nsx_res(m->v[0]), nsx_res(m->v[1]), nsx_res(m->v[2]));
 	printf("top -> init rt_sigqueueinfo(SI_USER)=%s (SI_KERNEL)=%s (SI_TKILL)=%s\n",
-	       res(queueinfo(ip, SIG_Q, SI_USER, 1)), res(queueinfo(ip, SIG_Q, SI_KERNEL, 1)),
-	       res(queueinfo(ip, SIG_Q, SI_TKILL, 1)));
+	       nsx_res(queueinfo(ip, SIG_Q, SI_USER, 1)),
+	       nsx_res(queueinfo(ip, SIG_Q, SI_KERNEL, 1)),
+	       nsx_res(queueinfo(ip, SIG_Q, SI_TKILL, 1)));
 	nsx_go(init);
 	r = nsx_recv(init, "self")->v[0];
 	row("init -> init rt_sigqueueinfo(SI_USER, si_pid=3)", r,
@@ -278,8 +269,8 @@ int main(void)
 	printf("# the same tkill() taken with glibc's sigtimedwait() instead of the syscall\n");
 	r = sys_tkill(wp, SIGUSR1);
 	m = nsx_recv(worker, "glibc-tkill");
-	printf("top -> worker tkill(SIGUSR1)=%s: sigtimedwait()=%s si_code=%s si_pid=%s\n", res(r),
-	       nsx_signame((int)m->v[0]), nsx_sicode((int)m->v[0], (int)m->v[1]),
+	printf("top -> worker tkill(SIGUSR1)=%s: sigtimedwait()=%s si_code=%s si_pid=%s\n",
+	       nsx_res(r), nsx_signame((int)m->v[0]), nsx_sicode((int)m->v[0], (int)m->v[1]),
 	       nsx_name(worker, m->v[2]));
 	nsx_exit();
 }

@@ -58,11 +58,6 @@ static int sv[NT][2]; /* per task: top sends it the pidfds here */
 static int idx[NT];   /* position -> task index (filled as they start) */
 static int pidfd[NT]; /* in each task: a pidfd for every position */
 
-static long rc(long r)
-{
-	return r < 0 ? -errno : 0;
-}
-
 static int pos_of(const char *name)
 {
 	for (int k = 0; k < NT; k++)
@@ -75,8 +70,8 @@ static int pos_of(const char *name)
 static long send_to(int op, int t)
 {
 	if (op == OP_PIDFD)
-		return rc(syscall(SYS_pidfd_send_signal, pidfd[t], SIGUSR1, NULL, 0));
-	return rc(kill(nsx_pid(idx[t]), SIGUSR1));
+		return nsx_rc(syscall(SYS_pidfd_send_signal, pidfd[t], SIGUSR1, NULL, 0));
+	return nsx_rc(kill(nsx_pid(idx[t]), SIGUSR1));
 }
 
 /* What a task does on nsx_call(): send, or take one signal. */

@@ -71,23 +71,6 @@
 
 static int io_pipe[2], rt_pipe[2];
 
-static long rc(long r)
-{
-	return r < 0 ? -errno : 0;
-}
-
-static const char *res(long r)
-{
-	return r < 0 ? nsx_errname((int)-r) : "0";
-}
-
-static long pending(int sig)
-{
-	sigset_t s;
-	sigpending(&s);
-	return sigismember(&s, sig);
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -112,7 +95,7 @@ static void earn_sigxcpu(void)
 			nsx_fail("setrlimit(RLIMIT_CPU): %s", nsx_errname(errno));
 	}
 	long long deadline = now_ms() + nsx_timeout_ms();
-	while (!pending(SIGXCPU) && now_ms() < deadline)
+	while (!nsx_pending(SIGXCPU) && now_ms() < deadline)
 		;
 	if (rt) {
 		sp.sched_priority = 0;
@@ -145,7 +128,7 @@ static int init_fn(void *arg)
 	nsx_step();
 	earn_sigxcpu();
 	nsx_send_siginfo("sigxcpu", SIGXCPU);
-	NSX_SEND("self-rc", rc(kill(getpid(), SIGUSR1)));
+	NSX_SEND("self-rc", nsx_rc(kill(getpid(), SIGUSR1)));
 	nsx_send_siginfo("self", SIGUSR1);
 	nsx_park();
 }
@@ -159,7 +142,7 @@ static int userns_fn(void *arg)
 		nsx_fail("a user namespace: %s", nsx_errname(-e));
 	NSX_SEND("ready", (long)getuid());
 	nsx_send_siginfo("from-top", SIGUSR1);
-	NSX_SEND("self-rc", rc(kill(getpid(), SIGUSR1)));
+	NSX_SEND("self-rc", nsx_rc(kill(getpid(), SIGUSR1)));
 	nsx_send_siginfo("self", SIGUSR1);
 	nsx_park();
 }
@@ -167,7 +150,7 @@ static int userns_fn(void *arg)
 static void row(const char *what, long r, const char *si)
 {
 	char lhs[96];
-	snprintf(lhs, sizeof(lhs), "%s=%s:", what, res(r));
+	snprintf(lhs, sizeof(lhs), "%s=%s:", what, nsx_res(r));
 	printf("%-44s %s\n", lhs, si);
 }
 
@@ -184,12 +167,12 @@ int main(void)
 	       "kernel makes\n");
 	/* Each send happens before its report is awaited (not inside one call's
 	 * arguments, whose order C leaves open). */
-	long r = rc(kill(ip, SIGUSR1));
+	long r = nsx_rc(kill(ip, SIGUSR1));
 	row("top -> init kill(SIGUSR1)", r, nsx_siginfo_str(init, nsx_recv(init, "kill")));
 	union sigval v = {.sival_int = 1};
-	r = rc(sigqueue(ip, SIGRTMIN, v));
+	r = nsx_rc(sigqueue(ip, SIGRTMIN, v));
 	row("top -> init sigqueue(SIGRTMIN)", r, nsx_siginfo_str(init, nsx_recv(init, "sigqueue")));
-	r = rc(syscall(SYS_tkill, ip, SIGUSR2));
+	r = nsx_rc(syscall(SYS_tkill, ip, SIGUSR2));
 	row("top -> init tkill(SIGUSR2)", r, nsx_siginfo_str(init, nsx_recv(init, "tkill")));
 	r = write(io_pipe[1], "x", 1) == 1 ? 0 : -errno;
 	row("top writes init's O_ASYNC pipe", r, nsx_siginfo_str(init, nsx_recv(init, "sigio")));
@@ -212,7 +195,7 @@ int main(void)
 	int mapped = nsx_spawn("mapped", "um", userns_fn, "map");
 	m = nsx_recv(mapped, "ready");
 	printf("mapped: getuid()=%ld in its own user namespace (uid_map \"100 0 1\")\n", m->v[0]);
-	r = rc(kill(nsx_pid(mapped), SIGUSR1));
+	r = nsx_rc(kill(nsx_pid(mapped), SIGUSR1));
 	row("top -> mapped kill(SIGUSR1)", r,
 	    nsx_siginfo_str(mapped, nsx_recv(mapped, "from-top")));
 	m = nsx_recv(mapped, "self-rc");
@@ -221,7 +204,7 @@ int main(void)
 	int unmapped = nsx_spawn("unmapped", "uu", userns_fn, NULL);
 	m = nsx_recv(unmapped, "ready");
 	printf("unmapped: getuid()=%ld in its own user namespace (no uid_map)\n", m->v[0]);
-	r = rc(kill(nsx_pid(unmapped), SIGUSR1));
+	r = nsx_rc(kill(nsx_pid(unmapped), SIGUSR1));
 	row("top -> unmapped kill(SIGUSR1)", r,
 	    nsx_siginfo_str(unmapped, nsx_recv(unmapped, "from-top")));
 	m = nsx_recv(unmapped, "self-rc");

@@ -86,6 +86,16 @@ static const char *const errnames[] = {
 };
 #undef E
 
+long nsx_rc(long r)
+{
+	return r < 0 ? -errno : 0;
+}
+
+const char *nsx_res(long r)
+{
+	return r < 0 ? nsx_errname((int)-r) : "0";
+}
+
 const char *nsx_errname(int err)
 {
 	static __thread char buf[16];

@@ -778,6 +778,13 @@ void nsx_block(int sig)
 		nsx_fail("sigprocmask: %s", nsx_errname(errno));
 }
 
+int nsx_pending(int sig)
+{
+	sigset_t s;
+	sigpending(&s);
+	return sigismember(&s, sig) == 1;
+}
+
 int nsx_sigwait(int sig, siginfo_t *si)
 {
 	sigset_t s;

@@ -156,6 +156,10 @@ char *nsx_name_in(const struct nsx_table *t, int ns, long v, char *buf, size_t l
 const char *nsx_name(int observer, long v);
 /* nsx_name_in() for the live table, read in namespace ns (rotating buffers). */
 const char *nsx_name_ns(int ns, long v);
+/* 0, or -errno if a syscall's result r says it failed (r < 0). */
+long nsx_rc(long r);
+/* "0" for r >= 0, else the name of the errno -r ("ESRCH"). */
+const char *nsx_res(long r);
 /* An errno's symbolic name ("ESRCH"), "0" for 0. */
 const char *nsx_errname(int err);
 /* A signal's name ("SIGUSR1", "SIGRTMIN+1"). */
@@ -202,6 +206,8 @@ void nsx_send_siginfo(const char *key, int sig);
 /* "si_code=SI_USER si_pid=<name> si_uid=0" (and si_status/si_value where they
  * apply) for a message from nsx_send_siginfo(), naming as task observer sees. */
 const char *nsx_siginfo_str(int observer, const struct nsx_msg *m);
+/* Is sig pending for the calling thread (or its process)? */
+int nsx_pending(int sig);
 /* The timeout every helper uses, in milliseconds. */
 int nsx_timeout_ms(void);
 

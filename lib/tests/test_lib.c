@@ -218,57 +218,55 @@ static int failing_fn(void *arg)
 	nsx_fail("deliberate failure %d", 7);
 }
 
-START_TEST(task_failure_reaches_top)
+/* Run body as the top of a case in a child (stderr quiet); its exit code. */
+static int as_top(void (*body)(void))
 {
-	/* The top (a child of this test) must exit 1 when a task fails. */
 	pid_t p = fork();
 	if (p == 0) {
 		int e = open("/dev/null", O_WRONLY);
 		dup2(e, 2);
 		nsx_init("top", "outer");
-		int t = nsx_spawn("bad", NULL, failing_fn, NULL);
-		nsx_recv(t, "never");
+		body();
 		_exit(0);
 	}
 	int st;
 	ck_assert_int_eq(waitpid(p, &st, 0), p);
 	ck_assert(WIFEXITED(st));
-	ck_assert_int_eq(WEXITSTATUS(st), NSX_EXIT_ERROR);
+	return WEXITSTATUS(st);
+}
+
+static void fail_in_task(void)
+{
+	nsx_recv(nsx_spawn("bad", NULL, failing_fn, NULL), "never");
+}
+
+static void wait_for_nothing(void)
+{
+	setenv("NSX_TIMEOUT_MS", "100", 1);
+	nsx_recv(nsx_spawn("quiet", NULL, echo_fn, NULL), "never");
+}
+
+static void skip_now(void)
+{
+	nsx_skip("no reason");
+}
+
+START_TEST(task_failure_reaches_top)
+{
+	/* The top must exit 1 when a task fails. */
+	ck_assert_int_eq(as_top(fail_in_task), NSX_EXIT_ERROR);
 }
 END_TEST
 
 START_TEST(recv_times_out)
 {
-	pid_t p = fork();
-	if (p == 0) {
-		int e = open("/dev/null", O_WRONLY);
-		dup2(e, 2);
-		setenv("NSX_TIMEOUT_MS", "100", 1);
-		nsx_init("top", "outer");
-		int t = nsx_spawn("quiet", NULL, echo_fn, NULL);
-		nsx_recv(t, "never");
-		_exit(0);
-	}
-	int st;
-	ck_assert_int_eq(waitpid(p, &st, 0), p);
-	ck_assert(WIFEXITED(st));
-	ck_assert_int_eq(WEXITSTATUS(st), NSX_EXIT_ERROR);
+	ck_assert_int_eq(as_top(wait_for_nothing), NSX_EXIT_ERROR);
 }
 END_TEST
 
 START_TEST(skip_exit_code)
 {
-	pid_t p = fork();
-	if (p == 0) {
-		int e = open("/dev/null", O_WRONLY);
-		dup2(e, 2);
-		nsx_init("top", "outer");
-		nsx_skip("no reason");
-	}
-	int st;
-	ck_assert_int_eq(waitpid(p, &st, 0), p);
-	ck_assert(WIFEXITED(st));
-	ck_assert_int_eq(WEXITSTATUS(st), NSX_EXIT_SKIP);
+	ck_assert_int_eq(as_top(skip_now), NSX_EXIT_SKIP);
 }
 END_TEST
 
