@@ -57,10 +57,17 @@
  *   exec'ing thread the leader's pid, so the tid before exec (a tid of its
  *   own, "thread") becomes the process id; the new image starts with fresh
  *   library state: all right.
+ *   getattr: glibc's pthread_getattr_np() calls pthread_getaffinity_np(),
+ *   i.e. sched_getaffinity(pd->tid) with the cached tid (nptl/
+ *   pthread_getaffinity.c): in a CLONE_NEWPID child that number (the
+ *   parent's, from the namespace above) names nobody, so ESRCH; without
+ *   CLONE_NEWPID it silently reads the parent's affinity and returns 0.
  *   musl 1.2.3 (Debian 12): getpid() is a syscall; gettid() returns the
  *   cached __pthread_self()->tid; its clone() is a raw wrapper and vfork()
  *   keeps the parent's tid, so gettid() and raise() (tkill() on the cached
- *   tid) are stale in those children.
+ *   tid) are stale in those children: raise() reaches the parent, or, in a
+ *   CLONE_NEWPID child where the parent's number names nobody, no task at
+ *   all.  musl's pthread_getattr_np() does not use the tid (0 everywhere).
  */
 #include "nsx.h"
 
