@@ -70,14 +70,6 @@ static long queue(pid_t pid, int sig, int value)
 	return nsx_rc(sigqueue(pid, sig, v));
 }
 
-/* One "sender -> receiver call=result:   siginfo" row, aligned. */
-static void row(const char *call, long r, const char *si)
-{
-	char lhs[80];
-	snprintf(lhs, sizeof(lhs), "%s=%s:", call, r < 0 ? nsx_errname((int)-r) : "0");
-	printf("%-44s %s\n", lhs, si);
-}
-
 static int member_fn(void *arg)
 {
 	(void)arg;
@@ -143,26 +135,27 @@ int main(void)
 	       "protection\n");
 	long k1 = nsx_rc(kill(ip, SIGUSR1)), q1 = queue(ip, SIGRTMIN, 42);
 	long k2 = nsx_rc(kill(mp, SIGUSR1)), q2 = queue(mp, SIGRTMIN, 42);
-	row("top -> init kill(SIGUSR1)", k1, nsx_siginfo_str(init, nsx_recv(init, "top-kill")));
-	row("top -> init sigqueue(SIGRTMIN, 42)", q1,
-	    nsx_siginfo_str(init, nsx_recv(init, "top-queue")));
-	row("top -> member kill(SIGUSR1)", k2,
-	    nsx_siginfo_str(member, nsx_recv(member, "top-kill")));
-	row("top -> member sigqueue(SIGRTMIN, 42)", q2,
-	    nsx_siginfo_str(member, nsx_recv(member, "top-queue")));
+	nsx_row(44, "top -> init kill(SIGUSR1)", k1,
+	        nsx_siginfo_str(init, nsx_recv(init, "top-kill")));
+	nsx_row(44, "top -> init sigqueue(SIGRTMIN, 42)", q1,
+	        nsx_siginfo_str(init, nsx_recv(init, "top-queue")));
+	nsx_row(44, "top -> member kill(SIGUSR1)", k2,
+	        nsx_siginfo_str(member, nsx_recv(member, "top-kill")));
+	nsx_row(44, "top -> member sigqueue(SIGRTMIN, 42)", q2,
+	        nsx_siginfo_str(member, nsx_recv(member, "top-queue")));
 
 	const struct nsx_msg *m = nsx_recv(init, "self-kill-rc");
-	row("init -> init kill(SIGUSR2)", m->v[0],
-	    nsx_siginfo_str(init, nsx_recv(init, "self-kill")));
+	nsx_row(44, "init -> init kill(SIGUSR2)", m->v[0],
+	        nsx_siginfo_str(init, nsx_recv(init, "self-kill")));
 	m = nsx_recv(init, "to-member");
 	long km = m->v[0], qm = m->v[1];
-	row("init -> member kill(SIGUSR2)", km,
-	    nsx_siginfo_str(member, nsx_recv(member, "init-kill")));
-	row("init -> member sigqueue(SIGRTMIN+1, 7)", qm,
-	    nsx_siginfo_str(member, nsx_recv(member, "init-queue")));
+	nsx_row(44, "init -> member kill(SIGUSR2)", km,
+	        nsx_siginfo_str(member, nsx_recv(member, "init-kill")));
+	nsx_row(44, "init -> member sigqueue(SIGRTMIN+1, 7)", qm,
+	        nsx_siginfo_str(member, nsx_recv(member, "init-queue")));
 	m = nsx_recv(member, "to-init");
-	row("member -> init kill(SIGUSR2)", m->v[0],
-	    nsx_siginfo_str(init, nsx_recv(init, "member-kill")));
+	nsx_row(44, "member -> init kill(SIGUSR2)", m->v[0],
+	        nsx_siginfo_str(init, nsx_recv(init, "member-kill")));
 	printf("init: kill(<top's number in outer>, SIGUSR1) = %s\n",
 	       nsx_res(nsx_recv(init, "kill-parent")->v[0]));
 

@@ -191,13 +191,6 @@ static int init_fn(void *arg)
 	nsx_park();
 }
 
-static void row(const char *what, long r, const char *si)
-{
-	char lhs[96];
-	snprintf(lhs, sizeof(lhs), "%s=%s:", what, nsx_res(r));
-	printf("%-52s %s\n", lhs, si);
-}
-
 int main(void)
 {
 	nsx_init("top", "outer");
@@ -213,23 +206,23 @@ int main(void)
 	printf("# tkill_tgkill: thread-directed signals and caller-made siginfo across "
 	       "namespaces\n");
 	long r = sys_tkill(wp, SIGUSR1);
-	row("top -> worker tkill(SIGUSR1)", r,
-	    nsx_siginfo_str(worker, nsx_recv(worker, "top-tkill")));
+	nsx_row(52, "top -> worker tkill(SIGUSR1)", r,
+	        nsx_siginfo_str(worker, nsx_recv(worker, "top-tkill")));
 	r = sys_tgkill(ip, wp, SIGUSR2);
-	row("top -> worker tgkill(init, worker, SIGUSR2)", r,
-	    nsx_siginfo_str(worker, nsx_recv(worker, "top-tgkill")));
+	nsx_row(52, "top -> worker tgkill(init, worker, SIGUSR2)", r,
+	        nsx_siginfo_str(worker, nsx_recv(worker, "top-tgkill")));
 	nsx_go(member);
 	r = nsx_recv(member, "tkill")->v[0];
-	row("member -> worker tkill(SIGUSR1)", r,
-	    nsx_siginfo_str(worker, nsx_recv(worker, "member-tkill")));
+	nsx_row(52, "member -> worker tkill(SIGUSR1)", r,
+	        nsx_siginfo_str(worker, nsx_recv(worker, "member-tkill")));
 	nsx_go(member);
 	r = nsx_recv(member, "tgkill")->v[0];
-	row("member -> worker tgkill(init, worker, SIGUSR2)", r,
-	    nsx_siginfo_str(worker, nsx_recv(worker, "member-tgkill")));
+	nsx_row(52, "member -> worker tgkill(init, worker, SIGUSR2)", r,
+	        nsx_siginfo_str(worker, nsx_recv(worker, "member-tgkill")));
 	nsx_go(init);
 	r = nsx_recv(init, "tgkill")->v[0];
-	row("init -> worker tgkill(init, worker, SIGRTMIN)", r,
-	    nsx_siginfo_str(worker, nsx_recv(worker, "init-tgkill")));
+	nsx_row(52, "init -> worker tgkill(init, worker, SIGRTMIN)", r,
+	        nsx_siginfo_str(worker, nsx_recv(worker, "init-tgkill")));
 
 	printf("# numbers from the wrong namespace, used inside inner\n");
 	nsx_go(member);
@@ -241,16 +234,18 @@ int main(void)
 	printf("# caller-made siginfo: SI_QUEUE with a forged si_pid (1) and si_uid (4242)\n");
 	nsx_go(member);
 	r = nsx_recv(member, "q")->v[0];
-	row("member -> init rt_sigqueueinfo", r, nsx_siginfo_str(init, nsx_recv(init, "member-q")));
+	nsx_row(52, "member -> init rt_sigqueueinfo", r,
+	        nsx_siginfo_str(init, nsx_recv(init, "member-q")));
 	r = queueinfo(ip, SIG_Q, SI_QUEUE, 1);
-	row("top -> init rt_sigqueueinfo", r, nsx_siginfo_str(init, nsx_recv(init, "top-q")));
+	nsx_row(52, "top -> init rt_sigqueueinfo", r,
+	        nsx_siginfo_str(init, nsx_recv(init, "top-q")));
 	nsx_go(member);
 	r = nsx_recv(member, "tgq")->v[0];
-	row("member -> worker rt_tgsigqueueinfo", r,
-	    nsx_siginfo_str(worker, nsx_recv(worker, "member-tgq")));
+	nsx_row(52, "member -> worker rt_tgsigqueueinfo", r,
+	        nsx_siginfo_str(worker, nsx_recv(worker, "member-tgq")));
 	r = tgqueueinfo(ip, wp, SIG_TQ, 1);
-	row("top -> worker rt_tgsigqueueinfo", r,
-	    nsx_siginfo_str(worker, nsx_recv(worker, "top-tgq")));
+	nsx_row(52, "top -> worker rt_tgsigqueueinfo", r,
+	        nsx_siginfo_str(worker, nsx_recv(worker, "top-tgq")));
 
 	printf("# caller-made si_code that only the kernel may use, aimed at another task\n");
 	nsx_go(member);
@@ -263,8 +258,8 @@ int main(void)
 	       nsx_res(queueinfo(ip, SIG_Q, SI_TKILL, 1)));
 	nsx_go(init);
 	r = nsx_recv(init, "self")->v[0];
-	row("init -> init rt_sigqueueinfo(SI_USER, si_pid=3)", r,
-	    nsx_siginfo_str(init, nsx_recv(init, "self-q")));
+	nsx_row(52, "init -> init rt_sigqueueinfo(SI_USER, si_pid=3)", r,
+	        nsx_siginfo_str(init, nsx_recv(init, "self-q")));
 
 	printf("# the same tkill() taken with glibc's sigtimedwait() instead of the syscall\n");
 	r = sys_tkill(wp, SIGUSR1);

@@ -147,13 +147,6 @@ static int userns_fn(void *arg)
 	nsx_park();
 }
 
-static void row(const char *what, long r, const char *si)
-{
-	char lhs[96];
-	snprintf(lhs, sizeof(lhs), "%s=%s:", what, nsx_res(r));
-	printf("%-44s %s\n", lhs, si);
-}
-
 int main(void)
 {
 	nsx_init("top", "outer");
@@ -168,14 +161,17 @@ int main(void)
 	/* Each send happens before its report is awaited (not inside one call's
 	 * arguments, whose order C leaves open). */
 	long r = nsx_rc(kill(ip, SIGUSR1));
-	row("top -> init kill(SIGUSR1)", r, nsx_siginfo_str(init, nsx_recv(init, "kill")));
+	nsx_row(44, "top -> init kill(SIGUSR1)", r, nsx_siginfo_str(init, nsx_recv(init, "kill")));
 	union sigval v = {.sival_int = 1};
 	r = nsx_rc(sigqueue(ip, SIGRTMIN, v));
-	row("top -> init sigqueue(SIGRTMIN)", r, nsx_siginfo_str(init, nsx_recv(init, "sigqueue")));
+	nsx_row(44, "top -> init sigqueue(SIGRTMIN)", r,
+	        nsx_siginfo_str(init, nsx_recv(init, "sigqueue")));
 	r = nsx_rc(syscall(SYS_tkill, ip, SIGUSR2));
-	row("top -> init tkill(SIGUSR2)", r, nsx_siginfo_str(init, nsx_recv(init, "tkill")));
+	nsx_row(44, "top -> init tkill(SIGUSR2)", r,
+	        nsx_siginfo_str(init, nsx_recv(init, "tkill")));
 	r = write(io_pipe[1], "x", 1) == 1 ? 0 : -errno;
-	row("top writes init's O_ASYNC pipe", r, nsx_siginfo_str(init, nsx_recv(init, "sigio")));
+	nsx_row(44, "top writes init's O_ASYNC pipe", r,
+	        nsx_siginfo_str(init, nsx_recv(init, "sigio")));
 	long w = write(rt_pipe[1], "x", 1) == 1 ? 0 : -errno;
 	const struct nsx_msg *m = nsx_recv(init, "poll");
 	char poll[96];
@@ -185,30 +181,32 @@ int main(void)
 		snprintf(poll, sizeof(poll), "%s si_code=%s si_fd=%s si_band=%#lx",
 		         nsx_signame((int)m->v[0]), nsx_sicode((int)m->v[0], (int)m->v[1]),
 		         m->v[2] ? "the pipe" : "another fd", m->v[3]);
-	row("top writes init's F_SETSIG pipe", w, poll);
+	nsx_row(44, "top writes init's F_SETSIG pipe", w, poll);
 	nsx_go(init);
-	row("init reaches its CPU-time limit", 0, nsx_siginfo_str(init, nsx_recv(init, "sigxcpu")));
+	nsx_row(44, "init reaches its CPU-time limit", 0,
+	        nsx_siginfo_str(init, nsx_recv(init, "sigxcpu")));
 	m = nsx_recv(init, "self-rc");
-	row("init -> init kill(SIGUSR1)", m->v[0], nsx_siginfo_str(init, nsx_recv(init, "self")));
+	nsx_row(44, "init -> init kill(SIGUSR1)", m->v[0],
+	        nsx_siginfo_str(init, nsx_recv(init, "self")));
 
 	printf("# si_uid across user namespaces: top is uid 0\n");
 	int mapped = nsx_spawn("mapped", "um", userns_fn, "map");
 	m = nsx_recv(mapped, "ready");
 	printf("mapped: getuid()=%ld in its own user namespace (uid_map \"100 0 1\")\n", m->v[0]);
 	r = nsx_rc(kill(nsx_pid(mapped), SIGUSR1));
-	row("top -> mapped kill(SIGUSR1)", r,
-	    nsx_siginfo_str(mapped, nsx_recv(mapped, "from-top")));
+	nsx_row(44, "top -> mapped kill(SIGUSR1)", r,
+	        nsx_siginfo_str(mapped, nsx_recv(mapped, "from-top")));
 	m = nsx_recv(mapped, "self-rc");
-	row("mapped -> mapped kill(SIGUSR1)", m->v[0],
-	    nsx_siginfo_str(mapped, nsx_recv(mapped, "self")));
+	nsx_row(44, "mapped -> mapped kill(SIGUSR1)", m->v[0],
+	        nsx_siginfo_str(mapped, nsx_recv(mapped, "self")));
 	int unmapped = nsx_spawn("unmapped", "uu", userns_fn, NULL);
 	m = nsx_recv(unmapped, "ready");
 	printf("unmapped: getuid()=%ld in its own user namespace (no uid_map)\n", m->v[0]);
 	r = nsx_rc(kill(nsx_pid(unmapped), SIGUSR1));
-	row("top -> unmapped kill(SIGUSR1)", r,
-	    nsx_siginfo_str(unmapped, nsx_recv(unmapped, "from-top")));
+	nsx_row(44, "top -> unmapped kill(SIGUSR1)", r,
+	        nsx_siginfo_str(unmapped, nsx_recv(unmapped, "from-top")));
 	m = nsx_recv(unmapped, "self-rc");
-	row("unmapped -> unmapped kill(SIGUSR1)", m->v[0],
-	    nsx_siginfo_str(unmapped, nsx_recv(unmapped, "self")));
+	nsx_row(44, "unmapped -> unmapped kill(SIGUSR1)", m->v[0],
+	        nsx_siginfo_str(unmapped, nsx_recv(unmapped, "self")));
 	nsx_exit();
 }

@@ -96,6 +96,13 @@ const char *nsx_res(long r)
 	return r < 0 ? nsx_errname((int)-r) : "0";
 }
 
+void nsx_row(int width, const char *call, long r, const char *result)
+{
+	char lhs[128];
+	snprintf(lhs, sizeof(lhs), "%s=%s:", call, nsx_res(r));
+	printf("%-*s %s\n", width, lhs, result);
+}
+
 const char *nsx_errname(int err)
 {
 	static __thread char buf[16];

@@ -160,6 +160,8 @@ const char *nsx_name_ns(int ns, long v);
 long nsx_rc(long r);
 /* "0" for r >= 0, else the name of the errno -r ("ESRCH"). */
 const char *nsx_res(long r);
+/* Print "<call>=<nsx_res(r)>:" padded to width, then result, as one line. */
+void nsx_row(int width, const char *call, long r, const char *result);
 /* An errno's symbolic name ("ESRCH"), "0" for 0. */
 const char *nsx_errname(int err);
 /* A signal's name ("SIGUSR1", "SIGRTMIN+1"). */

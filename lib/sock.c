@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #define NSX_MAX_FDS 16
+#ifndef SCM_PIDFD
+#define SCM_PIDFD 0x04 /* include/linux/socket.h, 6.5; not in Debian 12's headers */
+#endif
 
 int nsx_send_fds(int sock, const int *fds, int n)
 {
@@ -33,11 +36,13 @@ int nsx_send_fds(int sock, const int *fds, int n)
 	return sendmsg(sock, &mh, 0) == 1 ? 0 : -errno;
 }
 
-int nsx_recv_fds(int sock, int *fds, int n)
+/* Receive one byte; copy the payload of its first SOL_SOCKET control message
+ * of the given type (exactly len bytes) to data.  0 or -errno. */
+static int recv_cmsg(int sock, int type, void *data, size_t len)
 {
 	char c;
 	union {
-		char buf[CMSG_SPACE(sizeof(int) * NSX_MAX_FDS)];
+		char buf[CMSG_SPACE(sizeof(int) * NSX_MAX_FDS) + 64];
 		struct cmsghdr align;
 	} u;
 	struct iovec io = {&c, 1};
@@ -45,16 +50,23 @@ int nsx_recv_fds(int sock, int *fds, int n)
 	                    .msg_iovlen = 1,
 	                    .msg_control = u.buf,
 	                    .msg_controllen = sizeof(u.buf)};
-	if (n < 1 || n > NSX_MAX_FDS)
-		return -EINVAL;
 	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1)
 		return -errno;
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len != CMSG_LEN(sizeof(int) * (size_t)n))
-		return -EBADMSG;
-	memcpy(fds, CMSG_DATA(cm), sizeof(int) * (size_t)n);
-	return 0;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == type) {
+			if (cm->cmsg_len != CMSG_LEN(len))
+				return -EBADMSG;
+			memcpy(data, CMSG_DATA(cm), len);
+			return 0;
+		}
+	return -ENOMSG;
+}
+
+int nsx_recv_fds(int sock, int *fds, int n)
+{
+	if (n < 1 || n > NSX_MAX_FDS)
+		return -EINVAL;
+	return recv_cmsg(sock, SCM_RIGHTS, fds, sizeof(int) * (size_t)n);
 }
 
 long nsx_send_cred(int sock, const struct ucred *uc)
@@ -161,29 +173,9 @@ int nsx_connect_name(long name)
 	return fd;
 }
 
-#ifndef SCM_PIDFD
-#define SCM_PIDFD 0x04
-#endif
-
 int nsx_recv_pidfd(int sock)
 {
-	char c;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec io = {&c, 1};
-	struct msghdr mh = {.msg_iov = &io,
-	                    .msg_iovlen = 1,
-	                    .msg_control = u.buf,
-	                    .msg_controllen = sizeof(u.buf)};
-	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1)
-		return -errno;
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_PIDFD) {
-			int fd;
-			memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
-			return fd;
-		}
-	return -ENOMSG;
+	int fd;
+	int e = recv_cmsg(sock, SCM_PIDFD, &fd, sizeof(fd));
+	return e ? e : fd;
 }
