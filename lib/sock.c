@@ -151,10 +151,18 @@ int nsx_listen_auto(void)
 long nsx_sock_name(int fd)
 {
 	struct sockaddr_un a;
+	char name[16];
 	socklen_t len = sizeof(a);
+	memset(&a, 0, sizeof(a));
 	if (getsockname(fd, (struct sockaddr *)&a, &len))
 		return -errno;
-	return strtol(a.sun_path + 1, NULL, 16);
+	/* An abstract name is not NUL-terminated: take exactly its length. */
+	size_t n = len - offsetof(struct sockaddr_un, sun_path) - 1;
+	if (len <= offsetof(struct sockaddr_un, sun_path) + 1 || n >= sizeof(name) || a.sun_path[0])
+		return -EINVAL;
+	memcpy(name, a.sun_path + 1, n);
+	name[n] = '\0';
+	return strtol(name, NULL, 16);
 }
 
 int nsx_connect_name(long name)
