@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * peer_pidfd - pidfds for socket peers (SO_PEERPIDFD, SCM_PIDFD) across pid
- * namespaces: what their fdinfo says through each side's /proc, and what
- * PIDFD_GET_INFO answers for a task inside, outside and beside the caller's
- * namespace.  Skips on kernels without SO_PEERPIDFD (6.5) or PIDFD_GET_INFO
- * (6.13).
+ * namespaces: what their fdinfo says through each side's /proc.  Skips on
+ * kernels without SO_PEERPIDFD (6.5).  What PIDFD_GET_INFO (6.13) answers
+ * for such pidfds is pidfd_get_info's, so these lines run on 6.5..6.12 too.
  *
- * Tasks: top (namespace outer) spawns c, the init of namespace inner, and s,
- * the init of the sibling namespace sib.  c and s each mount a proc of their
- * own namespace; c then spawns m (inner).  top makes, before spawning, a
- * listening socket (autobound abstract address), datagram socketpairs with
- * SO_PASSPIDFD set on the receiving ends, and socketpairs to pass pidfds
- * around with SCM_RIGHTS.  Numbers print as the task they denote in the
- * namespace of the proc mount they were read through, or of the caller.
+ * Tasks: top (namespace outer) spawns c, the init of namespace inner, which
+ * mounts a proc of its own namespace and spawns m (inner).  top makes, before
+ * spawning, a listening socket (autobound abstract address), datagram
+ * socketpairs with SO_PASSPIDFD set on the receiving ends, and a socketpair
+ * to pass a pidfd to m with SCM_RIGHTS.  Numbers print as the task they
+ * denote in the namespace of the proc mount they were read through: every
+ * word of Pid: and NSpid: is printed as read.
  *
  * The golden lines and the kernel code behind them:
  *
@@ -21,42 +20,27 @@
  *   who listen()ed): Pid=0 NSpid=0; top's pidfd for c passed to m and read
  *   through inner's /proc: Pid=c NSpid=c
  *     net/core/sock.c: sk_getsockopt(SO_PEERPIDFD) -> pidfd_prepare() on
- *     sk_peer_pid: a pidfd whatever the visibility.  fs/pidfs.c:
- *     pidfd_show_fdinfo() prints pid_nr_ns(pid, ns) with ns the pid namespace
- *     of the *proc mount* the fdinfo file is read through (proc_pid_ns() of
- *     its superblock), then the numbers below that level; a lone 0 when the
- *     task has no number there ("not a descendant of the pid namespace of
- *     the procfs instance").  Unlike SO_PEERCRED, nothing depends on the
- *     reader's own namespace.
+ *     sk_peer_pid: a pidfd whatever the visibility.  fs/pidfs.c (6.9+;
+ *     kernel/fork.c before): pidfd_show_fdinfo() prints Pid: and the first
+ *     NSpid: word as pid_nr_ns(pid, ns) with ns the pid namespace of the
+ *     *proc mount* the fdinfo file is read through (proc_pid_ns() of its
+ *     superblock), then, only when that is not 0, the numbers below that
+ *     level; a lone 0 when the task has no number there.  Unlike
+ *     SO_PEERCRED, nothing depends on the reader's own namespace.
  *   SCM_PIDFD: c -> top: top's pidfd shows Pid=c NSpid=c c; top -> c: c's
  *   shows Pid=0 NSpid=0
  *     net/unix/af_unix.c attaches the sender's struct pid (as for
  *     SCM_CREDENTIALS); include/net/scm.h: scm_pidfd_recv() turns it into a
  *     pidfd for a receiver with SO_PASSPIDFD.  Same fdinfo rule.
- *   PIDFD_GET_INFO(PIDFD_INFO_PID): top on c: pid=c tgid=c ppid=top; top on
- *   m: pid=m ppid=c; c on m: pid=m ppid=c; c on itself: pid=c ppid=0
- *     fs/pidfs.c: pidfd_info() fills pid = task_pid_vnr(task), tgid =
- *     task_tgid_vnr(task) and ppid = task_ppid_nr_ns(task, NULL), all in the
- *     caller's active namespace; c's parent (top) has no number in inner: 0.
- *   c on top, s on c: EREMOTE
- *     pidfd_info() refuses a task with no number in the caller's namespace.
- *     The fs/pidfs.c read for this case (6.13) returns ESRCH there
- *     (kinfo.pid == 0 || kinfo.tgid == 0); this kernel (6.18) answers
- *     EREMOTE, the errno LTP's ioctl_pidfd06 expects on newer kernels.  The
- *     same check also refuses (ESRCH) a task that is not its namespace's pid
- *     1 and whose parent has no number for the caller (ppid 0).
  */
 #include "nsx.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -66,19 +50,10 @@
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD 77
 #endif
-/* include/uapi/linux/pidfd.h, first version (64 bytes) */
-struct nsx_pidfd_info {
-	uint64_t mask, cgroupid;
-	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
-	uint32_t spare0;
-};
-#define NSX_PIDFD_GET_INFO _IOWR(0xFF, 11, struct nsx_pidfd_info)
-#define NSX_PIDFD_INFO_PID 1ULL
-
-enum { OP_CONNECT = 1, OP_PEERPIDFD, OP_FDINFO, OP_TAKE, OP_SENDPID, OP_RECVPID, OP_INFO };
-static int lsn, scm_up[2], scm_down[2], give[2][2];
-static int procfd = -1; /* in c, m, s: their own namespace's /proc */
-static int fds[8];      /* in each task: pidfds it holds, by slot */
+enum { OP_CONNECT = 1, OP_FDINFO, OP_TAKE, OP_SENDPID, OP_RECVPID };
+static int lsn, scm_up[2], scm_down[2], give[2];
+static int procfd = -1; /* in c and m: inner's /proc */
+static int fds[3];      /* in each task: pidfds it holds, by slot */
 
 static int listener(void)
 {
@@ -131,24 +106,12 @@ static void fdinfo(int pfd, int fd, long *out)
 	}
 }
 
-static long info(int fd, long out[3])
-{
-	struct nsx_pidfd_info in = {.mask = NSX_PIDFD_INFO_PID};
-	out[0] = out[1] = out[2] = 0;
-	if (ioctl(fd, NSX_PIDFD_GET_INFO, &in))
-		return -errno;
-	out[0] = in.pid;
-	out[1] = in.tgid;
-	out[2] = in.ppid;
-	return 0;
-}
-
 static long recv_pidfd(int sock)
 {
 	return nsx_recv_pidfd(sock);
 }
 
-/* Slots: 0 peer pidfd, 1 taken over SCM_RIGHTS, 2 SCM_PIDFD, 3 pidfd_open */
+/* Slots: 0 peer pidfd, 1 taken over SCM_RIGHTS, 2 SCM_PIDFD */
 static void handler(int op, const long *arg)
 {
 	long out[8], r;
@@ -162,8 +125,8 @@ static void handler(int op, const long *arg)
 		fdinfo(procfd, fds[slot], out);
 		nsx_send_v("reply", out, 2 + (int)out[1]);
 		break;
-	case OP_TAKE: /* arg: slot, which give[] pair */
-		r = nsx_recv_fds(give[arg[1]][1], &fds[slot], 1);
+	case OP_TAKE: /* arg: slot */
+		r = nsx_recv_fds(give[1], &fds[slot], 1);
 		NSX_REPLY(r);
 		break;
 	case OP_SENDPID:
@@ -173,14 +136,6 @@ static void handler(int op, const long *arg)
 		r = recv_pidfd(scm_down[1]);
 		fds[2] = (int)r;
 		NSX_REPLY(r < 0 ? r : 0);
-		break;
-	case OP_INFO: /* arg: slot, or -1: pidfd_open(arg[1]) */
-		if (slot < 0) {
-			fds[3] = (int)syscall(SYS_pidfd_open, (pid_t)arg[1], 0);
-			slot = 3;
-		}
-		r = info(fds[slot], out);
-		NSX_REPLY(r, out[0], out[1], out[2]);
 		break;
 	}
 }
@@ -194,18 +149,19 @@ static int m_fn(void *arg)
 
 static int init_fn(void *arg)
 {
+	(void)arg;
 	int e = nsx_mount_proc();
 	if (e)
 		nsx_fail("mounting a proc: %s", nsx_errname(-e));
 	procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (arg)
-		nsx_spawn("m", NULL, m_fn, NULL);
+	nsx_spawn("m", NULL, m_fn, NULL);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }
 
-/* "Pid=x NSpid=a b" for a message laid out by fdinfo(), read in namespace ns
- * for a pidfd of task. */
+/* "Pid=x NSpid=a b" for a message laid out by fdinfo(), read through the proc
+ * of namespace ns for a pidfd of task: the first NSpid word in ns, the others
+ * at the levels below it on task's chain. */
 static const char *fdinfo_str(int task, int ns, const long *v)
 {
 	static char buf[4][160];
@@ -216,18 +172,10 @@ static const char *fdinfo_str(int task, int ns, const long *v)
 		return b;
 	}
 	int lvl = nsx_table()->ns[ns].level;
-	snprintf(b, 160, "Pid=%s NSpid=%s", nsx_name_ns(ns, v[0]),
-	         v[0] == 0 ? "0" : nsx_nslist_names(task, lvl, &v[2], (int)v[1]));
+	snprintf(b, 160, "Pid=%s NSpid=%s%s%s", nsx_name_ns(ns, v[0]),
+	         v[1] ? nsx_name_ns(ns, v[2]) : "(none)", v[1] > 1 ? " " : "",
+	         v[1] > 1 ? nsx_nslist_names(task, lvl + 1, &v[3], (int)v[1] - 1) : "");
 	return b;
-}
-
-static void show_info(const char *what, int observer, const long *v)
-{
-	if (v[0] < 0)
-		printf("%-44s %s\n", what, nsx_errname((int)-v[0]));
-	else
-		printf("%-44s pid=%s tgid=%s ppid=%s\n", what, nsx_name(observer, v[1]),
-		       nsx_name(observer, v[2]), nsx_name(observer, v[3]));
 }
 
 int main(void)
@@ -243,25 +191,18 @@ int main(void)
 	int probe = peer_pidfd(sp[0]);
 	if (probe == -ENOPROTOOPT)
 		nsx_skip("SO_PEERPIDFD: ENOPROTOOPT: needs Linux 6.5");
-	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
-	long pr = info(self, out);
-	if (pr == -ENOTTY || pr == -EINVAL)
-		nsx_skip("PIDFD_GET_INFO: %s: needs Linux 6.13", nsx_errname((int)-pr));
 	close(sp[0]);
 	close(sp[1]);
 
 	lsn = listener();
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, scm_up) ||
 	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, scm_down) ||
-	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give[0]) ||
-	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give[1]) ||
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give) ||
 	    setsockopt(scm_up[1], SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)) ||
 	    setsockopt(scm_down[1], SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)))
 		nsx_fail("sockets: %s", nsx_errname(errno));
-	int c = nsx_spawn("c", "inner", init_fn, "with m");
+	int c = nsx_spawn("c", "inner", init_fn, NULL);
 	nsx_recv(c, "up");
-	int s = nsx_spawn("s", "sib", init_fn, NULL);
-	nsx_recv(s, "up");
 	int m = nsx_find("m");
 	int outer = nsx_ns_of(0), inner = nsx_ns_of(c);
 
@@ -277,7 +218,7 @@ int main(void)
 	       "top, peer of its accepted socket (outer /proc):", fdinfo_str(c, outer, out));
 	printf("%-44s %s\n", "c, peer of its connected socket (inner /proc):",
 	       fdinfo_str(0, inner, nsx_call(c, OP_FDINFO, 0, 0, 0)->v));
-	if (nsx_send_fds(give[0][0], &pfd_c, 1) || nsx_call(m, OP_TAKE, 1, 0, 0)->v[0])
+	if (nsx_send_fds(give[0], &pfd_c, 1) || nsx_call(m, OP_TAKE, 1, 0, 0)->v[0])
 		nsx_fail("passing a pidfd to m");
 	printf("%-44s %s\n", "m, top's pidfd for c (inner /proc):",
 	       fdinfo_str(c, inner, nsx_call(m, OP_FDINFO, 1, 0, 0)->v));
@@ -294,18 +235,5 @@ int main(void)
 	printf("%-44s %s\n", "top -> c, c reads (inner /proc):",
 	       fdinfo_str(0, inner, nsx_call(c, OP_FDINFO, 2, 0, 0)->v));
 
-	printf("# PIDFD_GET_INFO(PIDFD_INFO_PID), in the caller's namespace\n");
-	long v[4];
-	v[0] = info(pfd_c, &v[1]);
-	show_info("top on c:", 0, v);
-	int pfd_m = (int)syscall(SYS_pidfd_open, nsx_pid(m), 0);
-	v[0] = info(pfd_m, &v[1]);
-	show_info("top on m:", 0, v);
-	show_info("c on m:", c, nsx_call(c, OP_INFO, -1, nsx_nr_in(m, inner), 0)->v);
-	show_info("c on itself:", c, nsx_call(c, OP_INFO, -1, 1, 0)->v);
-	show_info("c on top (its socket peer):", c, nsx_call(c, OP_INFO, 0, 0, 0)->v);
-	if (nsx_send_fds(give[1][0], &pfd_c, 1) || nsx_call(s, OP_TAKE, 1, 1, 0)->v[0])
-		nsx_fail("passing a pidfd to s");
-	show_info("s (sibling) on c:", s, nsx_call(s, OP_INFO, 1, 0, 0)->v);
 	nsx_exit();
 }
