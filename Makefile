@@ -30,9 +30,9 @@ CASE_BINS  := $(CASE_NAMES:%=$(B)/cases/%) $(MUSL_SRC:cases/%.c=$(B)/cases/%)
 HDRS       := $(wildcard lib/*.h runner/*.h cases/*.h)
 SHIM       := $(B)/lib/nsx-getpid-cache.so
 
-.PHONY: all run bless check check-installed unit sanitize deps clean format format-check
+.PHONY: all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps
 # Header and #include dependencies, as the compiler found them (-MMD).
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path '$(B)/vm' -prune -o -name '*.d' -type f -print 2>/dev/null)
 .DELETE_ON_ERROR:
 
 all: $(RUNNER) $(CASE_BINS) $(SHIM)
@@ -105,22 +105,13 @@ bless: all
 # ---- unit tests (Check) --------------------------------------------------
 # On a fresh Debian 12 machine, as root, the packages are installed here.
 # What is missing: Debian package names, found by what they install.
-MISSING = $(strip $(if $(shell pkg-config --exists check 2>/dev/null && echo y),,check) \
-	$(if $(shell command -v pkg-config),,pkg-config) \
-	$(if $(shell command -v strace),,strace) \
-	$(if $(shell command -v musl-gcc),,musl-tools) \
-	$(if $(shell command -v diff),,diffutils))
+# Debian packages as "package=test that it is there" (tools/need-packages.sh
+# installs what is missing as root, or names it in one line otherwise).
+NEED     := tools/need-packages.sh
+DEPS     := check='pkg-config --exists check' pkg-config='command -v pkg-config' \
+	strace='command -v strace' musl-tools='command -v musl-gcc' diffutils='command -v diff'
 deps:
-	@m="$(MISSING)"; if [ -n "$$m" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "make: installing $$m with apt-get"; mkdir -p $(B); \
-	    { DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$m || \
-	      { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$m; }; \
-	    } >$(B)/apt.log 2>&1 || { tail -20 $(B)/apt.log; echo "make: apt-get install $$m failed"; exit 1; }; \
-	  else \
-	    echo "make: missing Debian packages: $$m (as root: apt-get install $$m)"; exit 1; \
-	  fi; \
-	fi
+	@$(NEED) make $(B)/apt.log $(DEPS)
 
 UNIT_SRC := $(sort $(wildcard lib/tests/*.c runner/tests/*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
@@ -156,6 +147,21 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 sanitize: deps
 	$(MAKE) --no-print-directory B=build/san OPT="-O1 -g" \
 	  EXTRA_CFLAGS="$(SAN)" EXTRA_LDFLAGS="$(SAN)" unit run
+
+# ---- other kernels: vm/README.md ---------------------------------------------
+# make vm KERNEL=6.1|6.12|<bzImage>, or make vm KSRC=<kernel tree>; ARGS go to
+# the guest's runner.  Packages first, then a new make that sees musl-gcc.
+VM_DEPS := qemu-system-x86='command -v qemu-system-x86_64' busybox-static='test -x /bin/busybox' \
+	cpio='command -v cpio' musl-tools='command -v musl-gcc' util-linux='command -v setpriv' \
+	diffutils='command -v diff' binutils='command -v readelf'
+KSRC_DEPS := make='command -v make' gcc='command -v gcc' flex='command -v flex' \
+	bison='command -v bison' bc='command -v bc' libelf-dev='test -f /usr/include/libelf.h'
+vm: vm-deps
+	$(MAKE) --no-print-directory all
+	B=$(B) KERNEL='$(KERNEL)' KSRC='$(KSRC)' ARGS="$$NSX_ARGS" vm/run.sh
+vm: export NSX_ARGS = $(ARGS)
+vm-deps:
+	@$(NEED) "make vm" $(B)/apt.log $(VM_DEPS) $(if $(KSRC),$(KSRC_DEPS))
 
 format:
 	clang-format -i $(wildcard lib/*.[ch] lib/tests/*.c runner/*.[ch] runner/tests/*.c cases/*.[ch])

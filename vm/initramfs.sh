@@ -1,0 +1,74 @@
+#!/bin/sh
+# vm/initramfs.sh BUILD OUT.cpio.gz: the guest's root file system.
+# It holds the suite exactly as `make run` builds it (BUILD/runner/nsxrun,
+# BUILD/cases/*, the getpid-cache shim), expected/, the guest's /init
+# (vm/guest-init), busybox-static for the init's shell and mounts, GNU diff
+# (the runner's comparison) and util-linux setpriv (the unprivileged pass).
+# Binaries stay dynamically linked, as on the host: every ELF brings its
+# PT_INTERP and the libraries it needs (glibc's, and musl's loader, which is
+# also its libc), so the musl case and the LD_PRELOAD shim run as they do
+# natively.  Runner arguments for the guest come from NSX_VM_ARGS (shell
+# words, as typed after `nsxrun`), the kernel's description from NSX_VM_META.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+build=${1:?usage: initramfs.sh BUILD OUT.cpio.gz}
+out=${2:?usage: initramfs.sh BUILD OUT.cpio.gz}
+root=$out.d
+rm -rf "$root"
+mkdir -p "$root"/bin "$root"/usr/bin "$root"/nsx/runner "$root"/nsx/cases "$root"/nsx/lib \
+	"$root"/proc "$root"/sys "$root"/dev "$root"/tmp "$root"/etc
+
+# Copy a file to the same path under the root (symlinks followed).
+put() {
+	mkdir -p "$root$(dirname "$2")"
+	cp -L "$1" "$root$2"
+}
+# An ELF and what it needs to run: its loader and, for glibc, what ldd finds.
+elf() {
+	interp=$(readelf -lW "$1" 2>/dev/null | sed -n 's/.*program interpreter: \(.*\)]$/\1/p')
+	[ -n "$interp" ] || return 0 # static
+	[ -e "$root$interp" ] || put "$interp" "$interp"
+	case $interp in
+	*ld-musl*) return 0 ;; # musl's loader is its libc too
+	esac
+	ldd "$1" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p' | while IFS= read -r lib; do
+		[ -e "$root$lib" ] || put "$lib" "$lib"
+	done
+}
+
+# The suite, at the paths the runner and the cases expect relative to each other.
+cp "$build/runner/nsxrun" "$root/nsx/runner/"
+elf "$build/runner/nsxrun"
+for c in "$build"/cases/*; do
+	case $c in *.*) continue ;; esac
+	[ -f "$c" ] && [ -x "$c" ] || continue
+	cp "$c" "$root/nsx/cases/"
+	elf "$c"
+done
+for so in "$build"/lib/*.so; do
+	[ -f "$so" ] || continue
+	cp "$so" "$root/nsx/lib/"
+	elf "$so"
+done
+cp -r "$top/expected" "$root/nsx/expected"
+
+# Tools: GNU diff and setpriv first in PATH, busybox for the rest of /init.
+for t in diff setpriv; do
+	p=$(command -v "$t") || { echo "vm: $t not found" >&2; exit 1; }
+	put "$p" "/usr/bin/$t"
+	elf "$p"
+done
+cp /bin/busybox "$root/bin/busybox"
+for a in sh mount mkdir chown chmod cat uname poweroff sed id echo; do
+	ln -s busybox "$root/bin/$a"
+done
+cp "$here/guest-init" "$root/init"
+chmod 755 "$root/init"
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+printf '%s\n' "${NSX_VM_ARGS:-}" >"$root/nsx/args"
+printf '%s\n' "${NSX_VM_META:-}" >"$root/nsx/meta"
+
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,89 @@
+#!/bin/sh
+# vm/run.sh: run the whole suite under another kernel in qemu (TCG: no KVM
+# needed), as root and as an unprivileged user, and exit with the guest
+# runner's status.  `make vm` calls it after building the suite; see
+# vm/README.md.  The kernel comes from the environment:
+#   KERNEL=6.1 | 6.12   Debian's cloud kernel of that series (vm/debian-kernel.sh)
+#   KERNEL=<bzImage>    a kernel someone built
+#   KSRC=<tree>         build a small kernel from that tree (vm/build-kernel.sh)
+# ARGS are passed to the guest's runner (shell words: ARGS="--repeat 10 'futex*'").
+# VM_TIMEOUT (seconds, default 240) bounds the whole guest: one that does not
+# report by then (hang, panic, no init) is an error with the console's last
+# lines, never a pass.  VM_APPEND adds kernel parameters.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+B=${B:-build}
+case $B in /*) ;; *) B=$top/$B ;; esac
+vmdir=$B/vm
+timeout=${VM_TIMEOUT:-240}
+KERNEL=${KERNEL:-} KSRC=${KSRC:-}
+started=$(date +%s)
+
+die() {
+	echo "vm: $*" >&2
+	exit 1
+}
+
+meta=
+if [ -n "$KSRC" ]; then
+	[ -z "$KERNEL" ] || die "KERNEL and KSRC do not go together"
+	[ -d "$KSRC" ] || die "KSRC=$KSRC: no such directory"
+	src=$(cd "$KSRC" && pwd)
+	# One build directory per tree, so two trees never share objects.
+	kout=$vmdir/ksrc/$(basename "$src")-$(printf '%s' "$src" | cksum | cut -d' ' -f1)
+	image=$("$here/build-kernel.sh" "$src" "$kout" | tail -n 1)
+	meta="built from $src"
+else
+	case $KERNEL in
+	"") die "which kernel? make vm KERNEL=6.1|6.12|<path to bzImage>, or make vm KSRC=<kernel tree>" ;;
+	6.1 | 6.12)
+		line=$("$here/debian-kernel.sh" "$KERNEL" "$vmdir/kernels")
+		image=$(printf '%s' "$line" | cut -f1)
+		meta="Debian package $(printf '%s' "$line" | cut -f2) $(printf '%s' "$line" | cut -f3)"
+		;;
+	*)
+		[ -f "$KERNEL" ] || die "KERNEL=$KERNEL: not 6.1, 6.12 or a kernel image file"
+		image=$(cd "$(dirname "$KERNEL")" && pwd)/$(basename "$KERNEL")
+		meta="image $image"
+		;;
+	esac
+fi
+
+mkdir -p "$vmdir"
+initrd=$vmdir/initramfs.cpio.gz
+NSX_VM_ARGS=${ARGS:-} NSX_VM_META=$meta "$here/initramfs.sh" "$B" "$initrd"
+
+# The console goes to a log; the host shows the guest's lines between the
+# markers as they come (sed -u: the guest's \r\n, unbuffered).
+log=$vmdir/console.log
+echo "vm: booting $image ($meta) under qemu/TCG, timeout ${timeout}s"
+set +e
+timeout -k 5 "$timeout" qemu-system-x86_64 -M pc -accel tcg,thread=multi -cpu max -smp 2 -m 1G \
+	-nodefaults -nographic -no-reboot -serial stdio \
+	-fw_cfg name=etc/sercon-port,string=0 \
+	-kernel "$image" -initrd "$initrd" \
+	-append "console=ttyS0 quiet panic=-1 mitigations=off ${VM_APPEND:-}" \
+	</dev/null 2>"$vmdir/qemu.err" |
+	sed -u 's/\r$//' | tee "$log" |
+	sed -u -n '/^NSX-VM-BEGIN$/,/^NSX-VM-RESULT /{/^NSX-VM-/d;p}'
+set -e
+secs=$(($(date +%s) - started))
+
+result=$(sed -n 's/^NSX-VM-RESULT root=\([0-9]*\) user=\([0-9]*\)$/\1 \2/p' "$log" | tail -n 1)
+if [ -z "$result" ]; then
+	echo "vm: the guest never reported a result (after ${secs}s; panic, hang or no init?)." >&2
+	echo "vm: last console lines ($log):" >&2
+	tail -n 25 "$log" | sed 's/^/vm: | /' >&2
+	grep -v 'externally provided fw_cfg' "$vmdir/qemu.err" | sed 's/^/vm: qemu: /' >&2
+	exit 1
+fi
+set -- $result
+# The two passes' closing lines, and one for the whole run.
+totals=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" |
+	awk '{p += $1; f += $3; s += $5} END {printf "%d passed, %d failed, %d skipped", p, f, s}')
+echo "vm: $meta: root pass status $1, unprivileged pass status $2, ${secs}s"
+echo "total: $totals"
+# The guest runner's status: the root pass's, or else the unprivileged one's.
+[ "$1" != 0 ] && exit "$1"
+exit "$2"
