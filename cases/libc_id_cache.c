@@ -27,11 +27,15 @@
  *   internal tid: the thread id the library writes into the futex word of
  *     a freshly locked PTHREAD_PRIO_INHERIT mutex (found as the word that
  *     changed, not by offset): self, parent or other.
- *   errorcheck: pthread_mutex_timedlock(20 ms) by the child on an
- *     error-checking mutex its parent holds: ETIMEDOUT is right; EDEADLK
- *     means the library believes the child owns it.
- *   robust: the child exits holding a robust mutex; the parent's
- *     pthread_mutex_timedlock(20 ms): EOWNERDEAD is right.
+ *   errorcheck: pthread_mutex_timedlock() with an already-expired deadline
+ *     (the epoch) by the child on an error-checking mutex its parent holds:
+ *     ETIMEDOUT is right (the lock is taken, the futex wait times out at
+ *     once); EDEADLK means the library believes the child owns it.
+ *   robust: the child exits holding a robust mutex; once it is reaped the
+ *     parent's pthread_mutex_timedlock() with an expired deadline:
+ *     EOWNERDEAD is right (the kernel set FUTEX_OWNER_DIED in the word at
+ *     the child's exit); ETIMEDOUT means the word still names a live-looking
+ *     owner.  No negative here waits for a clock: nothing is slept on.
  *   raise(): which task the child's raise(SIGUSR1) reached.
  *   getattr: pthread_getattr_np(pthread_self()) in the child.
  *
@@ -139,16 +143,10 @@ static char stack[256 * 1024] __attribute__((aligned(16)));
  * errorcheck; raise reached self; getattr; robust lock. */
 enum { O_PID, O_SPID, O_TID, O_STID, O_ITID, O_EC, O_RAISE_SELF, O_GETATTR, O_ROBUST, NO };
 
-/* (Some helpers go unused in the getpid-only variant.) */
-__attribute__((unused)) static void deadline(struct timespec *ts, int ms)
-{
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_nsec += (long)ms * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
+/* An already-expired deadline (the epoch): a timed lock either takes the
+ * mutex at once or fails with ETIMEDOUT without sleeping.  (Some helpers go
+ * unused in the getpid-only variant.) */
+static const struct timespec expired = {0, 0};
 
 /* The thread id the library writes into a PI mutex it locks: the int of the
  * mutex that changes, masked. */
@@ -183,15 +181,13 @@ static void probe(long *o)
 	o[O_PID] = getpid();
 	o[O_SPID] = syscall(SYS_getpid);
 #ifndef NSX_GETPID_ONLY
-	struct timespec ts;
 	sigset_t s;
 	siginfo_t si;
 	struct timespec zero = {0, 0};
 	o[O_TID] = gettid();
 	o[O_STID] = syscall(SYS_gettid);
 	o[O_ITID] = internal_tid();
-	deadline(&ts, 20);
-	o[O_EC] = pthread_mutex_timedlock(&sh->ec, &ts);
+	o[O_EC] = pthread_mutex_timedlock(&sh->ec, &expired);
 	if (o[O_EC] == 0)
 		pthread_mutex_unlock(&sh->ec);
 	raise(SIGUSR1);
@@ -235,7 +231,6 @@ static void run_method(int m, int holder_ns, int own_ns)
 {
 	long pid = -1;
 	int r;
-	struct timespec ts;
 	init_robust();
 #ifndef NSX_GETPID_ONLY
 	pthread_mutex_lock(&sh->ec);
@@ -303,14 +298,13 @@ static void run_method(int m, int holder_ns, int own_ns)
 	sigaddset(&s, SIGUSR1);
 	long parent_got =
 	        syscall(SYS_rt_sigtimedwait, &s, &si, &zero, (size_t)(_NSIG / 8)) == SIGUSR1;
-	deadline(&ts, 20);
-	r = pthread_mutex_timedlock(&sh->robust, &ts);
+	r = pthread_mutex_timedlock(&sh->robust, &expired);
 	if (r == 0 || r == EOWNERDEAD)
 		pthread_mutex_unlock(&sh->robust);
 	NSX_SEND("after", syscall(SYS_gettid), parent_got, r);
 #else
 	(void)r;
-	(void)ts;
+	(void)expired;
 	NSX_SEND("after", syscall(SYS_gettid), 0, 0);
 #endif
 }

@@ -36,9 +36,11 @@
  *     A futex word is shared memory; nothing in it depends on the reader.
  *     glibc takes a word with FUTEX_OWNER_DIED set and returns EOWNERDEAD
  *     without looking the owner up.
- *   pwait pthread_mutex_timedlock(c, 100 ms): ETIMEDOUT
- *     c still names a dead task that nobody will unlock for; glibc does not
- *     check whether the owner lives (non-PI robust mutex).
+ *   pwait pthread_mutex_timedlock(c, expired deadline): ETIMEDOUT
+ *     c's word, read once ow is gone, still names ow (no OWNER_DIED): a dead
+ *     task that nobody will unlock for.  glibc does not check whether the
+ *     owner lives (non-PI robust mutex); the lock attempt with a deadline
+ *     already past (the epoch) shows it would wait, without waiting.
  */
 #include "nsx.h"
 
@@ -72,14 +74,8 @@ static void handler(int op, const long *arg)
 	if (op == OP_LOCK) {
 		r = pthread_mutex_lock(m);
 	} else {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		r = pthread_mutex_timedlock(m, &ts);
+		static const struct timespec expired = {0, 0}; /* the epoch */
+		r = pthread_mutex_timedlock(m, &expired);
 	}
 	NSX_REPLY(r, before);
 }
@@ -160,7 +156,7 @@ int main(void)
 	printf("pwait (outer) finds b %s; pthread_mutex_lock(b) = %s\n",
 	       nsx_futex_word(outer, (uint32_t)m->v[1]), lockres(m->v[0]));
 	m = nsx_call(pwait, OP_TIMEDLOCK, 2, 0, 0);
-	printf("pwait (outer) finds c %s; pthread_mutex_timedlock(c, 100 ms) = %s\n",
+	printf("pwait (outer) finds c %s; pthread_mutex_timedlock(c, expired deadline) = %s\n",
 	       nsx_futex_word(outer, (uint32_t)m->v[1]), lockres(m->v[0]));
 	nsx_exit();
 }

@@ -9,7 +9,9 @@
  * MAP_SHARED page; then peer (outer, an ordinary nsx task); then cleared1
  * and cleared2, cloned with CLONE_NEWPID | CLONE_CHILD_SETTID |
  * CLONE_CHILD_CLEARTID (cleared2 also with CLONE_VM, on a stack of its own),
- * whose child_tid words peer waits on with FUTEX_WAIT.  The raw children call
+ * and cleared3, like cleared1 but starting a second thread of its own before
+ * its first thread exits; peer waits on their child_tid words with
+ * FUTEX_WAIT.  The raw children call
  * no libc function that relies on glibc's cached thread id (which is still
  * the parent's in them).  Values print as the task they denote in the
  * namespace named.
@@ -29,22 +31,31 @@
  *     kernel/fork.c: set_tid_address() stores the pointer as
  *     clear_child_tid and returns task_pid_vnr(current).
  *   cleared1 (its own memory): child_tid word = 1 (cleared1 in n1); it
- *   exits and is reaped: the word is still 1 and peer's FUTEX_WAIT times out;
+ *   exits and is reaped: the word is still 1, and top's FUTEX_WAKE on it
+ *   then wakes 1 waiter: peer, whom the exit did not wake (its FUTEX_WAIT
+ *   returns 0, woken by top);
  *   cleared2 (CLONE_VM, top's memory): word 1 (cleared2 in n2); it exits:
- *   peer's FUTEX_WAIT = 0 (woken), word = 0
- *     kernel/fork.c: mm_release() at exit clears clear_child_tid with
- *     put_user(0, ...) and wakes it (futex_wake(), shared, so across
- *     processes and namespaces alike) only "if (atomic_read(&mm->mm_users) >
- *     1)": a child with an mm of its own never clears or wakes its
- *     child_tid word, even in MAP_SHARED memory.  With CLONE_VM the mm is
- *     shared and the waiter in the parent namespace is woken.  peer is seen
+ *   peer's FUTEX_WAIT = 0 (woken), word = 0;
+ *   cleared3 (its own memory, plus a thread of its own): its first thread
+ *   exits: peer's FUTEX_WAIT = 0, word = 0
+ *     kernel/fork.c: mm_release() at a thread's exit clears its
+ *     clear_child_tid with put_user(0, ...) and wakes it (futex_wake(),
+ *     shared, so across processes and namespaces alike) only "if
+ *     (atomic_read(&mm->mm_users) > 1)": whether anyone else still uses the
+ *     exiting thread's mm, not whether the mm was shared at clone().  The
+ *     last thread of a process with its own mm (cleared1) neither clears
+ *     nor wakes, even in MAP_SHARED memory; with CLONE_VM (cleared2: top
+ *     still uses the mm) or a sibling thread alive (cleared3) the word is
+ *     cleared and the waiter in the parent namespace woken.  peer is seen
  *     asleep in the futex syscall on that very word (/proc/<pid>/syscall)
- *     before each child is let go.
+ *     before each child is let go; the wake count top's own FUTEX_WAKE
+ *     returns is what says the exit woke nobody (no timeout is waited for).
  */
 #include "nsx.h"
 
 #include <errno.h>
 #include <linux/futex.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -56,7 +67,7 @@
 
 struct words {
 	uint32_t ptid, ctid;
-	uint32_t cleared[2]; /* child_tid words of cleared1 and cleared2 */
+	uint32_t cleared[3]; /* child_tid words of cleared1, cleared2, cleared3 */
 	uint32_t go;         /* cleared2 exits when this turns 1 */
 };
 static struct words *w;
@@ -88,6 +99,13 @@ static int cleared2_fn(void *arg)
 	while (__atomic_load_n(&w->go, __ATOMIC_ACQUIRE) == 0)
 		syscall(SYS_futex, &w->go, FUTEX_WAIT, 0, NULL, NULL, 0);
 	return 0; /* glibc's clone() then calls exit */
+}
+
+/* cleared3's second thread: keeps the mm in use until the case ends. */
+static void *keeper(void *arg)
+{
+	(void)arg;
+	nsx_park();
 }
 
 static int peer_fn(void *arg)
@@ -153,17 +171,21 @@ int main(void)
 	int cleared1 = nsx_find("cleared1");
 	printf("cleared1 (own memory): child_tid word %s read in n1\n",
 	       nsx_name_ns(nsx_ns_of(cleared1), w->cleared[0]));
-	nsx_request(peer, OP_WAIT, 0, 100, 0);
+	nsx_request(peer, OP_WAIT, 0, nsx_timeout_ms(), 0);
 	if (nsx_await_syscall(peer, SYS_futex, (unsigned long)&w->cleared[0]))
 		nsx_fail("peer never slept in FUTEX_WAIT");
 	nsx_go(cleared1); /* it exits */
 	if (waitpid((pid_t)c2, NULL, 0) != c2)
 		nsx_fail("waitpid cleared1: %s", nsx_errname(errno));
 	uint32_t after = __atomic_load_n(&w->cleared[0], __ATOMIC_ACQUIRE);
+	/* Had the exit woken peer, nobody would be left waiting on the word. */
+	long woken = syscall(SYS_futex, &w->cleared[0], FUTEX_WAKE, 1, NULL, NULL, 0);
+	if (woken < 0)
+		woken = -errno;
 	m = nsx_recv(peer, "reply");
-	printf("cleared1 exits (reaped by top); peer's FUTEX_WAIT(word, 1, 100 ms) = %s; word = "
-	       "%u\n",
-	       nsx_res(m->v[0]), after);
+	printf("cleared1 exits (reaped by top): word = %u; top's FUTEX_WAKE(word) then wakes %s; "
+	       "peer's FUTEX_WAIT(word, 1) = %s\n",
+	       after, woken < 0 ? nsx_res(woken) : woken ? "1" : "0", nsx_res(m->v[0]));
 
 	static char stack[64 * 1024] __attribute__((aligned(16)));
 	fflush(NULL);
@@ -186,5 +208,31 @@ int main(void)
 	m = nsx_recv(peer, "reply");
 	printf("cleared2 exits; peer's FUTEX_WAIT(word, 1) = %s; word = %ld\n", nsx_res(m->v[0]),
 	       m->v[1]);
+
+	fflush(NULL);
+	long c4 = raw_clone(CLONE_NEWPID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID, NULL,
+	                    &w->cleared[2]);
+	if (c4 == 0) {
+		pthread_t th;
+		nsx_register_child("cleared3", "n3");
+		if (pthread_create(&th, NULL, keeper, NULL))
+			nsx_fail("pthread_create in cleared3");
+		NSX_SEND("up", 1);
+		nsx_step();
+		syscall(SYS_exit, 0); /* this thread only: keeper still uses the mm */
+	}
+	if (c4 < 0)
+		nsx_fail("clone: %s", nsx_errname(errno));
+	nsx_recv(-1, "up");
+	int cleared3 = nsx_find("cleared3");
+	printf("cleared3 (own memory, a second thread of its own): child_tid word %s read in n3\n",
+	       nsx_name_ns(nsx_ns_of(cleared3), w->cleared[2]));
+	nsx_request(peer, OP_WAIT, 2, nsx_timeout_ms(), 0);
+	if (nsx_await_syscall(peer, SYS_futex, (unsigned long)&w->cleared[2]))
+		nsx_fail("peer never slept in FUTEX_WAIT");
+	nsx_go(cleared3); /* its first thread exits */
+	m = nsx_recv(peer, "reply");
+	printf("cleared3's first thread exits; peer's FUTEX_WAIT(word, 1) = %s; word = %ld\n",
+	       nsx_res(m->v[0]), m->v[1]);
 	nsx_exit();
 }
