@@ -382,20 +382,42 @@ static int exec_report(int fd)
 }
 
 #ifdef NSX_SHIM
-/* Run again with the getpid() cache shim preloaded (once). */
+/* Is the shim mapped into this process?  (/proc/self/maps: LD_PRELOAD is
+ * silently ignored by a static binary, and a missing .so only warns.) */
+static int shim_mapped(void)
+{
+	char line[4352];
+	int found = 0;
+	FILE *f = fopen("/proc/self/maps", "re");
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, "/nsx-getpid-cache.so") != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Run again with the getpid() cache shim preloaded (once); in the second
+ * run, make sure it is loaded: without it every child would print "ok" and
+ * the case would fail only by its diff, for the wrong reason. */
 static void nsx_shim_reexec(char **argv)
 {
 	char self[4096], shim[4200];
-	if (getenv("NSX_SHIM_ACTIVE"))
+	if (getenv("NSX_SHIM_ACTIVE")) {
+		if (!shim_mapped())
+			nsx_fail("the getpid() cache shim is not loaded (LD_PRELOAD=%s ignored: "
+			         "a static build?)",
+			         getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "");
 		return;
+	}
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n <= 0)
-		nsx_skip("cannot find our own executable");
+		nsx_fail("cannot find our own executable: %s", nsx_errname(errno));
 	self[n] = '\0';
 	*strrchr(self, '/') = '\0';
 	snprintf(shim, sizeof(shim), "%s/../lib/nsx-getpid-cache.so", self);
 	if (access(shim, R_OK))
-		nsx_skip("the getpid() cache shim %s is not built", shim);
+		nsx_fail("the getpid() cache shim %s is missing: %s (make builds it)", shim,
+		         nsx_errname(errno));
 	setenv("LD_PRELOAD", shim, 1);
 	setenv("NSX_SHIM_ACTIVE", "1", 1);
 	/* A sanitizer build wants its runtime first; the shim is no sanitizer. */

@@ -248,6 +248,28 @@ START_TEST(verdicts)
 	ck_assert_int_eq(r.v, V_FAIL); /* right output, but the case did not finish */
 	ck_assert_str_eq(r.directive, "ERROR");
 	ck_assert_str_eq(r.reason, "exit status 1: nsx: error: setns: EPERM");
+	ck_assert_str_eq(r.diff, ""); /* nothing differs: no diff */
+
+	/* A set-up error after part of the output: the error and the diff. */
+	j = fake_job(1 << 8, "line one\n", "nsx: error: setns: EPERM\n");
+	judge(&j, exp, diff, &r);
+	ck_assert_str_eq(r.directive, "ERROR");
+	ck_assert_str_eq(r.diff, diff);
+	f = fopen(diff, "r");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "\n-line 1\n-line 2\n+line one\n"));
+	j = fake_job(SIGSEGV, "line one\n", "");
+	judge(&j, exp, diff, &r);
+	ck_assert_str_eq(r.diff, diff);
+	j = fake_job(0, "line one\n", "");
+	j.timed_out = 1;
+	judge(&j, exp, diff, &r);
+	ck_assert_str_eq(r.diff, diff);
+	j = fake_job(1 << 8, "", "nsx: error: early\n"); /* nothing printed: no diff */
+	judge(&j, exp, diff, &r);
+	ck_assert_str_eq(r.diff, "");
 
 	j = fake_job(SIGSEGV, "line 1\nline 2\n", "");
 	judge(&j, exp, diff, &r);
