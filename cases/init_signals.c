@@ -15,8 +15,10 @@
  * The golden lines and the kernel code behind them (kernel/signal.c unless
  * named):
  *
- *   m1 -> init SIGTERM (default action), SIGSTOP, SIGKILL: kill() returns 0,
- *   nothing is pending, init keeps running and is not stopped
+ *   m1 -> init SIGTERM (default action), SIGSTOP, SIGKILL: kill() returns 0;
+ *   init then answers a request (so it runs), reports nothing pending, and
+ *   boxinit's waitid(WSTOPPED|WNOHANG) on it returns no state change
+ *   (si_pid=0)
  *     send_signal_locked() -> prepare_signal() -> sig_ignored() ->
  *     sig_task_ignored(): SIGNAL_UNKILLABLE (kernel/fork.c: copy_process()
  *     sets it for a namespace's child_reaper) with handler SIG_DFL is ignored
@@ -203,8 +205,10 @@ static void state(const char *what, long r)
 {
 	const struct nsx_msg *m = run(ids[2], OP_STATE, 0, 0);
 	const struct nsx_msg *w = run(ids[0], OP_WAITSTOP, ids[2], WNOHANG);
-	printf("%s=%s: init running, pending SIGTERM=%ld SIGSTOP=%ld SIGKILL=%ld, %s\n", what,
-	       nsx_res(r), m->v[0], m->v[1], m->v[2], w->v[1] ? "stopped" : "not stopped");
+	printf("%s=%s: init answers, pending SIGTERM=%ld SIGSTOP=%ld SIGKILL=%ld; waitid(WSTOPPED"
+	       "|WNOHANG)=%s si_pid=%s\n",
+	       what, nsx_res(r), m->v[0], m->v[1], m->v[2], nsx_res(w->v[0]),
+	       nsx_name(ids[0], w->v[1]));
 }
 
 int main(void)

@@ -31,8 +31,8 @@
  *     number is looked up in the caller's namespace, where top's outer number
  *     is not allocated (the runner starts outer's numbers at 1000; inner holds
  *     only 1 and 2).  A task inside cannot name a task outside at all.
- *   member -> init: kill(SIGTERM)=0 and kill(SIGKILL)=0, neither pending,
- *   init still running
+ *   member -> init: kill(SIGTERM)=0 and kill(SIGKILL)=0; init then reports
+ *   (so it runs) neither pending
  *     __send_signal_locked() -> prepare_signal() -> sig_ignored() ->
  *     sig_task_ignored(): an init with SIGNAL_UNKILLABLE (set for a
  *     namespace's child_reaper in kernel/fork.c: copy_process()) ignores a
@@ -40,12 +40,12 @@
  *     SIGSTOP; from its own namespace nothing is forced.  kill() still returns
  *     0: the drop is silent.
  *   member -> init: kill(SIGHUP) while init blocks SIGHUP: pending; after
- *   init unblocks it, init is still running and nothing is pending
+ *   init unblocks it, init reports again and nothing is pending
  *     sig_ignored() never ignores a blocked signal, so it is queued; when init
  *     unblocks it, get_signal() dequeues it and, for a SIGNAL_UNKILLABLE task
  *     and a signal that is not SIGKILL/SIGSTOP, discards it instead of acting
  *     ("init ignores fatal signals" there).
- *   top -> init: kill(SIGTERM)=0, init still running
+ *   top -> init: kill(SIGTERM)=0, init reports again, SIGTERM not pending
  *     From the ancestor send_signal_locked() sets force, but sig_task_ignored()
  *     lets a forced signal through only when sig_kernel_only() (SIGKILL,
  *     SIGSTOP): SIGTERM with SIG_DFL is dropped from outside too.
@@ -167,14 +167,14 @@ int main(void)
 	       nsx_res(m->v[0]), nsx_res(m->v[1]), nsx_res(m->v[2]));
 	nsx_go(init);
 	m = nsx_recv(init, "pending");
-	printf("init still running; pending: SIGTERM=%ld SIGKILL=%ld SIGHUP=%ld\n", m->v[0],
+	printf("init reports: pending SIGTERM=%ld SIGKILL=%ld SIGHUP=%ld\n", m->v[0],
 	       m->v[1], m->v[2]);
 	m = nsx_recv(init, "unblocked");
-	printf("init unblocked SIGHUP: still running; SIGHUP pending=%ld\n", m->v[0]);
+	printf("init unblocked SIGHUP and reports: SIGHUP pending=%ld\n", m->v[0]);
 	long kt = nsx_rc(kill(ip, SIGTERM));
 	nsx_go(init);
 	m = nsx_recv(init, "after-term");
-	printf("top -> init kill(SIGTERM)=%s: init still running; SIGTERM pending=%ld\n",
+	printf("top -> init kill(SIGTERM)=%s: init reports SIGTERM pending=%ld\n",
 	       nsx_res(kt), m->v[0]);
 	long kk = nsx_rc(kill(ip, SIGKILL));
 	pid_t w = waitpid(ip, &st, 0);

@@ -20,10 +20,15 @@
  *     MAX_PID_NS_LEVEL (32) with -ENOSPC (before 4.13: -EINVAL, the limit
  *     then being checked elsewhere).  The refusal comes from
  *     unshare(CLONE_NEWPID) itself (copy_pid_ns()), not from the fork after.
- *   NSpid of the deepest, read through the case's /proc, has one number per
- *   level from the case's namespace down: yes (33 counted from level 0)
+ *   NSpid of the deepest, read through the case's /proc: its last word is
+ *   for level 32 and is 1; every word names the deepest task at its level
  *     fs/proc/array.c: task_state() prints task_pid_nr_ns() for
- *     pid->numbers[g] from the proc mount's level to the task's level.
+ *     pid->numbers[g] from the proc mount's level to the task's level: one
+ *     word per level (the last level is the case's base level plus the
+ *     number of words, less one), each the task's number there.  Each word
+ *     is named in the namespace of its level; runs of the same name print
+ *     once, the deepest task's own as "deepest", so a word from the wrong
+ *     level would show up by name.
  *   the deepest -> top pidfd_send_signal(): EINVAL
  *     kernel/signal.c: access_pidfd_pidns() accepts only targets in the
  *     caller's namespace or below.  A pidfd of an ancestor, in hand,
@@ -84,12 +89,29 @@ int main(void)
 
 	snprintf(buf, sizeof(buf), "%d", (int)nsx_pid(deepest));
 	int n = nsx_read_nspid(nsx_procfd(), buf, nr, NSX_MAX_LEVEL);
-	int ok = n == made + 1 && nr[n - 1] == 1;
-	for (int i = 0; ok && i < n; i++)
-		ok = nr[i] == nsx_table()->task[deepest].nr[nsx_table()->task[0].level + i];
-	printf("NSpid of the deepest, read through the case's /proc, has one number per level "
-	       "from the case's namespace down: %s (%d counted from level 0)\n",
-	       ok ? "yes" : "no", n + base);
+	if (n <= 0)
+		nsx_fail("NSpid of the deepest unreadable");
+	/* Each word named at its level; runs of one name once. */
+	char names[1024] = "", prev[128] = "";
+	const char *me = nsx_table()->task[deepest].name;
+	for (int i = 0; i < n; i++) {
+		char one[128];
+		int ns = nsx_ns_at(deepest, nsx_table()->task[0].level + i);
+		if (ns < 0)
+			snprintf(one, sizeof(one), "%ld?", nr[i]);
+		else
+			nsx_name_in(nsx_table(), ns, nr[i], one, sizeof(one));
+		if (!strcmp(one, me))
+			snprintf(one, sizeof(one), "deepest");
+		if (strcmp(one, prev)) {
+			size_t len = strlen(names);
+			snprintf(names + len, sizeof(names) - len, "%s%s", len ? " " : "", one);
+			snprintf(prev, sizeof(prev), "%s", one);
+		}
+	}
+	printf("NSpid of the deepest, read through the case's /proc: last word for level %d = %ld; "
+	       "the words name: %s\n",
+	       base + n - 1, nr[n - 1], names);
 
 	const struct nsx_msg *m = nsx_recv(deepest, "pidfd");
 	printf("the deepest -> top pidfd_send_signal(SIGUSR1) = %s\n",

@@ -11,6 +11,9 @@
  * namespace of whoever observed it ("0" when the kernel said 0).  The golden
  * lines, in order, and the kernel code that produces them:
  *
+ *   top: setsid()=top
+ *     kernel/sys.c: ksys_setsid(); top makes a session of its own first, so
+ *     that init's inherited group and session are top's whoever ran the case.
  *   inner raw numbers: init=1 member=2
  *     kernel/pid.c: alloc_pid() allocates per level with idr_alloc_cyclic(),
  *     starting at 1 in a namespace that has none yet; init is its first task.
@@ -21,6 +24,15 @@
  *     caller's active namespace (kernel/pid.c), which is 0 when the struct pid
  *     has no number there: init's parent (top), its process group and its
  *     session all live in outer.
+ *   init before setsid, through outer's /proc: NSpid init = init init,
+ *   NSpgid init = top 0, NSsid init = top 0
+ *     fs/proc/array.c: task_state() prints NSpid, NSpgid and NSsid with one
+ *     word per level of the *task's own* pid (from the proc mount's level
+ *     down): task_pid_nr_ns(), task_pgrp_nr_ns() and task_session_nr_ns()
+ *     in the namespace of each level of the task's struct pid.  init's group
+ *     and session are still top's, which has no number in inner: 0 there,
+ *     as getpgid/getsid said.  (The lines read later, after setsid(), show
+ *     the group and session as init at both levels.)
  *   init setsid()=init, after: getpgid=init getsid=init
  *     kernel/sys.c: ksys_setsid() makes the caller's own struct pid the
  *     session and group and returns its pid_vnr().
@@ -30,7 +42,8 @@
  *     kernel/fork.c: kernel_clone() returns pid_vnr() of the child's pid,
  *     i.e. its number in the parent's namespace; getpgid/getsid with a pid
  *     look the target up with find_task_by_vpid() and translate with pid_vnr().
- *   outer /proc read by top: NSpid init = init init; NSpid member = member member
+ *   outer /proc read by top: NSpid init = init init; NSpid member = member
+ *   member; NSpgid and NSsid init init for both
  *     fs/proc/array.c: task_state() prints NSpid from the level of the proc
  *     mount's namespace (proc_pid_ns() of the superblock) down to the task's
  *     own level: first its number in outer, then in inner.
@@ -78,14 +91,22 @@ static long proc_self(int pfd)
 	return atol(buf);
 }
 
-static void send_nspid(const char *key, int pfd, const char *pid)
+/* The three per-level lines of /proc/<pid>/status. */
+static const char *const fields[] = {"NSpid", "NSpgid", "NSsid"};
+
+/* Send key+field for each: the count, then the words. */
+static void send_nslists(const char *key, int pfd, const char *pid)
 {
-	long nr[NSX_MSG_VALS] = {0};
-	int n = nsx_read_nspid(pfd, pid, nr + 1, NSX_MSG_VALS - 1);
-	if (n < 0)
-		nsx_fail("NSpid of %s unreadable", pid);
-	nr[0] = n;
-	nsx_send_v(key, nr, n + 1);
+	for (int f = 0; f < 3; f++) {
+		long nr[NSX_MSG_VALS] = {0};
+		char k[48];
+		int n = nsx_read_status_list(pfd, pid, fields[f], nr + 1, NSX_MSG_VALS - 1);
+		if (n < 0)
+			nsx_fail("%s of %s unreadable", fields[f], pid);
+		nr[0] = n;
+		snprintf(k, sizeof(k), "%s-%s", key, fields[f]);
+		nsx_send_v(k, nr, n + 1);
+	}
 }
 
 static int member_fn(void *arg)
@@ -99,18 +120,19 @@ static int init_fn(void *arg)
 {
 	(void)arg;
 	NSX_SEND("before", sys_getpid(), syscall(SYS_gettid), getppid(), getpgid(0), getsid(0));
+	send_nslists("before", nsx_procfd(), "self");
 	long sid = setsid();
 	NSX_SEND("after", sid < 0 ? -errno : sid, getpgid(0), getsid(0));
 
 	/* Outer /proc first, then a proc of our own over /proc. */
 	NSX_SEND("outer-self", proc_self(nsx_procfd()));
-	send_nspid("outer-nspid", nsx_procfd(), "self");
+	send_nslists("outer", nsx_procfd(), "self");
 	int e = nsx_mount_proc();
 	if (e)
 		nsx_fail("mounting a proc for inner: %s", nsx_errname(-e));
 	int inner_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	NSX_SEND("inner-self", proc_self(inner_proc));
-	send_nspid("inner-nspid", inner_proc, "self");
+	send_nslists("inner", inner_proc, "self");
 
 	nsx_spawn("member", NULL, member_fn, NULL);
 	NSX_SEND("ready", 1);
@@ -138,18 +160,44 @@ static int unsharer_fn(void *arg)
 	return 0;
 }
 
-static void print_nspid(const char *what, int task, int level, const struct nsx_msg *m)
+/* One status line: its words named at the levels from the proc mount's
+ * (level) down, on task's chain of namespaces. */
+static void print_nslist(const char *field, const char *what, int task, int level, const long *v)
 {
-	printf("  NSpid %s = %s\n", what, nsx_nslist_names(task, level, &m->v[1], (int)m->v[0]));
+	printf("  %s %s = %s\n", field, what, nsx_nslist_names(task, level, &v[1], (int)v[0]));
+}
+
+/* The three lines a task sent under key. */
+static void print_sent(int from, const char *key, const char *what, int task, int level)
+{
+	for (int f = 0; f < 3; f++) {
+		char k[48];
+		snprintf(k, sizeof(k), "%s-%s", key, fields[f]);
+		print_nslist(fields[f], what, task, level, nsx_recv(from, k)->v);
+	}
+}
+
+/* The three lines of pid's status read by the top through its /proc. */
+static void print_read(const char *what, int task, int level)
+{
+	char pid[16];
+	snprintf(pid, sizeof(pid), "%d", (int)nsx_pid(task));
+	for (int f = 0; f < 3; f++) {
+		long v[NSX_MSG_VALS] = {0};
+		v[0] = nsx_read_status_list(nsx_procfd(), pid, fields[f], &v[1], NSX_MSG_VALS - 1);
+		if (v[0] < 0)
+			nsx_fail("%s of %s unreadable", fields[f], what);
+		print_nslist(fields[f], what, task, level, v);
+	}
 }
 
 int main(void)
 {
-	long nr[NSX_MAX_LEVEL];
-	char buf[16];
-
 	nsx_init("top", "outer");
 	int top = 0;
+	/* A session of our own first: init's inherited group and session are
+	 * then top's, whoever started the case. */
+	long top_sid = setsid();
 	int init = nsx_spawn("init", "inner", init_fn, NULL);
 	int inner = nsx_ns_of(init);
 	int outer = nsx_ns_of(top);
@@ -158,6 +206,7 @@ int main(void)
 	int member = nsx_find("member");
 
 	printf("# pid_views: a task's numbers inside its pid namespace and from outside\n");
+	printf("top: setsid()=%s\n", top_sid < 0 ? nsx_errname(errno) : nsx_name(top, top_sid));
 	printf("inner raw numbers: init=%d member=%d\n", nsx_nr_in(init, inner),
 	       nsx_nr_in(member, inner));
 
@@ -165,6 +214,7 @@ int main(void)
 	printf("init before setsid: getpid=%s gettid=%s getppid=%s getpgid=%s getsid=%s\n",
 	       nsx_name(init, m->v[0]), nsx_name(init, m->v[1]), nsx_name(init, m->v[2]),
 	       nsx_name(init, m->v[3]), nsx_name(init, m->v[4]));
+	print_sent(init, "before", "init", init, lvl_outer);
 	m = nsx_recv(init, "after");
 	printf("init setsid()=%s, after: getpgid=%s getsid=%s\n",
 	       m->v[0] < 0 ? nsx_errname((int)-m->v[0]) : nsx_name(init, m->v[0]),
@@ -179,28 +229,19 @@ int main(void)
 	       nsx_name(top, getsid(ip)));
 
 	printf("outer /proc read by top:\n");
-	struct nsx_msg fake = {0};
-	snprintf(buf, sizeof(buf), "%d", (int)ip);
-	fake.v[0] = nsx_read_nspid(nsx_procfd(), buf, nr, NSX_MSG_VALS - 1);
-	for (int i = 0; i < fake.v[0]; i++)
-		fake.v[i + 1] = nr[i];
-	print_nspid("init", init, lvl_outer, &fake);
-	snprintf(buf, sizeof(buf), "%d", (int)nsx_pid(member));
-	fake.v[0] = nsx_read_nspid(nsx_procfd(), buf, nr, NSX_MSG_VALS - 1);
-	for (int i = 0; i < fake.v[0]; i++)
-		fake.v[i + 1] = nr[i];
-	print_nspid("member", member, lvl_outer, &fake);
+	print_read("init", init, lvl_outer);
+	print_read("member", member, lvl_outer);
 
 	printf("inner /proc read by init:\n");
 	m = nsx_recv(init, "inner-self");
 	printf("  /proc/self -> %s\n",
 	       m->v[0] < 0 ? nsx_res(m->v[0]) : nsx_name_ns(inner, m->v[0]));
-	print_nspid("init", init, lvl_inner, nsx_recv(init, "inner-nspid"));
+	print_sent(init, "inner", "init", init, lvl_inner);
 	printf("outer /proc read by init:\n");
 	m = nsx_recv(init, "outer-self");
 	printf("  /proc/self -> %s\n",
 	       m->v[0] < 0 ? nsx_res(m->v[0]) : nsx_name_ns(outer, m->v[0]));
-	print_nspid("init", init, lvl_outer, nsx_recv(init, "outer-nspid"));
+	print_sent(init, "outer", "init", init, lvl_outer);
 
 	int unsharer = nsx_spawn("unsharer", NULL, unsharer_fn, NULL);
 	m = nsx_recv(unsharer, "unshare");

@@ -239,10 +239,11 @@ void nsx_exit(void)
 
 /* --- /proc ------------------------------------------------------------- */
 
-int nsx_read_nspid(int pfd, const char *pid, long *nr, int max)
+int nsx_read_status_list(int pfd, const char *pid, const char *field, long *nr, int max)
 {
-	char path[64], buf[4096];
+	char path[64], buf[4096], key[32];
 	snprintf(path, sizeof(path), "%s/status", pid);
+	snprintf(key, sizeof(key), "\n%s:", field);
 	int fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -251,10 +252,10 @@ int nsx_read_nspid(int pfd, const char *pid, long *nr, int max)
 	if (r <= 0)
 		return -1;
 	buf[r] = '\0';
-	char *p = strstr(buf, "\nNSpid:");
+	char *p = strstr(buf, key);
 	if (!p)
 		return -1;
-	p += 7;
+	p += strlen(key);
 	int n = 0;
 	while (n < max) {
 		char *end;
@@ -267,6 +268,11 @@ int nsx_read_nspid(int pfd, const char *pid, long *nr, int max)
 			break;
 	}
 	return n;
+}
+
+int nsx_read_nspid(int pfd, const char *pid, long *nr, int max)
+{
+	return nsx_read_status_list(pfd, pid, "NSpid", nr, max);
 }
 
 void nsx_private_ipc(void)

@@ -262,6 +262,8 @@ int nsx_recv_pidfd(int sock);
 int nsx_procfd(void);
 /* Read "NSpid:" of pid (a number or "self") through procfd; returns count or -1. */
 int nsx_read_nspid(int procfd, const char *pid, long *nr, int max);
+/* The same for any list line of /proc/<pid>/status ("NSpgid", "NSsid"). */
+int nsx_read_status_list(int procfd, const char *pid, const char *field, long *nr, int max);
 /* In the top, before spawning: a private IPC namespace (SysV objects, POSIX
  * mqueues), so a case run by hand leaves none behind either; skips if refused. */
 void nsx_private_ipc(void);
