@@ -24,15 +24,22 @@
  *     sets it for a namespace's child_reaper) with handler SIG_DFL is ignored
  *     unless forced and sig_kernel_only(); from init's own namespace nothing
  *     is forced.  The drop is silent: kill() succeeds.
- *   m1 -> init SIGUSR2 (handled): the handler runs, si_pid=m1
+ *   m1 -> init SIGUSR2 (handled): the SA_SIGINFO handler runs once with
+ *   si_code=SI_USER si_pid=m1 si_uid=0
  *     A handler is not SIG_DFL: sig_task_ignored() lets it through.
+ *     kill_proc_info() -> prepare_kill_siginfo(): SI_USER, si_pid =
+ *     task_tgid_vnr(current), si_uid = from_kuid_munged(current_user_ns(),
+ *     current_uid()); both tasks share one namespace, so nothing is zeroed.
  *   outsider -> init SIGTERM: dropped too
  *     From an ancestor send_signal_locked() sets force, but only SIGKILL and
  *     SIGSTOP (sig_kernel_only()) pass with it.
- *   outsider -> init SIGSTOP: boxinit's waitid() sees CLD_STOPPED; SIGCONT:
- *   CLD_CONTINUED
- *     Forced and kernel-only: delivered; do_signal_stop() and
- *     do_notify_parent_cldstop() as for any task.
+ *   outsider -> init SIGSTOP: boxinit's waitid() sees CLD_STOPPED si_pid=init
+ *   si_uid=0 si_status=SIGSTOP; SIGCONT: CLD_CONTINUED si_status=SIGCONT
+ *     Forced and kernel-only: delivered; do_signal_stop() as for any task.
+ *     kernel/exit.c: wait_task_stopped() / wait_task_continued() fill the
+ *     waitid siginfo with pid = task_pid_vnr(p) (the waiter's namespace:
+ *     boxinit sees its child by name), uid = from_kuid_munged(
+ *     current_user_ns(), task_uid(p)) and the stop signal or SIGCONT.
  *   kill(-1, SIGUSR1) from m1 reaches m2, deep, d1; from init reaches m1,
  *   m2, deep, d1; from outsider (in box) reaches init, m1, m2, deep, d1
  *     kill_something_info(): for pid -1, every process with
@@ -41,7 +48,17 @@
  *     own namespace's init (vnr 1) are skipped, and nested namespaces, whose
  *     tasks all have numbers above 1 here, are included.  boxinit is 1 for
  *     outsider and is spared; top and late are not visible from box.
- *   outsider -> init SIGKILL: boxinit's waitpid() sees init killed by SIGKILL;
+ *   the siginfo each receiver takes: SI_USER, si_uid=0, si_pid the sender's
+ *   name where the receiver is in the sender's namespace (m2 from m1, m1 and
+ *   m2 from init), 0 everywhere below it (deep, d1) and for every receiver
+ *   of outsider's
+ *     kill_something_info() prepares one siginfo (prepare_kill_siginfo():
+ *     the sender's own numbers) and group_send_sig_info() sends it to each;
+ *     send_signal_locked() zeroes si_pid per receiver when the sender has no
+ *     number in the receiver's namespace (task_pid_nr_ns(current,
+ *     task_active_pid_ns(t)) == 0), as for kill() of one task.
+ *   outsider -> init SIGKILL: boxinit's waitid() sees CLD_KILLED si_pid=init
+ *   si_status=SIGKILL (kernel/exit.c: wait_task_zombie());
  *   afterwards m1, m2, deep and d1 are gone (kill(pid, 0) from top: ESRCH)
  *     kernel/exit.c: do_exit() -> exit_notify() -> forget_original_parent()
  *     -> find_child_reaper() -> kernel/pid_namespace.c:
@@ -74,14 +91,17 @@
 #include <unistd.h>
 
 enum { OP_KILL = 1, OP_KILLALL, OP_CHECK, OP_STATE, OP_WAITSTOP, OP_WAITCONT, OP_WAITDEAD };
-static volatile sig_atomic_t handled, handled_pid;
+static volatile sig_atomic_t handled, h_signo, h_code, h_pid, h_uid;
 
 static void on_usr2(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig;
 	(void)uc;
 	handled++;
-	handled_pid = si->si_pid;
+	h_signo = si->si_signo;
+	h_code = si->si_code;
+	h_pid = si->si_pid;
+	h_uid = (sig_atomic_t)si->si_uid;
 }
 
 /* What every task does on nsx_call(op, target, sig): act, then reply. */
@@ -96,22 +116,21 @@ static void handler(int op, const long *arg)
 	case OP_KILLALL:
 		NSX_REPLY(nsx_rc(kill(-1, sig)));
 		break;
-	case OP_CHECK: { /* was SIGUSR1 queued for us?  take it if so */
-		int p = nsx_pending(SIGUSR1);
-		if (p)
-			nsx_sigwait(SIGUSR1, &si);
-		NSX_REPLY(p);
+	case OP_CHECK: /* was SIGUSR1 queued for us?  take it and say what came */
+		if (nsx_pending(SIGUSR1) && !nsx_sigwait(SIGUSR1, &si))
+			NSX_REPLY(si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, 0);
+		else
+			NSX_REPLY(0);
 		break;
-	}
 	case OP_STATE: /* we are running: report what is pending, handled */
 		NSX_REPLY(nsx_pending(SIGTERM), nsx_pending(SIGSTOP), nsx_pending(SIGKILL), handled,
-		          handled_pid);
+		          h_signo, h_code, h_pid, h_uid, 0, 0);
 		break;
 	default: { /* OP_WAITSTOP, OP_WAITCONT, OP_WAITDEAD; sig holds extra options */
 		int opt = op == OP_WAITSTOP ? WSTOPPED : op == OP_WAITCONT ? WCONTINUED : WEXITED;
 		memset(&si, 0, sizeof(si));
 		long r = nsx_rc(waitid(P_PID, (id_t)nsx_pid(target), &si, opt | sig));
-		NSX_REPLY(r, si.si_pid, si.si_code, si.si_status);
+		NSX_REPLY(r, si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, si.si_status);
 		break;
 	}
 	}
@@ -190,15 +209,24 @@ static int ids[16];
 static const char *const names[] = {"boxinit", "outsider", "init", "m1", "m2", "deep", "d1"};
 #define NNAMES ((int)(sizeof(names) / sizeof(names[0])))
 
-/* After a kill(-1), which of the tasks got SIGUSR1. */
+/* After a kill(-1), which of the tasks got SIGUSR1, and with what siginfo. */
 static void reached(const char *who)
 {
-	char line[256] = "";
+	char line[256] = "", si[NNAMES][256];
 	size_t off = 0;
-	for (int i = 0; i < NNAMES; i++)
-		if (run(ids[i], OP_CHECK, 0, 0)->v[0])
+	int got[NNAMES];
+	for (int i = 0; i < NNAMES; i++) {
+		const struct nsx_msg *m = run(ids[i], OP_CHECK, 0, 0);
+		got[i] = m->v[0] != 0;
+		if (got[i]) {
 			off += (size_t)snprintf(line + off, sizeof(line) - off, " %s", names[i]);
+			snprintf(si[i], sizeof(si[i]), "%s", nsx_siginfo_v(ids[i], m->v));
+		}
+	}
 	printf("%s kill(-1, SIGUSR1) reached:%s\n", who, off ? line : " nobody");
+	for (int i = 0; i < NNAMES; i++)
+		if (got[i])
+			printf("  %-5s %s\n", names[i], si[i]);
 }
 
 static void state(const char *what, long r)
@@ -206,9 +234,9 @@ static void state(const char *what, long r)
 	const struct nsx_msg *m = run(ids[2], OP_STATE, 0, 0);
 	const struct nsx_msg *w = run(ids[0], OP_WAITSTOP, ids[2], WNOHANG);
 	printf("%s=%s: init answers, pending SIGTERM=%ld SIGSTOP=%ld SIGKILL=%ld; waitid(WSTOPPED"
-	       "|WNOHANG)=%s si_pid=%s\n",
-	       what, nsx_res(r), m->v[0], m->v[1], m->v[2], nsx_res(w->v[0]),
-	       nsx_name(ids[0], w->v[1]));
+	       "|WNOHANG)=%s si_signo=%ld si_pid=%s\n",
+	       what, nsx_res(r), m->v[0], m->v[1], m->v[2], nsx_res(w->v[0]), w->v[1],
+	       nsx_name(ids[0], w->v[3]));
 }
 
 int main(void)
@@ -233,19 +261,19 @@ int main(void)
 	state("m1 -> init kill(SIGKILL)", run(m1, OP_KILL, init, SIGKILL)->v[0]);
 	long r = run(m1, OP_KILL, init, SIGUSR2)->v[0];
 	const struct nsx_msg *m = run(init, OP_STATE, 0, 0);
-	printf("m1 -> init kill(SIGUSR2)=%s: init's handler ran %ld time(s), si_pid=%s\n",
-	       nsx_res(r), m->v[3], nsx_name(init, m->v[4]));
+	printf("m1 -> init kill(SIGUSR2)=%s: init's SA_SIGINFO handler ran %ld time(s): %s\n",
+	       nsx_res(r), m->v[3], nsx_siginfo_v(init, &m->v[4]));
 
 	printf("# signals to init from box, its ancestor\n");
 	state("outsider -> init kill(SIGTERM)", run(outsider, OP_KILL, init, SIGTERM)->v[0]);
 	r = run(outsider, OP_KILL, init, SIGSTOP)->v[0];
 	m = run(boxinit, OP_WAITSTOP, init, 0);
-	printf("outsider -> init kill(SIGSTOP)=%s: boxinit's waitid: %s si_pid=%s\n", nsx_res(r),
-	       nsx_sicode(SIGCHLD, (int)m->v[2]), nsx_name(boxinit, m->v[1]));
+	printf("outsider -> init kill(SIGSTOP)=%s: boxinit's waitid()=%s: %s\n", nsx_res(r),
+	       nsx_res(m->v[0]), nsx_siginfo_v(boxinit, &m->v[1]));
 	r = run(outsider, OP_KILL, init, SIGCONT)->v[0];
 	m = run(boxinit, OP_WAITCONT, init, 0);
-	printf("outsider -> init kill(SIGCONT)=%s: boxinit's waitid: %s si_pid=%s\n", nsx_res(r),
-	       nsx_sicode(SIGCHLD, (int)m->v[2]), nsx_name(boxinit, m->v[1]));
+	printf("outsider -> init kill(SIGCONT)=%s: boxinit's waitid()=%s: %s\n", nsx_res(r),
+	       nsx_res(m->v[0]), nsx_siginfo_v(boxinit, &m->v[1]));
 
 	printf("# kill(-1) from inside and from outside\n");
 	run(m1, OP_KILLALL, 0, SIGUSR1);
@@ -261,8 +289,8 @@ int main(void)
 		pids[i] = nsx_pid(ids[i]);
 	r = run(outsider, OP_KILL, init, SIGKILL)->v[0];
 	m = run(boxinit, OP_WAITDEAD, init, 0);
-	printf("outsider -> init kill(SIGKILL)=%s: boxinit's waitid: %s by %s\n", nsx_res(r),
-	       nsx_sicode(SIGCHLD, (int)m->v[2]), nsx_signame((int)m->v[3]));
+	printf("outsider -> init kill(SIGKILL)=%s: boxinit's waitid()=%s: %s\n", nsx_res(r),
+	       nsx_res(m->v[0]), nsx_siginfo_v(boxinit, &m->v[1]));
 	for (int i = 3; i < NNAMES; i++)
 		printf("then top: kill(%s, 0) = %s\n", names[i], nsx_res(nsx_rc(kill(pids[i], 0))));
 	nsx_go(late);

@@ -34,6 +34,7 @@
  *     caller's namespace or below.  A pidfd of an ancestor, in hand,
  *     does not let a task signal it: no signal ever goes up.
  *   the deepest -> top through mq_notify(): SI_MESGQ si_pid=the deepest task
+ *   si_uid=0 si_value=0 (top registered a struct sigevent with sigev_value 0)
  *     ipc/mqueue.c: __do_notify() numbers the sender in the registrant's
  *     namespace, task_tgid_nr_ns(current, ns_of_pid(notify_owner)): top sees
  *     the deepest task's number in the case's namespace, 31 levels up.
@@ -125,8 +126,9 @@ int main(void)
 		const char *who =
 		        si.si_pid == nsx_pid(deepest) ? "the deepest task" : nsx_name(0, si.si_pid);
 		printf("the deepest -> top mq_send() = 0: top's notification %s si_code=%s "
-		       "si_pid=%s\n",
-		       nsx_signame(si.si_signo), nsx_sicode(si.si_signo, si.si_code), who);
+		       "si_pid=%s si_uid=%d si_value=%d\n",
+		       nsx_signame(si.si_signo), nsx_sicode(si.si_signo, si.si_code), who,
+		       (int)si.si_uid, si.si_value.sival_int);
 	}
 	mq_unlink(QNAME);
 	nsx_exit();

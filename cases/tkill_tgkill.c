@@ -264,8 +264,7 @@ int main(void)
 	printf("# the same tkill() taken with glibc's sigtimedwait() instead of the syscall\n");
 	r = sys_tkill(wp, SIGUSR1);
 	m = nsx_recv(worker, "glibc-tkill");
-	printf("top -> worker tkill(SIGUSR1)=%s: sigtimedwait()=%s si_code=%s si_pid=%s\n",
-	       nsx_res(r), nsx_signame((int)m->v[0]), nsx_sicode((int)m->v[0], (int)m->v[1]),
-	       nsx_name(worker, m->v[2]));
+	printf("top -> worker tkill(SIGUSR1)=%s: sigtimedwait()=%s\n", nsx_res(r),
+	       nsx_siginfo_str(worker, m));
 	nsx_exit();
 }

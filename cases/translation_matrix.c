@@ -14,8 +14,9 @@
  * SCM_RIGHTS, because a task cannot name, and so cannot pidfd_open(), a task
  * outside its own namespace's subtree.  For each ordered pair (sender,
  * receiver), self included, a cell shows the si_pid the receiver got, named
- * in the receiver's namespace, or the sender's error.  si_code is SI_USER
- * everywhere (not shown).
+ * in the receiver's namespace, or the sender's error; a second table for
+ * each shows the same deliveries' si_code and si_uid ("USER:0": SI_USER,
+ * uid 0), "-" where nothing was sent.
  *
  * The kernel code behind the cells (kernel/signal.c unless named):
  *
@@ -23,8 +24,10 @@
  *     EINVAL: access_pidfd_pidns() allows only a target whose pid namespace
  *     is the caller's active namespace or a descendant of it; anything up or
  *     sideways (s1 -> a1, a3 -> a2, a1 -> top) is refused, pidfd in hand or not.
- *     Otherwise prepare_kill_siginfo(sig, &kinfo, PIDTYPE_TGID): SI_USER and
- *     si_pid = task_tgid_vnr(current); kill_pid_info_type() ->
+ *     Otherwise (info NULL) prepare_kill_siginfo(sig, &kinfo, PIDTYPE_TGID):
+ *     SI_USER, si_uid = from_kuid_munged(current_user_ns(), current_uid())
+ *     (0: one user namespace here) and si_pid = task_tgid_vnr(current);
+ *     kill_pid_info_type() ->
  *     send_signal_locked() zeroes si_pid when task_pid_nr_ns(current,
  *     task_active_pid_ns(t)) is 0.  So a sender in an ancestor namespace of
  *     the receiver's shows as 0, and a sender in the receiver's own namespace
@@ -114,19 +117,24 @@ static int task_fn(void *arg)
 	nsx_serve(handler);
 }
 
-/* One exchange: sender s, receiver r, by op; returns the cell's text. */
-static const char *exchange(int s, int r, int op)
+/* The cells of one table: si_pid (or the sender's error) and si_code:si_uid. */
+static char pid_cell[NT][NT][24], code_cell[NT][NT][24];
+
+/* One exchange: sender s, receiver r, by op; fills both cells. */
+static void exchange(int s, int r, int op)
 {
-	static char cell[NT][NT][24];
-	char *out = cell[s][r];
+	char *out = pid_cell[s][r], *code = code_cell[s][r];
 	long res;
 
-	if (op == OP_KILL && nsx_nr_in(idx[r], nsx_ns_of(idx[s])) == 0)
-		return "-";
+	snprintf(code, 24, "-");
+	if (op == OP_KILL && nsx_nr_in(idx[r], nsx_ns_of(idx[s])) == 0) {
+		snprintf(out, 24, "-");
+		return;
+	}
 	res = s == TOP ? send_to(op, r) : nsx_call(idx[s], op, r, 0, 0)->v[0];
 	if (res < 0) {
 		snprintf(out, 24, "%s", nsx_errname((int)-res));
-		return out;
+		return;
 	}
 	const struct nsx_msg *m;
 	struct nsx_msg mine;
@@ -134,29 +142,42 @@ static const char *exchange(int s, int r, int op)
 		siginfo_t si;
 		memset(&mine, 0, sizeof(mine));
 		mine.v[0] = nsx_sigwait(SIGUSR1, &si) ? -1 : si.si_signo;
+		mine.v[1] = si.si_code;
 		mine.v[2] = si.si_pid;
+		mine.v[3] = si.si_uid;
 		m = &mine;
 	} else {
 		m = nsx_call(idx[r], OP_RECV, 0, 0, 0);
 	}
-	if (m->v[0] != SIGUSR1)
+	if (m->v[0] != SIGUSR1) {
 		snprintf(out, 24, "lost");
-	else
-		snprintf(out, 24, "%s", nsx_name(idx[r], m->v[2]));
-	return out;
+		return;
+	}
+	const char *c = nsx_sicode(SIGUSR1, (int)m->v[1]);
+	snprintf(out, 24, "%s", nsx_name(idx[r], m->v[2]));
+	snprintf(code, 24, "%s:%ld", strncmp(c, "SI_", 3) ? c : c + 3, m->v[3]);
 }
 
-static void table(const char *title, int op)
+static void print_table(const char *title, const char *what, char cells[NT][NT][24])
 {
-	printf("# %s: si_pid as the receiver sees it\n", title);
+	printf("# %s: %s\n", title, what);
 	printf("%-10s", "from\\to");
 	for (int r = 0; r < NT; r++)
 		printf(r < NT - 1 ? " %-7s" : " %s\n", names[r]);
 	for (int s = 0; s < NT; s++) {
 		printf("%-10s", names[s]);
 		for (int r = 0; r < NT; r++)
-			printf(r < NT - 1 ? " %-7s" : " %s\n", exchange(s, r, op));
+			printf(r < NT - 1 ? " %-7s" : " %s\n", cells[s][r]);
 	}
+}
+
+static void table(const char *title, int op)
+{
+	for (int s = 0; s < NT; s++)
+		for (int r = 0; r < NT; r++)
+			exchange(s, r, op);
+	print_table(title, "si_pid as the receiver sees it", pid_cell);
+	print_table(title, "si_code:si_uid", code_cell);
 }
 
 int main(void)

@@ -823,19 +823,24 @@ void nsx_send_siginfo(const char *key, int sig)
 
 const char *nsx_siginfo_str(int observer, const struct nsx_msg *m)
 {
+	return nsx_siginfo_v(observer, m->v);
+}
+
+const char *nsx_siginfo_v(int observer, const long *v)
+{
 	char *b = ring();
-	int sig = (int)m->v[0], code = (int)m->v[1];
+	int sig = (int)v[0], code = (int)v[1];
 	if (sig < 0) {
 		snprintf(b, 256, "no signal (timed out)");
 		return b;
 	}
 	int n = snprintf(b, 256, "%s si_code=%s si_pid=%s si_uid=%ld", nsx_signame(sig),
-	                 nsx_sicode(sig, code), nsx_name(observer, m->v[2]), m->v[3]);
+	                 nsx_sicode(sig, code), nsx_name(observer, v[2]), v[3]);
 	if (n > 0 && n < 256 && (code == SI_QUEUE || code == SI_MESGQ))
-		snprintf(b + n, 256 - (size_t)n, " si_value=%ld", m->v[4]);
+		snprintf(b + n, 256 - (size_t)n, " si_value=%ld", v[4]);
 	else if (n > 0 && n < 256 && sig == SIGCHLD)
 		snprintf(b + n, 256 - (size_t)n, " si_status=%s",
-		         code == CLD_EXITED ? nsx_itoa(m->v[5]) : nsx_signame((int)m->v[5]));
+		         code == CLD_EXITED ? nsx_itoa(v[5]) : nsx_signame((int)v[5]));
 	return b;
 }
 

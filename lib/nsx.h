@@ -208,6 +208,8 @@ void nsx_send_siginfo(const char *key, int sig);
 /* "si_code=SI_USER si_pid=<name> si_uid=0" (and si_status/si_value where they
  * apply) for a message from nsx_send_siginfo(), naming as task observer sees. */
 const char *nsx_siginfo_str(int observer, const struct nsx_msg *m);
+/* The same for the six values {signo, code, pid, uid, value, status}. */
+const char *nsx_siginfo_v(int observer, const long *v);
 /* Is sig pending for the calling thread (or its process)? */
 int nsx_pending(int sig);
 /* The timeout every helper uses, in milliseconds. */
