@@ -6,10 +6,15 @@
  * pidfd lines (6.5) still run on 6.5..6.12.
  *
  * Tasks: top (namespace outer) spawns c, the init of namespace inner (c
- * spawns m, in inner), and s, the init of the sibling namespace sib.  Pidfds
- * reach the callers by pidfd_open() on a number they can name, or over
- * SCM_RIGHTS (top's own pidfd to c, top's pidfd for c to s).  Numbers print
- * as the task they denote in the caller's namespace.
+ * spawns m, in inner), s, the init of the sibling namespace sib, and u and
+ * x, in outer, each in a user namespace of its own (u's maps its uid 100 and
+ * gid 200 to top's 0; x's maps nothing).  Every task runs as top's uid and
+ * gid 0.  Pidfds reach the callers by pidfd_open() on a number they can
+ * name, or over SCM_RIGHTS (top's own pidfd to c, top's pidfd for c to s).
+ * Numbers print as the task they denote in the caller's namespace.  Each
+ * answer prints on two lines: the pids, then the eight ids, the cgroup id
+ * compared with the caller's own ("caller's": the same), and the mask of
+ * fields the kernel says it filled.
  *
  * The golden lines and the kernel code behind them:
  *
@@ -19,6 +24,17 @@
  *     task_tgid_vnr(task) and ppid = task_ppid_nr_ns(task, NULL), all in the
  *     caller's active namespace; c's parent (top) has no number in inner, so
  *     its ppid is 0 and the call still succeeds (6.18).
+ *   every answer: mask=PID|CREDS|CGROUPID, cgroup=caller's
+ *     pidfd_info() fills the credentials and (CONFIG_CGROUPS) the cgroup id
+ *     "unconditionally", whatever mask asked for, and says so in the mask
+ *     it returns; every task here is in the runner's cgroup.
+ *   top on c, m, u and c on m, itself: uid and gid 0 in all eight fields;
+ *   u on itself and on c: 100 and 200; x on c: 65534 (overflowuid/gid)
+ *     from_kuid_munged(current_user_ns(), cred->uid) and the like: the
+ *     target's ids are read in the *caller's* user namespace.  Every task's
+ *     kuid is top's 0, which u's namespace maps to 100/200 and x's does not
+ *     map at all (munged to the overflow ids).  Like the pids, the ids follow
+ *     the caller, not the target.
  *   c on top (a pidfd it was given), s (sibling) on c: EREMOTE
  *     pidfd_info() refuses a task with no number in the caller's namespace.
  *     Versions differ here: the 6.13 fs/pidfs.c returns ESRCH (kinfo.pid ==
@@ -34,6 +50,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -49,29 +66,48 @@ struct nsx_pidfd_info {
 #define NSX_PIDFD_INFO_PID 1ULL
 
 enum { OP_TAKE = 1, OP_INFO };
-static int give[2];    /* SCM_RIGHTS: pidfds from top to c and s */
-static int taken = -1; /* in c and s: the pidfd received */
+static int give[2];    /* SCM_RIGHTS: pidfds from top to the other tasks */
+static int taken = -1; /* in the other tasks: the pidfd received */
 
-/* PIDFD_GET_INFO on fd: out = {0 or -errno, pid, tgid, ppid}. */
-static void info(int fd, long out[4])
+/* What one PIDFD_GET_INFO answered, as message values. */
+enum { I_RC, I_PID, I_TGID, I_PPID, I_RUID, I_EUID, I_SUID, I_FSUID, I_RGID, I_EGID, I_SGID,
+       I_FSGID, I_CGROUP, I_MASK, I_N };
+
+static long get_info(int fd, struct nsx_pidfd_info *in)
 {
-	struct nsx_pidfd_info in = {.mask = NSX_PIDFD_INFO_PID};
-	out[0] = ioctl(fd, NSX_PIDFD_GET_INFO, &in) ? -errno : 0;
-	out[1] = in.pid;
-	out[2] = in.tgid;
-	out[3] = in.ppid;
+	memset(in, 0, sizeof(*in));
+	in->mask = NSX_PIDFD_INFO_PID;
+	return ioctl(fd, NSX_PIDFD_GET_INFO, in) ? -errno : 0;
+}
+
+/* PIDFD_GET_INFO on fd; the cgroup id is compared with the caller's own
+ * (1: the same, 2: another, 0: none given). */
+static void info(int fd, long out[I_N])
+{
+	struct nsx_pidfd_info in, me;
+	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	long own = self >= 0 && get_info(self, &me) == 0 ? (long)me.cgroupid : -1;
+	if (self >= 0)
+		close(self);
+	out[I_RC] = get_info(fd, &in);
+	long v[] = {in.pid,   in.tgid,  in.ppid, in.ruid, in.euid, in.suid, in.fsuid,
+	            in.rgid,  in.egid,  in.sgid, in.fsgid};
+	for (int i = 0; i < 11; i++)
+		out[I_PID + i] = v[i];
+	out[I_CGROUP] = in.cgroupid == 0 ? 0 : (long)in.cgroupid == own ? 1 : 2;
+	out[I_MASK] = (long)in.mask;
 }
 
 static void handler(int op, const long *arg)
 {
-	long out[4];
+	long out[I_N];
 	switch (op) {
 	case OP_TAKE:
 		NSX_REPLY(nsx_recv_fds(give[1], &taken, 1));
 		break;
 	case OP_INFO: /* arg: a number to pidfd_open(), or 0: the pidfd taken */
 		info(arg[0] ? (int)syscall(SYS_pidfd_open, (pid_t)arg[0], 0) : taken, out);
-		nsx_send_v("reply", out, 4);
+		nsx_send_v("reply", out, I_N);
 		break;
 	}
 }
@@ -89,13 +125,41 @@ static int init_fn(void *arg)
 	nsx_serve(handler);
 }
 
+/* u and x: in outer's pid namespace, each in a user namespace of its own:
+ * u's maps its uid 100 and gid 200 to top's 0, x's maps nothing. */
+static int userns_fn(void *arg)
+{
+	int e = arg ? nsx_new_userns("100 0 1\n", "200 0 1\n") : nsx_new_userns(NULL, NULL);
+	if (e)
+		nsx_fail("user namespace: %s", nsx_errname(-e));
+	nsx_serve(handler);
+}
+
+static const char *mask_str(unsigned long m)
+{
+	static const char *const bit[] = {"PID", "CREDS", "CGROUPID", "EXIT", "COREDUMP"};
+	static char b[96];
+	size_t off = 0;
+	b[0] = '\0';
+	for (int i = 0; i < 64; i++)
+		if (m & (1UL << i))
+			off += (size_t)snprintf(b + off, sizeof(b) - off, "%s%s", off ? "|" : "",
+			                        i < 5 ? bit[i] : "?");
+	return off ? b : "0";
+}
+
 static void show(const char *what, int observer, const long *v)
 {
-	if (v[0] < 0)
-		printf("%-30s %s\n", what, nsx_errname((int)-v[0]));
-	else
-		printf("%-30s pid=%s tgid=%s ppid=%s\n", what, nsx_name(observer, v[1]),
-		       nsx_name(observer, v[2]), nsx_name(observer, v[3]));
+	if (v[I_RC] < 0) {
+		printf("%-26s %s\n", what, nsx_errname((int)-v[I_RC]));
+		return;
+	}
+	static const char *const cg[] = {"none", "caller's", "another"};
+	printf("%-26s pid=%s tgid=%s ppid=%s\n", what, nsx_name(observer, v[I_PID]),
+	       nsx_name(observer, v[I_TGID]), nsx_name(observer, v[I_PPID]));
+	printf("%-26s uid r/e/s/fs=%ld/%ld/%ld/%ld gid r/e/s/fs=%ld/%ld/%ld/%ld cgroup=%s mask=%s\n",
+	       "", v[I_RUID], v[I_EUID], v[I_SUID], v[I_FSUID], v[I_RGID], v[I_EGID], v[I_SGID],
+	       v[I_FSGID], cg[v[I_CGROUP]], mask_str((unsigned long)v[I_MASK]));
 }
 
 /* Hand fd to task over SCM_RIGHTS. */
@@ -107,7 +171,7 @@ static void hand(int task, int fd)
 
 int main(void)
 {
-	long v[4];
+	long v[I_N];
 	nsx_init("top", "outer");
 
 	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
@@ -121,13 +185,15 @@ int main(void)
 
 	int c = nsx_spawn("c", "inner", init_fn, "with m");
 	int s = nsx_spawn("s", "sib", init_fn, NULL);
+	int u = nsx_spawn("u", NULL, userns_fn, "mapped");
+	int x = nsx_spawn("x", NULL, userns_fn, NULL);
 	int m = nsx_find("m"), inner = nsx_ns_of(c);
 	int pfd_c = (int)syscall(SYS_pidfd_open, nsx_pid(c), 0);
 	int pfd_m = (int)syscall(SYS_pidfd_open, nsx_pid(m), 0);
 	if (pfd_c < 0 || pfd_m < 0)
 		nsx_fail("pidfd_open: %s", nsx_errname(errno));
 
-	printf("# pidfd_get_info: PIDFD_GET_INFO(PIDFD_INFO_PID), in the caller's namespace\n");
+	printf("# pidfd_get_info: PIDFD_GET_INFO(PIDFD_INFO_PID), in the caller's namespaces\n");
 	info(pfd_c, v);
 	show("top on c:", 0, v);
 	info(pfd_m, v);
@@ -138,5 +204,12 @@ int main(void)
 	show("c on top (pidfd given):", c, nsx_call(c, OP_INFO, 0, 0, 0)->v);
 	hand(s, pfd_c);
 	show("s (sibling) on c:", s, nsx_call(s, OP_INFO, 0, 0, 0)->v);
+	printf("# u (outer): own user namespace, uid 100 gid 200 = top's 0; x (outer): unmapped\n");
+	int pfd_u = (int)syscall(SYS_pidfd_open, nsx_pid(u), 0);
+	info(pfd_u, v);
+	show("top on u:", 0, v);
+	show("u on itself:", u, nsx_call(u, OP_INFO, nsx_pid(u), 0, 0)->v);
+	show("u on c:", u, nsx_call(u, OP_INFO, nsx_pid(c), 0, 0)->v);
+	show("x on c:", x, nsx_call(x, OP_INFO, nsx_pid(c), 0, 0)->v);
 	nsx_exit();
 }

@@ -35,7 +35,7 @@
 #define NSX_MAX_NS    48
 #define NSX_MAX_LEVEL 40 /* kernel MAX_PID_NS_LEVEL is 32, plus our ancestors */
 #define NSX_NAME_LEN  24
-#define NSX_MSG_VALS  12
+#define NSX_MSG_VALS  16
 
 /* A pid namespace a case knows of: its name, its parent's index, its level. */
 struct nsx_ns {
