@@ -167,15 +167,15 @@ int main(void)
 	       nsx_res(m->v[0]), nsx_res(m->v[1]), nsx_res(m->v[2]));
 	nsx_go(init);
 	m = nsx_recv(init, "pending");
-	printf("init reports: pending SIGTERM=%ld SIGKILL=%ld SIGHUP=%ld\n", m->v[0],
-	       m->v[1], m->v[2]);
+	printf("init reports: pending SIGTERM=%ld SIGKILL=%ld SIGHUP=%ld\n", m->v[0], m->v[1],
+	       m->v[2]);
 	m = nsx_recv(init, "unblocked");
 	printf("init unblocked SIGHUP and reports: SIGHUP pending=%ld\n", m->v[0]);
 	long kt = nsx_rc(kill(ip, SIGTERM));
 	nsx_go(init);
 	m = nsx_recv(init, "after-term");
-	printf("top -> init kill(SIGTERM)=%s: init reports SIGTERM pending=%ld\n",
-	       nsx_res(kt), m->v[0]);
+	printf("top -> init kill(SIGTERM)=%s: init reports SIGTERM pending=%ld\n", nsx_res(kt),
+	       m->v[0]);
 	long kk = nsx_rc(kill(ip, SIGKILL));
 	pid_t w = waitpid(ip, &st, 0);
 	printf("top -> init kill(SIGKILL)=%s: waitpid()=%s, %s by %s\n", nsx_res(kk),

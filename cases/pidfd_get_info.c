@@ -70,8 +70,23 @@ static int give[2];    /* SCM_RIGHTS: pidfds from top to the other tasks */
 static int taken = -1; /* in the other tasks: the pidfd received */
 
 /* What one PIDFD_GET_INFO answered, as message values. */
-enum { I_RC, I_PID, I_TGID, I_PPID, I_RUID, I_EUID, I_SUID, I_FSUID, I_RGID, I_EGID, I_SGID,
-       I_FSGID, I_CGROUP, I_MASK, I_N };
+enum {
+	I_RC,
+	I_PID,
+	I_TGID,
+	I_PPID,
+	I_RUID,
+	I_EUID,
+	I_SUID,
+	I_FSUID,
+	I_RGID,
+	I_EGID,
+	I_SGID,
+	I_FSGID,
+	I_CGROUP,
+	I_MASK,
+	I_N
+};
 
 static long get_info(int fd, struct nsx_pidfd_info *in)
 {
@@ -90,8 +105,8 @@ static void info(int fd, long out[I_N])
 	if (self >= 0)
 		close(self);
 	out[I_RC] = get_info(fd, &in);
-	long v[] = {in.pid,   in.tgid,  in.ppid, in.ruid, in.euid, in.suid, in.fsuid,
-	            in.rgid,  in.egid,  in.sgid, in.fsgid};
+	long v[] = {in.pid,   in.tgid, in.ppid, in.ruid, in.euid, in.suid,
+	            in.fsuid, in.rgid, in.egid, in.sgid, in.fsgid};
 	for (int i = 0; i < 11; i++)
 		out[I_PID + i] = v[i];
 	out[I_CGROUP] = in.cgroupid == 0 ? 0 : (long)in.cgroupid == own ? 1 : 2;
@@ -157,7 +172,8 @@ static void show(const char *what, int observer, const long *v)
 	static const char *const cg[] = {"none", "caller's", "another"};
 	printf("%-26s pid=%s tgid=%s ppid=%s\n", what, nsx_name(observer, v[I_PID]),
 	       nsx_name(observer, v[I_TGID]), nsx_name(observer, v[I_PPID]));
-	printf("%-26s uid r/e/s/fs=%ld/%ld/%ld/%ld gid r/e/s/fs=%ld/%ld/%ld/%ld cgroup=%s mask=%s\n",
+	printf("%-26s uid r/e/s/fs=%ld/%ld/%ld/%ld gid r/e/s/fs=%ld/%ld/%ld/%ld cgroup=%s "
+	       "mask=%s\n",
 	       "", v[I_RUID], v[I_EUID], v[I_SUID], v[I_FSUID], v[I_RGID], v[I_EGID], v[I_SGID],
 	       v[I_FSGID], cg[v[I_CGROUP]], mask_str((unsigned long)v[I_MASK]));
 }

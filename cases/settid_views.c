@@ -185,7 +185,11 @@ int main(void)
 	m = nsx_recv(peer, "reply");
 	printf("cleared1 exits (reaped by top): word = %u; top's FUTEX_WAKE(word) then wakes %s; "
 	       "peer's FUTEX_WAIT(word, 1) = %s\n",
-	       after, woken < 0 ? nsx_res(woken) : woken ? "1" : "0", nsx_res(m->v[0]));
+	       after,
+	       woken < 0 ? nsx_res(woken)
+	       : woken   ? "1"
+	                 : "0",
+	       nsx_res(m->v[0]));
 
 	static char stack[64 * 1024] __attribute__((aligned(16)));
 	fflush(NULL);

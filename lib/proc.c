@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * proc.c - /proc and namespaces a task makes for itself: status lines
+ * (NSpid, NSpgid, NSsid), a private IPC namespace, user namespaces with
+ * maps, a fresh proc mount.
+ */
+#include "internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int nsx_read_status_list(int pfd, const char *pid, const char *field, long *nr, int max)
+{
+	char path[64], buf[4096], key[32];
+	snprintf(path, sizeof(path), "%s/status", pid);
+	snprintf(key, sizeof(key), "\n%s:", field);
+	int fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return -1;
+	buf[r] = '\0';
+	char *p = strstr(buf, key);
+	if (!p)
+		return -1;
+	p += strlen(key);
+	int n = 0;
+	while (n < max) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		nr[n++] = v;
+		p = end;
+		if (*p == '\n')
+			break;
+	}
+	return n;
+}
+
+int nsx_read_nspid(int pfd, const char *pid, long *nr, int max)
+{
+	return nsx_read_status_list(pfd, pid, "NSpid", nr, max);
+}
+
+void nsx_private_ipc(void)
+{
+	if (unshare(CLONE_NEWIPC)) {
+		int e = errno;
+		if (e == EPERM && nsx_is_top())
+			nsx_skip("unshare(CLONE_NEWIPC): EPERM: needs CAP_SYS_ADMIN");
+		nsx_fail("unshare(CLONE_NEWIPC): %s", nsx_errname(e));
+	}
+}
+
+static int nsx_write_text(const char *path, const char *text)
+{
+	int fd = openat(nsx_proc_dir, path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = write(fd, text, strlen(text));
+	int e = errno;
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -e;
+}
+
+int nsx_new_userns(const char *uid_map, const char *gid_map)
+{
+	if (unshare(CLONE_NEWUSER))
+		return -errno;
+	int e = uid_map ? nsx_write_text("self/uid_map", uid_map) : 0;
+	if (!e && gid_map) {
+		/* Without CAP_SETGID in the parent namespace a gid_map needs
+		 * setgroups denied first (kernel/user_namespace.c). */
+		e = nsx_write_text("self/setgroups", "deny");
+		if (!e)
+			e = nsx_write_text("self/gid_map", gid_map);
+	}
+	return e;
+}
+
+int nsx_mount_proc(void)
+{
+	if (unshare(CLONE_NEWNS))
+		return -errno;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return -errno;
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		return -errno;
+	return 0;
+}
