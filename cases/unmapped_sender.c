@@ -86,7 +86,7 @@ static void earn_sigxcpu(void)
 	struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
 	int rt = sched_setscheduler(0, SCHED_FIFO, &sp) == 0;
 	if (rt) {
-		rl.rlim_cur = 20000; /* microseconds of RT CPU without blocking */
+		rl.rlim_cur = 2000; /* microseconds of RT CPU without blocking */
 		if (setrlimit(RLIMIT_RTTIME, &rl))
 			nsx_fail("setrlimit(RLIMIT_RTTIME): %s", nsx_errname(errno));
 	} else {
