@@ -42,7 +42,7 @@ $(B)/%.o: %.c $(HDRS)
 	$(CC) $(CFLAGS) $(DEPFLAGS) -Ilib -Irunner -c $< -o $@
 
 $(B)/lib/libnsx.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(RUNNER): $(B)/runner/main.o $(RUNNER_OBJ)
 	$(CC) $(CFLAGS) $^ $(LDFLAGS) -o $@
@@ -73,7 +73,7 @@ $(B)/musl/lib/%.o: lib/%.c $(HDRS) $(MUSL_INC)/.stamp
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(MUSL_CFLAGS) -Ilib -c $< -o $@
 $(B)/musl/lib/libnsx.a: $(LIB_SRC:%.c=$(B)/musl/%.o)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 # Which of the two rules built the musl cases: rebuild when that changes.
 MUSL_STATE := $(B)/musl/state-$(if $(HAVE_MUSL),musl,none)
 $(MUSL_STATE):

@@ -164,8 +164,12 @@ void nsx_exit(void)
 {
 	if (!nsx_is_top())
 		_exit(0);
-	fflush(stdout);
+	/* Output that could not be written (a full disk) is an error, not a
+	 * shorter golden comparison. */
+	int werr = fflush(stdout) || ferror(stdout) ? errno : 0;
 	nsx_reap_all();
 	nsx_drain_errors();
+	if (werr)
+		nsx_fail("writing stdout: %s", nsx_errname(werr ? werr : EIO));
 	exit(0);
 }

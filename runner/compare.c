@@ -108,6 +108,16 @@ static void partial_diff(const struct job *j, const char *expected_path, const c
 		snprintf(r->diff, sizeof(r->diff), "%s", diff_path);
 }
 
+long over_cap(const struct job *j)
+{
+	struct stat st;
+	const char *f[] = {j->out, j->err, j->trace};
+	for (int i = 0; i < 3; i++)
+		if (f[i][0] && !stat(f[i], &st) && st.st_size >= NSXRUN_OUTPUT_CAP)
+			return (long)st.st_size;
+	return 0;
+}
+
 void judge(const struct job *j, const char *expected_path, const char *diff_path, struct result *r)
 {
 	char tail[200];
@@ -115,6 +125,20 @@ void judge(const struct job *j, const char *expected_path, const char *diff_path
 	memset(r, 0, sizeof(*r));
 	r->v = V_FAIL;
 	snprintf(r->err, sizeof(r->err), "%s", j->err);
+	if (j->start_error[0]) {
+		snprintf(r->directive, sizeof(r->directive), "ERROR");
+		snprintf(r->reason, sizeof(r->reason), "not started: %s", j->start_error);
+		r->err[0] = '\0';
+		return;
+	}
+	if (over_cap(j) ||
+	    (j->have_status && WIFSIGNALED(j->status) && WTERMSIG(j->status) == SIGXFSZ)) {
+		/* The first part is kept: RLIMIT_FSIZE stopped the file there. */
+		snprintf(r->directive, sizeof(r->directive), "ERROR");
+		snprintf(r->reason, sizeof(r->reason), "output over %d bytes (the first %d kept)",
+		         NSXRUN_OUTPUT_CAP, NSXRUN_OUTPUT_CAP);
+		return;
+	}
 	if (j->timed_out) {
 		snprintf(r->directive, sizeof(r->directive), "TIMEOUT");
 		snprintf(r->reason, sizeof(r->reason), "killed after %.1f s with all it started",

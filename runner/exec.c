@@ -11,6 +11,14 @@
  * namespaces nested below (kernel/pid_namespace.c: zap_pid_ns_processes), and
  * the mount and IPC namespaces, with whatever a case left in them, go too.
  *
+ * The stub dies with the runner, whatever kills the runner: it asks for
+ * SIGKILL at its parent's death (PR_SET_PDEATHSIG) and then checks, through
+ * a pidfd of the runner taken before the fork, that the runner had not died
+ * already (so no window is left).  Its death empties the case's namespace.
+ * On SIGINT, SIGTERM and SIGHUP the runner kills the running stubs itself
+ * and reports what it has (run_catch_signals()).  Each case runs within the
+ * limits of limits.c.
+ *
  * Without the privilege to make a pid namespace the stub is a plain child
  * subreaper instead: it kills what it can find, and cases skip because they
  * cannot make pid namespaces either.
@@ -31,6 +39,24 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+volatile sig_atomic_t run_interrupted;
+
+static void on_signal(int sig)
+{
+	run_interrupted = sig;
+}
+
+void run_catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
 
 static long long now_ms(void)
 {
@@ -117,11 +143,22 @@ static int own_level(void)
 	return n > 0 ? n - 1 : 0;
 }
 
-static _Noreturn void stub_main(const struct job *j, int status_wr, int level)
+static _Noreturn void stub_main(const struct job *j, int status_wr, int level, int runner_pidfd)
 {
 	int isolated = getpid() == 1;
 	sigset_t none;
 	char lv[16];
+
+	/* Die with the runner: the parent-death signal, then a look at the
+	 * runner's pidfd in case it died before the prctl(). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	struct pollfd rp = {runner_pidfd, POLLIN, 0};
+	if (runner_pidfd < 0 || poll(&rp, 1, 0) != 0)
+		_exit(1);
+	close(runner_pidfd);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 
 	/* Cases cannot see above their own namespace: tell them its level. */
 	snprintf(lv, sizeof(lv), "%d", level + isolated);
@@ -151,6 +188,7 @@ static _Noreturn void stub_main(const struct job *j, int status_wr, int level)
 	} else {
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	}
+	limits_enter(j, isolated);
 	pid_t c = fork();
 	if (c == 0) {
 		char *argv[12];
@@ -200,15 +238,31 @@ static _Noreturn void stub_main(const struct job *j, int status_wr, int level)
  * started in (kernel/pid_namespace.c: pidns_install() wants CAP_SYS_ADMIN
  * over its owner).  The stub only forks, execs and waits, so glibc's cached
  * thread id being the runner's does not matter to it. */
-static int start(struct job *j, double timeout)
+static int start(struct job *j, double timeout, int k)
 {
 	int io[2] = {-1, -1}, st[2];
+	static int runner_pidfd = -1;
 
+	j->start_error[0] = '\0';
+	j->cg_dir[0] = '\0';
+	j->cg_procs = -1;
+	if (runner_pidfd < 0)
+		runner_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	io[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	io[1] = open(j->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (io[1] < 0)
+		snprintf(j->start_error, sizeof(j->start_error), "cannot write %.100s: %s", j->out,
+		         strerror(errno));
 	int efd = open(j->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (io[0] < 0 || io[1] < 0 || efd < 0 || pipe2(st, O_CLOEXEC)) {
+	if (efd < 0 && !j->start_error[0])
+		snprintf(j->start_error, sizeof(j->start_error), "cannot write %.100s: %s", j->err,
+		         strerror(errno));
+	if (!j->start_error[0] && limits_prepare(j, k))
+		snprintf(j->start_error, sizeof(j->start_error), "cannot limit it (%.90s): %s",
+		         j->cg_dir, strerror(errno));
+	if (io[0] < 0 || io[1] < 0 || efd < 0 || j->start_error[0] || pipe2(st, O_CLOEXEC)) {
 		int e = errno;
+		limits_release(j);
 		if (io[0] >= 0)
 			close(io[0]);
 		if (io[1] >= 0)
@@ -233,7 +287,7 @@ static int start(struct job *j, double timeout)
 		dup2(io[1], 1);
 		dup2(efd, 2);
 		close(st[0]);
-		stub_main(j, st[1], level);
+		stub_main(j, st[1], level, runner_pidfd);
 	}
 	int e = errno;
 	close(io[0]);
@@ -242,8 +296,13 @@ static int start(struct job *j, double timeout)
 	close(st[1]);
 	if (p < 0) {
 		close(st[0]);
+		limits_release(j);
 		errno = e;
 		return -1;
+	}
+	if (j->cg_procs >= 0) { /* the stub has its own copy */
+		close(j->cg_procs);
+		j->cg_procs = -1;
 	}
 	j->stub = p;
 	j->isolated = newpid;
@@ -272,6 +331,7 @@ static void finish(struct job *j)
 	close(j->status_rd);
 	close(j->pidfd);
 	j->stub = 0;
+	limits_release(j);
 }
 
 int run_jobs(struct job *jobs, int n, int parallel, double timeout,
@@ -286,15 +346,29 @@ int run_jobs(struct job *jobs, int n, int parallel, double timeout,
 		free(live);
 		return -1;
 	}
+	limits_setup();
 	while (next < n || nlive > 0) {
-		while (next < n && nlive < parallel) {
+		if (run_interrupted) {
+			/* Kill what runs (its namespaces go with it), start nothing more. */
+			for (int i = 0; i < nlive; i++) {
+				kill(live[i]->isolated ? live[i]->stub : -live[i]->stub, SIGKILL);
+				finish(live[i]);
+				live[i]->interrupted = 1;
+			}
+			ret = 1;
+			break;
+		}
+		while (next < n && nlive < parallel && !run_interrupted) {
 			struct job *j = &jobs[next++];
-			if (start(j, timeout)) {
+			if (start(j, timeout, next)) {
 				/* Record it as an error rather than stop the suite. */
 				j->have_status = 0;
 				j->timed_out = 0;
+				if (!j->start_error[0])
+					snprintf(j->start_error, sizeof(j->start_error), "%s",
+					         strerror(errno));
 				fprintf(stderr, "nsxrun: cannot start %s: %s\n", j->name,
-				        strerror(errno));
+				        j->start_error);
 				done(j, ctx);
 				continue;
 			}

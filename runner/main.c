@@ -260,12 +260,42 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ktap_header(stdout, n);
+	const struct limits *lim = limits_setup();
+	printf("# limits: %s; output capped at %ld bytes a stream\n", lim->desc, lim->output_cap);
 	fflush(stdout);
-	if (run_jobs(jobs, n, o.jobs, o.timeout, done, &s)) {
+	run_catch_signals();
+	int rr = run_jobs(jobs, n, o.jobs, o.timeout, done, &s);
+	limits_cleanup();
+	if (rr < 0) {
 		fprintf(stderr, "nsxrun: %s\n", strerror(errno));
 		return 2;
 	}
+	if (rr == 1) {
+		/* Interrupted: the results there are, then why the rest are not. */
+		int killed = 0, unstarted = 0;
+		for (int i = 0; i < n; i++) {
+			if (s.finished[i] && i >= s.printed) {
+				struct result *r = &s.res[i];
+				ktap_result(stdout, i + 1, jobs[i].name, r);
+				s.pass += r->v == V_PASS;
+				s.skip += r->v == V_SKIP;
+				s.fail += r->v == V_FAIL;
+			}
+			killed += jobs[i].interrupted;
+			unstarted += !s.finished[i] && !jobs[i].interrupted;
+		}
+		int sig = (int)run_interrupted;
+		printf("# interrupted by SIG%s: %d running case(s) killed, %d not run\n",
+		       sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", killed, unstarted);
+		ktap_totals(stdout, s.pass, s.fail, s.skip);
+		fflush(stdout);
+		return 128 + sig;
+	}
 	ktap_totals(stdout, s.pass, s.fail, s.skip);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "nsxrun: writing the report: %s\n", strerror(errno));
+		return 2;
+	}
 	free(s.res);
 	free(s.finished);
 	free(jobs);

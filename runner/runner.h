@@ -10,10 +10,17 @@
 #define NSXRUN_H
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
 
 #define NSXRUN_MAX_PATTERNS 64
+
+/* What one case may take (limits.c). */
+#define NSXRUN_OUTPUT_CAP     (4 << 20)    /* bytes a stream, RLIMIT_FSIZE */
+#define NSXRUN_MAX_TASKS      512          /* pids.max or RLIMIT_NPROC */
+#define NSXRUN_MAX_MEMORY_STR "1073741824" /* memory.max: 1 GiB */
+#define NSXRUN_PID_MAX        2024         /* numbers 300..2023 in the case's namespace */
 
 /* Command-line options. */
 struct opts {
@@ -51,6 +58,10 @@ struct job {
 	int status;
 	int timed_out;
 	double secs;
+	char cg_dir[PATH_MAX]; /* its cgroup, when limits use cgroup2 */
+	int cg_procs;          /* that cgroup's cgroup.procs, open for the stub */
+	char start_error[160]; /* why it could not be started, or "" */
+	int interrupted;       /* killed because the runner was interrupted */
 	/* private to exec.c */
 	pid_t stub;
 	int pidfd;
@@ -65,6 +76,29 @@ int run_jobs(struct job *jobs, int n, int parallel, double timeout,
 /* When not root: enter a user namespace mapping us to root.  0, or -1 with a
  * reason in why (the suite then runs unprivileged and cases skip). */
 int enter_userns(char *why, size_t len);
+/* Set by a SIGINT, SIGTERM or SIGHUP once run_catch_signals() was called:
+ * run_jobs() then kills what runs and returns 1. */
+extern volatile sig_atomic_t run_interrupted;
+void run_catch_signals(void);
+
+/* Limits for each case (limits.c). */
+enum lim_kind { LIM_UNSET, LIM_CGROUP2, LIM_NPROC, LIM_PIDMAX, LIM_NONE };
+struct limits {
+	enum lim_kind kind;
+	int memory;             /* cgroup2 memory controller too */
+	long output_cap;        /* RLIMIT_FSIZE for every case */
+	char cg_base[PATH_MAX]; /* cgroup2: nsxrun.<pid>, the cases' parent */
+	char desc[256];         /* for a KTAP comment */
+};
+/* Choose once. */
+const struct limits *limits_setup(void);
+/* In the runner, before a job's stub starts (k: a number unique to it). */
+int limits_prepare(struct job *j, int k);
+/* In the stub, before it starts the case (isolated: it is a pid ns init). */
+void limits_enter(const struct job *j, int isolated);
+/* After the job's stub is reaped; and at the end of the run. */
+void limits_release(struct job *j);
+void limits_cleanup(void);
 
 /* How a case ended, for the report. */
 enum verdict { V_PASS, V_FAIL, V_SKIP };
@@ -76,6 +110,8 @@ struct result {
 	char err[PATH_MAX];  /* stderr to show on failure, or "" */
 };
 
+/* Did a stream of the job reach the output cap?  Its size, or 0. */
+long over_cap(const struct job *j);
 /* Compare two files byte for byte: 1 same, 0 different, -1 error (errno). */
 int files_equal(const char *a, const char *b);
 /* Write `diff -u a b` (labelled) into out; 0 when written. */

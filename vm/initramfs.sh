@@ -52,6 +52,13 @@ for so in "$build"/lib/*.so; do
 	elf "$so"
 done
 cp -r "$top/expected" "$root/nsx/expected"
+# The runner's test program, whose fork-bomb fixture the containment check
+# runs (NSX_VM_TEST=containment).
+if [ -x "$build/runner/tests/test_runner" ]; then
+	mkdir -p "$root/nsx/tests"
+	cp "$build/runner/tests/test_runner" "$root/nsx/tests/"
+	elf "$build/runner/tests/test_runner"
+fi
 
 # Tools: GNU diff and setpriv first in PATH, busybox for the rest of /init.
 for t in diff setpriv; do
@@ -60,7 +67,7 @@ for t in diff setpriv; do
 	elf "$p"
 done
 cp /bin/busybox "$root/bin/busybox"
-for a in sh mount mkdir chown chmod cat uname poweroff sed id echo; do
+for a in sh mount mkdir chown chmod cat uname poweroff sed id echo grep; do
 	ln -s busybox "$root/bin/$a"
 done
 cp "$here/guest-init" "$root/init"

@@ -4,7 +4,8 @@
 # an image): one whose kernel panics at boot (rdinit names no file, so the
 # root mount fails), one whose init hangs (a shell waiting on a console with
 # no input) under a short VM_TIMEOUT.  Each must fail within its bound and
-# say why.  .ci/run runs it after the suite's own boots.
+# say why.  And a fork bomb (the runner's fork-bomb fixture) run in the guest
+# must be stopped at the runner's limit.  .ci/run runs it.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 kernel=${1:?usage: selftest.sh KERNEL}
@@ -25,6 +26,19 @@ expect_error() { # name bound-in-seconds pattern env...
 		echo "ok $name: status $rc after ${secs}s, console shown"
 	fi
 }
+# A fork bomb under the runner, in the guest (never on a host): stopped at the
+# limit, as root and unprivileged, and the guest lives to report it.
+start=$(date +%s)
+out=$(env KERNEL="$kernel" VM_APPEND=nsx.test=containment "$here/run.sh" 2>&1)
+rc=$? secs=$(($(date +%s) - start))
+if [ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | grep -c 'failed with EAGAIN')" = 2 ]; then
+	echo "ok fork bomb contained in the guest (${secs}s):"
+	printf '%s\n' "$out" | grep -E '^# limits|^fork bomb' | sed 's/^/    /'
+else
+	echo "not ok fork bomb containment (status $rc):"
+	printf '%s\n' "$out" | tail -15
+	fails=$((fails + 1))
+fi
 expect_error "panic at boot" 120 'Kernel panic' VM_APPEND=rdinit=/nonexistent
 expect_error "hung init" 60 'never reported a result' VM_APPEND=rdinit=/bin/sh VM_TIMEOUT=20
 [ "$fails" = 0 ]

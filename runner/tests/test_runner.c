@@ -9,6 +9,7 @@
 #include "runner.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <time.h>
 #include <errno.h>
@@ -377,6 +378,159 @@ START_TEST(timeout_kills_whole_tree)
 }
 END_TEST
 
+static long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) ? -1 : (long)st.st_size;
+}
+
+START_TEST(output_is_capped)
+{
+	struct job j = mkjob("flood");
+	struct result r;
+	char exp[PATH_MAX], diff[PATH_MAX];
+	as_root_if_possible();
+	ck_assert_int_eq(run_jobs(&j, 1, 1, 10.0, on_done, NULL), 0);
+	ck_assert_msg(!j.timed_out && j.secs < 5, "the flood ran %.1f s", j.secs);
+	ck_assert_int_eq(file_size(j.out), NSXRUN_OUTPUT_CAP); /* the first part, kept */
+	tmpfile_with(exp, "flood.expected", "y\n");
+	snprintf(diff, sizeof(diff), "%s/flood.diff", tmpdir);
+	judge(&j, exp, diff, &r);
+	ck_assert_str_eq(r.directive, "ERROR");
+	ck_assert_ptr_nonnull(strstr(r.reason, "output over 4194304 bytes"));
+}
+END_TEST
+
+START_TEST(fork_loop_stops_at_the_limit)
+{
+	struct job j = mkjob("fork-loop");
+	as_root_if_possible();
+	const struct limits *l = limits_setup();
+	ck_assert_int_eq(run_jobs(&j, 1, 1, 10.0, on_done, NULL), 0);
+	FILE *f = fopen(j.out, "r");
+	int made = -1;
+	char why[64] = "";
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "forked %d, then %63s", &made, why), 2);
+	fclose(f);
+	if (l->kind == LIM_NONE)
+		return; /* nothing to hold it: the fixture stops itself at 4000 */
+	/* Every mechanism refuses the fork past its limit with EAGAIN. */
+	ck_assert_msg(made < (l->kind == LIM_PIDMAX ? NSXRUN_PID_MAX : NSXRUN_MAX_TASKS),
+	              "%d forks under %s", made, l->desc);
+	ck_assert_str_eq(why, "EAGAIN");
+}
+END_TEST
+
+START_TEST(unwritable_output_fails)
+{
+	struct job j = mkjob("print");
+	struct result r;
+	char exp[PATH_MAX], diff[PATH_MAX];
+	as_root_if_possible();
+	snprintf(j.out, sizeof(j.out), "%s/no/such/dir/print.out", tmpdir);
+	got_done = 0;
+	ck_assert_int_eq(run_jobs(&j, 1, 1, 5.0, on_done, NULL), 0);
+	ck_assert_int_eq(got_done, 1);
+	tmpfile_with(exp, "print.expected", "hello from a case\n");
+	snprintf(diff, sizeof(diff), "%s/print.diff", tmpdir);
+	judge(&j, exp, diff, &r);
+	ck_assert_str_eq(r.directive, "ERROR");
+	ck_assert_ptr_nonnull(strstr(r.reason, "not started: cannot write"));
+
+	/* A full disk: lib's nsx_exit() finds stdout unwritten. */
+	j = mkjob("lib-print");
+	snprintf(j.out, sizeof(j.out), "/dev/full");
+	ck_assert_int_eq(run_jobs(&j, 1, 1, 5.0, on_done, NULL), 0);
+	ck_assert(j.have_status && WIFEXITED(j.status) && WEXITSTATUS(j.status) == 1);
+	FILE *f = fopen(j.err, "r");
+	char line[256] = "";
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(line, "writing stdout: ENOSPC"));
+}
+END_TEST
+
+/* Run nsxrun on a one-case directory whose case builds the hang tree, kill
+ * nsxrun with sig once the tree is up, and require that nothing of the tree
+ * is left (the witness pipe reaches EOF) and, for the signals it catches,
+ * that it reports and exits 128+sig. */
+static void kill_runner_with(int sig)
+{
+	char dir[PATH_MAX], script[PATH_MAX + 16], out[PATH_MAX], outfile[PATH_MAX + 32];
+	char runner[PATH_MAX], fd[16];
+	int w[2], rep[2];
+	const char *b = getenv("NSX_BUILD");
+	snprintf(runner, sizeof(runner), "%s/runner/nsxrun", b ? b : "build");
+	ck_assert_msg(access(runner, X_OK) == 0, "no %s (make builds it)", runner);
+	snprintf(dir, sizeof(dir), "%s/killcases-%d", tmpdir, sig);
+	snprintf(out, sizeof(out), "%s/killout-%d", tmpdir, sig);
+	mkdir(dir, 0755);
+	snprintf(script, sizeof(script), "%s/hang_tree", dir);
+	FILE *f = fopen(script, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\nexec '%s' hang-tree\n", self_exe);
+	fclose(f);
+	chmod(script, 0755);
+	ck_assert_int_eq(pipe(w), 0);
+	ck_assert_int_eq(pipe2(rep, O_CLOEXEC), 0);
+	fcntl(w[0], F_SETFD, FD_CLOEXEC);
+	snprintf(fd, sizeof(fd), "%d", w[1]);
+	pid_t p = fork();
+	if (p == 0) {
+		dup2(rep[1], 1);
+		setenv("NSX_WITNESS_FD", fd, 1);
+		execl(runner, runner, "--cases", dir, "--out", out, "-t", "60", (char *)NULL);
+		_exit(127);
+	}
+	close(w[1]);
+	close(rep[1]);
+	/* The tree is up when the case has printed its line. */
+	snprintf(outfile, sizeof(outfile), "%s/hang_tree.out", out);
+	for (int i = 0; i < 500 && file_size(outfile) <= 0; i++)
+		poll(NULL, 0, 10);
+	ck_assert_msg(file_size(outfile) > 0, "the hang tree never came up");
+	kill(p, sig);
+	struct pollfd pw = {w[0], POLLIN, 0};
+	ck_assert_msg(poll(&pw, 1, 3000) == 1, "processes of the tree outlived the runner");
+	char c;
+	ck_assert_int_eq((int)read(w[0], &c, 1), 0); /* EOF: every holder is dead */
+	int st;
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	char report[4096] = "";
+	ssize_t n = read(rep[0], report, sizeof(report) - 1);
+	report[n > 0 ? n : 0] = '\0';
+	if (sig == SIGKILL) {
+		ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	} else {
+		char want[64];
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + sig, "status %#x", st);
+		snprintf(want, sizeof(want), "# interrupted by SIG%s", sigabbrev_np(sig));
+		ck_assert_msg(strstr(report, want) != NULL, "no '%s' in:\n%s", want, report);
+	}
+	close(w[0]);
+	close(rep[0]);
+}
+
+START_TEST(runner_killed_by_sigint)
+{
+	kill_runner_with(SIGINT);
+}
+END_TEST
+
+START_TEST(runner_killed_by_sigterm)
+{
+	kill_runner_with(SIGTERM);
+}
+END_TEST
+
+START_TEST(runner_killed_by_sigkill)
+{
+	kill_runner_with(SIGKILL);
+}
+END_TEST
+
 /* ---- the fake cases this program plays when run by the tests ---- */
 
 static int hang_fn(void *arg)
@@ -425,6 +579,58 @@ static int fake_case(const char *mode)
 		fprintf(stderr, "nsx: skip: testing\n");
 		return 4;
 	}
+	if (!strcmp(mode, "flood")) { /* a runaway loop */
+		for (;;)
+			fputs("y\n", stdout);
+	}
+	if (!strcmp(mode, "fork-loop")) {
+		/* Fork children that wait, until fork() fails or 4000 exist;
+		 * every child goes with the case's namespace. */
+		int made = 0, err = 0;
+		while (made < 4000) {
+			pid_t c = fork();
+			if (c < 0) {
+				err = errno;
+				break;
+			}
+			if (c == 0) {
+				for (;;)
+					pause();
+			}
+			made++;
+		}
+		printf("forked %d, then %s\n", made, err ? nsx_errname(err) : "stopped");
+		return 0;
+	}
+	if (!strcmp(mode, "fork-bomb")) {
+		/* Every process forks for ever (the make vm guest's containment
+		 * check, never run on a host).  After a second the first one counts
+		 * the processes of its namespace (the stub's fresh /proc) and says
+		 * how fork() failed; the runner's kill(-1) ends the rest. */
+		pid_t first = getpid();
+		long long t0 = time(NULL);
+		int err = 0;
+		for (;;) {
+			pid_t c = fork();
+			if (c < 0 && !err)
+				err = errno;
+			if (getpid() == first && time(NULL) - t0 >= 2)
+				break;
+		}
+		int n = 0;
+		DIR *d = opendir("/proc");
+		for (struct dirent *e; d && (e = readdir(d));)
+			n += e->d_name[0] >= '1' && e->d_name[0] <= '9';
+		printf("fork bomb: %d processes in the case's namespace; fork() failed with %s\n",
+		       n, err ? nsx_errname(err) : "nothing");
+		fflush(stdout);
+		_exit(0);
+	}
+	if (!strcmp(mode, "lib-print")) {
+		nsx_init("top", "outer");
+		printf("hello from a case\n");
+		nsx_exit();
+	}
 	if (!strcmp(mode, "hang-tree")) {
 		/* A chain of 3 nested namespaces, plus a grandchild that has left
 		 * the session (no parent-death signal reaches it), all waiting
@@ -464,6 +670,12 @@ static Suite *runner_suite(void)
 	tcase_set_timeout(t, 20);
 	tcase_add_test(t, run_exit_codes_and_output);
 	tcase_add_test(t, timeout_kills_whole_tree);
+	tcase_add_test(t, output_is_capped);
+	tcase_add_test(t, fork_loop_stops_at_the_limit);
+	tcase_add_test(t, unwritable_output_fails);
+	tcase_add_test(t, runner_killed_by_sigint);
+	tcase_add_test(t, runner_killed_by_sigterm);
+	tcase_add_test(t, runner_killed_by_sigkill);
 	suite_add_tcase(s, t);
 	return s;
 }

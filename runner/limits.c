@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * limits.c - how many tasks and how much memory one case may take, from the
+ * best mechanism the machine offers, so that a case that forks in a loop or
+ * allocates without end is stopped before the machine notices:
+ *
+ *   1. cgroup2: a child cgroup per case (pids.max, memory.max), when a
+ *      cgroup2 hierarchy can be written and its pids controller can be
+ *      enabled below the runner's cgroup (root, or a delegated subtree: the
+ *      make vm guest as root);
+ *   2. RLIMIT_NPROC, when the runner runs in a user namespace of its own
+ *      (unprivileged): the kernel charges every process of the runner's uid
+ *      in that namespace (kernel/ucount.c), so parallel cases share it;
+ *   3. pid_max of the case's own pid namespace, on kernels where pid_max is
+ *      per namespace (6.14 on): the case's namespace runs out of numbers.
+ *      Before 6.14 pid_max is machine-wide and is never written.
+ *
+ * Every stream a case writes (stdout, stderr, a trace) is capped with
+ * RLIMIT_FSIZE: past it the kernel sends SIGXFSZ and the file stops growing.
+ */
+#include "runner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+static struct limits L = {.kind = LIM_UNSET};
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, s, strlen(s));
+	int e = errno;
+	close(fd);
+	errno = e;
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+static int file_has_word(const char *path, const char *word)
+{
+	char buf[512];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n"))
+		if (!strcmp(t, word))
+			return 1;
+	return 0;
+}
+
+/* The cgroup2 directory the runner is in, or -1. */
+static int own_cgroup2(char *dir, size_t len)
+{
+	char line[4096], mnt[PATH_MAX] = "", path[PATH_MAX] = "";
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - cgroup2 ");
+		char m[PATH_MAX];
+		if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", m) == 1) {
+			snprintf(mnt, sizeof(mnt), "%s", m);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/self/cgroup", "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(path, sizeof(path), "%s", line + 3);
+		}
+	if (f)
+		fclose(f);
+	if (!mnt[0] || !path[0])
+		return -1;
+	snprintf(dir, len, "%s%s", mnt, strcmp(path, "/") ? path : "");
+	return 0;
+}
+
+/* Remove what an earlier runner that was killed left: empty nsxrun.<pid>
+ * directories whose runner is gone. */
+static void remove_stale(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		int pid;
+		char dir[PATH_MAX + 300], sub[PATH_MAX + 600];
+		if (sscanf(e->d_name, "nsxrun.%d", &pid) != 1 || pid <= 0 ||
+		    !(kill(pid, 0) && errno == ESRCH))
+			continue;
+		snprintf(dir, sizeof(dir), "%.3800s/%s", base, e->d_name);
+		DIR *c = opendir(dir);
+		struct dirent *ce;
+		while (c && (ce = readdir(c)))
+			if (ce->d_name[0] >= '0' && ce->d_name[0] <= '9') {
+				snprintf(sub, sizeof(sub), "%s/%s", dir, ce->d_name);
+				rmdir(sub); /* fails, harmlessly, while anything lives there */
+			}
+		if (c)
+			closedir(c);
+		rmdir(dir);
+	}
+	if (d)
+		closedir(d);
+}
+
+static int try_cgroup2(void)
+{
+	char base[PATH_MAX], p[PATH_MAX + 64];
+	if (own_cgroup2(base, sizeof(base)))
+		return -1;
+	snprintf(p, sizeof(p), "%s/cgroup.controllers", base);
+	if (!file_has_word(p, "pids"))
+		return -1;
+	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", base);
+	if (!file_has_word(p, "pids"))
+		write_str(p, "+pids"); /* refused (EBUSY) when base has members */
+	if (!file_has_word(p, "memory"))
+		write_str(p, "+memory");
+	if (!file_has_word(p, "pids"))
+		return -1;
+	L.memory = file_has_word(p, "memory");
+	remove_stale(base);
+	snprintf(L.cg_base, sizeof(L.cg_base), "%.3900s/nsxrun.%d", base, (int)getpid());
+	if (mkdir(L.cg_base, 0755) && errno != EEXIST)
+		return -1;
+	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", L.cg_base);
+	if (write_str(p, L.memory ? "+pids +memory" : "+pids")) {
+		rmdir(L.cg_base);
+		return -1;
+	}
+	return 0;
+}
+
+/* pid_max is a per-pid-namespace sysctl from 6.14 (kernel/pid.c); before,
+ * writing it from a child namespace would change the whole machine. */
+static int pid_max_per_ns(void)
+{
+	struct utsname u;
+	int maj = 0, min = 0;
+	if (uname(&u) || sscanf(u.release, "%d.%d", &maj, &min) != 2)
+		return 0;
+	return maj > 6 || (maj == 6 && min >= 14);
+}
+
+/* Is the caller in a user namespace other than the initial one?  (The initial
+ * one maps every id to itself: "0 0 4294967295".) */
+static int in_userns(void)
+{
+	unsigned a, b, c;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	int n = f ? fscanf(f, "%u %u %u", &a, &b, &c) : 0;
+	if (f)
+		fclose(f);
+	return !(n == 3 && a == 0 && b == 0 && c == 4294967295u);
+}
+
+const struct limits *limits_setup(void)
+{
+	if (L.kind != LIM_UNSET)
+		return &L;
+	L.output_cap = NSXRUN_OUTPUT_CAP;
+	if (!try_cgroup2()) {
+		L.kind = LIM_CGROUP2;
+		snprintf(L.desc, sizeof(L.desc), "cgroup2 %s: pids.max=%d%s per case", L.cg_base,
+		         NSXRUN_MAX_TASKS, L.memory ? " memory.max=" NSXRUN_MAX_MEMORY_STR : "");
+	} else if (in_userns()) {
+		L.kind = LIM_NPROC;
+		snprintf(L.desc, sizeof(L.desc),
+		         "RLIMIT_NPROC=%d in the runner's user namespace (shared by the cases "
+		         "running at once); no memory limit",
+		         NSXRUN_MAX_TASKS);
+	} else if (pid_max_per_ns()) {
+		L.kind = LIM_PIDMAX;
+		snprintf(L.desc, sizeof(L.desc),
+		         "pid_max=%d in each case's pid namespace (numbers from 300); no memory "
+		         "limit",
+		         NSXRUN_PID_MAX);
+	} else {
+		L.kind = LIM_NONE;
+		snprintf(L.desc, sizeof(L.desc),
+		         "none: no writable cgroup2 pids controller, not in a user namespace, and "
+		         "pid_max is machine-wide before 6.14");
+	}
+	return &L;
+}
+
+int limits_prepare(struct job *j, int k)
+{
+	char p[PATH_MAX + 64];
+	j->cg_procs = -1;
+	if (L.kind != LIM_CGROUP2)
+		return 0;
+	snprintf(j->cg_dir, sizeof(j->cg_dir), "%.3900s/%d", L.cg_base, k);
+	if (mkdir(j->cg_dir, 0755) && errno != EEXIST)
+		return -1;
+	snprintf(p, sizeof(p), "%s/pids.max", j->cg_dir);
+	char v[32];
+	snprintf(v, sizeof(v), "%d", NSXRUN_MAX_TASKS);
+	if (write_str(p, v))
+		return -1;
+	snprintf(p, sizeof(p), "%s/memory.max", j->cg_dir);
+	if (L.memory && write_str(p, NSXRUN_MAX_MEMORY_STR))
+		return -1;
+	snprintf(p, sizeof(p), "%s/cgroup.procs", j->cg_dir);
+	j->cg_procs = open(p, O_WRONLY | O_CLOEXEC);
+	return j->cg_procs < 0 ? -1 : 0;
+}
+
+void limits_enter(const struct job *j, int isolated)
+{
+	struct rlimit r;
+	if (L.kind == LIM_CGROUP2 && j->cg_procs >= 0) {
+		/* "0": the writer itself (kernel/cgroup/cgroup.c). */
+		if (write(j->cg_procs, "0", 1) != 1)
+			fprintf(stderr, "nsxrun: cannot join %s: %s\n", j->cg_dir, strerror(errno));
+	} else if (L.kind == LIM_NPROC) {
+		r.rlim_cur = r.rlim_max = NSXRUN_MAX_TASKS;
+		setrlimit(RLIMIT_NPROC, &r);
+	} else if (L.kind == LIM_PIDMAX && isolated) {
+		char v[32];
+		snprintf(v, sizeof(v), "%d", NSXRUN_PID_MAX);
+		if (write_str("/proc/sys/kernel/pid_max", v))
+			fprintf(stderr, "nsxrun: cannot set pid_max: %s\n", strerror(errno));
+	}
+	r.rlim_cur = r.rlim_max = (rlim_t)L.output_cap;
+	setrlimit(RLIMIT_FSIZE, &r);
+}
+
+void limits_release(struct job *j)
+{
+	if (j->cg_procs >= 0)
+		close(j->cg_procs);
+	j->cg_procs = -1;
+	if (j->cg_dir[0])
+		rmdir(j->cg_dir);
+	j->cg_dir[0] = '\0';
+}
+
+void limits_cleanup(void)
+{
+	if (L.kind == LIM_CGROUP2)
+		rmdir(L.cg_base);
+}
