@@ -187,7 +187,7 @@ const struct limits *limits_setup(void)
 	} else if (pid_max_per_ns()) {
 		L.kind = LIM_PIDMAX;
 		snprintf(L.desc, sizeof(L.desc),
-		         "pid_max=%d in each case's pid namespace (numbers from 300); no memory "
+		         "pid_max=%d in each case's pid namespace (about 1200 tasks); no memory "
 		         "limit",
 		         NSXRUN_PID_MAX);
 	} else {

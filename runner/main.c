@@ -289,15 +289,19 @@ int main(int argc, char **argv)
 		       sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", killed, unstarted);
 		ktap_totals(stdout, s.pass, s.fail, s.skip);
 		fflush(stdout);
+		free(s.res);
+		free(s.finished);
+		free(jobs);
 		return 128 + sig;
 	}
 	ktap_totals(stdout, s.pass, s.fail, s.skip);
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "nsxrun: writing the report: %s\n", strerror(errno));
-		return 2;
-	}
+	int werr = fflush(stdout) || ferror(stdout);
 	free(s.res);
 	free(s.finished);
 	free(jobs);
+	if (werr) {
+		fprintf(stderr, "nsxrun: writing the report: %s\n", strerror(errno));
+		return 2;
+	}
 	return s.fail ? 1 : 0;
 }
