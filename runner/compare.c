@@ -2,7 +2,9 @@
 /* compare.c - golden comparison and the verdict for a finished case. */
 #include "runner.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -198,4 +200,61 @@ void judge(const struct job *j, const char *expected_path, const char *diff_path
 	         j->out);
 	if (write_diff(expected_path, j->out, diff_path) == 0)
 		snprintf(r->diff, sizeof(r->diff), "%s", diff_path);
+}
+
+/* Is the file at path, less its first line, byte for byte the file at b?
+ * The first line goes into first. */
+static int equal_after_first_line(const char *path, const char *b, char *first, size_t len)
+{
+	FILE *fa = fopen(path, "rb"), *fb = fopen(b, "rb");
+	int same = 0;
+	if (fa && fb && fgets(first, (int)len, fa)) {
+		first[strcspn(first, "\n")] = '\0';
+		same = 1;
+		for (;;) {
+			int x = fgetc(fa), y = fgetc(fb);
+			if (x != y) {
+				same = 0;
+				break;
+			}
+			if (x == EOF)
+				break;
+		}
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
+void known_bad(const char *expected_path, const char *actual, struct result *r)
+{
+	char dir[PATH_MAX], base[NAME_MAX + 1], path[PATH_MAX + NAME_MAX + 2], first[256];
+	const char *slash = strrchr(expected_path, '/');
+	size_t dl = slash ? (size_t)(slash - expected_path) : 0;
+	snprintf(dir, sizeof(dir), "%.*s", (int)dl, slash ? expected_path : ".");
+	/* <case>.out -> "<case>." */
+	snprintf(base, sizeof(base), "%s", slash ? slash + 1 : expected_path);
+	size_t bl = strlen(base);
+	if (bl < 5 || strcmp(base + bl - 4, ".out"))
+		return;
+	base[bl - 3] = '\0'; /* keep the dot */
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		size_t el = strlen(e->d_name);
+		if (strncmp(e->d_name, base, strlen(base)) || el <= strlen(base) + 4 ||
+		    strcmp(e->d_name + el - 4, ".out"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!equal_after_first_line(path, actual, first, sizeof(first)))
+			continue;
+		int ll = (int)(el - strlen(base) - 4);
+		snprintf(r->known, sizeof(r->known), "output matches %.*s: %s", ll,
+		         e->d_name + strlen(base), first[0] == '#' ? first + 1 + (first[1] == ' ') : first);
+		break;
+	}
+	if (d)
+		closedir(d);
 }

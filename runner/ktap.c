@@ -34,6 +34,8 @@ void ktap_result(FILE *f, int num, const char *name, const struct result *r)
 		ktap_file(f, r->diff, 200);
 	if (r->v == V_FAIL && r->err[0])
 		ktap_file(f, r->err, 20);
+	if (r->known[0])
+		fprintf(f, "# %s: %s\n", name, r->known);
 	const char *ok = r->v == V_FAIL ? "not ok" : "ok";
 	if (r->directive[0])
 		fprintf(f, "%s %d %s # %s%s%s\n", ok, num, name, r->directive,

@@ -149,6 +149,8 @@ static void done(struct job *j, void *ctx)
 	snprintf(diff, sizeof(diff), "%s/%s.diff", s->o->out_dir, j->name);
 	unlink(diff);
 	judge(j, exp, diff, &s->res[i]);
+	if (s->res[i].v == V_FAIL && !s->res[i].directive[0])
+		known_bad(exp, j->out, &s->res[i]);
 	if (s->o->bless)
 		bless(s, j, &s->res[i]);
 	s->finished[i] = 1;

@@ -108,6 +108,7 @@ struct result {
 	char reason[256];
 	char diff[PATH_MAX]; /* a unified diff to show, or "" */
 	char err[PATH_MAX];  /* stderr to show on failure, or "" */
+	char known[320];     /* "output matches <label>: <what>", or "" */
 };
 
 /* Did a stream of the job reach the output cap?  Its size, or 0. */
@@ -118,6 +119,10 @@ int files_equal(const char *a, const char *b);
 int write_diff(const char *a, const char *b, const char *out);
 /* Judge a finished job against expected_path and write its diff to diff_path. */
 void judge(const struct job *j, const char *expected_path, const char *diff_path, struct result *r);
+/* On a golden mismatch: does the actual output match a known-bad variant,
+ * expected/<case>.<label>.out (its first line says what behaviour it is and
+ * what fixed it; the rest is that behaviour's output)?  Fills r->known. */
+void known_bad(const char *expected_path, const char *actual, struct result *r);
 /* The reason a case gave for skipping: its last "nsx: skip: " line on stderr. */
 void skip_reason(const char *err_path, char *buf, size_t len);
 
