@@ -30,7 +30,8 @@ CASE_BINS  := $(CASE_NAMES:%=$(B)/cases/%) $(MUSL_SRC:cases/%.c=$(B)/cases/%)
 HDRS       := $(wildcard lib/*.h runner/*.h cases/*.h)
 SHIM       := $(B)/lib/nsx-getpid-cache.so
 
-.PHONY: all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps
+.PHONY: all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps \
+	mutants
 # Header and #include dependencies, as the compiler found them (-MMD).
 -include $(shell find $(B) -path '$(B)/vm' -prune -o -name '*.d' -type f -print 2>/dev/null)
 .DELETE_ON_ERROR:
@@ -162,6 +163,14 @@ vm: vm-deps
 vm: export NSX_ARGS = $(ARGS)
 vm-deps:
 	@$(NEED) "make vm" $(B)/apt.log $(VM_DEPS) $(if $(KSRC),$(KSRC_DEPS))
+
+# ---- kernel mutants: mutants/README.md --------------------------------------
+# make mutants, or make mutants MUTANTS="signal-ancestor-si-pid ..." for some.
+mutants:
+	@$(NEED) "make mutants" $(B)/apt.log $(VM_DEPS) $(KSRC_DEPS) \
+	  linux-source-6.1='test -f /usr/src/linux-source-6.1.tar.xz'
+	$(MAKE) --no-print-directory all
+	B=$(B) mutants/run.sh $(MUTANTS)
 
 format:
 	clang-format -i $(wildcard lib/*.[ch] lib/tests/*.c runner/*.[ch] runner/tests/*.c cases/*.[ch])

@@ -22,7 +22,8 @@
  *     THREAD_GETMEM(THREAD_SELF, tid), set by fork() through
  *     CLONE_CHILD_SETTID from the child's own view (kernel/sched/core.c:
  *     schedule_tail(), task_pid_vnr()).
- *   after ow exits: a, b = OWNER_DIED with the TID cleared; c unchanged
+ *   ow exits and cinit reaps it (waitid: CLD_EXITED status 0); then a, b =
+ *   OWNER_DIED with the TID cleared; c unchanged
  *     kernel/exit.c: do_exit() -> exit_mm() -> futex_exit_release() ->
  *     kernel/futex/core.c: exit_robust_list() -> handle_futex_death():
  *     "if (owner != task_pid_vnr(curr)) return 0;" then
@@ -50,6 +51,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,7 +60,7 @@ struct shared {
 	pthread_mutex_t m[3];
 };
 static struct shared *sh;
-enum { OP_LOCK = 1, OP_TIMEDLOCK };
+enum { OP_LOCK = 1, OP_TIMEDLOCK, OP_REAP };
 
 /* The futex word of a glibc mutex (x86-64 and the other glibc ports: the
  * first int of __data, __lock). */
@@ -69,6 +72,13 @@ static uint32_t *word(int i)
 static void handler(int op, const long *arg)
 {
 	pthread_mutex_t *m = &sh->m[arg[0]];
+	if (op == OP_REAP) { /* cinit: wait for its child ow (arg: ow's number in C) */
+		siginfo_t si;
+		memset(&si, 0, sizeof(si));
+		long r = waitid(P_PID, (id_t)arg[0], &si, WEXITED) ? -errno : 0;
+		NSX_REPLY(r, si.si_code, si.si_status);
+		return;
+	}
 	uint32_t before = *word((int)arg[0]);
 	int r;
 	if (op == OP_LOCK) {
@@ -143,10 +153,10 @@ int main(void)
 	printf("ow holds c, owner TID rewritten to ow's outer number: read in outer %s\n",
 	       nsx_futex_word(outer, (uint32_t)m->v[2]));
 
-	nsx_go(ow); /* ow exits */
-	if (nsx_await_bits(word(0), FUTEX_OWNER_DIED))
-		nsx_fail("a was never marked OWNER_DIED");
-	printf("# ow has exited; the kernel walked its robust list\n");
+	nsx_go(ow); /* ow exits; cinit reaps it */
+	m = nsx_call(cinit, OP_REAP, nsx_nr_in(ow, C), 0, 0);
+	printf("# ow has exited and cinit reaped it: waitid()=%s %s status %ld; the words now\n",
+	       nsx_res(m->v[0]), nsx_sicode(SIGCHLD, (int)m->v[1]), m->v[2]);
 	printf("a: %s; b: %s; c read in outer: %s\n", nsx_futex_word(C, *word(0)),
 	       nsx_futex_word(C, *word(1)), nsx_futex_word(outer, *word(2)));
 	m = nsx_call(cwait, OP_LOCK, 0, 0, 0);

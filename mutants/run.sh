@@ -1,0 +1,143 @@
+#!/bin/sh
+# mutants/run.sh [NAME...]: prove that the suite catches pid-translation
+# regressions on a real kernel.  See mutants/README.md.
+#
+# The pristine tree is Debian's linux-source-6.1 (/usr/src), unpacked under
+# build/mutants/pristine and never written again.  Every build happens in
+# build/mutants/tree, a copy: before each mutant the files any earlier patch
+# touched are copied back from the pristine tree (with fresh times, so make
+# rebuilds them) and checked byte for byte, so a killed build can never leave
+# a patch behind, and the pristine tree never holds one.  The base kernel is
+# built once (vm/build-kernel.sh: tinyconfig + vm/config, ccache), booted, and
+# must pass; then each mutant is applied (patch --fuzz=0: a patch that no
+# longer applies exactly fails loudly), built incrementally, booted
+# (make vm's guest, root pass), and judged: a mutant is killed when some case
+# fails with a golden-line diff.  A mutant caught only by set-up errors or
+# timeouts, or not caught, fails the run unless mutants/KNOWN-SURVIVORS names
+# it.  The table goes to stdout and build/mutants/table.md.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+B=${B:-build}
+case $B in /*) ;; *) B=$top/$B ;; esac
+M=$B/mutants
+base_version=$(cat "$here/BASE")
+tarball=${MUTANT_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+pristine=$M/pristine
+tree=$M/tree
+started=$(date +%s)
+
+die() {
+	echo "mutants: $*" >&2
+	exit 1
+}
+
+mkdir -p "$M/logs"
+[ -f "$tarball" ] || die "no $tarball (apt-get install linux-source-6.1)"
+if [ ! -f "$pristine/.nsx-version" ]; then
+	echo "mutants: unpacking $tarball"
+	rm -rf "$pristine.tmp" && mkdir -p "$pristine.tmp"
+	tar -xf "$tarball" -C "$pristine.tmp" --strip-components=1 || die "cannot unpack $tarball"
+	make -s -C "$pristine.tmp" kernelversion >"$pristine.tmp/.nsx-version" || die "no kernel version"
+	rm -rf "$pristine" && mv "$pristine.tmp" "$pristine"
+fi
+have=$(cat "$pristine/.nsx-version")
+[ "$have" = "$base_version" ] ||
+	die "the patches are written for $base_version, $tarball is $have: refresh mutants/*.patch and mutants/BASE"
+if [ ! -f "$tree/.nsx-version" ]; then
+	echo "mutants: copying the pristine tree to $tree"
+	rm -rf "$tree" && cp -a "$pristine" "$tree" || die "cannot copy the tree"
+fi
+
+# Put back every file a patch touched; verify against the pristine tree.
+restore() {
+	[ -f "$tree/.nsx-applied" ] || return 0
+	while IFS= read -r f; do
+		cp "$pristine/$f" "$tree/$f" || die "cannot restore $f"
+		cmp -s "$pristine/$f" "$tree/$f" || die "$f differs from the pristine tree"
+	done <"$tree/.nsx-applied"
+	rm -f "$tree/.nsx-applied"
+}
+files_of() { sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$1"; }
+
+build() { # -> the bzImage path on stdout
+	"$top/vm/build-kernel.sh" "$tree" "$M/obj" | tail -n 1
+}
+boot() { # image log
+	KERNEL=$1 B=$B VM_APPEND=nsx.passes=root VM_TIMEOUT=${VM_TIMEOUT:-240} \
+		"$top/vm/run.sh" >"$2" 2>&1
+}
+
+# Cases a log shows failing: "name diff" or "name error", and the first
+# differing line of the first diff.
+failures() {
+	awk '
+	/^# @@/ { hunk = 1; next }
+	hunk && /^# \+/ && !/^# \+\+\+ / { if (plus == "") plus = substr($0, 3) }
+	hunk && /^# -/ && !/^# --- / { if (minus == "") minus = substr($0, 3) }
+	/^not ok / {
+		kind = ($0 ~ / # (ERROR|TIMEOUT)/) ? "error" : "diff"
+		print $4, kind, (kind == "diff" ? (plus != "" ? plus : minus) : "")
+		plus = ""; minus = ""; hunk = 0
+		next
+	}
+	/^ok / { plus = ""; minus = ""; hunk = 0 }
+	' "$1"
+}
+
+restore
+echo "mutants: base kernel ($base_version, tinyconfig + vm/config)"
+image=$(build) || die "the base kernel does not build"
+boot "$image" "$M/logs/base.log"
+grep -q '^vm: .*root pass status 0' "$M/logs/base.log" ||
+	{ tail -30 "$M/logs/base.log"; die "the suite does not pass on the unpatched kernel"; }
+
+if [ $# -gt 0 ]; then
+	set -- $(for n; do ls "$here"/[0-9]*-"$n".patch 2>/dev/null || ls "$here"/"$n" 2>/dev/null ||
+		{ echo "mutants: no mutant $n" >&2; echo /nonexistent; }; done)
+else
+	set -- "$here"/[0-9]*.patch
+fi
+table=$M/table.md
+printf '| mutant | cases that failed (diff) | first differing line |\n|---|---|---|\n' >"$table"
+bad=0
+for p in "$@"; do
+	[ -f "$p" ] || { bad=$((bad + 1)); continue; }
+	name=$(basename "$p" .patch)
+	name=${name#[0-9][0-9]-}
+	log=$M/logs/$name.log
+	restore
+	files_of "$p" >"$tree/.nsx-applied"
+	if ! patch -s -p1 -N --fuzz=0 --no-backup-if-mismatch -d "$tree" <"$p" >"$M/logs/$name.patch.log" 2>&1; then
+		cat "$M/logs/$name.patch.log" >&2
+		restore
+		die "$name does not apply to $base_version: refresh it"
+	fi
+	t0=$(date +%s)
+	if ! image=$(build); then
+		restore
+		die "$name does not build (log: $M/obj/build.log)"
+	fi
+	boot "$image" "$log"
+	restore
+	caught=$(failures "$log" | awk '$2 == "diff" { printf "%s%s", sep, $1; sep = " " }')
+	errors=$(failures "$log" | awk '$2 == "error" { printf "%s%s", sep, $1; sep = " " }')
+	first=$(failures "$log" | awk '$2 == "diff" { $1 = ""; $2 = ""; sub(/^  /, ""); print; exit }')
+	secs=$(($(date +%s) - t0))
+	if [ -n "$caught" ]; then
+		verdict="killed"
+	elif grep -qx "$name" "$here/KNOWN-SURVIVORS" 2>/dev/null ||
+		grep -q "^$name[[:space:]]" "$here/KNOWN-SURVIVORS" 2>/dev/null; then
+		verdict="survived (known)"
+	else
+		verdict="SURVIVED"
+		bad=$((bad + 1))
+	fi
+	[ -z "$errors" ] || errors=" (errors only: $errors)"
+	printf '%-28s %-9s %3ss  %s%s\n' "$name" "$verdict" "$secs" "${caught:--}" "$errors"
+	[ -z "$caught" ] || printf '%-28s           first diff: %s\n' "" "$first"
+	printf '| %s | %s%s | `%s` |\n' "$name" "${caught:--}" "$errors" "$first" >>"$table"
+done
+restore
+echo "mutants: $# run, $bad not caught by a diff, $(($(date +%s) - started)) s; table: $table"
+[ "$bad" = 0 ]
