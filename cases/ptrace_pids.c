@@ -9,8 +9,10 @@
  * PTRACE_O_TRACECLONE.  Each tracee then spawns a child (kid1, kid2: a fork)
  * and starts a thread (thr1, thr2: a clone).  The tracer takes each event
  * stop with waitpid(__WALL), reads PTRACE_GETEVENTMSG, lets the new task go
- * (waitpid() on the number it was told, then PTRACE_DETACH) and continues
- * the tracee.  Messages print as the task they denote in the *tracer's*
+ * (while the tracee waits in its event stop, the new task's first stop is
+ * the only thing waitpid(-1, __WALL) can report; then PTRACE_DETACH) and
+ * continues the tracee.  The message is printed, never trusted: a wrong
+ * number shows as a wrong name instead of breaking the case.  Messages print as the task they denote in the *tracer's*
  * namespace.
  *
  * The golden lines and the kernel code behind them:
@@ -21,9 +23,8 @@
  *     ptrace_event_pid() (include/linux/ptrace.h; pid_parent_nr() in later
  *     trees): message = pid_nr_ns(pid, task_active_pid_ns(current->parent)),
  *     and while traced ->parent is the tracer.  So the number is in the
- *     tracer's namespace, whatever the tracee's; the tracer can waitpid() on
- *     it, which this case does (it would fail if the number were the
- *     tracee's view).  The comment there notes a race: a tracer in another
+ *     tracer's namespace, whatever the tracee's: the tracer could waitpid()
+ *     on it.  The comment there notes a race: a tracer in another
  *     namespace attaching between the computation and ptrace_stop() gets a
  *     number from the wrong namespace; not exercised here.
  *   tracee1's own fork() returned kid1 and tracee2's kid2, in inner
@@ -75,8 +76,12 @@ static int tracee_fn(void *arg)
 	nsx_park();
 }
 
-/* Wait for tracee's next ptrace event stop and return its message (or -errno). */
-static long event(pid_t tracee, int want)
+/* Wait for tracee's next ptrace event stop and return its message (or
+ * -errno); release the new task it announces.  The new task, attached to us,
+ * stops before the tracee is let go, so while the tracee waits in its event
+ * stop the only thing waitpid(-1) can report is the new task's first stop:
+ * it is found without trusting the message. */
+static long event(pid_t tracee, int want, long *released)
 {
 	int st;
 	unsigned long msg = 0;
@@ -86,23 +91,11 @@ static long event(pid_t tracee, int want)
 		nsx_fail("tracee stopped with status %#x, not event %d", st, want);
 	if (ptrace(PTRACE_GETEVENTMSG, tracee, 0, &msg))
 		return -errno;
+	pid_t nt = waitpid(-1, &st, __WALL);
+	*released = nt < 0 ? -errno : ptrace(PTRACE_DETACH, nt, 0, 0) ? -errno : 0;
 	if (ptrace(PTRACE_CONT, tracee, 0, 0))
 		return -errno;
 	return (long)msg;
-}
-
-/* The new task starts in a ptrace stop: wait for it by the number we were
- * given, then let it go. */
-static long release(long nr)
-{
-	int st;
-	if (nr <= 0)
-		return nr;
-	if (waitpid((pid_t)nr, &st, __WALL) != (pid_t)nr)
-		return -errno;
-	if (ptrace(PTRACE_DETACH, (pid_t)nr, 0, 0))
-		return -errno;
-	return 0;
 }
 
 /* Trace one fork and one clone of tracee (a task index); send the messages. */
@@ -112,10 +105,9 @@ static void trace(int tracee, const char *key)
 	if (ptrace(PTRACE_SEIZE, p, 0, PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE))
 		nsx_fail("PTRACE_SEIZE: %s", nsx_errname(errno));
 	nsx_go(tracee);
-	long fork_msg = event(p, PTRACE_EVENT_FORK);
-	long fork_rel = release(fork_msg);
-	long clone_msg = event(p, PTRACE_EVENT_CLONE);
-	long clone_rel = release(clone_msg);
+	long fork_rel, clone_rel;
+	long fork_msg = event(p, PTRACE_EVENT_FORK, &fork_rel);
+	long clone_msg = event(p, PTRACE_EVENT_CLONE, &clone_rel);
 	NSX_SEND(key, fork_msg, fork_rel, clone_msg, clone_rel);
 }
 

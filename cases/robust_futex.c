@@ -33,7 +33,9 @@
  *     kernel's own comment: "unless the actual owner has the same TID in
  *     another PID namespace, but we cannot currently distinguish that").
  *   cwait (C) reads a, pwait (outer) reads b: the same word,
- *   OWNER_DIED; pthread_mutex_lock(): EOWNERDEAD in both
+ *   OWNER_DIED; pthread_mutex_timedlock() with a deadline already past:
+ *   EOWNERDEAD in both (every lock attempt here uses such a deadline, so a
+ *   word the kernel failed to mark shows as ETIMEDOUT instead of a hang)
  *     A futex word is shared memory; nothing in it depends on the reader.
  *     glibc takes a word with FUTEX_OWNER_DIED set and returns EOWNERDEAD
  *     without looking the owner up.
@@ -60,7 +62,7 @@ struct shared {
 	pthread_mutex_t m[3];
 };
 static struct shared *sh;
-enum { OP_LOCK = 1, OP_TIMEDLOCK, OP_REAP };
+enum { OP_TIMEDLOCK = 1, OP_REAP };
 
 /* The futex word of a glibc mutex (x86-64 and the other glibc ports: the
  * first int of __data, __lock). */
@@ -79,14 +81,12 @@ static void handler(int op, const long *arg)
 		NSX_REPLY(r, si.si_code, si.si_status);
 		return;
 	}
+	/* A deadline already past (the epoch): the lock is taken, or refused
+	 * with ETIMEDOUT, at once; a kernel that left a word locked cannot hang
+	 * the case. */
+	static const struct timespec expired = {0, 0};
 	uint32_t before = *word((int)arg[0]);
-	int r;
-	if (op == OP_LOCK) {
-		r = pthread_mutex_lock(m);
-	} else {
-		static const struct timespec expired = {0, 0}; /* the epoch */
-		r = pthread_mutex_timedlock(m, &expired);
-	}
+	int r = pthread_mutex_timedlock(m, &expired);
 	NSX_REPLY(r, before);
 }
 
@@ -159,11 +159,11 @@ int main(void)
 	       nsx_res(m->v[0]), nsx_sicode(SIGCHLD, (int)m->v[1]), m->v[2]);
 	printf("a: %s; b: %s; c read in outer: %s\n", nsx_futex_word(C, *word(0)),
 	       nsx_futex_word(C, *word(1)), nsx_futex_word(outer, *word(2)));
-	m = nsx_call(cwait, OP_LOCK, 0, 0, 0);
-	printf("cwait (C) finds a %s; pthread_mutex_lock(a) = %s\n",
+	m = nsx_call(cwait, OP_TIMEDLOCK, 0, 0, 0);
+	printf("cwait (C) finds a %s; pthread_mutex_timedlock(a, expired deadline) = %s\n",
 	       nsx_futex_word(C, (uint32_t)m->v[1]), lockres(m->v[0]));
-	m = nsx_call(pwait, OP_LOCK, 1, 0, 0);
-	printf("pwait (outer) finds b %s; pthread_mutex_lock(b) = %s\n",
+	m = nsx_call(pwait, OP_TIMEDLOCK, 1, 0, 0);
+	printf("pwait (outer) finds b %s; pthread_mutex_timedlock(b, expired deadline) = %s\n",
 	       nsx_futex_word(outer, (uint32_t)m->v[1]), lockres(m->v[0]));
 	m = nsx_call(pwait, OP_TIMEDLOCK, 2, 0, 0);
 	printf("pwait (outer) finds c %s; pthread_mutex_timedlock(c, expired deadline) = %s\n",
