@@ -134,6 +134,8 @@ for p in "$@"; do
 		bad=$((bad + 1))
 	fi
 	[ -z "$errors" ] || errors=" (errors only: $errors)"
+	known=$(sed -n 's/^# \([^ ]*\): output matches \([^:]*\):.*/\1=\2/p' "$log" | sort -u | tr '\n' ' ')
+	[ -z "$known" ] || errors="$errors (known-bad: ${known% })"
 	printf '%-28s %-9s %3ss  %s%s\n' "$name" "$verdict" "$secs" "${caught:--}" "$errors"
 	[ -z "$caught" ] || printf '%-28s           first diff: %s\n' "" "$first"
 	printf '| %s | %s%s | `%s` |\n' "$name" "${caught:--}" "$errors" "$first" >>"$table"
