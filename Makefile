@@ -31,7 +31,7 @@ HDRS       := $(wildcard lib/*.h runner/*.h cases/*.h)
 SHIM       := $(B)/lib/nsx-getpid-cache.so
 
 .PHONY: all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps \
-	mutants
+	mutants bench bench-smoke
 # Header and #include dependencies, as the compiler found them (-MMD).
 -include $(shell find $(B) -path '$(B)/vm' -prune -o -name '*.d' -type f -print 2>/dev/null)
 .DELETE_ON_ERROR:
@@ -110,6 +110,7 @@ bless: all
 # installs what is missing as root, or names it in one line otherwise).
 NEED     := tools/need-packages.sh
 DEPS     := check='pkg-config --exists check' pkg-config='command -v pkg-config' \
+	libxml2-dev='pkg-config --exists libxml-2.0' gnuplot-nox='command -v gnuplot' \
 	strace='command -v strace' musl-tools='command -v musl-gcc' diffutils='command -v diff'
 deps:
 	@$(NEED) make $(B)/apt.log $(DEPS)
@@ -124,8 +125,8 @@ $(B)/lib/tests/%: lib/tests/%.c $(B)/lib/libnsx.a $(HDRS) | deps
 
 $(B)/runner/tests/%: runner/tests/%.c $(RUNNER_OBJ) $(B)/lib/libnsx.a $(HDRS) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilib -Irunner $$(pkg-config --cflags check) $< $(RUNNER_OBJ) \
-	  $(B)/lib/libnsx.a $$(pkg-config --libs check) $(LDFLAGS) -o $@
+	$(CC) $(CFLAGS) -Ilib -Irunner $$(pkg-config --cflags check libxml-2.0) $< $(RUNNER_OBJ) \
+	  $(B)/lib/libnsx.a $$(pkg-config --libs check libxml-2.0) $(LDFLAGS) -o $@
 
 unit: deps $(UNIT_BIN) $(RUNNER) $(CASE_BINS)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; NSX_BUILD=$(B) $$t; done
@@ -136,7 +137,7 @@ unit: deps $(UNIT_BIN) $(RUNNER) $(CASE_BINS)
 check: deps
 	$(MAKE) --no-print-directory check-installed
 
-check-installed: unit
+check-installed: unit bench-smoke
 	$(RUNNER) --cases $(B)/cases --out $(B)/out-strace --strace $(B)/strace pid_views >/dev/null
 	@grep -q "in strace's PID NS" $(B)/strace/pid_views.strace || \
 	  { echo "make: $(B)/strace/pid_views.strace has no pid translation"; exit 1; }
@@ -163,6 +164,29 @@ vm: vm-deps
 vm: export NSX_ARGS = $(ARGS)
 vm-deps:
 	@$(NEED) "make vm" $(B)/apt.log $(VM_DEPS) $(if $(KSRC),$(KSRC_DEPS))
+
+# ---- the nesting-cost benchmark: bench/README.md -----------------------------
+BENCH := $(B)/bench/nsbench $(B)/bench/tiny
+$(B)/bench/nsbench: bench/nsbench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O2 $< -o $@
+$(B)/bench/tiny: bench/tiny.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O2 -static $< -o $@
+bench: $(BENCH)
+	@$(NEED) "make bench" $(B)/apt.log gnuplot-nox='command -v gnuplot'
+	$(B)/bench/nsbench --tiny $(B)/bench/tiny >$(B)/bench/results.txt
+	bench/report.sh $(B)/bench/results.txt $(B)/bench
+	@cat $(B)/bench/table.md
+	@echo "bench: $(B)/bench/table.md, $(B)/bench/nesting-cost.png and .svg"
+# One second, every operation at depths 0 and 2: make check keeps it from rotting.
+bench-smoke: $(BENCH)
+	$(B)/bench/nsbench --smoke --depths 0,2 --tiny $(B)/bench/tiny >$(B)/bench/smoke.txt
+	@n=$$(grep -cv '^#' $(B)/bench/smoke.txt); [ "$$n" = 20 ] || \
+	  { cat $(B)/bench/smoke.txt; echo "bench: smoke run gave $$n results, want 20"; exit 1; }
+	@! grep -v '^#' $(B)/bench/smoke.txt | grep -q ' nan ' || \
+	  { cat $(B)/bench/smoke.txt; echo "bench: an operation failed in the smoke run"; exit 1; }
+	@echo "bench smoke: 10 operations at depths 0 and 2 measured"
 
 # ---- kernel mutants: mutants/README.md --------------------------------------
 # make mutants, or make mutants MUTANTS="signal-ancestor-si-pid ..." for some.

@@ -12,8 +12,8 @@
  * (while the tracee waits in its event stop, the new task's first stop is
  * the only thing waitpid(-1, __WALL) can report; then PTRACE_DETACH) and
  * continues the tracee.  The message is printed, never trusted: a wrong
- * number shows as a wrong name instead of breaking the case.  Messages print as the task they denote in the *tracer's*
- * namespace.
+ * number shows as a wrong name instead of breaking the case.  Messages print as the task they
+ * denote in the *tracer's* namespace.
  *
  * The golden lines and the kernel code behind them:
  *

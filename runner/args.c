@@ -22,6 +22,7 @@ void usage(FILE *f, const char *prog)
 	        "  --cases DIR     built cases (default build/cases)\n"
 	        "  --expected DIR  golden files (default expected)\n"
 	        "  --out DIR       actual output, stderr and diffs (default build/out)\n"
+	        "  --junit FILE    also write the results as JUnit XML to FILE\n"
 	        "Reports KTAP version 1 and ends with 'N passed, N failed, N skipped'.\n",
 	        prog);
 }
@@ -97,6 +98,12 @@ int parse_args(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 				o->list = 1;
 			} else if (!strcmp(a, "--bless")) {
 				o->bless = 1;
+			} else if (!strcmp(a, "--junit")) {
+				if (need(argc, argv, i, err, errlen))
+					return -1;
+				o->junit = argv[++i];
+				if (!*o->junit)
+					return bad(err, errlen, "--junit wants a file");
 			} else if (!strcmp(a, "--strace") || !strcmp(a, "--cases") ||
 			           !strcmp(a, "--expected") || !strcmp(a, "--out")) {
 				if (need(argc, argv, i, err, errlen))

@@ -252,7 +252,8 @@ void known_bad(const char *expected_path, const char *actual, struct result *r)
 			continue;
 		int ll = (int)(el - strlen(base) - 4);
 		snprintf(r->known, sizeof(r->known), "output matches %.*s: %s", ll,
-		         e->d_name + strlen(base), first[0] == '#' ? first + 1 + (first[1] == ' ') : first);
+		         e->d_name + strlen(base),
+		         first[0] == '#' ? first + 1 + (first[1] == ' ') : first);
 		break;
 	}
 	if (d)

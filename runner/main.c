@@ -268,6 +268,10 @@ int main(int argc, char **argv)
 	run_catch_signals();
 	int rr = run_jobs(jobs, n, o.jobs, o.timeout, done, &s);
 	limits_cleanup();
+	if (o.junit && junit_write(o.junit, jobs, s.res, s.finished, n)) {
+		fprintf(stderr, "nsxrun: cannot write %s: %s\n", o.junit, strerror(errno));
+		return 2;
+	}
 	if (rr < 0) {
 		fprintf(stderr, "nsxrun: %s\n", strerror(errno));
 		return 2;

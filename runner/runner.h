@@ -33,6 +33,7 @@ struct opts {
 	const char *cases_dir; /* --cases: where the built cases are */
 	const char *expected;  /* --expected: where the golden files are */
 	const char *out_dir;   /* --out: where actual output, stderr and diffs go */
+	const char *junit;     /* --junit FILE: JUnit XML of the results */
 	int npatterns;
 	const char *patterns[NSXRUN_MAX_PATTERNS]; /* names or globs; none = all */
 };
@@ -125,6 +126,10 @@ void judge(const struct job *j, const char *expected_path, const char *diff_path
 void known_bad(const char *expected_path, const char *actual, struct result *r);
 /* The reason a case gave for skipping: its last "nsx: skip: " line on stderr. */
 void skip_reason(const char *err_path, char *buf, size_t len);
+
+/* Write the finished jobs' results as JUnit XML to path; 0, or -1 (errno). */
+int junit_write(const char *path, const struct job *jobs, const struct result *res,
+                const int *finished, int n);
 
 /* KTAP version 1 output. */
 void ktap_header(FILE *f, int n);

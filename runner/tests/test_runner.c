@@ -9,6 +9,8 @@
 #include "runner.h"
 
 #include <check.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <time.h>
@@ -323,6 +325,68 @@ START_TEST(known_bad_variants)
 	memset(&r, 0, sizeof(r));
 	known_bad(exp, act, &r);
 	ck_assert_str_eq(r.known, "");
+}
+END_TEST
+
+/* The value of attribute name of the first element called tag, or "". */
+static const char *xml_attr(xmlDocPtr doc, const char *xpath, const char *name)
+{
+	static char buf[512];
+	buf[0] = '\0';
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)xpath, ctx);
+	if (o && o->nodesetval && o->nodesetval->nodeNr > 0) {
+		xmlChar *v = name ? xmlGetProp(o->nodesetval->nodeTab[0], (const xmlChar *)name)
+		                  : xmlNodeGetContent(o->nodesetval->nodeTab[0]);
+		if (v)
+			snprintf(buf, sizeof(buf), "%s", (const char *)v);
+		xmlFree(v);
+	}
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(ctx);
+	return buf;
+}
+
+START_TEST(junit_parses_back)
+{
+	struct job jobs[4];
+	struct result res[4];
+	int finished[4] = {1, 1, 1, 1};
+	char path[PATH_MAX], diff[PATH_MAX];
+	memset(jobs, 0, sizeof(jobs));
+	memset(res, 0, sizeof(res));
+	const char *names[] = {"good", "differs", "skipped", "broke"};
+	for (int i = 0; i < 4; i++) {
+		snprintf(jobs[i].name, sizeof(jobs[i].name), "%s", names[i]);
+		jobs[i].secs = 0.25 * (i + 1);
+	}
+	tmpfile_with(diff, "j.diff", "-si_pid=0\n+si_pid=top@outer <&> \"'\n");
+	res[1].v = V_FAIL;
+	snprintf(res[1].reason, sizeof(res[1].reason), "output differs");
+	snprintf(res[1].diff, sizeof(res[1].diff), "%s", diff);
+	res[2].v = V_SKIP;
+	snprintf(res[2].directive, sizeof(res[2].directive), "SKIP");
+	snprintf(res[2].reason, sizeof(res[2].reason), "needs Linux 6.13 <really>");
+	res[3].v = V_FAIL;
+	snprintf(res[3].directive, sizeof(res[3].directive), "TIMEOUT");
+	snprintf(res[3].reason, sizeof(res[3].reason), "killed after 10.0 s");
+	snprintf(path, sizeof(path), "%s/junit.xml", tmpdir);
+	ck_assert_int_eq(junit_write(path, jobs, res, finished, 4), 0);
+
+	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+	ck_assert_msg(doc != NULL, "libxml2 cannot parse %s", path);
+	ck_assert_str_eq(xml_attr(doc, "/testsuites/testsuite", "tests"), "4");
+	ck_assert_str_eq(xml_attr(doc, "/testsuites/testsuite", "failures"), "1");
+	ck_assert_str_eq(xml_attr(doc, "/testsuites/testsuite", "errors"), "1");
+	ck_assert_str_eq(xml_attr(doc, "/testsuites/testsuite", "skipped"), "1");
+	ck_assert_str_eq(xml_attr(doc, "//testcase[@name='skipped']", "time"), "0.750");
+	ck_assert_str_eq(xml_attr(doc, "//testcase[@name='skipped']/skipped", "message"),
+	                 "needs Linux 6.13 <really>");
+	ck_assert_str_eq(xml_attr(doc, "//testcase[@name='differs']/failure", NULL),
+	                 "-si_pid=0\n+si_pid=top@outer <&> \"'\n");
+	ck_assert_str_eq(xml_attr(doc, "//testcase[@name='broke']/error", "type"), "TIMEOUT");
+	ck_assert_str_eq(xml_attr(doc, "//testcase[@name='good']/*", "type"), "");
+	xmlFreeDoc(doc);
 }
 END_TEST
 
@@ -707,6 +771,7 @@ static Suite *runner_suite(void)
 	tcase_add_test(t, compare_files);
 	tcase_add_test(t, verdicts);
 	tcase_add_test(t, known_bad_variants);
+	tcase_add_test(t, junit_parses_back);
 	suite_add_tcase(s, t);
 	t = tcase_create("exec");
 	tcase_set_timeout(t, 20);

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * junit.c - nsxrun --junit FILE: the results as JUnit XML, the form CI
+ * systems read.  One <testcase> a case: a golden mismatch is a <failure>
+ * carrying the diff, a set-up error, crash or timeout an <error> with its
+ * reason (and the diff of what was printed, if any), a skip a <skipped>
+ * with its reason; every case has its time.
+ */
+#include "runner.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Text with XML's five special characters escaped, and the control
+ * characters XML 1.0 cannot carry dropped. */
+static void esc(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&apos;", f);
+			break;
+		default:
+			if (c >= 0x20 || c == '\n' || c == '\t')
+				fputc(c, f);
+		}
+	}
+}
+
+static void esc_file(FILE *f, const char *path)
+{
+	char buf[4096];
+	FILE *in = path[0] ? fopen(path, "r") : NULL;
+	if (!in)
+		return;
+	while (fgets(buf, sizeof(buf), in))
+		esc(f, buf);
+	fclose(in);
+}
+
+int junit_write(const char *path, const struct job *jobs, const struct result *res,
+                const int *finished, int n)
+{
+	int fail = 0, err = 0, skip = 0, tests = 0;
+	double total = 0;
+	for (int i = 0; i < n; i++) {
+		if (!finished[i])
+			continue;
+		tests++;
+		total += jobs[i].secs;
+		if (res[i].v == V_SKIP)
+			skip++;
+		else if (res[i].v == V_FAIL && res[i].directive[0])
+			err++;
+		else if (res[i].v == V_FAIL)
+			fail++;
+	}
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f,
+	        "<testsuites tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" "
+	        "time=\"%.3f\">\n",
+	        tests, fail, err, skip, total);
+	fprintf(f,
+	        "  <testsuite name=\"nsxlate\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
+	        "skipped=\"%d\" time=\"%.3f\">\n",
+	        tests, fail, err, skip, total);
+	for (int i = 0; i < n; i++) {
+		const struct result *r = &res[i];
+		if (!finished[i])
+			continue;
+		fprintf(f, "    <testcase classname=\"nsxlate\" name=\"");
+		esc(f, jobs[i].name);
+		fprintf(f, "\" time=\"%.3f\"", jobs[i].secs);
+		if (r->v == V_PASS) {
+			fprintf(f, "/>\n");
+			continue;
+		}
+		fprintf(f, ">\n");
+		if (r->v == V_SKIP) {
+			fprintf(f, "      <skipped message=\"");
+			esc(f, r->reason);
+			fprintf(f, "\"/>\n");
+		} else {
+			const char *tag = r->directive[0] ? "error" : "failure";
+			fprintf(f, "      <%s type=\"%s\" message=\"", tag,
+			        r->directive[0] ? r->directive : "diff");
+			esc(f, r->known[0] ? r->known : r->reason);
+			fprintf(f, "\">");
+			esc_file(f, r->diff);
+			fprintf(f, "</%s>\n", tag);
+			if (r->err[0]) {
+				fprintf(f, "      <system-err>");
+				esc_file(f, r->err);
+				fprintf(f, "</system-err>\n");
+			}
+		}
+		fprintf(f, "    </testcase>\n");
+	}
+	fprintf(f, "  </testsuite>\n</testsuites>\n");
+	return fclose(f) ? -1 : 0;
+}
