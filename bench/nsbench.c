@@ -66,16 +66,16 @@ static int cmd_pipe[2], ack_pipe[2], ans_pipe[2], sock[2];
 #define MAXD    40
 #define MAXSAMP 128
 static const char *const opname[NOPS] = {
-        "fork_wait",    "vfork_exec", "clone3_newpid", "getpid3",      "kill_rt_peer",
-        "kill_rt_top",  "waitid",     "scm_creds_rt",  "pidfd_signal", "ps_100"};
+        "fork_wait",   "vfork_exec", "clone3_newpid", "getpid3",      "kill_rt_peer",
+        "kill_rt_top", "waitid",     "scm_creds_rt",  "pidfd_signal", "ps_100"};
 
 struct shared {
 	double vals[MAXD][NOPS][MAXSAMP]; /* every sample, by depth index and op */
 	int count[MAXD][NOPS];
 	int failed[MAXD][NOPS];
-	int k;                /* the depth index M measures for */
-	pid_t m_top;          /* M's number in the top's namespace */
-	pid_t kids[NCHILD];   /* M's children, in the top's namespace */
+	int k;              /* the depth index M measures for */
+	pid_t m_top;        /* M's number in the top's namespace */
+	pid_t kids[NCHILD]; /* M's children, in the top's namespace */
 	volatile int nkids;
 	double top_vals[256]; /* the top's samples for kill_rt_top */
 };
@@ -120,8 +120,8 @@ static void summary(const int *depths, int nd)
 				continue;
 			}
 			qsort(v, (size_t)n, sizeof(*v), cmp_d);
-			printf("%d %s %.0f %.0f %.0f %d\n", depths[k], opname[o], v[n / 2], v[n / 4],
-			       v[(3 * n) / 4], n);
+			printf("%d %s %.0f %.0f %.0f %d\n", depths[k], opname[o], v[n / 2],
+			       v[n / 4], v[(3 * n) / 4], n);
 		}
 }
 
@@ -448,7 +448,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--tiny") && i + 1 < argc) {
 			tiny = argv[++i];
 		} else {
-			fprintf(stderr, "usage: nsbench [--smoke] [--depths 0,1,2] [--tiny PATH]\n");
+			fprintf(stderr,
+			        "usage: nsbench [--smoke] [--depths 0,1,2] [--tiny PATH]\n");
 			return 2;
 		}
 	}
@@ -469,7 +470,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)u);
-		if ((fd = open("/proc/self/uid_map", O_WRONLY)) < 0 || write(fd, map, strlen(map)) < 0)
+		if ((fd = open("/proc/self/uid_map", O_WRONLY)) < 0 ||
+		    write(fd, map, strlen(map)) < 0)
 			return 2;
 		close(fd);
 		if ((fd = open("/proc/self/setgroups", O_WRONLY)) >= 0) {
@@ -478,7 +480,8 @@ int main(int argc, char **argv)
 			close(fd);
 		}
 		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)g);
-		if ((fd = open("/proc/self/gid_map", O_WRONLY)) < 0 || write(fd, map, strlen(map)) < 0)
+		if ((fd = open("/proc/self/gid_map", O_WRONLY)) < 0 ||
+		    write(fd, map, strlen(map)) < 0)
 			return 2;
 		close(fd);
 	}
@@ -523,7 +526,8 @@ int main(int argc, char **argv)
 			close(sock[0]);
 			close(sock[1]);
 			if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-				fprintf(stderr, "nsbench: depth %d failed (status %#x)\n", depths[k], st);
+				fprintf(stderr, "nsbench: depth %d failed (status %#x)\n",
+				        depths[k], st);
 				return 1;
 			}
 		}
