@@ -31,7 +31,7 @@ HDRS       := $(wildcard lib/*.h runner/*.h cases/*.h)
 SHIM       := $(B)/lib/nsx-getpid-cache.so
 
 .PHONY: all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps \
-	mutants bench bench-smoke
+	mutants bench bench-smoke install install-check docs docs-check evidence
 # Header and #include dependencies, as the compiler found them (-MMD).
 -include $(shell find $(B) -path '$(B)/vm' -prune -o -name '*.d' -type f -print 2>/dev/null)
 .DELETE_ON_ERROR:
@@ -137,7 +137,7 @@ unit: deps $(UNIT_BIN) $(RUNNER) $(CASE_BINS)
 check: deps
 	$(MAKE) --no-print-directory check-installed
 
-check-installed: unit bench-smoke
+check-installed: unit bench-smoke install-check
 	$(RUNNER) --cases $(B)/cases --out $(B)/out-strace --strace $(B)/strace pid_views >/dev/null
 	@grep -q "in strace's PID NS" $(B)/strace/pid_views.strace || \
 	  { echo "make: $(B)/strace/pid_views.strace has no pid translation"; exit 1; }
@@ -164,6 +164,29 @@ vm: vm-deps
 vm: export NSX_ARGS = $(ARGS)
 vm-deps:
 	@$(NEED) "make vm" $(B)/apt.log $(VM_DEPS) $(if $(KSRC),$(KSRC_DEPS))
+
+# ---- a kselftest-style install for test labs: kselftest/README.md ----------
+INSTALL_PATH ?= $(B)/install
+ALL_CASES := $(CASE_NAMES) $(MUSL_SRC:cases/%.c=%)
+install: all
+	@d='$(INSTALL_PATH)'; [ -n "$$d" ] || { echo "make: INSTALL_PATH is empty"; exit 2; }; \
+	rm -rf "$$d/nsxlate" "$$d/run_kselftest.sh" "$$d/kselftest-list.txt" && \
+	mkdir -p "$$d/nsxlate/cases" "$$d/nsxlate/lib" "$$d/nsxlate/expected" && \
+	cp $(RUNNER) "$$d/nsxlate/nsxrun" && cp $(CASE_BINS) "$$d/nsxlate/cases/" && \
+	cp $(SHIM) "$$d/nsxlate/lib/" && cp expected/*.out "$$d/nsxlate/expected/" && \
+	cp vm/config "$$d/nsxlate/config" && echo timeout=10 >"$$d/nsxlate/settings" && \
+	for c in $(ALL_CASES); do cp kselftest/run_case.sh "$$d/nsxlate/$$c"; \
+	  echo "nsxlate:$$c"; done >"$$d/kselftest-list.txt" && \
+	cp kselftest/run_kselftest.sh "$$d/" && echo "installed to $$d"
+# Install to a temporary directory, move it, run it from there.
+install-check:
+	@t=$$(mktemp -d) && $(MAKE) --no-print-directory -s install INSTALL_PATH=$$t/a >/dev/null && \
+	mv $$t/a $$t/moved && $$t/moved/run_kselftest.sh -l | grep -qx nsxlate:pid_views && \
+	$$t/moved/run_kselftest.sh -s >$$t/summary; rc=$$?; \
+	$$t/moved/nsxlate/pid_views >/dev/null; one=$$?; \
+	$$t/moved/nsxlate/peer_pidfd >/dev/null; pp=$$?; \
+	echo "install-check: moved tree: $$(cat $$t/summary) (status $$rc); nsxlate/pid_views alone: $$one; peer_pidfd: $$pp"; \
+	rm -rf $$t; [ $$rc = 0 ] && [ $$one = 0 ] && { [ $$pp = 0 ] || [ $$pp = 4 ]; }
 
 # ---- the nesting-cost benchmark: bench/README.md -----------------------------
 BENCH := $(B)/bench/nsbench $(B)/bench/tiny

@@ -60,6 +60,13 @@ if [ -x "$build/runner/tests/test_runner" ]; then
 	elf "$build/runner/tests/test_runner"
 fi
 
+# An installed tree (make install INSTALL_PATH=BUILD/vm/install), when there
+# is one, for the install check (nsx.test=install); its binaries are the
+# same ELFs, so their libraries are already here.
+if [ -x "$build/vm/install/run_kselftest.sh" ]; then
+	cp -r "$build/vm/install" "$root/nsx/install"
+fi
+
 # Tools: GNU diff and setpriv first in PATH, busybox for the rest of /init.
 for t in diff setpriv; do
 	p=$(command -v "$t") || { echo "vm: $t not found" >&2; exit 1; }
@@ -67,7 +74,7 @@ for t in diff setpriv; do
 	elf "$p"
 done
 cp /bin/busybox "$root/bin/busybox"
-for a in sh mount mkdir chown chmod cat uname poweroff sed id echo grep; do
+for a in sh mount mkdir chown chmod cat uname poweroff sed id echo grep mv mktemp rm tail basename dirname; do
 	ln -s busybox "$root/bin/$a"
 done
 cp "$here/guest-init" "$root/init"

@@ -79,6 +79,12 @@ if [ -z "$result" ]; then
 	exit 1
 fi
 set -- $result
+# The guest's report, kept by kernel release for make evidence.
+release=$(sed -n 's/^# guest: \([^ ]*\) .*/\1/p' "$log" | head -n 1 | tr -c 'A-Za-z0-9._+\n-' '_')
+[ -z "$release" ] || case " ${VM_APPEND:-} " in
+*" nsx.test="*) ;;
+*) sed -n '/^NSX-VM-BEGIN$/,/^NSX-VM-RESULT /p' "$log" | grep -v '^NSX-VM-' >"$vmdir/ktap-$release.txt" ;;
+esac
 # The two passes' closing lines, and one for the whole run.
 totals=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" |
 	awk '{p += $1; f += $3; s += $5} END {printf "%d passed, %d failed, %d skipped", p, f, s}')

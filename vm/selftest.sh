@@ -39,6 +39,20 @@ else
 	printf '%s\n' "$out" | tail -15
 	fails=$((fails + 1))
 fi
+# The kselftest-style install, moved and run inside the guest.
+start=$(date +%s)
+make -s -C "$here/.." install INSTALL_PATH="${B:-build}/vm/install" >/dev/null
+out=$(env KERNEL="$kernel" VM_APPEND=nsx.test=install "$here/run.sh" 2>&1)
+rc=$? secs=$(($(date +%s) - start))
+rm -rf "$here/../${B:-build}/vm/install"
+if [ "$rc" = 0 ]; then
+	echo "ok installed tree runs in the guest (${secs}s):"
+	printf '%s\n' "$out" | grep -E 'passed,|alone' | sed 's/^/    /'
+else
+	echo "not ok installed tree in the guest (status $rc):"
+	printf '%s\n' "$out" | tail -15
+	fails=$((fails + 1))
+fi
 expect_error "panic at boot" 120 'Kernel panic' VM_APPEND=rdinit=/nonexistent
 expect_error "hung init" 60 'never reported a result' VM_APPEND=rdinit=/bin/sh VM_TIMEOUT=20
 [ "$fails" = 0 ]
