@@ -137,7 +137,7 @@ unit: deps $(UNIT_BIN) $(RUNNER) $(CASE_BINS)
 check: deps
 	$(MAKE) --no-print-directory check-installed
 
-check-installed: unit bench-smoke install-check
+check-installed: unit bench-smoke install-check docs-check
 	$(RUNNER) --cases $(B)/cases --out $(B)/out-strace --strace $(B)/strace pid_views >/dev/null
 	@grep -q "in strace's PID NS" $(B)/strace/pid_views.strace || \
 	  { echo "make: $(B)/strace/pid_views.strace has no pid translation"; exit 1; }
@@ -164,6 +164,15 @@ vm: vm-deps
 vm: export NSX_ARGS = $(ARGS)
 vm-deps:
 	@$(NEED) "make vm" $(B)/apt.log $(VM_DEPS) $(if $(KSRC),$(KSRC_DEPS))
+
+# ---- the semantics reference: docs/semantics.md, generated ------------------
+docs:
+	docs/semantics.sh >docs/semantics.md.tmp && mv docs/semantics.md.tmp docs/semantics.md
+docs-check:
+	@docs/semantics.sh >$(B)/semantics.md && cmp -s $(B)/semantics.md docs/semantics.md || \
+	  { diff -u docs/semantics.md $(B)/semantics.md | head -20; \
+	    echo "make: docs/semantics.md is not what make docs writes: run make docs"; exit 1; }
+	@echo "docs/semantics.md is up to date"
 
 # ---- a kselftest-style install for test labs: kselftest/README.md ----------
 INSTALL_PATH ?= $(B)/install
