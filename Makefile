@@ -31,7 +31,7 @@ HDRS       := $(wildcard lib/*.h runner/*.h cases/*.h)
 SHIM       := $(B)/lib/nsx-getpid-cache.so
 
 .PHONY: all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps \
-	mutants bench bench-smoke install install-check docs docs-check evidence
+	mutants bench bench-smoke install install-check docs docs-check evidence evidence-check
 # Header and #include dependencies, as the compiler found them (-MMD).
 -include $(shell find $(B) -path '$(B)/vm' -prune -o -name '*.d' -type f -print 2>/dev/null)
 .DELETE_ON_ERROR:
@@ -137,7 +137,7 @@ unit: deps $(UNIT_BIN) $(RUNNER) $(CASE_BINS)
 check: deps
 	$(MAKE) --no-print-directory check-installed
 
-check-installed: unit bench-smoke install-check docs-check
+check-installed: unit bench-smoke install-check docs-check evidence-check
 	$(RUNNER) --cases $(B)/cases --out $(B)/out-strace --strace $(B)/strace pid_views >/dev/null
 	@grep -q "in strace's PID NS" $(B)/strace/pid_views.strace || \
 	  { echo "make: $(B)/strace/pid_views.strace has no pid translation"; exit 1; }
@@ -173,6 +173,20 @@ docs-check:
 	  { diff -u docs/semantics.md $(B)/semantics.md | head -20; \
 	    echo "make: docs/semantics.md is not what make docs writes: run make docs"; exit 1; }
 	@echo "docs/semantics.md is up to date"
+
+# ---- the evidence bundle for a patch review: tools/evidence.sh -------------
+evidence: all
+	tools/evidence.sh $(B)
+# make check: the bundle is made, holds no absolute path, and is reproducible.
+evidence-check: all
+	@tools/evidence.sh $(B) >/dev/null && cp $(B)/evidence/nsxlate-evidence.tar.gz $(B)/evidence/a.tgz && \
+	tools/evidence.sh $(B) >/dev/null && \
+	cmp -s $(B)/evidence/a.tgz $(B)/evidence/nsxlate-evidence.tar.gz || \
+	  { echo "make: two evidence bundles differ"; exit 1; }
+	@! tar -xzOf $(B)/evidence/nsxlate-evidence.tar.gz | grep -q "$(CURDIR)" || \
+	  { echo "make: the evidence bundle names $(CURDIR)"; exit 1; }
+	@tar -tzf $(B)/evidence/nsxlate-evidence.tar.gz | grep -qx nsxlate-evidence/SUMMARY.md
+	@echo "evidence: $(B)/evidence/nsxlate-evidence.tar.gz is reproducible and holds no machine path"
 
 # ---- a kselftest-style install for test labs: kselftest/README.md ----------
 INSTALL_PATH ?= $(B)/install

@@ -1,0 +1,116 @@
+#!/bin/sh
+# tools/evidence.sh BUILD: the evidence bundle to attach to a patch review
+# (make evidence).  Runs the suite on this kernel, then collects into
+# BUILD/evidence/nsxlate-evidence/ and BUILD/evidence/nsxlate-evidence.tar.gz:
+#
+#   SUMMARY.md        one page: kernel, its relevant config options, results
+#                     per kernel, what failed and how, the mutant table
+#   host.ktap         this kernel's KTAP
+#   out/              every case's output; .diff and .err for failures
+#   strace/           strace -f --decode-pids=pidns of every failed case
+#   vm/<release>.ktap the KTAP of each make vm kernel run (build/vm)
+#   mutants.md        the last make mutants table, when there is one
+#
+# Names are fixed and the tarball is reproducible (sorted, dates and owners
+# zeroed); the machine's paths are replaced by paths relative to the project.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=${1:-build}
+case $B in /*) ;; *) B=$top/$B ;; esac
+E=$B/evidence/nsxlate-evidence
+rm -rf "$E" && mkdir -p "$E/out" "$E/strace" "$E/vm"
+cd "$top"
+
+# Relative paths only: the project's and the build's become relative.
+scrub() { sed -e "s|$B/|build/|g" -e "s|$top/||g" "$@"; }
+
+"$B/runner/nsxrun" --cases "$B/cases" --out "$B/evidence/run" >"$B/evidence/host.ktap" 2>&1
+scrub "$B/evidence/host.ktap" >"$E/host.ktap"
+for f in "$B"/evidence/run/*; do
+	[ -f "$f" ] || continue
+	case $f in *.out | *.diff | *.err) scrub "$f" >"$E/out/$(basename "$f")" ;; esac
+done
+# .err of passing cases says nothing: keep those of failures only.
+failed=$(sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$E/host.ktap")
+for f in "$E"/out/*.err; do
+	[ -f "$f" ] || continue
+	c=$(basename "$f" .err)
+	echo " $failed " | grep -q " $c " || rm -f "$f"
+done
+if [ -n "$failed" ] && command -v strace >/dev/null; then
+	# shellcheck disable=SC2086 # one word a case
+	"$B/runner/nsxrun" --cases "$B/cases" --out "$B/evidence/strace-run" \
+		--strace "$B/evidence/strace-raw" $failed >/dev/null 2>&1
+	for f in "$B"/evidence/strace-raw/*.strace; do
+		[ -f "$f" ] && scrub "$f" >"$E/strace/$(basename "$f")"
+	done
+fi
+for f in "$B"/vm/ktap-*.txt; do
+	[ -f "$f" ] || continue
+	r=$(basename "$f" .txt)
+	scrub "$f" >"$E/vm/${r#ktap-}.ktap"
+done
+[ -f "$B/mutants/table.md" ] && scrub "$B/mutants/table.md" >"$E/mutants.md"
+
+# The config options the suite needs, as this kernel has them.
+config() {
+	if [ -r /proc/config.gz ]; then
+		zcat /proc/config.gz
+	elif [ -r "/boot/config-$(uname -r)" ]; then
+		cat "/boot/config-$(uname -r)"
+	fi
+}
+config >"$B/evidence/config" 2>/dev/null || true
+{
+	echo "# nsxlate evidence"
+	echo
+	echo "Kernel: \`$(uname -r)\` \`$(uname -v)\` ($(uname -m))."
+	echo
+	echo "## Results"
+	echo
+	echo "| kernel | result |"
+	echo "|---|---|"
+	echo "| $(uname -r) (this machine) | $(tail -n 1 "$E/host.ktap") |"
+	for f in "$E"/vm/*.ktap; do
+		[ -f "$f" ] || continue
+		echo "| $(basename "$f" .ktap) (make vm) | $(grep -E '^[0-9]+ passed' "$f" | head -n 1) |"
+	done
+	echo
+	if [ -n "$failed" ]; then
+		echo "## Failures on this kernel"
+		echo
+		for c in $failed; do
+			line=$(grep -E "^not ok [0-9]+ $c( |$)" "$E/host.ktap")
+			first=$(grep -m1 -E '^[-+][^-+]' "$E/out/$c.diff" 2>/dev/null || true)
+			how=${line#*"$c"}
+			how=${how# # }
+			echo "- \`$c\`: ${how:-golden-line diff}${first:+; first differing line: \`$first\`} (out/$c.diff, strace/$c.strace)"
+		done
+		echo
+	else
+		echo "Nothing failed on this kernel."
+		echo
+	fi
+	echo "## Config options the suite needs (vm/config), as this kernel has them"
+	echo
+	if [ -s "$B/evidence/config" ]; then
+		echo '```'
+		grep -E '^CONFIG_[A-Z0-9_]+=' vm/config | cut -d= -f1 | while read -r o; do
+			grep -E "^$o=|^# $o is not set" "$B/evidence/config" || echo "# $o: not in this kernel's config"
+		done
+		echo '```'
+	else
+		echo "This kernel exposes no config (/proc/config.gz, /boot/config-*)."
+	fi
+	echo
+	if [ -f "$E/mutants.md" ]; then
+		echo "## Kernel mutants (the last make mutants)"
+		echo
+		cat "$E/mutants.md"
+		echo
+	fi
+	echo "Files: host.ktap, out/, strace/, vm/, mutants.md; the whole as nsxlate-evidence.tar.gz."
+} >"$E/SUMMARY.md"
+tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$B/evidence" \
+	-cf - nsxlate-evidence | gzip -n >"$B/evidence/nsxlate-evidence.tar.gz"
+echo "evidence: $B/evidence/nsxlate-evidence.tar.gz ($E/SUMMARY.md)"
