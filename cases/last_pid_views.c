@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * last_pid_views - the last pid a namespace allocated, as /proc/loadavg's
+ * last field and /proc/sys/kernel/ns_last_pid show it to readers in
+ * different pid namespaces, through different proc mounts.
+ *
+ * Tasks: top (namespace outer) spawns i, the init of namespace inner; i
+ * mounts a proc of inner over /proc (keeping the case's outer proc open) and
+ * spawns x (inner): the last task inner allocates.  top then spawns y
+ * (outer): the last task outer allocates (y has no number in inner).  Each
+ * value prints as the task it denotes in the reader's namespace.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   top reads /proc/loadavg: y; i reads it through outer's proc and through
+ *   inner's: x both times
+ *     fs/proc/loadavg.c: loadavg_proc_show() prints
+ *     idr_get_cursor(&task_active_pid_ns(current)->idr) - 1: the *reader's*
+ *     namespace, whatever proc mount the file is read through.  Every other
+ *     pid in /proc follows the mount (proc_pid_ns(sb), pid_views); this one
+ *     follows the reader.
+ *   top reads ns_last_pid: y; i reads it through either proc: x
+ *     kernel/pid_namespace.c: pid_ns_ctl_handler() reads the same cursor of
+ *     task_active_pid_ns(current): the reader's namespace too.
+ */
+#include "nsx.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { OP_READ = 1 };
+static int inner_proc = -1; /* in i: inner's proc mount */
+
+/* The last pid from loadavg (which 0) or ns_last_pid (which 1) read
+ * through the proc mount pfd; -1 when unreadable. */
+static long last_pid(int pfd, int which)
+{
+	char buf[256];
+	int fd = openat(pfd, which ? "sys/kernel/ns_last_pid" : "loadavg", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (which)
+		return atol(buf);
+	char *p = strrchr(buf, ' '); /* "... r/t last\n" */
+	return p ? atol(p + 1) : -1;
+}
+
+static void handler(int op, const long *arg)
+{
+	(void)op;
+	(void)arg;
+	NSX_REPLY(last_pid(nsx_procfd(), 0), last_pid(inner_proc, 0), last_pid(nsx_procfd(), 1),
+	          last_pid(inner_proc, 1));
+}
+
+static int x_fn(void *arg)
+{
+	(void)arg;
+	nsx_park();
+}
+
+static int i_fn(void *arg)
+{
+	(void)arg;
+	int e = nsx_mount_proc();
+	if (e)
+		nsx_fail("mounting a proc: %s", nsx_errname(-e));
+	inner_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	nsx_spawn("x", NULL, x_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	int i = nsx_spawn("i", "inner", i_fn, NULL);
+	nsx_recv(i, "up"); /* x exists */
+	nsx_spawn("y", NULL, x_fn, NULL);
+	int inner = nsx_ns_of(i);
+	printf("# last_pid_views: the last pid allocated, by reader and by proc mount\n");
+	printf("top reads outer's proc:  loadavg last=%s ns_last_pid=%s\n",
+	       nsx_name(0, last_pid(nsx_procfd(), 0)), nsx_name(0, last_pid(nsx_procfd(), 1)));
+	const struct nsx_msg *m = nsx_call(i, OP_READ, 0, 0, 0);
+	printf("i reads outer's proc:    loadavg last=%s ns_last_pid=%s\n",
+	       nsx_name_ns(inner, m->v[0]), nsx_name_ns(inner, m->v[2]));
+	printf("i reads inner's proc:    loadavg last=%s ns_last_pid=%s\n",
+	       nsx_name_ns(inner, m->v[1]), nsx_name_ns(inner, m->v[3]));
+	nsx_exit();
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mqueue_notify_pid - NOTIFY_PID in a POSIX message queue's file of the
+ * mqueue filesystem, read by tasks in different pid namespaces: whose
+ * numbering it uses.  (The notification's si_pid is mq_notify_si_pid's.)
+ *
+ * Tasks: top (namespace outer) takes a private IPC namespace and spawns r,
+ * the init of namespace inner (r spawns m, in inner), and s, the init of the
+ * sibling namespace sib.  m creates a queue and registers for a SIGEV_SIGNAL
+ * notification (SIGUSR1).  top, r, m and s each mount the mqueue filesystem
+ * of the (shared) IPC namespace in a mount namespace of their own and read
+ * the queue's file.  NOTIFY_PID prints as the task it denotes in the
+ * reader's namespace.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   read by top: NOTIFY_PID=m; by r and by m: m; by s: 0; NOTIFY=0 (the
+ *   SIGEV_SIGNAL value) and SIGNO=SIGUSR1 for everyone
+ *     ipc/mqueue.c: mqueue_read_file() formats "QSIZE:%-10lu NOTIFY:%-5d
+ *     SIGNO:%-5d NOTIFY_PID:%-6d" with pid_vnr(info->notify_owner): the
+ *     registrant's struct pid numbered in the *reader's* active namespace
+ *     at read() time, 0 where it has no number.  Nothing depends on the
+ *     mount or on the namespace of whoever opened the file.
+ *   after m has read the file: top reads NOTIFY_PID=0 SIGNO=0
+ *     ipc/mqueue.c: mqueue_flush_file() removes the notification when the
+ *     registrant closes *any* file of the queue ("task_tgid(current) ==
+ *     info->notify_owner"), a file of the mqueue filesystem included: m's
+ *     own read() of its queue's file unregistered it (found here; mq_close(3)
+ *     says so of the descriptor it was registered through).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#define QNAME "/nsx-notify-pid"
+
+enum { OP_READ = 1 };
+
+/* Mount the mqueue filesystem on /tmp in a mount namespace of our own
+ * (once), read the queue's file: v = {0 or -errno, notify, signo, pid}. */
+static void read_queue(long v[4])
+{
+	static int mounted;
+	char buf[256];
+	v[1] = v[2] = v[3] = -1;
+	if (!mounted &&
+	    (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	     mount("mqueue", "/tmp", "mqueue", 0, NULL))) {
+		v[0] = -errno;
+		return;
+	}
+	mounted = 1;
+	int fd = open("/tmp" QNAME, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	v[0] = n < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	char *p;
+	if ((p = strstr(buf, "NOTIFY:")))
+		v[1] = atol(p + 7);
+	if ((p = strstr(buf, "SIGNO:")))
+		v[2] = atol(p + 6);
+	if ((p = strstr(buf, "NOTIFY_PID:")))
+		v[3] = atol(p + 11);
+}
+
+static void handler(int op, const long *arg)
+{
+	long v[4];
+	(void)op;
+	(void)arg;
+	read_queue(v);
+	nsx_send_v("reply", v, 4);
+}
+
+static int m_fn(void *arg)
+{
+	(void)arg;
+	struct mq_attr a = {.mq_maxmsg = 1, .mq_msgsize = 8};
+	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
+	nsx_block(SIGUSR1);
+	mqd_t q = mq_open(QNAME, O_RDWR | O_CREAT, 0600, &a);
+	if (q == (mqd_t)-1 || mq_notify(q, &ev))
+		nsx_fail("mq_open/mq_notify: %s", nsx_errname(errno));
+	NSX_SEND("registered", 1);
+	nsx_serve(handler);
+}
+
+static int init_fn(void *arg)
+{
+	if (arg)
+		nsx_spawn("m", NULL, m_fn, NULL);
+	nsx_serve(handler);
+}
+
+static void show(const char *who, int reader, const long *v)
+{
+	if (v[0] < 0)
+		printf("read by %-4s %s\n", who, nsx_errname((int)-v[0]));
+	else if (v[2] > 0)
+		printf("read by %-4s NOTIFY=%ld SIGNO=%s NOTIFY_PID=%s\n", who, v[1],
+		       nsx_signame((int)v[2]), nsx_name(reader, v[3]));
+	else
+		printf("read by %-4s NOTIFY=%ld SIGNO=%ld NOTIFY_PID=%s\n", who, v[1], v[2],
+		       nsx_name(reader, v[3]));
+}
+
+int main(void)
+{
+	long v[4];
+	nsx_init("top", "outer");
+	nsx_private_ipc();
+	int r = nsx_spawn("r", "inner", init_fn, "with m");
+	int s = nsx_spawn("s", "sib", init_fn, NULL);
+	nsx_recv(-1, "registered");
+	int m = nsx_find("m");
+	printf("# mqueue_notify_pid: NOTIFY_PID of a queue whose notification m (inner) holds\n");
+	read_queue(v);
+	show("top", 0, v);
+	show("r", r, nsx_call(r, OP_READ, 0, 0, 0)->v);
+	show("s", s, nsx_call(s, OP_READ, 0, 0, 0)->v);
+	show("m", m, nsx_call(m, OP_READ, 0, 0, 0)->v);
+	printf("# m closed the file it read: its registration is gone\n");
+	read_queue(v);
+	show("top", 0, v);
+	mq_unlink(QNAME);
+	nsx_exit();
+}
