@@ -168,11 +168,13 @@ vm-deps:
 # ---- the semantics reference: docs/semantics.md, generated ------------------
 docs:
 	docs/semantics.sh >docs/semantics.md.tmp && mv docs/semantics.md.tmp docs/semantics.md
+	docs/pid-exports.sh --write
 docs-check:
 	@docs/semantics.sh >$(B)/semantics.md && cmp -s $(B)/semantics.md docs/semantics.md || \
 	  { diff -u docs/semantics.md $(B)/semantics.md | head -20; \
 	    echo "make: docs/semantics.md is not what make docs writes: run make docs"; exit 1; }
-	@echo "docs/semantics.md is up to date"
+	@docs/pid-exports.sh --check
+	@echo "docs/semantics.md and the coverage figure of docs/pid-exports.md are up to date"
 
 # ---- the evidence bundle for a patch review: tools/evidence.sh -------------
 evidence: all
