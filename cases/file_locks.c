@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * file_locks - the pid of a file lock's holder as F_GETLK, F_OFD_GETLK,
+ * /proc/locks and a holder's fdinfo show it, with holders and readers in
+ * different pid namespaces, and a holder that has exited.
+ *
+ * Tasks: top (namespace outer) makes a memfd F, then spawns hp and ho
+ * (outer), i, the init of namespace inner (i mounts a proc of inner and
+ * spawns hi), s, the init of the sibling namespace sib (s spawns hs), and hx
+ * (outer).  Each holder opens F anew (its own open file description) and
+ * locks: hp POSIX bytes 0-9, hi POSIX 10-19, hs POSIX 20-29 (all F_WRLCK),
+ * ho an OFD lock on 30-39; hx takes flock(LOCK_SH) on the whole file, hands
+ * its descriptor to top over SCM_RIGHTS and exits (the flock lives on with
+ * the open file description).  top, i and s ask F_GETLK and F_OFD_GETLK for
+ * each range (a write lock, from a description of their own); top and i
+ * read /proc/locks through outer's proc and i through inner's; top reads
+ * hp's fdinfo.  Pids print as the task they denote in the namespace of the
+ * reader (F_GETLK) or of the proc mount (/proc), "-1" as itself.
+ *
+ * The golden lines and the kernel code behind them (fs/locks.c):
+ *
+ *   F_GETLK by top: hp, hi, hs by name; by i: 0, hi, 0; by s: 0, 0, hs; the
+ *   OFD lock: -1 for everyone; F_OFD_GETLK gives the same
+ *     A POSIX lock records fl_pid = current->tgid, the holder's *global*
+ *     number (posix_lock_inode()'s callers, flock_to_posix_lock()); at
+ *     F_GETLK posix_lock_to_flock() sets l_pid = locks_translate_pid(fl,
+ *     task_active_pid_ns(current)): -1 for an OFD lock, else
+ *     pid_nr_ns(find_pid_ns(fl_pid, &init_pid_ns), caller's namespace), 0
+ *     when the holder has no number there.
+ *   F_GETLK of the whole file while only hx's flock is held: F_UNLCK; top's
+ *   flock(LOCK_EX|LOCK_NB): EAGAIN (EWOULDBLOCK: hx's flock is held)
+ *     flock() and POSIX locks live on separate lists and never conflict;
+ *     the flock belongs to hx's open file description, which top holds.
+ *   /proc/locks through outer's proc (read by top or by i): POSIX hp, hi,
+ *   hs, OFDLCK -1, and no FLOCK line for hx; through inner's proc: POSIX hi
+ *   and OFDLCK -1 only
+ *     locks_show() skips a lock whose locks_translate_pid() in the proc
+ *     mount's namespace (proc_pid_ns(sb)) is 0: holders the mount cannot
+ *     see are hidden, the OFD lock (-1) is shown everywhere, and a flock
+ *     whose holder has exited and been reaped (find_pid_ns() finds nothing)
+ *     is hidden from every namespace but the initial one, where
+ *     locks_translate_pid() returns the stored number as it is (so run by
+ *     hand in the initial namespace, outer's view shows a FLOCK line).  The
+ *     mount decides, not the reader: i sees through outer's proc what top
+ *     sees.
+ *   hp's fdinfo, read by top: lock: POSIX WRITE hp
+ *     show_fd_locks() -> lock_get_status(), numbered for the proc mount.
+ *   after hp exits: F_GETLK by top on hp's range: F_UNLCK
+ *     A process's POSIX locks go with it (locks_remove_posix() at close).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define RANGES 4 /* hp, hi, hs (POSIX), ho (OFD) */
+enum { OP_GETLK = 1, OP_LOCKS, OP_UP };
+static int F = -1;          /* the memfd, inherited */
+static int give[2];         /* hx hands its descriptor to top */
+static int inner_proc = -1; /* in i */
+static unsigned long ino;
+
+/* A description of F of our own (the memfd reopened through /proc). */
+static int reopen(void)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "self/fd/%d", F);
+	int fd = openat(nsx_procfd(), path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		nsx_fail("reopening F: %s", nsx_errname(errno));
+	return fd;
+}
+
+/* F_GETLK (or F_OFD_GETLK) for a write lock on [start, start+len): the
+ * conflicting lock's pid, or a code: -100 unlocked, -200-errno. */
+static long getlk(int fd, int cmd, off_t start, off_t len)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = start, .l_len = len};
+	if (fcntl(fd, cmd, &fl))
+		return -200 - errno;
+	return fl.l_type == F_UNLCK ? -100 : fl.l_pid;
+}
+
+/* /proc/locks lines for F through the proc mount pfd, sorted by start:
+ * v = {n, then per line: kind (0 POSIX, 1 OFDLCK, 2 FLOCK), pid, start}. */
+static void proc_locks(int pfd, long *v)
+{
+	char buf[16384], key[32];
+	long rows[8][3];
+	/* (at most 4 rows are sent; a fifth shows as "...") */
+	int n = 0;
+	int fd = openat(pfd, "locks", O_RDONLY | O_CLOEXEC);
+	ssize_t r = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	buf[r > 0 ? r : 0] = '\0';
+	snprintf(key, sizeof(key), ":%lu ", ino);
+	for (char *line = strtok(buf, "\n"); line && n < 8; line = strtok(NULL, "\n")) {
+		char kind[16], mode[16], dev[64], start[32];
+		long pid;
+		if (!strstr(line, key) || sscanf(line, "%*d: %15s %*s %15s %ld %63s %31s", kind,
+		                                 mode, &pid, dev, start) != 5)
+			continue;
+		rows[n][0] = !strcmp(kind, "POSIX") ? 0 : !strcmp(kind, "OFDLCK") ? 1 : 2;
+		rows[n][1] = pid;
+		rows[n][2] = atol(start);
+		n++;
+	}
+	for (int a = 0; a < n; a++) /* sort by kind, then start */
+		for (int b = a + 1; b < n; b++)
+			if (rows[b][0] < rows[a][0] ||
+			    (rows[b][0] == rows[a][0] && rows[b][2] < rows[a][2])) {
+				long t[3];
+				memcpy(t, rows[a], sizeof(t));
+				memcpy(rows[a], rows[b], sizeof(t));
+				memcpy(rows[b], t, sizeof(t));
+			}
+	v[0] = n;
+	for (int k = 0; k < n && k < 5; k++)
+		memcpy(&v[1 + 3 * k], rows[k], sizeof(rows[k]));
+}
+
+static void getlk_all(long *v)
+{
+	int fd = reopen();
+	for (int k = 0; k < RANGES; k++) {
+		v[k] = getlk(fd, F_GETLK, 10 * k, 10);
+		v[RANGES + k] = getlk(fd, F_OFD_GETLK, 10 * k, 10);
+	}
+	close(fd);
+}
+
+static void handler(int op, const long *arg)
+{
+	long v[NSX_MSG_VALS] = {0};
+	if (op == OP_GETLK) {
+		getlk_all(v);
+		nsx_send_v("reply", v, 2 * RANGES);
+	} else if (op == OP_LOCKS) { /* arg: 0 outer's proc, 1 inner's */
+		proc_locks(arg[0] ? inner_proc : nsx_procfd(), v);
+		nsx_send_v("reply", v, 16);
+	} else {
+		NSX_REPLY(0);
+	}
+}
+
+/* A holder: arg = the range's index; 3 is the OFD lock. */
+static int holder_fn(void *arg)
+{
+	long k = (long)arg;
+	int fd = reopen();
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 10 * k, .l_len = 10};
+	if (fcntl(fd, k == 3 ? F_OFD_SETLK : F_SETLK, &fl))
+		nsx_fail("locking range %ld: %s", k, nsx_errname(errno));
+	NSX_SEND("locked", fd);
+	nsx_step();
+	return 0;
+}
+
+static int hx_fn(void *arg)
+{
+	(void)arg;
+	int fd = reopen();
+	if (flock(fd, LOCK_SH) || nsx_send_fds(give[0], &fd, 1))
+		nsx_fail("flock/passing: %s", nsx_errname(errno));
+	return 0; /* exits; its open file description lives on in top */
+}
+
+static int init_fn(void *arg)
+{
+	if (arg) { /* i: a proc of inner, and hi */
+		int e = nsx_mount_proc();
+		if (e)
+			nsx_fail("mounting a proc: %s", nsx_errname(-e));
+		inner_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		nsx_spawn("hi", NULL, holder_fn, (void *)1L);
+	} else {
+		nsx_spawn("hs", NULL, holder_fn, (void *)2L);
+	}
+	nsx_serve(handler);
+}
+
+static const char *pidstr(int observer, long v)
+{
+	static char b[8][64];
+	static int r;
+	char *s = b[r++ % 8];
+	if (v == -100)
+		snprintf(s, 64, "F_UNLCK");
+	else if (v <= -200)
+		snprintf(s, 64, "%s", nsx_errname((int)(-v - 200)));
+	else if (v == -1)
+		snprintf(s, 64, "-1");
+	else
+		snprintf(s, 64, "%s", nsx_name(observer, v));
+	return s;
+}
+
+static void show_getlk(const char *who, int observer, const long *v)
+{
+	printf("%-3s F_GETLK:     [0,10) %-6s [10,20) %-6s [20,30) %-6s [30,40) %s\n", who,
+	       pidstr(observer, v[0]), pidstr(observer, v[1]), pidstr(observer, v[2]),
+	       pidstr(observer, v[3]));
+	printf("%-3s F_OFD_GETLK: [0,10) %-6s [10,20) %-6s [20,30) %-6s [30,40) %s\n", who,
+	       pidstr(observer, v[4]), pidstr(observer, v[5]), pidstr(observer, v[6]),
+	       pidstr(observer, v[7]));
+}
+
+static void show_locks(const char *what, int ns, const long *v)
+{
+	static const char *const kind[] = {"POSIX", "OFDLCK", "FLOCK"};
+	printf("%-34s", what);
+	if (!v[0])
+		printf(" none");
+	for (int k = 0; k < v[0] && k < 5; k++)
+		printf(" %s@%ld:%s", kind[v[1 + 3 * k]], v[3 + 3 * k],
+		       v[2 + 3 * k] == -1 ? "-1" : nsx_name_ns(ns, v[2 + 3 * k]));
+	printf("%s\n", v[0] > 5 ? " ..." : "");
+}
+
+int main(void)
+{
+	long v[NSX_MSG_VALS];
+	struct stat st;
+	nsx_init("top", "outer");
+	F = memfd_create("nsx-locks", 0);
+	if (F < 0 || ftruncate(F, 4096) || fstat(F, &st) ||
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give))
+		nsx_fail("memfd: %s", nsx_errname(errno));
+	ino = (unsigned long)st.st_ino;
+	int hp = nsx_spawn("hp", NULL, holder_fn, (void *)0L);
+	nsx_spawn("ho", NULL, holder_fn, (void *)3L);
+	int i = nsx_spawn("i", "inner", init_fn, "inner");
+	int s = nsx_spawn("s", "sib", init_fn, NULL);
+	long hp_fd = nsx_recv(hp, "locked")->v[0];
+	for (int k = 0; k < 3; k++) /* ho, hi, hs */
+		nsx_recv(-1, "locked");
+	int hx = nsx_spawn("hx", NULL, hx_fn, NULL);
+	int xfd;
+	if (nsx_recv_fds(give[1], &xfd, 1))
+		nsx_fail("receiving hx's descriptor");
+	if (waitpid(nsx_pid(hx), NULL, 0) != nsx_pid(hx)) /* hx exited: reap it */
+		nsx_fail("waitpid hx: %s", nsx_errname(errno));
+	int outer = nsx_ns_of(0), inner = nsx_ns_of(i);
+
+	printf("# file_locks: lock holders' pids by F_GETLK, /proc/locks and fdinfo\n");
+	printf("# POSIX locks: hp (outer) [0,10), hi (inner) [10,20), hs (sib) [20,30); "
+	       "OFD: ho [30,40); flock: hx, exited\n");
+	getlk_all(v);
+	show_getlk("top", 0, v);
+	show_getlk("i", i, nsx_call(i, OP_GETLK, 0, 0, 0)->v);
+	show_getlk("s", s, nsx_call(s, OP_GETLK, 0, 0, 0)->v);
+	int fd = reopen();
+	printf("top F_GETLK of [40,EOF) (only hx's flock there): %s\n",
+	       pidstr(0, getlk(fd, F_GETLK, 40, 0)));
+	printf("top flock(LOCK_EX|LOCK_NB) on a description of its own: %s\n",
+	       nsx_res(nsx_rc(flock(fd, LOCK_EX | LOCK_NB))));
+	proc_locks(nsx_procfd(), v);
+	show_locks("/proc/locks (outer's) read by top:", outer, v);
+	show_locks("/proc/locks (outer's) read by i:", outer, nsx_call(i, OP_LOCKS, 0, 0, 0)->v);
+	show_locks("/proc/locks (inner's) read by i:", inner, nsx_call(i, OP_LOCKS, 1, 0, 0)->v);
+
+	/* hp's fdinfo through outer's proc: its "lock:" line */
+	char path[64], buf[4096], kind[16], mode[16];
+	long pid = -1;
+	snprintf(path, sizeof(path), "%d/fdinfo/%ld", (int)nsx_pid(hp), hp_fd);
+	int ifd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = ifd < 0 ? -1 : read(ifd, buf, sizeof(buf) - 1);
+	if (ifd >= 0)
+		close(ifd);
+	buf[n > 0 ? n : 0] = '\0';
+	char *l = strstr(buf, "lock:\t");
+	if (!l || sscanf(l, "lock:\t%*d: %15s %*s %15s %ld", kind, mode, &pid) != 3)
+		printf("hp's fdinfo (outer's proc), read by top: no lock line\n");
+	else
+		printf("hp's fdinfo (outer's proc), read by top: lock: %s %s %s\n", kind, mode,
+		       nsx_name(0, pid));
+	nsx_go(hp); /* hp exits, its locks with it */
+	if (waitpid(nsx_pid(hp), NULL, 0) != nsx_pid(hp))
+		nsx_fail("waitpid hp: %s", nsx_errname(errno));
+	printf("after hp exits (reaped): top F_GETLK of [0,10): %s\n",
+	       pidstr(0, getlk(fd, F_GETLK, 0, 10)));
+	close(xfd);
+	nsx_exit();
+}
