@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * f_owner - the owner of a file's SIGIO and SIGURG (F_SETOWN, F_SETOWN_EX)
+ * set in one pid namespace and read (F_GETOWN, F_GETOWN_EX) in others, and
+ * the signals the owner then receives.
+ *
+ * Tasks: top (namespace outer) makes a pipe and an AF_UNIX stream
+ * socketpair, then spawns i, the init of namespace inner (i spawns w, in
+ * inner, which starts a thread wt and makes itself a process group leader),
+ * and s, the init of the sibling namespace sib.  Every task shares the same
+ * open file descriptions, so an owner set by one is the owner all see.  w
+ * sets, in turn: itself as the pipe's owner (F_SETOWN, its own number), its
+ * thread wt (F_SETOWN_EX F_OWNER_TID), its process group (F_SETOWN with the
+ * negative group id), and itself as the socket's owner; after each, top, i
+ * and s read the owner back.  Then top writes into the O_ASYNC pipe and
+ * sends out-of-band data on the socket; w takes the SIGIO and the SIGURG.
+ * Owners print as the task they denote in the reader's namespace ("-w": the
+ * process group w leads, as F_GETOWN encodes it).
+ *
+ * The golden lines and the kernel code behind them (fs/fcntl.c):
+ *
+ *   F_GETOWN after w's F_SETOWN: top w, i w, s 0; F_GETOWN_EX: {F_OWNER_PID,
+ *   w} for top and i, {F_OWNER_PID, 0} for s
+ *     f_setown() looks the number up in the *setter's* namespace
+ *     (find_vpid()) and keeps the struct pid (f_modown()); f_getown() and
+ *     f_getown_ex() number it with pid_vnr() for the *reader*, 0 when it has
+ *     no number there (or when no task of that type is left: pid_task()).
+ *   after F_SETOWN_EX F_OWNER_TID wt: F_GETOWN wt (a thread id: f_getown()
+ *   numbers whatever struct pid it holds), {F_OWNER_TID, wt}; 0 for s;
+ *   after F_SETOWN -(w's group): F_GETOWN -w (top, i), 0 (s); F_GETOWN_EX
+ *   {F_OWNER_PGRP, w}
+ *     The same with PIDTYPE_PID and PIDTYPE_PGID; f_getown() negates a
+ *     group.
+ *   top writes to the pipe: w gets SIGIO si_code=SI_KERNEL si_pid=0 si_uid=0;
+ *   top sends MSG_OOB: w gets SIGURG si_code=SI_KERNEL si_pid=0 si_uid=0
+ *     send_sigio_to_task() with no F_SETSIG signal and send_sigurg_to_task()
+ *     send with SEND_SIG_PRIV: the kernel's own siginfo, no pid, whoever
+ *     caused the event and wherever the owner lives.  The owner was found
+ *     from the struct pid, not from a number (kill_fasync() ->
+ *     send_sigio()).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+enum { OP_GETOWN = 1, OP_SET };
+static int pipefd[2], sv[2];
+
+static void handler(int op, const long *arg)
+{
+	if (op == OP_GETOWN) { /* arg: 0 the pipe, 1 the socket */
+		int fd = arg[0] ? sv[0] : pipefd[0];
+		struct f_owner_ex ex = {0};
+		long own = fcntl(fd, F_GETOWN);
+		long r = fcntl(fd, F_GETOWN_EX, &ex) ? -errno : 0;
+		NSX_REPLY(own, r, ex.type, ex.pid);
+	}
+}
+
+static pthread_t wt;
+static void *wt_fn(void *arg)
+{
+	(void)arg;
+	nsx_add_thread("wt");
+	NSX_SEND("wt", 1);
+	nsx_park();
+}
+
+/* w: set the owners when told, then take the signals. */
+static int w_fn(void *arg)
+{
+	(void)arg;
+	struct f_owner_ex ex = {.type = F_OWNER_TID};
+	nsx_block(SIGIO);
+	nsx_block(SIGURG);
+	if (setpgid(0, 0) || pthread_create(&wt, NULL, wt_fn, NULL))
+		nsx_fail("setpgid/pthread_create: %s", nsx_errname(errno));
+	nsx_step();
+	NSX_SEND("set", nsx_rc(fcntl(pipefd[0], F_SETOWN, getpid())));
+	nsx_step();
+	ex.pid = (pid_t)nsx_nr_in(nsx_find("wt"), nsx_ns_of(nsx_self()));
+	NSX_SEND("set", nsx_rc(fcntl(pipefd[0], F_SETOWN_EX, &ex)));
+	nsx_step();
+	NSX_SEND("set", nsx_rc(fcntl(pipefd[0], F_SETOWN, -getpgid(0))));
+	nsx_step();
+	NSX_SEND("set", nsx_rc(fcntl(pipefd[0], F_SETOWN, getpid())),
+	         nsx_rc(fcntl(sv[0], F_SETOWN, getpid())));
+	nsx_send_siginfo("sigio", SIGIO);
+	nsx_send_siginfo("sigurg", SIGURG);
+	nsx_park();
+}
+
+static int init_fn(void *arg)
+{
+	if (arg)
+		nsx_spawn("w", NULL, w_fn, NULL);
+	nsx_serve(handler);
+}
+
+static const char *owner_type(long t)
+{
+	return t == F_OWNER_TID    ? "F_OWNER_TID"
+	       : t == F_OWNER_PID  ? "F_OWNER_PID"
+	       : t == F_OWNER_PGRP ? "F_OWNER_PGRP"
+	                           : "?";
+}
+
+/* F_GETOWN's value: a task, or a group as "-<leader>". */
+static const char *own_str(int reader, long v)
+{
+	static char b[4][64];
+	static int r;
+	char *s = b[r++ % 4];
+	if (v < 0)
+		snprintf(s, 64, "-%s", nsx_name(reader, -v));
+	else
+		snprintf(s, 64, "%s", nsx_name(reader, v));
+	return s;
+}
+
+static void show(const char *after, int fd_index, int i, int s)
+{
+	const struct nsx_msg *m[3];
+	struct f_owner_ex ex = {0};
+	int fd = fd_index ? sv[0] : pipefd[0];
+	long own = fcntl(fd, F_GETOWN), r = fcntl(fd, F_GETOWN_EX, &ex) ? -errno : 0;
+	struct nsx_msg mine = {.v = {own, r, ex.type, ex.pid}};
+	m[0] = &mine;
+	m[1] = nsx_call(i, OP_GETOWN, fd_index, 0, 0);
+	struct nsx_msg mi = *m[1];
+	m[1] = &mi;
+	m[2] = nsx_call(s, OP_GETOWN, fd_index, 0, 0);
+	int reader[3] = {0, i, s};
+	const char *who[3] = {"top", "i", "s"};
+	printf("%s:\n", after);
+	for (int k = 0; k < 3; k++)
+		printf("  %-3s F_GETOWN=%-4s F_GETOWN_EX=%s {%s, %s}\n", who[k],
+		       own_str(reader[k], m[k]->v[0]), nsx_res(m[k]->v[1]), owner_type(m[k]->v[2]),
+		       nsx_name(reader[k], m[k]->v[3]));
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	if (pipe2(pipefd, O_CLOEXEC) || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) ||
+	    fcntl(pipefd[0], F_SETFL, O_ASYNC | O_NONBLOCK) || fcntl(sv[0], F_SETFL, O_ASYNC))
+		nsx_fail("pipe/socketpair: %s", nsx_errname(errno));
+	int i = nsx_spawn("i", "inner", init_fn, "with w");
+	int s = nsx_spawn("s", "sib", init_fn, NULL);
+	nsx_recv(-1, "wt");
+	int w = nsx_find("w");
+	printf("# f_owner: F_SETOWN by w (inner), F_GETOWN in three namespaces, and the signals\n");
+	nsx_go(w);
+	printf("w F_SETOWN(itself) = %s\n", nsx_res(nsx_recv(w, "set")->v[0]));
+	show("the pipe's owner", 0, i, s);
+	nsx_go(w);
+	printf("w F_SETOWN_EX(F_OWNER_TID, wt) = %s\n", nsx_res(nsx_recv(w, "set")->v[0]));
+	show("the pipe's owner", 0, i, s);
+	nsx_go(w);
+	printf("w F_SETOWN(-its process group) = %s\n", nsx_res(nsx_recv(w, "set")->v[0]));
+	show("the pipe's owner", 0, i, s);
+	nsx_go(w);
+	const struct nsx_msg *m = nsx_recv(w, "set");
+	printf("w F_SETOWN(itself) on the pipe = %s, on the socket = %s\n", nsx_res(m->v[0]),
+	       nsx_res(m->v[1]));
+	show("the socket's owner", 1, i, s);
+	long wr = write(pipefd[1], "x", 1) == 1 ? 0 : -errno;
+	printf("top writes into the O_ASYNC pipe = %s: w gets %s\n", nsx_res(wr),
+	       nsx_siginfo_str(w, nsx_recv(w, "sigio")));
+	long oob = send(sv[1], "!", 1, MSG_OOB) == 1 ? 0 : -errno;
+	printf("top sends MSG_OOB on the socket = %s: w gets %s\n", nsx_res(oob),
+	       nsx_siginfo_str(w, nsx_recv(w, "sigurg")));
+	nsx_exit();
+}
