@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tty_pgrp - a terminal's session and foreground process group across pid
+ * namespaces: TIOCGPGRP/TIOCGSID (tcgetpgrp/tcgetsid) and /proc/<pid>/stat
+ * tpgid read from several namespaces, and the SIGHUP/SIGCONT the kernel
+ * sends the foreground group on the session leader's behalf.
+ *
+ * Tasks: top (namespace outer) mounts, in a mount namespace of its own, a
+ * devpts instance of its own and opens a pty master; it spawns L, the init of namespace T, and x,
+ * the init of the sibling namespace sib.  L calls setsid(), opens the slave (its controlling
+ * terminal) and spawns J (T), which makes its own process group; J spawns K, the init of namespace
+ * K (K stays in J's process group); L puts J's group in the foreground.  J and K block SIGHUP and
+ * SIGCONT.  Then L gives up its terminal (TIOCNOTTY).  Numbers print as the task they denote in the
+ * reader's (or receiver's) namespace; a group as its leader.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   TIOCGPGRP on the master: top J, x 0; TIOCGSID: top L, x 0; L's
+ *   tcgetpgrp()/tcgetsid() on the slave: J, L
+ *     drivers/tty/tty_jobctrl.c: tiocgpgrp() returns pid_vnr() of the
+ *     tty's foreground group and tiocgsid() pid_vnr() of its session (the
+ *     master answers for its slave): the caller's namespace, 0 when the
+ *     struct pid has no number there.
+ *   J's /proc/<pid>/stat through outer's proc, read by top: pgrp J, session
+ *   L, tpgid J
+ *     fs/proc/array.c: do_task_stat() numbers pgrp, session and the tty's
+ *     foreground group (tpgid) with the proc mount's namespace.
+ *   L's TIOCNOTTY: J gets SIGHUP and SIGCONT si_code=SI_USER si_pid=L
+ *   si_uid=0; K, in J's group but a namespace below, gets both with si_pid=0
+ *     drivers/tty/tty_jobctrl.c: no_tty() -> disassociate_ctty(0) sends the
+ *     foreground group SIGHUP and SIGCONT with kill_pgrp(pgrp, sig, 0), i.e.
+ *     SEND_SIG_NOINFO from the leader: kernel/signal.c:
+ *     __send_signal_locked() makes SI_USER with si_pid =
+ *     task_tgid_nr_ns(current, task_active_pid_ns(t)), the leader numbered
+ *     for each receiver, 0 where it has none.  A process group spans pid
+ *     namespaces: K is in it although J's group id means nothing in K.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+enum { OP_IDS = 1, OP_NOTTY };
+static int master = -1;
+static char ptsdir[64];
+static int slave = -1; /* in L */
+
+static void handler(int op, const long *arg)
+{
+	(void)arg;
+	if (op == OP_IDS) { /* the master's ioctls (x), or the slave's (L) */
+		int pg = 0, sid = 0;
+		int fd = slave >= 0 ? slave : master;
+		long r1 = ioctl(fd, TIOCGPGRP, &pg) ? -errno : 0;
+		long r2 = ioctl(fd, TIOCGSID, &sid) ? -errno : 0;
+		NSX_REPLY(r1, pg, r2, sid);
+	} else {
+		NSX_REPLY(nsx_rc(ioctl(slave, TIOCNOTTY)));
+	}
+}
+
+/* J and K: block the signals, report both when they come. */
+_Noreturn static void take_hangup(void)
+{
+	nsx_send_siginfo("sighup", SIGHUP);
+	nsx_send_siginfo("sigcont", SIGCONT);
+	nsx_park();
+}
+
+static int k_fn(void *arg)
+{
+	(void)arg;
+	nsx_block(SIGHUP);
+	nsx_block(SIGCONT);
+	NSX_SEND("ready", 1);
+	take_hangup();
+}
+
+static int j_fn(void *arg)
+{
+	(void)arg;
+	nsx_block(SIGHUP);
+	nsx_block(SIGCONT);
+	if (setpgid(0, 0))
+		nsx_fail("setpgid: %s", nsx_errname(errno));
+	nsx_spawn("K", "Kns", k_fn, NULL);
+	NSX_SEND("ready", 1);
+	take_hangup();
+}
+
+static int l_fn(void *arg)
+{
+	char path[96];
+	(void)arg;
+	if (setsid() < 0)
+		nsx_fail("setsid: %s", nsx_errname(errno));
+	snprintf(path, sizeof(path), "%s/%d", ptsdir, *(int *)arg);
+	slave = open(path, O_RDWR); /* no O_NOCTTY: our controlling terminal */
+	if (slave < 0)
+		nsx_fail("open %s: %s", path, nsx_errname(errno));
+	int j = nsx_spawn("J", NULL, j_fn, NULL);
+	(void)j;
+	NSX_SEND("up", 1);
+	nsx_step(); /* J and K are ready: J's group to the foreground */
+	if (tcsetpgrp(slave, (pid_t)nsx_pid(nsx_find("J"))))
+		nsx_fail("tcsetpgrp: %s", nsx_errname(errno));
+	NSX_SEND("fg", 1);
+	nsx_serve(handler);
+}
+
+static int x_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static void show_ids(const char *who, int reader, const long *v)
+{
+	printf("%-30s TIOCGPGRP=%s %s TIOCGSID=%s %s\n", who, nsx_res(v[0]), nsx_name(reader, v[1]),
+	       nsx_res(v[2]), nsx_name(reader, v[3]));
+}
+
+int main(void)
+{
+	static int ptyno;
+	nsx_init("top", "outer");
+	nsx_block(SIGHUP);
+	/* A mount namespace of our own, a tmpfs on /tmp in it and a devpts
+	 * instance there: all of it goes with the case, even one killed. */
+	snprintf(ptsdir, sizeof(ptsdir), "/tmp/pts");
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", "/tmp", "tmpfs", 0, "size=64k") || mkdir(ptsdir, 0755) ||
+	    mount("devpts", ptsdir, "devpts", 0, "newinstance,ptmxmode=0666,mode=0620"))
+		nsx_fail("a devpts of our own: %s", nsx_errname(errno));
+	char ptmx[96];
+	snprintf(ptmx, sizeof(ptmx), "%s/ptmx", ptsdir);
+	master = open(ptmx, O_RDWR | O_NOCTTY);
+	if (master < 0 || unlockpt(master) || ioctl(master, TIOCGPTN, &ptyno))
+		nsx_fail("pty master: %s", nsx_errname(errno));
+	int L = nsx_spawn("L", "T", l_fn, &ptyno);
+	int x = nsx_spawn("x", "sib", x_fn, NULL);
+	nsx_recv(L, "up");
+	nsx_recv(-1, "ready");
+	nsx_recv(-1, "ready");
+	int J = nsx_find("J"), K = nsx_find("K");
+	nsx_go(L);
+	nsx_recv(L, "fg");
+
+	printf("# tty_pgrp: a pty whose session (L) and foreground group (J) live in namespace "
+	       "T\n");
+	int pg = 0, sid = 0;
+	long r1 = ioctl(master, TIOCGPGRP, &pg) ? -errno : 0;
+	long r2 = ioctl(master, TIOCGSID, &sid) ? -errno : 0;
+	long mine[4] = {r1, pg, r2, sid};
+	show_ids("top, on the master:", 0, mine);
+	show_ids("x (sib), on the master:", x, nsx_call(x, OP_IDS, 0, 0, 0)->v);
+	show_ids("L, on its slave:", L, nsx_call(L, OP_IDS, 0, 0, 0)->v);
+
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "%d/stat", (int)nsx_pid(J));
+	int fd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	long ppid = 0, pgrp = 0, session = 0, tty = 0, tpgid = 0;
+	char *p = strrchr(buf, ')');
+	if (!p ||
+	    sscanf(p + 2, "%*c %ld %ld %ld %ld %ld", &ppid, &pgrp, &session, &tty, &tpgid) != 5)
+		nsx_fail("parsing %s", path);
+	printf("J's /proc/<pid>/stat (outer's proc), top: pgrp=%s session=%s tpgid=%s\n",
+	       nsx_name(0, pgrp), nsx_name(0, session), nsx_name(0, tpgid));
+
+	printf("L TIOCNOTTY = %s\n", nsx_res(nsx_call(L, OP_NOTTY, 0, 0, 0)->v[0]));
+	printf("  J gets %s\n", nsx_siginfo_str(J, nsx_recv(J, "sighup")));
+	printf("  J gets %s\n", nsx_siginfo_str(J, nsx_recv(J, "sigcont")));
+	printf("  K gets %s\n", nsx_siginfo_str(K, nsx_recv(K, "sighup")));
+	printf("  K gets %s\n", nsx_siginfo_str(K, nsx_recv(K, "sigcont")));
+	nsx_exit();
+}
