@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * netlink_creds - SCM_CREDENTIALS on a netlink socket between tasks in
+ * different pid namespaces, and the port id a netlink socket autobinds to,
+ * next to SCM_CREDENTIALS on an AF_UNIX socket between the same tasks.
+ *
+ * Tasks: top (namespace outer) and s, the init of namespace inner, share one
+ * network namespace.  Each opens a NETLINK_USERSOCK socket, binds it with
+ * port id 0 (autobind) and sets SO_PASSCRED; top also makes an AF_UNIX
+ * datagram socketpair with SO_PASSCRED on both ends before spawning s.  Each
+ * sends the other one byte both ways, with no control message (the kernel
+ * attaches the credentials).  Values print as the task they denote in the
+ * namespace of whoever read them ("s@inner": s's number in inner, read in
+ * outer -- the translation that did not happen).
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   autobound port ids: top's = top, s's = s (each in its own namespace)
+ *     net/netlink/af_netlink.c: netlink_autobind() tries
+ *     task_tgid_vnr(current) first: the binder's number in its *own*
+ *     namespace (a negative port id only on a collision).  A port id is an
+ *     address, not a pid, but it looks like one to a peer elsewhere.
+ *   netlink s -> top: pid=s@inner; top -> s: pid=top@outer
+ *     netlink_sendmsg() calls scm_send(sock, msg, &scm, true), which fills
+ *     scm.creds.pid = pid_vnr(task_tgid(current)) in the *sender*
+ *     (include/net/scm.h: scm_set_cred()), stores it in NETLINK_CB(skb).creds;
+ *     netlink_recvmsg() copies it back verbatim (scm.creds =
+ *     *NETLINK_CREDS(skb)) and scm_recv() hands it out: the number is the
+ *     sender's own, never translated for the receiver.  (The uid and gid
+ *     are mapped at receive time.)  An inconsistency with AF_UNIX:
+ *   AF_UNIX s -> top: pid=s; top -> s: pid=0
+ *     af_unix keeps the sender's struct pid (UNIXCB(skb).pid) and the
+ *     receiver's scm_set_cred() numbers it with pid_vnr() in the receiver.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifndef NETLINK_USERSOCK
+#define NETLINK_USERSOCK 2
+#endif
+
+enum { OP_SEND = 1, OP_RECV };
+static int nl = -1, up[2];
+
+/* A NETLINK_USERSOCK socket, autobound, passing credentials: fd and port. */
+static int nl_socket(long *port)
+{
+	int one = 1;
+	struct sockaddr_nl a = {.nl_family = AF_NETLINK};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) ||
+	    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
+		nsx_fail("netlink socket: %s", nsx_errname(errno));
+	*port = (long)(int32_t)a.nl_pid;
+	return fd;
+}
+
+/* Send one byte on netlink to port, no control message. */
+static long nl_send(long port)
+{
+	struct sockaddr_nl to = {.nl_family = AF_NETLINK, .nl_pid = (uint32_t)port};
+	return sendto(nl, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)) == 1 ? 0 : -errno;
+}
+
+static void handler(int op, const long *arg)
+{
+	long out[4];
+	if (op == OP_SEND) { /* arg: top's port */
+		NSX_REPLY(nl_send(arg[0]), nsx_send_cred(up[1], NULL));
+	} else { /* receive the netlink byte, then the unix one */
+		long u[4];
+		nsx_recv_cred(nl, out);
+		nsx_recv_cred(up[1], u);
+		NSX_REPLY(out[0], out[1], out[2], u[0], u[1]);
+	}
+}
+
+static int s_fn(void *arg)
+{
+	long port;
+	(void)arg;
+	nl = nl_socket(&port);
+	NSX_SEND("port", port);
+	nsx_serve(handler);
+}
+
+static const char *cred(int reader, long got, long pid)
+{
+	static char b[4][96];
+	static int r;
+	char *s = b[r++ % 4];
+	if (got < 0)
+		snprintf(s, 96, "%s", nsx_errname((int)-got));
+	else if (!got)
+		snprintf(s, 96, "no credentials");
+	else
+		snprintf(s, 96, "pid=%s", nsx_name(reader, pid));
+	return s;
+}
+
+int main(void)
+{
+	long top_port, n[4], u[4];
+	int one = 1;
+	nsx_init("top", "outer");
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, up) ||
+	    setsockopt(up[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
+	    setsockopt(up[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
+		nsx_fail("socketpair: %s", nsx_errname(errno));
+	nl = nl_socket(&top_port);
+	int s = nsx_spawn("s", "inner", s_fn, NULL);
+	long s_port = nsx_recv(s, "port")->v[0];
+
+	printf("# netlink_creds: SCM_CREDENTIALS over netlink and over AF_UNIX, top (outer) "
+	       "and s (inner)\n");
+	printf("autobound port ids: top's = %s, s's = %s (each named in its own namespace)\n",
+	       nsx_name(0, top_port), nsx_name(s, s_port));
+	const struct nsx_msg *m = nsx_call(s, OP_SEND, top_port, 0, 0);
+	if (m->v[0] || m->v[1])
+		nsx_fail("s sending: %s %s", nsx_res(m->v[0]), nsx_res(m->v[1]));
+	nsx_recv_cred(nl, n);
+	nsx_recv_cred(up[0], u);
+	printf("s -> top: netlink %s; AF_UNIX %s\n", cred(0, n[0], n[1]), cred(0, u[0], u[1]));
+	long r1 = nl_send(s_port), r2 = nsx_send_cred(up[0], NULL);
+	if (r1 || r2)
+		nsx_fail("top sending: %s %s", nsx_res(r1), nsx_res(r2));
+	m = nsx_call(s, OP_RECV, 0, 0, 0);
+	printf("top -> s: netlink %s; AF_UNIX %s\n", cred(s, m->v[0], m->v[1]),
+	       cred(s, m->v[3], m->v[4]));
+	nsx_exit();
+}
