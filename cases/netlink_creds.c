@@ -5,7 +5,8 @@
  * next to SCM_CREDENTIALS on an AF_UNIX socket between the same tasks.
  *
  * Tasks: top (namespace outer) and s, the init of namespace inner, share one
- * network namespace.  Each opens a NETLINK_USERSOCK socket, binds it with
+ * network namespace, top's own (made first, so that no other socket can
+ * hold the port ids autobind tries).  Each opens a NETLINK_USERSOCK socket, binds it with
  * port id 0 (autobind) and sets SO_PASSCRED; top also makes an AF_UNIX
  * datagram socketpair with SO_PASSCRED on both ends before spawning s.  Each
  * sends the other one byte both ways, with no control message (the kernel
@@ -35,6 +36,7 @@
 #include "nsx.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <linux/netlink.h>
 #include <stdio.h>
 #include <string.h>
@@ -111,6 +113,10 @@ int main(void)
 	long top_port, n[4], u[4];
 	int one = 1;
 	nsx_init("top", "outer");
+	/* A network namespace of our own: port ids are per network namespace,
+	 * and an autobind colliding with anyone else's would pick another. */
+	if (unshare(CLONE_NEWNET))
+		nsx_fail("unshare(CLONE_NEWNET): %s", nsx_errname(errno));
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, up) ||
 	    setsockopt(up[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
 	    setsockopt(up[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
