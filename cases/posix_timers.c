@@ -68,8 +68,9 @@ static void *wt_fn(void *arg)
 	nsx_park();
 }
 
-/* timer_create(SIGEV_THREAD_ID aimed at tid): the id, or -errno. */
-static long thread_timer(long tid, timer_t *t)
+/* timer_create(SIGEV_THREAD_ID aimed at tid): the id, or -errno.  The raw
+ * syscall writes the kernel's timer id, an int (glibc's timer_t is not). */
+static long thread_timer(long tid, int *t)
 {
 	struct sigevent ev;
 	memset(&ev, 0, sizeof(ev));
@@ -77,14 +78,14 @@ static long thread_timer(long tid, timer_t *t)
 	ev.sigev_signo = SIGUSR1;
 	ev.sigev_value.sival_int = 7;
 	ev.sigev_notify_thread_id = (pid_t)tid;
-	return syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, t) ? -errno : (long)(intptr_t)*t;
+	return syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, t) ? -errno : (long)*t;
 }
 
 static int w_fn(void *arg)
 {
 	(void)arg;
 	pthread_t th;
-	timer_t t1, t2, t3;
+	int t1 = -1, t2 = -1, t3 = -1;
 	nsx_block(SIGUSR1);
 	if (pthread_create(&th, NULL, wt_fn, NULL))
 		nsx_fail("pthread_create");
@@ -97,7 +98,7 @@ static int w_fn(void *arg)
 	long r3 = syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &t3) ? -errno : 0;
 	NSX_SEND("created", r1, r2, r3);
 	struct itimerspec its = {.it_value = {0, 1}};
-	if (r2 >= 0 && syscall(SYS_timer_settime, t2, 0, &its, NULL))
+	if (r2 >= 0 && syscall(SYS_timer_settime, (long)t2, 0, &its, NULL))
 		nsx_fail("timer_settime: %s", nsx_errname(errno));
 	nsx_park();
 }
