@@ -15,7 +15,9 @@
  * and s read the owner back.  Then top writes into the O_ASYNC pipe and
  * sends out-of-band data on the socket; w takes the SIGIO and the SIGURG.
  * Owners print as the task they denote in the reader's namespace ("-w": the
- * process group w leads, as F_GETOWN encodes it).
+ * process group w leads, as F_GETOWN encodes it).  F_GETOWN is the raw
+ * syscall: glibc's fcntl(F_GETOWN) quietly asks F_GETOWN_EX instead (found
+ * when a kernel mutant of f_getown() went unnoticed).
  *
  * The golden lines and the kernel code behind them (fs/fcntl.c):
  *
@@ -53,12 +55,22 @@
 enum { OP_GETOWN = 1, OP_SET };
 static int pipefd[2], sv[2];
 
+/* F_GETOWN as the kernel answers it.  glibc's fcntl(F_GETOWN) asks
+ * F_GETOWN_EX instead (a negative group id would look like an error), so
+ * the raw syscall; its negative answer for a group comes back from
+ * syscall() as -1 with errno set to the group id, which is undone here. */
+static long raw_getown(int fd)
+{
+	long r = syscall(SYS_fcntl, fd, F_GETOWN);
+	return r == -1 ? -(long)errno : r;
+}
+
 static void handler(int op, const long *arg)
 {
 	if (op == OP_GETOWN) { /* arg: 0 the pipe, 1 the socket */
 		int fd = arg[0] ? sv[0] : pipefd[0];
 		struct f_owner_ex ex = {0};
-		long own = fcntl(fd, F_GETOWN);
+		long own = raw_getown(fd);
 		long r = fcntl(fd, F_GETOWN_EX, &ex) ? -errno : 0;
 		NSX_REPLY(own, r, ex.type, ex.pid);
 	}
@@ -130,7 +142,7 @@ static void show(const char *after, int fd_index, int i, int s)
 	const struct nsx_msg *m[3];
 	struct f_owner_ex ex = {0};
 	int fd = fd_index ? sv[0] : pipefd[0];
-	long own = fcntl(fd, F_GETOWN), r = fcntl(fd, F_GETOWN_EX, &ex) ? -errno : 0;
+	long own = raw_getown(fd), r = fcntl(fd, F_GETOWN_EX, &ex) ? -errno : 0;
 	struct nsx_msg mine = {.v = {own, r, ex.type, ex.pid}};
 	m[0] = &mine;
 	m[1] = nsx_call(i, OP_GETOWN, fd_index, 0, 0);
