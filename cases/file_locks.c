@@ -178,10 +178,7 @@ static int hx_fn(void *arg)
 static int init_fn(void *arg)
 {
 	if (arg) { /* i: a proc of inner, and hi */
-		int e = nsx_mount_proc();
-		if (e)
-			nsx_fail("mounting a proc: %s", nsx_errname(-e));
-		inner_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		inner_proc = nsx_own_proc();
 		nsx_spawn("hi", NULL, holder_fn, (void *)1L);
 	} else {
 		nsx_spawn("hs", NULL, holder_fn, (void *)2L);

@@ -69,10 +69,7 @@ static int x_fn(void *arg)
 static int i_fn(void *arg)
 {
 	(void)arg;
-	int e = nsx_mount_proc();
-	if (e)
-		nsx_fail("mounting a proc: %s", nsx_errname(-e));
-	inner_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	inner_proc = nsx_own_proc();
 	nsx_spawn("x", NULL, x_fn, NULL);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);

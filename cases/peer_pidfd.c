@@ -150,10 +150,7 @@ static int m_fn(void *arg)
 static int init_fn(void *arg)
 {
 	(void)arg;
-	int e = nsx_mount_proc();
-	if (e)
-		nsx_fail("mounting a proc: %s", nsx_errname(-e));
-	procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	procfd = nsx_own_proc();
 	nsx_spawn("m", NULL, m_fn, NULL);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);

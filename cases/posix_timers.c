@@ -140,10 +140,7 @@ static void handler(int op, const long *arg)
 static int i_fn(void *arg)
 {
 	(void)arg;
-	int e = nsx_mount_proc();
-	if (e)
-		nsx_fail("mounting a proc: %s", nsx_errname(-e));
-	inner_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	inner_proc = nsx_own_proc();
 	nsx_spawn("w", NULL, w_fn, NULL);
 	nsx_serve(handler);
 }

@@ -274,6 +274,9 @@ void nsx_private_ipc(void);
 int nsx_new_userns(const char *uid_map, const char *gid_map);
 /* In the caller: new mount namespace, private, fresh proc on /proc; 0 or -errno. */
 int nsx_mount_proc(void);
+/* nsx_mount_proc(), then an O_PATH fd of the new /proc; fails the case if
+ * either fails.  (nsx_procfd() still names the proc the case began with.) */
+int nsx_own_proc(void);
 /* Words of a status line ("NSpid", "NSsid", ...) as names, for a task at proc level. */
 const char *nsx_nslist_names(int task, int proc_level, const long *nr, int n);
 

@@ -107,3 +107,14 @@ int nsx_mount_proc(void)
 		return -errno;
 	return 0;
 }
+
+int nsx_own_proc(void)
+{
+	int e = nsx_mount_proc();
+	if (e)
+		nsx_fail("mounting a proc of our own: %s", nsx_errname(-e));
+	int fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		nsx_fail("opening the new /proc: %s", nsx_errname(errno));
+	return fd;
+}

@@ -34,18 +34,6 @@
 
 static struct limits L = {.kind = LIM_UNSET};
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = write(fd, s, strlen(s));
-	int e = errno;
-	close(fd);
-	errno = e;
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
 static int file_has_word(const char *path, const char *word)
 {
 	char buf[512];
@@ -128,9 +116,9 @@ static int try_cgroup2(void)
 		return -1;
 	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", base);
 	if (!file_has_word(p, "pids"))
-		write_str(p, "+pids"); /* refused (EBUSY) when base has members */
+		write_file(p, "+pids"); /* refused (EBUSY) when base has members */
 	if (!file_has_word(p, "memory"))
-		write_str(p, "+memory");
+		write_file(p, "+memory");
 	if (!file_has_word(p, "pids"))
 		return -1;
 	L.memory = file_has_word(p, "memory");
@@ -139,7 +127,7 @@ static int try_cgroup2(void)
 	if (mkdir(L.cg_base, 0755) && errno != EEXIST)
 		return -1;
 	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", L.cg_base);
-	if (write_str(p, L.memory ? "+pids +memory" : "+pids")) {
+	if (write_file(p, L.memory ? "+pids +memory" : "+pids")) {
 		rmdir(L.cg_base);
 		return -1;
 	}
@@ -211,10 +199,10 @@ int limits_prepare(struct job *j, int k)
 	snprintf(p, sizeof(p), "%s/pids.max", j->cg_dir);
 	char v[32];
 	snprintf(v, sizeof(v), "%d", NSXRUN_MAX_TASKS);
-	if (write_str(p, v))
+	if (write_file(p, v))
 		return -1;
 	snprintf(p, sizeof(p), "%s/memory.max", j->cg_dir);
-	if (L.memory && write_str(p, NSXRUN_MAX_MEMORY_STR))
+	if (L.memory && write_file(p, NSXRUN_MAX_MEMORY_STR))
 		return -1;
 	snprintf(p, sizeof(p), "%s/cgroup.procs", j->cg_dir);
 	j->cg_procs = open(p, O_WRONLY | O_CLOEXEC);
@@ -234,7 +222,7 @@ void limits_enter(const struct job *j, int isolated)
 	} else if (L.kind == LIM_PIDMAX && isolated) {
 		char v[32];
 		snprintf(v, sizeof(v), "%d", NSXRUN_PID_MAX);
-		if (write_str("/proc/sys/kernel/pid_max", v))
+		if (write_file("/proc/sys/kernel/pid_max", v))
 			fprintf(stderr, "nsxrun: cannot set pid_max: %s\n", strerror(errno));
 	}
 	r.rlim_cur = r.rlim_max = (rlim_t)L.output_cap;

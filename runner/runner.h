@@ -74,6 +74,8 @@ struct job {
  * done() is called as each one finishes.  0, or -1 with errno. */
 int run_jobs(struct job *jobs, int n, int parallel, double timeout,
              void (*done)(struct job *, void *), void *ctx);
+/* Write text to an existing file (procfs, cgroupfs); 0, or -1 with errno. */
+int write_file(const char *path, const char *text);
 /* When not root: enter a user namespace mapping us to root.  0, or -1 with a
  * reason in why (the suite then runs unprivileged and cases skip). */
 int enter_userns(char *why, size_t len);
