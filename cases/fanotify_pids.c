@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fanotify_pids - the pid in a fanotify event (metadata.pid), with and
+ * without FAN_REPORT_TID, for files opened by tasks in other pid namespaces,
+ * read by listeners in different namespaces.  Needs CAP_SYS_ADMIN in the
+ * initial user namespace (fanotify_init() of a group that reports pids):
+ * skips, saying so, otherwise.
+ *
+ * Tasks: top (namespace outer), in a mount namespace of its own with a tmpfs
+ * on /tmp, creates /tmp/f and spawns a (outer, with a thread at), i, the
+ * init of namespace inner (i spawns b, inner), and c, the init of the
+ * sibling namespace sib.  top and i each make two fanotify groups
+ * (FAN_CLASS_NOTIF, and the same with FAN_REPORT_TID) marking FAN_OPEN on
+ * /tmp/f.  Then, one at a time, at, b and c open the file, and both
+ * listeners read the events.  Pids print as the task they denote in the
+ * listener's namespace.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   at (a's thread) opens: top reads a (tgid group), at (TID group); i reads
+ *   0 and 0.  b opens: top b, b; i b, b.  c opens: top c, c; i 0, 0
+ *     fs/notify/fanotify/fanotify.c: fanotify_alloc_event() keeps a struct
+ *     pid: task_tgid(current), or task_pid(current) with FAN_REPORT_TID;
+ *     fs/notify/fanotify/fanotify_user.c: copy_event_to_user() numbers it
+ *     with pid_vnr() for the *reader* at read() time, 0 where it has no
+ *     number (an unprivileged group would get 0 for anyone but itself, but
+ *     such a group cannot ask for pids at all).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/fanotify.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+enum { OP_OPEN = 1, OP_READ };
+static int grp[2] = {-1, -1}; /* in top and i: plain, FAN_REPORT_TID */
+
+/* Make the two groups (0), or -errno. */
+static long groups(void)
+{
+	unsigned int fl[2] = {FAN_CLASS_NOTIF | FAN_NONBLOCK,
+	                      FAN_CLASS_NOTIF | FAN_NONBLOCK | FAN_REPORT_TID};
+	for (int k = 0; k < 2; k++) {
+		grp[k] = fanotify_init(fl[k], O_RDONLY | O_CLOEXEC);
+		if (grp[k] < 0)
+			return -errno;
+		if (fanotify_mark(grp[k], FAN_MARK_ADD, FAN_OPEN, AT_FDCWD, "/tmp/f"))
+			return -errno;
+	}
+	return 0;
+}
+
+/* The pid of the one event waiting in group k (-errno if none). */
+static long one_event(int k)
+{
+	struct fanotify_event_metadata m[4];
+	ssize_t n = read(grp[k], m, sizeof(m));
+	if (n < (ssize_t)sizeof(m[0]))
+		return n < 0 ? -errno : -EIO;
+	for (int e = 0; e < (int)(n / (ssize_t)sizeof(m[0])); e++)
+		if (m[e].fd >= 0)
+			close(m[e].fd);
+	return m[0].pid;
+}
+
+static long open_file(void)
+{
+	int fd = open("/tmp/f", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+static void handler(int op, const long *arg)
+{
+	(void)arg;
+	if (op == OP_OPEN)
+		NSX_REPLY(open_file());
+	else
+		NSX_REPLY(one_event(0), one_event(1));
+}
+
+static void *at_fn(void *arg)
+{
+	(void)arg;
+	nsx_add_thread("at");
+	nsx_serve(handler);
+}
+
+static int a_fn(void *arg)
+{
+	pthread_t th;
+	(void)arg;
+	if (pthread_create(&th, NULL, at_fn, NULL))
+		nsx_fail("pthread_create");
+	nsx_park();
+}
+
+static int b_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static int i_fn(void *arg)
+{
+	(void)arg;
+	long r = groups();
+	if (r)
+		nsx_fail("fanotify in i: %s", nsx_errname((int)-r));
+	nsx_spawn("b", NULL, b_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", "/tmp", "tmpfs", 0, "size=64k"))
+		nsx_fail("a tmpfs of our own: %s", nsx_errname(errno));
+	int f = open("/tmp/f", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (f < 0)
+		nsx_fail("creating /tmp/f: %s", nsx_errname(errno));
+	close(f);
+	long r = groups();
+	if (r == -EPERM)
+		nsx_skip("fanotify_init(FAN_CLASS_NOTIF): EPERM: needs CAP_SYS_ADMIN in the "
+		         "initial user namespace");
+	if (r)
+		nsx_fail("fanotify: %s", nsx_errname((int)-r));
+	nsx_spawn("a", NULL, a_fn, NULL);
+	int i = nsx_spawn("i", "inner", i_fn, NULL);
+	int c = nsx_spawn("c", "sib", b_fn, NULL);
+	nsx_recv(i, "up");
+	int at = nsx_find("at"), b = nsx_find("b");
+	int actors[3] = {at, b, c};
+	printf("# fanotify_pids: FAN_OPEN event pids, plain and FAN_REPORT_TID groups\n");
+	for (int k = 0; k < 3; k++) {
+		const char *who = nsx_table()->task[actors[k]].name;
+		long o = nsx_call(actors[k], OP_OPEN, 0, 0, 0)->v[0];
+		long t0 = one_event(0), t1 = one_event(1);
+		const struct nsx_msg *m = nsx_call(i, OP_READ, 0, 0, 0);
+		printf("%-3s opens /tmp/f = %s: top reads pid=%s tid=%s; i reads pid=%s tid=%s\n",
+		       who, nsx_res(o), nsx_name(0, t0), nsx_name(0, t1), nsx_name(i, m->v[0]),
+		       nsx_name(i, m->v[1]));
+	}
+	nsx_exit();
+}
