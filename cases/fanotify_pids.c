@@ -90,6 +90,7 @@ static void *at_fn(void *arg)
 {
 	(void)arg;
 	nsx_add_thread("at");
+	NSX_SEND("at-up", 1);
 	nsx_serve(handler);
 }
 
@@ -139,6 +140,7 @@ int main(void)
 	int i = nsx_spawn("i", "inner", i_fn, NULL);
 	int c = nsx_spawn("c", "sib", b_fn, NULL);
 	nsx_recv(i, "up");
+	nsx_recv(-1, "at-up");
 	int at = nsx_find("at"), b = nsx_find("b");
 	int actors[3] = {at, b, c};
 	printf("# fanotify_pids: FAN_OPEN event pids, plain and FAN_REPORT_TID groups\n");
