@@ -47,7 +47,8 @@
  *     nor wakes, even in MAP_SHARED memory; with CLONE_VM (cleared2: top
  *     still uses the mm) or a sibling thread alive (cleared3) the word is
  *     cleared and the waiter in the parent namespace woken.  peer is seen
- *     asleep in the futex syscall on that very word (/proc/<pid>/syscall)
+ *     asleep in the futex syscall on that very word (/proc/<pid>/syscall,
+ *     state S in /proc/<pid>/stat)
  *     before each child is let go; the wake count top's own FUTEX_WAKE
  *     returns is what says the exit woke nobody (no timeout is waited for).
  */

@@ -46,15 +46,34 @@ int nsx_await_bits(uint32_t *word, uint32_t mask)
 	return 0;
 }
 
+/* The state letter of /proc/<pid>/stat (path relative to the case's proc). */
+static char task_state(const char *path)
+{
+	char buf[512];
+	int fd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
 int nsx_await_syscall(int task, long nr, unsigned long arg0)
 {
 	char path[64], buf[256];
 	struct timespec t0, t;
-	/* /proc/<pid>/syscall names the syscall a task is blocked in and its
-	 * arguments ("202 0x<uaddr> ..."); a task that shows it there is asleep
-	 * in it (queued, for a futex wait).  The first argument tells this wait
-	 * from others in the same syscall, such as lib's own barriers. */
+	/* /proc/<pid>/syscall names the syscall a task is in and its arguments
+	 * ("202 0x<uaddr> ...") whenever the task is off the CPU, preempted
+	 * included; the first argument tells this wait from others in the same
+	 * syscall, such as lib's own barriers.  Only state S in /proc/<pid>/stat
+	 * says it is asleep there (for a futex wait: queued, futex_wait_queue()):
+	 * under load a task can be preempted inside the syscall before that. */
+	char spath[64];
 	snprintf(path, sizeof(path), "%d/syscall", (int)nsx_table()->task[task].nr[0]);
+	snprintf(spath, sizeof(spath), "%d/stat", (int)nsx_table()->task[task].nr[0]);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		int fd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
@@ -66,7 +85,7 @@ int nsx_await_syscall(int task, long nr, unsigned long arg0)
 			char *end;
 			long v = strtol(buf, &end, 10);
 			unsigned long a0 = end != buf ? strtoul(end, NULL, 16) : 0;
-			if (end != buf && v == nr && a0 == arg0)
+			if (end != buf && v == nr && a0 == arg0 && task_state(spath) == 'S')
 				return 0;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);
