@@ -73,15 +73,8 @@ const struct nsx_msg *nsx_recv(int task, const char *key)
 		struct nsx_msg in;
 		if (read(nsx_rep_rd, &in, sizeof(in)) != (ssize_t)sizeof(in))
 			nsx_fail("short read on the report pipe");
-		if (in.kind == NSX_MSG_ERR) {
-			const char *who = in.task >= 0 && in.task < nsx_T->ntasks
-			                          ? nsx_T->task[in.task].name
-			                          : "?";
-			fflush(stdout);
-			fprintf(stderr, "nsx: %s: task %s: %s\n", in.key, who, in.text);
-			nsx_reap_all();
-			exit(strcmp(in.key, "skip") ? NSX_EXIT_ERROR : NSX_EXIT_SKIP);
-		}
+		if (in.kind == NSX_MSG_ERR)
+			nsx_exit_for(&in);
 		if (nsx_nstash == NSX_STASH)
 			nsx_fail("more than %d unread reports", NSX_STASH);
 		nsx_stash[nsx_nstash++] = in;

@@ -141,21 +141,23 @@ void nsx_reap_all(void)
 	}
 }
 
+void nsx_exit_for(const struct nsx_msg *m)
+{
+	const char *who = m->task >= 0 && m->task < nsx_T->ntasks ? nsx_T->task[m->task].name : "?";
+	fflush(stdout);
+	fprintf(stderr, "nsx: %s: task %s: %s\n", m->key, who, m->text);
+	nsx_reap_all();
+	exit(strcmp(m->key, "skip") ? NSX_EXIT_ERROR : NSX_EXIT_SKIP);
+}
+
 void nsx_drain_errors(void)
 {
 	struct nsx_msg m;
 	int fl = fcntl(nsx_rep_rd, F_GETFL);
 	fcntl(nsx_rep_rd, F_SETFL, fl | O_NONBLOCK);
 	while (read(nsx_rep_rd, &m, sizeof(m)) == (ssize_t)sizeof(m)) {
-		if (m.kind == NSX_MSG_ERR) {
-			const char *who = m.task >= 0 && m.task < nsx_T->ntasks
-			                          ? nsx_T->task[m.task].name
-			                          : "?";
-			fflush(stdout);
-			fprintf(stderr, "nsx: %s: task %s: %s\n", m.key, who, m.text);
-			nsx_reap_all();
-			exit(strcmp(m.key, "skip") ? NSX_EXIT_ERROR : NSX_EXIT_SKIP);
-		}
+		if (m.kind == NSX_MSG_ERR)
+			nsx_exit_for(&m);
 	}
 	fcntl(nsx_rep_rd, F_SETFL, fl);
 }

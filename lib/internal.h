@@ -37,6 +37,8 @@ int nsx_futex_op(uint32_t *uaddr, int op, uint32_t val, const struct timespec *t
 int nsx_wait_change(uint32_t *w, uint32_t old, long long deadline);
 /* Wake every waiter on *w. */
 void nsx_wake(uint32_t *w);
+/* In the top: end the case for an error or skip a task sent (exit 1 or 4). */
+_Noreturn void nsx_exit_for(const struct nsx_msg *m);
 /* In the top: fail the case with the first error a task sent, if any. */
 void nsx_drain_errors(void);
 

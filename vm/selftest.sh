@@ -26,33 +26,32 @@ expect_error() { # name bound-in-seconds pattern env...
 		echo "ok $name: status $rc after ${secs}s, console shown"
 	fi
 }
+# A guest test that must pass: NAME, a pattern its output must hold COUNT
+# times, a pattern of lines to show, then the environment of the run.
+expect_ok() {
+	name=$1 pattern=$2 count=$3 show=$4
+	shift 4
+	start=$(date +%s)
+	out=$(env KERNEL="$kernel" "$@" "$here/run.sh" 2>&1)
+	rc=$? secs=$(($(date +%s) - start))
+	if [ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | grep -c "$pattern")" = "$count" ]; then
+		echo "ok $name (${secs}s):"
+		printf '%s\n' "$out" | grep -E "$show" | sed 's/^/    /'
+	else
+		echo "not ok $name (status $rc):"
+		printf '%s\n' "$out" | tail -15
+		fails=$((fails + 1))
+	fi
+}
 # A fork bomb under the runner, in the guest (never on a host): stopped at the
 # limit, as root and unprivileged, and the guest lives to report it.
-start=$(date +%s)
-out=$(env KERNEL="$kernel" VM_APPEND=nsx.test=containment "$here/run.sh" 2>&1)
-rc=$? secs=$(($(date +%s) - start))
-if [ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | grep -c 'failed with EAGAIN')" = 2 ]; then
-	echo "ok fork bomb contained in the guest (${secs}s):"
-	printf '%s\n' "$out" | grep -E '^# limits|^fork bomb' | sed 's/^/    /'
-else
-	echo "not ok fork bomb containment (status $rc):"
-	printf '%s\n' "$out" | tail -15
-	fails=$((fails + 1))
-fi
+expect_ok "fork bomb contained in the guest" 'failed with EAGAIN' 2 '^# limits|^fork bomb' \
+	VM_APPEND=nsx.test=containment
 # The kselftest-style install, moved and run inside the guest.
-start=$(date +%s)
 make -s -C "$here/.." install INSTALL_PATH="${B:-build}/vm/install" >/dev/null
-out=$(env KERNEL="$kernel" VM_APPEND=nsx.test=install "$here/run.sh" 2>&1)
-rc=$? secs=$(($(date +%s) - start))
+expect_ok "installed tree runs in the guest" 'pid_views alone: exit 0' 1 'passed,|alone' \
+	VM_APPEND=nsx.test=install
 rm -rf "$here/../${B:-build}/vm/install"
-if [ "$rc" = 0 ]; then
-	echo "ok installed tree runs in the guest (${secs}s):"
-	printf '%s\n' "$out" | grep -E 'passed,|alone' | sed 's/^/    /'
-else
-	echo "not ok installed tree in the guest (status $rc):"
-	printf '%s\n' "$out" | tail -15
-	fails=$((fails + 1))
-fi
 expect_error "panic at boot" 120 'Kernel panic' VM_APPEND=rdinit=/nonexistent
 expect_error "hung init" 60 'never reported a result' VM_APPEND=rdinit=/bin/sh VM_TIMEOUT=20
 [ "$fails" = 0 ]
