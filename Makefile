@@ -32,7 +32,9 @@ SHIM       := $(B)/lib/nsx-getpid-cache.so
 
 .PHONY: all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps \
 	mutants bench bench-smoke install install-check docs docs-check evidence evidence-check
-# Header and #include dependencies, as the compiler found them (-MMD).
+.DEFAULT_GOAL := all
+# Header and #include dependencies, as the compiler found them (-MMD); they
+# come before `all`, hence the default goal above.
 -include $(shell find $(B) -path '$(B)/vm' -prune -o -name '*.d' -type f -print 2>/dev/null)
 .DELETE_ON_ERROR:
 

@@ -137,6 +137,7 @@ static int init_fn(void *arg)
 {
 	if (arg)
 		nsx_spawn("m", NULL, m_fn, NULL);
+	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }
 
@@ -203,6 +204,7 @@ int main(void)
 	int s = nsx_spawn("s", "sib", init_fn, NULL);
 	int u = nsx_spawn("u", NULL, userns_fn, "mapped");
 	int x = nsx_spawn("x", NULL, userns_fn, NULL);
+	nsx_recv(c, "up"); /* after m's spawn */
 	int m = nsx_find("m"), inner = nsx_ns_of(c);
 	int pfd_c = (int)syscall(SYS_pidfd_open, nsx_pid(c), 0);
 	int pfd_m = (int)syscall(SYS_pidfd_open, nsx_pid(m), 0);

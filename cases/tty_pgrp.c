@@ -5,13 +5,13 @@
  * tpgid read from several namespaces, and the SIGHUP/SIGCONT the kernel
  * sends the foreground group on the session leader's behalf.
  *
- * Tasks: top (namespace outer) mounts, in a mount namespace of its own, a
- * devpts instance of its own and opens a pty master; it spawns L, the init of namespace T, and x,
- * the init of the sibling namespace sib.  L calls setsid(), opens the slave (its controlling
- * terminal) and spawns J (T), which makes its own process group; J spawns K, the init of namespace
- * K (K stays in J's process group); L puts J's group in the foreground.  J and K block SIGHUP and
- * SIGCONT.  Then L gives up its terminal (TIOCNOTTY).  Numbers print as the task they denote in the
- * reader's (or receiver's) namespace; a group as its leader.
+ * Tasks: top (namespace outer) has, in a mount namespace of its own, a
+ * devpts instance of its own (lib nsx_own_devpts()) and opens a pty master; it spawns L, the init
+ * of namespace T, and x, the init of the sibling namespace sib.  L calls setsid(), opens the slave
+ * (its controlling terminal) and spawns J (T), which makes its own process group; J spawns K, the
+ * init of namespace K (K stays in J's process group); L puts J's group in the foreground.  J and K
+ * block SIGHUP and SIGCONT.  Then L gives up its terminal (TIOCNOTTY).  Numbers print as the task
+ * they denote in the reader's (or receiver's) namespace; a group as its leader.
  *
  * The golden lines and the kernel code behind them:
  *
@@ -44,15 +44,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sched.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 enum { OP_IDS = 1, OP_NOTTY };
 static int master = -1;
-static char ptsdir[64];
 static int slave = -1; /* in L */
 
 static void handler(int op, const long *arg)
@@ -100,14 +96,9 @@ static int j_fn(void *arg)
 
 static int l_fn(void *arg)
 {
-	char path[96];
-	(void)arg;
 	if (setsid() < 0)
 		nsx_fail("setsid: %s", nsx_errname(errno));
-	snprintf(path, sizeof(path), "%s/%d", ptsdir, *(int *)arg);
-	slave = open(path, O_RDWR); /* no O_NOCTTY: our controlling terminal */
-	if (slave < 0)
-		nsx_fail("open %s: %s", path, nsx_errname(errno));
+	slave = nsx_pty_slave(*(int *)arg, 0); /* no O_NOCTTY: our controlling terminal */
 	int j = nsx_spawn("J", NULL, j_fn, NULL);
 	(void)j;
 	NSX_SEND("up", 1);
@@ -135,18 +126,8 @@ int main(void)
 	static int ptyno;
 	nsx_init("top", "outer");
 	nsx_block(SIGHUP);
-	/* A mount namespace of our own, a tmpfs on /tmp in it and a devpts
-	 * instance there: all of it goes with the case, even one killed. */
-	snprintf(ptsdir, sizeof(ptsdir), "/tmp/pts");
-	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    mount("tmpfs", "/tmp", "tmpfs", 0, "size=64k") || mkdir(ptsdir, 0755) ||
-	    mount("devpts", ptsdir, "devpts", 0, "newinstance,ptmxmode=0666,mode=0620"))
-		nsx_fail("a devpts of our own: %s", nsx_errname(errno));
-	char ptmx[96];
-	snprintf(ptmx, sizeof(ptmx), "%s/ptmx", ptsdir);
-	master = open(ptmx, O_RDWR | O_NOCTTY);
-	if (master < 0 || unlockpt(master) || ioctl(master, TIOCGPTN, &ptyno))
-		nsx_fail("pty master: %s", nsx_errname(errno));
+	nsx_own_devpts();
+	master = nsx_pty_master(&ptyno);
 	int L = nsx_spawn("L", "T", l_fn, &ptyno);
 	int x = nsx_spawn("x", "sib", x_fn, NULL);
 	nsx_recv(L, "up");

@@ -92,6 +92,22 @@ _Noreturn void nsx_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2
 _Noreturn void nsx_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* End the case: check for errors sent by tasks, kill and reap everything. */
 _Noreturn void nsx_exit(void);
+/* The cgroup2 directory nsxrun offers the case (NSX_CGROUP), made with its
+ * parent if need be; skips the case, saying why, when there is none.  nsxrun
+ * removes it, and every cgroup the case makes below it, after the case. */
+const char *nsx_case_cgroup(void);
+
+/* --- terminals (tty.c) ------------------------------------------------- */
+
+/* In the top, before it spawns anything: a mount namespace of its own with a
+ * tmpfs on /tmp and a new devpts instance in it (tasks spawned later share it). */
+void nsx_own_devpts(void);
+/* Open a pty master there (O_CLOEXEC, unlocked); its number in *ptyno. */
+int nsx_pty_master(int *ptyno);
+/* Open the slave of pty ptyno with extra open flags (O_NOCTTY or 0: a session
+ * leader without a terminal then gets it as its controlling terminal). */
+int nsx_pty_slave(int ptyno, int flags);
+
 /* Kill (SIGKILL) and reap every descendant of the caller; safe to repeat. */
 void nsx_reap_all(void);
 
@@ -128,7 +144,8 @@ int nsx_adopt(const char *name, const char *new_ns, pid_t pid);
 /* In a new thread of a task: register it as a task of its own called name (its
  * tid at every level); NSX_SEND and nsx_step in that thread then act for it. */
 int nsx_add_thread(const char *name);
-/* Index of the task called name; fails the case if there is none. */
+/* Index of the task called name, once it has registered (a task being
+ * spawned is waited for, bounded); fails the case if there is none. */
 int nsx_find(const char *name);
 /* Index of the namespace called name, or -1. */
 int nsx_find_ns(const char *name);
@@ -212,6 +229,9 @@ const char *nsx_siginfo_str(int observer, const struct nsx_msg *m);
 const char *nsx_siginfo_v(int observer, const long *v);
 /* Is sig pending for the calling thread (or its process)? */
 int nsx_pending(int sig);
+/* The signals pending for task (its shared and its own pending sets, read from
+ * /proc/<pid>/status in the case's proc), as names, or "none". */
+const char *nsx_pending_of(int task);
 /* The timeout every helper uses, in milliseconds. */
 int nsx_timeout_ms(void);
 

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <sched.h>
@@ -117,4 +118,26 @@ int nsx_own_proc(void)
 	if (fd < 0)
 		nsx_fail("opening the new /proc: %s", nsx_errname(errno));
 	return fd;
+}
+
+const char *nsx_case_cgroup(void)
+{
+	static char dir[PATH_MAX];
+	const char *cg = getenv("NSX_CGROUP");
+	if (!cg) {
+		const char *why = getenv("NSX_NOCGROUP");
+		nsx_skip("no cgroup2 directory to make: %s",
+		         why ? why : "run by nsxrun, which offers one in NSX_CGROUP");
+	}
+	snprintf(dir, sizeof(dir), "%s", cg);
+	char *slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			nsx_fail("mkdir %s: %s", dir, nsx_errname(errno));
+		*slash = '/';
+	}
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		nsx_fail("mkdir %s: %s", dir, nsx_errname(errno));
+	return dir;
 }

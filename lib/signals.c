@@ -40,6 +40,34 @@ int nsx_pending(int sig)
 	return sigismember(&s, sig) == 1;
 }
 
+const char *nsx_pending_of(int task)
+{
+	char path[64], buf[4096], *b = nsx_ring();
+	unsigned long long set = 0, v;
+	snprintf(path, sizeof(path), "%d/status", (int)nsx_pid(task));
+	int fd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		nsx_fail("read %s: %s", path, nsx_errname(errno));
+	buf[n] = '\0';
+	static const char *const keys[] = {"\nSigPnd:", "\nShdPnd:"};
+	for (int k = 0; k < 2; k++) {
+		char *p = strstr(buf, keys[k]);
+		if (!p || sscanf(p + strlen(keys[k]), "%llx", &v) != 1)
+			nsx_fail("no %s in %s", keys[k] + 1, path);
+		set |= v;
+	}
+	int len = 0;
+	b[0] = '\0';
+	for (int sig = 1; sig <= 64 && len < 200; sig++)
+		if (set & (1ULL << (sig - 1)))
+			len += snprintf(b + len, 256 - (size_t)len, "%s%s", len ? " " : "",
+			                nsx_signame(sig));
+	return len ? b : "none";
+}
+
 int nsx_sigwait(int sig, siginfo_t *si)
 {
 	sigset_t s;

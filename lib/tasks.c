@@ -107,8 +107,14 @@ void nsx_init(const char *top_name, const char *ns_name)
 int nsx_find(const char *name)
 {
 	for (int i = 0; i < nsx_T->ntasks; i++)
-		if (!strcmp(nsx_T->task[i].name, name))
+		if (!strcmp(nsx_T->task[i].name, name)) {
+			/* Being spawned: its numbers come once it has registered. */
+			if (nsx_wait_change(&nsx_T->task[i].ready, 0,
+			                    nsx_now_ms() + nsx_timeout_ms()) ||
+			    nsx_T->task[i].ready != 1)
+				nsx_fail("task %s never registered", name);
 			return i;
+		}
 	nsx_fail("no task called %s (yet: wait for a message sent after its spawn)", name);
 }
 

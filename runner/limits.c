@@ -15,6 +15,14 @@
  *      per namespace (6.14 on): the case's namespace runs out of numbers.
  *      Before 6.14 pid_max is machine-wide and is never written.
  *
+ * Wherever a cgroup2 directory can be made below the runner's cgroup, even
+ * with no controller to limit with (this host: cgroup v1 holds them all), each
+ * case is offered one in NSX_CGROUP (the limited cgroup it runs in, or a
+ * directory it may make, parent included: lib nsx_case_cgroup()); the runner
+ * removes it and all below it after the case, and a later runner removes what
+ * a killed one left.  Without one,
+ * NSX_NOCGROUP says why.
+ *
  * Every stream a case writes (stdout, stderr, a trace) is capped with
  * RLIMIT_FSIZE: past it the kernel sends SIGXFSZ and the file stops growing.
  */
@@ -78,58 +86,85 @@ static int own_cgroup2(char *dir, size_t len)
 	return 0;
 }
 
-/* Remove what an earlier runner that was killed left: empty nsxrun.<pid>
- * directories whose runner is gone. */
+/* Remove dir and every cgroup below it (cgroupfs: only directories can be
+ * removed; one that still has members stays, harmlessly). */
+static void rm_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char sub[PATH_MAX];
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name) < (int)sizeof(sub))
+			rm_tree(sub);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+/* Remove what an earlier runner that was killed left: nsxrun.<pid>
+ * directories whose runner is gone, with the cases' cgroups below. */
 static void remove_stale(const char *base)
 {
 	DIR *d = opendir(base);
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
 		int pid;
-		char dir[PATH_MAX + 300], sub[PATH_MAX + 600];
+		char dir[PATH_MAX + 300];
 		if (sscanf(e->d_name, "nsxrun.%d", &pid) != 1 || pid <= 0 ||
 		    !(kill(pid, 0) && errno == ESRCH))
 			continue;
 		snprintf(dir, sizeof(dir), "%.3800s/%s", base, e->d_name);
-		DIR *c = opendir(dir);
-		struct dirent *ce;
-		while (c && (ce = readdir(c)))
-			if (ce->d_name[0] >= '0' && ce->d_name[0] <= '9') {
-				snprintf(sub, sizeof(sub), "%s/%s", dir, ce->d_name);
-				rmdir(sub); /* fails, harmlessly, while anything lives there */
-			}
-		if (c)
-			closedir(c);
-		rmdir(dir);
+		rm_tree(dir);
 	}
 	if (d)
 		closedir(d);
 }
 
+/* nsxrun.<pid> below the runner's own cgroup2 cgroup, the parent of a
+ * directory per case; then, if the pids controller can be had there, per-case
+ * limits (LIM_CGROUP2).  -1 when no cgroup2 directory can be made, with the
+ * reason in L.cg_why. */
 static int try_cgroup2(void)
 {
 	char base[PATH_MAX], p[PATH_MAX + 64];
-	if (own_cgroup2(base, sizeof(base)))
+	if (own_cgroup2(base, sizeof(base))) {
+		snprintf(L.cg_why, sizeof(L.cg_why), "no cgroup2 hierarchy mounted");
 		return -1;
-	snprintf(p, sizeof(p), "%s/cgroup.controllers", base);
-	if (!file_has_word(p, "pids"))
-		return -1;
+	}
 	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", base);
 	if (!file_has_word(p, "pids"))
 		write_file(p, "+pids"); /* refused (EBUSY) when base has members */
 	if (!file_has_word(p, "memory"))
 		write_file(p, "+memory");
-	if (!file_has_word(p, "pids"))
-		return -1;
-	L.memory = file_has_word(p, "memory");
+	int pids = file_has_word(p, "pids");
+	L.memory = pids && file_has_word(p, "memory");
 	remove_stale(base);
 	snprintf(L.cg_base, sizeof(L.cg_base), "%.3900s/nsxrun.%d", base, (int)getpid());
-	if (mkdir(L.cg_base, 0755) && errno != EEXIST)
+	if (!pids) {
+		/* Directories for the cases that make one, and nothing made
+		 * until one does: a runner killed by SIGKILL then leaves
+		 * nothing unless such a case was running. */
+		if (!access(base, W_OK))
+			return 1;
+		snprintf(L.cg_why, sizeof(L.cg_why), "cannot make a cgroup in %.150s: %s", base,
+		         strerror(errno));
+		L.cg_base[0] = '\0';
 		return -1;
+	}
+	if (mkdir(L.cg_base, 0755) && errno != EEXIST) {
+		snprintf(L.cg_why, sizeof(L.cg_why), "cannot make a cgroup in %.150s: %s", base,
+		         strerror(errno));
+		L.cg_base[0] = '\0';
+		return -1;
+	}
 	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", L.cg_base);
 	if (write_file(p, L.memory ? "+pids +memory" : "+pids")) {
 		rmdir(L.cg_base);
-		return -1;
+		snprintf(L.cg_base, sizeof(L.cg_base), "%.3900s/nsxrun.%d", base, (int)getpid());
+		return 1; /* a directory for each case that makes one, no limits */
 	}
 	return 0;
 }
@@ -162,7 +197,8 @@ const struct limits *limits_setup(void)
 	if (L.kind != LIM_UNSET)
 		return &L;
 	L.output_cap = NSXRUN_OUTPUT_CAP;
-	if (!try_cgroup2()) {
+	int cg = try_cgroup2();
+	if (!cg) {
 		L.kind = LIM_CGROUP2;
 		snprintf(L.desc, sizeof(L.desc), "cgroup2 %s: pids.max=%d%s per case", L.cg_base,
 		         NSXRUN_MAX_TASKS, L.memory ? " memory.max=" NSXRUN_MAX_MEMORY_STR : "");
@@ -191,9 +227,10 @@ int limits_prepare(struct job *j, int k)
 {
 	char p[PATH_MAX + 64];
 	j->cg_procs = -1;
+	if (L.cg_base[0])
+		snprintf(j->cg_dir, sizeof(j->cg_dir), "%.3900s/%d", L.cg_base, k);
 	if (L.kind != LIM_CGROUP2)
 		return 0;
-	snprintf(j->cg_dir, sizeof(j->cg_dir), "%.3900s/%d", L.cg_base, k);
 	if (mkdir(j->cg_dir, 0755) && errno != EEXIST)
 		return -1;
 	snprintf(p, sizeof(p), "%s/pids.max", j->cg_dir);
@@ -212,6 +249,12 @@ int limits_prepare(struct job *j, int k)
 void limits_enter(const struct job *j, int isolated)
 {
 	struct rlimit r;
+	/* The case's cgroup2 directory (made here for LIM_CGROUP2, else by a
+	 * case that wants one), removed with all below it by limits_release(). */
+	if (j->cg_dir[0])
+		setenv("NSX_CGROUP", j->cg_dir, 1);
+	else
+		setenv("NSX_NOCGROUP", L.cg_why, 1);
 	if (L.kind == LIM_CGROUP2 && j->cg_procs >= 0) {
 		/* "0": the writer itself (kernel/cgroup/cgroup.c). */
 		if (write(j->cg_procs, "0", 1) != 1)
@@ -235,12 +278,14 @@ void limits_release(struct job *j)
 		close(j->cg_procs);
 	j->cg_procs = -1;
 	if (j->cg_dir[0])
-		rmdir(j->cg_dir);
+		rm_tree(j->cg_dir);
+	if (j->cg_dir[0] && L.kind != LIM_CGROUP2)
+		rmdir(L.cg_base); /* made by the case; kept while another case uses it */
 	j->cg_dir[0] = '\0';
 }
 
 void limits_cleanup(void)
 {
-	if (L.kind == LIM_CGROUP2)
-		rmdir(L.cg_base);
+	if (L.cg_base[0])
+		rm_tree(L.cg_base);
 }

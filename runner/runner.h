@@ -90,7 +90,8 @@ struct limits {
 	enum lim_kind kind;
 	int memory;             /* cgroup2 memory controller too */
 	long output_cap;        /* RLIMIT_FSIZE for every case */
-	char cg_base[PATH_MAX]; /* cgroup2: nsxrun.<pid>, the cases' parent */
+	char cg_base[PATH_MAX]; /* cgroup2: nsxrun.<pid>, the cases' parent, or "" */
+	char cg_why[200];       /* why there is no cg_base */
 	char desc[256];         /* for a KTAP comment */
 };
 /* Choose once. */

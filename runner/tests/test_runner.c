@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <time.h>
 #include <errno.h>
+#include <libgen.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -516,6 +517,28 @@ START_TEST(fork_loop_stops_at_the_limit)
 }
 END_TEST
 
+START_TEST(case_cgroup_removed)
+{
+	struct job j = mkjob("cgroup-tree");
+	char what[16] = "", path[PATH_MAX] = "";
+	as_root_if_possible();
+	limits_setup();
+	ck_assert_int_eq(run_jobs(&j, 1, 1, 10.0, on_done, NULL), 0);
+	FILE *f = fopen(j.out, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%15s %4095s", what, path), 2);
+	fclose(f);
+	if (!strcmp(what, "none:"))
+		return; /* no cgroup2 directory can be made here (unprivileged, say) */
+	ck_assert_str_eq(what, "made");
+	struct stat st;
+	*strrchr(path, '/') = '\0';
+	*strrchr(path, '/') = '\0'; /* the case's own directory */
+	ck_assert_msg(stat(path, &st) && errno == ENOENT, "%s is left behind", path);
+	limits_cleanup();
+}
+END_TEST
+
 START_TEST(unwritable_output_fails)
 {
 	struct job j = mkjob("print");
@@ -734,6 +757,22 @@ static int fake_case(const char *mode)
 		fflush(stdout);
 		_exit(0);
 	}
+	if (!strcmp(mode, "cgroup-tree")) {
+		/* Make the cgroup2 directory offered, and two levels below it, and
+		 * stay in none of them: the runner is to remove all three. */
+		const char *cg = getenv("NSX_CGROUP");
+		char sub[PATH_MAX];
+		if (!cg) {
+			printf("none: %s\n", getenv("NSX_NOCGROUP"));
+			return 0;
+		}
+		snprintf(sub, sizeof(sub), "%.3000s/a/b", cg);
+		nsx_init("top", "outer");
+		int made = !mkdir(nsx_case_cgroup() ? dirname(strdupa(sub)) : "", 0755) &&
+		           !mkdir(sub, 0755);
+		printf("%s %s\n", made ? "made" : "failed", sub);
+		nsx_exit();
+	}
 	if (!strcmp(mode, "lib-print")) {
 		nsx_init("top", "outer");
 		printf("hello from a case\n");
@@ -783,6 +822,7 @@ static Suite *runner_suite(void)
 	tcase_add_test(t, output_is_capped);
 	tcase_add_test(t, fork_loop_stops_at_the_limit);
 	tcase_add_test(t, unwritable_output_fails);
+	tcase_add_test(t, case_cgroup_removed);
 	tcase_add_test(t, runner_killed_by_sigint);
 	tcase_add_test(t, runner_killed_by_sigterm);
 	tcase_add_test(t, runner_killed_by_sigkill);

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cgroup_procs - cgroup v2's cgroup.procs and cgroup.threads across pid
+ * namespaces: the numbers read from them, and the numbers written to them.
+ *
+ * The case needs a cgroup2 directory it may make and fill: nsxrun offers one
+ * in NSX_CGROUP (a directory below its own cgroup2 cgroup, which it removes
+ * with everything below after the case; a runner killed before it could has
+ * its leftovers removed by the next run).  Without one it skips, saying why.
+ *
+ * Tasks: top (namespace outer) makes cgroups g and g/t below NSX_CGROUP; c is
+ * the init of namespace I, c2 a process of I with a second thread c2t; x is
+ * the init of the sibling namespace sib.  Numbers print as the task they
+ * denote in the reader's (or writer's) namespace, a group as its leader.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   writes to g/cgroup.procs: top "0", c "0", then c writes c2's number in I:
+ *   all 0 (moved); c writing top's number in outer: ESRCH
+ *     kernel/cgroup/cgroup.c: __cgroup_procs_write() ->
+ *     cgroup_procs_write_start(): "0" is the writer itself; any other number
+ *     is find_task_by_vpid(), the writer's namespace at write time; a number
+ *     that does not exist there is ESRCH, never another task.
+ *   g/cgroup.procs read by top: top c c2; by c: 0 c c2; by x: 0 0 0; the file
+ *   top opened, read by c: 0 c c2
+ *     cgroup_procs_show() prints task_pid_vnr() of each process (the
+ *     iterator, css_task_iter with CSS_TASK_ITER_PROCS, yields thread-group
+ *     leaders in the order they joined): the *reader's* namespace when read()
+ *     runs, not the opener's; a member the reader cannot see is a 0 line,
+ *     not left out (cgroup v1's pidlist_array_load() leaves it out).
+ *   g/cgroup.threads read by top: top c c2 c2t; by c: 0 c c2 c2t
+ *     cgroup_threads_start() iterates every thread; the same
+ *     cgroup_procs_show() numbers each with task_pid_vnr().
+ *   g/t made threaded; c writes c2t's thread id in I to g/t/cgroup.threads: 0;
+ *   g/t/cgroup.threads read by top: c2t, by c: c2t; g/cgroup.threads by top:
+ *   top c c2; g/cgroup.procs by top: top c c2 (the process is still listed:
+ *   a domain's cgroup.procs covers its threaded subtree)
+ *     cgroup_threads_write() -> __cgroup_procs_write(threadgroup false):
+ *     the same find_task_by_vpid() in the writer's namespace, one thread
+ *     moved; cgroup_procs_start() iterates with CSS_TASK_ITER_THREADED.
+ *
+ * Why the 0 lines are an inconsistency worth pinning: /proc, waitid and the
+ * socket credentials leave out or zero an invisible task consistently, but a
+ * container's runtime reading cgroup.procs to enumerate its members gets one
+ * "0" per process it cannot see, indistinguishable from each other.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { OP_WRITE = 1, OP_READ, OP_READ_FD };
+enum { F_PROCS, F_THREADS, F_T_THREADS, F_NFILES };
+static const char *const file_names[F_NFILES] = {"g/cgroup.procs", "g/cgroup.threads",
+                                                 "g/t/cgroup.threads"};
+static char files[F_NFILES][512];
+static int sv[2] = {-1, -1}; /* top -> c, for a file descriptor */
+
+static long write_num(int f, long v)
+{
+	char b[32];
+	int n = snprintf(b, sizeof(b), "%ld", v);
+	int fd = open(files[f], O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	long r = write(fd, b, (size_t)n) == n ? 0 : -errno;
+	close(fd);
+	return r;
+}
+
+/* Read the numbers in fd into v[1..], their count into v[0] (or -errno). */
+static void read_nums(int fd, long *v, int max)
+{
+	char buf[1024];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	v[0] = n < 0 ? -errno : 0;
+	buf[n > 0 ? n : 0] = '\0';
+	for (char *p = buf, *e; v[0] >= 0 && v[0] < max; p = e) {
+		long x = strtol(p, &e, 10);
+		if (e == p)
+			break;
+		v[++v[0]] = x;
+	}
+}
+
+static void reply_read(int fd)
+{
+	long v[NSX_MSG_VALS] = {0};
+	if (fd < 0)
+		v[0] = -errno;
+	else
+		read_nums(fd, v, NSX_MSG_VALS - 1);
+	if (fd >= 0)
+		close(fd);
+	nsx_send_v("reply", v, NSX_MSG_VALS);
+}
+
+static void handler(int op, const long *arg)
+{
+	if (op == OP_WRITE) {
+		NSX_REPLY(write_num((int)arg[0], arg[1]));
+	} else if (op == OP_READ) {
+		reply_read(open(files[arg[0]], O_RDONLY | O_CLOEXEC));
+	} else {
+		int fd = -1;
+		reply_read(nsx_recv_fds(sv[1], &fd, 1) ? -1 : fd);
+	}
+}
+
+static void *c2t_fn(void *arg)
+{
+	(void)arg;
+	nsx_add_thread("c2t");
+	NSX_SEND("up", 1);
+	nsx_park();
+}
+
+static int c2_fn(void *arg)
+{
+	pthread_t th;
+	(void)arg;
+	if (pthread_create(&th, NULL, c2t_fn, NULL))
+		nsx_fail("pthread_create");
+	nsx_park();
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("c2", NULL, c2_fn, NULL);
+	nsx_serve(handler);
+}
+
+static int x_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static const char *list(int reader, const long *v)
+{
+	static char b[4][256];
+	static int r;
+	char *s = b[r++ % 4];
+	if (v[0] < 0)
+		return nsx_res(v[0]);
+	int len = 0;
+	s[0] = '\0';
+	for (long i = 1; i <= v[0] && len < 200; i++)
+		len += snprintf(s + len, 256 - (size_t)len, "%s%s", i > 1 ? " " : "",
+		                nsx_name(reader, v[i]));
+	return v[0] ? s : "(empty)";
+}
+
+static void show_read(const char *who, int reader, int f)
+{
+	long v[NSX_MSG_VALS] = {0};
+	if (reader == 0) {
+		int fd = open(files[f], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			v[0] = -errno;
+		else {
+			read_nums(fd, v, NSX_MSG_VALS - 1);
+			close(fd);
+		}
+	} else {
+		memcpy(v, nsx_call(reader, OP_READ, f, 0, 0)->v, sizeof(v));
+	}
+	printf("  %-20s read by %s: %s\n", file_names[f], who, list(reader, v));
+}
+
+static void show_write(const char *who, int writer, int f, const char *what, long v)
+{
+	long r = writer ? nsx_call(writer, OP_WRITE, f, v, 0)->v[0] : write_num(f, v);
+	printf("  %s writes %s to %s: %s\n", who, what, file_names[f], nsx_res(r));
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	const char *base = nsx_case_cgroup();
+	char g[512];
+	snprintf(g, sizeof(g), "%.400s/g", base);
+	if (mkdir(g, 0755))
+		nsx_fail("mkdir %s: %s", g, nsx_errname(errno));
+	for (int f = 0; f < F_NFILES; f++)
+		snprintf(files[f], sizeof(files[f]), "%.400s/%s", base, file_names[f]);
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		nsx_fail("socketpair: %s", nsx_errname(errno));
+
+	int c = nsx_spawn("c", "I", c_fn, NULL);
+	int x = nsx_spawn("x", "sib", x_fn, NULL);
+	nsx_recv(-1, "up"); /* c2t: c2 and c2t exist */
+	int c2 = nsx_find("c2"), c2t = nsx_find("c2t"), top = nsx_find("top");
+
+	printf("# cgroup_procs: cgroup v2 member lists read and written from pid namespaces "
+	       "(I below outer, sib beside I)\n");
+	show_write("top", 0, F_PROCS, "0", 0);
+	show_write("c", c, F_PROCS, "0", 0);
+	show_write("c", c, F_PROCS, "c2's number in I", nsx_nr_in(c2, nsx_ns_of(c)));
+	show_write("c", c, F_PROCS, "top's number in outer", nsx_pid(top));
+	show_read("top", 0, F_PROCS);
+	show_read("c", c, F_PROCS);
+	show_read("x", x, F_PROCS);
+	int fd = open(files[F_PROCS], O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || nsx_send_fds(sv[0], &fd, 1))
+		nsx_fail("passing %s: %s", files[F_PROCS], nsx_errname(errno));
+	close(fd);
+	printf("  %-20s opened by top, read by c: %s\n", file_names[F_PROCS],
+	       list(c, nsx_call(c, OP_READ_FD, 0, 0, 0)->v));
+	show_read("top", 0, F_THREADS);
+	show_read("c", c, F_THREADS);
+
+	char t[600];
+	snprintf(t, sizeof(t), "%s/t", g);
+	if (mkdir(t, 0755))
+		nsx_fail("mkdir %s: %s", t, nsx_errname(errno));
+	snprintf(t, sizeof(t), "%s/t/cgroup.type", g);
+	int tfd = open(t, O_WRONLY | O_CLOEXEC);
+	long r = tfd < 0 || write(tfd, "threaded", 8) != 8 ? -errno : 0;
+	if (tfd >= 0)
+		close(tfd);
+	printf("g/t made threaded: %s\n", nsx_res(r));
+	show_write("c", c, F_T_THREADS, "c2t's thread id in I", nsx_nr_in(c2t, nsx_ns_of(c)));
+	show_read("top", 0, F_T_THREADS);
+	show_read("c", c, F_T_THREADS);
+	show_read("top", 0, F_THREADS);
+	show_read("top", 0, F_PROCS);
+	nsx_exit();
+}

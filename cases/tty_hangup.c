@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tty_hangup - the signals a terminal hangup sends, with no sender of its
+ * own, to a session whose tasks live in other pid namespaces: the last close
+ * of a pty master, and the exit of the session leader.
+ *
+ * Tasks: top (namespace outer) has a devpts instance of its own (lib
+ * nsx_own_devpts()).  L is the init of namespace T and a session leader; S (T)
+ * leads a second session.  Only after spawning them does top open pty masters,
+ * so that no other task holds one.  L takes pty 0's slave as its controlling
+ * terminal and spawns J (T), its own process group and the terminal's
+ * foreground group, and J spawns K, the init of namespace Kns, in J's group.
+ * S does the same with pty 1: F (T) leads the foreground group and G, the init
+ * of Gns, is in it.  Every one of them blocks SIGHUP and SIGCONT; a pending
+ * set is read from /proc/<pid>/status (SigPnd and ShdPnd) of the case's proc
+ * right after the event, before anyone takes a signal.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   top closes pty 0's master: L has SIGHUP SIGCONT pending, J and K none;
+ *   L then takes SIGHUP and SIGCONT with si_code=SI_KERNEL si_pid=0 si_uid=0
+ *     drivers/tty/pty.c: pty_close() of the master hangs its slave up with
+ *     tty_vhangup() -> __tty_hangup(tty, 0) (drivers/tty/tty_io.c), which
+ *     calls tty_signal_session_leader() (drivers/tty/tty_jobctrl.c): the
+ *     session's leader alone gets send_signal_locked(SIGHUP / SIGCONT,
+ *     SEND_SIG_PRIV); with exit_session 0 the foreground group gets nothing.
+ *     kernel/signal.c: __send_signal_locked() fills SEND_SIG_PRIV as
+ *     SI_KERNEL with si_pid 0 and si_uid 0 in every namespace: the closer's
+ *     number is never looked up.  The hangup is synchronous: it is done when
+ *     close() returns (tty_vhangup()).
+ *   S exits: L reaps it (CLD_EXITED 0); F and G have SIGHUP pending, no
+ *   SIGCONT; each takes SIGHUP si_code=SI_KERNEL si_pid=0 si_uid=0
+ *     kernel/exit.c: do_exit() of a thread group calls disassociate_ctty(1);
+ *     for a pty (drivers/tty/tty_jobctrl.c) that is kill_pgrp(tty_pgrp,
+ *     SIGHUP, 1), and SIGCONT only when not exiting.  kill_pgrp()'s priv 1
+ *     is SEND_SIG_PRIV (kernel/signal.c: __si_special()): SI_KERNEL, si_pid 0,
+ *     to the group's members in every namespace (G is one in Gns).  The
+ *     group F leads is orphaned by S's exit, but kill_orphaned_pgrp() sends
+ *     nothing to a group with no stopped member.
+ *
+ * Compare tty_pgrp: the SIGHUP/SIGCONT of TIOCNOTTY are SEND_SIG_NOINFO and
+ * carry the leader's number (SI_USER) as each receiver sees it.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+enum { OP_SESSION = 1, OP_TAKE, OP_EXIT, OP_REAP };
+static const char *const names_l[] = {"J", "K", "Kns"};
+static const char *const names_s[] = {"F", "G", "Gns"};
+static const char *const *names; /* this session leader's names */
+
+static void block_both(void)
+{
+	nsx_block(SIGHUP);
+	nsx_block(SIGCONT);
+}
+
+/* The init below, in the foreground group: waits until told, then reports
+ * SIGHUP (phase B) or nothing (phase A: it is killed at the end). */
+static int below_fn(void *arg)
+{
+	block_both();
+	NSX_SEND("ready", 1);
+	if (arg) {
+		nsx_step();
+		nsx_send_siginfo("sighup", SIGHUP);
+	}
+	nsx_park();
+}
+
+/* The foreground group's leader: spawns the init below into its group. */
+static int fg_fn(void *arg)
+{
+	block_both();
+	if (setpgid(0, 0))
+		nsx_fail("setpgid: %s", nsx_errname(errno));
+	nsx_spawn(names[1], names[2], below_fn, arg);
+	if (arg) {
+		nsx_step();
+		nsx_send_siginfo("sighup", SIGHUP);
+	}
+	nsx_park();
+}
+
+static void handler(int op, const long *arg)
+{
+	if (op == OP_SESSION) {                            /* arg: the pty; arg[1]: phase B */
+		int slave = nsx_pty_slave((int)arg[0], 0); /* our controlling terminal */
+		int fg = nsx_spawn(names[0], NULL, fg_fn, arg[1] ? (void *)1 : NULL);
+		pid_t p = nsx_pid(fg);
+		if (setpgid(p, p) || tcsetpgrp(slave, p))
+			nsx_fail("setpgid/tcsetpgrp: %s", nsx_errname(errno));
+		NSX_REPLY(0);
+	} else if (op == OP_TAKE) {
+		nsx_send_siginfo("sighup", SIGHUP);
+		nsx_send_siginfo("sigcont", SIGCONT);
+		NSX_REPLY(0);
+	} else if (op == OP_EXIT) {
+		NSX_REPLY(0);
+		fflush(NULL);
+		_exit(0);
+	} else {
+		siginfo_t si = {0};
+		long r = nsx_rc(waitid(P_PID, (id_t)arg[0], &si, WEXITED));
+		NSX_REPLY(r, si.si_code, si.si_status);
+	}
+}
+
+static int s_fn(void *arg)
+{
+	(void)arg;
+	names = names_s;
+	if (setsid() < 0)
+		nsx_fail("setsid: %s", nsx_errname(errno));
+	block_both();
+	nsx_serve(handler);
+}
+
+static int l_fn(void *arg)
+{
+	(void)arg;
+	names = names_l;
+	if (setsid() < 0)
+		nsx_fail("setsid: %s", nsx_errname(errno));
+	block_both();
+	nsx_spawn("S", NULL, s_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static void pending(const char *who)
+{
+	printf("  %s pending: %s\n", who, nsx_pending_of(nsx_find(who)));
+}
+
+static void took(const char *who, const char *key)
+{
+	int t = nsx_find(who);
+	printf("  %s takes %s\n", who, nsx_siginfo_str(t, nsx_recv(t, key)));
+}
+
+int main(void)
+{
+	int pty0, pty1;
+	nsx_init("top", "outer");
+	nsx_own_devpts();
+	int L = nsx_spawn("L", "T", l_fn, NULL);
+	nsx_recv(L, "up");
+	int S = nsx_find("S");
+
+	printf("# tty_hangup: what a hangup sends a session whose tasks live in namespace T and "
+	       "below\n");
+	int m0 = nsx_pty_master(&pty0);
+	nsx_call(L, OP_SESSION, pty0, 0, 0);
+	nsx_recv(-1, "ready"); /* from K: J and K exist */
+	printf("top closes pty 0's master (L's terminal, foreground group J, K in it): %s\n",
+	       nsx_res(nsx_rc(close(m0))));
+	pending("L");
+	pending("J");
+	pending("K");
+	nsx_call(L, OP_TAKE, 0, 0, 0);
+	took("L", "sighup");
+	took("L", "sigcont");
+
+	int m1 = nsx_pty_master(&pty1);
+	nsx_call(S, OP_SESSION, pty1, 1, 0);
+	nsx_recv(-1, "ready"); /* from G */
+	nsx_call(S, OP_EXIT, 0, 0, 0);
+	const long *w = nsx_call(L, OP_REAP, nsx_nr_in(S, nsx_ns_of(L)), 0, 0)->v;
+	printf("S exits (pty 1's session, foreground group F, G in it): L reaps it: waitid %s, %s, "
+	       "status %ld\n",
+	       nsx_res(w[0]), nsx_sicode(SIGCHLD, (int)w[1]), w[2]);
+	pending("F");
+	pending("G");
+	nsx_go(nsx_find("F"));
+	nsx_go(nsx_find("G"));
+	took("F", "sighup");
+	took("G", "sighup");
+	close(m1);
+	nsx_exit();
+}
