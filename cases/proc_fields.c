@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * proc_fields - the pid fields of /proc/<pid>/status and /proc/<pid>/stat,
+ * the task and children listings, /proc/self and /proc/thread-self, each read
+ * through the outer and the inner proc mount by a reader outside (top) and one
+ * inside (p): every one of them follows the mount, never the reader.
+ *
+ * Tasks: top (namespace outer) spawns p, the init of namespace inner, which
+ * calls setsid() and mounts a proc of its own (inner's); p spawns q, which
+ * has a second thread qt and a child r.  top PTRACE_SEIZEs q (no stop).  p
+ * passes top its inner proc over SCM_RIGHTS.  A number read through a mount
+ * prints as the task it denotes in the mount's namespace (NS* lists level by
+ * level from there down), a stranger as name@ns; -1 as itself.
+ *
+ * The golden lines and the kernel code behind them, all in fs/proc with ns =
+ * proc_pid_ns(inode->i_sb), the namespace the proc instance was mounted for:
+ *
+ *   status Tgid, Pid, PPid, TracerPid, NStgid, NSpid, NSpgid, NSsid
+ *     array.c: task_state(): task_tgid_nr_ns(p, ns), pid_nr_ns(pid, ns),
+ *     the real parent's and the tracer's task_tgid_nr_ns(.., ns) (0 when
+ *     not in ns: p's parent top, q's tracer top, through inner's proc), and
+ *     the NS* lists from ns->level down to the task's level.  TracerPid is
+ *     per thread: top traces q, not qt.
+ *   status Ngid=0, printed raw
+ *     task_state(): task_numa_group_id(), the *global* pid of the NUMA
+ *     group's first task (kernel/sched/fair.c: grp->gid = p->pid), never
+ *     translated; 0 here: no NUMA group forms without NUMA balancing on
+ *     several nodes (the host's and the make vm guest's one node).
+ *   stat pid, ppid, pgrp, session, tpgid
+ *     array.c: do_task_stat(): task_pid_nr_ns(), task_tgid_nr_ns() of the
+ *     real parent, task_pgrp_nr_ns(), task_session_nr_ns(); tpgid -1 with no
+ *     controlling terminal.
+ *   top's number through inner's proc: ENOENT
+ *     base.c: proc_pid_lookup() -> find_task_by_pid_ns(tgid, ns).
+ *   task/ listing of q: q qt; q's children (task/<q>/children): r
+ *     base.c: proc_task_readdir() names threads task_pid_nr_ns(task, ns);
+ *     array.c: children_seq_show() pid_nr_ns(pid, proc_pid_ns(...)).
+ *   /proc/self and /proc/thread-self read by p: its number in the mount's
+ *   namespace, and <tgid>/task/<tid>
+ *     self.c: proc_self_get_link() task_tgid_nr_ns(current, ns);
+ *     thread_self.c: proc_thread_self_get_link() the same and
+ *     task_pid_nr_ns(current, ns): the reader's own numbers, in the mount's
+ *     namespace.  (In top, inner's /proc/self has no number: ENOENT.)
+ */
+#include "nsx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum { OP_FIELDS = 1, OP_LIST, OP_SELF, OP_SENDPROC };
+enum { M_OUTER, M_INNER };
+static const char *const mount_names[] = {"outer", "inner"};
+static int sv[2] = {-1, -1};
+static int inner_proc = -1; /* p's own proc; top's copy once p sent it */
+
+static int mount_fd(int m)
+{
+	return m == M_OUTER ? nsx_procfd() : inner_proc;
+}
+
+static int read_at(int dirfd, const char *path, char *buf, size_t len)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, len - 1);
+	int e = errno;
+	close(fd);
+	if (n < 0)
+		return -e;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* status fields then stat fields of path ("<pid>" or "<pid>/task/<tid>"):
+ * v[0] result, then Tgid Pid PPid TracerPid, NStgid NSpid NSpgid NSsid
+ * (their first two levels, count in v[9]), stat pid ppid pgrp session tpgid. */
+enum { V_RES, V_TGID, V_PID, V_PPID, V_TRACER, V_NSTGID, V_NSPID = 7, V_NSPGID = 9, V_NSSID = 11,
+       V_NLEV = 13, V_NGID, V_SPID, V_SPPID, V_SPGRP, V_SSID, V_TPGID, V_N };
+
+static void fields(int dirfd, const char *path, long *v)
+{
+	char p[128], buf[4096];
+	static const char *const keys[] = {"Tgid", "Pid", "PPid", "TracerPid"};
+	char *ng;
+	static const char *const lists[] = {"NStgid", "NSpid", "NSpgid", "NSsid"};
+	memset(v, 0, sizeof(long) * V_N);
+	snprintf(p, sizeof(p), "%s/status", path);
+	if ((v[V_RES] = read_at(dirfd, p, buf, sizeof(buf))))
+		return;
+	for (int k = 0; k < 4; k++) {
+		char key[32];
+		snprintf(key, sizeof(key), "\n%s:", keys[k]);
+		char *s = strstr(buf, key);
+		v[V_TGID + k] = s ? strtol(s + strlen(key), NULL, 10) : -999;
+	}
+	ng = strstr(buf, "\nNgid:");
+	v[V_NGID] = ng ? strtol(ng + 6, NULL, 10) : -999;
+	for (int k = 0; k < 4; k++) {
+		long nr[4];
+		snprintf(p, sizeof(p), "%s", path);
+		int n = nsx_read_status_list(dirfd, p, lists[k], nr, 4);
+		v[V_NLEV] = n;
+		v[V_NSTGID + 2 * k] = n > 0 ? nr[0] : -999;
+		v[V_NSTGID + 2 * k + 1] = n > 1 ? nr[1] : -999;
+	}
+	snprintf(p, sizeof(p), "%s/stat", path);
+	if ((v[V_RES] = read_at(dirfd, p, buf, sizeof(buf))))
+		return;
+	char *s = strrchr(buf, ')');
+	if (!s || sscanf(s + 2, "%*c %ld %ld %ld %*d %ld", &v[V_SPPID], &v[V_SPGRP], &v[V_SSID],
+	                 &v[V_TPGID]) != 4)
+		v[V_RES] = -EIO;
+	v[V_SPID] = strtol(buf, NULL, 10);
+}
+
+/* The numeric entries of a directory (or the numbers in a children file),
+ * sorted: v[0] count or -errno. */
+static void list(int dirfd, const char *path, int children, long *v, int max)
+{
+	v[0] = 0;
+	if (children) {
+		char buf[512];
+		if ((v[0] = read_at(dirfd, path, buf, sizeof(buf))))
+			return;
+		for (char *s = buf, *e; v[0] < max; s = e) {
+			long x = strtol(s, &e, 10);
+			if (e == s)
+				break;
+			v[++v[0]] = x;
+		}
+	} else {
+		int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		DIR *d = fd < 0 ? NULL : fdopendir(fd);
+		if (!d) {
+			v[0] = -errno;
+			return;
+		}
+		for (struct dirent *e; (e = readdir(d)) && v[0] < max;)
+			if (e->d_name[0] >= '1' && e->d_name[0] <= '9')
+				v[++v[0]] = strtol(e->d_name, NULL, 10);
+		closedir(d);
+	}
+	for (int i = 1; i <= v[0]; i++) /* sorted: readdir order is the kernel's */
+		for (int j = i + 1; j <= v[0]; j++)
+			if (v[j] < v[i]) {
+				long t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+			}
+}
+
+static void self_links(int dirfd, long *v)
+{
+	char buf[64];
+	ssize_t n = readlinkat(dirfd, "self", buf, sizeof(buf) - 1);
+	v[0] = n < 0 ? -errno : 0;
+	buf[n > 0 ? n : 0] = '\0';
+	v[1] = strtol(buf, NULL, 10);
+	n = readlinkat(dirfd, "thread-self", buf, sizeof(buf) - 1);
+	v[2] = n < 0 ? -errno : 0;
+	buf[n > 0 ? n : 0] = '\0';
+	v[3] = strtol(buf, NULL, 10);
+	char *t = strstr(buf, "/task/");
+	v[4] = t ? strtol(t + 6, NULL, 10) : -999;
+}
+
+static void handler(int op, const long *arg)
+{
+	long v[NSX_MSG_VALS];
+	char path[64];
+	if (op == OP_FIELDS) {
+		long f[V_N];
+		if (arg[2])
+			snprintf(path, sizeof(path), "%ld/task/%ld", arg[1], arg[2]);
+		else
+			snprintf(path, sizeof(path), "%ld", arg[1]);
+		fields(mount_fd((int)arg[0]), path, f);
+		/* in two messages: more than NSX_MSG_VALS values */
+		nsx_send_v("f1", f, 10);
+		NSX_REPLY(f[10], f[11], f[12], f[13], f[14], f[15], f[16], f[17], f[18], f[19]);
+	} else if (op == OP_LIST) {
+		snprintf(path, sizeof(path), arg[2] ? "%ld/task/%ld/children" : "%ld/task", arg[1],
+		         arg[1]);
+		list(mount_fd((int)arg[0]), path, (int)arg[2], v, NSX_MSG_VALS - 1);
+		nsx_send_v("reply", v, NSX_MSG_VALS);
+	} else if (op == OP_SELF) {
+		self_links(mount_fd((int)arg[0]), v);
+		NSX_REPLY(v[0], v[1], v[2], v[3], v[4]);
+	} else {
+		NSX_REPLY(nsx_send_fds(sv[1], &inner_proc, 1));
+	}
+}
+
+static void *qt_fn(void *arg)
+{
+	(void)arg;
+	nsx_add_thread("qt");
+	NSX_SEND("up", 1);
+	nsx_park();
+}
+
+static int r_fn(void *arg)
+{
+	(void)arg;
+	nsx_park();
+}
+
+static int q_fn(void *arg)
+{
+	pthread_t th;
+	(void)arg;
+	nsx_spawn("r", NULL, r_fn, NULL);
+	if (pthread_create(&th, NULL, qt_fn, NULL))
+		nsx_fail("pthread_create");
+	nsx_park();
+}
+
+static int p_fn(void *arg)
+{
+	(void)arg;
+	if (setsid() < 0)
+		nsx_fail("setsid: %s", nsx_errname(errno));
+	inner_proc = nsx_own_proc();
+	nsx_spawn("q", NULL, q_fn, NULL);
+	nsx_serve(handler);
+}
+
+/* The number v read through mount m, as a name (a list element at depth k
+ * below the mount's level, for task t). */
+static const char *nm(int m, int t, int k, long v)
+{
+	if (v == -1)
+		return "-1";
+	return nsx_name_ns(k ? nsx_ns_at(t, m + k) : nsx_find_ns(mount_names[m]), v);
+}
+
+static void show_fields(int reader, int m, const char *who, int target, int thread)
+{
+	long f[V_N];
+	int lt = thread ? thread : target; /* the task whose chain names the lists */
+	if (reader == nsx_find("top")) {
+		char path[64];
+		long t = nsx_nr_in(target, nsx_ns_at(target, m));
+		if (thread)
+			snprintf(path, sizeof(path), "%ld/task/%ld", t, (long)nsx_nr_in(thread, nsx_ns_at(thread, m)));
+		else
+			snprintf(path, sizeof(path), "%ld", t);
+		fields(mount_fd(m), path, f);
+	} else {
+		long t = nsx_nr_in(target, nsx_ns_at(target, m));
+		long th = thread ? nsx_nr_in(thread, nsx_ns_at(thread, m)) : 0;
+		const struct nsx_msg *a = nsx_call(reader, OP_FIELDS, m, t, th);
+		memcpy(f + 10, a->v, sizeof(long) * (V_N - 10));
+		memcpy(f, nsx_recv(reader, "f1")->v, sizeof(long) * 10);
+	}
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "%-6s proc, %-3s reads %-2s", mount_names[m],
+	                 nsx_table()->task[reader].name, who);
+	if (f[V_RES]) {
+		printf("%s: %s\n", line, nsx_res(f[V_RES]));
+		return;
+	}
+	static const char *const k1[] = {"Tgid", "Pid", "PPid", "TracerPid"};
+	for (int k = 0; k < 4; k++)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%s", k1[k],
+		              nm(m, k == 0 ? target : k == 1 ? lt : 0, 0, f[V_TGID + k]));
+	static const char *const k2[] = {"NStgid", "NSpid", "NSpgid", "NSsid"};
+	for (int k = 0; k < 4; k++) {
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%s", k2[k],
+		              nm(m, lt, 0, f[V_NSTGID + 2 * k]));
+		if (f[V_NLEV] > 1)
+			n += snprintf(line + n, sizeof(line) - (size_t)n, ",%s",
+			              nm(m, lt, 1, f[V_NSTGID + 2 * k + 1]));
+	}
+	static const char *const k3[] = {"pid", "ppid", "pgrp", "session", "tpgid"};
+	n += snprintf(line + n, sizeof(line) - (size_t)n, " Ngid=%ld | stat", f[V_NGID]);
+	for (int k = 0; k < 5; k++)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%s", k3[k],
+		              nm(m, k == 0 ? lt : 0, 0, f[V_SPID + k]));
+	printf("%s\n", line);
+}
+
+static const char *names_of(int m, const long *v)
+{
+	static char b[256];
+	if (v[0] < 0)
+		return nsx_res(v[0]);
+	int n = 0;
+	b[0] = '\0';
+	for (long i = 1; i <= v[0] && n < 200; i++)
+		n += snprintf(b + n, sizeof(b) - (size_t)n, "%s%s", i > 1 ? " " : "",
+		              nsx_name_ns(nsx_find_ns(m ? "inner" : "outer"), v[i]));
+	return v[0] ? b : "(none)";
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		nsx_fail("socketpair: %s", nsx_errname(errno));
+	int p = nsx_spawn("p", "inner", p_fn, NULL);
+	nsx_recv(-1, "up"); /* qt: q, r and qt exist */
+	int q = nsx_find("q"), qt = nsx_find("qt"), top = nsx_find("top");
+	if (nsx_call(p, OP_SENDPROC, 0, 0, 0)->v[0] || nsx_recv_fds(sv[0], &inner_proc, 1))
+		nsx_fail("inner's proc from p: %s", nsx_errname(errno));
+	if (ptrace(PTRACE_SEIZE, nsx_pid(q), 0, 0))
+		nsx_fail("PTRACE_SEIZE q: %s", nsx_errname(errno));
+
+	printf("# proc_fields: /proc pid fields through the outer and the inner proc mount, "
+	       "read by top (outer) and p (inner)\n");
+	for (int m = M_OUTER; m <= M_INNER; m++)
+		for (int r = 0; r < 2; r++) {
+			int reader = r ? p : top;
+			show_fields(reader, m, "p", p, 0);
+			show_fields(reader, m, "q", q, 0);
+			show_fields(reader, m, "qt", q, qt);
+		}
+	for (int m = M_OUTER; m <= M_INNER; m++)
+		for (int r = 0; r < 2; r++) {
+			int reader = r ? p : top, ns = nsx_find_ns(mount_names[m]);
+			long qn = nsx_nr_in(q, ns), v[NSX_MSG_VALS];
+			char path[64];
+			if (reader == top) {
+				snprintf(path, sizeof(path), "%ld/task", qn);
+				list(mount_fd(m), path, 0, v, NSX_MSG_VALS - 1);
+			} else {
+				memcpy(v, nsx_call(p, OP_LIST, m, qn, 0)->v, sizeof(v));
+			}
+			printf("%-6s proc, %-3s reads q's task/: %s;", mount_names[m],
+			       nsx_table()->task[reader].name, names_of(m, v));
+			if (reader == top) {
+				snprintf(path, sizeof(path), "%ld/task/%ld/children", qn, qn);
+				list(mount_fd(m), path, 1, v, NSX_MSG_VALS - 1);
+			} else {
+				memcpy(v, nsx_call(p, OP_LIST, m, qn, 1)->v, sizeof(v));
+			}
+			printf(" q's children: %s;", names_of(m, v));
+			if (reader == top)
+				self_links(mount_fd(m), v);
+			else
+				memcpy(v, nsx_call(p, OP_SELF, m, 0, 0)->v, sizeof(long) * 5);
+			printf(" self -> %s", v[0] ? nsx_res(v[0]) : nsx_name_ns(ns, v[1]));
+			printf(", thread-self -> %s", v[2] ? nsx_res(v[2]) : nsx_name_ns(ns, v[3]));
+			if (!v[2])
+				printf("/task/%s", nsx_name_ns(ns, v[4]));
+			printf("\n");
+		}
+	{
+		char path[64];
+		long f[V_N];
+		snprintf(path, sizeof(path), "%d", (int)nsx_pid(top));
+		fields(inner_proc, path, f);
+		printf("inner  proc, top reads /proc/<%s's number>: %s\n", nsx_name(top, nsx_pid(top)),
+		       f[V_RES] ? nsx_res(f[V_RES]) : "found");
+	}
+	nsx_exit();
+}
