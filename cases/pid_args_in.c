@@ -70,15 +70,20 @@ enum {
 	P_KCMP,
 	P_N
 };
-static const char *const probe_names[P_N] = {
-        "sched_setscheduler(SCHED_BATCH)", "sched_getscheduler", "sched_getaffinity",
-        "prlimit64(RLIMIT_NOFILE)",        "getpriority",        "ioprio_get",
-        "process_vm_readv",                "get_robust_list",    "capget",
-        "kcmp(KCMP_VM) with c2"};
+static const char *const probe_names[P_N] = {"sched_setscheduler(SCHED_BATCH)",
+                                             "sched_getscheduler",
+                                             "sched_getaffinity",
+                                             "prlimit64(RLIMIT_NOFILE)",
+                                             "getpriority",
+                                             "ioprio_get",
+                                             "process_vm_readv",
+                                             "get_robust_list",
+                                             "capget",
+                                             "kcmp(KCMP_VM) with c2"};
 
-#define IOPRIO_CLASS_BE 2
+#define IOPRIO_CLASS_BE    2
 #define IOPRIO_WHO_PROCESS 1
-#define CAP_BASE 26 /* identity id drops capability CAP_BASE+id from its effective set */
+#define CAP_BASE           26 /* identity id drops capability CAP_BASE+id from its effective set */
 
 static struct robust_list_head robust_heads[8];
 static char ident[NSX_NAME_LEN];
@@ -225,11 +230,15 @@ static const char *whose(int p, long id)
 	if (id < 0)
 		return "";
 	if (p == P_GETSCHED)
-		snprintf(b, 64, " %s", id == SCHED_BATCH ? "SCHED_BATCH" : id == SCHED_OTHER ? "SCHED_OTHER" : "another policy");
+		snprintf(b, 64, " %s",
+		         id == SCHED_BATCH   ? "SCHED_BATCH"
+		         : id == SCHED_OTHER ? "SCHED_OTHER"
+		                             : "another policy");
 	else if (p == P_KCMP)
 		snprintf(b, 64, " %s", id ? "different" : "same");
 	else if (p == P_VM_READV)
-		snprintf(b, 64, " %s", id >= 1000 ? nsx_table()->task[id - 1000].name : "another task's memory");
+		snprintf(b, 64, " %s",
+		         id >= 1000 ? nsx_table()->task[id - 1000].name : "another task's memory");
 	else
 		snprintf(b, 64, " %s", id >= 1 && id <= 4 ? by_id[id] : "another task");
 	return b;
@@ -261,12 +270,14 @@ int main(void)
 		for (int k = 0; k < 4; k++) {
 			long out[2];
 			if (col[k].caller)
-				memcpy(out, nsx_call(col[k].caller, OP_PROBE, p, col[k].n, col[k].n_c2)->v,
+				memcpy(out,
+				       nsx_call(col[k].caller, OP_PROBE, p, col[k].n, col[k].n_c2)
+				               ->v,
 				       sizeof(out));
 			else
 				probe(p, col[k].n, col[k].n_c2, out);
-			len += snprintf(line + len, sizeof(line) - (size_t)len, "%s%s%s", k ? " | " : " ",
-			                nsx_res(out[0]), whose(p, out[1]));
+			len += snprintf(line + len, sizeof(line) - (size_t)len, "%s%s%s",
+			                k ? " | " : " ", nsx_res(out[0]), whose(p, out[1]));
 		}
 		printf("%s\n", line);
 	}

@@ -83,8 +83,25 @@ static int read_at(int dirfd, const char *path, char *buf, size_t len)
 /* status fields then stat fields of path ("<pid>" or "<pid>/task/<tid>"):
  * v[0] result, then Tgid Pid PPid TracerPid, NStgid NSpid NSpgid NSsid
  * (their first two levels, count in v[9]), stat pid ppid pgrp session tpgid. */
-enum { V_RES, V_TGID, V_PID, V_PPID, V_TRACER, V_NSTGID, V_NSPID = 7, V_NSPGID = 9, V_NSSID = 11,
-       V_NLEV = 13, V_NGID, V_SPID, V_SPPID, V_SPGRP, V_SSID, V_TPGID, V_N };
+enum {
+	V_RES,
+	V_TGID,
+	V_PID,
+	V_PPID,
+	V_TRACER,
+	V_NSTGID,
+	V_NSPID = 7,
+	V_NSPGID = 9,
+	V_NSSID = 11,
+	V_NLEV = 13,
+	V_NGID,
+	V_SPID,
+	V_SPPID,
+	V_SPGRP,
+	V_SSID,
+	V_TPGID,
+	V_N
+};
 
 static void fields(int dirfd, const char *path, long *v)
 {
@@ -251,7 +268,8 @@ static void show_fields(int reader, int m, const char *who, int target, int thre
 		char path[64];
 		long t = nsx_nr_in(target, nsx_ns_at(target, m));
 		if (thread)
-			snprintf(path, sizeof(path), "%ld/task/%ld", t, (long)nsx_nr_in(thread, nsx_ns_at(thread, m)));
+			snprintf(path, sizeof(path), "%ld/task/%ld", t,
+			         (long)nsx_nr_in(thread, nsx_ns_at(thread, m)));
 		else
 			snprintf(path, sizeof(path), "%ld", t);
 		fields(mount_fd(m), path, f);
@@ -272,7 +290,11 @@ static void show_fields(int reader, int m, const char *who, int target, int thre
 	static const char *const k1[] = {"Tgid", "Pid", "PPid", "TracerPid"};
 	for (int k = 0; k < 4; k++)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%s", k1[k],
-		              nm(m, k == 0 ? target : k == 1 ? lt : 0, 0, f[V_TGID + k]));
+		              nm(m,
+		                 k == 0   ? target
+		                 : k == 1 ? lt
+		                          : 0,
+		                 0, f[V_TGID + k]));
 	static const char *const k2[] = {"NStgid", "NSpid", "NSpgid", "NSsid"};
 	for (int k = 0; k < 4; k++) {
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%s", k2[k],
@@ -359,8 +381,8 @@ int main(void)
 		long f[V_N];
 		snprintf(path, sizeof(path), "%d", (int)nsx_pid(top));
 		fields(inner_proc, path, f);
-		printf("inner  proc, top reads /proc/<%s's number>: %s\n", nsx_name(top, nsx_pid(top)),
-		       f[V_RES] ? nsx_res(f[V_RES]) : "found");
+		printf("inner  proc, top reads /proc/<%s's number>: %s\n",
+		       nsx_name(top, nsx_pid(top)), f[V_RES] ? nsx_res(f[V_RES]) : "found");
 	}
 	nsx_exit();
 }

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ptrace_siginfo - the siginfo a tracer reads (PTRACE_GETSIGINFO at a stop,
+ * PTRACE_PEEKSIGINFO of the queue) and the SIGCHLD it gets, for a tracee in
+ * a child pid namespace, with the tracer outside (top) and inside (u); the
+ * signal a tracer injects; PTRACE_EVENT_EXIT.
+ *
+ * Tasks: top (namespace outer) and s (outer, invisible from inner); i, the
+ * init of namespace inner; u and t (inner).  t catches SIGUSR1, SIGUSR2 and
+ * SIGWINCH with SA_SIGINFO handlers that record what arrives.  Each tracer in
+ * turn (top, then u) PTRACE_SEIZEs t; s sends t SIGUSR1 and, while t is
+ * stopped for it, i sends t SIGUSR2; the tracer resumes t injecting SIGWINCH
+ * in place of SIGUSR1, then SIGUSR2 as it is; then PTRACE_INTERRUPT, and
+ * PTRACE_DETACH.  Last, top traces t with PTRACE_O_TRACEEXIT and t exits.
+ * Each tracer blocks SIGCHLD and takes it after each stop.  Numbers print as
+ * the task they denote for the tracer (or for t, in what t records);
+ * t@inner is t's inner number, read by a tracer in outer.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   signal-delivery stop for SIGUSR1: GETSIGINFO si_pid 0 from s, whoever
+ *   traces; PEEKSIGINFO (shared queue): SIGUSR2 si_pid = i's *inner* number
+ *   (top reads it as i@inner... the number means another task in outer)
+ *     kernel/signal.c: the siginfo a tracer reads is the one queued for t:
+ *     __send_signal_locked() numbered the sender for t's namespace (0 for
+ *     s); ptrace_getsiginfo() and ptrace_peek_siginfo() (kernel/ptrace.c)
+ *     copy it as it is, never renumbered for the tracer.
+ *   the tracer's SIGCHLD at each stop: CLD_TRAPPED, si_pid = t in the
+ *   tracer's namespace, si_status = the signal
+ *     do_notify_parent_cldstop(tsk, for_ptracer) numbers t with
+ *     task_pid_nr_ns(tsk, task_active_pid_ns(parent)) (the tracer).  At
+ *     PTRACE_INTERRUPT's stop it is CLD_STOPPED with si_status 0 (printed
+ *     signal0): the status is signal->group_exit_code, and no group stop
+ *     is under way.
+ *   injected SIGWINCH (PTRACE_CONT with another signal): t gets SI_USER,
+ *   si_pid = the tracer in t's namespace: 0 for top, u for u
+ *     ptrace_signal(): a changed signal gets si_pid =
+ *     task_pid_vnr(current->parent), current being t.
+ *   SIGUSR2 resumed as it is: t gets it as i sent it (si_pid i)
+ *   PTRACE_INTERRUPT: event stop PTRACE_EVENT_STOP; GETSIGINFO si_pid = t's
+ *   own number in t's namespace: u reads t, top reads t@inner
+ *     do_jobctl_trap() -> ptrace_do_notify(): si_pid = task_pid_vnr(current),
+ *     t numbering itself: a tracer in an ancestor namespace gets a number
+ *     from t's namespace, although waitpid() and the SIGCHLD of the same
+ *     stop number t for the tracer.  Inconsistency, pinned as it is.
+ *   PTRACE_EVENT_EXIT: GETEVENTMSG the exit status (no pid); GETSIGINFO as
+ *   for PTRACE_INTERRUPT (ptrace_event() -> ptrace_notify() ->
+ *   ptrace_do_notify()): si_pid t@inner for top.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef PTRACE_PEEKSIGINFO_SHARED
+#define PTRACE_PEEKSIGINFO_SHARED 1
+struct ptrace_peeksiginfo_args {
+	unsigned long long off;
+	unsigned int flags;
+	int nr;
+};
+#endif
+
+enum { OP_TR = 1, OP_REPORT, OP_EXIT, OP_SIG };
+enum { ST_SEIZE, ST_WAIT, ST_GETSI, ST_PEEK, ST_CONT, ST_INTERRUPT, ST_DETACH, ST_EVMSG };
+static const int sigs[3] = {SIGUSR1, SIGUSR2, SIGWINCH};
+static volatile long rec[3][4]; /* t: {signo, code, pid, uid} of each, 0 if none */
+
+/* One tracer step on the tracee numbered n (the caller's namespace): out[0]
+ * the result (or -errno), then what the step reads. */
+static void tr_step(int st, long n, long arg, long *out)
+{
+	siginfo_t si;
+	int status = 0;
+	unsigned long msg = 0;
+	struct ptrace_peeksiginfo_args pa = {0, PTRACE_PEEKSIGINFO_SHARED, 1};
+	memset(out, 0, sizeof(long) * 8);
+	memset(&si, 0, sizeof(si));
+	switch (st) {
+	case ST_SEIZE:
+		out[0] = nsx_rc(ptrace(PTRACE_SEIZE, (pid_t)n, 0, arg));
+		break;
+	case ST_WAIT:
+		out[0] = waitpid((pid_t)n, &status, __WALL) < 0 ? -errno : 0;
+		out[1] = WIFSTOPPED(status) ? WSTOPSIG(status) : -1;
+		out[2] = status >> 16;
+		if (!out[0] && nsx_sigwait(SIGCHLD, &si) == 0) {
+			out[3] = si.si_code;
+			out[4] = si.si_pid;
+			out[5] = si.si_status;
+		} else {
+			out[3] = -1;
+		}
+		break;
+	case ST_GETSI:
+	case ST_PEEK:
+		if (st == ST_GETSI)
+			out[0] = nsx_rc(ptrace(PTRACE_GETSIGINFO, (pid_t)n, 0, &si));
+		else
+			out[0] = ptrace(PTRACE_PEEKSIGINFO, (pid_t)n, &pa, &si) < 0 ? -errno : 0;
+		out[1] = si.si_signo;
+		out[2] = si.si_code;
+		out[3] = si.si_pid;
+		out[4] = si.si_uid;
+		break;
+	case ST_CONT:
+		out[0] = nsx_rc(ptrace(PTRACE_CONT, (pid_t)n, 0, arg));
+		break;
+	case ST_INTERRUPT:
+		out[0] = nsx_rc(ptrace(PTRACE_INTERRUPT, (pid_t)n, 0, 0));
+		break;
+	case ST_DETACH:
+		out[0] = nsx_rc(ptrace(PTRACE_DETACH, (pid_t)n, 0, 0));
+		break;
+	case ST_EVMSG:
+		out[0] = nsx_rc(ptrace(PTRACE_GETEVENTMSG, (pid_t)n, 0, &msg));
+		out[1] = (long)msg;
+		break;
+	}
+}
+
+static void on_sig(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	for (int k = 0; k < 3; k++)
+		if (sigs[k] == sig) {
+			rec[k][0] = si->si_signo;
+			rec[k][1] = si->si_code;
+			rec[k][2] = si->si_pid;
+			rec[k][3] = si->si_uid;
+		}
+}
+
+static void handler(int op, const long *arg)
+{
+	long out[8];
+	if (op == OP_TR) { /* in u */
+		tr_step((int)arg[0], arg[1], arg[2], out);
+		nsx_send_v("reply", out, 8);
+	} else if (op == OP_REPORT) { /* in t: what arrived, then forget it */
+		long v[12];
+		for (int k = 0; k < 3; k++)
+			for (int j = 0; j < 4; j++) {
+				v[4 * k + j] = rec[k][j];
+				rec[k][j] = 0;
+			}
+		nsx_send_v("reply", v, 12);
+	} else if (op == OP_EXIT) { /* in t */
+		fflush(NULL);
+		_exit((int)arg[0]);
+	} else { /* in s or i: send t a signal, by the caller's number for it */
+		NSX_REPLY(nsx_rc(kill((pid_t)arg[0], (int)arg[1])));
+	}
+}
+
+static int t_fn(void *arg)
+{
+	struct sigaction sa;
+	(void)arg;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sig;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	for (int k = 0; k < 3; k++)
+		sigaction(sigs[k], &sa, NULL);
+	NSX_SEND("handlers", 1); /* registered is not enough: the handlers first */
+	nsx_serve(handler);
+}
+
+static int u_fn(void *arg)
+{
+	(void)arg;
+	nsx_block(SIGCHLD);
+	nsx_serve(handler);
+}
+
+static int i_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("u", NULL, u_fn, NULL);
+	nsx_spawn("t", NULL, t_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static int tracer, t_task; /* the tracer's task (0: top), t */
+
+static const long *step(int st, long arg)
+{
+	static long out[8];
+	long n = nsx_nr_in(t_task, nsx_ns_of(tracer));
+	if (tracer == 0)
+		tr_step(st, n, arg, out);
+	else
+		memcpy(out, nsx_call(tracer, OP_TR, st, n, arg)->v, sizeof(out));
+	return out;
+}
+
+static const char *code_name(int sig, long code)
+{
+	static char b[4][64];
+	static int r;
+	char *s = b[r++ % 4];
+	static const char *const ev[] = {[PTRACE_EVENT_EXIT] = "PTRACE_EVENT_EXIT",
+	                                 [PTRACE_EVENT_STOP] = "PTRACE_EVENT_STOP"};
+	if (sig == SIGTRAP && (code & 0xff) == SIGTRAP && (code >> 8) < 256 &&
+	    (code >> 8) < (long)(sizeof(ev) / sizeof(ev[0])) && ev[code >> 8])
+		snprintf(s, 64, "SIGTRAP|%s<<8", ev[code >> 8]);
+	else
+		snprintf(s, 64, "%s", nsx_sicode(sig, (int)code));
+	return s;
+}
+
+static void show_stop(const char *what)
+{
+	const long *w = step(ST_WAIT, 0);
+	long r = w[0], sig = w[1], ev = w[2], code = w[3], pid = w[4], st = w[5];
+	printf("  %s: waitpid %s, stopped by %s%s%s; tracer's SIGCHLD %s si_pid=%s si_status=%s\n",
+	       what, nsx_res(r), sig < 0 ? "nothing" : nsx_signame((int)sig), ev ? " event " : "",
+	       ev == PTRACE_EVENT_STOP   ? "PTRACE_EVENT_STOP"
+	       : ev == PTRACE_EVENT_EXIT ? "PTRACE_EVENT_EXIT"
+	       : ev                      ? "other"
+	                                 : "",
+	       code < 0 ? "none" : nsx_sicode(SIGCHLD, (int)code), nsx_name(tracer, pid),
+	       nsx_signame((int)st));
+}
+
+static void show_si(const char *how, int st)
+{
+	const long *g = step(st, 0);
+	if (g[0])
+		printf("  %s: %s\n", how, nsx_res(g[0]));
+	else
+		printf("  %s: %s %s si_pid=%s si_uid=%ld\n", how, nsx_signame((int)g[1]),
+		       code_name((int)g[1], g[2]), nsx_name(tracer, g[3]), g[4]);
+}
+
+static void send_sig(int from, int sig)
+{
+	long n = nsx_nr_in(t_task, nsx_ns_of(from));
+	long r = nsx_call(from, OP_SIG, n, sig, 0)->v[0];
+	printf("  %s sends %s: %s\n", nsx_table()->task[from].name, nsx_signame(sig), nsx_res(r));
+}
+
+static void round_with(int tr, int s, int i)
+{
+	tracer = tr;
+	printf("tracer %s (%s):\n", nsx_table()->task[tr].name,
+	       nsx_table()->ns[nsx_ns_of(tr)].name);
+	printf("  PTRACE_SEIZE t: %s\n", nsx_res(step(ST_SEIZE, 0)[0]));
+	send_sig(s, SIGUSR1);
+	show_stop("stop");
+	send_sig(i, SIGUSR2);
+	show_si("GETSIGINFO", ST_GETSI);
+	show_si("PEEKSIGINFO (shared queue)", ST_PEEK);
+	printf("  PTRACE_CONT with SIGWINCH: %s\n", nsx_res(step(ST_CONT, SIGWINCH)[0]));
+	show_stop("stop");
+	show_si("GETSIGINFO", ST_GETSI);
+	printf("  PTRACE_CONT with SIGUSR2: %s\n", nsx_res(step(ST_CONT, SIGUSR2)[0]));
+	printf("  PTRACE_INTERRUPT: %s\n", nsx_res(step(ST_INTERRUPT, 0)[0]));
+	show_stop("stop");
+	show_si("GETSIGINFO", ST_GETSI);
+	printf("  PTRACE_DETACH: %s\n", nsx_res(step(ST_DETACH, 0)[0]));
+	const long *v = nsx_call(t_task, OP_REPORT, 0, 0, 0)->v;
+	for (int k = 0; k < 3; k++)
+		printf("  t's handler got %s\n",
+		       v[4 * k] ? nsx_siginfo_v(t_task, (long[]){v[4 * k], v[4 * k + 1],
+		                                                 v[4 * k + 2], v[4 * k + 3], 0, 0})
+		                : "nothing");
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	nsx_block(SIGCHLD);
+	int s = nsx_spawn("s", NULL, t_fn, NULL);
+	int i = nsx_spawn("i", "inner", i_fn, NULL);
+	nsx_recv(i, "up");
+	int u = nsx_find("u");
+	t_task = nsx_find("t");
+	nsx_recv(t_task, "handlers");
+
+	printf("# ptrace_siginfo: what a tracer outside (top) and inside (u) reads of t's "
+	       "signals; t in inner\n");
+	round_with(0, s, i);
+	round_with(u, s, i);
+
+	tracer = 0;
+	printf("tracer top, PTRACE_O_TRACEEXIT; t exits with 7:\n");
+	printf("  PTRACE_SEIZE t: %s\n", nsx_res(step(ST_SEIZE, PTRACE_O_TRACEEXIT)[0]));
+	nsx_request(t_task, OP_EXIT, 7, 0, 0);
+	show_stop("stop");
+	const long *m = step(ST_EVMSG, 0);
+	printf("  GETEVENTMSG: %s, exit status %ld\n", nsx_res(m[0]), (m[1] >> 8) & 0xff);
+	show_si("GETSIGINFO", ST_GETSI);
+	printf("  PTRACE_DETACH: %s\n", nsx_res(step(ST_DETACH, 0)[0]));
+	nsx_exit();
+}
