@@ -118,6 +118,22 @@ int nsx_find(const char *name)
 	nsx_fail("no task called %s (yet: wait for a message sent after its spawn)", name);
 }
 
+int nsx_await_task(const char *name)
+{
+	long long deadline = nsx_now_ms() + nsx_timeout_ms();
+	for (;;) {
+		uint32_t n = (uint32_t)__atomic_load_n(&nsx_T->ntasks, __ATOMIC_ACQUIRE);
+		for (int i = 0; i < (int)n && i < NSX_MAX_TASKS; i++)
+			if (!strcmp(nsx_T->task[i].name, name))
+				return nsx_find(name);
+		if (nsx_now_ms() > deadline)
+			nsx_fail("no task called %s came", name);
+		/* a slot is taken before its name is written: look again soon */
+		struct timespec ts = {0, 1000000};
+		nsx_futex_op((uint32_t *)&nsx_T->ntasks, FUTEX_WAIT, n, &ts);
+	}
+}
+
 int nsx_find_ns(const char *name)
 {
 	for (int i = 0; i < nsx_T->nns; i++)
@@ -177,6 +193,7 @@ static int task_alloc(const char *name, int spawner, const char *new_ns)
 		nsx_fail("more than %d tasks", NSX_MAX_TASKS);
 	struct nsx_task *t = &nsx_T->task[idx];
 	snprintf(t->name, sizeof(t->name), "%s", name);
+	nsx_wake((uint32_t *)&nsx_T->ntasks); /* for nsx_await_task() */
 	t->spawner = spawner;
 	t->ns = new_ns ? ns_alloc(new_ns, nsx_T->task[spawner].ns, nsx_T->task[spawner].level + 1)
 	               : nsx_T->task[spawner].ns;
