@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * seccomp_notify - seccomp user notification across pid namespaces: the pid
+ * a supervisor reads in struct seccomp_notif, with the supervisor in the
+ * target's parent namespace, in a sibling and in the target's own; and
+ * SECCOMP_IOCTL_NOTIF_ID_VALID once the target has died.
+ *
+ * Tasks: top (namespace outer); t, the init of namespace inner, and s (inner);
+ * x, the init of the sibling namespace sib.  t sets no_new_privs and installs
+ * a filter that sends ioprio_get() to a listener (SECCOMP_FILTER_FLAG_NEW_LISTENER),
+ * and hands the listener to each supervisor in turn over SCM_RIGHTS.  For
+ * each, t calls ioprio_get(); the supervisor receives the notification,
+ * checks its id and answers with a value of its own (40 + its turn), which
+ * t's call returns.  Last, top receives one more notification, SIGKILLs t,
+ * and once t is dead (waitid WNOWAIT) asks about the id again.  A pid prints
+ * as the task it denotes in the supervisor's namespace.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   top reads pid=t, s reads pid=t, x reads pid=0; syscall ioprio_get; ID_VALID 0;
+ *   t's call returns the value the supervisor sent
+ *     kernel/seccomp.c: seccomp_notify_recv() fills unotif.pid =
+ *     task_pid_vnr(knotif->task): the target numbered in the namespace of
+ *     whoever calls SECCOMP_IOCTL_NOTIF_RECV, 0 where it has no number;
+ *     seccomp_notify_send() completes the waiting seccomp_do_user_notification(),
+ *     which returns resp.val as the syscall's result.
+ *   after t's death: ID_VALID ENOENT, NOTIF_SEND ENOENT
+ *     seccomp_do_user_notification(): the killed target's
+ *     wait_for_completion_killable() ends and it list_del()s its
+ *     notification; seccomp_notify_id_valid() and seccomp_notify_send()
+ *     find_notification() nothing: -ENOENT.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum { OP_LISTEN = 1, OP_GIVE, OP_TAKE, OP_CALL, OP_SUPERVISE };
+static int sv[2] = {-1, -1}; /* t -> supervisors, for the listener */
+static int listener = -1;
+
+static long install(void)
+{
+	struct sock_filter f[] = {
+	        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioprio_get, 0, 1),
+	        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+	        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	                        SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	return listener < 0 ? -errno : 0;
+}
+
+/* Receive one notification, check its id, answer val: {recv result, pid,
+ * syscall nr, ID_VALID result, SEND result, id}. */
+static void supervise(int fd, long val, long *out)
+{
+	struct seccomp_notif n;
+	struct seccomp_notif_resp r;
+	memset(&n, 0, sizeof(n));
+	memset(out, 0, sizeof(long) * 6);
+	out[0] = ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &n) ? -errno : 0;
+	if (out[0])
+		return;
+	out[1] = n.pid;
+	out[2] = n.data.nr;
+	out[3] = ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &n.id) ? -errno : 0;
+	out[5] = (long)n.id;
+	if (val < 0)
+		return; /* kept for later */
+	memset(&r, 0, sizeof(r));
+	r.id = n.id;
+	r.val = val;
+	out[4] = ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &r) ? -errno : 0;
+}
+
+static void handler(int op, const long *arg)
+{
+	long out[6];
+	if (op == OP_LISTEN) {
+		NSX_REPLY(install());
+	} else if (op == OP_GIVE) {
+		NSX_REPLY(nsx_send_fds(sv[1], &listener, 1));
+	} else if (op == OP_TAKE) {
+		if (listener >= 0)
+			close(listener);
+		NSX_REPLY(nsx_recv_fds(sv[0], &listener, 1));
+	} else if (op == OP_CALL) {
+		long r = syscall(SYS_ioprio_get, 1, 0);
+		NSX_REPLY(r < 0 ? -errno : r);
+	} else {
+		supervise(listener, arg[0], out);
+		nsx_send_v("reply", out, 6);
+	}
+}
+
+static int serve_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static int t_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("s", NULL, serve_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static void show(int sup, const long *o, long ret)
+{
+	printf("%-3s (%s) NOTIF_RECV %s: pid=%s syscall=%s; ID_VALID %s; NOTIF_SEND %s; t's "
+	       "ioprio_get() returns %ld\n",
+	       nsx_table()->task[sup].name, nsx_table()->ns[nsx_ns_of(sup)].name, nsx_res(o[0]),
+	       nsx_name(sup, o[1]), o[2] == SYS_ioprio_get ? "ioprio_get" : "another",
+	       nsx_res(o[3]), nsx_res(o[4]), ret);
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		nsx_fail("socketpair: %s", nsx_errname(errno));
+	int t = nsx_spawn("t", "inner", t_fn, NULL);
+	int x = nsx_spawn("x", "sib", serve_fn, NULL);
+	nsx_recv(t, "up");
+	int s = nsx_find("s"), top = nsx_find("top");
+	long r = nsx_call(t, OP_LISTEN, 0, 0, 0)->v[0];
+	if (r == -EINVAL || r == -ENOSYS)
+		nsx_skip("SECCOMP_FILTER_FLAG_NEW_LISTENER: %s: needs Linux 5.0",
+		         nsx_errname((int)-r));
+	if (r)
+		nsx_fail("t's filter: %s", nsx_errname((int)-r));
+
+	printf("# seccomp_notify: seccomp_notif.pid of t (inner) for supervisors in outer, sib "
+	       "and inner\n");
+	int sups[3] = {top, x, s};
+	for (int k = 0; k < 3; k++) {
+		long o[6];
+		if (nsx_call(t, OP_GIVE, 0, 0, 0)->v[0])
+			nsx_fail("passing the listener: %s", nsx_errname(errno));
+		if (sups[k] == top) {
+			if (nsx_recv_fds(sv[0], &listener, 1))
+				nsx_fail("taking the listener: %s", nsx_errname(errno));
+		} else if (nsx_call(sups[k], OP_TAKE, 0, 0, 0)->v[0]) {
+			nsx_fail("%s taking the listener", nsx_table()->task[sups[k]].name);
+		}
+		nsx_request(t, OP_CALL, 0, 0, 0);
+		if (sups[k] == top)
+			supervise(listener, 40 + k, o);
+		else
+			memcpy(o, nsx_call(sups[k], OP_SUPERVISE, 40 + k, 0, 0)->v, sizeof(o));
+		show(sups[k], o, nsx_recv(t, "reply")->v[0]);
+	}
+
+	long o[6];
+	nsx_request(t, OP_CALL, 0, 0, 0);
+	supervise(listener, -1, o);
+	printf("top receives one more: %s, pid=%s, ID_VALID %s\n", nsx_res(o[0]),
+	       nsx_name(top, o[1]), nsx_res(o[3]));
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	long k = nsx_rc(kill(nsx_pid(t), SIGKILL));
+	long w = nsx_rc(waitid(P_PID, (id_t)nsx_pid(t), &si, WEXITED | WNOWAIT));
+	printf("top kills t: %s; waitid: %s %s %s\n", nsx_res(k), nsx_res(w),
+	       nsx_sicode(SIGCHLD, si.si_code), nsx_signame(si.si_status));
+	__u64 id = (__u64)o[5];
+	struct seccomp_notif_resp resp;
+	memset(&resp, 0, sizeof(resp));
+	resp.id = id;
+	printf("  then ID_VALID %s, NOTIF_SEND %s\n",
+	       nsx_res(ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) ? -errno : 0),
+	       nsx_res(ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) ? -errno : 0));
+	nsx_exit();
+}
