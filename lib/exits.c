@@ -127,14 +127,22 @@ void nsx_reap_all(void)
 	for (;;) {
 		if (nsx_proc_dir >= 0)
 			kill_children();
+		int reaped = 0;
 		if (nsx_T)
 			for (int i = 1; i < nsx_T->ntasks; i++)
 				if (nsx_T->task[i].spawner == nsx_me && nsx_T->task[i].ready) {
 					pid_t p = nsx_pid(i);
 					int st;
-					if (p > 0 && waitpid(p, &st, WNOHANG) == 0)
+					pid_t w = p > 0 ? waitpid(p, &st, WNOHANG) : -1;
+					if (w == 0)
 						kill(p, SIGKILL);
+					reaped |= w == p;
 				}
+		/* A task reaped just now gave us its children (we are a subreaper)
+		 * after the scan above: scan again before waiting, or a child
+		 * that never changes state would keep us waiting forever. */
+		if (reaped)
+			continue;
 		pid_t p = waitpid(-1, NULL, __WALL);
 		if (p < 0 && errno == ECHILD)
 			break;

@@ -27,6 +27,12 @@
 
 static int ns_alloc(const char *name, int parent, int level)
 {
+	/* A task that setns()es into a namespace the case already knows and
+	 * forks names it again: the same one. */
+	for (int k = 0; k < nsx_T->nns; k++)
+		if (!strcmp(nsx_T->ns[k].name, name) && nsx_T->ns[k].parent == parent &&
+		    nsx_T->ns[k].level == level)
+			return k;
 	int i = __atomic_fetch_add(&nsx_T->nns, 1, __ATOMIC_SEQ_CST);
 	if (i >= NSX_MAX_NS)
 		nsx_fail("more than %d namespaces", NSX_MAX_NS);

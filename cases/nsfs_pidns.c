@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nsfs_pidns - pid namespace files: NS_GET_NSTYPE and NS_GET_PARENT from
+ * callers at different levels, /proc/<pid>/ns/pid against
+ * pid_for_children across unshare() and setns(), and the numbers a child
+ * forked after setns() gets.
+ *
+ * Tasks: top (namespace outer) spawns c, the init of namespace inner, which
+ * spawns d, the init of namespace deep; x, the init of the sibling namespace
+ * sib; a and b (outer).  Namespace files are opened through the case's proc
+ * (outer's); a namespace prints by the name of the namespace whose file has
+ * the same inode (st_ino, the nsfs inode number).
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   NS_GET_NSTYPE: CLONE_NEWPID
+ *     fs/nsfs.c: ns_ioctl() returns ns->ops->type.
+ *   NS_GET_PARENT: top on inner -> outer, on deep -> inner, on outer
+ *   (its own) EPERM; c on deep -> inner, on inner (its own) EPERM; x on inner
+ *   EPERM
+ *     kernel/pid_namespace.c: pidns_get_parent() walks up from the parent
+ *     and gives it only if the caller's active namespace is on the way: the
+ *     parent must be the caller's namespace or below it.
+ *   a: before unshare(), ns/pid and pid_for_children are outer; after it,
+ *   ns/pid is still outer and pid_for_children is ENOENT (for a, and for b
+ *   opening a's); once a has forked a1 (pid 1 of N), it is N
+ *     kernel/pid_namespace.c: pidns_for_children_get() gives nothing while
+ *     the namespace has no child_reaper: no task can setns() into a pid
+ *     namespace before its first process (its init) exists.
+ *   b setns()es into a's pid_for_children (N): 0; its ns/pid stays outer,
+ *   pid_for_children is N; its child b1 is N's number 2 (a1 is 1)
+ *     pidns_install() only sets pid_ns_for_children; alloc_pid() then
+ *     numbers the child at every level from N up.
+ *   setns() to inner by x: EINVAL; to outer by c: EINVAL
+ *     pidns_install(): the target must be the caller's active namespace or
+ *     a descendant of it.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { OP_PARENT = 1, OP_SETNS, OP_UNSHARE, OP_FORK };
+static const char *const known[] = {"top", "c", "d", "x", "a1"}; /* one task per namespace */
+#define NKNOWN ((long)(sizeof(known) / sizeof(known[0])))
+
+static int open_ns(int task, const char *which)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "%d/ns/%s", (int)nsx_nr_in(task, 0), which);
+	return openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+}
+
+/* Which known namespace fd is (an index in known[]), NKNOWN if none. */
+static long ns_index(int fd)
+{
+	struct stat a, b;
+	if (fstat(fd, &a))
+		return NKNOWN;
+	for (long k = 0; k < NKNOWN; k++) {
+		int t = -1;
+		for (int i = 0; i < nsx_table()->ntasks; i++)
+			if (!strcmp(nsx_table()->task[i].name, known[k]) &&
+			    nsx_table()->task[i].ready == 1)
+				t = i;
+		if (t < 0)
+			continue;
+		int f = open_ns(t, "pid");
+		int same = f >= 0 && !fstat(f, &b) && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+		if (f >= 0)
+			close(f);
+		if (same)
+			return k;
+	}
+	return NKNOWN;
+}
+
+/* An index from ns_index(), or -errno, as a name. */
+static const char *ns_str(long v)
+{
+	if (v < 0)
+		return nsx_errname((int)-v);
+	if (v >= NKNOWN)
+		return "another";
+	return nsx_table()->ns[nsx_ns_of(nsx_find(known[v]))].name;
+}
+
+/* NS_GET_PARENT of the pid namespace of task, by the caller. */
+static long parent_of(int task)
+{
+	int f = open_ns(task, "pid");
+	if (f < 0)
+		return -errno;
+	int p = ioctl(f, NS_GET_PARENT);
+	long r = p < 0 ? -errno : ns_index(p);
+	if (p >= 0)
+		close(p);
+	close(f);
+	return r;
+}
+
+/* task's ns/pid (v[0]) and pid_for_children (v[1]). */
+static void links(int task, long *v)
+{
+	static const char *const which[] = {"pid", "pid_for_children"};
+	for (int k = 0; k < 2; k++) {
+		int f = open_ns(task, which[k]);
+		v[k] = f < 0 ? -errno : ns_index(f);
+		if (f >= 0)
+			close(f);
+	}
+}
+
+static int leaf_fn(void *arg)
+{
+	(void)arg;
+	NSX_SEND("born", getpid());
+	nsx_park();
+}
+
+static void handler(int op, const long *arg)
+{
+	if (op == OP_PARENT) {
+		NSX_REPLY(parent_of((int)arg[0]));
+	} else if (op == OP_SETNS) { /* into task arg[0]'s pid (0) or pid_for_children (1) */
+		int f = open_ns((int)arg[0], arg[1] ? "pid_for_children" : "pid");
+		long r = f < 0 ? -errno : nsx_rc(setns(f, CLONE_NEWPID));
+		if (f >= 0)
+			close(f);
+		NSX_REPLY(r);
+	} else if (op == OP_UNSHARE) {
+		NSX_REPLY(nsx_rc(unshare(CLONE_NEWPID)));
+	} else { /* OP_FORK */
+		nsx_spawn(arg[0] == 1 ? "a1" : "b1", "N", leaf_fn, NULL);
+		NSX_REPLY(0);
+	}
+}
+
+static int serve_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("d", "deep", serve_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static void show_parent(int caller, int of)
+{
+	long r = caller ? nsx_call(caller, OP_PARENT, of, 0, 0)->v[0] : parent_of(of);
+	printf("  %-3s (%s) on %s: %s\n", nsx_table()->task[caller].name,
+	       nsx_table()->ns[nsx_ns_of(caller)].name, nsx_table()->ns[nsx_ns_of(of)].name,
+	       ns_str(r));
+}
+
+static void show_links(const char *when, int task)
+{
+	long v[2];
+	links(task, v);
+	printf("  %s: ns/pid -> %s, pid_for_children -> %s\n", when, ns_str(v[0]), ns_str(v[1]));
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	int x = nsx_spawn("x", "sib", serve_fn, NULL);
+	int a = nsx_spawn("a", NULL, serve_fn, NULL);
+	int b = nsx_spawn("b", NULL, serve_fn, NULL);
+	nsx_recv(c, "up");
+	int d = nsx_find("d"), top = nsx_find("top");
+
+	printf("# nsfs_pidns: pid namespace files, NS_GET_PARENT, pid_for_children\n");
+	int f = open_ns(c, "pid");
+	int type = f < 0 ? -errno : ioctl(f, NS_GET_NSTYPE);
+	printf("NS_GET_NSTYPE on inner: %s\n", type == CLONE_NEWPID ? "CLONE_NEWPID" : "other");
+	if (f >= 0)
+		close(f);
+	printf("NS_GET_PARENT:\n");
+	show_parent(top, c);
+	show_parent(top, d);
+	show_parent(top, top);
+	show_parent(c, d);
+	show_parent(c, c);
+	show_parent(x, c);
+
+	printf("a unshares, then forks a1; b setns()es into a's pid_for_children, then forks "
+	       "b1:\n");
+	show_links("a before unshare", a);
+	printf("  a unshare(CLONE_NEWPID): %s\n", nsx_res(nsx_call(a, OP_UNSHARE, 0, 0, 0)->v[0]));
+	show_links("a after", a);
+	printf("  b setns to a's pid_for_children: %s\n",
+	       nsx_res(nsx_call(b, OP_SETNS, a, 1, 0)->v[0]));
+	nsx_call(a, OP_FORK, 1, 0, 0);
+	int a1 = nsx_find("a1");
+	printf("  a forks a1: getpid in a1 = %ld\n", nsx_recv(a1, "born")->v[0]);
+	show_links("a once a1 exists", a);
+	printf("  b setns to a's pid_for_children: %s\n",
+	       nsx_res(nsx_call(b, OP_SETNS, a, 1, 0)->v[0]));
+	show_links("b after", b);
+	nsx_call(b, OP_FORK, 2, 0, 0);
+	int b1 = nsx_find("b1");
+	printf("  b forks b1: getpid in b1 = %ld (%s)\n", nsx_recv(b1, "born")->v[0],
+	       nsx_name(b1, nsx_nr_in(b1, nsx_ns_of(b1))));
+	show_links("b1", b1);
+	printf("setns(CLONE_NEWPID) outside one's subtree:\n");
+	printf("  x (sib) into inner: %s\n", nsx_res(nsx_call(x, OP_SETNS, c, 0, 0)->v[0]));
+	printf("  c (inner) into outer: %s\n", nsx_res(nsx_call(c, OP_SETNS, top, 0, 0)->v[0]));
+	nsx_exit();
+}
