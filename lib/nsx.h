@@ -150,6 +150,9 @@ int nsx_find(const char *name);
 /* The same for a task that another task spawns, or a thread it makes, when
  * no message can tell the caller it exists: waits (bounded) for it to appear. */
 int nsx_await_task(const char *name);
+/* A task that has been reaped mid-case: its numbers may be given to other
+ * tasks, so it stops naming them (its slot and name stay). */
+void nsx_forget(int task);
 /* Index of the namespace called name, or -1. */
 int nsx_find_ns(const char *name);
 /* The namespace of task i. */

@@ -140,6 +140,13 @@ int nsx_await_task(const char *name)
 	}
 }
 
+void nsx_forget(int task)
+{
+	struct nsx_task *t = &nsx_T->task[task];
+	for (int l = 0; l < NSX_MAX_LEVEL; l++)
+		t->nr[l] = 0;
+}
+
 int nsx_find_ns(const char *name)
 {
 	for (int i = 0; i < nsx_T->nns; i++)

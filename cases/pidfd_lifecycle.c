@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pidfd_lifecycle - a pidfd across its task's life, held in several pid
+ * namespaces: alive, exited (a zombie), reaped, and after its number has been
+ * given to another task; waitid(P_PIDFD); pidfd_getfd() where
+ * pidfd_send_signal() is refused.
+ *
+ * Tasks: top (namespace outer); c, the init of namespace inner, with its child
+ * z (inner); x, the init of the sibling namespace sib.  top and c open pidfds
+ * of z with pidfd_open() (each by its own number for z); x gets a copy of
+ * top's over SCM_RIGHTS.  z exits with status 3 when told, c reaps it, then
+ * c makes z2 with clone3() set_tid = z's old inner number.  z2 holds a memfd
+ * named "z2-mark".  Each line says who does what through which pidfd; fdinfo
+ * is read through the case's (outer's) proc.  Numbers print as the task they
+ * denote for the reader.
+ *
+ * The golden lines and the kernel code behind them (kernel/fork.c, 6.1;
+ * fs/pidfs.c from 6.9 on):
+ *
+ *   fdinfo Pid/NSpid: z's numbers while it is alive and while it is a
+ *   zombie; -1 once reaped
+ *     pidfd_show_fdinfo(): pid_nr_ns(pid, proc mount's ns) while
+ *     pid_has_task(pid, PIDTYPE_PID), else -1: a zombie still has its pid,
+ *     release_task() (the reap) detaches it.
+ *   poll: nothing while alive, POLLIN once exited
+ *     pidfd_poll(): thread_group_exited().
+ *   pidfd_send_signal(sig 0): top and c 0 while alive and while a zombie,
+ *   ESRCH once reaped; x EINVAL always
+ *     kernel/signal.c: pidfd_send_signal(): access_pidfd_pidns() refuses a
+ *     task outside the caller's namespace subtree (x is in sib) with EINVAL;
+ *     kill_pid_info() finds the zombie (pid_task()) and nothing after the reap.
+ *   waitid(P_PIDFD): top (not the parent) ECHILD; c WNOWAIT on the zombie:
+ *   si_pid z (c's number), CLD_EXITED 3; c's reap the same; then ECHILD
+ *     kernel/exit.c: kernel_waitid() P_PIDFD -> pidfd_get_pid(), then an
+ *     ordinary wait for that pid among the caller's children: wait_task_zombie()
+ *     numbers it with task_pid_vnr() for the waiter.
+ *   after z2 takes z's number: c's kill(number, 0) reaches z2 (0), c's old
+ *   pidfd still means z: ESRCH; fdinfo -1; a new pidfd_open(number): z2
+ *     a pidfd holds the struct pid, not the number: find_vpid() on a reused
+ *     number finds the new task, the old struct pid stays dead.
+ *   pidfd_getfd(z2's pidfd, memfd) by top and by x: both get "memfd:z2-mark"
+ *     kernel/pid.c: pidfd_getfd() -> __pidfd_fget() checks
+ *     ptrace_may_access(PTRACE_MODE_ATTACH_REALCREDS), not the pid
+ *     namespace: x may take z2's files although it may not signal z2.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum { OP_OPEN = 1, OP_TAKE, OP_SIGNAL, OP_WAIT, OP_CLONE, OP_KILL, OP_GETFD, OP_FDINFO };
+static int sv[2] = {-1, -1}; /* top -> x, for pidfds */
+static int pfd = -1;         /* the pidfd this task holds (c: of z, x: given) */
+static int old_pfd = -1;     /* c: z's, kept after pfd is reopened */
+
+static long sig0(int fd)
+{
+	return nsx_rc((int)syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0));
+}
+
+/* fdinfo Pid and NSpid (up to 3 levels) of fd, read through the case's proc:
+ * v[0] Pid, v[1] count, v[2..] NSpid. */
+static void fdinfo(int fd, long *v)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "self/fdinfo/%d", fd);
+	int f = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
+	if (f >= 0)
+		close(f);
+	buf[n > 0 ? n : 0] = '\0';
+	char *p = strstr(buf, "\nPid:");
+	v[0] = p ? strtol(p + 5, NULL, 10) : -999;
+	v[1] = 0;
+	p = strstr(buf, "\nNSpid:");
+	for (char *s = p ? p + 7 : NULL, *e; s && v[1] < 3; s = e) {
+		long x = strtol(s, &e, 10);
+		if (e == s)
+			break;
+		v[2 + v[1]++] = x;
+	}
+}
+
+static long waitid_pidfd(int fd, int flags, long *out)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	long r = nsx_rc(waitid((idtype_t)3 /* P_PIDFD */, (id_t)fd, &si, WEXITED | flags));
+	out[0] = si.si_pid;
+	out[1] = si.si_code;
+	out[2] = si.si_status;
+	return r;
+}
+
+static int z_fn(void *arg)
+{
+	(void)arg;
+	nsx_step();
+	return 3;
+}
+
+static int z2_fn(void)
+{
+	int m = memfd_create("z2-mark", MFD_CLOEXEC);
+	NSX_SEND("memfd", m);
+	nsx_park();
+}
+
+static long getfd(int fd, long target_fd)
+{
+	char path[64], link[128];
+	int g = (int)syscall(SYS_pidfd_getfd, fd, (int)target_fd, 0);
+	if (g < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "self/fd/%d", g);
+	ssize_t n = readlinkat(nsx_procfd(), path, link, sizeof(link) - 1);
+	close(g);
+	link[n > 0 ? n : 0] = '\0';
+	return !strncmp(link, "/memfd:z2-mark", 14) ? 1 : 2;
+}
+
+static void handler(int op, const long *arg)
+{
+	long out[3] = {0, 0, 0}, v[5];
+	switch (op) {
+	case OP_OPEN: /* c: a pidfd of the task numbered arg[0] (the old one kept) */
+		old_pfd = pfd;
+		pfd = (int)syscall(SYS_pidfd_open, (pid_t)arg[0], 0);
+		NSX_REPLY(pfd < 0 ? -errno : 0);
+		break;
+	case OP_TAKE: /* x */
+		if (pfd >= 0)
+			close(pfd);
+		NSX_REPLY(nsx_recv_fds(sv[1], &pfd, 1));
+		break;
+	case OP_SIGNAL: /* through the old pidfd (arg[0] 1) or the current one */
+		NSX_REPLY(sig0(arg[0] ? old_pfd : pfd));
+		break;
+	case OP_WAIT: {
+		long r = waitid_pidfd(arg[1] ? old_pfd : pfd, (int)arg[0], out);
+		NSX_REPLY(r, out[0], out[1], out[2]);
+		break;
+	}
+	case OP_CLONE: { /* c: z2 with set_tid = arg[0] */
+		pid_t t = (pid_t)arg[0];
+		struct clone_args ca;
+		memset(&ca, 0, sizeof(ca));
+		ca.exit_signal = SIGCHLD;
+		ca.set_tid = (uintptr_t)&t;
+		ca.set_tid_size = 1;
+		fflush(NULL);
+		long p = syscall(SYS_clone3, &ca, sizeof(ca));
+		if (p == 0) {
+			nsx_register_child("z2", NULL);
+			z2_fn();
+		}
+		NSX_REPLY(p < 0 ? -errno : p);
+		break;
+	}
+	case OP_KILL:
+		NSX_REPLY(nsx_rc(kill((pid_t)arg[0], 0)));
+		break;
+	case OP_GETFD:
+		NSX_REPLY(getfd(pfd, arg[0]));
+		break;
+	default: /* OP_FDINFO of the old (arg 1) or current pidfd */
+		fdinfo(arg[0] ? old_pfd : pfd, v);
+		nsx_send_v("reply", v, 5);
+		break;
+	}
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("z", NULL, z_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static int x_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static int c, x, z, top_pfd;
+
+static const char *fdinfo_str(int reader_ns_task, const long *v)
+{
+	static char b[4][128];
+	static int r;
+	char *s = b[r++ % 4];
+	int len = snprintf(s, 128, "Pid %s NSpid",
+	                   v[0] == -1 ? "-1" : nsx_name(reader_ns_task, v[0]));
+	for (long k = 0; k < v[1]; k++)
+		len += snprintf(s + len, 128 - (size_t)len, " %s",
+		                v[2 + k] == -1 ? "-1"
+		                               : nsx_name_ns(nsx_ns_at(z, (int)k), v[2 + k]));
+	return s;
+}
+
+static void state(const char *when)
+{
+	long v[5];
+	struct pollfd p = {top_pfd, POLLIN, 0};
+	int pr = poll(&p, 1, 0);
+	fdinfo(top_pfd, v);
+	printf("%s:\n  top's pidfd: fdinfo %s; poll %s\n", when, fdinfo_str(0, v),
+	       pr > 0 && (p.revents & POLLIN) ? "POLLIN" : "nothing");
+	const long *cv = nsx_call(c, OP_FDINFO, 0, 0, 0)->v;
+	printf("  c's pidfd:   fdinfo %s\n", fdinfo_str(0, cv));
+	printf("  pidfd_send_signal(0): top %s, c %s, x %s\n", nsx_res(sig0(top_pfd)),
+	       nsx_res(nsx_call(c, OP_SIGNAL, 0, 0, 0)->v[0]),
+	       nsx_res(nsx_call(x, OP_SIGNAL, 0, 0, 0)->v[0]));
+}
+
+static void show_wait(const char *who, int task, int flags, const char *how)
+{
+	long out[3] = {0, 0, 0}, r;
+	if (task == 0)
+		r = waitid_pidfd(top_pfd, flags, out);
+	else {
+		const long *v = nsx_call(task, OP_WAIT, flags, 0, 0)->v;
+		r = v[0];
+		memcpy(out, v + 1, sizeof(out));
+	}
+	printf("  %s waitid(P_PIDFD, %s): %s", who, how, nsx_res(r));
+	if (!r)
+		printf(" si_pid=%s %s %ld", nsx_name(task, out[0]),
+		       nsx_sicode(SIGCHLD, (int)out[1]), out[2]);
+	printf("\n");
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		nsx_fail("socketpair: %s", nsx_errname(errno));
+	c = nsx_spawn("c", "inner", c_fn, NULL);
+	x = nsx_spawn("x", "sib", x_fn, NULL);
+	nsx_recv(c, "up");
+	z = nsx_find("z");
+	int inner = nsx_ns_of(c);
+	long z_in = nsx_nr_in(z, inner);
+	top_pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
+	if (top_pfd < 0 || nsx_call(c, OP_OPEN, z_in, 0, 0)->v[0] ||
+	    nsx_send_fds(sv[0], &top_pfd, 1) || nsx_call(x, OP_TAKE, 0, 0, 0)->v[0])
+		nsx_fail("pidfds of z: %s", nsx_errname(errno));
+
+	printf("# pidfd_lifecycle: pidfds of z (inner) held by top (outer), c (inner) and x "
+	       "(sib)\n");
+	state("z alive");
+	nsx_go(z);
+	struct pollfd p = {top_pfd, POLLIN, 0};
+	if (poll(&p, 1, nsx_timeout_ms()) != 1)
+		nsx_fail("z did not exit");
+	state("z exited with 3, not reaped");
+	show_wait("top", 0, WNOHANG, "WNOHANG");
+	show_wait("c  ", c, WNOWAIT, "WNOWAIT");
+	show_wait("c  ", c, 0, "reaps");
+	nsx_forget(z); /* its number is free now: it names nobody */
+	state("z reaped");
+	show_wait("c  ", c, WNOHANG, "WNOHANG");
+
+	long r = nsx_call(c, OP_CLONE, z_in, 0, 0)->v[0];
+	int z2 = nsx_await_task("z2");
+	long memfd = nsx_recv(z2, "memfd")->v[0];
+	printf("c clone3(set_tid = z's old number in inner): %s\n",
+	       r < 0       ? nsx_res(r)
+	       : r == z_in ? "z2, with z's old number"
+	                   : nsx_name(c, r));
+	printf("  c kill(that number, 0): %s; through c's old pidfd: %s\n",
+	       nsx_res(nsx_call(c, OP_KILL, z_in, 0, 0)->v[0]),
+	       nsx_res(nsx_call(c, OP_SIGNAL, 0, 0, 0)->v[0]));
+	printf("  c pidfd_open(that number): %s", nsx_res(nsx_call(c, OP_OPEN, z_in, 0, 0)->v[0]));
+	printf(", fdinfo %s; the old one: %s\n", fdinfo_str(0, nsx_call(c, OP_FDINFO, 0, 0, 0)->v),
+	       fdinfo_str(0, nsx_call(c, OP_FDINFO, 1, 0, 0)->v));
+
+	int z2fd = (int)syscall(SYS_pidfd_open, nsx_pid(z2), 0);
+	if (z2fd < 0 || nsx_send_fds(sv[0], &z2fd, 1) || nsx_call(x, OP_TAKE, 0, 0, 0)->v[0])
+		nsx_fail("pidfds of z2: %s", nsx_errname(errno));
+	long t = getfd(z2fd, memfd);
+	long xr = nsx_call(x, OP_GETFD, memfd, 0, 0)->v[0];
+	printf("pidfd_getfd(z2's pidfd, its memfd): top %s, x %s; x's pidfd_send_signal(0): %s\n",
+	       t == 1 ? "memfd:z2-mark" : nsx_res(t), xr == 1 ? "memfd:z2-mark" : nsx_res(xr),
+	       nsx_res(nsx_call(x, OP_SIGNAL, 0, 0, 0)->v[0]));
+	nsx_exit();
+}
