@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pidfd_exit_info - what pidfs keeps after a task is gone, across pid
+ * namespaces: PIDFD_GET_INFO with and without PIDFD_INFO_EXIT on a task
+ * alive, exited and reaped, and pidfs file handles (name_to_handle_at() on a
+ * pidfd, open_by_handle_at()) decoded inside and outside the task's namespace.
+ * Newer than 6.12: the case skips, saying which part is missing (6.12.117 has
+ * PIDFD_GET_INFO but no PIDFD_INFO_EXIT and no pidfs file handles; 6.1 has
+ * neither; 6.18 has both).
+ *
+ * Tasks: top (namespace outer); c, the init of namespace inner, and its child
+ * z (inner), which exits with status 3 when told; x, the init of the sibling
+ * namespace sib.  top, c and x hold pidfds of z (x's is a copy of top's).
+ * Numbers print as the task they denote for the caller.
+ *
+ * The golden lines and the kernel code behind them (fs/pidfs.c, read at
+ * upstream a4a508df, 6.18-era):
+ *
+ *   alive, and exited but not reaped (a zombie): PIDFD_INFO_PID, no
+ *   PIDFD_INFO_EXIT, pid and ppid for the caller; reaped: without
+ *   PIDFD_INFO_EXIT ESRCH, with it only PIDFD_INFO_EXIT (no pid), status 3
+ *     pidfd_info(): exit information is stashed by pidfs_exit(), called
+ *     from release_task() (the reap, not the exit), with tsk->exit_code;
+ *     with no task left (get_pid_task() NULL) only PIDFD_INFO_EXIT is
+ *     answered; pid/tgid are task_*_vnr(), the caller's numbering.
+ *   x (sib) is refused at every stage, reaped included (EREMOTE on this
+ *   6.18; upstream at a4a508df returns ESRCH)
+ *     pidfd_info(): pid_in_current_pidns() first, before any exit
+ *     information: a pidfd passed sideways tells nothing, not even how the
+ *     task died.
+ *   handles: name_to_handle_at() gives FILEID_KERNFS, 8 bytes (pid->ino,
+ *   never a pid number); open_by_handle_at(): top and c get a pidfd of z,
+ *   x ESTALE; c on top's handle ESTALE; after z's reap, ESTALE for all
+ *     pidfs_encode_fh() encodes pid->ino; pidfs_fh_to_dentry() ->
+ *     pidfs_ino_get_pid() finds the struct pid by inode number and refuses
+ *     one with pid_vnr() == 0 (outside the caller's hierarchy, or no number
+ *     left: the reap frees the numbers).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PIDFS_IOCTL 0xFF
+struct info {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+	uint32_t coredump_mask, spare;
+};
+#define GET_INFO  _IOWR(PIDFS_IOCTL, 11, struct info)
+#define INFO_PID  (1ULL << 0)
+#define INFO_EXIT (1ULL << 3)
+#define KERNFS_FH 0xfe
+
+enum { OP_INFO = 1, OP_TAKE, OP_HANDLE, OP_REAP };
+static int sv[2] = {-1, -1};
+static int pfd = -1;
+
+/* {result, mask, pid, ppid, exit status} */
+static void info(int fd, uint64_t want, long *o)
+{
+	struct info in;
+	memset(&in, 0, sizeof(in));
+	in.mask = want;
+	o[0] = ioctl(fd, GET_INFO, &in) ? -errno : 0;
+	o[1] = (long)in.mask;
+	o[2] = in.pid;
+	o[3] = in.ppid;
+	o[4] = WIFEXITED(in.exit_code) ? WEXITSTATUS(in.exit_code) : -1;
+}
+
+/* open_by_handle_at() of pidfs inode ino: 0 and the pidfd's pid for the
+ * caller (fdinfo through the case's proc), or -errno. */
+static long decode(uint64_t ino, long *pid_out)
+{
+	struct {
+		struct file_handle fh;
+		uint64_t ino;
+	} h;
+	h.fh.handle_bytes = 8;
+	h.fh.handle_type = KERNFS_FH;
+	memcpy(h.fh.f_handle, &ino, 8);
+	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	int f = open_by_handle_at(self, &h.fh, O_RDONLY);
+	long r = f < 0 ? -errno : 0;
+	close(self);
+	if (f >= 0) {
+		long o[5];
+		info(f, INFO_PID, o);
+		*pid_out = o[0] ? o[0] : o[2];
+		close(f);
+	}
+	return r;
+}
+
+static void handler(int op, const long *arg)
+{
+	long o[5], p = 0;
+	if (op == OP_INFO) {
+		info(pfd, (uint64_t)arg[0], o);
+		NSX_REPLY(o[0], o[1], o[2], o[3], o[4]);
+	} else if (op == OP_TAKE) {
+		NSX_REPLY(nsx_recv_fds(sv[1], &pfd, 1));
+	} else if (op == OP_HANDLE) {
+		long r = decode((uint64_t)arg[0], &p);
+		NSX_REPLY(r, p);
+	} else {
+		siginfo_t si;
+		NSX_REPLY(nsx_rc(waitid(P_PID, (id_t)arg[0], &si, WEXITED)));
+	}
+}
+
+static int z_fn(void *arg)
+{
+	(void)arg;
+	nsx_step();
+	return 3;
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	int z = nsx_spawn("z", NULL, z_fn, NULL);
+	pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
+	NSX_SEND("up", pfd < 0 ? -errno : 0);
+	nsx_serve(handler);
+}
+
+static int x_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static const char *mask_str(long m)
+{
+	static char b[4][64];
+	static int r;
+	char *s = b[r++ % 4];
+	snprintf(s, 64, "%s%s", m & (long)INFO_PID ? "PID" : "-",
+	         m & (long)INFO_EXIT ? "+EXIT" : "");
+	return s;
+}
+
+static int c, x, z;
+
+static void show_info(int who, int fd, uint64_t want)
+{
+	long o[5];
+	if (who == 0)
+		info(fd, want, o);
+	else
+		memcpy(o, nsx_call(who, OP_INFO, (long)want, 0, 0)->v, sizeof(o));
+	printf("  %-3s %-14s: ", nsx_table()->task[who].name,
+	       want & INFO_EXIT ? "PID|EXIT asked" : "PID asked");
+	if (o[0]) {
+		printf("%s\n", nsx_res(o[0]));
+		return;
+	}
+	printf("mask %s", mask_str(o[1]));
+	if (o[1] & (long)INFO_PID)
+		printf(" pid=%s ppid=%s", nsx_name(who, o[2]), nsx_name(who, o[3]));
+	if (o[1] & (long)INFO_EXIT)
+		printf(" exit status %ld", o[4]);
+	printf("\n");
+}
+
+static void stage(const char *when, int top_pfd)
+{
+	printf("%s:\n", when);
+	for (int k = 0; k < 2; k++) {
+		uint64_t want = k ? INFO_PID | INFO_EXIT : INFO_PID;
+		show_info(0, top_pfd, want);
+		show_info(c, -1, want);
+		show_info(x, -1, want);
+	}
+}
+
+static uint64_t handle_of(int fd, long *r)
+{
+	struct {
+		struct file_handle fh;
+		uint64_t ino;
+	} h;
+	int mnt;
+	h.fh.handle_bytes = 8;
+	*r = name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH) ? -errno : 0;
+	if (!*r && (h.fh.handle_type != KERNFS_FH || h.fh.handle_bytes != 8))
+		*r = -EPROTO;
+	uint64_t ino = 0;
+	memcpy(&ino, h.fh.f_handle, 8);
+	return ino;
+}
+
+static void show_decode(const char *what, uint64_t ino)
+{
+	long p = 0, r = decode(ino, &p);
+	printf("  open_by_handle_at(%s): top %s", what, r ? nsx_res(r) : nsx_name(0, p));
+	const long *v = nsx_call(c, OP_HANDLE, (long)ino, 0, 0)->v;
+	printf(", c %s", v[0] ? nsx_res(v[0]) : nsx_name(c, v[1]));
+	v = nsx_call(x, OP_HANDLE, (long)ino, 0, 0)->v;
+	printf(", x %s\n", v[0] ? nsx_res(v[0]) : nsx_name(x, v[1]));
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		nsx_fail("socketpair: %s", nsx_errname(errno));
+	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	long o[5], hr;
+	info(self, INFO_PID, o);
+	if (o[0] == -ENOTTY || o[0] == -EINVAL)
+		nsx_skip("PIDFD_GET_INFO: %s: needs Linux 6.13", nsx_errname((int)-o[0]));
+	uint64_t top_ino = handle_of(self, &hr);
+	if (hr == -EOPNOTSUPP)
+		nsx_skip(
+		        "name_to_handle_at() on a pidfd: EOPNOTSUPP: no pidfs file handles in this "
+		        "kernel (6.12 has none, 6.18 has them)");
+
+	c = nsx_spawn("c", "inner", c_fn, NULL);
+	x = nsx_spawn("x", "sib", x_fn, NULL);
+	if (nsx_recv(c, "up")->v[0])
+		nsx_fail("c's pidfd of z");
+	z = nsx_find("z");
+	int top_pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
+	if (top_pfd < 0 || nsx_send_fds(sv[0], &top_pfd, 1) || nsx_call(x, OP_TAKE, 0, 0, 0)->v[0])
+		nsx_fail("pidfds of z: %s", nsx_errname(errno));
+	uint64_t z_ino = handle_of(top_pfd, &hr);
+
+	printf("# pidfd_exit_info: PIDFD_GET_INFO and pidfs file handles for z (inner), by top "
+	       "(outer), c (inner), x (sib)\n");
+	printf("name_to_handle_at(pidfd of z): %s, FILEID_KERNFS, 8 bytes\n", nsx_res(hr));
+	stage("z alive", top_pfd);
+	show_decode("z's handle", z_ino);
+	show_decode("top's handle", top_ino);
+
+	nsx_go(z);
+	struct pollfd p = {top_pfd, POLLIN, 0};
+	if (poll(&p, 1, nsx_timeout_ms()) != 1)
+		nsx_fail("z did not exit");
+	stage("z exited with 3, not reaped", top_pfd);
+	nsx_call(c, OP_REAP, nsx_nr_in(z, nsx_ns_of(c)), 0, 0);
+	nsx_forget(z);
+	info(top_pfd, INFO_PID | INFO_EXIT, o);
+	if (o[0] == -ESRCH)
+		nsx_skip("PIDFD_INFO_EXIT: ESRCH for a reaped task: needs Linux 6.15");
+	stage("z reaped by c", top_pfd);
+	show_decode("z's handle", z_ino);
+	nsx_exit();
+}
