@@ -17,10 +17,9 @@
  *
  *   status Tgid, Pid, PPid, TracerPid, NStgid, NSpid, NSpgid, NSsid
  *     array.c: task_state(): task_tgid_nr_ns(p, ns), pid_nr_ns(pid, ns),
- *     the real parent's and the tracer's task_tgid_nr_ns(.., ns) (0 when
- *     not in ns: p's parent top, q's tracer top, through inner's proc), and
- *     the NS* lists from ns->level down to the task's level.  TracerPid is
- *     per thread: top traces q, not qt.
+ *     the real parent's task_tgid_nr_ns(.., ns) and the tracer's task_pid_nr_ns() (the tracing
+ * thread; 0 when not in ns: p's parent top, q's tracer top, through inner's proc), and the NS*
+ * lists from ns->level down to the task's level.  TracerPid is per thread: top traces q, not qt.
  *   status Ngid=0, printed raw
  *     task_state(): task_numa_group_id(), the *global* pid of the NUMA
  *     group's first task (kernel/sched/fair.c: grp->gid = p->pid), never
