@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pid_max_ns - the per-namespace pid_max (Linux 6.14 on): whose value
+ * /proc/sys/kernel/pid_max reads and writes, and which level's limit bounds
+ * the number chosen at each level.  Before 6.14 pid_max is one machine-wide
+ * value, which a case must not write: the case skips, saying so.
+ *
+ * Tasks: top (namespace outer); c, the init of namespace inner, which mounts
+ * a proc of its own and hands it to top over SCM_RIGHTS.  top sets outer's
+ * pid_max to 1900, c sets inner's to 400.  Values print as read.
+ *
+ * The golden lines and the kernel code behind them (kernel/pid.c, read at
+ * upstream 006568ab, 6.18-era):
+ *
+ *   each reads back its own namespace's value, through its own proc and
+ *   through the other's: top 1900 through inner's proc too, c 400 through
+ *   outer's
+ *     register_pidns_sysctls() gives each pid namespace its own "pid_max"
+ *     in a ctl_table_set; pid_table_root_lookup() picks the set of
+ *     task_active_pid_ns(current): the reader's namespace, whatever proc
+ *     instance the file is read through (like ns_last_pid: last_pid_views).
+ *   clone3 set_tid: c asks 350 (0) and 450 (EINVAL: >= inner's 400); top
+ *   asks {1, 1950} with CLONE_NEWPID: EINVAL (>= outer's 1900), {1, 1850}: 0
+ *     alloc_pid() checks each level's number against that level's
+ *     READ_ONCE(tmp->pid_max).
+ *   c writing 100: EINVAL (below the minimum)
+ *     proc_dointvec_minmax() with extra1 = pid_max_min (at least 301).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+enum { OP_PROC = 1, OP_READ, OP_WRITE, OP_CLONE };
+static int sv[2] = {-1, -1};
+static int own_proc = -1; /* c: its inner proc; top: c's copy */
+
+static long read_at(int dirfd)
+{
+	char buf[32];
+	int f = openat(dirfd, "sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
+	ssize_t n = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
+	long r = n > 0 ? (buf[n] = '\0', strtol(buf, NULL, 10)) : -errno;
+	if (f >= 0)
+		close(f);
+	return r;
+}
+
+static long write_at(int dirfd, long v)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%ld", v);
+	int f = openat(dirfd, "sys/kernel/pid_max", O_WRONLY | O_CLOEXEC);
+	long r = f < 0 ? -errno : write(f, buf, (size_t)n) == n ? 0 : -errno;
+	if (f >= 0)
+		close(f);
+	return r;
+}
+
+static long clone_tid(int newpid, long t0, long t1)
+{
+	pid_t t[2] = {(pid_t)t0, (pid_t)t1};
+	struct clone_args ca;
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = newpid ? CLONE_NEWPID : 0;
+	ca.exit_signal = SIGCHLD;
+	ca.set_tid = (uintptr_t)t;
+	ca.set_tid_size = t1 ? 2 : 1;
+	fflush(NULL);
+	long p = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (p == 0)
+		_exit(0); /* reaped with the case */
+	return p < 0 ? -errno : 0;
+}
+
+static void handler(int op, const long *arg)
+{
+	int dirfd = arg[0] ? own_proc : nsx_procfd();
+	if (op == OP_PROC)
+		NSX_REPLY(nsx_send_fds(sv[1], &own_proc, 1));
+	else if (op == OP_READ)
+		NSX_REPLY(read_at(dirfd));
+	else if (op == OP_WRITE)
+		NSX_REPLY(write_at(dirfd, arg[1]));
+	else
+		NSX_REPLY(clone_tid(0, arg[1], 0));
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	own_proc = nsx_own_proc();
+	nsx_serve(handler);
+}
+
+static const char *val(long v)
+{
+	static char b[4][32];
+	static int r;
+	char *s = b[r++ % 4];
+	if (v < 0)
+		return nsx_res(v);
+	snprintf(s, 32, "%ld", v);
+	return s;
+}
+
+int main(void)
+{
+	struct utsname u;
+	int maj = 0, min = 0;
+	nsx_init("top", "outer");
+	if (uname(&u) || sscanf(u.release, "%d.%d", &maj, &min) != 2 ||
+	    !(maj > 6 || (maj == 6 && min >= 14)))
+		nsx_skip("pid_max is one machine-wide value before Linux 6.14 (kernel/pid.c): not "
+		         "written");
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		nsx_fail("socketpair: %s", nsx_errname(errno));
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	if (nsx_call(c, OP_PROC, 0, 0, 0)->v[0] || nsx_recv_fds(sv[0], &own_proc, 1))
+		nsx_fail("c's proc: %s", nsx_errname(errno));
+
+	printf("# pid_max_ns: pid_max per pid namespace\n");
+	printf("top writes 1900 through outer's proc: %s\n", nsx_res(write_at(nsx_procfd(), 1900)));
+	printf("c writes 400 through inner's proc: %s\n",
+	       nsx_res(nsx_call(c, OP_WRITE, 1, 400, 0)->v[0]));
+	printf("c writes 100: %s\n", nsx_res(nsx_call(c, OP_WRITE, 1, 100, 0)->v[0]));
+	printf("top reads: through outer's proc %s, through inner's %s\n",
+	       val(read_at(nsx_procfd())), val(read_at(own_proc)));
+	printf("c reads: through inner's proc %s, through outer's %s\n",
+	       val(nsx_call(c, OP_READ, 1, 0, 0)->v[0]), val(nsx_call(c, OP_READ, 0, 0, 0)->v[0]));
+	printf("c clone3 set_tid {350}: %s; {450}: %s\n",
+	       nsx_res(nsx_call(c, OP_CLONE, 0, 350, 0)->v[0]),
+	       nsx_res(nsx_call(c, OP_CLONE, 0, 450, 0)->v[0]));
+	printf("top clone3(CLONE_NEWPID) set_tid {1, 1950}: %s; {1, 1850}: %s\n",
+	       nsx_res(clone_tid(1, 1, 1950)), nsx_res(clone_tid(1, 1, 1850)));
+	nsx_exit();
+}
