@@ -242,7 +242,8 @@ bench-smoke: $(BENCH)
 # make mutants, or make mutants MUTANTS="signal-ancestor-si-pid ..." for some.
 mutants:
 	@$(NEED) "make mutants" $(B)/apt.log $(VM_DEPS) $(KSRC_DEPS) \
-	  linux-source-6.1='test -f /usr/src/linux-source-6.1.tar.xz'
+	  linux-source-6.1='test -f /usr/src/linux-source-6.1.tar.xz' \
+	  linux-source-6.12='test -f /usr/src/linux-source-6.12.tar.xz'
 	$(MAKE) --no-print-directory all
 	B=$(B) mutants/run.sh $(MUTANTS)
 

@@ -183,3 +183,9 @@ void nsx_exit(void)
 		nsx_fail("writing stdout: %s", nsx_errname(werr ? werr : EIO));
 	exit(0);
 }
+
+void nsx_guest_only(const char *what)
+{
+	if (!getenv("NSX_GUEST"))
+		nsx_skip("guest only: %s; runs under make vm (nsxrun --guest)", what);
+}

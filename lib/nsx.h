@@ -108,6 +108,10 @@ int nsx_pty_master(int *ptyno);
  * leader without a terminal then gets it as its controlling terminal). */
 int nsx_pty_slave(int ptyno, int flags);
 
+/* A case that must change a machine-wide setting (core_pattern, a sysctl)
+ * calls this first: it skips, saying what it would change, unless nsxrun was
+ * told with --guest that it runs on a throwaway machine (make vm's guest). */
+void nsx_guest_only(const char *what);
 /* Kill (SIGKILL) and reap every descendant of the caller; safe to repeat. */
 void nsx_reap_all(void);
 

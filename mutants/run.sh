@@ -2,7 +2,7 @@
 # mutants/run.sh [NAME...]: prove that the suite catches pid-translation
 # regressions on a real kernel.  See mutants/README.md.
 #
-# The pristine tree is Debian's linux-source-6.1 (/usr/src), unpacked under
+# The pristine tree is Debian's linux-source (/usr/src), unpacked under
 # build/mutants/pristine and never written again.  Every build happens in
 # build/mutants/tree, a copy: before each mutant the files any earlier patch
 # touched are copied back from the pristine tree (with fresh times, so make
@@ -15,14 +15,38 @@
 # fails with a golden-line diff.  A mutant caught only by set-up errors or
 # timeouts, or not caught, fails the run unless mutants/KNOWN-SURVIVORS names
 # it.  The table goes to stdout and build/mutants/table.md.
+#
+# Two bases: mutants/ holds the patches for linux-source-6.1 (mutants/BASE),
+# mutants/6.12/ those for linux-source-6.12 (interfaces 6.1 lacks:
+# SO_PEERPIDFD, SCM_PIDFD, the nsfs translation ioctls).  Each base has its own
+# pristine tree, work tree and objects (build/mutants, build/mutants-6.12);
+# with names given, each base runs those of them it has.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+top=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
 case $B in /*) ;; *) B=$top/$B ;; esac
-M=$B/mutants
+if [ -z "${NSX_MUTANT_DIR:-}" ]; then
+	# Dispatch: every base in turn; a name must exist in one of them.
+	for n; do
+		ls "$top"/mutants/[0-9]*-"$n".patch "$top"/mutants/*/[0-9]*-"$n".patch >/dev/null 2>&1 ||
+			{ echo "mutants: no mutant $n" >&2; exit 1; }
+	done
+	rc=0
+	for d in "$top/mutants" "$top/mutants/6.12"; do
+		[ -f "$d/BASE" ] || continue
+		names=""
+		for n; do ls "$d"/[0-9]*-"$n".patch >/dev/null 2>&1 && names="$names $n"; done
+		[ $# -eq 0 ] || [ -n "$names" ] || continue
+		NSX_MUTANT_DIR=$d "$self" $names || rc=1
+	done
+	exit $rc
+fi
+here=$NSX_MUTANT_DIR
 base_version=$(cat "$here/BASE")
-tarball=${MUTANT_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+series=${base_version%.*}
+case $here in */mutants) M=$B/mutants ;; *) M=$B/mutants-$series ;; esac
+tarball=${MUTANT_TARBALL:-/usr/src/linux-source-$series.tar.xz}
 pristine=$M/pristine
 tree=$M/tree
 started=$(date +%s)
@@ -33,7 +57,7 @@ die() {
 }
 
 mkdir -p "$M/logs"
-[ -f "$tarball" ] || die "no $tarball (apt-get install linux-source-6.1)"
+[ -f "$tarball" ] || die "no $tarball (apt-get install linux-source-$series)"
 if [ ! -f "$pristine/.nsx-version" ]; then
 	echo "mutants: unpacking $tarball"
 	rm -rf "$pristine.tmp" && mkdir -p "$pristine.tmp"
@@ -99,7 +123,7 @@ else
 	set -- "$here"/[0-9]*.patch
 fi
 table=$M/table.md
-printf '| mutant | cases that failed (diff) | first differing line |\n|---|---|---|\n' >"$table"
+printf '| mutant (%s) | cases that failed (diff) | first differing line |\n|---|---|---|\n' "$base_version" >"$table"
 bad=0
 for p in "$@"; do
 	[ -f "$p" ] || { bad=$((bad + 1)); continue; }
@@ -126,8 +150,8 @@ for p in "$@"; do
 	secs=$(($(date +%s) - t0))
 	if [ -n "$caught" ]; then
 		verdict="killed"
-	elif grep -qx "$name" "$here/KNOWN-SURVIVORS" 2>/dev/null ||
-		grep -q "^$name[[:space:]]" "$here/KNOWN-SURVIVORS" 2>/dev/null; then
+	elif grep -qx "$name" "$top/mutants/KNOWN-SURVIVORS" 2>/dev/null ||
+		grep -q "^$name[[:space:]]" "$top/mutants/KNOWN-SURVIVORS" 2>/dev/null; then
 		verdict="survived (known)"
 	else
 		verdict="SURVIVED"

@@ -23,6 +23,8 @@ void usage(FILE *f, const char *prog)
 	        "  --expected DIR  golden files (default expected)\n"
 	        "  --out DIR       actual output, stderr and diffs (default build/out)\n"
 	        "  --junit FILE    also write the results as JUnit XML to FILE\n"
+	        "  --guest         this is a throwaway machine (the make vm guest): cases\n"
+	        "                  that change machine-wide settings may run\n"
 	        "Reports KTAP version 1 and ends with 'N passed, N failed, N skipped'.\n",
 	        prog);
 }
@@ -94,6 +96,8 @@ int parse_args(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 					           "'%s'",
 					           v);
 				o->repeat = (int)n;
+			} else if (!strcmp(a, "--guest")) {
+				o->guest = 1;
 			} else if (!strcmp(a, "--list")) {
 				o->list = 1;
 			} else if (!strcmp(a, "--bless")) {

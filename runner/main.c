@@ -248,6 +248,12 @@ int main(int argc, char **argv)
 		setenv("NSX_NOPRIV", why, 1);
 	}
 	/* Keep lib's own waits well inside our timeout. */
+	/* Guest-only cases (lib nsx_guest_only()) run only when told this is
+	 * the make vm guest; anywhere else they skip. */
+	if (o.guest)
+		setenv("NSX_GUEST", "1", 1);
+	else
+		unsetenv("NSX_GUEST");
 	if (!getenv("NSX_TIMEOUT_MS")) {
 		char ms[32];
 		double t = o.timeout * 1000 / 2;

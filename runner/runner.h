@@ -34,6 +34,7 @@ struct opts {
 	const char *expected;  /* --expected: where the golden files are */
 	const char *out_dir;   /* --out: where actual output, stderr and diffs go */
 	const char *junit;     /* --junit FILE: JUnit XML of the results */
+	int guest;             /* --guest: machine-wide settings may be changed */
 	int npatterns;
 	const char *patterns[NSXRUN_MAX_PATTERNS]; /* names or globs; none = all */
 };

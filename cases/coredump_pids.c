@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * coredump_pids - the pids of a core dump taken in a child pid namespace:
+ * core_pattern's %p and %i against %P and %I, and the pids in the core's ELF
+ * notes.  Guest only: it sets /proc/sys/kernel/core_pattern, which is one for
+ * the whole machine (lib nsx_guest_only(): it runs under make vm, and skips
+ * anywhere else, and in the guest's unprivileged pass, which may not write it).
+ *
+ * Tasks: top (namespace outer) sets core_pattern to a pipe to this program
+ * in helper mode and makes a FIFO in /tmp (which the helper, started by the
+ * kernel in the initial namespaces, can open); p is the init of namespace
+ * inner and has a second thread pt; pt forks d (inner), so d's parent is the
+ * thread pt of the process p.  d calls abort().  The helper writes what it
+ * got to the FIFO: its arguments, the NSpid of %P read in the initial
+ * namespace's proc, and the notes NT_PRSTATUS and NT_PRPSINFO of the core
+ * read from its stdin.  core_pattern is put back before the case ends.
+ * Numbers print as the task they denote in d's namespace; a global number
+ * prints as the task whose NSpid (read by the helper in the initial
+ * namespace) ends in d's numbers.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   %p = d and %i = d, d's numbers in its own namespace; %P and %I = d's
+ *   global numbers (the initial namespace's)
+ *     fs/coredump.c: format_corename(): %p task_tgid_vnr(current), %i
+ *     task_pid_vnr(current) (current is the dumper: its own namespace),
+ *     %P task_tgid_nr(current), %I task_pid_nr(current) (global).  The
+ *     helper runs in the initial namespace, where %p means nothing, or
+ *     another process: %P exists for it.
+ *   NT_PRSTATUS and NT_PRPSINFO: pr_pid d, pr_ppid pt (the thread that
+ *   forked d, not the process p: d's own getppid() says p), pr_pgrp 0 and
+ *   pr_sid 0 (d's process group and session are top's and the runner's,
+ *   which have no number in inner)
+ *     fs/binfmt_elf.c: fill_prstatus() and fill_psinfo(): task_pid_vnr(p),
+ *     task_pid_vnr(rcu_dereference(p->real_parent)) -- the parent *thread's*
+ *     id, where getppid() would say p -- task_pgrp_vnr(), task_session_vnr(),
+ *     all in the dumper's namespace.
+ */
+#include "nsx.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/procfs.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HELPER "--core-helper"
+#define FIFO   "/tmp/nsxlate-coredump.fifo"
+
+/* --- helper mode: run by the kernel, in the initial namespaces, as root --- */
+
+static size_t read_all(int fd, char *buf, size_t max)
+{
+	size_t n = 0;
+	ssize_t r;
+	while (n < max && (r = read(fd, buf + n, max - n)) > 0)
+		n += (size_t)r;
+	return n;
+}
+
+static int helper(int argc, char **argv)
+{
+	static char core[64 << 20];
+	char nspid[256] = "", path[64], st[4096];
+	long pr[4] = {0, 0, 0, 0}, ps[4] = {0, 0, 0, 0};
+	if (argc < 7)
+		return 1;
+	size_t n = read_all(0, core, sizeof(core));
+	snprintf(path, sizeof(path), "/proc/%s/status", argv[4]);
+	int f = open(path, O_RDONLY);
+	ssize_t k = f < 0 ? -1 : read(f, st, sizeof(st) - 1);
+	if (f >= 0)
+		close(f);
+	if (k > 0) {
+		st[k] = '\0';
+		char *s = strstr(st, "\nNSpid:");
+		if (s)
+			snprintf(nspid, sizeof(nspid), "%.*s", (int)strcspn(s + 8, "\n"), s + 8);
+	}
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)core;
+	for (int i = 0; n > sizeof(*eh) && i < eh->e_phnum; i++) {
+		const Elf64_Phdr *ph =
+		        (const Elf64_Phdr *)(core + eh->e_phoff + (size_t)i * eh->e_phentsize);
+		if ((const char *)(ph + 1) > core + n || ph->p_type != PT_NOTE)
+			continue;
+		for (size_t off = ph->p_offset;
+		     off + sizeof(Elf64_Nhdr) <= ph->p_offset + ph->p_filesz &&
+		     off + sizeof(Elf64_Nhdr) <= n;) {
+			const Elf64_Nhdr *nh = (const Elf64_Nhdr *)(core + off);
+			size_t desc = off + sizeof(*nh) + ((nh->n_namesz + 3) & ~3u);
+			if (desc + nh->n_descsz > n)
+				break;
+			if (nh->n_type == NT_PRSTATUS && !pr[0]) {
+				const struct elf_prstatus *p = (const void *)(core + desc);
+				pr[0] = p->pr_pid, pr[1] = p->pr_ppid, pr[2] = p->pr_pgrp,
+				pr[3] = p->pr_sid;
+			} else if (nh->n_type == NT_PRPSINFO) {
+				const struct elf_prpsinfo *p = (const void *)(core + desc);
+				ps[0] = p->pr_pid, ps[1] = p->pr_ppid, ps[2] = p->pr_pgrp,
+				ps[3] = p->pr_sid;
+			}
+			off = desc + ((nh->n_descsz + 3) & ~3u);
+		}
+	}
+	FILE *o = fopen(argv[6], "w");
+	if (!o)
+		return 1;
+	fprintf(o, "%s %s %s %s %ld %ld %ld %ld %ld %ld %ld %ld %zu\n%s\n", argv[2], argv[3],
+	        argv[4], argv[5], pr[0], pr[1], pr[2], pr[3], ps[0], ps[1], ps[2], ps[3], n, nspid);
+	fclose(o);
+	return 0;
+}
+
+/* --- the case ------------------------------------------------------------ */
+
+static int d_fn(void *arg)
+{
+	struct rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
+	(void)arg;
+	setrlimit(RLIMIT_CORE, &r);
+	NSX_SEND("ppid", getppid());
+	nsx_step();
+	signal(SIGABRT, SIG_DFL);
+	abort();
+}
+
+static void *pt_fn(void *arg)
+{
+	(void)arg;
+	nsx_add_thread("pt");
+	nsx_spawn("d", NULL, d_fn, NULL); /* forked by this thread */
+	NSX_SEND("up", 1);
+	nsx_park();
+}
+
+static int p_fn(void *arg)
+{
+	pthread_t th;
+	(void)arg;
+	if (pthread_create(&th, NULL, pt_fn, NULL))
+		nsx_fail("pthread_create");
+	nsx_park();
+}
+
+static char saved[512];
+
+static void put_back(void)
+{
+	int f = open("/proc/sys/kernel/core_pattern", O_WRONLY | O_CLOEXEC);
+	if (f >= 0) {
+		if (write(f, saved, strlen(saved)) < 0) {
+			/* nothing more to do: the guest is thrown away */
+		}
+		close(f);
+	}
+	unlink(FIFO);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], HELPER))
+		return helper(argc, argv);
+	nsx_init("top", "outer");
+	nsx_guest_only("sets /proc/sys/kernel/core_pattern, which is machine-wide");
+	char self[256], pattern[600];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		nsx_fail("readlink /proc/self/exe: %s", nsx_errname(errno));
+	self[n] = '\0';
+	int f = open("/proc/sys/kernel/core_pattern", O_RDWR | O_CLOEXEC);
+	if (f < 0 && (errno == EACCES || errno == EPERM))
+		nsx_skip("core_pattern: %s: needs root in the initial user namespace",
+		         nsx_errname(errno));
+	if (f < 0)
+		nsx_fail("core_pattern: %s", nsx_errname(errno));
+	n = read(f, saved, sizeof(saved) - 1);
+	saved[n > 0 ? n : 0] = '\0';
+	close(f);
+	f = open("/proc/sys/kernel/core_pattern", O_WRONLY | O_CLOEXEC); /* at offset 0 */
+	if (f < 0)
+		nsx_fail("core_pattern: %s", nsx_errname(errno));
+	unlink(FIFO);
+	if (mkfifo(FIFO, 0600))
+		nsx_fail("mkfifo %s: %s", FIFO, nsx_errname(errno));
+	snprintf(pattern, sizeof(pattern), "|%s " HELPER " %%p %%i %%P %%I " FIFO, self);
+	if (write(f, pattern, strlen(pattern)) < 0) {
+		int e = errno;
+		close(f);
+		unlink(FIFO);
+		if (e == EACCES || e == EPERM)
+			nsx_skip("core_pattern: %s: needs root in the initial user namespace",
+			         nsx_errname(e));
+		nsx_fail("writing core_pattern: %s", nsx_errname(e));
+	}
+	close(f);
+	atexit(put_back);
+	int fifo = open(FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0)
+		nsx_fail("open %s: %s", FIFO, nsx_errname(errno));
+
+	int p = nsx_spawn("p", "inner", p_fn, NULL);
+	nsx_recv(-1, "up");
+	int d = nsx_find("d");
+	(void)p;
+	nsx_go(d);
+	char buf[1024];
+	size_t got = 0;
+	for (;;) { /* until the helper's EOF, bounded by the timeout */
+		struct pollfd pf = {fifo, POLLIN, 0};
+		int r = poll(&pf, 1, nsx_timeout_ms());
+		ssize_t k = r > 0 ? read(fifo, buf + got, sizeof(buf) - 1 - got) : 0;
+		if (k > 0) {
+			got += (size_t)k;
+			continue;
+		}
+		if (r <= 0 || k == 0)
+			break;
+	}
+	buf[got] = '\0';
+	long v[13] = {0};
+	char nspid[256] = "";
+	if (sscanf(buf, "%ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %255[^\n]", &v[0],
+	           &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10], &v[11],
+	           &v[12], nspid) < 13)
+		nsx_fail("no report from the core_pattern helper (got \"%s\")", buf);
+
+	/* The helper's NSpid of %P: its last entries must be d's numbers. */
+	long nr[NSX_MAX_LEVEL];
+	int levels = 0;
+	for (char *s = nspid, *e; levels < NSX_MAX_LEVEL; s = e) {
+		long x = strtol(s, &e, 10);
+		if (e == s)
+			break;
+		nr[levels++] = x;
+	}
+	int dl = nsx_table()->task[d].level, ok = levels > dl;
+	for (int l = 0; ok && l <= dl; l++)
+		ok = nr[levels - 1 - dl + l] == nsx_table()->task[d].nr[l];
+
+	printf("# coredump_pids: d (inner, forked by p's thread pt) dumps core through a "
+	       "core_pattern pipe\n");
+	printf("%%p=%s %%i=%s (d's namespace)\n", nsx_name(d, v[0]), nsx_name(d, v[1]));
+	printf("%%P=%s %%I=%s (the initial namespace; the helper's NSpid of %%P ends in d's "
+	       "numbers: %s)\n",
+	       ok && v[2] == nr[0] ? "d's global number" : "another number",
+	       ok && v[3] == nr[0] ? "d's global number" : "another number", ok ? "yes" : "no");
+	printf("NT_PRSTATUS pr_pid=%s pr_ppid=%s pr_pgrp=%s pr_sid=%s\n", nsx_name(d, v[4]),
+	       nsx_name(d, v[5]), nsx_name(d, v[6]), nsx_name(d, v[7]));
+	printf("NT_PRPSINFO pr_pid=%s pr_ppid=%s pr_pgrp=%s pr_sid=%s\n", nsx_name(d, v[8]),
+	       nsx_name(d, v[9]), nsx_name(d, v[10]), nsx_name(d, v[11]));
+	printf("d's own getppid() said %s\n", nsx_name(d, nsx_recv(d, "ppid")->v[0]));
+	nsx_exit();
+}
