@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * io_uring_pids - the numbers io_uring shows about its kernel threads, seen
+ * from pid namespaces: fdinfo's SqThread and the names iou-sqp-N and
+ * iou-wrk-N.  All three are global numbers, translated for nobody.
+ *
+ * Tasks: top (namespace outer); c, the init of namespace inner, mounts a
+ * proc of its own, sets up a ring with IORING_SETUP_SQPOLL (its SQ thread is
+ * a thread of c) and a second ring on which it submits a read of an empty
+ * pipe with IOSQE_ASYNC (an io-wq worker, also a thread of c, takes it and
+ * waits).  top reads c's thread list, the threads' names and the SQPOLL
+ * ring's fdinfo through outer's proc; c reads its fdinfo through inner's.
+ * A number is checked against every number of every thread of the case at
+ * every level the case can see (outer and inner); "none" means it belongs
+ * to a namespace above the case's own: the initial one.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   fdinfo SqThread: none, the same through either proc
+ *     io_uring/fdinfo.c: __io_uring_show_fdinfo() prints task_pid_nr()
+ *     of the SQ thread (6.1), sq->task_pid = current->pid set by the SQ
+ *     thread itself (io_uring/sqpoll.c, 6.12): the global number, whatever
+ *     proc instance or reader.
+ *   the SQ thread's name iou-sqp-N and the worker's iou-wrk-M: N and M
+ *   none, N = M, N != SqThread
+ *     io_uring/sqpoll.c: io_sq_thread() names itself "iou-sqp-%d" with
+ *     sqd->task_pid, set to current->pid (the creator, c) when the ring was
+ *     made (io_sq_offload_create()); io_uring/io-wq.c: the worker is named
+ *     "iou-wrk-%d" with wq->task->pid, the submitting task's global number.
+ *     Both are c's global number; SqThread is the SQ thread's own.
+ */
+#include "nsx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/io_uring.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { OP_SETUP = 1, OP_SQTHREAD };
+static int sq_ring = -1, own_proc = -1;
+
+/* A ring without SQPOLL, and a read of an empty pipe punted to io-wq. */
+static long async_read(void)
+{
+	static char buf[8];
+	static int pfd[2];
+	struct io_uring_params p;
+	memset(&p, 0, sizeof(p));
+	int fd = (int)syscall(SYS_io_uring_setup, 4, &p);
+	if (fd < 0 || pipe(pfd))
+		return -errno;
+	size_t sq_sz = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	char *sq = mmap(NULL, sq_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+	                IORING_OFF_SQ_RING);
+	struct io_uring_sqe *sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE,
+	                                 MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || sqes == MAP_FAILED)
+		return -errno;
+	unsigned *tail = (unsigned *)(sq + p.sq_off.tail),
+	         *array = (unsigned *)(sq + p.sq_off.array);
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = IORING_OP_READ;
+	sqes[0].fd = pfd[0];
+	sqes[0].addr = (unsigned long)buf;
+	sqes[0].len = sizeof(buf);
+	sqes[0].flags = IOSQE_ASYNC;
+	array[0] = 0;
+	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+	long r = syscall(SYS_io_uring_enter, fd, 1, 0, 0, NULL, 0);
+	return r == 1 ? 0 : r < 0 ? -errno : -EIO;
+}
+
+static long sq_thread_of(int dirfd)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof(path), "self/fdinfo/%d", sq_ring);
+	int f = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
+	if (f >= 0)
+		close(f);
+	buf[n > 0 ? n : 0] = '\0';
+	char *s = strstr(buf, "SqThread:");
+	return s ? strtol(s + 9, NULL, 10) : -999;
+}
+
+static void handler(int op, const long *arg)
+{
+	(void)arg;
+	if (op == OP_SETUP) {
+		struct io_uring_params p;
+		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_SQPOLL;
+		p.sq_thread_idle = 60000;
+		sq_ring = (int)syscall(SYS_io_uring_setup, 4, &p);
+		if (sq_ring < 0)
+			NSX_REPLY(-errno);
+		else
+			NSX_REPLY(async_read(), sq_ring);
+	} else {
+		NSX_REPLY(sq_thread_of(own_proc));
+	}
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	own_proc = nsx_own_proc();
+	nsx_serve(handler);
+}
+
+/* The threads of task t (tids in outer) and their names. */
+static int threads(int t, long *tid, char name[][32], int max)
+{
+	char path[64];
+	int n = 0;
+	snprintf(path, sizeof(path), "%d/task", (int)nsx_pid(t));
+	int fd = openat(nsx_procfd(), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	for (struct dirent *e; d && (e = readdir(d)) && n < max;) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		char p2[128];
+		tid[n] = strtol(e->d_name, NULL, 10);
+		snprintf(p2, sizeof(p2), "%s/%s/comm", path, e->d_name);
+		int f = openat(nsx_procfd(), p2, O_RDONLY | O_CLOEXEC);
+		ssize_t k = f < 0 ? -1 : read(f, name[n], 31);
+		if (f >= 0)
+			close(f);
+		name[n][k > 0 ? k : 0] = '\0';
+		name[n][strcspn(name[n], "\n")] = '\0';
+		n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Whose number v is, at any level the case sees, among c's threads (tids in
+ * outer, NSpid read from outer's proc). */
+static const char *whose(long v, int n, const long *tid, char name[][32])
+{
+	static char b[4][96];
+	static int r;
+	char *s = b[r++ % 4];
+	for (int i = 0; i < n; i++) {
+		char p[32];
+		long nr[4];
+		snprintf(p, sizeof(p), "%ld", tid[i]);
+		int k = nsx_read_status_list(nsx_procfd(), p, "NSpid", nr, 4);
+		for (int l = 0; l < k; l++)
+			if (nr[l] == v) {
+				snprintf(s, 96, "%s's number in %s", name[i],
+				         l ? "inner" : "outer");
+				return s;
+			}
+	}
+	return "none";
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	const long *v = nsx_call(c, OP_SETUP, 0, 0, 0)->v;
+	if (v[0] == -ENOSYS || v[0] == -EPERM)
+		nsx_skip("io_uring_setup: %s: io_uring is not available here",
+		         nsx_errname((int)-v[0]));
+	if (v[0])
+		nsx_fail("io_uring in c: %s", nsx_errname((int)-v[0]));
+	sq_ring = (int)v[1];
+
+	/* The worker is made as the read is punted; wait (bounded) for it. */
+	long tid[16];
+	char name[16][32];
+	int n = 0, sqp = -1, wrk = -1;
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		n = threads(c, tid, name, 16);
+		sqp = wrk = -1;
+		for (int i = 0; i < n; i++) {
+			if (!strncmp(name[i], "iou-sqp-", 8))
+				sqp = i;
+			if (!strncmp(name[i], "iou-wrk-", 8))
+				wrk = i;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((sqp >= 0 && wrk >= 0) || t.tv_sec - t0.tv_sec > nsx_timeout_ms() / 1000)
+			break;
+		sched_yield();
+	}
+	if (sqp < 0 || wrk < 0)
+		nsx_fail("no SQ thread or io-wq worker in c (%d threads)", n);
+	char path[64], buf[2048];
+	snprintf(path, sizeof(path), "%d/fdinfo/%d", (int)nsx_pid(c), sq_ring);
+	int f = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+	ssize_t k = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
+	if (f >= 0)
+		close(f);
+	buf[k > 0 ? k : 0] = '\0';
+	char *s = strstr(buf, "SqThread:");
+	long sqt = s ? strtol(s + 9, NULL, 10) : -999;
+	long sqt_in = nsx_call(c, OP_SQTHREAD, 0, 0, 0)->v[0];
+	long nq = strtol(name[sqp] + 8, NULL, 10), nw = strtol(name[wrk] + 8, NULL, 10);
+	char tn[16][32];
+	for (int i = 0; i < n; i++)
+		snprintf(tn[i], 32, "%s",
+		         i == sqp   ? "the SQ thread"
+		         : i == wrk ? "the worker"
+		                    : "c");
+
+	printf("# io_uring_pids: c (inner) has an SQPOLL ring and an io-wq worker\n");
+	printf("fdinfo SqThread through outer's proc: %s; through inner's (c): %s\n",
+	       whose(sqt, n, tid, tn), sqt_in == sqt ? "the same number" : "another number");
+	printf("the SQ thread's name iou-sqp-N: N is %s; the worker's iou-wrk-M: M is %s\n",
+	       whose(nq, n, tid, tn), whose(nw, n, tid, tn));
+	printf("N = M: %s; N = SqThread: %s\n", nq == nw ? "yes" : "no", nq == sqt ? "yes" : "no");
+	nsx_exit();
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * uffd_ptid - userfaultfd's UFFD_FEATURE_THREAD_ID: the thread id in a page
+ * fault message, read by a handler in another pid namespace and by one in
+ * the faulting thread's own.
+ *
+ * Tasks: top (namespace outer); c, the init of namespace inner, with a
+ * second thread ct.  c opens a userfaultfd (UFFD_USER_MODE_ONLY, so no
+ * privilege is needed), asks for UFFD_FEATURE_THREAD_ID, registers two
+ * anonymous pages for missing-page faults and hands the userfaultfd to top
+ * over SCM_RIGHTS.  ct touches page 0: top reads the fault and maps a zero
+ * page; ct touches page 1: c reads the fault and maps it.  The thread id
+ * prints as the task it denotes for the reader.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   top reads ptid = ct@inner (ct's number in inner, which means nothing, or
+ *   another task, in outer); c reads ptid = ct
+ *     fs/userfaultfd.c: userfault_msg() fills feat.ptid =
+ *     task_pid_vnr(current) in the faulting thread: its own namespace's
+ *     number, stored in the message and copied verbatim by
+ *     userfaultfd_read() to whoever reads, in any namespace.  A handler
+ *     outside the faulting task's namespace (CRIU's lazy pages, a VM
+ *     migration helper) gets a number it cannot use: pinned as it is.
+ *   the fault's address is the page touched; UFFDIO_ZEROPAGE: 0
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef UFFD_USER_MODE_ONLY
+#define UFFD_USER_MODE_ONLY 1
+#endif
+
+enum { OP_OPEN = 1, OP_HANDLE };
+static int sv[2] = {-1, -1};
+static int uffd = -1;
+static char *area;
+static long page;
+
+/* Read one fault (bounded wait), map a zero page there: {result, ptid, page
+ * index, UFFDIO_ZEROPAGE result}. */
+static void handle(long *o)
+{
+	struct uffd_msg m;
+	struct pollfd p = {uffd, POLLIN, 0};
+	memset(o, 0, sizeof(long) * 4);
+	if (poll(&p, 1, nsx_timeout_ms()) != 1) {
+		o[0] = -ETIMEDOUT;
+		return;
+	}
+	if (read(uffd, &m, sizeof(m)) != (ssize_t)sizeof(m)) {
+		o[0] = -errno;
+		return;
+	}
+	o[1] = m.arg.pagefault.feat.ptid;
+	uint64_t addr = m.arg.pagefault.address & ~(uint64_t)(page - 1);
+	o[2] = (long)((addr - (uint64_t)(uintptr_t)area) / (uint64_t)page);
+	struct uffdio_zeropage z = {{addr, (uint64_t)page}, 0, 0};
+	o[3] = ioctl(uffd, UFFDIO_ZEROPAGE, &z) ? -errno : 0;
+}
+
+static void *ct_fn(void *arg)
+{
+	(void)arg;
+	nsx_add_thread("ct");
+	NSX_SEND("up", 1);
+	for (int k = 0; k < 2; k++) {
+		nsx_step();
+		volatile char c = area[k * page]; /* the fault */
+		(void)c;
+		NSX_SEND("touched", k);
+	}
+	nsx_park();
+}
+
+static void handler(int op, const long *arg)
+{
+	long o[4];
+	(void)arg;
+	if (op == OP_OPEN) {
+		struct uffdio_api api = {UFFD_API, UFFD_FEATURE_THREAD_ID, 0};
+		page = sysconf(_SC_PAGESIZE);
+		uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+		if (uffd < 0) {
+			NSX_REPLY(-errno);
+			return;
+		}
+		area = mmap(NULL, (size_t)(2 * page), PROT_READ | PROT_WRITE,
+		            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct uffdio_register reg = {{(uint64_t)(uintptr_t)area, (uint64_t)(2 * page)},
+		                              UFFDIO_REGISTER_MODE_MISSING,
+		                              0};
+		pthread_t th;
+		if (ioctl(uffd, UFFDIO_API, &api) || ioctl(uffd, UFFDIO_REGISTER, &reg) ||
+		    nsx_send_fds(sv[1], &uffd, 1) || pthread_create(&th, NULL, ct_fn, NULL))
+			NSX_REPLY(-errno);
+		else
+			NSX_REPLY(0, (long)(uintptr_t)area);
+	} else {
+		handle(o);
+		NSX_REPLY(o[0], o[1], o[2], o[3]);
+	}
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static void show(int reader, const long *o)
+{
+	if (o[0])
+		printf("  %s reads: %s\n", nsx_table()->task[reader].name, nsx_res(o[0]));
+	else
+		printf("  %s reads ptid=%s, page %ld; UFFDIO_ZEROPAGE: %s\n",
+		       nsx_table()->task[reader].name, nsx_name(reader, o[1]), o[2], nsx_res(o[3]));
+}
+
+int main(void)
+{
+	long o[4];
+	nsx_init("top", "outer");
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		nsx_fail("socketpair: %s", nsx_errname(errno));
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	const long *ov = nsx_call(c, OP_OPEN, 0, 0, 0)->v;
+	long r = ov[0];
+	area = (char *)(uintptr_t)ov[1]; /* c's address: the same mm layout, not the same memory */
+	if (r == -ENOSYS || r == -EPERM || r == -EINVAL)
+		nsx_skip("userfaultfd(UFFD_USER_MODE_ONLY): %s: needs Linux 5.11 with userfaultfd",
+		         nsx_errname((int)-r));
+	if (r)
+		nsx_fail("userfaultfd in c: %s", nsx_errname((int)-r));
+	if (nsx_recv_fds(sv[0], &uffd, 1))
+		nsx_fail("taking the userfaultfd: %s", nsx_errname(errno));
+	page = sysconf(_SC_PAGESIZE);
+	nsx_recv(-1, "up"); /* ct */
+	int ct = nsx_find("ct");
+
+	printf("# uffd_ptid: UFFD_FEATURE_THREAD_ID for a fault by ct (inner, a thread of c)\n");
+	printf("ct touches page 0, top (outer) handles it:\n");
+	nsx_go(ct);
+	struct uffd_msg m;
+	struct pollfd p = {uffd, POLLIN, 0};
+	memset(o, 0, sizeof(o));
+	if (poll(&p, 1, nsx_timeout_ms()) != 1 || read(uffd, &m, sizeof(m)) != (ssize_t)sizeof(m)) {
+		o[0] = -errno;
+	} else {
+		uint64_t addr = m.arg.pagefault.address & ~(uint64_t)(page - 1);
+		o[1] = m.arg.pagefault.feat.ptid;
+		o[2] = (long)((addr - (uint64_t)(uintptr_t)area) / (uint64_t)page);
+		struct uffdio_zeropage z = {{addr, (uint64_t)page}, 0, 0};
+		o[3] = ioctl(uffd, UFFDIO_ZEROPAGE, &z) ? -errno : 0;
+	}
+	show(0, o);
+	printf("  ct goes on: page %ld touched\n", nsx_recv(ct, "touched")->v[0]);
+	printf("ct touches page 1, c (inner) handles it:\n");
+	nsx_go(ct);
+	show(c, nsx_call(c, OP_HANDLE, 0, 0, 0)->v);
+	printf("  ct goes on: page %ld touched\n", nsx_recv(ct, "touched")->v[0]);
+	nsx_exit();
+}
