@@ -31,7 +31,8 @@ HDRS       := $(wildcard lib/*.h runner/*.h cases/*.h)
 SHIM       := $(B)/lib/nsx-getpid-cache.so
 
 .PHONY: all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps \
-	mutants bench bench-smoke install install-check docs docs-check evidence evidence-check
+	mutants bench bench-smoke install install-check docs docs-check evidence evidence-check \
+	pid-exports
 .DEFAULT_GOAL := all
 # Header and #include dependencies, as the compiler found them (-MMD); they
 # come before `all`, hence the default goal above.
@@ -171,6 +172,12 @@ vm-deps:
 docs:
 	docs/semantics.sh >docs/semantics.md.tmp && mv docs/semantics.md.tmp docs/semantics.md
 	docs/pid-exports.sh --write
+# Every call of the pid helpers in a kernel tree, against the map: make
+# pid-exports KSRC=/path/to/linux (Debian's linux-source-6.1 and -6.12 are
+# accounted for in full).
+pid-exports:
+	@test -n "$(KSRC)" || { echo 'make: name a kernel tree: make pid-exports KSRC=/path/to/linux'; exit 2; }
+	docs/scan-exports.sh "$(KSRC)" $(if $(LIST),--list)
 docs-check:
 	@docs/semantics.sh >$(B)/semantics.md && cmp -s $(B)/semantics.md docs/semantics.md || \
 	  { diff -u docs/semantics.md $(B)/semantics.md | head -20; \

@@ -29,8 +29,11 @@ case $B in /*) ;; *) B=$top/$B ;; esac
 if [ -z "${NSX_MUTANT_DIR:-}" ]; then
 	# Dispatch: every base in turn; a name must exist in one of them.
 	for n; do
-		ls "$top"/mutants/[0-9]*-"$n".patch "$top"/mutants/*/[0-9]*-"$n".patch >/dev/null 2>&1 ||
-			{ echo "mutants: no mutant $n" >&2; exit 1; }
+		found=0
+		for p in "$top"/mutants/[0-9]*-"$n".patch "$top"/mutants/*/[0-9]*-"$n".patch; do
+			[ -f "$p" ] && found=1
+		done
+		[ $found = 1 ] || { echo "mutants: no mutant $n" >&2; exit 1; }
 	done
 	rc=0
 	for d in "$top/mutants" "$top/mutants/6.12"; do
