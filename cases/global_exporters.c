@@ -189,10 +189,15 @@ static void taskstats(long n, int reg, long *o)
 		struct nlattr *st = find_attr(start, end, TASKSTATS_TYPE_STATS);
 		if (p)
 			o[1] = *(unsigned int *)((char *)p + NLA_HDRLEN);
-		if (st) {
-			struct taskstats *t = (struct taskstats *)((char *)st + NLA_HDRLEN);
-			o[2] = t->ac_pid;
-			o[3] = t->ac_ppid;
+		if (st) { /* netlink attributes are 4-byte aligned: copy it out */
+			struct taskstats t;
+			memset(&t, 0, sizeof(t));
+			memcpy(&t, (char *)st + NLA_HDRLEN,
+			       st->nla_len - NLA_HDRLEN < (int)sizeof(t)
+			               ? (size_t)(st->nla_len - NLA_HDRLEN)
+			               : sizeof(t));
+			o[2] = t.ac_pid;
+			o[3] = t.ac_ppid;
 		}
 	}
 	close(s);
