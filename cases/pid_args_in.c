@@ -41,6 +41,15 @@
  *     kernel/capability.c: cap_get_target_pid() -> find_task_by_vpid().
  *   kcmp(KCMP_VM) against c2: same
  *     kernel/kcmp.c: kcmp() -> find_task_by_vpid() for both numbers.
+ *   clock_gettime() on the process CPU clock of a pid (the raw syscall:
+ *   glibc's clock_getcpuclockid() turns EINVAL into ESRCH): 0 | EINVAL |
+ *   EINVAL | 0
+ *     kernel/time/posix-cpu-timers.c: pid_for_clock() -> find_vpid(); no
+ *     task behind the number is EINVAL here, not ESRCH.
+ *   setpgid(pid, pid): c on its child c2: 0; the others ESRCH (top is not
+ *   c2's parent: setpgid() moves only the caller or its own children)
+ *     kernel/sys.c: setpgid() -> find_task_by_vpid(), then ESRCH unless the
+ *     task is the caller or a child of the caller's thread group.
  */
 #include "nsx.h"
 
@@ -49,6 +58,7 @@
 #include <linux/futex.h>
 #include <linux/kcmp.h>
 #include <sched.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -68,6 +78,8 @@ enum {
 	P_ROBUST,
 	P_CAPGET,
 	P_KCMP,
+	P_CPUCLOCK,
+	P_SETPGID,
 	P_N
 };
 static const char *const probe_names[P_N] = {"sched_setscheduler(SCHED_BATCH)",
@@ -79,7 +91,9 @@ static const char *const probe_names[P_N] = {"sched_setscheduler(SCHED_BATCH)",
                                              "process_vm_readv",
                                              "get_robust_list",
                                              "capget",
-                                             "kcmp(KCMP_VM) with c2"};
+                                             "kcmp(KCMP_VM) with c2",
+                                             "clock_gettime(CPU clock of pid)",
+                                             "setpgid(pid, pid)"};
 
 #define IOPRIO_CLASS_BE    2
 #define IOPRIO_WHO_PROCESS 1
@@ -178,6 +192,16 @@ static void probe(int p, long n, long n_c2, long out[2])
 			for (int i = 1; i < 6; i++)
 				if (!(d[0].effective & (1u << (CAP_BASE + i))))
 					id = i;
+		break;
+	case P_CPUCLOCK: { /* the raw syscall: glibc turns EINVAL into ESRCH */
+		struct timespec ts;
+		clockid_t ck =
+		        (clockid_t)((~(unsigned)n) << 3 | 2); /* MAKE_PROCESS_CPUCLOCK(n, SCHED) */
+		r0 = nsx_rc(syscall(SYS_clock_gettime, ck, &ts));
+		break;
+	}
+	case P_SETPGID:
+		r0 = nsx_rc(setpgid((pid_t)n, (pid_t)n));
 		break;
 	case P_KCMP:
 		r0 = syscall(SYS_kcmp, (pid_t)n, (pid_t)n_c2, KCMP_VM, 0, 0);
