@@ -20,8 +20,7 @@
  * case is offered one in NSX_CGROUP (the limited cgroup it runs in, or a
  * directory it may make, parent included: lib nsx_case_cgroup()); the runner
  * removes it and all below it after the case, and a later runner removes what
- * a killed one left.  Without one,
- * NSX_NOCGROUP says why.
+ * a killed one left.  Without one, NSX_NOCGROUP says why.
  *
  * Every stream a case writes (stdout, stderr, a trace) is capped with
  * RLIMIT_FSIZE: past it the kernel sends SIGXFSZ and the file stops growing.
