@@ -24,6 +24,11 @@
  *     whoever calls SECCOMP_IOCTL_NOTIF_RECV, 0 where it has no number;
  *     seccomp_notify_send() completes the waiting seccomp_do_user_notification(),
  *     which returns resp.val as the syscall's result.
+ *   TSYNC: t's thread tt has a filter of its own; t's
+ *   SECCOMP_FILTER_FLAG_TSYNC then fails and returns tt, in t's numbering
+ *     kernel/seccomp.c: seccomp_can_sync_threads() returns
+ *     task_pid_vnr(thread) of the first thread whose filters are not an
+ *     ancestor of the caller's.
  *   after t's death: ID_VALID ENOENT, NOTIF_SEND ENOENT
  *     seccomp_do_user_notification(): the killed target's
  *     wait_for_completion_killable() ends and it list_del()s its
@@ -35,6 +40,7 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -46,9 +52,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { OP_LISTEN = 1, OP_GIVE, OP_TAKE, OP_CALL, OP_SUPERVISE };
+enum { OP_LISTEN = 1, OP_GIVE, OP_TAKE, OP_CALL, OP_SUPERVISE, OP_TSYNC };
 static int sv[2] = {-1, -1}; /* t -> supervisors, for the listener */
 static int listener = -1;
+
+static const struct sock_filter allow[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
+
+/* tt: a filter of its own (this thread only), so that the others' filters
+ * differ from its. */
+static void *tt_fn(void *arg)
+{
+	struct sock_fprog prog = {1, (struct sock_filter *)allow};
+	(void)arg;
+	nsx_add_thread("tt");
+	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+	NSX_SEND("tt-filter", r < 0 ? -errno : r);
+	nsx_park();
+}
 
 static long install(void)
 {
@@ -100,6 +120,11 @@ static void handler(int op, const long *arg)
 		if (listener >= 0)
 			close(listener);
 		NSX_REPLY(nsx_recv_fds(sv[0], &listener, 1));
+	} else if (op == OP_TSYNC) { /* t: a filter for all threads, which tt's blocks */
+		struct sock_fprog prog = {1, (struct sock_filter *)allow};
+		long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+		                 &prog);
+		NSX_REPLY(r < 0 ? -errno : r);
 	} else if (op == OP_CALL) {
 		long r = syscall(SYS_ioprio_get, 1, 0);
 		NSX_REPLY(r < 0 ? -errno : r);
@@ -117,8 +142,11 @@ static int serve_fn(void *arg)
 
 static int t_fn(void *arg)
 {
+	pthread_t th;
 	(void)arg;
 	nsx_spawn("s", NULL, serve_fn, NULL);
+	if (pthread_create(&th, NULL, tt_fn, NULL))
+		nsx_fail("pthread_create");
 	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }
@@ -141,6 +169,7 @@ int main(void)
 	int x = nsx_spawn("x", "sib", serve_fn, NULL);
 	nsx_recv(t, "up");
 	int s = nsx_find("s"), top = nsx_find("top");
+	long ttf = nsx_recv(nsx_await_task("tt"), "tt-filter")->v[0];
 	long r = nsx_call(t, OP_LISTEN, 0, 0, 0)->v[0];
 	if (r == -EINVAL || r == -ENOSYS)
 		nsx_skip("SECCOMP_FILTER_FLAG_NEW_LISTENER: %s: needs Linux 5.0",
@@ -150,6 +179,10 @@ int main(void)
 
 	printf("# seccomp_notify: seccomp_notif.pid of t (inner) for supervisors in outer, sib "
 	       "and inner\n");
+	long ts = nsx_call(t, OP_TSYNC, 0, 0, 0)->v[0];
+	printf("t's thread tt installs a filter of its own: %s; t's SECCOMP_FILTER_FLAG_TSYNC: "
+	       "%s\n",
+	       nsx_res(ttf), ts > 0 ? nsx_name(t, ts) : nsx_res(ts));
 	int sups[3] = {top, x, s};
 	for (int k = 0; k < 3; k++) {
 		long o[6];
