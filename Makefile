@@ -246,13 +246,15 @@ bench-smoke: $(BENCH)
 	@echo "bench smoke: 10 operations at depths 0 and 2 measured"
 
 # ---- kernel mutants: mutants/README.md --------------------------------------
-# make mutants, or make mutants MUTANTS="signal-ancestor-si-pid ..." for some.
+# make mutants, or make mutants MUTANTS="signal-ancestor-si-pid ..." for some;
+# MUTANT_BASES="6.1" for the linux-source-6.1 base alone (what CI runs).
+MUTANT_BASES ?= 6.1 6.12
 mutants:
 	@$(NEED) "make mutants" $(B)/apt.log $(VM_DEPS) $(KSRC_DEPS) \
 	  linux-source-6.1='test -f /usr/src/linux-source-6.1.tar.xz' \
 	  linux-source-6.12='test -f /usr/src/linux-source-6.12.tar.xz'
 	$(MAKE) --no-print-directory all
-	B=$(B) mutants/run.sh $(MUTANTS)
+	B=$(B) MUTANT_BASES="$(MUTANT_BASES)" mutants/run.sh $(MUTANTS)
 
 FORMAT_SRC := $(wildcard lib/*.[ch] lib/tests/*.c runner/*.[ch] runner/tests/*.c cases/*.[ch] bench/*.c)
 format:

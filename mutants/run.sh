@@ -20,7 +20,8 @@
 # mutants/6.12/ those for linux-source-6.12 (interfaces 6.1 lacks:
 # SO_PEERPIDFD, SCM_PIDFD, the nsfs translation ioctls).  Each base has its own
 # pristine tree, work tree and objects (build/mutants, build/mutants-6.12);
-# with names given, each base runs those of them it has.
+# with names given, each base runs those of them it has; MUTANT_BASES (a
+# list of series, "6.1 6.12" by default) picks the bases.
 set -u
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +39,8 @@ if [ -z "${NSX_MUTANT_DIR:-}" ]; then
 	rc=0
 	for d in "$top/mutants" "$top/mutants/6.12"; do
 		[ -f "$d/BASE" ] || continue
+		# MUTANT_BASES="6.1" (say) runs only the bases named
+		case " ${MUTANT_BASES:-6.1 6.12} " in *" $(cut -d. -f1,2 "$d/BASE") "*) ;; *) continue ;; esac
 		names=""
 		for n; do ls "$d"/[0-9]*-"$n".patch >/dev/null 2>&1 && names="$names $n"; done
 		[ $# -eq 0 ] || [ -n "$names" ] || continue
