@@ -180,9 +180,17 @@ int main(void)
 	int c = nsx_spawn("c", "inner", serve_fn, NULL);
 	int x = nsx_spawn("x", "sib", serve_fn, NULL);
 	long r = open_on(nsx_pid(c));
-	if (r == -EACCES || r == -EPERM)
-		nsx_skip("perf_event_open: %s: perf_event_paranoid refuses watching a task",
-		         nsx_errname((int)-r));
+	if (r == -EACCES || r == -EPERM) {
+		char par[16] = "?";
+		FILE *pf = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
+		if (pf && fscanf(pf, "%15s", par) != 1)
+			snprintf(par, sizeof(par), "?");
+		if (pf)
+			fclose(pf);
+		nsx_skip("perf_event_open: %s: perf_event_paranoid=%s refuses watching a task "
+		         "without CAP_PERFMON",
+		         nsx_errname((int)-r), par);
+	}
 	if (r == -ENOSYS || r == -ENOENT)
 		nsx_skip("perf_event_open: %s: no perf events in this kernel",
 		         nsx_errname((int)-r));
