@@ -454,8 +454,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--samples") && i + 1 < argc) {
 			samples = atoi(argv[++i]);
 		} else {
-			fprintf(stderr,
-			        "usage: nsbench [--smoke] [--depths 0,1,2] [--rounds N] [--samples N] [--tiny PATH]\n");
+			fprintf(stderr, "usage: nsbench [--smoke] [--depths 0,1,2] [--rounds N] "
+			                "[--samples N] [--tiny PATH]\n");
 			return 2;
 		}
 	}
