@@ -48,7 +48,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,27 +113,10 @@ static void handler(int op, const long *arg)
 	}
 }
 
-static void *c2t_fn(void *arg)
-{
-	(void)arg;
-	nsx_add_thread("c2t");
-	NSX_SEND("up", 1);
-	nsx_park();
-}
-
-static int c2_fn(void *arg)
-{
-	pthread_t th;
-	(void)arg;
-	if (pthread_create(&th, NULL, c2t_fn, NULL))
-		nsx_fail("pthread_create");
-	nsx_park();
-}
-
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn("c2", NULL, c2_fn, NULL);
+	nsx_spawn_threaded("c2", NULL, "c2t");
 	nsx_serve(handler);
 }
 
@@ -197,7 +179,7 @@ int main(void)
 
 	int c = nsx_spawn("c", "I", c_fn, NULL);
 	int x = nsx_spawn("x", "sib", x_fn, NULL);
-	nsx_recv(-1, "up"); /* c2t: c2 and c2t exist */
+	nsx_await_task("c2t"); /* c spawns c2, which starts c2t */
 	int c2 = nsx_find("c2"), c2t = nsx_find("c2t"), top = nsx_find("top");
 
 	printf("# cgroup_procs: cgroup v2 member lists read and written from pid namespaces "

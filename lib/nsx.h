@@ -126,6 +126,9 @@ void nsx_reap_all(void);
  * itself, new_ns only names the namespace the child lands in.
  */
 int nsx_spawn(const char *name, const char *new_ns, int (*fn)(void *), void *arg);
+/* nsx_spawn() of a process that only starts a second thread, registered as
+ * task `thread`, and parks; returns once both are registered. */
+int nsx_spawn_threaded(const char *name, const char *new_ns, const char *thread);
 /*
  * In the top: a chain of depth nested pid namespaces below it: tasks
  * <prefix>1..<prefix>depth, task k the init of namespace <nsprefix>k; the

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -367,4 +368,25 @@ int nsx_chain(const char *prefix, const char *nsprefix, int depth, int (*fn)(voi
 	if (err)
 		*err = e;
 	return made;
+}
+
+static void *parked_thread(void *name)
+{
+	nsx_add_thread(name);
+	nsx_park();
+}
+
+static int threaded_fn(void *thread)
+{
+	pthread_t th;
+	if (pthread_create(&th, NULL, parked_thread, thread))
+		nsx_fail("pthread_create for %s", (const char *)thread);
+	nsx_park();
+}
+
+int nsx_spawn_threaded(const char *name, const char *new_ns, const char *thread)
+{
+	int t = nsx_spawn(name, new_ns, threaded_fn, (void *)thread);
+	nsx_await_task(thread);
+	return t;
 }
