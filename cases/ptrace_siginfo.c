@@ -26,7 +26,10 @@
  *     s); ptrace_getsiginfo() and ptrace_peek_siginfo() (kernel/ptrace.c)
  *     copy it as it is, never renumbered for the tracer.
  *   the tracer's SIGCHLD at each stop: CLD_TRAPPED, si_pid = t in the
- *   tracer's namespace, si_status = the signal
+ *   tracer's namespace, si_status = the signal (taken before waitpid():
+ *   ptrace_stop() drops the siglock before do_notify_parent_cldstop() reads
+ *   tsk->exit_code, which a racing waitpid() has cleared
+ *   (wait_task_stopped()): its SIGCHLD then says si_status 0)
  *     do_notify_parent_cldstop(tsk, for_ptracer) numbers t with
  *     task_pid_nr_ns(tsk, task_active_pid_ns(parent)) (the tracer).  At
  *     PTRACE_INTERRUPT's stop it is CLD_STOPPED with si_status 0 (printed
@@ -87,16 +90,20 @@ static void tr_step(int st, long n, long arg, long *out)
 		out[0] = nsx_rc(ptrace(PTRACE_SEIZE, (pid_t)n, 0, arg));
 		break;
 	case ST_WAIT:
-		out[0] = waitpid((pid_t)n, &status, __WALL) < 0 ? -errno : 0;
-		out[1] = WIFSTOPPED(status) ? WSTOPSIG(status) : -1;
-		out[2] = status >> 16;
-		if (!out[0] && nsx_sigwait(SIGCHLD, &si) == 0) {
+		/* The SIGCHLD first: waitpid() clears the stop's exit_code
+		 * (wait_task_stopped()), and ptrace_stop() fills the SIGCHLD
+		 * from it only after dropping the siglock, so a waitpid() that
+		 * wins that race leaves si_status 0 (seen once in 60 runs). */
+		if (nsx_sigwait(SIGCHLD, &si) == 0) {
 			out[3] = si.si_code;
 			out[4] = si.si_pid;
 			out[5] = si.si_status;
 		} else {
 			out[3] = -1;
 		}
+		out[0] = waitpid((pid_t)n, &status, __WALL) < 0 ? -errno : 0;
+		out[1] = WIFSTOPPED(status) ? WSTOPSIG(status) : -1;
+		out[2] = status >> 16;
 		break;
 	case ST_GETSI:
 	case ST_PEEK:
