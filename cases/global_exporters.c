@@ -121,7 +121,9 @@ static long genl(int s, int family, int cmd, int attr, const void *val, int len,
 	g->version = 1;
 	if (send(s, req, h->nlmsg_len, 0) < 0)
 		return -errno;
-	ssize_t n = recv(s, buf, max, 0);
+	/* genetlink runs the request within send(): the reply is queued by
+	 * the time it returns, so nothing is waited for. */
+	ssize_t n = recv(s, buf, max, MSG_DONTWAIT);
 	if (n < 0)
 		return -errno;
 	h = (struct nlmsghdr *)buf;
@@ -216,7 +218,8 @@ static long audit_get(void)
 	h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	long r = send(s, &h, h.nlmsg_len, 0) < 0 ? -errno : 0;
 	if (!r) {
-		ssize_t n = recv(s, buf, sizeof(buf), 0);
+		/* audit_receive() runs within send(): the ack is already queued */
+		ssize_t n = recv(s, buf, sizeof(buf), MSG_DONTWAIT);
 		struct nlmsghdr *rh = (struct nlmsghdr *)buf;
 		r = n < 0                           ? -errno
 		    : rh->nlmsg_type == NLMSG_ERROR ? ((struct nlmsgerr *)NLMSG_DATA(rh))->error
