@@ -2,7 +2,8 @@
 /*
  * global_exporters - the netlink interfaces that report global pids (the
  * proc connector, taskstats, audit), asked from pid namespaces other than
- * the initial one: which refuse, which ignore, which translate.  Needs root
+ * the initial one: which refuse, which ignore, which translate; and
+ * /proc/sys/kernel/cad_pid.  Needs root
  * in the initial user namespace (each wants CAP_NET_ADMIN or CAP_AUDIT_CONTROL
  * there): skips otherwise, saying so.
  *
@@ -32,6 +33,13 @@
  *     kernel/audit.c: audit_netlink_ok(): auditctl's requests outside the
  *     initial pid namespace are EPERM (after ECONNREFUSED for any user
  *     namespace but the initial one).
+ *   /proc/sys/kernel/cad_pid (the task ctrl-alt-del signals, the initial
+ *   namespace's init): 0 for both, no such task in their namespaces
+ *     kernel/sysctl.c (6.1), kernel/reboot.c (6.12): proc_do_cad_pid() reads
+ *     pid_vnr(cad_pid), the reader's namespace.  Mode 0600 and root-owned:
+ *     sysctl_perm() -> test_perm() lets only the initial namespace's root
+ *     read it.  (A write looks the number up with find_get_pid(), the
+ *     writer's namespace; it changes the machine, so it is not done.)
  */
 #include "nsx.h"
 
@@ -49,7 +57,7 @@
 #include <unistd.h>
 
 enum { OP_ASK = 1 };
-enum { Q_CN, Q_TS, Q_TS_REG, Q_AUDIT };
+enum { Q_CN, Q_TS, Q_TS_REG, Q_AUDIT, Q_CAD };
 
 /* A netlink request, and its reply (bounded by MSG_DONTWAIT where told). */
 static int nl_open(int proto, unsigned groups)
@@ -236,7 +244,12 @@ static void ask(int q, long n, long *o)
 		cn_listen(o);
 	else if (q == Q_TS || q == Q_TS_REG)
 		taskstats(n, q == Q_TS_REG, o);
-	else
+	else if (q == Q_CAD) {
+		FILE *f = fopen("/proc/sys/kernel/cad_pid", "re");
+		o[0] = !f ? -errno : fscanf(f, "%ld", &o[1]) == 1 ? 0 : -EIO;
+		if (f)
+			fclose(f);
+	} else
 		o[0] = audit_get();
 }
 
@@ -274,15 +287,8 @@ static const long *asked(int who, int q, long n)
 
 int main(void)
 {
-	unsigned a, b, c3;
 	nsx_init("top", "outer");
-	FILE *f = fopen("/proc/self/uid_map", "re");
-	int n = f ? fscanf(f, "%u %u %u", &a, &b, &c3) : 0;
-	if (f)
-		fclose(f);
-	if (!(n == 3 && a == 0 && b == 0 && c3 == 4294967295u) || geteuid())
-		nsx_skip("needs root in the initial user namespace (CAP_NET_ADMIN and "
-		         "CAP_AUDIT_CONTROL there)");
+	nsx_need_init_root("CAP_NET_ADMIN and CAP_AUDIT_CONTROL there");
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	nsx_recv(c, "up");
 	int c2 = nsx_find("c2"), inner = nsx_ns_of(c);
@@ -290,7 +296,7 @@ int main(void)
 	if (o[0] == -EPROTONOSUPPORT || o[0] == -ENOENT)
 		nsx_skip("no proc connector (NETLINK_CONNECTOR: %s)", nsx_errname((int)-o[0]));
 
-	printf("# global_exporters: the proc connector, taskstats and audit asked from outer (top) "
+	printf("# global_exporters: the proc connector, taskstats, audit and cad_pid asked from outer (top) "
 	       "and inner (c)\n");
 	int who[2] = {0, c};
 	for (int k = 0; k < 2; k++) {
@@ -310,6 +316,11 @@ int main(void)
 		       nsx_res(asked(w, Q_TS, other)[0]));
 		printf("%-3s taskstats REGISTER_CPUMASK: %s; audit AUDIT_GET: %s\n", wn,
 		       nsx_res(asked(w, Q_TS_REG, 0)[0]), nsx_res(asked(w, Q_AUDIT, 0)[0]));
+		o = asked(w, Q_CAD, 0);
+		if (o[0])
+			printf("%-3s /proc/sys/kernel/cad_pid: %s\n", wn, nsx_res(o[0]));
+		else
+			printf("%-3s /proc/sys/kernel/cad_pid = %s\n", wn, nsx_name(w, o[1]));
 	}
 	nsx_exit();
 }

@@ -302,6 +302,9 @@ int nsx_read_status_list(int procfd, const char *pid, const char *field, long *n
 /* In the top, before spawning: a private IPC namespace (SysV objects, POSIX
  * mqueues), so a case run by hand leaves none behind either; skips if refused. */
 void nsx_private_ipc(void);
+/* Skips the case, saying "needs root in the initial user namespace (why)",
+ * unless the caller is uid 0 in the initial user namespace. */
+void nsx_need_init_root(const char *why);
 /* In the caller: a new user namespace with these uid_map and gid_map lines
  * (NULL: leave unmapped); 0 or -errno. */
 int nsx_new_userns(const char *uid_map, const char *gid_map);

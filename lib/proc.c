@@ -62,6 +62,17 @@ int nsx_read_nspid(int pfd, const char *pid, long *nr, int max)
 	return nsx_read_status_list(pfd, pid, "NSpid", nr, max);
 }
 
+void nsx_need_init_root(const char *why)
+{
+	unsigned a = 1, b = 1, n = 0;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	int k = f ? fscanf(f, "%u %u %u", &a, &b, &n) : 0;
+	if (f)
+		fclose(f);
+	if (k != 3 || a || b || n != 4294967295u || geteuid())
+		nsx_skip("needs root in the initial user namespace (%s)", why);
+}
+
 void nsx_private_ipc(void)
 {
 	if (unshare(CLONE_NEWIPC)) {
