@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fuse_pids - the pid in a FUSE request's header, as the file system's daemon
+ * reads it from /dev/fuse: the requesting thread numbered in the pid namespace
+ * of whoever mounted the file system, not the daemon's and not the
+ * requester's; 0 for a requester that namespace cannot see.  Skips where
+ * /dev/fuse cannot be opened (CONFIG_FUSE_FS, a module in Debian's 6.1 cloud
+ * kernel) or no user namespace can be made.
+ *
+ * Tasks: top (namespace outer) makes a user namespace (its uid and gid as 0)
+ * and a mount namespace with a tmpfs on /tmp, and opens /dev/fuse; then a pid
+ * namespace mid for its children (owned by the new user namespace, so tasks
+ * in it can make more).  d, the init of mid, is the daemon: it answers
+ * FUSE_INIT and then each request with ENOENT, returning the header it read.
+ * c, the init of namespace inner (below mid, made by d), mounts the file
+ * system on /tmp/f with top's /dev/fuse descriptor; c2 (inner) and o (mid)
+ * are requesters too.  Each requester stat()s a name of its own in the file
+ * system, one at a time, so each makes exactly one FUSE_LOOKUP.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   FUSE_INIT (sent by c's mount): pid 0, uid 0
+ *     fs/fuse/inode.c: fuse_send_init() sets args.force and args.nocreds:
+ *     fs/fuse/dev.c fuse_simple_background() sends it without credentials.
+ *   FUSE_LOOKUP from c: pid c, from c2: c2 (inner's numbers, the mounter's
+ *   namespace); from o (mid) and from top (outer): 0 (neither has a number in
+ *   inner);
+ *   uid 0 (the user namespace's) for all; each stat() ENOENT
+ *     fs/fuse/inode.c: fuse_conn_init(), run by the mount, keeps fc->pid_ns =
+ *     task_active_pid_ns(current), the mounter's;
+ *     fs/fuse/dev.c: fuse_get_req(): in.h.pid = pid_nr_ns(task_pid(current),
+ *     fc->pid_ns) (the thread's number there, 0 if it has none), in.h.uid =
+ *     from_kuid(fc->user_ns, current_fsuid()).  The daemon in mid reads the
+ *     inner numbers as they are: nothing translates them for the reader.
+ *     Read on 6.1.192 and 6.12.117.
+ *
+ * Not driven: FUSE_SETLK/GETLK (the lock owner pid goes through fc->pid_ns
+ * both ways, fs/fuse/file.c fuse_setlk() and convert_fuse_file_lock(); only
+ * with FUSE_POSIX_LOCKS negotiated).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fuse.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { OP_SERVE = 1, OP_MOUNT, OP_STAT, OP_SPAWN_C };
+
+static int c_fn(void *arg);
+
+static int fuse_fd = -1;
+static char rbuf[FUSE_MIN_READ_BUFFER + 65536];
+
+/* Read one request and answer it: FUSE_INIT with an init reply, anything else
+ * with ENOENT; reply {result, opcode, pid, uid}. */
+static void serve_one(void)
+{
+	ssize_t n = read(fuse_fd, rbuf, sizeof(rbuf));
+	struct fuse_in_header *in = (struct fuse_in_header *)rbuf;
+	if (n < (ssize_t)sizeof(*in)) {
+		NSX_REPLY(n < 0 ? -errno : -EIO, 0, 0, 0);
+		return;
+	}
+	struct {
+		struct fuse_out_header h;
+		struct fuse_init_out init;
+	} out;
+	memset(&out, 0, sizeof(out));
+	out.h.unique = in->unique;
+	out.h.len = sizeof(out.h);
+	if (in->opcode == FUSE_INIT) {
+		const struct fuse_init_in *ii = (const void *)(in + 1);
+		out.init.major = FUSE_KERNEL_VERSION;
+		out.init.minor = ii->minor < FUSE_KERNEL_MINOR_VERSION ? ii->minor
+		                                                        : FUSE_KERNEL_MINOR_VERSION;
+		out.init.max_write = 4096;
+		out.init.max_background = 4;
+		out.init.congestion_threshold = 3;
+		out.h.len = sizeof(out);
+	} else {
+		out.h.error = -ENOENT;
+	}
+	long r = write(fuse_fd, &out, out.h.len) == (ssize_t)out.h.len ? 0 : -errno;
+	NSX_REPLY(r, in->opcode, in->pid, in->uid);
+}
+
+static void handler(int op, const long *arg)
+{
+	char path[64];
+	struct stat st;
+	if (op == OP_SERVE) {
+		serve_one();
+	} else if (op == OP_SPAWN_C) {
+		NSX_REPLY(nsx_spawn("c", "inner", c_fn, NULL));
+	} else if (op == OP_MOUNT) {
+		char opts[128];
+		snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fuse_fd);
+		NSX_REPLY(nsx_rc(mount("nsxfuse", "/tmp/f", "fuse", MS_NOSUID | MS_NODEV, opts)));
+	} else {
+		snprintf(path, sizeof(path), "/tmp/f/n%ld", arg[0]);
+		NSX_REPLY(nsx_rc(stat(path, &st)));
+	}
+}
+
+static int serve_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("c2", NULL, serve_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static int d, inner;
+
+/* Have the daemon take one request while who (0: top) stat()s name k. */
+static void request(const char *label, int who, int k)
+{
+	nsx_request(d, OP_SERVE, 0, 0, 0);
+	long r;
+	if (who) {
+		r = nsx_call(who, OP_STAT, k, 0, 0)->v[0];
+	} else {
+		char path[64];
+		struct stat st;
+		snprintf(path, sizeof(path), "/tmp/f/n%d", k);
+		r = nsx_rc(stat(path, &st));
+	}
+	const long *v = nsx_recv(d, "reply")->v;
+	printf("%-4s stat(/tmp/f/n%d): %s; d read opcode %ld (%s) pid %s uid %ld\n", label, k,
+	       nsx_res(r), v[1], v[1] == FUSE_LOOKUP ? "FUSE_LOOKUP" : "another", nsx_name_ns(inner, v[2]),
+	       v[3]);
+	if (v[0])
+		nsx_fail("d's answer: %s", nsx_errname((int)-v[0]));
+}
+
+int main(void)
+{
+	char map[32], gmap[32];
+	nsx_init("top", "outer");
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)geteuid());
+	snprintf(gmap, sizeof(gmap), "0 %u 1", (unsigned)getegid());
+	int e = nsx_new_userns(map, gmap);
+	if (e)
+		nsx_skip("no user namespace: %s", nsx_errname(-e));
+	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("nsxtmp", "/tmp", "tmpfs", 0, "mode=0755") || mkdir("/tmp/f", 0755))
+		nsx_fail("a mount namespace with a tmpfs on /tmp: %s", nsx_errname(errno));
+	fuse_fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (fuse_fd < 0)
+		nsx_skip("/dev/fuse: %s (CONFIG_FUSE_FS)", nsx_errname(errno));
+	/* Namespaces made from here on are owned by the new user namespace: one
+	 * for all the top's children (mid), and inner below it, made by d. */
+	if (unshare(CLONE_NEWPID))
+		nsx_fail("unshare(CLONE_NEWPID): %s", nsx_errname(errno));
+	d = nsx_spawn("d", "mid", serve_fn, NULL);
+	int o = nsx_spawn("o", "mid", serve_fn, NULL);
+	int c = (int)nsx_call(d, OP_SPAWN_C, 0, 0, 0)->v[0];
+	nsx_recv(c, "up");
+	int c2 = nsx_find("c2");
+	inner = nsx_ns_of(c);
+
+	printf("# fuse_pids: a FUSE request's pid is the requester's number in the mounter's "
+	       "namespace (c mounts, in inner; d in mid reads it); names are inner's\n");
+	long r = nsx_call(c, OP_MOUNT, 0, 0, 0)->v[0];
+	if (r == -ENODEV)
+		nsx_skip("mount -t fuse: ENODEV (CONFIG_FUSE_FS)");
+	printf("c    mount(fuse, /tmp/f): %s\n", nsx_res(r));
+	if (r)
+		nsx_fail("c cannot mount the fuse file system");
+	const long *v = nsx_call(d, OP_SERVE, 0, 0, 0)->v;
+	printf("d    read opcode %ld (%s) pid %s uid %ld: answered %s\n", v[1],
+	       v[1] == FUSE_INIT ? "FUSE_INIT" : "another", nsx_name_ns(inner, v[2]), v[3],
+	       nsx_res(v[0]));
+	request("c", c, 1);
+	request("c2", c2, 2);
+	request("o", o, 3);
+	request("top", 0, 4);
+	nsx_exit();
+}
