@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * yama_ptracer - prctl(PR_SET_PTRACER, pid) names the task that may trace the
+ * caller under Yama's ptrace_scope 1; the pid is looked up in the caller's pid
+ * namespace.  Skips on a kernel without Yama (no /proc/sys/kernel/yama:
+ * CONFIG_SECURITY_YAMA; prctl() would be EINVAL for every number, found or
+ * not).  Changes no machine setting: ptrace_scope is only read by the kernel.
+ *
+ * Tasks: top (namespace outer); c, the init of namespace inner, and c2 (inner);
+ * x, the init of the sibling namespace sib.  The call runs four times:
+ *
+ *   c  with c2's number in inner               -> 0
+ *   c  with top's number in outer              -> EINVAL: no such task in inner
+ *   x  with c2's number in inner               -> EINVAL: no such task in sib
+ *   top with c2's number in outer              -> 0
+ *
+ * and then each caller clears its exception (PR_SET_PTRACER 0: 0).
+ *
+ * The kernel code behind them: security/yama/yama_lsm.c yama_task_prctl():
+ * PR_SET_PTRACER with a pid other than 0 and PR_SET_PTRACER_ANY ->
+ * find_get_task_by_vpid(arg2) (the caller's namespace, kernel/pid.c), -EINVAL
+ * when there is no task, else yama_ptracer_add(tracer, the caller's group
+ * leader).  Read on 6.1.192 and 6.12.117.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+enum { OP_SET = 1 };
+
+static void handler(int op, const long *arg)
+{
+	(void)op;
+	NSX_REPLY(nsx_rc(prctl(PR_SET_PTRACER, (unsigned long)arg[0], 0, 0, 0)));
+}
+
+static int c2_fn(void *arg)
+{
+	(void)arg;
+	nsx_park();
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("c2", NULL, c2_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static int x_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	if (access("/proc/sys/kernel/yama", F_OK))
+		nsx_skip("no Yama: /proc/sys/kernel/yama: %s (CONFIG_SECURITY_YAMA)",
+		         nsx_errname(errno));
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	int x = nsx_spawn("x", "sib", x_fn, NULL);
+	nsx_recv(c, "up");
+	int c2 = nsx_find("c2"), inner = nsx_ns_of(c);
+	long c2_in = nsx_nr_in(c2, inner), c2_out = nsx_pid(c2), top_out = nsx_pid(0);
+	struct {
+		int caller;
+		long n;
+	} col[4] = {{c, c2_in}, {c, top_out}, {x, c2_in}, {0, c2_out}};
+
+	printf("# yama_ptracer: PR_SET_PTRACER's pid is looked up in the caller's namespace\n");
+	for (int k = 0; k < 4; k++) {
+		int w = col[k].caller;
+		long r = w ? nsx_call(w, OP_SET, col[k].n, 0, 0)->v[0]
+		           : nsx_rc(prctl(PR_SET_PTRACER, (unsigned long)col[k].n, 0, 0, 0));
+		long r0 = w ? nsx_call(w, OP_SET, 0, 0, 0)->v[0]
+		            : nsx_rc(prctl(PR_SET_PTRACER, 0UL, 0, 0, 0));
+		printf("%-3s PR_SET_PTRACER %s: %s; PR_SET_PTRACER 0: %s\n", nsx_table()->task[w].name,
+		       nsx_name(w, col[k].n), nsx_res(r), nsx_res(r0));
+	}
+	nsx_exit();
+}
