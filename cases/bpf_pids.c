@@ -54,9 +54,9 @@ static int prog_fd = -1;
 static unsigned long long outer_dev, outer_ino;
 
 struct ctx {
-	__u64 pid_tgid;     /* out: bpf_get_current_pid_tgid() */
-	__u64 dev, ino;     /* in: the pid namespace to ask about */
-	__s64 ns_ret;       /* out: bpf_get_ns_current_pid_tgid()'s return */
+	__u64 pid_tgid;        /* out: bpf_get_current_pid_tgid() */
+	__u64 dev, ino;        /* in: the pid namespace to ask about */
+	__s64 ns_ret;          /* out: bpf_get_ns_current_pid_tgid()'s return */
 	__u32 ns_pid, ns_tgid; /* out: its struct bpf_pidns_info */
 };
 
@@ -65,7 +65,8 @@ static long sys_bpf(int cmd, union bpf_attr *a)
 	return syscall(SYS_bpf, cmd, a, sizeof(*a));
 }
 
-#define INSN(c, d, s, o, i) ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
+#define INSN(c, d, s, o, i)                                                                        \
+	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 
 static char log_buf[65536];
 
@@ -75,8 +76,8 @@ static long load(void)
 	const struct bpf_insn insns[] = {
 	        INSN(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0), /* r6 = ctx */
 	        INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_current_pid_tgid),
-	        INSN(BPF_STX | BPF_MEM | BPF_DW, 6, 0, 0, 0), /* ctx->pid_tgid = r0 */
-	        INSN(BPF_LDX | BPF_MEM | BPF_DW, 1, 6, 8, 0), /* r1 = ctx->dev */
+	        INSN(BPF_STX | BPF_MEM | BPF_DW, 6, 0, 0, 0),  /* ctx->pid_tgid = r0 */
+	        INSN(BPF_LDX | BPF_MEM | BPF_DW, 1, 6, 8, 0),  /* r1 = ctx->dev */
 	        INSN(BPF_LDX | BPF_MEM | BPF_DW, 2, 6, 16, 0), /* r2 = ctx->ino */
 	        INSN(BPF_ALU64 | BPF_MOV | BPF_X, 3, 10, 0, 0),
 	        INSN(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, -8), /* r3 = fp - 8 */
@@ -205,8 +206,9 @@ int main(void)
 	}
 	int inner = nsx_ns_of(c);
 	printf("c  BPF_TASK_FD_QUERY pid %s: %s; pid %s: %s\n", nsx_name(c, nsx_nr_in(c2, inner)),
-	       res(nsx_call(c, OP_QUERY, nsx_nr_in(c2, inner), 0, 0)->v[0]), nsx_name(c, nsx_pid(0)),
-	       res(nsx_call(c, OP_QUERY, nsx_pid(0), 0, 0)->v[0]));
-	printf("top BPF_TASK_FD_QUERY pid %s: %s\n", nsx_name(0, nsx_pid(c2)), res(query(nsx_pid(c2))));
+	       res(nsx_call(c, OP_QUERY, nsx_nr_in(c2, inner), 0, 0)->v[0]),
+	       nsx_name(c, nsx_pid(0)), res(nsx_call(c, OP_QUERY, nsx_pid(0), 0, 0)->v[0]));
+	printf("top BPF_TASK_FD_QUERY pid %s: %s\n", nsx_name(0, nsx_pid(c2)),
+	       res(query(nsx_pid(c2))));
 	nsx_exit();
 }

@@ -78,7 +78,7 @@ static void serve_one(void)
 		const struct fuse_init_in *ii = (const void *)(in + 1);
 		out.init.major = FUSE_KERNEL_VERSION;
 		out.init.minor = ii->minor < FUSE_KERNEL_MINOR_VERSION ? ii->minor
-		                                                        : FUSE_KERNEL_MINOR_VERSION;
+		                                                       : FUSE_KERNEL_MINOR_VERSION;
 		out.init.max_write = 4096;
 		out.init.max_background = 4;
 		out.init.congestion_threshold = 3;
@@ -139,8 +139,8 @@ static void request(const char *label, int who, int k)
 	}
 	const long *v = nsx_recv(d, "reply")->v;
 	printf("%-4s stat(/tmp/f/n%d): %s; d read opcode %ld (%s) pid %s uid %ld\n", label, k,
-	       nsx_res(r), v[1], v[1] == FUSE_LOOKUP ? "FUSE_LOOKUP" : "another", nsx_name_ns(inner, v[2]),
-	       v[3]);
+	       nsx_res(r), v[1], v[1] == FUSE_LOOKUP ? "FUSE_LOOKUP" : "another",
+	       nsx_name_ns(inner, v[2]), v[3]);
 	if (v[0])
 		nsx_fail("d's answer: %s", nsx_errname((int)-v[0]));
 }

@@ -296,7 +296,8 @@ int main(void)
 	if (o[0] == -EPROTONOSUPPORT || o[0] == -ENOENT)
 		nsx_skip("no proc connector (NETLINK_CONNECTOR: %s)", nsx_errname((int)-o[0]));
 
-	printf("# global_exporters: the proc connector, taskstats, audit and cad_pid asked from outer (top) "
+	printf("# global_exporters: the proc connector, taskstats, audit and cad_pid asked from "
+	       "outer (top) "
 	       "and inner (c)\n");
 	int who[2] = {0, c};
 	for (int k = 0; k < 2; k++) {

@@ -121,13 +121,14 @@ int main(void)
 
 	printf("# numa_pid_args: migrate_pages and move_pages look their pid up in the caller's "
 	       "namespace\n");
-	printf("%-26s c with %s | c with %s | x with %s | top with %s\n", "call", nsx_name(c, c2_in),
-	       nsx_name(c, top_out), nsx_name(x, c2_in), nsx_name(0, c2_out));
+	printf("%-26s c with %s | c with %s | x with %s | top with %s\n", "call",
+	       nsx_name(c, c2_in), nsx_name(c, top_out), nsx_name(x, c2_in), nsx_name(0, c2_out));
 	for (int p = 0; p < 2; p++) {
 		printf("%-26s", names[p]);
 		for (int k = 0; k < 4; k++) {
 			if (col[k].caller)
-				memcpy(o, nsx_call(col[k].caller, OP_PROBE, p, col[k].n, 0)->v, sizeof(o));
+				memcpy(o, nsx_call(col[k].caller, OP_PROBE, p, col[k].n, 0)->v,
+				       sizeof(o));
 			else
 				probe(p, col[k].n, o);
 			printf("%s%s", k ? " | " : " ", nsx_res(o[0]));

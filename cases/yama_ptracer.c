@@ -80,8 +80,8 @@ int main(void)
 		           : nsx_rc(prctl(PR_SET_PTRACER, (unsigned long)col[k].n, 0, 0, 0));
 		long r0 = w ? nsx_call(w, OP_SET, 0, 0, 0)->v[0]
 		            : nsx_rc(prctl(PR_SET_PTRACER, 0UL, 0, 0, 0));
-		printf("%-3s PR_SET_PTRACER %s: %s; PR_SET_PTRACER 0: %s\n", nsx_table()->task[w].name,
-		       nsx_name(w, col[k].n), nsx_res(r), nsx_res(r0));
+		printf("%-3s PR_SET_PTRACER %s: %s; PR_SET_PTRACER 0: %s\n",
+		       nsx_table()->task[w].name, nsx_name(w, col[k].n), nsx_res(r), nsx_res(r0));
 	}
 	nsx_exit();
 }

@@ -61,7 +61,7 @@ int junit_write(const char *path, const struct job *jobs, const struct result *r
 			continue;
 		tests++;
 		total += jobs[i].secs;
-		if (res[i].v == V_SKIP)
+		if (res[i].v == V_SKIP || res[i].v == V_XFAIL)
 			skip++;
 		else if (res[i].v == V_FAIL && res[i].directive[0])
 			err++;
@@ -92,9 +92,11 @@ int junit_write(const char *path, const struct job *jobs, const struct result *r
 			continue;
 		}
 		fprintf(f, ">\n");
-		if (r->v == V_SKIP) {
+		if (r->v == V_SKIP || r->v == V_XFAIL) {
 			fprintf(f, "      <skipped message=\"");
-			esc(f, r->reason);
+			if (r->v == V_XFAIL)
+				fprintf(f, "XFAIL: ");
+			esc(f, r->v == V_XFAIL ? r->known : r->reason);
 			fprintf(f, "\"/>\n");
 		} else {
 			const char *tag = r->directive[0] ? "error" : "failure";

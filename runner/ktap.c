@@ -36,8 +36,13 @@ void ktap_result(FILE *f, int num, const char *name, const struct result *r)
 		ktap_file(f, r->err, 20);
 	if (r->known[0])
 		fprintf(f, "# %s: %s\n", name, r->known);
-	const char *ok = r->v == V_FAIL ? "not ok" : "ok";
-	if (r->directive[0])
+	const char *ok = r->v == V_FAIL || r->v == V_XFAIL ? "not ok" : "ok";
+	if (r->v == V_XFAIL)
+		fprintf(f,
+		        "%s %d %s # XFAIL known kernel bug, fixed upstream, listed in "
+		        "KNOWN-UNFIXED\n",
+		        ok, num, name);
+	else if (r->directive[0])
 		fprintf(f, "%s %d %s # %s%s%s\n", ok, num, name, r->directive,
 		        r->reason[0] ? " " : "", r->reason);
 	else if (r->reason[0])
@@ -46,7 +51,10 @@ void ktap_result(FILE *f, int num, const char *name, const struct result *r)
 		fprintf(f, "%s %d %s\n", ok, num, name);
 }
 
-void ktap_totals(FILE *f, int pass, int fail, int skip)
+void ktap_totals(FILE *f, int pass, int fail, int skip, int xfail)
 {
-	fprintf(f, "%d passed, %d failed, %d skipped\n", pass, fail, skip);
+	fprintf(f, "%d passed, %d failed, %d skipped", pass, fail, skip);
+	if (xfail)
+		fprintf(f, ", %d known kernel bug%s (xfail)", xfail, xfail == 1 ? "" : "s");
+	fprintf(f, "\n");
 }

@@ -19,7 +19,7 @@ struct suite {
 	struct result *res;
 	int *finished;
 	int n, printed;
-	int pass, fail, skip;
+	int pass, fail, skip, xfail;
 };
 
 static int mkdir_p(const char *dir)
@@ -162,6 +162,8 @@ static void done(struct job *j, void *ctx)
 			s->pass++;
 		else if (r->v == V_SKIP)
 			s->skip++;
+		else if (r->v == V_XFAIL)
+			s->xfail++;
 		else
 			s->fail++;
 		s->printed++;
@@ -292,6 +294,7 @@ int main(int argc, char **argv)
 				s.pass += r->v == V_PASS;
 				s.skip += r->v == V_SKIP;
 				s.fail += r->v == V_FAIL;
+				s.xfail += r->v == V_XFAIL;
 			}
 			killed += jobs[i].interrupted;
 			unstarted += !s.finished[i] && !jobs[i].interrupted;
@@ -299,14 +302,14 @@ int main(int argc, char **argv)
 		int sig = (int)run_interrupted;
 		printf("# interrupted by SIG%s: %d running case(s) killed, %d not run\n",
 		       sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", killed, unstarted);
-		ktap_totals(stdout, s.pass, s.fail, s.skip);
+		ktap_totals(stdout, s.pass, s.fail, s.skip, s.xfail);
 		fflush(stdout);
 		free(s.res);
 		free(s.finished);
 		free(jobs);
 		return 128 + sig;
 	}
-	ktap_totals(stdout, s.pass, s.fail, s.skip);
+	ktap_totals(stdout, s.pass, s.fail, s.skip, s.xfail);
 	int werr = fflush(stdout) || ferror(stdout);
 	free(s.res);
 	free(s.finished);

@@ -106,7 +106,10 @@ void limits_release(struct job *j);
 void limits_cleanup(void);
 
 /* How a case ended, for the report. */
-enum verdict { V_PASS, V_FAIL, V_SKIP };
+/* V_XFAIL: the output is a known-bad variant whose label expected/KNOWN-UNFIXED
+ * lists: a kernel bug fixed upstream but not yet in every kernel in use.  It is
+ * reported "not ok ... # XFAIL" and counted apart; it does not fail the run. */
+enum verdict { V_PASS, V_FAIL, V_SKIP, V_XFAIL };
 struct result {
 	enum verdict v;
 	char directive[16]; /* "", "SKIP", "TIMEOUT" or "ERROR" */
@@ -126,7 +129,8 @@ int write_diff(const char *a, const char *b, const char *out);
 void judge(const struct job *j, const char *expected_path, const char *diff_path, struct result *r);
 /* On a golden mismatch: does the actual output match a known-bad variant,
  * expected/<case>.<label>.out (its first line says what behaviour it is and
- * what fixed it; the rest is that behaviour's output)?  Fills r->known. */
+ * what fixed it; the rest is that behaviour's output)?  Fills r->known; makes
+ * the verdict V_XFAIL when <dir>/KNOWN-UNFIXED has a line "<label>: ...". */
 void known_bad(const char *expected_path, const char *actual, struct result *r);
 /* The reason a case gave for skipping: its last "nsx: skip: " line on stderr. */
 void skip_reason(const char *err_path, char *buf, size_t len);
@@ -142,6 +146,6 @@ void ktap_file(FILE *f, const char *path, int max);
 /* One result line, preceded by the diff and stderr diagnostics for failures. */
 void ktap_result(FILE *f, int num, const char *name, const struct result *r);
 /* The closing line: "N passed, N failed, N skipped". */
-void ktap_totals(FILE *f, int pass, int fail, int skip);
+void ktap_totals(FILE *f, int pass, int fail, int skip, int xfail);
 
 #endif
