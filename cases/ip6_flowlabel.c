@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ip6_flowlabel - the Owner column of /proc/net/ip6_flowlabel: the thread
+ * that made a process-owned IPv6 flow label, numbered in the pid namespace
+ * of the proc instance the table is read through, not the reader's.  Skips
+ * without IPv6 (socket(AF_INET6): EAFNOSUPPORT) or a network namespace.
+ *
+ * Tasks: top (namespace outer); c, the init of namespace inner, mounts a proc
+ * for inner (its own mount namespace), enters a new network namespace, and
+ * makes flow label 0x00001 shared IPV6_FL_S_PROCESS; c2 (inner, spawned
+ * after, so in the same network namespace) makes 0x00002 the same way and
+ * 0x00003 IPV6_FL_S_EXCL.  The table is read three ways: top through the
+ * case's proc (outer's) at /proc/<c>/net, c through the same proc, and c
+ * through its own (inner's).  Columns Label, S and Owner are printed, the
+ * owner named as the reader sees it; the rest (users, linger, expiry) are
+ * counts and times.
+ *
+ * The golden lines and the kernel code behind them (net/ipv6/ip6_flowlabel.c,
+ * 6.1.192 and 6.12.117):
+ *
+ *   through outer's proc: owners c and c2 for top; for c the same numbers
+ *   are c@outer and c2@outer; through inner's proc: c and c2; S 2 owners,
+ *   S 1 (exclusive) owner 0
+ *     fl_create(): IPV6_FL_S_PROCESS keeps fl->owner.pid =
+ *     get_task_pid(current, PIDTYPE_PID) (the thread); ip6fl_seq_start()
+ *     takes state->pid_ns = proc_pid_ns(file_inode(seq->file)->i_sb), the
+ *     proc instance's namespace; ip6fl_seq_show() prints
+ *     pid_nr_ns(fl->owner.pid, state->pid_ns) for S_PROCESS, the owner uid
+ *     for S_USER, else 0.  The table lists the labels of the network
+ *     namespace of the /proc/<pid>/net it is read through.
+ */
+#include "nsx.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* <linux/in6.h> clashes with <netinet/in.h>: its flow label request. */
+struct fl_req {
+	struct in6_addr dst;
+	uint32_t label; /* network order */
+	uint8_t action, share;
+	uint16_t flags, expires, linger;
+	uint32_t pad;
+};
+#define FL_MGR       32 /* IPV6_FLOWLABEL_MGR */
+#define FL_A_GET     0
+#define FL_F_CREATE  1
+#define FL_S_EXCL    1
+#define FL_S_PROCESS 2
+
+enum { OP_TABLE = 1 };
+static int own_proc = -1;
+
+/* Make flow label label with share mode share on a new socket kept open. */
+static void make_label(unsigned label, int share)
+{
+	struct fl_req r;
+	int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		nsx_fail("socket(AF_INET6): %s", nsx_errname(errno));
+	memset(&r, 0, sizeof(r));
+	inet_pton(AF_INET6, "::1", &r.dst);
+	r.label = htonl(label);
+	r.action = FL_A_GET;
+	r.share = (uint8_t)share;
+	r.flags = FL_F_CREATE;
+	if (setsockopt(s, IPPROTO_IPV6, FL_MGR, &r, sizeof(r)))
+		nsx_fail("IPV6_FLOWLABEL_MGR create %#x: %s", label, nsx_errname(errno));
+}
+
+/* Read the table through proc fd pfd at path: up to 3 {label, share, owner}. */
+static int table(int pfd, const char *path, long *v)
+{
+	char line[256];
+	int fd = openat(pfd, path, O_RDONLY | O_CLOEXEC), n = 0;
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+	if (!f)
+		nsx_fail("%s: %s", path, nsx_errname(errno));
+	while (fgets(line, sizeof(line), f) && n < 3) {
+		unsigned label;
+		int share, owner;
+		if (sscanf(line, "%x %d %d", &label, &share, &owner) == 3) {
+			v[3 * n] = label;
+			v[3 * n + 1] = share;
+			v[3 * n + 2] = owner;
+			n++;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+static void handler(int op, const long *arg)
+{
+	long v[15] = {0};
+	(void)op;
+	int n = table(arg[0] ? own_proc : nsx_procfd(), "self/net/ip6_flowlabel", v);
+	NSX_SEND("reply", n, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+}
+
+static int c2_fn(void *arg)
+{
+	(void)arg;
+	make_label(2, FL_S_PROCESS);
+	make_label(3, FL_S_EXCL);
+	NSX_SEND("made", 1);
+	nsx_park();
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	own_proc = nsx_own_proc();
+	if (unshare(CLONE_NEWNET))
+		nsx_fail("unshare(CLONE_NEWNET): %s", nsx_errname(errno));
+	int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 && errno == EAFNOSUPPORT) {
+		NSX_SEND("up", -EAFNOSUPPORT);
+		nsx_park();
+	}
+	close(s);
+	make_label(1, FL_S_PROCESS);
+	nsx_spawn("c2", NULL, c2_fn, NULL);
+	NSX_SEND("up", 0);
+	nsx_serve(handler);
+}
+
+static void print(const char *what, int observer, const long *v)
+{
+	printf("%s: %ld labels\n", what, v[0]);
+	for (long i = 0; i < v[0] && i < 3; i++) {
+		long share = v[2 + 3 * i], owner = v[3 + 3 * i];
+		printf("  Label %05lX S %ld Owner %s\n", v[1 + 3 * i], share,
+		       share == FL_S_PROCESS ? nsx_name(observer, owner) : owner ? "(not a pid)" : "0");
+	}
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	if (nsx_recv(c, "up")->v[0] == -EAFNOSUPPORT)
+		nsx_skip("no IPv6: socket(AF_INET6): EAFNOSUPPORT (CONFIG_IPV6)");
+	nsx_recv(-1, "made");
+	char path[64];
+	long v[10] = {0};
+	snprintf(path, sizeof(path), "%d/net/ip6_flowlabel", (int)nsx_pid(c));
+	v[0] = table(nsx_procfd(), path, v + 1);
+	printf("# ip6_flowlabel: /proc/net/ip6_flowlabel's Owner is numbered for the proc "
+	       "instance read, named here as the reader sees it\n");
+	print("top, outer's proc, /proc/<c>/net", 0, v);
+	print("c, outer's proc, /proc/self/net", c, nsx_call(c, OP_TABLE, 0, 0, 0)->v);
+	print("c, inner's proc, /proc/self/net", c, nsx_call(c, OP_TABLE, 1, 0, 0)->v);
+	nsx_exit();
+}
