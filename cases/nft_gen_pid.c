@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nft_gen_pid - nf_tables' generation message (NFT_MSG_GETGEN's reply, and
+ * the NEWGEN notification sent after each ruleset commit) carries the
+ * requesting thread's pid in NFTA_GEN_PROC_PID untranslated: the initial
+ * namespace's number, whatever pid namespace the requester and the listeners
+ * are in.  Skips without nfnetlink or nf_tables (EPROTONOSUPPORT, EOPNOTSUPP:
+ * modules in Debian's cloud kernels, which make vm's guest does not load).
+ *
+ * Tasks: top (namespace outer) enters a new network namespace (nfnetlink
+ * wants CAP_NET_ADMIN over the requester's); c, the init of namespace inner,
+ * in the same network namespace.  Each sets its thread name (comm) to its
+ * task name and sends NFT_MSG_GETGEN; NFTA_GEN_PROC_PID prints as the asker
+ * sees it: "unknown" is a number that is no task's in any namespace the case
+ * can see, i.e. a number of a namespace above them.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   top and c: NFTA_GEN_PROC_PID unknown, NFTA_GEN_PROC_NAME the asker's
+ *   comm
+ *     net/netfilter/nf_tables_api.c: nf_tables_getgen() ->
+ *     nf_tables_fill_gen_info(): NFTA_GEN_PROC_PID = task_pid_nr(current)
+ *     (the global thread id), NFTA_GEN_PROC_NAME = current->comm; the same
+ *     function fills the NEWGEN multicast of nf_tables_gen_notify(), which
+ *     goes to listeners in the network namespace, whatever their pid
+ *     namespace.  Read on 6.1.192 and 6.12.117.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+#include <arpa/inet.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum { OP_ASK = 1 };
+
+/* NFT_MSG_GETGEN: {result, pid, comm packed in 2 longs}. */
+static void getgen(long *o)
+{
+	struct {
+		struct nlmsghdr nl;
+		struct nfgenmsg g;
+	} req;
+	char buf[8192];
+	memset(o, 0, 4 * sizeof(long));
+	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+	if (s < 0) {
+		o[0] = -errno;
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	req.nl.nlmsg_len = sizeof(req);
+	req.nl.nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN;
+	req.nl.nlmsg_flags = NLM_F_REQUEST;
+	req.nl.nlmsg_seq = 1;
+	req.g.nfgen_family = AF_UNSPEC;
+	req.g.version = NFNETLINK_V0;
+	if (send(s, &req, sizeof(req), 0) < 0) {
+		o[0] = -errno;
+		close(s);
+		return;
+	}
+	/* nfnetlink answers within send(): the reply is queued already. */
+	ssize_t n = recv(s, buf, sizeof(buf), MSG_DONTWAIT);
+	close(s);
+	if (n < 0) {
+		o[0] = -errno;
+		return;
+	}
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	if (!NLMSG_OK(h, (unsigned)n)) {
+		o[0] = -EIO;
+		return;
+	}
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		o[0] = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+		return;
+	}
+	o[0] = -ENOENT;
+	struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(h) + NLMSG_ALIGN(sizeof(struct nfgenmsg)));
+	int left = (int)h->nlmsg_len - (int)((char *)a - (char *)h);
+	while (left >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= left) {
+		void *d = (char *)a + NLA_HDRLEN;
+		if ((a->nla_type & NLA_TYPE_MASK) == NFTA_GEN_PROC_PID) {
+			uint32_t v;
+			memcpy(&v, d, sizeof(v));
+			o[1] = (long)ntohl(v);
+			o[0] = 0;
+		} else if ((a->nla_type & NLA_TYPE_MASK) == NFTA_GEN_PROC_NAME) {
+			strncpy((char *)&o[2], d, 2 * sizeof(long) - 1);
+		}
+		left -= NLA_ALIGN(a->nla_len);
+		a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
+	}
+}
+
+static void handler(int op, const long *arg)
+{
+	long o[4];
+	(void)op;
+	(void)arg;
+	getgen(o);
+	NSX_REPLY(o[0], o[1], o[2], o[3]);
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_NAME, "c");
+	nsx_serve(handler);
+}
+
+static void print(int who, const long *o)
+{
+	char comm[2 * sizeof(long)];
+	memcpy(comm, &o[2], sizeof(comm));
+	comm[sizeof(comm) - 1] = 0;
+	printf("%-3s NFT_MSG_GETGEN: NFTA_GEN_PROC_PID %s, NFTA_GEN_PROC_NAME %s\n",
+	       nsx_table()->task[who].name, nsx_name(who, o[1]), comm);
+}
+
+int main(void)
+{
+	long o[4];
+	nsx_init("top", "outer");
+	if (unshare(CLONE_NEWNET))
+		nsx_skip("unshare(CLONE_NEWNET): %s", nsx_errname(errno));
+	prctl(PR_SET_NAME, "top");
+	getgen(o);
+	if (o[0] == -EPROTONOSUPPORT || o[0] == -EOPNOTSUPP)
+		nsx_skip("no nf_tables: %s (CONFIG_NETFILTER_NETLINK, CONFIG_NF_TABLES)",
+		         nsx_errname((int)-o[0]));
+	if (o[0])
+		nsx_fail("NFT_MSG_GETGEN: %s", nsx_errname((int)-o[0]));
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	printf("# nft_gen_pid: NFTA_GEN_PROC_PID is the global thread id, as top (outer) and c "
+	       "(inner) see it\n");
+	print(0, o);
+	print(c, nsx_call(c, OP_ASK, 0, 0, 0)->v);
+	nsx_exit();
+}
