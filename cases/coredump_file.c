@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * coredump_file - a core dump written to a file with kernel.core_uses_pid
+ * set: the ".<pid>" suffix is the dumper's number in its own pid namespace.
+ * Guest only: it sets /proc/sys/kernel/core_pattern and core_uses_pid, which
+ * are one for the whole machine (lib nsx_guest_only(); skips in the guest's
+ * unprivileged pass, which may not write them).  Both are put back.
+ *
+ * Tasks: top (namespace outer) sets core_pattern to a file,
+ * /tmp/nsxlate-core/core (no %p), and core_uses_pid to 1; d, the init of
+ * namespace inner, raises RLIMIT_CORE and calls abort(); w (inner, d's child)
+ * does too.  Top reaps d (w is reaped by d) and lists the directory: each
+ * file's suffix prints as the task it denotes in inner.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   d killed by SIGABRT with a core; files core.d and core.w (1 and 2 in
+ *   inner: the dumpers' own numbers, not outer's or the initial namespace's)
+ *     fs/coredump.c: format_corename(): a pattern that is not a pipe and has
+ *     no %p gets ".%d" of task_tgid_vnr(current) appended when core_uses_pid
+ *     is set (current is the dumper).  Read on 6.1.192 and 6.12.117.
+ */
+#include "nsx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DIR_ "/tmp/nsxlate-core"
+
+static char saved_pattern[512], saved_uses_pid[16];
+
+static int sysctl(const char *name, char *old, size_t oldlen, const char *val)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
+	if (old) {
+		int f = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = f < 0 ? -1 : read(f, old, oldlen - 1);
+		old[n > 0 ? n : 0] = '\0';
+		if (f >= 0)
+			close(f);
+		if (f < 0)
+			return -errno;
+	}
+	/* A fresh descriptor: a write at a non-zero offset is ignored. */
+	int f = open(path, O_WRONLY | O_CLOEXEC);
+	if (f < 0)
+		return -errno;
+	int r = write(f, val, strlen(val)) < 0 ? -errno : 0;
+	close(f);
+	return r;
+}
+
+static void put_back(void)
+{
+	char name[64];
+	sysctl("core_pattern", NULL, 0, saved_pattern);
+	sysctl("core_uses_pid", NULL, 0, saved_uses_pid);
+	DIR *d = opendir(DIR_);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			snprintf(name, sizeof(name), DIR_ "/%.40s", e->d_name);
+			unlink(name);
+		}
+	if (d)
+		closedir(d);
+	rmdir(DIR_);
+}
+
+static void dump(void)
+{
+	struct rlimit r = {64 << 20, 64 << 20};
+	setrlimit(RLIMIT_CORE, &r);
+	signal(SIGABRT, SIG_DFL);
+	abort();
+}
+
+static int w_fn(void *arg)
+{
+	(void)arg;
+	nsx_step();
+	dump();
+	return 0;
+}
+
+static int d_fn(void *arg)
+{
+	(void)arg;
+	int w = nsx_spawn("w", NULL, w_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_step();
+	nsx_go(w);
+	int st = 0;
+	pid_t wp = nsx_nr_in(w, nsx_ns_of(nsx_self()));
+	NSX_SEND("w", waitpid(wp, &st, 0) == wp ? st : -errno);
+	nsx_step();
+	dump();
+	return 0;
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	nsx_guest_only("sets /proc/sys/kernel/core_pattern and core_uses_pid, which are "
+	               "machine-wide");
+	if (mkdir(DIR_, 0700) && errno != EEXIST)
+		nsx_fail("mkdir " DIR_ ": %s", nsx_errname(errno));
+	int e = sysctl("core_pattern", saved_pattern, sizeof(saved_pattern), DIR_ "/core");
+	if (!e)
+		e = sysctl("core_uses_pid", saved_uses_pid, sizeof(saved_uses_pid), "1");
+	if (e) {
+		put_back();
+		if (e == -EACCES || e == -EPERM)
+			nsx_skip("core_pattern: %s: needs root in the initial user namespace",
+			         nsx_errname(-e));
+		nsx_fail("core_pattern, core_uses_pid: %s", nsx_errname(-e));
+	}
+	atexit(put_back);
+
+	int d = nsx_spawn("d", "inner", d_fn, NULL);
+	nsx_recv(d, "up");
+	int w = nsx_find("w");
+	nsx_go(d);
+	long ws = nsx_recv(d, "w")->v[0];
+	nsx_go(d);
+	int st = 0;
+	pid_t dp = nsx_pid(d);
+	if (waitpid(dp, &st, 0) != dp)
+		nsx_fail("waitpid(d): %s", nsx_errname(errno));
+	printf("# coredump_file: core_uses_pid's suffix is the dumper's own-namespace number "
+	       "(names are inner's)\n");
+	printf("w: %s%s; d: %s%s\n",
+	       ws >= 0 && WIFSIGNALED(ws) ? nsx_signame(WTERMSIG(ws)) : "not killed",
+	       ws >= 0 && WCOREDUMP(ws) ? " with a core" : "",
+	       WIFSIGNALED(st) ? nsx_signame(WTERMSIG(st)) : "not killed",
+	       WCOREDUMP(st) ? " with a core" : "");
+	/* The directory, sorted by name. */
+	struct dirent **list;
+	int n = scandir(DIR_, &list, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		const char *s = list[i]->d_name;
+		if (s[0] == '.')
+			continue;
+		if (!strncmp(s, "core.", 5))
+			printf("file core.%s\n", nsx_name_ns(nsx_ns_of(d), strtol(s + 5, NULL, 10)));
+		else
+			printf("file %s\n", s);
+	}
+	nsx_forget(w);
+	nsx_forget(d);
+	nsx_exit();
+}
