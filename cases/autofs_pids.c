@@ -165,7 +165,8 @@ int main(void)
 	         (int)nsx_pid(d));
 	if (mount("nsxauto", "/tmp/a", "autofs", 0, opts)) {
 		if (errno == ENODEV)
-			nsx_skip("mount -t autofs: ENODEV (CONFIG_AUTOFS_FS built in)");
+			nsx_skip("mount -t autofs: ENODEV: autofs is not built in "
+			         "(CONFIG_AUTOFS_FS)");
 		nsx_fail("mount autofs: %s", nsx_errname(errno));
 	}
 	int root = open("/tmp/a", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

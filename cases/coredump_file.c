@@ -8,14 +8,17 @@
  *
  * Tasks: top (namespace outer) sets core_pattern to a file,
  * /tmp/nsxlate-core/core (no %p), and core_uses_pid to 1; d, the init of
- * namespace inner, raises RLIMIT_CORE and calls abort(); w (inner, d's child)
- * does too.  Top reaps d (w is reaped by d) and lists the directory: each
- * file's suffix prints as the task it denotes in inner.
+ * namespace inner, has two children w and w2 (inner); each raises
+ * RLIMIT_CORE and calls abort(), w first, and d reaps it.  (Not d itself: a
+ * namespace's init ignores a SIGABRT it sends itself, and glibc's abort()
+ * then faults.)  Top lists the directory: each file's suffix prints as the
+ * task it denotes in inner.
  *
  * The golden lines and the kernel code behind them:
  *
- *   d killed by SIGABRT with a core; files core.d and core.w (1 and 2 in
- *   inner: the dumpers' own numbers, not outer's or the initial namespace's)
+ *   w and w2 killed by SIGABRT with a core; files core.w and core.w2 (2 and
+ *   3 in inner: the dumpers' own numbers, not outer's or the initial
+ *   namespace's)
  *     fs/coredump.c: format_corename(): a pattern that is not a pipe and has
  *     no %p gets ".%d" of task_tgid_vnr(current) appended when core_uses_pid
  *     is set (current is the dumper).  Read on 6.1.192 and 6.12.117.
@@ -96,16 +99,27 @@ static int w_fn(void *arg)
 static int d_fn(void *arg)
 {
 	(void)arg;
-	int w = nsx_spawn("w", NULL, w_fn, NULL);
+	int w[2] = {nsx_spawn("w", NULL, w_fn, NULL), nsx_spawn("w2", NULL, w_fn, NULL)};
 	NSX_SEND("up", 1);
-	nsx_step();
-	nsx_go(w);
-	int st = 0;
-	pid_t wp = nsx_nr_in(w, nsx_ns_of(nsx_self()));
-	NSX_SEND("w", waitpid(wp, &st, 0) == wp ? st : -errno);
-	nsx_step();
-	dump();
-	return 0;
+	for (int i = 0; i < 2; i++) {
+		int st = 0;
+		pid_t p = nsx_nr_in(w[i], nsx_ns_of(nsx_self()));
+		nsx_step();
+		nsx_go(w[i]);
+		NSX_SEND("reaped", waitpid(p, &st, 0) == p ? st : -errno);
+	}
+	nsx_park();
+}
+
+static const char *how(long st)
+{
+	static char b[2][64];
+	static int k;
+	char *s = b[k++ % 2];
+	snprintf(s, 64, "%s%s",
+	         st >= 0 && WIFSIGNALED(st) ? nsx_signame(WTERMSIG(st)) : "not killed",
+	         st >= 0 && WCOREDUMP(st) ? " with a core" : "");
+	return s;
 }
 
 int main(void)
@@ -129,21 +143,15 @@ int main(void)
 
 	int d = nsx_spawn("d", "inner", d_fn, NULL);
 	nsx_recv(d, "up");
-	int w = nsx_find("w");
-	nsx_go(d);
-	long ws = nsx_recv(d, "w")->v[0];
-	nsx_go(d);
-	int st = 0;
-	pid_t dp = nsx_pid(d);
-	if (waitpid(dp, &st, 0) != dp)
-		nsx_fail("waitpid(d): %s", nsx_errname(errno));
+	int w = nsx_find("w"), w2 = nsx_find("w2");
+	long st[2];
+	for (int i = 0; i < 2; i++) {
+		nsx_go(d);
+		st[i] = nsx_recv(d, "reaped")->v[0];
+	}
 	printf("# coredump_file: core_uses_pid's suffix is the dumper's own-namespace number "
 	       "(names are inner's)\n");
-	printf("w: %s%s; d: %s%s\n",
-	       ws >= 0 && WIFSIGNALED(ws) ? nsx_signame(WTERMSIG(ws)) : "not killed",
-	       ws >= 0 && WCOREDUMP(ws) ? " with a core" : "",
-	       WIFSIGNALED(st) ? nsx_signame(WTERMSIG(st)) : "not killed",
-	       WCOREDUMP(st) ? " with a core" : "");
+	printf("w: %s; w2: %s\n", how(st[0]), how(st[1]));
 	/* The directory, sorted by name. */
 	struct dirent **list;
 	int n = scandir(DIR_, &list, NULL, alphasort);
@@ -152,11 +160,12 @@ int main(void)
 		if (s[0] == '.')
 			continue;
 		if (!strncmp(s, "core.", 5))
-			printf("file core.%s\n", nsx_name_ns(nsx_ns_of(d), strtol(s + 5, NULL, 10)));
+			printf("file core.%s\n",
+			       nsx_name_ns(nsx_ns_of(d), strtol(s + 5, NULL, 10)));
 		else
 			printf("file %s\n", s);
 	}
 	nsx_forget(w);
-	nsx_forget(d);
+	nsx_forget(w2);
 	nsx_exit();
 }

@@ -5,7 +5,8 @@
  * of whoever mounted the file system, not the daemon's and not the
  * requester's; 0 for a requester that namespace cannot see.  Skips where
  * /dev/fuse cannot be opened (CONFIG_FUSE_FS, a module in Debian's 6.1 cloud
- * kernel) or no user namespace can be made.
+ * kernel; mode 0600 in make vm's devtmpfs, so the unprivileged pass skips) or
+ * no user namespace can be made.
  *
  * Tasks: top (namespace outer) makes a user namespace (its uid and gid as 0)
  * and a mount namespace with a tmpfs on /tmp, and opens /dev/fuse; then a pid
@@ -158,6 +159,10 @@ int main(void)
 	    mount("nsxtmp", "/tmp", "tmpfs", 0, "mode=0755") || mkdir("/tmp/f", 0755))
 		nsx_fail("a mount namespace with a tmpfs on /tmp: %s", nsx_errname(errno));
 	fuse_fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (fuse_fd < 0 && (errno == EACCES || errno == EPERM))
+		nsx_skip("/dev/fuse: %s: not open to this user (a devtmpfs without udev makes it "
+		         "0600)",
+		         nsx_errname(errno));
 	if (fuse_fd < 0)
 		nsx_skip("/dev/fuse: %s (CONFIG_FUSE_FS)", nsx_errname(errno));
 	/* Namespaces made from here on are owned by the new user namespace: one

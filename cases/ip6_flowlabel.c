@@ -138,7 +138,9 @@ static void print(const char *what, int observer, const long *v)
 	for (long i = 0; i < v[0] && i < 3; i++) {
 		long share = v[2 + 3 * i], owner = v[3 + 3 * i];
 		printf("  Label %05lX S %ld Owner %s\n", v[1 + 3 * i], share,
-		       share == FL_S_PROCESS ? nsx_name(observer, owner) : owner ? "(not a pid)" : "0");
+		       share == FL_S_PROCESS ? nsx_name(observer, owner)
+		       : owner               ? "(not a pid)"
+		                             : "0");
 	}
 }
 

@@ -84,7 +84,8 @@ static void getgen(long *o)
 		return;
 	}
 	o[0] = -ENOENT;
-	struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(h) + NLMSG_ALIGN(sizeof(struct nfgenmsg)));
+	struct nlattr *a =
+	        (struct nlattr *)((char *)NLMSG_DATA(h) + NLMSG_ALIGN(sizeof(struct nfgenmsg)));
 	int left = (int)h->nlmsg_len - (int)((char *)a - (char *)h);
 	while (left >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= left) {
 		void *d = (char *)a + NLA_HDRLEN;

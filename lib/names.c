@@ -75,16 +75,16 @@ char *nsx_name_in(const struct nsx_table *t, int ns, long v, char *buf, size_t l
 
 #define E(x) [x] = #x
 static const char *const errnames[] = {
-        E(EPERM),      E(ENOENT),          E(ESRCH),        E(EINTR),     E(EIO),
-        E(ENXIO),      E(E2BIG),           E(ENOEXEC),      E(EBADF),     E(ECHILD),
-        E(EAGAIN),     E(ENOMEM),          E(EACCES),       E(EFAULT),    E(EBUSY),
-        E(EEXIST),     E(EXDEV),           E(ENODEV),       E(ENOTDIR),   E(EISDIR),
-        E(EINVAL),     E(ENFILE),          E(EMFILE),       E(ENOTTY),    E(EFBIG),
-        E(ENOSPC),     E(ESPIPE),          E(EROFS),        E(EMLINK),    E(EPIPE),
-        E(ERANGE),     E(EDEADLK),         E(ENOSYS),       E(ENOTEMPTY), E(ENOMSG),
-        E(EIDRM),      E(ENODATA),         E(ETIME),        E(EOVERFLOW), E(EUSERS),
-        E(ENOTSOCK),   E(EOPNOTSUPP),      E(EREMOTE),      E(ESTALE),    E(ETIMEDOUT),
-        E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ECONNREFUSED),
+        E(EPERM),      E(ENOENT),          E(ESRCH),        E(EINTR),           E(EIO),
+        E(ENXIO),      E(E2BIG),           E(ENOEXEC),      E(EBADF),           E(ECHILD),
+        E(EAGAIN),     E(ENOMEM),          E(EACCES),       E(EFAULT),          E(EBUSY),
+        E(EEXIST),     E(EXDEV),           E(ENODEV),       E(ENOTDIR),         E(EISDIR),
+        E(EINVAL),     E(ENFILE),          E(EMFILE),       E(ENOTTY),          E(EFBIG),
+        E(ENOSPC),     E(ESPIPE),          E(EROFS),        E(EMLINK),          E(EPIPE),
+        E(ERANGE),     E(EDEADLK),         E(ENOSYS),       E(ENOTEMPTY),       E(ENOMSG),
+        E(EIDRM),      E(ENODATA),         E(ETIME),        E(EOVERFLOW),       E(EUSERS),
+        E(ENOTSOCK),   E(EOPNOTSUPP),      E(EREMOTE),      E(ESTALE),          E(ETIMEDOUT),
+        E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ECONNREFUSED), E(EPROTONOSUPPORT), E(EAFNOSUPPORT),
 };
 #undef E
 
