@@ -14,8 +14,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 build=${1:?usage: initramfs.sh BUILD OUT.cpio.gz}
 out=${2:?usage: initramfs.sh BUILD OUT.cpio.gz}
-root=$out.d
-rm -rf "$root"
+# A staging tree of this run's own, the archive replaced by rename (vm/run.sh
+# also holds a lock around its whole guest run).
+root=$(mktemp -d "$out.d.XXXXXX")
+trap 'rm -rf "$root" "$out.tmp.$$"' EXIT
 mkdir -p "$root"/bin "$root"/usr/bin "$root"/nsx/runner "$root"/nsx/cases "$root"/nsx/lib \
 	"$root"/proc "$root"/sys "$root"/dev "$root"/tmp "$root"/etc
 
@@ -84,5 +86,5 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 printf '%s\n' "${NSX_VM_ARGS:-}" >"$root/nsx/args"
 printf '%s\n' "${NSX_VM_META:-}" >"$root/nsx/meta"
 
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$out.tmp"
-mv "$out.tmp" "$out"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$out.tmp.$$"
+mv "$out.tmp.$$" "$out"

@@ -51,6 +51,10 @@ else
 fi
 
 mkdir -p "$vmdir"
+# One guest at a time per build directory: the initramfs and the console log
+# are shared (make vm waits while make mutants boots one, and the reverse).
+exec 9>"$vmdir/.lock"
+flock 9
 initrd=$vmdir/initramfs.cpio.gz
 NSX_VM_ARGS=${ARGS:-} NSX_VM_META=$meta "$here/initramfs.sh" "$B" "$initrd"
 
