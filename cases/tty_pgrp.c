@@ -15,6 +15,11 @@
  *
  * The golden lines and the kernel code behind them:
  *
+ *   L's tcsetpgrp() (TIOCSPGRP) with J's number in outer: ESRCH; with J's
+ *   number in T: 0 (J's group in the foreground)
+ *     drivers/tty/tty_jobctrl.c: tiocspgrp(): find_vpid(pgrp_nr), the
+ *     caller's namespace, -ESRCH when there is no such number there, then
+ *     -EPERM unless the group is in the caller's session.
  *   TIOCGPGRP on the master: top J, x 0; TIOCGSID: top L, x 0; L's
  *   tcgetpgrp()/tcgetsid() on the slave: J, L
  *     drivers/tty/tty_jobctrl.c: tiocgpgrp() returns pid_vnr() of the
@@ -103,9 +108,11 @@ static int l_fn(void *arg)
 	(void)j;
 	NSX_SEND("up", 1);
 	nsx_step(); /* J and K are ready: J's group to the foreground */
-	if (tcsetpgrp(slave, (pid_t)nsx_pid(nsx_find("J"))))
-		nsx_fail("tcsetpgrp: %s", nsx_errname(errno));
-	NSX_SEND("fg", 1);
+	int J = nsx_find("J");
+	/* First with J's number in outer: no such group in T. */
+	long r_outer = nsx_rc(tcsetpgrp(slave, (pid_t)nsx_nr_in(J, nsx_ns_of(0))));
+	long r = nsx_rc(tcsetpgrp(slave, (pid_t)nsx_pid(J)));
+	NSX_SEND("fg", r_outer, r);
 	nsx_serve(handler);
 }
 
@@ -135,7 +142,8 @@ int main(void)
 	nsx_recv(-1, "ready");
 	int J = nsx_find("J"), K = nsx_find("K");
 	nsx_go(L);
-	nsx_recv(L, "fg");
+	const long *fg = nsx_recv(L, "fg")->v;
+	long r_outer = fg[0], r_fg = fg[1];
 
 	printf("# tty_pgrp: a pty whose session (L) and foreground group (J) live in namespace "
 	       "T\n");
@@ -143,6 +151,8 @@ int main(void)
 	long r1 = ioctl(master, TIOCGPGRP, &pg) ? -errno : 0;
 	long r2 = ioctl(master, TIOCGSID, &sid) ? -errno : 0;
 	long mine[4] = {r1, pg, r2, sid};
+	printf("L tcsetpgrp(%s) = %s; tcsetpgrp(J) = %s\n", nsx_name(L, nsx_nr_in(J, nsx_ns_of(0))),
+	       nsx_res(r_outer), nsx_res(r_fg));
 	show_ids("top, on the master:", 0, mine);
 	show_ids("x (sib), on the master:", x, nsx_call(x, OP_IDS, 0, 0, 0)->v);
 	show_ids("L, on its slave:", L, nsx_call(L, OP_IDS, 0, 0, 0)->v);
