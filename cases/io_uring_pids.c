@@ -52,30 +52,18 @@ static long async_read(void)
 {
 	static char buf[8];
 	static int pfd[2];
-	struct io_uring_params p;
-	memset(&p, 0, sizeof(p));
-	int fd = (int)syscall(SYS_io_uring_setup, 4, &p);
-	if (fd < 0 || pipe(pfd))
-		return -errno;
-	size_t sq_sz = p.sq_off.array + p.sq_entries * sizeof(unsigned);
-	char *sq = mmap(NULL, sq_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
-	                IORING_OFF_SQ_RING);
-	struct io_uring_sqe *sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE,
-	                                 MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
-	if (sq == MAP_FAILED || sqes == MAP_FAILED)
-		return -errno;
-	unsigned *tail = (unsigned *)(sq + p.sq_off.tail),
-	         *array = (unsigned *)(sq + p.sq_off.array);
-	memset(&sqes[0], 0, sizeof(sqes[0]));
-	sqes[0].opcode = IORING_OP_READ;
-	sqes[0].fd = pfd[0];
-	sqes[0].addr = (unsigned long)buf;
-	sqes[0].len = sizeof(buf);
-	sqes[0].flags = IOSQE_ASYNC;
-	array[0] = 0;
-	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
-	long r = syscall(SYS_io_uring_enter, fd, 1, 0, 0, NULL, 0);
-	return r == 1 ? 0 : r < 0 ? -errno : -EIO;
+	static struct nsx_ring ring;
+	struct io_uring_sqe sqe;
+	long r = nsx_ring_open(&ring, 0);
+	if (r || pipe(pfd))
+		return r ? r : -errno;
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_READ;
+	sqe.fd = pfd[0];
+	sqe.addr = (unsigned long)buf;
+	sqe.len = sizeof(buf);
+	sqe.flags = IOSQE_ASYNC;
+	return nsx_ring_submit(&ring, &sqe, 0);
 }
 
 static long sq_thread_of(int dirfd)

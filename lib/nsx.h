@@ -302,6 +302,26 @@ int nsx_read_status_list(int procfd, const char *pid, const char *field, long *n
 /* In the top, before spawning: a private IPC namespace (SysV objects, POSIX
  * mqueues), so a case run by hand leaves none behind either; skips if refused. */
 void nsx_private_ipc(void);
+/* A bare io_uring of 4 entries (lib/uring.c); the cases that use it include
+ * <linux/io_uring.h> for the SQE and CQE. */
+struct io_uring_sqe;
+struct io_uring_cqe;
+struct nsx_ring {
+	int fd;
+	unsigned *sq_tail, *sq_array, *cq_head, *cq_tail, cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+};
+/* io_uring_setup(flags) and its mappings: 0 or -errno. */
+int nsx_ring_open(struct nsx_ring *r, unsigned flags);
+/* Submit a copy of sqe (io_uring_enter), waiting for one completion if wait:
+ * 0 or -errno. */
+long nsx_ring_submit(struct nsx_ring *r, const struct io_uring_sqe *sqe, int wait);
+/* The next completion, waiting for it (bounded only by what was submitted):
+ * 0 or -errno. */
+int nsx_ring_wait(struct nsx_ring *r, struct io_uring_cqe *cqe);
+/* Does the kernel know opcode op (IORING_REGISTER_PROBE)?  1, 0, or -errno. */
+int nsx_ring_has_op(struct nsx_ring *r, int op);
 /* Skips the case, saying "needs root in the initial user namespace (why)",
  * unless the caller is uid 0 in the initial user namespace. */
 void nsx_need_init_root(const char *why);
