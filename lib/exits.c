@@ -9,6 +9,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <sched.h>
@@ -188,4 +190,10 @@ void nsx_guest_only(const char *what)
 {
 	if (!getenv("NSX_GUEST"))
 		nsx_skip("guest only: %s; runs under make vm (nsxrun --guest)", what);
+	/* One such case at a time: two that set the same machine-wide value
+	 * (core_pattern) would see each other's.  The lock lives as long as
+	 * the case's descriptor, i.e. until it exits. */
+	int fd = open("/tmp/.nsxlate-guest-only.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX))
+		nsx_fail("the guest-only lock: %s", nsx_errname(errno));
 }

@@ -110,7 +110,9 @@ int nsx_pty_slave(int ptyno, int flags);
 
 /* A case that must change a machine-wide setting (core_pattern, a sysctl)
  * calls this first: it skips, saying what it would change, unless nsxrun was
- * told with --guest that it runs on a throwaway machine (make vm's guest). */
+ * told with --guest that it runs on a throwaway machine (make vm's guest).
+ * In the guest it then waits for an exclusive lock held until the case exits:
+ * such cases run one at a time even under nsxrun -j. */
 void nsx_guest_only(const char *what);
 /* Kill (SIGKILL) and reap every descendant of the caller; safe to repeat. */
 void nsx_reap_all(void);
