@@ -34,10 +34,15 @@
  * point spread over the whole run and its interquartile range shows the
  * machine's drift too (with 5 rounds of 7, two runs agreed on 58-65 of the
  * 69 points, with 12 of 3 on 66-69); the median and the quartiles are
- * printed as "depth op median q1 q3 samples" lines.
+ * printed as "depth op median q1 q3 samples" lines.  The address-space
+ * layout is fixed (personality ADDR_NO_RANDOMIZE, a re-exec at start): with
+ * it randomized, fork+wait and waitid moved 3-4% between whole runs, all
+ * depths together, more than any run's own spread (two runs agreed on 57-66
+ * of 69 points, whatever the number of rounds); with it fixed, on 68-69.
+ * --aslr keeps the randomized layout, to see that.
  *
  * Usage: nsbench [--smoke] [--depths 0,1,2,...] [--rounds N] [--samples N]
- *                [--tiny PATH]
+ *                [--tiny PATH] [--aslr]
  */
 #include <dirent.h>
 #include <errno.h>
@@ -50,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -436,11 +442,30 @@ static void serve(void)
 	}
 }
 
+/* The same address-space layout in every run: re-exec with ADDR_NO_RANDOMIZE
+ * (as setarch -R), unless --aslr. */
+static void fixed_layout(char **argv)
+{
+	int p = personality(0xffffffff);
+	if (p < 0 || (p & ADDR_NO_RANDOMIZE))
+		return;
+	if (personality((unsigned long)p | ADDR_NO_RANDOMIZE) < 0)
+		return;
+	execv("/proc/self/exe", argv);
+	/* No re-exec (no /proc?): measure with the layout there is. */
+}
+
 int main(int argc, char **argv)
 {
-	int depths[40], nd = 0;
+	int depths[40], nd = 0, aslr = 0;
+	for (int i = 1; i < argc; i++)
+		aslr |= !strcmp(argv[i], "--aslr");
+	if (!aslr)
+		fixed_layout(argv);
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--smoke")) {
+		if (!strcmp(argv[i], "--aslr")) {
+			continue;
+		} else if (!strcmp(argv[i], "--smoke")) {
 			samples = 3;
 			rounds = 1;
 			batch_ns = 200000;
@@ -455,7 +480,7 @@ int main(int argc, char **argv)
 			samples = atoi(argv[++i]);
 		} else {
 			fprintf(stderr, "usage: nsbench [--smoke] [--depths 0,1,2] [--rounds N] "
-			                "[--samples N] [--tiny PATH]\n");
+			                "[--samples N] [--tiny PATH] [--aslr]\n");
 			return 2;
 		}
 	}
