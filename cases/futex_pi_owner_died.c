@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * futex_pi_owner_died - a PI futex whose owner exits holding it: the waiter
+ * that gets the lock rewrites the owner TID in the word itself, with its own
+ * number in its own pid namespace, not the namespace of the owner or of
+ * anyone else sharing the word.
+ *
+ * Tasks (numbers are deterministic: both namespaces are the case's own): W,
+ * whose init w1 spawns wz (W 2) and b1 (W 3), the init of B, nested in W.
+ * b1 sets B's ns_last_pid to 49, w1 sets W's to 49, then b1 spawns bo, which
+ * so gets number 50 in both.  The word lives in a MAP_SHARED page every task
+ * inherits; the calls are the shared FUTEX_LOCK_PI, each with a timeout.  A
+ * word prints as "owner=<the task its TID names>" read in a namespace, plus
+ * FUTEX_WAITERS and FUTEX_OWNER_DIED.
+ *
+ * The golden lines and the kernel code behind them (kernel/futex, 6.1.192
+ * and 6.12.117):
+ *
+ *   bo locks: the word holds 50, bo in B and in W alike; wz (in W) waits on
+ *   it and blocks (its lookup of 50 in W finds bo)
+ *     pi.c: futex_lock_pi_atomic(): the uncontended lock writes
+ *     task_pid_vnr(current); a waiter's attach_to_pi_owner() looks the TID
+ *     up with find_get_task_by_vpid(), its own namespace.
+ *   bo exits holding it: wz's FUTEX_LOCK_PI returns 0, and the word now holds
+ *   2 with FUTEX_WAITERS and FUTEX_OWNER_DIED: wz read in W, a number of
+ *   another namespace read in B
+ *     core.c: do_exit() -> exit_pi_state_list(): pi_state->owner = NULL,
+ *     rt_mutex_futex_unlock() hands the rt_mutex to the top waiter;
+ *     futex_lock_pi() -> fixup_pi_owner() -> __fixup_pi_state_owner(uaddr,
+ *     q, current): newtid = task_pid_vnr(newowner) | FUTEX_WAITERS, with
+ *     FUTEX_OWNER_DIED because pi_state->owner is NULL: the new owner's
+ *     number as the new owner itself sees it (the waiter's namespace).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+enum { OP_LOCK = 1, OP_LAST, OP_SPAWN_BO };
+static uint32_t *word;
+
+static int set_last(const char *v)
+{
+	int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+	int r = fd < 0 || write(fd, v, 2) != 2 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static int bo_fn(void *arg)
+{
+	(void)arg;
+	NSX_SEND("locked", nsx_futex_lock_pi(word, nsx_timeout_ms()));
+	nsx_step();
+	return 0; /* exit holding the lock */
+}
+
+static void handler(int op, const long *arg)
+{
+	(void)arg;
+	if (op == OP_LOCK)
+		NSX_REPLY(nsx_futex_lock_pi(word, nsx_timeout_ms()));
+	else if (op == OP_LAST)
+		NSX_REPLY(set_last("49"));
+	else
+		NSX_REPLY(nsx_spawn("bo", NULL, bo_fn, NULL));
+}
+
+static int serve_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static int b1_fn(void *arg)
+{
+	(void)arg;
+	/* B's own /proc: ns_last_pid is the writer's namespace's. */
+	int e = nsx_mount_proc();
+	if (e)
+		nsx_fail("a proc for B: %s", nsx_errname(-e));
+	nsx_serve(handler);
+}
+
+static int w1_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("wz", NULL, serve_fn, NULL);
+	nsx_spawn("b1", "B", b1_fn, NULL);
+	int e = nsx_mount_proc();
+	if (e)
+		nsx_fail("a proc for W: %s", nsx_errname(-e));
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+int main(void)
+{
+	word = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (word == MAP_FAILED)
+		return NSX_EXIT_ERROR;
+	nsx_init("top", "outer");
+	int w1 = nsx_spawn("w1", "W", w1_fn, NULL);
+	nsx_recv(w1, "up");
+	int wz = nsx_find("wz"), b1 = nsx_find("b1");
+	int W = nsx_find_ns("W"), B = nsx_find_ns("B");
+	long r1 = nsx_call(b1, OP_LAST, 0, 0, 0)->v[0], r2 = nsx_call(w1, OP_LAST, 0, 0, 0)->v[0];
+	if (r1 || r2)
+		nsx_fail("ns_last_pid: %s", nsx_errname((int)-(r1 ? r1 : r2)));
+	int bo = (int)nsx_call(b1, OP_SPAWN_BO, 0, 0, 0)->v[0];
+	long r = nsx_recv(bo, "locked")->v[0];
+
+	printf("# futex_pi_owner_died: the waiter that inherits a dead owner's PI futex writes "
+	       "its own number in its own namespace\n");
+	printf("numbers: bo B %d W %d; wz W %d\n", nsx_nr_in(bo, B), nsx_nr_in(bo, W),
+	       nsx_nr_in(wz, W));
+	printf("bo FUTEX_LOCK_PI=%s: word read in B %s, in W %s\n", nsx_res(r),
+	       nsx_futex_word(B, *word), nsx_futex_word(W, *word));
+	nsx_request(wz, OP_LOCK, 0, 0, 0);
+	if (nsx_await_bits(word, FUTEX_WAITERS))
+		nsx_fail("wz did not block");
+	printf("wz (in W) FUTEX_LOCK_PI blocks: word read in W %s\n", nsx_futex_word(W, *word));
+	nsx_go(bo); /* bo exits holding the lock */
+	r = nsx_recv(wz, "reply")->v[0];
+	printf("bo exits holding it: wz's FUTEX_LOCK_PI=%s; word read in W %s, in B %s\n",
+	       nsx_res(r), nsx_futex_word(W, *word), nsx_futex_word(B, *word));
+	nsx_exit();
+}
