@@ -30,18 +30,26 @@ export KBUILD_BUILD_VERSION=1 KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 20
 kmake() { make -C "$ksrc" O="$out" ARCH=x86_64 CC="$cc" HOSTCC="$cc" "$@"; }
 log=$out/build.log
 
-# The configuration is remade only when the fragment or the tree changed.
+# A series' own options (vm/config-6.1: what only that series has, or spells
+# its own way) go on top of the fragment, when the fragment is vm/config.
+series=$(sed -n 's/^VERSION = //p; s/^PATCHLEVEL = //p' "$ksrc/Makefile" | paste -sd.)
+extra=/dev/null
+[ -n "${NSX_KCONFIG:-}" ] || [ ! -f "$here/config-$series" ] || extra=$here/config-$series
+all=$out/.nsx-fragment
+cat "$frag" "$extra" >"$all.tmp" && mv "$all.tmp" "$all"
+
+# The configuration is remade only when the fragments or the tree changed.
 stamp=$out/.nsx-config-stamp
-want=$(cat "$frag" "$ksrc/Makefile" | cksum)
+want=$(cat "$all" "$ksrc/Makefile" | cksum)
 if [ ! -f "$out/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-	echo "vm: configuring $ksrc (tinyconfig + $(basename "$frag")) in $out" >&2
+	echo "vm: configuring $ksrc (tinyconfig + $(basename "$frag")$([ "$extra" = /dev/null ] || echo " + $(basename "$extra")")) in $out" >&2
 	{
 		kmake tinyconfig
 		KCONFIG_CONFIG=$out/.config "$ksrc/scripts/kconfig/merge_config.sh" -m -O "$out" \
-			"$out/.config" "$frag"
+			"$out/.config" "$all"
 		kmake olddefconfig
 	} >"$log" 2>&1 || { tail -20 "$log" >&2; echo "vm: configuring failed (log: $log)" >&2; exit 1; }
-	lost=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$frag" | while IFS= read -r line; do
+	lost=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$all" | while IFS= read -r line; do
 		grep -qxF "$line" "$out/.config" || printf ' %s' "$line"
 	done)
 	[ -z "$lost" ] || { echo "vm: olddefconfig dropped:$lost (a dependency missing from $frag?)" >&2; exit 1; }

@@ -1,8 +1,9 @@
 #!/bin/sh
 # vm/debian-kernel.sh SERIES CACHE: a Debian kernel image for the guest.
 # SERIES is 6.1 (bookworm's kernel) or 6.12 (the bookworm-security backport);
-# the cloud flavour is the smallest and has everything vm/config asks for
-# built in, so the guest needs no modules.  The current package is found from
+# the cloud flavour is the smallest and has most of what vm/config asks for
+# built in (cases needing the rest skip, naming the option); the guest loads
+# no modules.  The current package is found from
 # its meta package, fetched with `apt-get download` into CACHE and only its
 # ./boot unpacked there: the host's /boot and bootloader are never touched.
 # Prints "VMLINUZ<TAB>PACKAGE<TAB>VERSION".  A cached image is used without

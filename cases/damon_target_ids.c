@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * damon_target_ids - DAMON's debugfs interface (damon/target_ids): the pids
+ * written are looked up in the writer's pid namespace, and read back in the
+ * reader's.  Guest only: the interface is one monitoring context for the
+ * whole machine (lib nsx_guest_only()); needs root in the initial user
+ * namespace (debugfs); skips where the kernel has no DAMON debugfs interface
+ * (CONFIG_DAMON_DBGFS, deprecated from 6.9: make vm's own 6.1 kernel has it,
+ * vm/config).  The targets are cleared again before the case ends.
+ *
+ * Tasks: top (namespace outer) mounts debugfs in a mount namespace of its
+ * own; c, the init of namespace inner, and c2 (inner).
+ *
+ * The golden lines and the kernel code behind them (mm/damon/dbgfs.c,
+ * 6.1.192):
+ *
+ *   c writes c2's number in inner: accepted; read back by top: c2 (outer's
+ *   number), by c: c2
+ *     dbgfs_target_ids_write() -> str_to_pids(): find_get_pid(), the
+ *     writer's namespace, kept as struct pids; sprint_target_ids() prints
+ *     pid_vnr(t->pid), the reader's.
+ *   c writes top's number in outer: ENOMEM (no such task in inner:
+ *   str_to_pids() returns NULL and the write reports -ENOMEM)
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DIR_ "/tmp/nsxlate-debugfs"
+#define IDS  DIR_ "/damon/target_ids"
+
+enum { OP_WRITE = 1, OP_READ };
+
+static long write_ids(const char *s)
+{
+	int fd = open(IDS, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	long r = write(fd, s, strlen(s)) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+/* Up to 4 numbers read back: v[0] count (or -errno), v[1..]. */
+static void read_ids(long *v)
+{
+	FILE *f = fopen(IDS, "re");
+	long x;
+	v[0] = f ? 0 : -errno;
+	while (f && v[0] < 4 && fscanf(f, "%ld", &x) == 1)
+		v[1 + v[0]++] = x;
+	if (f)
+		fclose(f);
+}
+
+static void handler(int op, const long *arg)
+{
+	long v[5] = {0};
+	char b[32];
+	if (op == OP_WRITE) {
+		snprintf(b, sizeof(b), "%ld", arg[0]);
+		NSX_REPLY(write_ids(b));
+		return;
+	}
+	read_ids(v);
+	NSX_REPLY(v[0], v[1], v[2], v[3], v[4]);
+}
+
+static int c2_fn(void *arg)
+{
+	(void)arg;
+	nsx_park();
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("c2", NULL, c2_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static void show(const char *who, int observer, const long *v)
+{
+	printf("%-3s reads target_ids:", who);
+	if (v[0] < 0)
+		printf(" %s", nsx_res(v[0]));
+	for (long i = 0; i < v[0]; i++)
+		printf(" %s", nsx_name(observer, v[1 + i]));
+	printf("\n");
+}
+
+static int mounted;
+
+static void clean(void)
+{
+	if (!mounted)
+		return;
+	write_ids("");
+	umount2(DIR_, MNT_DETACH);
+	rmdir(DIR_);
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	nsx_guest_only("sets DAMON's one debugfs monitoring context, which is machine-wide");
+	nsx_need_init_root("debugfs");
+	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		nsx_fail("a mount namespace: %s", nsx_errname(errno));
+	if (mkdir(DIR_, 0700) && errno != EEXIST)
+		nsx_fail("mkdir " DIR_ ": %s", nsx_errname(errno));
+	if (mount("nsxdebugfs", DIR_, "debugfs", 0, NULL)) {
+		int e = errno;
+		rmdir(DIR_);
+		nsx_skip("mount -t debugfs: %s (CONFIG_DEBUG_FS)", nsx_errname(e));
+	}
+	mounted = 1;
+	atexit(clean);
+	if (access(IDS, F_OK))
+		nsx_skip("no DAMON debugfs interface: %s (CONFIG_DAMON_DBGFS)", nsx_errname(errno));
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	nsx_recv(c, "up");
+	int c2 = nsx_find("c2"), inner = nsx_ns_of(c);
+	long v[5];
+	printf("# damon_target_ids: target_ids takes the writer's numbers and shows the "
+	       "reader's\n");
+	printf("c   writes %s: %s\n", nsx_name(c, nsx_nr_in(c2, inner)),
+	       nsx_res(nsx_call(c, OP_WRITE, nsx_nr_in(c2, inner), 0, 0)->v[0]));
+	read_ids(v);
+	show("top", 0, v);
+	show("c", c, nsx_call(c, OP_READ, 0, 0, 0)->v);
+	printf("c   writes %s: %s\n", nsx_name(c, nsx_pid(0)),
+	       nsx_res(nsx_call(c, OP_WRITE, nsx_pid(0), 0, 0)->v[0]));
+	clean();
+	mounted = 0;
+	nsx_exit();
+}
