@@ -24,25 +24,12 @@
  *     the reader's namespace, 0 where it has no number (no filtering, unlike
  *     pidlist_array_load()); in the order the tasks joined the css_set.
  */
-#include "nsx.h"
-
-#include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "cgroup1.h"
 
 #define MNT "/tmp/nsxlate-cgdebug"
 
-enum { OP_READ = 1 };
-
-/* The task lines of MNT/g/debug.cgroup_css_links: up to 8 numbers into
- * v[1..], their count into v[0] (-errno if unreadable). */
-static void read_list(const char *file, long *v)
+/* The "task N" lines of g/debug.cgroup_css_links. */
+static void cg1_read(int file, long *v)
 {
 	char line[256];
 	(void)file;
@@ -59,66 +46,6 @@ static void read_list(const char *file, long *v)
 	fclose(f);
 }
 
-static void handler(int op, const long *arg)
-{
-	long v[9] = {0};
-	(void)op;
-	(void)arg;
-	read_list(NULL, v);
-	NSX_SEND("reply", v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn_threaded("c2", NULL, "c2t");
-	NSX_SEND("up", 1);
-	nsx_serve(handler);
-}
-
-static int o_fn(void *arg)
-{
-	(void)arg;
-	nsx_park();
-}
-
-static void show(int who, const char *file, const long *v)
-{
-	printf("%-3s reads g/%s:", nsx_table()->task[who].name, file);
-	if (v[0] < 0)
-		printf(" %s", nsx_res(v[0]));
-	for (long i = 0; i < v[0]; i++)
-		printf(" %s", nsx_name(who, v[1 + i]));
-	printf("\n");
-}
-
-static int write_pid(const char *path, long pid)
-{
-	char b[32];
-	int f = open(path, O_WRONLY | O_CLOEXEC);
-	if (f < 0)
-		return -errno;
-	snprintf(b, sizeof(b), "%ld", pid);
-	int r = write(f, b, strlen(b)) < 0 ? -errno : 0;
-	close(f);
-	return r;
-}
-
-static int mounted;
-
-static void clean(void)
-{
-	if (!mounted)
-		return;
-	/* Everyone back to the root cgroup, then g and the mount go. */
-	for (int i = 0; i < nsx_table()->ntasks; i++)
-		if (nsx_table()->task[i].ready == 1)
-			write_pid(MNT "/cgroup.procs", nsx_pid(i));
-	rmdir(MNT "/g");
-	umount2(MNT, MNT_DETACH);
-	rmdir(MNT);
-}
-
 int main(void)
 {
 	nsx_init("top", "outer");
@@ -133,41 +60,16 @@ int main(void)
 	if (!have)
 		nsx_skip("no debug controller in /proc/cgroups (CONFIG_CGROUP_DEBUG)");
 	nsx_need_init_root("a cgroup v1 mount wants CAP_SYS_ADMIN there");
-	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		nsx_fail("a mount namespace: %s", nsx_errname(errno));
-	if (mkdir(MNT, 0755) && errno != EEXIST)
-		nsx_fail("mkdir " MNT ": %s", nsx_errname(errno));
-	if (mount("nsxlate", MNT, "cgroup", 0, "debug")) {
-		int e = errno;
-		rmdir(MNT);
-		if (e == EBUSY)
-			nsx_skip(
-			        "mount -t cgroup -o debug: EBUSY: the debug controller is bound to "
-			        "another hierarchy");
-		nsx_fail("mount -t cgroup -o debug: %s", nsx_errname(e));
-	}
-	mounted = 1;
-	atexit(clean);
-	if (mkdir(MNT "/g", 0755))
-		nsx_fail("mkdir g: %s", nsx_errname(errno));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
-	int c2 = nsx_find("c2");
-	int o = nsx_spawn("o", NULL, o_fn, NULL);
-	int who[3] = {c, c2, o};
-	for (int i = 0; i < 3; i++) {
-		int e = write_pid(MNT "/g/cgroup.procs", nsx_pid(who[i]));
-		if (e)
-			nsx_fail("moving %s into g: %s", nsx_table()->task[who[i]].name,
-			         nsx_errname(-e));
-	}
+	int c = cg1_setup(MNT, "debug");
+	if (c == -EBUSY)
+		nsx_skip(
+		        "mount -t cgroup -o debug: EBUSY: the debug controller is bound to another "
+		        "hierarchy");
+	if (c < 0)
+		nsx_fail("mount -t cgroup -o debug: %s", nsx_errname(-c));
 	printf("# cgroup_debug_pids: debug.cgroup_css_links numbers tasks for the reader, 0 "
 	       "for those it cannot see\n");
-	long v[9];
-	read_list(NULL, v);
-	show(0, "debug.cgroup_css_links", v);
-	show(c, "debug.cgroup_css_links", nsx_call(c, OP_READ, 0, 0, 0)->v);
-	clean();
-	mounted = 0;
+	cg1_both(c, 0, "debug.cgroup_css_links");
+	cg1_clean();
 	nsx_exit();
 }

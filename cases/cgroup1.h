@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cgroup1.h - what the cgroup v1 cases share (cgroup_v1_pids,
+ * cgroup_debug_pids): a v1 hierarchy of the case's own, mounted in a mount
+ * namespace of its own at CG1_MNT, with one cgroup g holding c, the init of
+ * namespace inner, c2 (inner) with a second thread c2t, and o (outer); the
+ * top moved them there with their numbers in outer.  When the case ends
+ * everyone goes back to the root cgroup and g, the mount and its directory
+ * go: the hierarchy is destroyed with them.
+ *
+ * A case defines cg1_read(file, v) before including this: the numbers of its
+ * file number file (0, 1, ...) of g as read by the calling task, count in
+ * v[0] (-errno if unreadable), up to 8 numbers in v[1..].  c answers
+ * cg1_ask(c, file) by running it.
+ */
+#ifndef CGROUP1_H
+#define CGROUP1_H
+
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void cg1_read(int file, long *v);
+
+enum { CG1_OP_READ = 1 };
+static const char *cg1_mnt;
+static int cg1_mounted;
+
+static void cg1_handler(int op, const long *arg)
+{
+	long v[9] = {0};
+	(void)op;
+	cg1_read((int)arg[0], v);
+	NSX_SEND("reply", v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+}
+
+static int cg1_c_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn_threaded("c2", NULL, "c2t");
+	NSX_SEND("up", 1);
+	nsx_serve(cg1_handler);
+}
+
+static int cg1_o_fn(void *arg)
+{
+	(void)arg;
+	nsx_park();
+}
+
+static int cg1_write_pid(const char *file, long pid)
+{
+	char b[32], path[128];
+	snprintf(path, sizeof(path), "%s/%s", cg1_mnt, file);
+	int f = open(path, O_WRONLY | O_CLOEXEC);
+	if (f < 0)
+		return -errno;
+	snprintf(b, sizeof(b), "%ld", pid);
+	int r = write(f, b, strlen(b)) < 0 ? -errno : 0;
+	close(f);
+	return r;
+}
+
+static void cg1_clean(void)
+{
+	char g[128];
+	if (!cg1_mounted)
+		return;
+	cg1_mounted = 0;
+	for (int i = 0; i < nsx_table()->ntasks; i++)
+		if (nsx_table()->task[i].ready == 1)
+			cg1_write_pid("cgroup.procs", nsx_pid(i));
+	snprintf(g, sizeof(g), "%s/g", cg1_mnt);
+	rmdir(g);
+	umount2(cg1_mnt, MNT_DETACH);
+	rmdir(cg1_mnt);
+}
+
+/* In the top: mount a v1 hierarchy with opts at mnt (a mount namespace of
+ * its own first), make g, spawn c (with c2, c2t) and o and move them into g.
+ * Returns c, or -errno from the mount (nothing left behind then). */
+static int cg1_setup(const char *mnt, const char *opts)
+{
+	char g[128];
+	cg1_mnt = mnt;
+	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		nsx_fail("a mount namespace: %s", nsx_errname(errno));
+	if (mkdir(mnt, 0755) && errno != EEXIST)
+		nsx_fail("mkdir %s: %s", mnt, nsx_errname(errno));
+	if (mount("nsxlate", mnt, "cgroup", 0, opts)) {
+		int e = errno;
+		rmdir(mnt);
+		return -e;
+	}
+	cg1_mounted = 1;
+	atexit(cg1_clean);
+	snprintf(g, sizeof(g), "%s/g", mnt);
+	if (mkdir(g, 0755))
+		nsx_fail("mkdir g: %s", nsx_errname(errno));
+	int c = nsx_spawn("c", "inner", cg1_c_fn, NULL);
+	nsx_recv(c, "up");
+	int who[3] = {c, nsx_find("c2"), nsx_spawn("o", NULL, cg1_o_fn, NULL)};
+	for (int i = 0; i < 3; i++) {
+		int e = cg1_write_pid("g/cgroup.procs", nsx_pid(who[i]));
+		if (e)
+			nsx_fail("moving %s into g: %s", nsx_table()->task[who[i]].name,
+			         nsx_errname(-e));
+	}
+	return c;
+}
+
+/* Print what who read from g/<name>: the numbers as who sees them. */
+static void cg1_show(int who, const char *name, const long *v)
+{
+	printf("%-3s reads g/%s:", nsx_table()->task[who].name, name);
+	if (v[0] < 0)
+		printf(" %s", nsx_res(v[0]));
+	for (long i = 0; i < v[0]; i++)
+		printf(" %s", nsx_name(who, v[1 + i]));
+	printf("\n");
+}
+
+/* Read file in the top and in c, and print both. */
+static void cg1_both(int c, int file, const char *name)
+{
+	long v[9];
+	cg1_read(file, v);
+	cg1_show(0, name, v);
+	cg1_show(c, name, nsx_call(c, CG1_OP_READ, file, 0, 0)->v);
+}
+
+#endif
