@@ -5,7 +5,7 @@
  * namespace either is in, even a process it has no number for.  Needs root
  * in the initial user namespace (process_madvise() checks
  * capable(CAP_SYS_NICE)): skips otherwise, saying so; skips without
- * pidfd_open() (5.3) or process_madvise() (5.10, ENOSYS).
+ * pidfd_open() (5.3) or process_madvise() (5.10, CONFIG_ADVISE_SYSCALLS: ENOSYS).
  *
  * Tasks: top (namespace outer) and o (outer), which touches a page of its
  * own; top opens a pidfd of o and spawns c, the init of namespace inner,
@@ -94,7 +94,7 @@ int main(void)
 	long r[3];
 	probe(nsx_pid(o), r);
 	if (r[0] == -ENOSYS)
-		nsx_skip("process_madvise: ENOSYS (5.10)");
+		nsx_skip("process_madvise: ENOSYS (5.10, CONFIG_ADVISE_SYSCALLS)");
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	printf("# pidfd_mm: a pidfd reaches its process's memory from any namespace\n");
 	show("c", c, nsx_pid(o), nsx_call(c, OP_PROBE, nsx_pid(o), 0, 0)->v);
