@@ -17,6 +17,7 @@ out=${2:?usage: initramfs.sh BUILD OUT.cpio.gz}
 # A staging tree of this run's own, the archive replaced by rename (vm/run.sh
 # also holds a lock around its whole guest run).
 root=$(mktemp -d "$out.d.XXXXXX")
+chmod 755 "$root" # the guest's /: mktemp makes it 0700, and uid 65534 runs there too
 trap 'rm -rf "$root" "$out.tmp.$$"' EXIT
 mkdir -p "$root"/bin "$root"/usr/bin "$root"/nsx/runner "$root"/nsx/cases "$root"/nsx/lib \
 	"$root"/proc "$root"/sys "$root"/dev "$root"/tmp "$root"/etc
