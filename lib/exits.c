@@ -192,7 +192,9 @@ void nsx_guest_only(const char *what)
 	/* One such case at a time: two that set the same machine-wide value
 	 * (core_pattern) would see each other's.  The lock lives as long as
 	 * the case's descriptor, i.e. until it exits. */
-	int fd = open("/tmp/.nsxlate-guest-only.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* Read-only (flock() needs no more) and world-readable: the guest's
+	 * unprivileged pass takes the lock its root pass made. */
+	int fd = open("/tmp/.nsxlate-guest-only.lock", O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 || flock(fd, LOCK_EX))
 		nsx_fail("the guest-only lock: %s", nsx_errname(errno));
 }
