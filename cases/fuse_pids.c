@@ -5,17 +5,16 @@
  * of whoever mounted the file system, not the daemon's and not the
  * requester's; 0 for a requester that namespace cannot see.  Skips where
  * /dev/fuse cannot be opened (CONFIG_FUSE_FS, a module in Debian's 6.1 cloud
- * kernel; mode 0600 in make vm's devtmpfs, so the unprivileged pass skips) or
- * no user namespace can be made.
+ * kernel; mode 0600 in make vm's devtmpfs, so the unprivileged pass skips).
  *
- * Tasks: top (namespace outer) makes a user namespace (its uid and gid as 0)
- * and a mount namespace with a tmpfs on /tmp, and opens /dev/fuse; then a pid
- * namespace mid for its children (owned by the new user namespace, so tasks
- * in it can make more).  d, the init of mid, is the daemon: it answers
- * FUSE_INIT and then each request with ENOENT, returning the header it read.
- * c, the init of namespace inner (below mid, made by d), mounts the file
- * system on /tmp/f with top's /dev/fuse descriptor; c2 (inner) and o (mid)
- * are requesters too.  Each requester stat()s a name of its own in the file
+ * Tasks: top (namespace outer) makes a mount namespace with a tmpfs on /tmp
+ * and opens /dev/fuse.  d, the init of namespace mid, is the daemon: it
+ * answers FUSE_INIT and then each request with ENOENT, returning the header
+ * it read.  c, the init of namespace inner (below mid, made by d), mounts the
+ * file system on /tmp/f with top's /dev/fuse descriptor (fuse mounts need
+ * CAP_SYS_ADMIN only over the mount namespace's user namespace: the runner's
+ * own when it runs unprivileged); c2 (inner) and o (mid, d's child) are
+ * requesters too.  Each requester stat()s a name of its own in the file
  * system, one at a time, so each makes exactly one FUSE_LOOKUP.
  *
  * The golden lines and the kernel code behind them:
@@ -51,9 +50,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OP_SERVE = 1, OP_MOUNT, OP_STAT, OP_SPAWN_C };
+enum { OP_SERVE = 1, OP_MOUNT, OP_STAT, OP_SPAWN_C, OP_SPAWN_O };
 
 static int c_fn(void *arg);
+static int serve_fn(void *arg);
 
 static int fuse_fd = -1;
 static char rbuf[FUSE_MIN_READ_BUFFER + 65536];
@@ -99,6 +99,8 @@ static void handler(int op, const long *arg)
 		serve_one();
 	} else if (op == OP_SPAWN_C) {
 		NSX_REPLY(nsx_spawn("c", "inner", c_fn, NULL));
+	} else if (op == OP_SPAWN_O) {
+		NSX_REPLY(nsx_spawn("o", NULL, serve_fn, NULL));
 	} else if (op == OP_MOUNT) {
 		char opts[128];
 		snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fuse_fd);
@@ -148,13 +150,7 @@ static void request(const char *label, int who, int k)
 
 int main(void)
 {
-	char map[32], gmap[32];
 	nsx_init("top", "outer");
-	snprintf(map, sizeof(map), "0 %u 1", (unsigned)geteuid());
-	snprintf(gmap, sizeof(gmap), "0 %u 1", (unsigned)getegid());
-	int e = nsx_new_userns(map, gmap);
-	if (e)
-		nsx_skip("no user namespace: %s", nsx_errname(-e));
 	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	    mount("nsxtmp", "/tmp", "tmpfs", 0, "mode=0755") || mkdir("/tmp/f", 0755))
 		nsx_fail("a mount namespace with a tmpfs on /tmp: %s", nsx_errname(errno));
@@ -165,12 +161,8 @@ int main(void)
 		         nsx_errname(errno));
 	if (fuse_fd < 0)
 		nsx_skip("/dev/fuse: %s (CONFIG_FUSE_FS)", nsx_errname(errno));
-	/* Namespaces made from here on are owned by the new user namespace: one
-	 * for all the top's children (mid), and inner below it, made by d. */
-	if (unshare(CLONE_NEWPID))
-		nsx_fail("unshare(CLONE_NEWPID): %s", nsx_errname(errno));
 	d = nsx_spawn("d", "mid", serve_fn, NULL);
-	int o = nsx_spawn("o", "mid", serve_fn, NULL);
+	int o = (int)nsx_call(d, OP_SPAWN_O, 0, 0, 0)->v[0];
 	int c = (int)nsx_call(d, OP_SPAWN_C, 0, 0, 0)->v[0];
 	nsx_recv(c, "up");
 	int c2 = nsx_find("c2");
