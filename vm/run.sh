@@ -61,20 +61,34 @@ NSX_VM_ARGS=${ARGS:-} NSX_VM_META=$meta "$here/initramfs.sh" "$B" "$initrd"
 # The console goes to a log; the host shows the guest's lines between the
 # markers as they come (sed -u: the guest's \r\n, unbuffered).
 log=$vmdir/console.log
-echo "vm: booting $image ($meta) under qemu/TCG, timeout ${timeout}s"
-set +e
-timeout -k 5 "$timeout" qemu-system-x86_64 -M pc -accel tcg,thread=multi -cpu max -smp 2 -m 1G \
-	-nodefaults -nographic -no-reboot -serial stdio \
-	-fw_cfg name=etc/sercon-port,string=0 \
-	-kernel "$image" -initrd "$initrd" \
-	-append "console=ttyS0 quiet panic=-1 mitigations=off ${VM_APPEND:-}" \
-	</dev/null 2>"$vmdir/qemu.err" |
-	sed -u 's/\r$//' | tee "$log" |
-	sed -u -n '/^NSX-VM-BEGIN$/,/^NSX-VM-RESULT /{/^NSX-VM-/d;p}'
-set -e
+boot() {
+	echo "vm: booting $image ($meta) under qemu/TCG, timeout ${timeout}s"
+	set +e
+	timeout -k 5 "$timeout" qemu-system-x86_64 -M pc -accel tcg,thread=multi -cpu max -smp 2 -m 1G \
+		-nodefaults -nographic -no-reboot -serial stdio \
+		-fw_cfg name=etc/sercon-port,string=0 \
+		-kernel "$image" -initrd "$initrd" \
+		-append "console=ttyS0 quiet panic=-1 mitigations=off ${VM_APPEND:-}" \
+		</dev/null 2>"$vmdir/qemu.err" |
+		sed -u 's/\r$//' | tee "$log" |
+		sed -u -n '/^NSX-VM-BEGIN$/,/^NSX-VM-RESULT /{/^NSX-VM-/d;p}'
+	set -e
+	result=$(sed -n 's/^NSX-VM-RESULT root=\([0-9]*\) user=\([0-9]*\)$/\1 \2/p' "$log" | tail -n 1)
+}
+boot
+# One known way for TCG to kill a healthy guest: a vCPU runs an int3 that
+# live patching (text_poke_bp(), a static key flipped by perf's delayed work)
+# has already removed, and the kernel oopses on a breakpoint nobody set
+# ("Oops: int3" in __schedule(); once in some hundred boots here, never on
+# hardware).  That crash, and only it, gets one more boot, said aloud; its
+# console is kept.
+if [ -z "$result" ] && grep -q 'Oops: int3' "$log"; then
+	cp "$log" "$vmdir/console-int3.log"
+	echo "vm: the guest kernel oopsed on a stray int3 (qemu TCG and live code patching; console in $vmdir/console-int3.log): booting it once more" >&2
+	boot
+fi
 secs=$(($(date +%s) - started))
 
-result=$(sed -n 's/^NSX-VM-RESULT root=\([0-9]*\) user=\([0-9]*\)$/\1 \2/p' "$log" | tail -n 1)
 if [ -z "$result" ]; then
 	echo "vm: the guest never reported a result (after ${secs}s; panic, hang or no init?)." >&2
 	echo "vm: last console lines ($log):" >&2
@@ -90,8 +104,8 @@ release=$(sed -n 's/^# guest: \([^ ]*\) .*/\1/p' "$log" | head -n 1 | tr -c 'A-Z
 *) sed -n '/^NSX-VM-BEGIN$/,/^NSX-VM-RESULT /p' "$log" | grep -v '^NSX-VM-' >"$vmdir/ktap-$release.txt" ;;
 esac
 # The two passes' closing lines, and one for the whole run.
-totals=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" |
-	awk '{p += $1; f += $3; s += $5} END {printf "%d passed, %d failed, %d skipped", p, f, s}')
+totals=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped(, [0-9]+ known kernel bugs? \(xfail\))?$' "$log" |
+	awk '{p += $1; f += $3; s += $5; x += $7} END {printf "%d passed, %d failed, %d skipped", p, f, s; if (x) printf ", %d known kernel bugs (xfail)", x}')
 echo "vm: $meta: root pass status $1, unprivileged pass status $2, ${secs}s"
 echo "total: $totals"
 # The guest runner's status: the root pass's, or else the unprivileged one's.
