@@ -31,11 +31,13 @@ for f in "$B"/evidence/run/*; do
 	case $f in *.out | *.diff | *.err) scrub "$f" >"$E/out/$(basename "$f")" ;; esac
 done
 # .err of passing cases says nothing: keep those of failures only.
-failed=$(sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$E/host.ktap")
+failed=$(sed -n '/ # XFAIL/d; s/^not ok [0-9]* \([^ ]*\).*/\1/p' "$E/host.ktap")
+# Known kernel bugs (expected/KNOWN-UNFIXED): their diffs, no strace.
+xfailed=$(sed -n 's/^not ok [0-9]* \([^ ]*\) # XFAIL.*/\1/p' "$E/host.ktap")
 for f in "$E"/out/*.err; do
 	[ -f "$f" ] || continue
 	c=$(basename "$f" .err)
-	echo " $failed " | grep -q " $c " || rm -f "$f"
+	echo " $failed $xfailed " | grep -q " $c " || rm -f "$f"
 done
 if [ -n "$failed" ] && command -v strace >/dev/null; then
 	# shellcheck disable=SC2086 # one word a case
@@ -89,6 +91,16 @@ config >"$B/evidence/config" 2>/dev/null || true
 		echo
 	else
 		echo "Nothing failed on this kernel."
+		echo
+	fi
+	if [ -n "$xfailed" ]; then
+		echo "## Known kernel bugs on this kernel (XFAIL: expected/KNOWN-UNFIXED)"
+		echo
+		for c in $xfailed; do
+			first=$(grep -m1 -E '^[-+][^-+]' "$E/out/$c.diff" 2>/dev/null || true)
+			known=$(sed -n "s/^# $c: output matches //p" "$E/host.ktap" | head -n 1)
+			echo "- \`$c\`: ${known:-a listed known-bad variant}${first:+; first differing line: \`$first\`} (out/$c.diff)"
+		done
 		echo
 	fi
 	echo "## Config options the suite needs (vm/config), as this kernel has them"
