@@ -310,7 +310,7 @@ struct io_uring_sqe;
 struct io_uring_cqe;
 struct nsx_ring {
 	int fd;
-	unsigned *sq_tail, *sq_array, *cq_head, *cq_tail, cq_mask;
+	unsigned *sq_tail, *sq_array, *cq_head, *cq_tail, sq_mask, cq_mask;
 	struct io_uring_sqe *sqes;
 	struct io_uring_cqe *cqes;
 };

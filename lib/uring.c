@@ -36,6 +36,7 @@ int nsx_ring_open(struct nsx_ring *r, unsigned flags)
 	r->sq_array = (unsigned *)(sq + p.sq_off.array);
 	r->cq_head = (unsigned *)(cq + p.cq_off.head);
 	r->cq_tail = (unsigned *)(cq + p.cq_off.tail);
+	r->sq_mask = *(unsigned *)(sq + p.sq_off.ring_mask);
 	r->cq_mask = *(unsigned *)(cq + p.cq_off.ring_mask);
 	r->cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
 	return 0;
@@ -43,9 +44,10 @@ int nsx_ring_open(struct nsx_ring *r, unsigned flags)
 
 long nsx_ring_submit(struct nsx_ring *r, const struct io_uring_sqe *sqe, int wait)
 {
+	/* One SQE slot does: io_uring_enter() has copied it before it returns. */
 	unsigned t = *r->sq_tail;
 	r->sqes[0] = *sqe;
-	r->sq_array[0] = 0;
+	r->sq_array[t & r->sq_mask] = 0;
 	__atomic_store_n(r->sq_tail, t + 1, __ATOMIC_RELEASE);
 	long n = syscall(SYS_io_uring_enter, r->fd, 1, wait ? 1 : 0,
 	                 wait ? IORING_ENTER_GETEVENTS : 0, NULL, 0);
