@@ -17,6 +17,14 @@
  *
  * The golden lines and the kernel code behind them:
  *
+ *   acct() from top and from c: 0; c reaps c2 with status 0x300, top o with
+ *   0x500 (exit codes 3 and 5).
+ *     kernel/acct.c: sys_acct() -> acct_on(): a regular file, opened
+ *     O_WRONLY|O_APPEND, becomes ns->bacct of the caller's namespace.
+ *   Each record: version 3 (fill_ac(): ac_version = ACCT_VERSION |
+ *   ACCT_BYTEORDER, printed without the byte-order bit: version-3 records,
+ *   CONFIG_BSD_PROCESS_ACCT_V3), comm bsd_acct (current->comm: the tasks are
+ *   forks of the case, none execs).
  *   I holds one record, c2's: ac_pid c2, ac_ppid c (inner's numbers);
  *   O holds two, c2's (ac_pid c2, ac_ppid c: outer's numbers for the same
  *   exit) and o's (o, top), in exit order; ac_exitcode the wait status
