@@ -19,6 +19,9 @@
  *
  * The golden lines and the kernel code behind them:
  *
+ *   c's mount(): 0 (fs/fuse/inode.c: fuse_fs_type has FS_USERNS_MOUNT; the
+ *   mount wants CAP_SYS_ADMIN over the mount namespace's user namespace);
+ *   each answer d writes to /dev/fuse: 0 (accepted whole).
  *   FUSE_INIT (sent by c's mount): pid 0, uid 0
  *     fs/fuse/inode.c: fuse_send_init() sets args.force and args.nocreds:
  *     fs/fuse/dev.c fuse_simple_background() sends it without credentials.
