@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * binder_pids - Android binder across pid namespaces: the sender_pid a
+ * transaction's receiver reads is translated into the receiver's namespace,
+ * while everything that names a binder process by number itself (the
+ * binderfs log files, BINDER_GET_FROZEN_INFO's and BINDER_FREEZE's input
+ * pid) uses the global tgid.  Needs root in the initial user namespace
+ * (binderfs' stats=global mount option checks capable(CAP_SYS_ADMIN)); skips
+ * where the kernel has no binderfs (CONFIG_ANDROID_BINDERFS: make vm's own
+ * kernels have it, vm/config; Debian's cloud kernels and this host do not).
+ *
+ * Tasks: top (namespace outer) mounts a binderfs instance with stats=global
+ * in a mount namespace of its own and makes two binder devices there, a and
+ * b; c, the init of namespace inner.  top is a's context manager (handle 0),
+ * c is b's.  A transaction is sent with a write-only BINDER_WRITE_READ and
+ * read by the other side afterwards (the fds are O_NONBLOCK: a missing
+ * transaction is EAGAIN, not a wait), so nothing here depends on scheduling.
+ * Numbers nobody in the case can name (global tgids: the case runs in a pid
+ * namespace below the initial one) print as "unknown".
+ *
+ * The golden lines and the kernel code behind them (drivers/android/,
+ * 6.1.192):
+ *
+ *   top opens a and b: binder_logs/proc gains one file, named "unknown" (a
+ *   global number), whose "proc" line has the file's name as its number; c
+ *   opens a: gains one more, the same way; c opens b: gains nothing
+ *     binder.c binder_open(): proc->pid = current->group_leader->pid (the
+ *     global tgid); the file binderfs_create_file(..., strbuf = "%u"
+ *     proc->pid) is made only when no binder_proc in the machine-wide
+ *     binder_procs list has that pid yet (existing_pid); print_binder_proc()
+ *     writes "proc %d" proc->pid.  binderfs.c init_binder_logs() makes
+ *     binder_logs/proc for a stats=global mount.
+ *   c sends on a, top reads BR_TRANSACTION: sender_pid c, sender_euid 0;
+ *   top sends on b, c reads BR_TRANSACTION: sender_pid 0 (top is not in
+ *   inner); both BR_REPLYs: sender_pid 0
+ *     binder.c binder_thread_read(): sender_pid = task_tgid_nr_ns(sender,
+ *     task_active_pid_ns(current)), the reader's namespace (0 for a sender
+ *     it cannot see); sender_euid = from_kuid(current_user_ns(), ...).
+ *     binder_transaction() sets t->from only for a two-way transaction, not
+ *     for a reply: a reply's sender_pid is 0 (binder_get_txn_from() NULL).
+ *   c: BINDER_GET_FROZEN_INFO and BINDER_FREEZE (enable 0) with its own
+ *   number (1): EINVAL; with the number its log file is named by: 0; top
+ *   with c's number in outer: EINVAL
+ *     binder.c binder_ioctl_get_freezer_info() and binder_ioctl()'s
+ *     BINDER_FREEZE compare the caller's info.pid with target_proc->pid,
+ *     the global tgid, in the machine-wide list, untranslated; no match is
+ *     -EINVAL.  (A container that freezes its own binder clients must know
+ *     their pids in the initial namespace.)
+ */
+#include "nsx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/android/binder.h>
+#include <linux/android/binderfs.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DIR_   "/tmp/nsxlate-binderfs"
+#define PROCS  DIR_ "/binder_logs/proc"
+#define MAPLEN (128 * 1024)
+
+enum { OP_OPEN = 1, OP_MGR, OP_SEND, OP_RECV, OP_FROZEN, OP_FREEZE };
+
+/* The calling process's binder fds, by device (0 = a, 1 = b). */
+static int bfd[2] = {-1, -1};
+
+static long bopen(int dev)
+{
+	char path[64];
+	snprintf(path, sizeof(path), DIR_ "/%c", 'a' + dev);
+	int fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (mmap(NULL, MAPLEN, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED) {
+		long e = -errno;
+		close(fd);
+		return e;
+	}
+	bfd[dev] = fd;
+	return 0;
+}
+
+static long bwr(int dev, void *w, size_t wlen, void *r, size_t rlen, size_t *got)
+{
+	struct binder_write_read bwr = {
+		.write_size = wlen,
+		.write_buffer = (binder_uintptr_t)(uintptr_t)w,
+		.read_size = rlen,
+		.read_buffer = (binder_uintptr_t)(uintptr_t)r,
+	};
+	if (ioctl(bfd[dev], BINDER_WRITE_READ, &bwr) < 0)
+		return -errno;
+	if (got)
+		*got = bwr.read_consumed;
+	return 0;
+}
+
+static long become_mgr(int dev)
+{
+	uint32_t cmd = BC_ENTER_LOOPER;
+	if (ioctl(bfd[dev], BINDER_SET_CONTEXT_MGR, 0) < 0)
+		return -errno;
+	return bwr(dev, &cmd, sizeof(cmd), NULL, 0, NULL);
+}
+
+/* A two-way transaction to handle 0, written only: the reply is read later. */
+static uint64_t payload = 0x6e73786c617465;
+
+static long send_txn(int dev)
+{
+	struct {
+		uint32_t cmd;
+		struct binder_transaction_data tr;
+	} __attribute__((packed)) w = {.cmd = BC_TRANSACTION};
+	w.tr.target.handle = 0;
+	w.tr.code = 1;
+	w.tr.data_size = sizeof(payload);
+	w.tr.data.ptr.buffer = (binder_uintptr_t)(uintptr_t)&payload;
+	return bwr(dev, &w, sizeof(w), NULL, 0, NULL);
+}
+
+/*
+ * Read until a BR_TRANSACTION or BR_REPLY: {result, the BR code's name
+ * index (1 transaction, 2 reply), sender_pid, sender_euid}.  A transaction
+ * is answered with BC_FREE_BUFFER and an empty BC_REPLY.
+ */
+static void recv_txn(int dev, long *o)
+{
+	uint32_t buf[256];
+	o[0] = o[1] = o[2] = o[3] = 0;
+	for (int round = 0; round < 4; round++) {
+		size_t got = 0;
+		long r = bwr(dev, NULL, 0, buf, sizeof(buf), &got);
+		if (r < 0) {
+			o[0] = r;
+			return;
+		}
+		for (size_t off = 0; off + 4 <= got;) {
+			uint32_t cmd;
+			memcpy(&cmd, (char *)buf + off, 4);
+			off += 4;
+			if (cmd == BR_TRANSACTION || cmd == BR_REPLY) {
+				struct binder_transaction_data tr;
+				memcpy(&tr, (char *)buf + off, sizeof(tr));
+				o[1] = cmd == BR_TRANSACTION ? 1 : 2;
+				o[2] = tr.sender_pid;
+				o[3] = tr.sender_euid;
+				if (cmd == BR_TRANSACTION) {
+					struct {
+						uint32_t c1;
+						binder_uintptr_t buffer;
+						uint32_t c2;
+						struct binder_transaction_data tr;
+					} __attribute__((packed)) w = {.c1 = BC_FREE_BUFFER,
+					                               .buffer = tr.data.ptr.buffer,
+					                               .c2 = BC_REPLY};
+					w.tr.data_size = sizeof(payload);
+					w.tr.data.ptr.buffer = (binder_uintptr_t)(uintptr_t)&payload;
+					o[0] = bwr(dev, &w, sizeof(w), NULL, 0, NULL);
+				}
+				return;
+			}
+			if (cmd == BR_ERROR) {
+				int32_t e;
+				memcpy(&e, (char *)buf + off, 4);
+				o[0] = e < 0 ? e : -EPROTO;
+				return;
+			}
+			if (cmd == BR_DEAD_REPLY || cmd == BR_FAILED_REPLY) {
+				o[0] = -EPIPE;
+				return;
+			}
+			off += _IOC_SIZE(cmd);
+		}
+	}
+	o[0] = -EAGAIN;
+}
+
+static long frozen_info(long pid)
+{
+	struct binder_frozen_status_info fi = {.pid = (uint32_t)pid};
+	return ioctl(bfd[0], BINDER_GET_FROZEN_INFO, &fi) < 0 ? -errno : 0;
+}
+
+static long unfreeze(long pid)
+{
+	struct binder_freeze_info fi = {.pid = (uint32_t)pid, .enable = 0};
+	return ioctl(bfd[0], BINDER_FREEZE, &fi) < 0 ? -errno : 0;
+}
+
+static void handler(int op, const long *arg)
+{
+	long o[4];
+	switch (op) {
+	case OP_OPEN:
+		NSX_REPLY(bopen((int)arg[0]));
+		return;
+	case OP_MGR:
+		NSX_REPLY(become_mgr((int)arg[0]));
+		return;
+	case OP_SEND:
+		NSX_REPLY(send_txn((int)arg[0]));
+		return;
+	case OP_RECV:
+		recv_txn((int)arg[0], o);
+		NSX_REPLY(o[0], o[1], o[2], o[3]);
+		return;
+	case OP_FROZEN:
+		NSX_REPLY(frozen_info(arg[0]));
+		return;
+	case OP_FREEZE:
+		NSX_REPLY(unfreeze(arg[0]));
+		return;
+	}
+	NSX_REPLY(-EINVAL);
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+/* The numbers binder_logs/proc has files for (up to max). */
+static int list_procs(long *v, int max)
+{
+	DIR *d = opendir(PROCS);
+	struct dirent *e;
+	int n = 0;
+	if (!d)
+		nsx_fail("opendir " PROCS ": %s", nsx_errname(errno));
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && n < max)
+			v[n++] = strtol(e->d_name, NULL, 10);
+	closedir(d);
+	return n;
+}
+
+static long gained(const long *before, int nb, const long *after, int na, int *count)
+{
+	long g = 0;
+	*count = 0;
+	for (int i = 0; i < na; i++) {
+		int seen = 0;
+		for (int j = 0; j < nb; j++)
+			seen |= after[i] == before[j];
+		if (!seen) {
+			g = after[i];
+			(*count)++;
+		}
+	}
+	return g;
+}
+
+static const char *first_line(long pid, char *buf, size_t len)
+{
+	char path[96];
+	snprintf(path, sizeof(path), PROCS "/%ld", pid);
+	FILE *f = fopen(path, "re");
+	long n;
+	snprintf(buf, len, "(%s)", f ? "no proc line" : nsx_errname(errno));
+	while (f && fgets(buf, (int)len, f)) {
+		if (sscanf(buf, "proc %ld", &n) == 1) {
+			snprintf(buf, len, "proc %s (%s the file's name)", nsx_name(0, n),
+			         n == pid ? "is" : "is not");
+			break;
+		}
+		snprintf(buf, len, "(no proc line)");
+	}
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+static void show_gain(const char *who, const char *what, const long *before, int nb, long *after,
+                      int *na)
+{
+	int count;
+	char line[64];
+	*na = list_procs(after, 16);
+	long g = gained(before, nb, after, *na, &count);
+	printf("%-3s %s: binder_logs/proc gains ", who, what);
+	if (count == 0)
+		printf("nothing\n");
+	else if (count > 1)
+		printf("%d files\n", count);
+	else
+		printf("%s, its proc line: %s\n", nsx_name(0, g), first_line(g, line, sizeof(line)));
+}
+
+static long g_c; /* the number c's log file is named by */
+
+static void show_txn(const char *who, int observer, const long *o)
+{
+	if (o[0] < 0)
+		printf("%-3s reads: %s\n", who, nsx_res(o[0]));
+	else
+		printf("%-3s reads %s: sender_pid %s, sender_euid %ld\n", who,
+		       o[1] == 1 ? "BR_TRANSACTION" : "BR_REPLY", nsx_name(observer, o[2]), o[3]);
+}
+
+static int mounted;
+
+static void clean(void)
+{
+	if (!mounted)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (bfd[i] >= 0)
+			close(bfd[i]);
+	umount2(DIR_, MNT_DETACH);
+	rmdir(DIR_);
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	nsx_need_init_root("binderfs' stats=global");
+	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		nsx_fail("a mount namespace: %s", nsx_errname(errno));
+	if (mkdir(DIR_, 0700) && errno != EEXIST)
+		nsx_fail("mkdir " DIR_ ": %s", nsx_errname(errno));
+	if (mount("nsxbinder", DIR_, "binder", 0, "stats=global")) {
+		int e = errno;
+		rmdir(DIR_);
+		nsx_skip("mount -t binder: %s (CONFIG_ANDROID_BINDERFS)", nsx_errname(e));
+	}
+	mounted = 1;
+	atexit(clean);
+	int ctl = open(DIR_ "/binder-control", O_RDONLY | O_CLOEXEC);
+	if (ctl < 0)
+		nsx_fail("open binder-control: %s", nsx_errname(errno));
+	for (int i = 0; i < 2; i++) {
+		struct binderfs_device dev = {.name = {(char)('a' + i)}};
+		if (ioctl(ctl, BINDER_CTL_ADD, &dev) < 0)
+			nsx_fail("BINDER_CTL_ADD %c: %s", 'a' + i, nsx_errname(errno));
+	}
+	close(ctl);
+
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	nsx_recv(c, "up");
+	long none[1] = {0}, l1[16], l2[16], l3[16], o[4];
+	int n1, n2, n3, count;
+	printf("# binder_pids: sender_pid is the reader's number for the sender; the "
+	       "log files and the freeze ioctls use global tgids\n");
+	long r = bopen(0);
+	if (!r)
+		r = bopen(1);
+	if (r)
+		nsx_fail("top opens a binder device: %s", nsx_errname((int)-r));
+	show_gain("top", "opens a and b", none, 0, l1, &n1);
+	printf("c   opens a: %s\n", nsx_res(nsx_call(c, OP_OPEN, 0, 0, 0)->v[0]));
+	show_gain("c", "opened a", l1, n1, l2, &n2);
+	g_c = gained(l1, n1, l2, n2, &count);
+	printf("c   opens b: %s\n", nsx_res(nsx_call(c, OP_OPEN, 1, 0, 0)->v[0]));
+	show_gain("c", "opened b", l2, n2, l3, &n3);
+
+	printf("top becomes a's context manager: %s\n", nsx_res(become_mgr(0)));
+	printf("c   becomes b's context manager: %s\n",
+	       nsx_res(nsx_call(c, OP_MGR, 1, 0, 0)->v[0]));
+	printf("c   sends on a: %s\n", nsx_res(nsx_call(c, OP_SEND, 0, 0, 0)->v[0]));
+	recv_txn(0, o);
+	show_txn("top", 0, o);
+	show_txn("c", c, nsx_call(c, OP_RECV, 0, 0, 0)->v);
+	printf("top sends on b: %s\n", nsx_res(send_txn(1)));
+	show_txn("c", c, nsx_call(c, OP_RECV, 1, 0, 0)->v);
+	recv_txn(1, o);
+	show_txn("top", 0, o);
+
+	int inner = nsx_ns_of(c);
+	long own = nsx_nr_in(c, inner);
+	printf("c   BINDER_GET_FROZEN_INFO pid %ld (its own number): %s\n", own,
+	       nsx_res(nsx_call(c, OP_FROZEN, own, 0, 0)->v[0]));
+	printf("c   BINDER_GET_FROZEN_INFO pid %s (its log file's): %s\n", nsx_name(0, g_c),
+	       nsx_res(nsx_call(c, OP_FROZEN, g_c, 0, 0)->v[0]));
+	printf("top BINDER_GET_FROZEN_INFO pid %s: %s\n", nsx_name(0, nsx_pid(c)),
+	       nsx_res(frozen_info(nsx_pid(c))));
+	printf("c   BINDER_FREEZE enable 0 pid %ld (its own number): %s\n", own,
+	       nsx_res(nsx_call(c, OP_FREEZE, own, 0, 0)->v[0]));
+	printf("c   BINDER_FREEZE enable 0 pid %s (its log file's): %s\n", nsx_name(0, g_c),
+	       nsx_res(nsx_call(c, OP_FREEZE, g_c, 0, 0)->v[0]));
+	nsx_exit();
+}

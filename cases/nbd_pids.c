@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nbd_pids - the network block device's /sys/block/nbd0/pid names the task
+ * serving the device (the one in NBD_DO_IT) by its global thread id, to a
+ * reader in any pid namespace.  Guest only: nbd0 is a machine-wide device
+ * (lib nsx_guest_only()); needs root in the initial user namespace (the nbd
+ * ioctls check capable(CAP_SYS_ADMIN)); skips where there is no /dev/nbd0
+ * (CONFIG_BLK_DEV_NBD: make vm's own kernels have it built in, vm/config;
+ * Debian's cloud kernels have it as a module, which the guest does not load).
+ *
+ * Tasks: top (namespace outer) holds the server's end of an AF_UNIX socket
+ * pair and never answers; c, the init of namespace inner, gives the other end
+ * to nbd0 (NBD_SET_SOCK, NBD_SET_SIZE) and sits in NBD_DO_IT; c2 (inner)
+ * reads for c meanwhile.  top reads the
+ * pid file once c is asleep in that ioctl (per /proc/<c>/syscall and state S:
+ * nbd_start_device() sets the pid before the interruptible wait, and its
+ * other sleeps are uninterruptible), then closes its end, which ends
+ * NBD_DO_IT.  "unknown" is a number no task in the case's namespaces has: a
+ * number of the initial namespace, which the case's outer is below.
+ *
+ * The golden lines and the kernel code behind them (drivers/block/nbd.c,
+ * 6.1.192):
+ *
+ *   c: NBD_SET_SOCK and NBD_SET_SIZE succeed
+ *     __nbd_ioctl() -> nbd_add_socket() (an AF_UNIX stream socket has a
+ *     shutdown op, which nbd_get_socket() requires), nbd_set_size().
+ *   top and c2 read nbd0's pid: unknown, unknown (the same global number)
+ *     nbd_start_device(): nbd->pid = task_pid_nr(current), the global
+ *     number of the task in NBD_DO_IT; pid_show() prints it with "%d",
+ *     untranslated, whoever reads (sysfs has no pid namespace).
+ *   c: NBD_DO_IT returns 0 once top closed its end
+ *     recv_work() ends on the socket's EOF, the last receive thread wakes
+ *     nbd_start_device_ioctl()'s wait_event_interruptible() with 0, and
+ *     neither NBD_RT_TIMEDOUT nor an error replaces it.
+ *   c closes nbd0; top reads the pid file: ENOENT
+ *     nbd_release() -> nbd_config_put(): the last reference to the
+ *     configuration gone, device_remove_file(pid_attr), nbd->pid = 0.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nbd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define DEV  "/dev/nbd0"
+#define PIDF "/sys/block/nbd0/pid"
+
+enum { OP_SETUP = 1, OP_DOIT, OP_READ, OP_CLOSE };
+
+static int sv[2] = {-1, -1};
+static int nbd = -1;
+
+/* The pid file: {result, number}. */
+static void read_pid(long *o)
+{
+	FILE *f = fopen(PIDF, "re");
+	o[0] = 0;
+	o[1] = 0;
+	if (!f) {
+		o[0] = -errno;
+		return;
+	}
+	if (fscanf(f, "%ld", &o[1]) != 1)
+		o[0] = -EIO;
+	fclose(f);
+}
+
+static void handler(int op, const long *arg)
+{
+	long o[2];
+	(void)arg;
+	switch (op) {
+	case OP_SETUP:
+		nbd = open(DEV, O_RDWR | O_CLOEXEC);
+		if (nbd < 0) {
+			NSX_REPLY(-errno);
+			return;
+		}
+		if (ioctl(nbd, NBD_SET_SOCK, sv[0]) < 0) {
+			NSX_REPLY(-errno);
+			return;
+		}
+		NSX_REPLY(ioctl(nbd, NBD_SET_SIZE, 1UL << 20) < 0 ? -errno : 0, nbd);
+		return;
+	case OP_DOIT:
+		NSX_REPLY(ioctl(nbd, NBD_DO_IT) < 0 ? -errno : 0);
+		return;
+	case OP_READ:
+		read_pid(o);
+		NSX_REPLY(o[0], o[1]);
+		return;
+	case OP_CLOSE:
+		NSX_REPLY(close(nbd) ? -errno : 0);
+		return;
+	}
+	NSX_REPLY(-EINVAL);
+}
+
+static int c2_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	close(sv[1]);
+	nsx_spawn("c2", NULL, c2_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static void show(const char *who, int observer, const long *o)
+{
+	if (o[0] < 0)
+		printf("%-3s reads nbd0's pid: %s\n", who, nsx_res(o[0]));
+	else
+		printf("%-3s reads nbd0's pid: %s\n", who, nsx_name(observer, o[1]));
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	nsx_guest_only("uses /dev/nbd0, a machine-wide device");
+	nsx_need_init_root("the nbd ioctls");
+	if (access(DEV, F_OK))
+		nsx_skip("no " DEV ": %s (CONFIG_BLK_DEV_NBD)", nsx_errname(errno));
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		nsx_fail("socketpair: %s", nsx_errname(errno));
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	nsx_recv(c, "up");
+	close(sv[0]);
+	long o[2];
+	printf("# nbd_pids: /sys/block/nbd0/pid is the global number of the task in "
+	       "NBD_DO_IT\n");
+	const struct nsx_msg *m = nsx_call(c, OP_SETUP, 0, 0, 0);
+	printf("c   NBD_SET_SOCK, NBD_SET_SIZE: %s\n", nsx_res(m->v[0]));
+	if (m->v[0] < 0)
+		nsx_exit();
+	long fd = m->v[1];
+	nsx_request(c, OP_DOIT, 0, 0, 0);
+	if (nsx_await_syscall(c, SYS_ioctl, (unsigned long)fd))
+		nsx_fail("c never slept in NBD_DO_IT");
+	int c2 = nsx_find("c2");
+	read_pid(o);
+	show("top", 0, o);
+	show("c2", c2, nsx_call(c2, OP_READ, 0, 0, 0)->v);
+	close(sv[1]);
+	printf("c   NBD_DO_IT returns once top closed its end: %s\n",
+	       nsx_res(nsx_recv(c, "reply")->v[0]));
+	printf("c   closes nbd0: %s\n", nsx_res(nsx_call(c, OP_CLOSE, 0, 0, 0)->v[0]));
+	read_pid(o);
+	show("top", 0, o);
+	nsx_exit();
+}

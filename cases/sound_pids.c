@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sound_pids - ALSA names the task that holds a PCM substream, a locked
+ * control element or a sequencer client in the reader's pid namespace: the
+ * PCM status file under /proc/asound (owner_pid), SNDRV_CTL_IOCTL_ELEM_INFO's
+ * owner and SNDRV_SEQ_IOCTL_GET_CLIENT_INFO's pid.  Guest only: card 0 is the
+ * machine's (lib nsx_guest_only()); skips where there is no card 0 control
+ * device, or the caller may not open it (root or the audio group) (make vm's own kernels have snd-dummy and the sequencer built in,
+ * vm/config; Debian's cloud kernels and this host have no sound).
+ *
+ * Tasks: top (namespace outer); c, the init of namespace inner; c2 (inner).
+ * c opens card 0's playback PCM first (substream 0), top second
+ * (substream 1); c locks control numid 1, top numid 2; c and top each open
+ * the sequencer (a user client each).  top and c2 then read all of them.
+ *
+ * The golden lines and the kernel code behind them (sound/core/, 6.1.192):
+ *
+ *   pcm0p/sub0/status owner_pid: c to top, c to c2; sub1's: top to top,
+ *   0 to c2
+ *     pcm.c snd_pcm_attach_substream(): substream->pid =
+ *     get_pid(task_pid(current)) at open; snd_pcm_substream_proc_status_read()
+ *     prints pid_vnr(substream->pid): the reader's number, 0 when the reader
+ *     cannot see the owner (CONFIG_SND_VERBOSE_PROCFS).
+ *   ELEM_INFO of numid 1 and 2: owner c / top to top, c / 0 to c2; access
+ *   has SNDRV_CTL_ELEM_ACCESS_LOCK (and _OWNER for the locker's own fd)
+ *     control.c snd_ctl_open(): ctl->pid = get_pid(task_pid(current));
+ *     snd_ctl_elem_lock() sets vd->owner = the locking file;
+ *     snd_ctl_elem_info(): info->owner = pid_vnr(vd->owner->pid), -1 when
+ *     unlocked.
+ *   GET_CLIENT_INFO: c's client pid c / c (top, c2), top's client top / 0;
+ *   the kernel's System client 0: pid -1
+ *     seq/seq_clientmgr.c snd_seq_open(): client->data.user.owner =
+ *     get_pid(task_pid(current)); get_client_info(): pid_vnr() of it for a
+ *     USER_CLIENT, -1 for a kernel client.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+/* after the libc headers: asound.h uses struct timespec */
+#include <sound/asound.h>
+#include <sound/asequencer.h>
+
+#define CTL    "/dev/snd/controlC0"
+#define PCM    "/dev/snd/pcmC0D0p"
+#define SEQ    "/dev/snd/seq"
+#define STATUS "/proc/asound/card0/pcm0p/sub%d/status"
+
+enum { OP_OPEN = 1, OP_READ };
+
+static int ctl = -1, pcm = -1, seq = -1;
+
+/* Open the PCM and the sequencer, lock control numid: {result, seq client}. */
+static void open_all(int numid, long *o)
+{
+	struct snd_ctl_elem_id id = {.numid = (unsigned)numid};
+	int client = -1;
+	o[0] = 0;
+	o[1] = -1;
+	ctl = open(CTL, O_RDWR | O_CLOEXEC);
+	pcm = open(PCM, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	seq = open(SEQ, O_RDWR | O_CLOEXEC);
+	if (ctl < 0 || pcm < 0 || seq < 0)
+		o[0] = -errno;
+	else if (ioctl(ctl, SNDRV_CTL_IOCTL_ELEM_LOCK, &id) < 0 ||
+	         ioctl(seq, SNDRV_SEQ_IOCTL_CLIENT_ID, &client) < 0)
+		o[0] = -errno;
+	o[1] = client;
+}
+
+/* Everything a reader sees: {status owner sub0, sub1 (or -errno),
+ * ELEM_INFO owner numid 1, access bits, numid 2, access, seq pid of c1,
+ * c2's client, client 0}; the clients' numbers in arg. */
+static void read_all(const long *clients, long *o)
+{
+	char path[64], line[128];
+	for (int s = 0; s < 2; s++) {
+		snprintf(path, sizeof(path), STATUS, s);
+		FILE *f = fopen(path, "re");
+		o[s] = f ? -EIO : -errno;
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "owner_pid : %ld", &o[s]) == 1)
+				break;
+		if (f)
+			fclose(f);
+	}
+	int fd = ctl >= 0 ? ctl : open(CTL, O_RDWR | O_CLOEXEC);
+	for (int i = 0; i < 2; i++) {
+		struct snd_ctl_elem_info info = {.id.numid = (unsigned)(i + 1)};
+		if (ioctl(fd, SNDRV_CTL_IOCTL_ELEM_INFO, &info) < 0) {
+			o[2 + 2 * i] = -errno;
+			o[3 + 2 * i] = 0;
+		} else {
+			o[2 + 2 * i] = info.owner;
+			o[3 + 2 * i] = info.access &
+			               (SNDRV_CTL_ELEM_ACCESS_LOCK | SNDRV_CTL_ELEM_ACCESS_OWNER);
+		}
+	}
+	if (fd != ctl)
+		close(fd);
+	fd = seq >= 0 ? seq : open(SEQ, O_RDWR | O_CLOEXEC);
+	for (int i = 0; i < 3; i++) {
+		struct snd_seq_client_info ci = {.client = i < 2 ? (int)clients[i] : 0};
+		o[6 + i] = ioctl(fd, SNDRV_SEQ_IOCTL_GET_CLIENT_INFO, &ci) < 0 ? -errno : ci.pid;
+	}
+	if (fd != seq)
+		close(fd);
+}
+
+static void handler(int op, const long *arg)
+{
+	long o[9];
+	if (op == OP_OPEN) {
+		open_all((int)arg[0], o);
+		NSX_REPLY(o[0], o[1]);
+		return;
+	}
+	read_all(arg, o);
+	NSX_REPLY(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8]);
+}
+
+static int c2_fn(void *arg)
+{
+	(void)arg;
+	nsx_serve(handler);
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("c2", NULL, c2_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static const char *pidv(int observer, long v)
+{
+	return v < 0 && v != -1 ? nsx_res(v) : v == -1 ? "-1" : nsx_name(observer, v);
+}
+
+static const char *access_str(long a)
+{
+	if (a == 0)
+		return "0";
+	return a & SNDRV_CTL_ELEM_ACCESS_OWNER ? "LOCK|OWNER" : "LOCK";
+}
+
+static void show(const char *who, int observer, const long *o)
+{
+	printf("%-3s reads pcm0p/sub0/status owner_pid %s, sub1's %s\n", who, pidv(observer, o[0]),
+	       pidv(observer, o[1]));
+	printf("%-3s ELEM_INFO numid 1: owner %s (access %s); numid 2: owner %s (access %s)\n", who,
+	       pidv(observer, o[2]), access_str(o[3]), pidv(observer, o[4]), access_str(o[5]));
+	printf("%-3s GET_CLIENT_INFO pid: c's client %s, top's client %s, client 0 %s\n", who,
+	       pidv(observer, o[6]), pidv(observer, o[7]), pidv(observer, o[8]));
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	nsx_guest_only("opens card 0's PCM and locks its controls, which are the machine's");
+	if (access(CTL, F_OK))
+		nsx_skip("no sound card 0: " CTL ": %s (CONFIG_SND_DUMMY)", nsx_errname(errno));
+	if (access(SEQ, F_OK))
+		nsx_skip("no " SEQ ": %s (CONFIG_SND_SEQUENCER)", nsx_errname(errno));
+	if (access(CTL, R_OK | W_OK) || access(PCM, R_OK | W_OK) || access(SEQ, R_OK | W_OK))
+		nsx_skip("no access to card 0's devices: %s (root or the audio group)",
+		         nsx_errname(errno));
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	nsx_recv(c, "up");
+	int c2 = nsx_find("c2");
+	long o[9], clients[2];
+	printf("# sound_pids: PCM, control and sequencer owners in the reader's namespace\n");
+	const struct nsx_msg *m = nsx_call(c, OP_OPEN, 1, 0, 0);
+	printf("c   opens the PCM and the sequencer, locks numid 1: %s\n", nsx_res(m->v[0]));
+	clients[0] = m->v[1];
+	open_all(2, o);
+	printf("top opens the PCM and the sequencer, locks numid 2: %s\n", nsx_res(o[0]));
+	clients[1] = o[1];
+	if (m->v[0] < 0 || o[0] < 0)
+		nsx_exit();
+	read_all(clients, o);
+	show("top", 0, o);
+	show("c2", c2, nsx_call(c2, OP_READ, clients[0], clients[1], 0)->v);
+	nsx_exit();
+}
