@@ -85,6 +85,7 @@ static const char *const errnames[] = {
         E(EIDRM),      E(ENODATA),         E(ETIME),        E(EOVERFLOW),       E(EUSERS),
         E(ENOTSOCK),   E(EOPNOTSUPP),      E(EREMOTE),      E(ESTALE),          E(ETIMEDOUT),
         E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ECONNREFUSED), E(EPROTONOSUPPORT), E(EAFNOSUPPORT),
+        E(ENOKEY),
 };
 #undef E
 

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * damon_sysfs_pids - DAMON's sysfs interface (/sys/kernel/mm/damon/admin):
+ * a target's pid_target is a bare number, kept and shown as written; it is
+ * looked up only when the kdamond is turned on, in the pid namespace of
+ * whoever writes "on"; the kdamond's own pid file is its global number.
+ * Guest only: DAMON's kdamonds are the machine's (lib nsx_guest_only());
+ * needs root in the initial user namespace (the files are 0600 root);
+ * skips without the interface (CONFIG_DAMON_SYSFS) or virtual address
+ * monitoring (CONFIG_DAMON_VADDR: its "vaddr" operations).  Everything it
+ * set is set back to 0 before the case ends.
+ *
+ * Tasks: top (namespace outer); c, the init of namespace inner, and c2
+ * (inner), the monitored task.  Numbers print as the reader names them: a
+ * number of inner read in outer is "<task>@inner" (the right task seen from
+ * the wrong namespace), a global number "unknown".
+ *
+ * The golden lines and the kernel code behind them (mm/damon/sysfs.c,
+ * 6.1.192; the same functions in 6.12.117):
+ *
+ *   c writes pid_target = c2's number in inner; top and c read it back:
+ *   c2@inner, c2 (the same bare number)
+ *     pid_target_store(): kstrtoint() into sys_target->pid;
+ *     pid_target_show(): sysfs_emit("%d") of it.  No translation either way.
+ *   top writes "on": EINVAL; c writes "on": 0
+ *     state_store() -> damon_sysfs_turn_damon_on() ->
+ *     damon_sysfs_build_ctx() -> damon_sysfs_add_target(): t->pid =
+ *     find_get_pid(sys_target->pid), the *writer's* namespace; no such task
+ *     there: -EINVAL.
+ *   kdamonds/0/pid, read by top and c: unknown, unknown
+ *     pid_show(): ctx->kdamond->pid, the kthread's global number, untranslated
+ *     (-1 when no kdamond runs).
+ *   c writes "off": 0; the pid file then: -1
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ADMIN "/sys/kernel/mm/damon/admin/kdamonds"
+#define KD    ADMIN "/0"
+#define CTX   KD "/contexts/0"
+#define TGT   CTX "/targets/0"
+
+enum { OP_WRITE = 1, OP_READ };
+
+static long put(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	long r = write(fd, v, strlen(v)) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+/* {result, the number} */
+static void get(const char *path, long *o)
+{
+	FILE *f = fopen(path, "re");
+	o[0] = f ? 0 : -errno;
+	o[1] = 0;
+	if (f && fscanf(f, "%ld", &o[1]) != 1)
+		o[0] = -EIO;
+	if (f)
+		fclose(f);
+}
+
+static const char *const files[] = {TGT "/pid_target", KD "/state", KD "/pid"};
+
+static void handler(int op, const long *arg)
+{
+	long o[2];
+	char b[32];
+	if (op == OP_WRITE) {
+		if (arg[0] == 0)
+			snprintf(b, sizeof(b), "%ld", arg[1]);
+		else
+			snprintf(b, sizeof(b), "%s", arg[1] ? "on" : "off");
+		NSX_REPLY(put(files[arg[0]], b));
+		return;
+	}
+	get(files[arg[0]], o);
+	NSX_REPLY(o[0], o[1]);
+}
+
+static int c2_fn(void *arg)
+{
+	(void)arg;
+	nsx_park();
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	nsx_spawn("c2", NULL, c2_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static int set_up;
+
+static void clean(void)
+{
+	if (!set_up)
+		return;
+	put(KD "/state", "off");
+	put(CTX "/targets/nr_targets", "0");
+	put(KD "/contexts/nr_contexts", "0");
+	put(ADMIN "/nr_kdamonds", "0");
+}
+
+static void show(const char *who, int observer, const char *what, const long *o)
+{
+	printf("%-3s reads %s: %s\n", who, what,
+	       o[0] < 0 ? nsx_res(o[0]) : o[1] == -1 ? "-1" : nsx_name(observer, o[1]));
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	nsx_guest_only("starts a DAMON kdamond, which is the machine's");
+	nsx_need_init_root("DAMON's sysfs files");
+	if (access(ADMIN, F_OK))
+		nsx_skip("no DAMON sysfs interface: " ADMIN ": %s (CONFIG_DAMON_SYSFS)",
+		         nsx_errname(errno));
+	long r = put(ADMIN "/nr_kdamonds", "1");
+	if (r)
+		nsx_skip("nr_kdamonds: %s (another DAMON user?)", nsx_errname((int)-r));
+	set_up = 1;
+	atexit(clean);
+	if ((r = put(KD "/contexts/nr_contexts", "1")) || (r = put(CTX "/targets/nr_targets", "1")))
+		nsx_fail("setting up a context and a target: %s", nsx_errname((int)-r));
+	if ((r = put(CTX "/operations", "vaddr")))
+		nsx_skip("no vaddr operations: %s (CONFIG_DAMON_VADDR)", nsx_errname((int)-r));
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	nsx_recv(c, "up");
+	int c2 = nsx_find("c2"), inner = nsx_ns_of(c);
+	long o[2];
+	printf("# damon_sysfs_pids: pid_target is a bare number, looked up by whoever turns "
+	       "DAMON on; a kdamond's pid is global\n");
+	printf("c   writes pid_target %s: %s\n", nsx_name(c, nsx_nr_in(c2, inner)),
+	       nsx_res(nsx_call(c, OP_WRITE, 0, nsx_nr_in(c2, inner), 0)->v[0]));
+	get(files[0], o);
+	show("top", 0, "pid_target", o);
+	show("c", c, "pid_target", nsx_call(c, OP_READ, 0, 0, 0)->v);
+	printf("top writes on: %s\n", nsx_res(put(files[1], "on")));
+	printf("c   writes on: %s\n", nsx_res(nsx_call(c, OP_WRITE, 1, 1, 0)->v[0]));
+	get(files[2], o);
+	show("top", 0, "kdamonds/0/pid", o);
+	show("c", c, "kdamonds/0/pid", nsx_call(c, OP_READ, 2, 0, 0)->v);
+	printf("c   writes off: %s\n", nsx_res(nsx_call(c, OP_WRITE, 1, 0, 0)->v[0]));
+	get(files[2], o);
+	show("top", 0, "kdamonds/0/pid", o);
+	clean();
+	set_up = 0;
+	nsx_exit();
+}
