@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ext4_journal_task - /sys/fs/ext4/<dev>/journal_task names the file
+ * system's jbd2 journal thread in the reader's pid namespace: a kernel thread
+ * lives in the initial namespace, so a reader in any other reads 0.  Needs
+ * root in the initial user namespace (loop devices, an ext4 mount); skips
+ * without loop devices (/dev/loop-control: CONFIG_BLK_DEV_LOOP, a module in
+ * Debian's cloud kernels, which make vm's guest does not load), without
+ * mkfs.ext4 (e2fsprogs) or without ext4.
+ *
+ * Tasks: top (namespace outer) makes a 4 MiB ext4 image with a journal in a
+ * memfd (mkfs.ext4), attaches it read-only to a free loop device
+ * (LOOP_CTL_GET_FREE, LOOP_CONFIGURE with LO_FLAGS_AUTOCLEAR) and mounts it
+ * read-only in a mount namespace of its own; c, the init of namespace inner.
+ * Both read journal_task; then top unmounts and the loop device goes away
+ * with its last fd.
+ *
+ * The golden lines and the kernel code behind them (6.1.192):
+ *
+ *   top and c read journal_task: 0, 0
+ *     fs/ext4/sysfs.c journal_task_show(): task_pid_vnr(sbi->s_journal->
+ *     j_task), the reader's number; fs/jbd2/journal.c
+ *     jbd2_journal_start_thread() starts j_task with kthread_run()
+ *     ("jbd2/<dev>-8"), a child of kthreadd in the initial namespace (a
+ *     read-only mount loads the journal too: ext4_load_journal() ->
+ *     jbd2_journal_load() -> journal_reset()), which no child namespace can
+ *     see: 0.  Seen from the initial namespace it is the thread's number.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <sched.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DIR_ "/tmp/nsxlate-ext4"
+
+extern char **environ;
+
+enum { OP_READ = 1 };
+
+static char task_file[64];
+static int loop_fd = -1, mounted;
+
+/* {result, the number} */
+static void read_task(long *o)
+{
+	FILE *f = fopen(task_file, "re");
+	o[0] = f ? 0 : -errno;
+	o[1] = 0;
+	if (f && fscanf(f, "%ld", &o[1]) != 1)
+		o[0] = -EIO;
+	if (f)
+		fclose(f);
+}
+
+static void handler(int op, const long *arg)
+{
+	long o[2];
+	(void)op;
+	(void)arg;
+	read_task(o);
+	NSX_REPLY(o[0], o[1]);
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static void clean(void)
+{
+	if (mounted)
+		umount2(DIR_, 0);
+	mounted = 0;
+	rmdir(DIR_);
+	if (loop_fd >= 0)
+		close(loop_fd);
+	loop_fd = -1;
+}
+
+/* mkfs.ext4 on fd: 0, or why not as a skip reason. */
+static const char *mkfs(int fd)
+{
+	char path[32];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	char *argv[] = {"mkfs.ext4", "-q", "-F", "-b", "1024", "-J", "size=1", "-N", "16", "-E",
+	                "nodiscard", path, NULL};
+	pid_t p;
+	int st;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	int e = posix_spawnp(&p, "mkfs.ext4", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (e)
+		return "no mkfs.ext4 (e2fsprogs)";
+	if (waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st))
+		nsx_fail("mkfs.ext4 failed (status %#x)", st);
+	return NULL;
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	nsx_need_init_root("loop devices and an ext4 mount");
+	int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (ctl < 0)
+		nsx_skip("no /dev/loop-control: %s (CONFIG_BLK_DEV_LOOP)", nsx_errname(errno));
+	int img = memfd_create("nsxlate-ext4", 0);
+	if (img < 0 || ftruncate(img, 4 << 20))
+		nsx_fail("a memfd image: %s", nsx_errname(errno));
+	const char *why = mkfs(img);
+	if (why)
+		nsx_skip("%s", why);
+	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		nsx_fail("a mount namespace: %s", nsx_errname(errno));
+	atexit(clean);
+	int n = ioctl(ctl, LOOP_CTL_GET_FREE);
+	close(ctl);
+	if (n < 0)
+		nsx_fail("LOOP_CTL_GET_FREE: %s", nsx_errname(errno));
+	char dev[32];
+	snprintf(dev, sizeof(dev), "/dev/loop%d", n);
+	loop_fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (loop_fd < 0)
+		nsx_fail("open %s: %s", dev, nsx_errname(errno));
+	struct loop_config cfg = {.fd = (unsigned)img,
+	                          .info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR};
+	if (ioctl(loop_fd, LOOP_CONFIGURE, &cfg))
+		nsx_fail("LOOP_CONFIGURE %s: %s", dev, nsx_errname(errno));
+	close(img);
+	if (mkdir(DIR_, 0700) && errno != EEXIST)
+		nsx_fail("mkdir " DIR_ ": %s", nsx_errname(errno));
+	if (mount(dev, DIR_, "ext4", MS_RDONLY, NULL)) {
+		int e = errno;
+		nsx_skip("mount -t ext4: %s (CONFIG_EXT4_FS)", nsx_errname(e));
+	}
+	mounted = 1;
+	snprintf(task_file, sizeof(task_file), "/sys/fs/ext4/loop%d/journal_task", n);
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	nsx_recv(c, "up");
+	long o[2];
+	printf("# ext4_journal_task: journal_task names the jbd2 thread in the reader's "
+	       "namespace\n");
+	read_task(o);
+	printf("top reads journal_task: %s\n", o[0] < 0 ? nsx_res(o[0]) : nsx_name(0, o[1]));
+	const long *v = nsx_call(c, OP_READ, 0, 0, 0)->v;
+	printf("c   reads journal_task: %s\n", v[0] < 0 ? nsx_res(v[0]) : nsx_name(c, v[1]));
+	nsx_exit();
+}
