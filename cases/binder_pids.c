@@ -64,9 +64,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define DIR_   "/tmp/nsxlate-binderfs"
-#define PROCS  DIR_ "/binder_logs/proc"
 #define MAPLEN (128 * 1024)
+
+static const char *dir; /* the binderfs instance is mounted here */
+static char procs[128]; /* its binder_logs/proc */
 
 enum { OP_OPEN = 1, OP_MGR, OP_SEND, OP_RECV, OP_FROZEN, OP_FREEZE };
 
@@ -76,7 +77,7 @@ static int bfd[2] = {-1, -1};
 static long bopen(int dev)
 {
 	char path[64];
-	snprintf(path, sizeof(path), DIR_ "/%c", 'a' + dev);
+	snprintf(path, sizeof(path), "%s/%c", dir, 'a' + dev);
 	int fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
@@ -92,10 +93,10 @@ static long bopen(int dev)
 static long bwr(int dev, void *w, size_t wlen, void *r, size_t rlen, size_t *got)
 {
 	struct binder_write_read bwr = {
-		.write_size = wlen,
-		.write_buffer = (binder_uintptr_t)(uintptr_t)w,
-		.read_size = rlen,
-		.read_buffer = (binder_uintptr_t)(uintptr_t)r,
+	        .write_size = wlen,
+	        .write_buffer = (binder_uintptr_t)(uintptr_t)w,
+	        .read_size = rlen,
+	        .read_buffer = (binder_uintptr_t)(uintptr_t)r,
 	};
 	if (ioctl(bfd[dev], BINDER_WRITE_READ, &bwr) < 0)
 		return -errno;
@@ -164,7 +165,8 @@ static void recv_txn(int dev, long *o)
 					                               .buffer = tr.data.ptr.buffer,
 					                               .c2 = BC_REPLY};
 					w.tr.data_size = sizeof(payload);
-					w.tr.data.ptr.buffer = (binder_uintptr_t)(uintptr_t)&payload;
+					w.tr.data.ptr.buffer =
+					        (binder_uintptr_t)(uintptr_t)&payload;
 					o[0] = bwr(dev, &w, sizeof(w), NULL, 0, NULL);
 				}
 				return;
@@ -234,11 +236,11 @@ static int c_fn(void *arg)
 /* The numbers binder_logs/proc has files for (up to max). */
 static int list_procs(long *v, int max)
 {
-	DIR *d = opendir(PROCS);
+	DIR *d = opendir(procs);
 	struct dirent *e;
 	int n = 0;
 	if (!d)
-		nsx_fail("opendir " PROCS ": %s", nsx_errname(errno));
+		nsx_fail("opendir %s: %s", procs, nsx_errname(errno));
 	while ((e = readdir(d)))
 		if (e->d_name[0] != '.' && n < max)
 			v[n++] = strtol(e->d_name, NULL, 10);
@@ -265,7 +267,7 @@ static long gained(const long *before, int nb, const long *after, int na, int *c
 static const char *first_line(long pid, char *buf, size_t len)
 {
 	char path[96];
-	snprintf(path, sizeof(path), PROCS "/%ld", pid);
+	snprintf(path, sizeof(path), "%s/%ld", procs, pid);
 	FILE *f = fopen(path, "re");
 	long n;
 	snprintf(buf, len, "(%s)", f ? "no proc line" : nsx_errname(errno));
@@ -295,7 +297,8 @@ static void show_gain(const char *who, const char *what, const long *before, int
 	else if (count > 1)
 		printf("%d files\n", count);
 	else
-		printf("%s, its proc line: %s\n", nsx_name(0, g), first_line(g, line, sizeof(line)));
+		printf("%s, its proc line: %s\n", nsx_name(0, g),
+		       first_line(g, line, sizeof(line)));
 }
 
 static long g_c; /* the number c's log file is named by */
@@ -318,8 +321,8 @@ static void clean(void)
 	for (int i = 0; i < 2; i++)
 		if (bfd[i] >= 0)
 			close(bfd[i]);
-	umount2(DIR_, MNT_DETACH);
-	rmdir(DIR_);
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
 }
 
 int main(void)
@@ -328,16 +331,18 @@ int main(void)
 	nsx_need_init_root("binderfs' stats=global");
 	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		nsx_fail("a mount namespace: %s", nsx_errname(errno));
-	if (mkdir(DIR_, 0700) && errno != EEXIST)
-		nsx_fail("mkdir " DIR_ ": %s", nsx_errname(errno));
-	if (mount("nsxbinder", DIR_, "binder", 0, "stats=global")) {
+	dir = nsx_mount_dir("binderfs");
+	snprintf(procs, sizeof(procs), "%s/binder_logs/proc", dir);
+	if (mount("nsxbinder", dir, "binder", 0, "stats=global")) {
 		int e = errno;
-		rmdir(DIR_);
+		rmdir(dir);
 		nsx_skip("mount -t binder: %s (CONFIG_ANDROID_BINDERFS)", nsx_errname(e));
 	}
 	mounted = 1;
 	atexit(clean);
-	int ctl = open(DIR_ "/binder-control", O_RDONLY | O_CLOEXEC);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/binder-control", dir);
+	int ctl = open(path, O_RDONLY | O_CLOEXEC);
 	if (ctl < 0)
 		nsx_fail("open binder-control: %s", nsx_errname(errno));
 	for (int i = 0; i < 2; i++) {

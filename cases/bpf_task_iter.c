@@ -72,8 +72,8 @@ static long sys_bpf(int cmd, union bpf_attr *a)
 /* --- vmlinux BTF: a FUNC's id and task_struct's member offsets ----------- */
 
 struct btf_info {
-	int iter_task_id;                 /* FUNC bpf_iter_task */
-	int off_tgid, off_pid, off_comm;  /* bytes into task_struct */
+	int iter_task_id;                /* FUNC bpf_iter_task */
+	int off_tgid, off_pid, off_comm; /* bytes into task_struct */
 };
 
 static size_t btf_extra(const struct btf_type *t)
@@ -129,8 +129,9 @@ static const char *btf_read(struct btf_info *bi)
 			const struct btf_member *m = (const void *)(t + 1);
 			for (unsigned i = 0; i < BTF_INFO_VLEN(t->info); i++) {
 				const char *mn = strs + m[i].name_off;
-				unsigned bits = BTF_INFO_KFLAG(t->info) ? BTF_MEMBER_BIT_OFFSET(m[i].offset)
-				                                         : m[i].offset;
+				unsigned bits = BTF_INFO_KFLAG(t->info)
+				                        ? BTF_MEMBER_BIT_OFFSET(m[i].offset)
+				                        : m[i].offset;
 				if (!strcmp(mn, "tgid"))
 					bi->off_tgid = (int)bits / 8;
 				else if (!strcmp(mn, "pid"))
@@ -321,6 +322,7 @@ static void handler(int op, const long *arg)
 static int named(void *arg)
 {
 	prctl(PR_SET_NAME, nsx_table()->task[nsx_self()].name);
+	NSX_SEND("named", 1); /* the top iterates only after this */
 	if (arg)
 		nsx_serve(handler);
 	nsx_park();
@@ -352,7 +354,8 @@ static void show_iter(const char *who, int observer, const char *what, const lon
 		printf(" nothing");
 	for (long i = 0; i < o[0]; i++) {
 		long t = o[3 + 3 * i];
-		printf(" %s (tgid %s, tid %s)", t < 0 ? "(not a case task)" : nsx_table()->task[t].name,
+		printf(" %s (tgid %s, tid %s)",
+		       t < 0 ? "(not a case task)" : nsx_table()->task[t].name,
 		       nsx_name(observer, o[1 + 3 * i]), nsx_name(observer, o[2 + 3 * i]));
 	}
 	printf("\n");
@@ -382,6 +385,8 @@ int main(void)
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	nsx_recv(c, "up");
 	int c2 = nsx_find("c2"), c3 = nsx_find("c3"), inner = nsx_ns_of(c);
+	nsx_recv(c2, "named");
+	nsx_recv(c3, "named");
 	printf("# bpf_task_iter: the task iterator walks its creator's namespace; a pidfd "
 	       "link's number is its creator's\n");
 	printf("c2 is %ld in outer, c3 is %ld in inner\n", (long)nsx_nr_in(c2, 0),

@@ -117,7 +117,9 @@ static void clean(void)
 static void show(const char *who, int observer, const char *what, const long *o)
 {
 	printf("%-3s reads %s: %s\n", who, what,
-	       o[0] < 0 ? nsx_res(o[0]) : o[1] == -1 ? "-1" : nsx_name(observer, o[1]));
+	       o[0] < 0     ? nsx_res(o[0])
+	       : o[1] == -1 ? "-1"
+	                    : nsx_name(observer, o[1]));
 }
 
 int main(void)

@@ -34,14 +34,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define DIR_ "/tmp/nsxlate-debugfs"
-#define IDS  DIR_ "/damon/target_ids"
+static const char *dir; /* debugfs is mounted here */
+static char ids[128];   /* its damon/target_ids */
 
 enum { OP_WRITE = 1, OP_READ };
 
 static long write_ids(const char *s)
 {
-	int fd = open(IDS, O_WRONLY | O_CLOEXEC);
+	int fd = open(ids, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	long r = write(fd, s, strlen(s)) < 0 ? -errno : 0;
@@ -52,7 +52,7 @@ static long write_ids(const char *s)
 /* Up to 4 numbers read back: v[0] count (or -errno), v[1..]. */
 static void read_ids(long *v)
 {
-	FILE *f = fopen(IDS, "re");
+	FILE *f = fopen(ids, "re");
 	long x;
 	v[0] = f ? 0 : -errno;
 	while (f && v[0] < 4 && fscanf(f, "%ld", &x) == 1)
@@ -105,8 +105,8 @@ static void clean(void)
 	if (!mounted)
 		return;
 	write_ids("");
-	umount2(DIR_, MNT_DETACH);
-	rmdir(DIR_);
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
 }
 
 int main(void)
@@ -116,16 +116,16 @@ int main(void)
 	nsx_need_init_root("debugfs");
 	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		nsx_fail("a mount namespace: %s", nsx_errname(errno));
-	if (mkdir(DIR_, 0700) && errno != EEXIST)
-		nsx_fail("mkdir " DIR_ ": %s", nsx_errname(errno));
-	if (mount("nsxdebugfs", DIR_, "debugfs", 0, NULL)) {
+	dir = nsx_mount_dir("debugfs");
+	snprintf(ids, sizeof(ids), "%s/damon/target_ids", dir);
+	if (mount("nsxdebugfs", dir, "debugfs", 0, NULL)) {
 		int e = errno;
-		rmdir(DIR_);
+		rmdir(dir);
 		nsx_skip("mount -t debugfs: %s (CONFIG_DEBUG_FS)", nsx_errname(e));
 	}
 	mounted = 1;
 	atexit(clean);
-	if (access(IDS, F_OK))
+	if (access(ids, F_OK))
 		nsx_skip("no DAMON debugfs interface: %s (CONFIG_DAMON_DBGFS)", nsx_errname(errno));
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	nsx_recv(c, "up");

@@ -43,7 +43,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define DIR_ "/tmp/nsxlate-ext4"
+static const char *dir; /* the file system is mounted here */
 
 extern char **environ;
 
@@ -83,9 +83,10 @@ static int c_fn(void *arg)
 static void clean(void)
 {
 	if (mounted)
-		umount2(DIR_, 0);
+		umount2(dir, 0);
 	mounted = 0;
-	rmdir(DIR_);
+	if (dir)
+		rmdir(dir);
 	if (loop_fd >= 0)
 		close(loop_fd);
 	loop_fd = -1;
@@ -96,8 +97,8 @@ static const char *mkfs(int fd)
 {
 	char path[32];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	char *argv[] = {"mkfs.ext4", "-q", "-F", "-b", "1024", "-J", "size=1", "-N", "16", "-E",
-	                "nodiscard", path, NULL};
+	char *argv[] = {"mkfs.ext4", "-q", "-F", "-b",        "1024", "-J", "size=1",
+	                "-N",        "16", "-E", "nodiscard", path,   NULL};
 	pid_t p;
 	int st;
 	posix_spawn_file_actions_t fa;
@@ -142,9 +143,8 @@ int main(void)
 	if (ioctl(loop_fd, LOOP_CONFIGURE, &cfg))
 		nsx_fail("LOOP_CONFIGURE %s: %s", dev, nsx_errname(errno));
 	close(img);
-	if (mkdir(DIR_, 0700) && errno != EEXIST)
-		nsx_fail("mkdir " DIR_ ": %s", nsx_errname(errno));
-	if (mount(dev, DIR_, "ext4", MS_RDONLY, NULL)) {
+	dir = nsx_mount_dir("ext4");
+	if (mount(dev, dir, "ext4", MS_RDONLY, NULL)) {
 		int e = errno;
 		nsx_skip("mount -t ext4: %s (CONFIG_EXT4_FS)", nsx_errname(e));
 	}

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * sound_pids - ALSA names the task that holds a PCM substream, a locked
- * control element or a sequencer client in the reader's pid namespace: the
- * PCM status file under /proc/asound (owner_pid), SNDRV_CTL_IOCTL_ELEM_INFO's
- * owner and SNDRV_SEQ_IOCTL_GET_CLIENT_INFO's pid.  Guest only: card 0 is the
+ * sound_pids - ALSA names the task that holds a PCM substream, a rawmidi
+ * substream, a locked control element or a sequencer client in the reader's
+ * pid namespace: the PCM status file and the rawmidi info file under
+ * /proc/asound (owner_pid, Owner PID), SNDRV_CTL_IOCTL_ELEM_INFO's owner and
+ * SNDRV_SEQ_IOCTL_GET_CLIENT_INFO's pid.  Guest only: card 0 is the
  * machine's (lib nsx_guest_only()); skips where there is no card 0 control
- * device, or the caller may not open it (root or the audio group) (make vm's own kernels have snd-dummy and the sequencer built in,
- * vm/config; Debian's cloud kernels and this host have no sound).
+ * device, no sequencer or no rawmidi device, or the caller may not open them
+ * (root or the audio group).  make vm's own kernels have snd-dummy, the
+ * sequencer and snd-virmidi built in (vm/config); Debian's cloud kernels and
+ * this host have no sound.
  *
  * Tasks: top (namespace outer); c, the init of namespace inner; c2 (inner).
  * c opens card 0's playback PCM first (substream 0), top second
- * (substream 1); c locks control numid 1, top numid 2; c and top each open
- * the sequencer (a user client each).  top and c2 then read all of them.
+ * (substream 1); the same for the first rawmidi device's output (snd-virmidi's
+ * card: output substreams 0 and 1); c locks control numid 1, top numid 2; c
+ * and top each open the sequencer (a user client each).  top and c2 then
+ * read all of them.
  *
  * The golden lines and the kernel code behind them (sound/core/, 6.1.192):
  *
@@ -27,6 +32,10 @@
  *     snd_ctl_elem_lock() sets vd->owner = the locking file;
  *     snd_ctl_elem_info(): info->owner = pid_vnr(vd->owner->pid), -1 when
  *     unlocked.
+ *   midi0's Owner PID: output 0 c / c, output 1 top / 0 (top, c2)
+ *     rawmidi.c open_substream(): substream->pid = get_pid(task_pid(current));
+ *     snd_rawmidi_proc_info_read() prints pid_vnr(substream->pid) for every
+ *     opened substream.
  *   GET_CLIENT_INFO: c's client pid c / c (top, c2), top's client top / 0;
  *   the kernel's System client 0: pid -1
  *     seq/seq_clientmgr.c snd_seq_open(): client->data.user.owner =
@@ -53,7 +62,18 @@
 
 enum { OP_OPEN = 1, OP_READ };
 
-static int ctl = -1, pcm = -1, seq = -1;
+static int ctl = -1, pcm = -1, seq = -1, midi = -1;
+static int midi_card = -1; /* the card with a rawmidi device 0 (snd-virmidi's) */
+
+static void find_midi(void)
+{
+	char path[64];
+	for (int n = 0; n < 8 && midi_card < 0; n++) {
+		snprintf(path, sizeof(path), "/dev/snd/midiC%dD0", n);
+		if (!access(path, F_OK))
+			midi_card = n;
+	}
+}
 
 /* Open the PCM and the sequencer, lock control numid: {result, seq client}. */
 static void open_all(int numid, long *o)
@@ -65,7 +85,10 @@ static void open_all(int numid, long *o)
 	ctl = open(CTL, O_RDWR | O_CLOEXEC);
 	pcm = open(PCM, O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	seq = open(SEQ, O_RDWR | O_CLOEXEC);
-	if (ctl < 0 || pcm < 0 || seq < 0)
+	char path[64];
+	snprintf(path, sizeof(path), "/dev/snd/midiC%dD0", midi_card);
+	midi = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+	if (ctl < 0 || pcm < 0 || seq < 0 || midi < 0)
 		o[0] = -errno;
 	else if (ioctl(ctl, SNDRV_CTL_IOCTL_ELEM_LOCK, &id) < 0 ||
 	         ioctl(seq, SNDRV_SEQ_IOCTL_CLIENT_ID, &client) < 0)
@@ -73,9 +96,34 @@ static void open_all(int numid, long *o)
 	o[1] = client;
 }
 
+/* The Owner PID of rawmidi output substreams 0 and 1 in the card's midi0
+ * proc file, into o[0..1] (-errno, or -ENOENT for no such line). */
+static void read_midi(long *o)
+{
+	char path[64], line[128];
+	long out = -1, v;
+	o[0] = o[1] = -ENOENT;
+	snprintf(path, sizeof(path), "/proc/asound/card%d/midi0", midi_card);
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		o[0] = o[1] = -errno;
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Output %ld", &v) == 1)
+			out = v;
+		else if (sscanf(line, "Input %ld", &v) == 1)
+			out = -1;
+		else if (out >= 0 && out < 2 && sscanf(line, " Owner PID : %ld", &v) == 1)
+			o[out] = v;
+	}
+	fclose(f);
+}
+
 /* Everything a reader sees: {status owner sub0, sub1 (or -errno),
  * ELEM_INFO owner numid 1, access bits, numid 2, access, seq pid of c1,
- * c2's client, client 0}; the clients' numbers in arg. */
+ * c2's client, client 0, rawmidi output 0's owner, output 1's}; the
+ * clients' numbers in arg. */
 static void read_all(const long *clients, long *o)
 {
 	char path[64], line[128];
@@ -110,18 +158,19 @@ static void read_all(const long *clients, long *o)
 	}
 	if (fd != seq)
 		close(fd);
+	read_midi(o + 9);
 }
 
 static void handler(int op, const long *arg)
 {
-	long o[9];
+	long o[11];
 	if (op == OP_OPEN) {
 		open_all((int)arg[0], o);
 		NSX_REPLY(o[0], o[1]);
 		return;
 	}
 	read_all(arg, o);
-	NSX_REPLY(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8]);
+	NSX_REPLY(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10]);
 }
 
 static int c2_fn(void *arg)
@@ -158,6 +207,8 @@ static void show(const char *who, int observer, const long *o)
 	       pidv(observer, o[2]), access_str(o[3]), pidv(observer, o[4]), access_str(o[5]));
 	printf("%-3s GET_CLIENT_INFO pid: c's client %s, top's client %s, client 0 %s\n", who,
 	       pidv(observer, o[6]), pidv(observer, o[7]), pidv(observer, o[8]));
+	printf("%-3s reads midi0's Owner PID: output 0 %s, output 1 %s\n", who,
+	       pidv(observer, o[9]), pidv(observer, o[10]));
 }
 
 int main(void)
@@ -168,19 +219,23 @@ int main(void)
 		nsx_skip("no sound card 0: " CTL ": %s (CONFIG_SND_DUMMY)", nsx_errname(errno));
 	if (access(SEQ, F_OK))
 		nsx_skip("no " SEQ ": %s (CONFIG_SND_SEQUENCER)", nsx_errname(errno));
+	find_midi();
+	if (midi_card < 0)
+		nsx_skip("no rawmidi device: /dev/snd/midiC*D0 (CONFIG_SND_VIRMIDI)");
 	if (access(CTL, R_OK | W_OK) || access(PCM, R_OK | W_OK) || access(SEQ, R_OK | W_OK))
 		nsx_skip("no access to card 0's devices: %s (root or the audio group)",
 		         nsx_errname(errno));
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	nsx_recv(c, "up");
 	int c2 = nsx_find("c2");
-	long o[9], clients[2];
-	printf("# sound_pids: PCM, control and sequencer owners in the reader's namespace\n");
+	long o[11], clients[2];
+	printf("# sound_pids: PCM, rawmidi, control and sequencer owners in the reader's "
+	       "namespace\n");
 	const struct nsx_msg *m = nsx_call(c, OP_OPEN, 1, 0, 0);
-	printf("c   opens the PCM and the sequencer, locks numid 1: %s\n", nsx_res(m->v[0]));
+	printf("c   opens the PCM, the sequencer and midi0, locks numid 1: %s\n", nsx_res(m->v[0]));
 	clients[0] = m->v[1];
 	open_all(2, o);
-	printf("top opens the PCM and the sequencer, locks numid 2: %s\n", nsx_res(o[0]));
+	printf("top opens the PCM, the sequencer and midi0, locks numid 2: %s\n", nsx_res(o[0]));
 	clients[1] = o[1];
 	if (m->v[0] < 0 || o[0] < 0)
 		nsx_exit();

@@ -330,6 +330,12 @@ void nsx_need_init_root(const char *why);
 /* In the caller: a new user namespace with these uid_map and gid_map lines
  * (NULL: leave unmapped); 0 or -errno. */
 int nsx_new_userns(const char *uid_map, const char *gid_map);
+/* A new empty directory /tmp/nsxlate-<tag>.XXXXXX (mkdtemp) for a mount of
+ * the case's own: cases running at once, or one case twice, never share a
+ * mount point (removing a directory another mount namespace mounts on
+ * detaches that mount).  Fails the case if it cannot be made; the caller
+ * removes it. */
+const char *nsx_mount_dir(const char *tag);
 /* In the caller: new mount namespace, private, fresh proc on /proc; 0 or -errno. */
 int nsx_mount_proc(void);
 /* nsx_mount_proc(), then an O_PATH fd of the new /proc; fails the case if

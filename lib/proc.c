@@ -62,6 +62,17 @@ int nsx_read_nspid(int pfd, const char *pid, long *nr, int max)
 	return nsx_read_status_list(pfd, pid, "NSpid", nr, max);
 }
 
+const char *nsx_mount_dir(const char *tag)
+{
+	char *d = malloc(96);
+	if (!d)
+		nsx_fail("nsx_mount_dir: out of memory");
+	snprintf(d, 96, "/tmp/nsxlate-%s.XXXXXX", tag);
+	if (!mkdtemp(d))
+		nsx_fail("mkdtemp %s: %s", d, nsx_errname(errno));
+	return d;
+}
+
 void nsx_need_init_root(const char *why)
 {
 	unsigned a = 1, b = 1, n = 0;

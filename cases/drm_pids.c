@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * drm_pids - the DRM core names a client in the reader's pid namespace:
+ * DRM_IOCTL_GET_CLIENT (index 0: the caller itself) and the debugfs list of
+ * a device's open files, dri/<minor>/clients.  Needs root in the initial
+ * user namespace (debugfs; card0 is root's); skips where there is no
+ * /dev/dri/card0 (make vm's own kernels have DRM with the vgem driver,
+ * vm/config; Debian's cloud kernels and this host have no DRM device).
+ *
+ * Tasks: top (namespace outer) mounts debugfs in a mount namespace of its
+ * own; c, the init of namespace inner, and c2 (inner).  Each sets its comm
+ * to its task name.  c opens card0 first, then top.
+ *
+ * The golden lines and the kernel code behind them (drivers/gpu/drm/,
+ * 6.1.192):
+ *
+ *   GET_CLIENT index 0: c gets pid c (its own number in inner), top gets top
+ *     drm_ioctl.c drm_getclient(): client->pid = task_pid_vnr(current) for
+ *     index 0, -EINVAL for any other (the client list is no longer walked).
+ *   GET_CLIENT index 1: EINVAL
+ *   dri/0/clients, read by top: c (pid c), top (pid top); by c2: c (pid c),
+ *   top (pid 0); the uid column 0 for both
+ *     drm_file.c drm_file_alloc(): file->pid = get_pid(task_pid(current));
+ *     drm_debugfs.c drm_clients_info(): oldest open first, the opener's comm
+ *     (pid_task()), pid_vnr(priv->pid) in the reader's namespace (0 where it
+ *     cannot see the opener), from_kuid_munged(seq_user_ns(m), euid).
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* From the kernel's include/uapi/drm/drm.h (Debian ships that header only in
+ * libdrm-dev, which nothing else here needs): the ABI of DRM_IOCTL_GET_CLIENT. */
+struct drm_client {
+	int idx;
+	int auth;
+	unsigned long pid;
+	unsigned long uid;
+	unsigned long magic;
+	unsigned long iocs;
+};
+#define DRM_IOCTL_GET_CLIENT _IOWR('d', 0x05, struct drm_client)
+
+#define CARD "/dev/dri/card0"
+
+static const char *dir; /* debugfs is mounted here */
+static char clients[128];
+
+enum { OP_OPEN = 1, OP_READ };
+
+static int card = -1;
+
+/* Open card0 and ask for client idx: {open/ioctl result, pid}. */
+static void get_client(int idx, long *o)
+{
+	struct drm_client cl = {.idx = idx};
+	if (card < 0)
+		card = open(CARD, O_RDWR | O_CLOEXEC);
+	o[0] = card < 0 ? -errno : ioctl(card, DRM_IOCTL_GET_CLIENT, &cl) < 0 ? -errno : 0;
+	o[1] = (long)cl.pid;
+}
+
+/* The clients file: {count or -errno, then per line: task index of the
+ * comm (-1 if none), pid, uid}, up to 4 lines. */
+static void read_clients(long *o)
+{
+	FILE *f = fopen(clients, "re");
+	char line[256], comm[32];
+	long pid, dev, uid;
+	char master, auth;
+	o[0] = f ? 0 : -errno;
+	while (f && o[0] < 4 && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %ld %ld %c %c %ld", comm, &pid, &dev, &master, &auth,
+		           &uid) != 6)
+			continue; /* the header */
+		long i = -1;
+		for (int t = 0; t < nsx_table()->ntasks; t++)
+			if (!strcmp(nsx_table()->task[t].name, comm))
+				i = t;
+		o[1 + 3 * o[0]] = i;
+		o[2 + 3 * o[0]] = pid;
+		o[3 + 3 * o[0]] = uid;
+		o[0]++;
+	}
+	if (f)
+		fclose(f);
+}
+
+static void handler(int op, const long *arg)
+{
+	long o[13] = {0};
+	if (op == OP_OPEN) {
+		get_client((int)arg[0], o);
+		NSX_REPLY(o[0], o[1]);
+		return;
+	}
+	read_clients(o);
+	NSX_REPLY(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12]);
+}
+
+static int c2_fn(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_NAME, "c2");
+	nsx_serve(handler);
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_NAME, "c");
+	nsx_spawn("c2", NULL, c2_fn, NULL);
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static void show_client(const char *who, int observer, int idx, const long *o)
+{
+	printf("%-3s DRM_IOCTL_GET_CLIENT idx %d: %s", who, idx, nsx_res(o[0]));
+	if (o[0] == 0)
+		printf(", pid %s", nsx_name(observer, o[1]));
+	printf("\n");
+}
+
+static void show_clients(const char *who, int observer, const long *o)
+{
+	printf("%-3s reads dri/0/clients:", who);
+	if (o[0] < 0)
+		printf(" %s", nsx_res(o[0]));
+	for (long i = 0; i < o[0]; i++) {
+		long t = o[1 + 3 * i];
+		printf("%s %s (pid %s, uid %ld)", i ? "," : "",
+		       t < 0 ? "(not a case task)" : nsx_table()->task[t].name,
+		       nsx_name(observer, o[2 + 3 * i]), o[3 + 3 * i]);
+	}
+	printf("\n");
+}
+
+static int mounted;
+
+static void clean(void)
+{
+	if (card >= 0)
+		close(card);
+	if (!mounted)
+		return;
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	nsx_need_init_root("debugfs");
+	prctl(PR_SET_NAME, "top");
+	if (access(CARD, F_OK))
+		nsx_skip("no " CARD ": %s (CONFIG_DRM_VGEM or another DRM driver)",
+		         nsx_errname(errno));
+	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		nsx_fail("a mount namespace: %s", nsx_errname(errno));
+	dir = nsx_mount_dir("debugfs");
+	snprintf(clients, sizeof(clients), "%s/dri/0/clients", dir);
+	if (mount("nsxdebugfs", dir, "debugfs", 0, NULL)) {
+		int e = errno;
+		rmdir(dir);
+		nsx_skip("mount -t debugfs: %s (CONFIG_DEBUG_FS)", nsx_errname(e));
+	}
+	mounted = 1;
+	atexit(clean);
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	nsx_recv(c, "up");
+	int c2 = nsx_find("c2");
+	long o[13];
+	printf("# drm_pids: DRM clients named in the reader's namespace\n");
+	show_client("c", c, 0, nsx_call(c, OP_OPEN, 0, 0, 0)->v);
+	get_client(0, o);
+	show_client("top", 0, 0, o);
+	get_client(1, o);
+	show_client("top", 0, 1, o);
+	read_clients(o);
+	show_clients("top", 0, o);
+	show_clients("c2", c2, nsx_call(c2, OP_READ, 0, 0, 0)->v);
+	nsx_exit();
+}
