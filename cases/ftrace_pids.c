@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ftrace_pids - tracefs speaks global pids both ways: set_event_pid takes
+ * and shows bare numbers and filters events by the tasks' global numbers,
+ * and every trace line and event field carries the global number, whatever
+ * pid namespace the writer or the traced task is in.  Guest only: a tracing
+ * instance is the machine's (lib nsx_guest_only()); needs root in the
+ * initial user namespace (tracefs); skips without tracefs (CONFIG_TRACING)
+ * or the task_rename event (CONFIG_TRACEPOINTS; make vm's own kernels have
+ * neither, Debian's kernels both).
+ *
+ * Tasks: top (namespace outer) mounts tracefs in a mount namespace of its
+ * own, makes a tracing instance (mkdir instances/nsxlate-XXXXXX) and enables
+ * its task/task_rename event; c, the init of namespace inner, writes the
+ * instance's set_event_pid (opened O_TRUNC: the list is replaced), renames
+ * itself (prctl(PR_SET_NAME), which fires task_rename) and writes its
+ * trace_marker; top reads the instance's trace.  Numbers print as the reader
+ * names them ("unknown": a number of the initial namespace).
+ *
+ * The golden lines and the kernel code behind them (kernel/trace/, 6.1.192):
+ *
+ *   c writes set_event_pid 1 (its own number): 0; c reads it back as c,
+ *   top as c@inner (the same bare number)
+ *     trace_events.c event_pid_write() -> trace.c trace_pid_write():
+ *     kstrtoul() of each word into the pid list, untranslated;
+ *     trace_pid_show(): "%lu" of each.
+ *   c renames itself: 0 task_rename events
+ *     trace_ignore_this_task(): !trace_find_filtered_pid(filtered_pids,
+ *     task->pid), the task's global number; no task has global number 1 but
+ *     init, so c's event is dropped.
+ *   c writes trace_marker: the line's pid unknown
+ *     trace.c tracing_mark_write() -> tracing_generic_entry_update():
+ *     entry->pid = current->pid (global); trace_output.c
+ *     trace_print_context() prints it ("%16s-%-7d").
+ *   c writes that number to set_event_pid and renames itself: 1 event,
+ *   pid= unknown, the marker line's number
+ *     the same filter now matches; include/trace/events/task.h task_rename:
+ *     __entry->pid = task->pid, printed "pid=%d".
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MARK "nsxlate-mark"
+
+enum { OP_SETPID = 1, OP_READPID, OP_RENAME, OP_MARK };
+
+static const char *dir; /* tracefs is mounted here */
+static char inst[160];  /* the instance's directory */
+
+static long put(const char *file, const char *v, int trunc)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", inst, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC | (trunc ? O_TRUNC : 0));
+	if (fd < 0)
+		return -errno;
+	long r = write(fd, v, strlen(v)) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+/* set_event_pid's numbers: {count or -errno, up to 3}. */
+static void read_pids(long *o)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/set_event_pid", inst);
+	FILE *f = fopen(path, "re");
+	long v;
+	o[0] = f ? 0 : -errno;
+	while (f && o[0] < 3 && fscanf(f, "%ld", &v) == 1)
+		o[1 + o[0]++] = v;
+	if (f)
+		fclose(f);
+}
+
+/* The trace: {task_rename events, the last one's pid, marker lines, the
+ * last one's pid}. */
+static void read_trace(long *o)
+{
+	char path[256], line[512];
+	snprintf(path, sizeof(path), "%s/trace", inst);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		nsx_fail("open %s: %s", path, nsx_errname(errno));
+	o[0] = o[1] = o[2] = o[3] = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+		if (line[0] == '#')
+			continue;
+		if ((p = strstr(line, "task_rename: pid="))) {
+			o[0]++;
+			o[1] = strtol(p + strlen("task_rename: pid="), NULL, 10);
+		} else if (strstr(line, "tracing_mark_write: " MARK) && (p = strstr(line, " ["))) {
+			*p = 0;
+			char *dash = strrchr(line, '-');
+			o[2]++;
+			o[3] = dash ? strtol(dash + 1, NULL, 10) : -1;
+		}
+	}
+	fclose(f);
+}
+
+static void handler(int op, const long *arg)
+{
+	long o[4] = {0};
+	char b[32];
+	switch (op) {
+	case OP_SETPID:
+		snprintf(b, sizeof(b), "%ld", arg[0]);
+		NSX_REPLY(put("set_event_pid", b, 1));
+		return;
+	case OP_READPID:
+		read_pids(o);
+		NSX_REPLY(o[0], o[1], o[2], o[3]);
+		return;
+	case OP_RENAME:
+		snprintf(b, sizeof(b), "c-renamed%ld", arg[0]);
+		NSX_REPLY(prctl(PR_SET_NAME, b) ? -errno : 0);
+		return;
+	case OP_MARK:
+		NSX_REPLY(put("trace_marker", MARK, 0));
+		return;
+	}
+	NSX_REPLY(-EINVAL);
+}
+
+static int c_fn(void *arg)
+{
+	(void)arg;
+	NSX_SEND("up", 1);
+	nsx_serve(handler);
+}
+
+static int mounted, made;
+
+static void clean(void)
+{
+	if (made) {
+		put("events/task/task_rename/enable", "0", 0);
+		put("set_event_pid", "", 1);
+		rmdir(inst);
+	}
+	made = 0;
+	if (mounted) {
+		umount2(dir, MNT_DETACH);
+		rmdir(dir);
+	}
+	mounted = 0;
+}
+
+static void show_pids(const char *who, int observer, const long *o)
+{
+	printf("%-3s reads set_event_pid:", who);
+	if (o[0] < 0)
+		printf(" %s", nsx_res(o[0]));
+	for (long i = 0; i < o[0]; i++)
+		printf(" %s", nsx_name(observer, o[1 + i]));
+	printf("\n");
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	nsx_guest_only("makes a tracing instance, which is the machine's");
+	nsx_need_init_root("tracefs");
+	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		nsx_fail("a mount namespace: %s", nsx_errname(errno));
+	dir = nsx_mount_dir("tracefs");
+	if (mount("nodev", dir, "tracefs", 0, NULL)) {
+		int e = errno;
+		rmdir(dir);
+		nsx_skip("mount -t tracefs: %s (CONFIG_TRACING)", nsx_errname(e));
+	}
+	mounted = 1;
+	atexit(clean);
+	snprintf(inst, sizeof(inst), "%s/instances/nsxlate-XXXXXX", dir);
+	if (!mkdtemp(inst))
+		nsx_fail("a tracing instance: %s: %s", inst, nsx_errname(errno));
+	made = 1;
+	long r = put("events/task/task_rename/enable", "1", 0);
+	if (r == -ENOENT)
+		nsx_skip("no task/task_rename event (CONFIG_TRACEPOINTS)");
+	if (r)
+		nsx_fail("enabling task_rename: %s", nsx_errname((int)-r));
+	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	nsx_recv(c, "up");
+	long o[4];
+	printf("# ftrace_pids: tracefs takes and shows global pids\n");
+	printf("c   writes set_event_pid 1 (its own number): %s\n",
+	       nsx_res(nsx_call(c, OP_SETPID, 1, 0, 0)->v[0]));
+	show_pids("c", c, nsx_call(c, OP_READPID, 0, 0, 0)->v);
+	read_pids(o);
+	show_pids("top", 0, o);
+	printf("c   renames itself: %s\n", nsx_res(nsx_call(c, OP_RENAME, 1, 0, 0)->v[0]));
+	printf("c   writes trace_marker: %s\n", nsx_res(nsx_call(c, OP_MARK, 0, 0, 0)->v[0]));
+	read_trace(o);
+	printf("top reads trace: %ld task_rename events; %ld marker lines, pid %s\n", o[0], o[2],
+	       nsx_name(0, o[3]));
+	long g = o[3];
+	printf("c   writes set_event_pid (the marker line's pid): %s\n",
+	       nsx_res(nsx_call(c, OP_SETPID, g, 0, 0)->v[0]));
+	printf("c   renames itself: %s\n", nsx_res(nsx_call(c, OP_RENAME, 2, 0, 0)->v[0]));
+	read_trace(o);
+	printf("top reads trace: %ld task_rename events, the last pid=%s (%s the marker line's)\n",
+	       o[0], nsx_name(0, o[1]), o[1] == g ? "is" : "is not");
+	clean();
+	nsx_exit();
+}
