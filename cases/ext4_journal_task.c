@@ -5,8 +5,9 @@
  * lives in the initial namespace, so a reader in any other reads 0.  Needs
  * root in the initial user namespace (loop devices, an ext4 mount); skips
  * without loop devices (/dev/loop-control: CONFIG_BLK_DEV_LOOP, a module in
- * Debian's cloud kernels, which make vm's guest does not load), without
- * mkfs.ext4 (e2fsprogs) or without ext4.
+ * Debian's cloud kernels, which make vm's guest loads, vm/modules; make vm's
+ * own kernels leave it and ext4 out), without mkfs.ext4 (e2fsprogs) or
+ * without ext4.
  *
  * Tasks: top (namespace outer) makes a 4 MiB ext4 image with a journal in a
  * memfd (mkfs.ext4), attaches it read-only to a free loop device

@@ -6,7 +6,8 @@
  * (lib nsx_guest_only()); needs root in the initial user namespace (the nbd
  * ioctls check capable(CAP_SYS_ADMIN)); skips where there is no /dev/nbd0
  * (CONFIG_BLK_DEV_NBD: make vm's own kernels have it built in, vm/config;
- * Debian's cloud kernels have it as a module, which the guest does not load).
+ * Debian's cloud kernels have it as a module, which the guest loads,
+ * vm/modules).
  *
  * Tasks: top (namespace outer) holds the server's end of an AF_UNIX socket
  * pair and never answers; c, the init of namespace inner, gives the other end

@@ -3,7 +3,9 @@
 # It holds the suite exactly as `make run` builds it (BUILD/runner/nsxrun,
 # BUILD/cases/*, the getpid-cache shim), expected/, the guest's /init
 # (vm/guest-init), busybox-static for the init's shell and mounts, GNU diff
-# (the runner's comparison) and util-linux setpriv (the unprivileged pass).
+# (the runner's comparison), util-linux setpriv (the unprivileged pass) and
+# e2fsprogs' mkfs.ext4 (ext4_journal_task), and the modules NSX_VM_MODULES
+# holds.
 # Binaries stay dynamically linked, as on the host: every ELF brings its
 # PT_INTERP and the libraries it needs (glibc's, and musl's loader, which is
 # also its libc), so the musl case and the LD_PRELOAD shim run as they do
@@ -70,14 +72,26 @@ if [ -x "$build/vm/install/run_kselftest.sh" ]; then
 	cp -r "$build/vm/install" "$root/nsx/install"
 fi
 
+# Modules for the guest to load (NSX_VM_MODULES: a directory of .ko files,
+# vm/debian-kernel.sh's for a Debian kernel; none for a kernel built here).
+if [ -n "${NSX_VM_MODULES:-}" ] && [ -d "$NSX_VM_MODULES" ]; then
+	mkdir -p "$root/nsx/modules"
+	cp "$NSX_VM_MODULES"/*.ko "$root/nsx/modules/" 2>/dev/null || true
+fi
+
 # Tools: GNU diff and setpriv first in PATH, busybox for the rest of /init.
 for t in diff setpriv; do
 	p=$(command -v "$t") || { echo "vm: $t not found" >&2; exit 1; }
 	put "$p" "/usr/bin/$t"
 	elf "$p"
 done
+# mkfs.ext4 (e2fsprogs) for ext4_journal_task, where the host has it.
+if p=$(PATH=$PATH:/sbin:/usr/sbin command -v mkfs.ext4); then
+	put "$p" /usr/bin/mkfs.ext4
+	elf "$p"
+fi
 cp /bin/busybox "$root/bin/busybox"
-for a in sh mount mkdir chown chmod cat uname poweroff sed id echo grep mv mktemp rm tail basename dirname; do
+for a in sh mount mkdir chown chmod cat uname poweroff sed id echo grep mv mktemp rm tail basename dirname insmod; do
 	ln -s busybox "$root/bin/$a"
 done
 cp "$here/guest-init" "$root/init"

@@ -40,6 +40,7 @@ else
 	6.1 | 6.12)
 		line=$("$here/debian-kernel.sh" "$KERNEL" "$vmdir/kernels")
 		image=$(printf '%s' "$line" | cut -f1)
+		modules=$(dirname "$image")/modules
 		meta="Debian package $(printf '%s' "$line" | cut -f2) $(printf '%s' "$line" | cut -f3)"
 		;;
 	*)
@@ -56,7 +57,7 @@ mkdir -p "$vmdir"
 exec 9>"$vmdir/.lock"
 flock 9
 initrd=$vmdir/initramfs.cpio.gz
-NSX_VM_ARGS=${ARGS:-} NSX_VM_META=$meta "$here/initramfs.sh" "$B" "$initrd"
+NSX_VM_ARGS=${ARGS:-} NSX_VM_META=$meta NSX_VM_MODULES=${modules:-} "$here/initramfs.sh" "$B" "$initrd"
 
 # The console goes to a log; the host shows the guest's lines between the
 # markers as they come (sed -u: the guest's \r\n, unbuffered).
