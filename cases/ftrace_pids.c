@@ -24,7 +24,7 @@
  *     trace_events.c event_pid_write() -> trace.c trace_pid_write():
  *     kstrtoul() of each word into the pid list, untranslated;
  *     trace_pid_show(): "%lu" of each.
- *   c renames itself: 0 task_rename events
+ *   c renames itself (c-renamed1): no task_rename event for it
  *     trace_ignore_this_task(): !trace_find_filtered_pid(filtered_pids,
  *     task->pid), the task's global number; no task has global number 1 but
  *     init, so c's event is dropped.
@@ -32,8 +32,8 @@
  *     trace.c tracing_mark_write() -> tracing_generic_entry_update():
  *     entry->pid = current->pid (global); trace_output.c
  *     trace_print_context() prints it ("%16s-%-7d").
- *   c writes that number to set_event_pid and renames itself: 1 event,
- *   pid= unknown, the marker line's number
+ *   c writes that number to set_event_pid and renames itself (c-renamed2):
+ *   1 event, pid= unknown, the marker line's number
  *     the same filter now matches; include/trace/events/task.h task_rename:
  *     __entry->pid = task->pid, printed "pid=%d".
  */
@@ -83,10 +83,14 @@ static void read_pids(long *o)
 		fclose(f);
 }
 
-/* The trace: {task_rename events, the last one's pid, marker lines, the
- * last one's pid}. */
-static void read_trace(long *o)
+/* The trace: {c's task_rename events to c-renamed<which>, the last one's
+ * pid, marker lines, the last one's pid}.  Other tasks (other cases running
+ * at once) may rename themselves while the event is on: only c's new names
+ * count. */
+static void read_trace(int which, long *o)
 {
+	char want[32];
+	snprintf(want, sizeof(want), " newcomm=c-renamed%d ", which);
 	char path[256], line[512];
 	snprintf(path, sizeof(path), "%s/trace", inst);
 	FILE *f = fopen(path, "re");
@@ -97,7 +101,7 @@ static void read_trace(long *o)
 		char *p;
 		if (line[0] == '#')
 			continue;
-		if ((p = strstr(line, "task_rename: pid="))) {
+		if ((p = strstr(line, "task_rename: pid=")) && strstr(line, want)) {
 			o[0]++;
 			o[1] = strtol(p + strlen("task_rename: pid="), NULL, 10);
 		} else if (strstr(line, "tracing_mark_write: " MARK) && (p = strstr(line, " ["))) {
@@ -203,15 +207,16 @@ int main(void)
 	show_pids("top", 0, o);
 	printf("c   renames itself: %s\n", nsx_res(nsx_call(c, OP_RENAME, 1, 0, 0)->v[0]));
 	printf("c   writes trace_marker: %s\n", nsx_res(nsx_call(c, OP_MARK, 0, 0, 0)->v[0]));
-	read_trace(o);
-	printf("top reads trace: %ld task_rename events; %ld marker lines, pid %s\n", o[0], o[2],
-	       nsx_name(0, o[3]));
+	read_trace(1, o);
+	printf("top reads trace: %ld task_rename events to c-renamed1; %ld marker lines, pid %s\n",
+	       o[0], o[2], nsx_name(0, o[3]));
 	long g = o[3];
 	printf("c   writes set_event_pid (the marker line's pid): %s\n",
 	       nsx_res(nsx_call(c, OP_SETPID, g, 0, 0)->v[0]));
 	printf("c   renames itself: %s\n", nsx_res(nsx_call(c, OP_RENAME, 2, 0, 0)->v[0]));
-	read_trace(o);
-	printf("top reads trace: %ld task_rename events, the last pid=%s (%s the marker line's)\n",
+	read_trace(2, o);
+	printf("top reads trace: %ld task_rename events to c-renamed2, pid=%s (%s the marker "
+	       "line's)\n",
 	       o[0], nsx_name(0, o[1]), o[1] == g ? "is" : "is not");
 	clean();
 	nsx_exit();
