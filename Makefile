@@ -247,14 +247,17 @@ bench-smoke: $(BENCH)
 
 # ---- kernel mutants: mutants/README.md --------------------------------------
 # make mutants, or make mutants MUTANTS="signal-ancestor-si-pid ..." for some;
-# MUTANT_BASES="6.1" for the linux-source-6.1 base alone (what CI runs).
+# MUTANT_BASES="6.1" for the linux-source-6.1 base alone (what CI runs);
+# MUTANT_SCOPE=suite boots each mutant with the whole suite instead of the
+# cases its header expects to catch it (mutants/README.md).
 MUTANT_BASES ?= 6.1 6.12
+MUTANT_SCOPE ?= expected
 mutants:
 	@$(NEED) "make mutants" $(B)/apt.log $(VM_DEPS) $(KSRC_DEPS) \
 	  linux-source-6.1='test -f /usr/src/linux-source-6.1.tar.xz' \
 	  linux-source-6.12='test -f /usr/src/linux-source-6.12.tar.xz'
 	$(MAKE) --no-print-directory all
-	B=$(B) MUTANT_BASES="$(MUTANT_BASES)" mutants/run.sh $(MUTANTS)
+	B=$(B) MUTANT_BASES="$(MUTANT_BASES)" MUTANT_SCOPE="$(MUTANT_SCOPE)" mutants/run.sh $(MUTANTS)
 
 FORMAT_SRC := $(wildcard lib/*.[ch] lib/tests/*.c runner/*.[ch] runner/tests/*.c cases/*.[ch] bench/*.c)
 format:

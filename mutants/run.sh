@@ -12,7 +12,9 @@
 # must pass; then each mutant is applied (patch --fuzz=0: a patch that no
 # longer applies exactly fails loudly), built incrementally, booted
 # (make vm's guest, root pass), and judged: a mutant is killed when some case
-# fails with a golden-line diff.  A mutant caught only by set-up errors or
+# fails with a golden-line diff.  MUTANT_SCOPE says which cases a mutant's
+# guest runs: "expected" (the default) those its header's "Expected to catch
+# it:" line names, "suite" all of them, as the base always does.  A mutant caught only by set-up errors or
 # timeouts, or not caught, fails the run unless mutants/KNOWN-SURVIVORS names
 # it.  The table goes to stdout and build/mutants/table.md.
 #
@@ -93,9 +95,19 @@ files_of() { sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$1"; }
 build() { # -> the bzImage path on stdout
 	"$top/vm/build-kernel.sh" "$tree" "$M/obj" | tail -n 1
 }
-boot() { # image log
-	KERNEL=$1 B=$B VM_APPEND=nsx.passes=root VM_TIMEOUT=${VM_TIMEOUT:-240} \
-		"$top/vm/run.sh" >"$2" 2>&1
+boot() { # image log [case...]
+	image=$1 log=$2
+	shift 2
+	ARGS="$*" KERNEL=$image B=$B VM_APPEND=nsx.passes=root VM_TIMEOUT=${VM_TIMEOUT:-240} \
+		"$top/vm/run.sh" >"$log" 2>&1
+}
+scope=${MUTANT_SCOPE:-expected}
+case $scope in expected | suite) ;; *) die "MUTANT_SCOPE=$scope: expected or suite" ;; esac
+# The cases a patch's header expects to catch it (words that name a case).
+expected_cases() {
+	sed -n 's/^Expected to catch it: //p' "$1" | tr ' ' '\n' | while IFS= read -r w; do
+		[ -f "$top/cases/$w.c" ] && printf '%s ' "$w"
+	done
 }
 
 # Cases a log shows failing: "name diff" or "name error", and the first
@@ -117,6 +129,7 @@ failures() {
 
 restore
 echo "mutants: base kernel ($base_version, tinyconfig + vm/config)"
+echo "mutants: each mutant's guest runs $([ "$scope" = suite ] && echo "the whole suite" || echo "the cases its header expects to catch it") (MUTANT_SCOPE=$scope)"
 image=$(build) || die "the base kernel does not build"
 boot "$image" "$M/logs/base.log"
 grep -q '^vm: .*root pass status 0' "$M/logs/base.log" ||
@@ -129,7 +142,8 @@ else
 	set -- "$here"/[0-9]*.patch
 fi
 table=$M/table.md
-printf '| mutant (%s) | cases that failed (diff) | first differing line |\n|---|---|---|\n' "$base_version" >"$table"
+printf '| mutant (%s; cases run: %s) | cases that failed (diff) | first differing line |\n|---|---|---|\n' \
+	"$base_version" "$([ "$scope" = suite ] && echo "the suite" || echo "those expected")" >"$table"
 bad=0
 for p in "$@"; do
 	[ -f "$p" ] || { bad=$((bad + 1)); continue; }
@@ -148,7 +162,13 @@ for p in "$@"; do
 		restore
 		die "$name does not build (log: $M/obj/build.log)"
 	fi
-	boot "$image" "$log"
+	if [ "$scope" = expected ]; then
+		cases=$(expected_cases "$p")
+		[ -n "$cases" ] || die "$name: its header names no case to expect (Expected to catch it:)"
+		boot "$image" "$log" $cases
+	else
+		boot "$image" "$log"
+	fi
 	restore
 	caught=$(failures "$log" | awk '$2 == "diff" { printf "%s%s", sep, $1; sep = " " }')
 	errors=$(failures "$log" | awk '$2 == "error" { printf "%s%s", sep, $1; sep = " " }')
