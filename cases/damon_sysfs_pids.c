@@ -88,16 +88,10 @@ static void handler(int op, const long *arg)
 	NSX_REPLY(o[0], o[1]);
 }
 
-static int c2_fn(void *arg)
-{
-	(void)arg;
-	nsx_park();
-}
-
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn("c2", NULL, c2_fn, NULL);
+	nsx_spawn("c2", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }

@@ -60,17 +60,11 @@ static void handler(int op, const long *arg)
 	          last_pid(inner_proc, 1));
 }
 
-static int x_fn(void *arg)
-{
-	(void)arg;
-	nsx_park();
-}
-
 static int i_fn(void *arg)
 {
 	(void)arg;
 	inner_proc = nsx_own_proc();
-	nsx_spawn("x", NULL, x_fn, NULL);
+	nsx_spawn("x", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }
@@ -80,7 +74,7 @@ int main(void)
 	nsx_init("top", "outer");
 	int i = nsx_spawn("i", "inner", i_fn, NULL);
 	nsx_recv(i, "up"); /* x exists */
-	nsx_spawn("y", NULL, x_fn, NULL);
+	nsx_spawn("y", NULL, nsx_parked, NULL);
 	int inner = nsx_ns_of(i);
 	printf("# last_pid_views: the last pid allocated, by reader and by proc mount\n");
 	printf("top reads outer's proc:  loadavg last=%s ns_last_pid=%s\n",

@@ -330,12 +330,6 @@ static int maker_fn(void *arg)
 	nsx_serve(maker_handler);
 }
 
-static int holder_fn(void *arg)
-{
-	(void)arg;
-	nsx_park();
-}
-
 /* execer's second thread: exec ourselves, to report from the new image. */
 static void *exec_thread(void *arg)
 {
@@ -490,7 +484,7 @@ int main(int argc, char **argv)
 	nsx_init("top", "outer");
 	if (pipe(exec_pipe) || fcntl(exec_pipe[0], F_SETFD, FD_CLOEXEC))
 		nsx_fail("pipe: %s", nsx_errname(errno));
-	nsx_spawn("holder", "H", holder_fn, NULL);
+	nsx_spawn("holder", "H", nsx_parked, NULL);
 	int maker = nsx_spawn("maker", NULL, maker_fn, NULL);
 
 	printf("# libc_id_cache: the library's idea of a child's ids, by how the child was made\n");

@@ -127,16 +127,10 @@ static void handler(int op, const long *arg)
 	}
 }
 
-static int m_fn(void *arg)
-{
-	(void)arg;
-	nsx_park();
-}
-
 static int init_fn(void *arg)
 {
 	if (arg)
-		nsx_spawn("m", NULL, m_fn, NULL);
+		nsx_spawn("m", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }

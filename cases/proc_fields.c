@@ -224,17 +224,11 @@ static void *qt_fn(void *arg)
 	nsx_park();
 }
 
-static int r_fn(void *arg)
-{
-	(void)arg;
-	nsx_park();
-}
-
 static int q_fn(void *arg)
 {
 	pthread_t th;
 	(void)arg;
-	nsx_spawn("r", NULL, r_fn, NULL);
+	nsx_spawn("r", NULL, nsx_parked, NULL);
 	if (pthread_create(&th, NULL, qt_fn, NULL))
 		nsx_fail("pthread_create");
 	nsx_park();

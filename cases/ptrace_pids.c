@@ -45,12 +45,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int kid_fn(void *arg)
-{
-	(void)arg;
-	nsx_park();
-}
-
 static void *thread_fn(void *arg)
 {
 	nsx_add_thread(arg);
@@ -70,7 +64,7 @@ static int tracee_fn(void *arg)
 	snprintf(thr, sizeof(thr), "thr%s", n);
 	NSX_SEND("ready", 1);
 	nsx_step();
-	nsx_spawn(kid, NULL, kid_fn, NULL);
+	nsx_spawn(kid, NULL, nsx_parked, NULL);
 	if (pthread_create(&th, NULL, thread_fn, thr))
 		nsx_fail("pthread_create");
 	nsx_park();

@@ -59,12 +59,6 @@ static int exiter_fn(void *arg)
 	return 7;
 }
 
-static int child_fn(void *arg)
-{
-	(void)arg;
-	nsx_park();
-}
-
 static int orphan_fn(void *arg)
 {
 	(void)arg;
@@ -145,7 +139,7 @@ int main(void)
 	nsx_init("top", "outer");
 	nsx_block(SIGCHLD);
 	int exiter = nsx_spawn("exiter", "a", exiter_fn, NULL);
-	int child = nsx_spawn("child", "b", child_fn, NULL);
+	int child = nsx_spawn("child", "b", nsx_parked, NULL);
 	int reaper = nsx_spawn("reaper", "c", reaper_fn, NULL);
 	nsx_recv(reaper, "ready");
 	int mid = nsx_find("mid");

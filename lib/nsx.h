@@ -227,6 +227,9 @@ _Noreturn void nsx_serve(void (*handler)(int op, const long *arg));
 #define NSX_REPLY(...) NSX_SEND("reply", __VA_ARGS__)
 /* Wait to be killed (bounded: exits quietly after four timeouts). */
 _Noreturn void nsx_park(void);
+/* A task function for nsx_spawn() that only parks: a task that exists to be
+ * seen (its arg is ignored). */
+int nsx_parked(void *arg);
 
 /* --- signals ------------------------------------------------------------ */
 
