@@ -54,14 +54,11 @@
 #include <fcntl.h>
 #include <linux/android/binder.h>
 #include <linux/android/binderfs.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAPLEN (128 * 1024)
@@ -312,33 +309,20 @@ static void show_txn(const char *who, int observer, const long *o)
 		       o[1] == 1 ? "BR_TRANSACTION" : "BR_REPLY", nsx_name(observer, o[2]), o[3]);
 }
 
-static int mounted;
-
 static void clean(void)
 {
-	if (!mounted)
-		return;
 	for (int i = 0; i < 2; i++)
 		if (bfd[i] >= 0)
 			close(bfd[i]);
-	umount2(dir, MNT_DETACH);
-	rmdir(dir);
+	bfd[0] = bfd[1] = -1;
 }
 
 int main(void)
 {
 	nsx_init("top", "outer");
 	nsx_need_init_root("binderfs' stats=global");
-	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		nsx_fail("a mount namespace: %s", nsx_errname(errno));
-	dir = nsx_mount_dir("binderfs");
+	dir = nsx_mount_fs("binder", "stats=global", "CONFIG_ANDROID_BINDERFS");
 	snprintf(procs, sizeof(procs), "%s/binder_logs/proc", dir);
-	if (mount("nsxbinder", dir, "binder", 0, "stats=global")) {
-		int e = errno;
-		rmdir(dir);
-		nsx_skip("mount -t binder: %s (CONFIG_ANDROID_BINDERFS)", nsx_errname(e));
-	}
-	mounted = 1;
 	atexit(clean);
 	char path[128];
 	snprintf(path, sizeof(path), "%s/binder-control", dir);

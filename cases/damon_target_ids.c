@@ -26,12 +26,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *dir; /* debugfs is mounted here */
@@ -92,15 +89,13 @@ static void show(const char *who, int observer, const long *v)
 	printf("\n");
 }
 
-static int mounted;
+static int set;
 
 static void clean(void)
 {
-	if (!mounted)
-		return;
-	write_ids("");
-	umount2(dir, MNT_DETACH);
-	rmdir(dir);
+	if (set)
+		write_ids("");
+	set = 0;
 }
 
 int main(void)
@@ -108,19 +103,12 @@ int main(void)
 	nsx_init("top", "outer");
 	nsx_guest_only("sets DAMON's one debugfs monitoring context, which is machine-wide");
 	nsx_need_init_root("debugfs");
-	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		nsx_fail("a mount namespace: %s", nsx_errname(errno));
-	dir = nsx_mount_dir("debugfs");
+	dir = nsx_mount_fs("debugfs", NULL, "CONFIG_DEBUG_FS");
 	snprintf(ids, sizeof(ids), "%s/damon/target_ids", dir);
-	if (mount("nsxdebugfs", dir, "debugfs", 0, NULL)) {
-		int e = errno;
-		rmdir(dir);
-		nsx_skip("mount -t debugfs: %s (CONFIG_DEBUG_FS)", nsx_errname(e));
-	}
-	mounted = 1;
-	atexit(clean);
 	if (access(ids, F_OK))
 		nsx_skip("no DAMON debugfs interface: %s (CONFIG_DAMON_DBGFS)", nsx_errname(errno));
+	set = 1;
+	atexit(clean);
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	nsx_recv(c, "up");
 	int c2 = nsx_find("c2"), inner = nsx_ns_of(c);
@@ -135,6 +123,5 @@ int main(void)
 	printf("c   writes %s: %s\n", nsx_name(c, nsx_pid(0)),
 	       nsx_res(nsx_call(c, OP_WRITE, nsx_pid(0), 0, 0)->v[0]));
 	clean();
-	mounted = 0;
 	nsx_exit();
 }

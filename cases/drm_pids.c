@@ -29,14 +29,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* From the kernel's include/uapi/drm/drm.h (Debian ships that header only in
@@ -146,16 +143,11 @@ static void show_clients(const char *who, int observer, const long *o)
 	printf("\n");
 }
 
-static int mounted;
-
 static void clean(void)
 {
 	if (card >= 0)
 		close(card);
-	if (!mounted)
-		return;
-	umount2(dir, MNT_DETACH);
-	rmdir(dir);
+	card = -1;
 }
 
 int main(void)
@@ -166,16 +158,8 @@ int main(void)
 	if (access(CARD, F_OK))
 		nsx_skip("no " CARD ": %s (CONFIG_DRM_VGEM or another DRM driver)",
 		         nsx_errname(errno));
-	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		nsx_fail("a mount namespace: %s", nsx_errname(errno));
-	dir = nsx_mount_dir("debugfs");
+	dir = nsx_mount_fs("debugfs", NULL, "CONFIG_DEBUG_FS");
 	snprintf(clients, sizeof(clients), "%s/dri/0/clients", dir);
-	if (mount("nsxdebugfs", dir, "debugfs", 0, NULL)) {
-		int e = errno;
-		rmdir(dir);
-		nsx_skip("mount -t debugfs: %s (CONFIG_DEBUG_FS)", nsx_errname(e));
-	}
-	mounted = 1;
 	atexit(clean);
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	nsx_recv(c, "up");

@@ -41,11 +41,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -145,7 +143,7 @@ static int c_fn(void *arg)
 	nsx_serve(handler);
 }
 
-static int mounted, made;
+static int made;
 
 static void clean(void)
 {
@@ -155,11 +153,6 @@ static void clean(void)
 		rmdir(inst);
 	}
 	made = 0;
-	if (mounted) {
-		umount2(dir, MNT_DETACH);
-		rmdir(dir);
-	}
-	mounted = 0;
 }
 
 static void show_pids(const char *who, int observer, const long *o)
@@ -177,15 +170,7 @@ int main(void)
 	nsx_init("top", "outer");
 	nsx_guest_only("makes a tracing instance, which is the machine's");
 	nsx_need_init_root("tracefs");
-	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		nsx_fail("a mount namespace: %s", nsx_errname(errno));
-	dir = nsx_mount_dir("tracefs");
-	if (mount("nodev", dir, "tracefs", 0, NULL)) {
-		int e = errno;
-		rmdir(dir);
-		nsx_skip("mount -t tracefs: %s (CONFIG_TRACING)", nsx_errname(e));
-	}
-	mounted = 1;
+	dir = nsx_mount_fs("tracefs", NULL, "CONFIG_TRACING");
 	atexit(clean);
 	snprintf(inst, sizeof(inst), "%s/instances/nsxlate-XXXXXX", dir);
 	if (!mkdtemp(inst))

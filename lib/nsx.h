@@ -339,6 +339,13 @@ int nsx_new_userns(const char *uid_map, const char *gid_map);
  * detaches that mount).  Fails the case if it cannot be made; the caller
  * removes it. */
 const char *nsx_mount_dir(const char *tag);
+/* In the top: a mount namespace of the case's own (made private, the first
+ * time), and a file system of type fstype (mount data: data) mounted on a new
+ * nsx_mount_dir(fstype); skips the case, saying "mount -t <fstype>: <errno>
+ * (<option>)", when the kernel refuses it.  Unmounted and removed when the top
+ * exits, after the handlers the case registers later with atexit().  Returns
+ * the directory. */
+const char *nsx_mount_fs(const char *fstype, const char *data, const char *option);
 /* In the caller: new mount namespace, private, fresh proc on /proc; 0 or -errno. */
 int nsx_mount_proc(void);
 /* nsx_mount_proc(), then an O_PATH fd of the new /proc; fails the case if

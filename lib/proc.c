@@ -73,6 +73,44 @@ const char *nsx_mount_dir(const char *tag)
 	return d;
 }
 
+static const char *fs_dirs[4];
+static pid_t fs_owner;
+
+static void unmount_fs(void)
+{
+	if (getpid() != fs_owner)
+		return;
+	for (int i = 3; i >= 0; i--)
+		if (fs_dirs[i]) {
+			umount2(fs_dirs[i], MNT_DETACH);
+			rmdir(fs_dirs[i]);
+			fs_dirs[i] = NULL;
+		}
+}
+
+const char *nsx_mount_fs(const char *fstype, const char *data, const char *option)
+{
+	int slot = 0;
+	while (slot < 4 && fs_dirs[slot])
+		slot++;
+	if (slot == 4)
+		nsx_fail("nsx_mount_fs: more than four mounts");
+	if (!fs_owner) {
+		if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			nsx_fail("a mount namespace: %s", nsx_errname(errno));
+		fs_owner = getpid();
+		atexit(unmount_fs);
+	}
+	const char *dir = nsx_mount_dir(fstype);
+	if (mount("nsxlate", dir, fstype, 0, data)) {
+		int e = errno;
+		rmdir(dir);
+		nsx_skip("mount -t %s: %s (%s)", fstype, nsx_errname(e), option);
+	}
+	fs_dirs[slot] = dir;
+	return dir;
+}
+
 void nsx_need_init_root(const char *why)
 {
 	unsigned a = 1, b = 1, n = 0;
