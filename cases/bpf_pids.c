@@ -38,6 +38,7 @@
  *   tracing_prog_func_proto(), which has both helpers) and 6.12.117.
  */
 #include "nsx.h"
+#include "bpf.h"
 
 #include <errno.h>
 #include <linux/bpf.h>
@@ -60,16 +61,6 @@ struct ctx {
 	__u32 ns_pid, ns_tgid; /* out: its struct bpf_pidns_info */
 };
 
-static long sys_bpf(int cmd, union bpf_attr *a)
-{
-	return syscall(SYS_bpf, cmd, a, sizeof(*a));
-}
-
-#define INSN(c, d, s, o, i)                                                                        \
-	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
-
-static char log_buf[65536];
-
 /* Load the program: 0, or -errno. */
 static long load(void)
 {
@@ -89,18 +80,10 @@ static long load(void)
 	        INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
 	        INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
-	union bpf_attr a;
-	memset(&a, 0, sizeof(a));
-	a.prog_type = BPF_PROG_TYPE_SYSCALL;
-	a.prog_flags = BPF_F_SLEEPABLE;
-	a.insns = (unsigned long)insns;
-	a.insn_cnt = sizeof(insns) / sizeof(insns[0]);
-	a.license = (unsigned long)"GPL";
-	a.log_buf = (unsigned long)log_buf;
-	a.log_size = sizeof(log_buf);
-	a.log_level = 1;
-	prog_fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
-	return prog_fd < 0 ? -errno : 0;
+	long fd = bpf_load(BPF_PROG_TYPE_SYSCALL, 0, 0, BPF_F_SLEEPABLE, insns,
+	                   sizeof(insns) / sizeof(insns[0]));
+	prog_fd = (int)fd;
+	return fd < 0 ? fd : 0;
 }
 
 /* Run the program asking about (dev, ino): {result, pid_tgid, ns_ret, ns_pid, ns_tgid}. */
@@ -178,10 +161,10 @@ int main(void)
 	long r = load();
 	if (r == -ENOSYS)
 		nsx_skip("no bpf(): ENOSYS (CONFIG_BPF_SYSCALL)");
-	if (r == -EINVAL && !log_buf[0])
+	if (r == -EINVAL && !bpf_log[0])
 		nsx_skip("BPF_PROG_TYPE_SYSCALL refused: EINVAL with no verifier log (5.14+)");
 	if (r)
-		nsx_fail("BPF_PROG_LOAD: %s: %s", nsx_errname((int)-r), log_buf);
+		nsx_fail("BPF_PROG_LOAD: %s: %s", nsx_errname((int)-r), bpf_log);
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	nsx_recv(c, "up");
 	int c2 = nsx_find("c2");

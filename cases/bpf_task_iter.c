@@ -44,6 +44,7 @@
  *     creator's namespace.
  */
 #include "nsx.h"
+#include "bpf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,11 +64,6 @@ enum { OP_ITER = 1, OP_LINK_TID, OP_ITER_FD };
 
 static int prog_fd = -1;
 static int sv[2] = {-1, -1};
-
-static long sys_bpf(int cmd, union bpf_attr *a)
-{
-	return syscall(SYS_bpf, cmd, a, sizeof(*a));
-}
 
 /* --- vmlinux BTF: a FUNC's id and task_struct's member offsets ----------- */
 
@@ -151,11 +147,6 @@ static const char *btf_read(struct btf_info *bi)
 
 /* --- the program, links and iterators ------------------------------------ */
 
-#define INSN(c, d, s, o, i)                                                                        \
-	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
-
-static char log_buf[65536];
-
 static long load(const struct btf_info *bi)
 {
 	const struct bpf_insn insns[] = {
@@ -181,19 +172,10 @@ static long load(const struct btf_info *bi)
 	        INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
 	        INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
-	union bpf_attr a;
-	memset(&a, 0, sizeof(a));
-	a.prog_type = BPF_PROG_TYPE_TRACING;
-	a.expected_attach_type = BPF_TRACE_ITER;
-	a.attach_btf_id = (__u32)bi->iter_task_id;
-	a.insns = (unsigned long)insns;
-	a.insn_cnt = sizeof(insns) / sizeof(insns[0]);
-	a.license = (unsigned long)"GPL";
-	a.log_buf = (unsigned long)log_buf;
-	a.log_size = sizeof(log_buf);
-	a.log_level = 1;
-	prog_fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
-	return prog_fd < 0 ? -errno : 0;
+	long fd = bpf_load(BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER, (unsigned)bi->iter_task_id, 0,
+	                   insns, sizeof(insns) / sizeof(insns[0]));
+	prog_fd = (int)fd;
+	return fd < 0 ? fd : 0;
 }
 
 /* A link for the task iterator: tid, or a pidfd; the link fd or -errno. */
@@ -377,7 +359,7 @@ int main(void)
 	if (r == -ENOSYS)
 		nsx_skip("no bpf(): ENOSYS (CONFIG_BPF_SYSCALL)");
 	if (r) {
-		fputs(log_buf, stderr);
+		fputs(bpf_log, stderr);
 		nsx_fail("BPF_PROG_LOAD: %s", nsx_errname((int)-r));
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
