@@ -134,16 +134,10 @@ static void handler(int op, const long *arg)
 	NSX_REPLY(o[0], o[1], o[2], o[3], o[4]);
 }
 
-static int c2_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn("c2", NULL, c2_fn, NULL);
+	nsx_spawn_server("c2", NULL, handler);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }

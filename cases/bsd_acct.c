@@ -81,12 +81,6 @@ static void handler(int op, const long *arg)
 	}
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 /* Print the records of one file, numbers named in namespace ns. */
 static void records(const char *what, int fd, int ns)
 {
@@ -117,7 +111,7 @@ int main(void)
 		unlink(file_i);
 		nsx_skip("no BSD process accounting: acct() is ENOSYS (CONFIG_BSD_PROCESS_ACCT)");
 	}
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	int c = nsx_spawn_server("c", "inner", handler);
 	long ri = nsx_call(c, OP_ACCT, 0, 0, 0)->v[0];
 	unlink(file_o);
 	unlink(file_i);

@@ -120,12 +120,6 @@ static int c_fn(void *arg)
 	nsx_serve(handler);
 }
 
-static int x_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static const char *list(int reader, const long *v)
 {
 	static char b[4][256];
@@ -178,7 +172,7 @@ int main(void)
 		nsx_fail("socketpair: %s", nsx_errname(errno));
 
 	int c = nsx_spawn("c", "I", c_fn, NULL);
-	int x = nsx_spawn("x", "sib", x_fn, NULL);
+	int x = nsx_spawn_server("x", "sib", handler);
 	nsx_await_task("c2t"); /* c spawns c2, which starts c2t */
 	int c2 = nsx_find("c2"), c2t = nsx_find("c2t"), top = nsx_find("top");
 

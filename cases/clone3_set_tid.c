@@ -98,12 +98,6 @@ static void handler(int op, const long *arg)
 	}
 }
 
-static int serve_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static const char *tids_str(const long *tids, int n)
 {
 	static char b[4][128];
@@ -182,14 +176,14 @@ int main(void)
 	task_clone(n1, 1, "n3", "0", (long[]){7}, 1);
 	task_clone(n1, 1, "n3", "0", (long[]){8, 1800}, 2);
 
-	int u = nsx_spawn("u", NULL, serve_fn, NULL);
+	int u = nsx_spawn_server("u", NULL, handler);
 	printf("u enters a user namespace of its own: %s\n",
 	       nsx_res(nsx_call(u, OP_USERNS, 0, 0, 0)->v[0]));
 	task_clone(u, 2, "u0", "0", (long[]){1601}, 1);
 	task_clone(u, 3, "u1", "CLONE_NEWPID", (long[]){1}, 1);
 	task_clone(u, 4, "u2", "CLONE_NEWPID", (long[]){1, 1602}, 2);
 
-	int a = nsx_spawn("a", NULL, serve_fn, NULL);
+	int a = nsx_spawn_server("a", NULL, handler);
 	printf("a unshare(CLONE_NEWPID): %s\n", nsx_res(nsx_call(a, OP_UNSHARE, 0, 0, 0)->v[0]));
 	task_clone(a, 5, "a1", "0", (long[]){5, 1900}, 2);
 	task_clone(a, 6, "a2", "0", (long[]){1, 1901}, 2);

@@ -61,13 +61,7 @@ static long put(const char *path, const char *v)
 /* {result, the number} */
 static void get(const char *path, long *o)
 {
-	FILE *f = fopen(path, "re");
-	o[0] = f ? 0 : -errno;
-	o[1] = 0;
-	if (f && fscanf(f, "%ld", &o[1]) != 1)
-		o[0] = -EIO;
-	if (f)
-		fclose(f);
+	o[0] = nsx_read_long(path, &o[1]);
 }
 
 static const char *const files[] = {TGT "/pid_target", KD "/state", KD "/pid"};

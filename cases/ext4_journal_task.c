@@ -56,13 +56,7 @@ static int loop_fd = -1, mounted;
 /* {result, the number} */
 static void read_task(long *o)
 {
-	FILE *f = fopen(task_file, "re");
-	o[0] = f ? 0 : -errno;
-	o[1] = 0;
-	if (f && fscanf(f, "%ld", &o[1]) != 1)
-		o[0] = -EIO;
-	if (f)
-		fclose(f);
+	o[0] = nsx_read_long(task_file, &o[1]);
 }
 
 static void handler(int op, const long *arg)

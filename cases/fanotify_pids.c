@@ -120,19 +120,13 @@ static int a_fn(void *arg)
 	nsx_park();
 }
 
-static int b_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static int i_fn(void *arg)
 {
 	(void)arg;
 	long r = groups();
 	if (r)
 		nsx_fail("fanotify in i: %s", nsx_errname((int)-r));
-	nsx_spawn("b", NULL, b_fn, NULL);
+	nsx_spawn_server("b", NULL, handler);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }
@@ -155,7 +149,7 @@ int main(void)
 		nsx_fail("fanotify: %s", nsx_errname((int)-r));
 	nsx_spawn("a", NULL, a_fn, NULL);
 	int i = nsx_spawn("i", "inner", i_fn, NULL);
-	int c = nsx_spawn("c", "sib", b_fn, NULL);
+	int c = nsx_spawn_server("c", "sib", handler);
 	nsx_recv(i, "up");
 	nsx_recv(-1, "at-up");
 	int at = nsx_find("at"), b = nsx_find("b");

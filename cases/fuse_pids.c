@@ -56,7 +56,6 @@
 enum { OP_SERVE = 1, OP_MOUNT, OP_STAT, OP_SPAWN_C, OP_SPAWN_O };
 
 static int c_fn(void *arg);
-static int serve_fn(void *arg);
 
 static int fuse_fd = -1;
 static char rbuf[FUSE_MIN_READ_BUFFER + 65536];
@@ -103,7 +102,7 @@ static void handler(int op, const long *arg)
 	} else if (op == OP_SPAWN_C) {
 		NSX_REPLY(nsx_spawn("c", "inner", c_fn, NULL));
 	} else if (op == OP_SPAWN_O) {
-		NSX_REPLY(nsx_spawn("o", NULL, serve_fn, NULL));
+		NSX_REPLY(nsx_spawn_server("o", NULL, handler));
 	} else if (op == OP_MOUNT) {
 		char opts[128];
 		snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fuse_fd);
@@ -114,16 +113,10 @@ static void handler(int op, const long *arg)
 	}
 }
 
-static int serve_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn("c2", NULL, serve_fn, NULL);
+	nsx_spawn_server("c2", NULL, handler);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }
@@ -164,7 +157,7 @@ int main(void)
 		         nsx_errname(errno));
 	if (fuse_fd < 0)
 		nsx_skip("/dev/fuse: %s (CONFIG_FUSE_FS)", nsx_errname(errno));
-	d = nsx_spawn("d", "mid", serve_fn, NULL);
+	d = nsx_spawn_server("d", "mid", handler);
 	int o = (int)nsx_call(d, OP_SPAWN_O, 0, 0, 0)->v[0];
 	int c = (int)nsx_call(d, OP_SPAWN_C, 0, 0, 0)->v[0];
 	nsx_recv(c, "up");

@@ -67,24 +67,18 @@ static void handler(int op, const long *arg)
 		NSX_REPLY(nsx_futex_unlock_pi(w));
 }
 
-static int serve_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static int b1_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn("b2", NULL, serve_fn, NULL);
-	nsx_spawn("b3", NULL, serve_fn, NULL);
+	nsx_spawn_server("b2", NULL, handler);
+	nsx_spawn_server("b3", NULL, handler);
 	/* B's own /proc, to set where B's next number starts. */
 	int e = nsx_mount_proc();
 	int fd = e ? -1 : open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "99", 2) != 2)
 		nsx_fail("ns_last_pid in B: %s", nsx_errname(e ? -e : errno));
 	close(fd);
-	nsx_spawn("b100", NULL, serve_fn, NULL);
+	nsx_spawn_server("b100", NULL, handler);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }
@@ -92,8 +86,8 @@ static int b1_fn(void *arg)
 static int w1_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn("wx", NULL, serve_fn, NULL);
-	nsx_spawn("wy", NULL, serve_fn, NULL);
+	nsx_spawn_server("wx", NULL, handler);
+	nsx_spawn_server("wy", NULL, handler);
 	nsx_spawn("b1", "B", b1_fn, NULL);
 	nsx_serve(handler);
 }

@@ -71,12 +71,6 @@ static void handler(int op, const long *arg)
 		NSX_REPLY(nsx_spawn("bo", NULL, bo_fn, NULL));
 }
 
-static int serve_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static int b1_fn(void *arg)
 {
 	(void)arg;
@@ -90,7 +84,7 @@ static int b1_fn(void *arg)
 static int w1_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn("wz", NULL, serve_fn, NULL);
+	nsx_spawn_server("wz", NULL, handler);
 	nsx_spawn("b1", "B", b1_fn, NULL);
 	int e = nsx_mount_proc();
 	if (e)

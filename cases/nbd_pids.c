@@ -61,16 +61,7 @@ static int nbd = -1;
 /* The pid file: {result, number}. */
 static void read_pid(long *o)
 {
-	FILE *f = fopen(PIDF, "re");
-	o[0] = 0;
-	o[1] = 0;
-	if (!f) {
-		o[0] = -errno;
-		return;
-	}
-	if (fscanf(f, "%ld", &o[1]) != 1)
-		o[0] = -EIO;
-	fclose(f);
+	o[0] = nsx_read_long(PIDF, &o[1]);
 }
 
 static void handler(int op, const long *arg)
@@ -104,17 +95,11 @@ static void handler(int op, const long *arg)
 	NSX_REPLY(-EINVAL);
 }
 
-static int c2_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static int c_fn(void *arg)
 {
 	(void)arg;
 	close(sv[1]);
-	nsx_spawn("c2", NULL, c2_fn, NULL);
+	nsx_spawn_server("c2", NULL, handler);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }

@@ -143,16 +143,10 @@ static void handler(int op, const long *arg)
 	}
 }
 
-static int serve_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn("d", "deep", serve_fn, NULL);
+	nsx_spawn_server("d", "deep", handler);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }
@@ -176,9 +170,9 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	int x = nsx_spawn("x", "sib", serve_fn, NULL);
-	int a = nsx_spawn("a", NULL, serve_fn, NULL);
-	int b = nsx_spawn("b", NULL, serve_fn, NULL);
+	int x = nsx_spawn_server("x", "sib", handler);
+	int a = nsx_spawn_server("a", NULL, handler);
+	int b = nsx_spawn_server("b", NULL, handler);
 	nsx_recv(c, "up");
 	int d = nsx_find("d"), top = nsx_find("top");
 

@@ -74,12 +74,6 @@ static int c_fn(void *arg)
 	nsx_serve(handler);
 }
 
-static int x_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 /* caller asks ioctl k on ns_task's namespace file about task t, numbered in
  * the namespace the ioctl reads its argument in. */
 static void row(int caller, int k, int ns_task, int t, long n_override)
@@ -100,7 +94,7 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	int x = nsx_spawn("x", "sib", x_fn, NULL);
+	int x = nsx_spawn_server("x", "sib", handler);
 	nsx_await_task("c2t"); /* c spawns c2, which starts c2t */
 	int c2 = nsx_find("c2"), c2t = nsx_find("c2t"), top = nsx_find("top");
 	long probe = ask(c, 0, 1);

@@ -97,16 +97,10 @@ static void handler(int op, const long *arg)
 	}
 }
 
-static int m_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn("m", NULL, m_fn, NULL);
+	nsx_spawn_server("m", NULL, handler);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }

@@ -146,12 +146,6 @@ static void handler(int op, const long *arg)
 	}
 }
 
-static int serve_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static void show(int reader, const long *v)
 {
 	static const char *const types[] = {[PERF_RECORD_EXIT] = "EXIT",
@@ -177,8 +171,8 @@ int main(void)
 {
 	long v[NSX_MSG_VALS];
 	nsx_init("top", "outer");
-	int c = nsx_spawn("c", "inner", serve_fn, NULL);
-	int x = nsx_spawn("x", "sib", serve_fn, NULL);
+	int c = nsx_spawn_server("c", "inner", handler);
+	int x = nsx_spawn_server("x", "sib", handler);
 	long r = open_on(nsx_pid(c));
 	if (r == -EACCES || r == -EPERM) {
 		char par[16] = "?";

@@ -138,12 +138,6 @@ static int c_fn(void *arg)
 	nsx_serve(handler);
 }
 
-static int x_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static const char *mask_str(long m)
 {
 	static char b[4][64];
@@ -231,7 +225,7 @@ int main(void)
 		        "kernel (6.12 has none, 6.18 has them)");
 
 	c = nsx_spawn("c", "inner", c_fn, NULL);
-	x = nsx_spawn("x", "sib", x_fn, NULL);
+	x = nsx_spawn_server("x", "sib", handler);
 	if (nsx_recv(c, "up")->v[0])
 		nsx_fail("c's pidfd of z");
 	z = nsx_find("z");

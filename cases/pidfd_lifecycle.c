@@ -190,12 +190,6 @@ static int c_fn(void *arg)
 	nsx_serve(handler);
 }
 
-static int x_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static int c, x, z, top_pfd;
 
 static const char *fdinfo_str(int reader_ns_task, const long *v)
@@ -250,7 +244,7 @@ int main(void)
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
 		nsx_fail("socketpair: %s", nsx_errname(errno));
 	c = nsx_spawn("c", "inner", c_fn, NULL);
-	x = nsx_spawn("x", "sib", x_fn, NULL);
+	x = nsx_spawn_server("x", "sib", handler);
 	nsx_recv(c, "up");
 	z = nsx_find("z");
 	int inner = nsx_ns_of(c);

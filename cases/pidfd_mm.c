@@ -67,12 +67,6 @@ static int o_fn(void *arg)
 	nsx_park();
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static void show(const char *who, int observer, long n, const long *r)
 {
 	char adv[32];
@@ -95,7 +89,7 @@ int main(void)
 	probe(nsx_pid(o), r);
 	if (r[0] == -ENOSYS)
 		nsx_skip("process_madvise: ENOSYS (5.10, CONFIG_ADVISE_SYSCALLS)");
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	int c = nsx_spawn_server("c", "inner", handler);
 	printf("# pidfd_mm: a pidfd reaches its process's memory from any namespace\n");
 	show("c", c, nsx_pid(o), nsx_call(c, OP_PROBE, nsx_pid(o), 0, 0)->v);
 	show("top", 0, nsx_pid(o), r);

@@ -121,16 +121,10 @@ static void handler(int op, const long *arg)
 	nsx_send_v("reply", out, 5);
 }
 
-static int u_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static int inner_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn("u", NULL, u_fn, NULL);
+	nsx_spawn_server("u", NULL, handler);
 	nsx_spawn("e1", NULL, e_fn, (void *)"e1t");
 	nsx_spawn("e2", NULL, e_fn, (void *)"e2t");
 	NSX_SEND("up", 1);

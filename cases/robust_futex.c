@@ -90,12 +90,6 @@ static void handler(int op, const long *arg)
 	NSX_REPLY(r, before);
 }
 
-static int serve_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static int ow_fn(void *arg)
 {
 	(void)arg;
@@ -115,7 +109,7 @@ static int cinit_fn(void *arg)
 {
 	(void)arg;
 	nsx_spawn("ow", NULL, ow_fn, NULL);
-	nsx_spawn("cwait", NULL, serve_fn, NULL);
+	nsx_spawn_server("cwait", NULL, handler);
 	NSX_SEND("up", 1);
 	nsx_serve(handler);
 }
@@ -138,7 +132,7 @@ int main(void)
 		pthread_mutex_init(&sh->m[i], &at);
 
 	nsx_init("top", "outer");
-	int pwait = nsx_spawn("pwait", NULL, serve_fn, NULL);
+	int pwait = nsx_spawn_server("pwait", NULL, handler);
 	int cinit = nsx_spawn("cinit", "C", cinit_fn, NULL);
 	nsx_recv(cinit, "up");
 	int ow = nsx_find("ow"), cwait = nsx_find("cwait");

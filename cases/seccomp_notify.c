@@ -134,17 +134,11 @@ static void handler(int op, const long *arg)
 	}
 }
 
-static int serve_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static int t_fn(void *arg)
 {
 	pthread_t th;
 	(void)arg;
-	nsx_spawn("s", NULL, serve_fn, NULL);
+	nsx_spawn_server("s", NULL, handler);
 	if (pthread_create(&th, NULL, tt_fn, NULL))
 		nsx_fail("pthread_create");
 	NSX_SEND("up", 1);
@@ -166,7 +160,7 @@ int main(void)
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
 		nsx_fail("socketpair: %s", nsx_errname(errno));
 	int t = nsx_spawn("t", "inner", t_fn, NULL);
-	int x = nsx_spawn("x", "sib", serve_fn, NULL);
+	int x = nsx_spawn_server("x", "sib", handler);
 	nsx_recv(t, "up");
 	int s = nsx_find("s"), top = nsx_find("top");
 	long ttf = nsx_recv(nsx_await_task("tt"), "tt-filter")->v[0];

@@ -109,12 +109,6 @@ static void *keeper(void *arg)
 	nsx_park();
 }
 
-static int peer_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 int main(void)
 {
 	w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -152,7 +146,7 @@ int main(void)
 	printf("child: gettid()=%ld set_tid_address()=%ld (%s)\n", m->v[0], m->v[1],
 	       nsx_name(child, m->v[1]));
 
-	int peer = nsx_spawn("peer", NULL, peer_fn, NULL);
+	int peer = nsx_spawn_server("peer", NULL, handler);
 	long st = nsx_call(peer, OP_SETTID, 0, 0, 0)->v[0];
 	printf("peer: set_tid_address()=%s\n", nsx_name(peer, st));
 

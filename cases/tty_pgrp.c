@@ -116,12 +116,6 @@ static int l_fn(void *arg)
 	nsx_serve(handler);
 }
 
-static int x_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static void show_ids(const char *who, int reader, const long *v)
 {
 	printf("%-30s TIOCGPGRP=%s %s TIOCGSID=%s %s\n", who, nsx_res(v[0]), nsx_name(reader, v[1]),
@@ -136,7 +130,7 @@ int main(void)
 	nsx_own_devpts();
 	master = nsx_pty_master(&ptyno);
 	int L = nsx_spawn("L", "T", l_fn, &ptyno);
-	int x = nsx_spawn("x", "sib", x_fn, NULL);
+	int x = nsx_spawn_server("x", "sib", handler);
 	nsx_recv(L, "up");
 	nsx_recv(-1, "ready");
 	nsx_recv(-1, "ready");

@@ -115,12 +115,6 @@ static void handler(int op, const long *arg)
 	}
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 static void show(int reader, const long *o)
 {
 	if (o[0])
@@ -136,7 +130,7 @@ int main(void)
 	nsx_init("top", "outer");
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
 		nsx_fail("socketpair: %s", nsx_errname(errno));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	int c = nsx_spawn_server("c", "inner", handler);
 	const long *ov = nsx_call(c, OP_OPEN, 0, 0, 0)->v;
 	long r = ov[0];
 	area = (char *)(uintptr_t)ov[1]; /* c's address: the same mm layout, not the same memory */

@@ -45,12 +45,6 @@ static int c_fn(void *arg)
 	nsx_serve(handler);
 }
 
-static int x_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve(handler);
-}
-
 int main(void)
 {
 	nsx_init("top", "outer");
@@ -58,7 +52,7 @@ int main(void)
 		nsx_skip("no Yama: /proc/sys/kernel/yama: %s (CONFIG_SECURITY_YAMA)",
 		         nsx_errname(errno));
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	int x = nsx_spawn("x", "sib", x_fn, NULL);
+	int x = nsx_spawn_server("x", "sib", handler);
 	nsx_recv(c, "up");
 	int c2 = nsx_find("c2"), inner = nsx_ns_of(c);
 	long c2_in = nsx_nr_in(c2, inner), c2_out = nsx_pid(c2), top_out = nsx_pid(0);

@@ -138,3 +138,17 @@ int nsx_parked(void *arg)
 	(void)arg;
 	nsx_park();
 }
+
+static void (*server_handler)(int op, const long *arg);
+
+static int serving(void *arg)
+{
+	(void)arg;
+	nsx_serve(server_handler);
+}
+
+int nsx_spawn_server(const char *name, const char *new_ns, void (*handler)(int op, const long *arg))
+{
+	server_handler = handler; /* the child has its own copy from fork() */
+	return nsx_spawn(name, new_ns, serving, NULL);
+}

@@ -224,6 +224,9 @@ const struct nsx_msg *nsx_call(int task, int op, long a0, long a1, long a2);
 /* nsx_call() without waiting: the reply is nsx_recv(task, "reply") later. */
 void nsx_request(int task, int op, long a0, long a1, long a2);
 _Noreturn void nsx_serve(void (*handler)(int op, const long *arg));
+/* nsx_spawn() of a task that only serves handler (nsx_serve()). */
+int nsx_spawn_server(const char *name, const char *new_ns,
+                     void (*handler)(int op, const long *arg));
 #define NSX_REPLY(...) NSX_SEND("reply", __VA_ARGS__)
 /* Wait to be killed (bounded: exits quietly after four timeouts). */
 _Noreturn void nsx_park(void);
@@ -327,6 +330,9 @@ long nsx_ring_submit(struct nsx_ring *r, const struct io_uring_sqe *sqe, int wai
 int nsx_ring_wait(struct nsx_ring *r, struct io_uring_cqe *cqe);
 /* Does the kernel know opcode op (IORING_REGISTER_PROBE)?  1, 0, or -errno. */
 int nsx_ring_has_op(struct nsx_ring *r, int op);
+/* The number a file holds (its first word, as strtol base 0 reads it) into
+ * *v: 0, -errno when it cannot be read, -EIO when it holds no number. */
+long nsx_read_long(const char *path, long *v);
 /* Skips the case, saying "needs root in the initial user namespace (why)",
  * unless the caller is uid 0 in the initial user namespace. */
 void nsx_need_init_root(const char *why);

@@ -111,6 +111,17 @@ const char *nsx_mount_fs(const char *fstype, const char *data, const char *optio
 	return dir;
 }
 
+long nsx_read_long(const char *path, long *v)
+{
+	FILE *f = fopen(path, "re");
+	*v = 0;
+	if (!f)
+		return -errno;
+	long r = fscanf(f, "%li", v) == 1 ? 0 : -EIO;
+	fclose(f);
+	return r;
+}
+
 void nsx_need_init_root(const char *why)
 {
 	unsigned a = 1, b = 1, n = 0;
