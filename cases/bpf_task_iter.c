@@ -346,7 +346,7 @@ static void show_iter(const char *who, int observer, const char *what, const lon
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_need_init_root("loading a BPF tracing program (bpf_capable(), perfmon_capable())");
+	nsx_need_init_root("loading a BPF tracing program: bpf_capable(), perfmon_capable()");
 	prctl(PR_SET_NAME, "top");
 	struct btf_info bi;
 	if (access(BTF_PATH, F_OK))
