@@ -158,7 +158,8 @@ sanitize: deps
 # the guest's runner.  Packages first, then a new make that sees musl-gcc.
 VM_DEPS := qemu-system-x86='command -v qemu-system-x86_64' busybox-static='test -x /bin/busybox' \
 	cpio='command -v cpio' musl-tools='command -v musl-gcc' util-linux='command -v setpriv' \
-	diffutils='command -v diff' binutils='command -v readelf'
+	diffutils='command -v diff' binutils='command -v readelf' xz-utils='command -v xz' \
+	e2fsprogs='PATH=$$PATH:/sbin:/usr/sbin command -v mkfs.ext4'
 KSRC_DEPS := make='command -v make' gcc='command -v gcc' flex='command -v flex' \
 	bison='command -v bison' bc='command -v bc' libelf-dev='test -f /usr/include/libelf.h'
 vm: vm-deps

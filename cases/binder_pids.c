@@ -21,6 +21,11 @@
  * The golden lines and the kernel code behind them (drivers/android/,
  * 6.1.192):
  *
+ *   the opens (each with a read-only mmap of 128 KiB: binder_mmap()),
+ *   BINDER_SET_CONTEXT_MGR (the first on each device's context) and the
+ *   write-only BC_TRANSACTIONs (binder_thread_write() queues the work and
+ *   returns): 0
+ *
  *   top opens a and b: binder_logs/proc gains one file, named "unknown" (a
  *   global number), whose "proc" line has the file's name as its number; c
  *   opens a: gains one more, the same way; c opens b: gains nothing

@@ -20,6 +20,10 @@
  *
  * The golden lines and the kernel code behind them (sound/core/, 6.1.192):
  *
+ *   c and top open the PCM (playback substreams 0 and 1: snd-dummy has 8),
+ *   the sequencer and midi0 (virmidi output substreams 0 and 1: 16 each) and
+ *   lock a control each: 0
+ *
  *   pcm0p/sub0/status owner_pid: c to top, c to c2; sub1's: top to top,
  *   0 to c2
  *     pcm.c snd_pcm_attach_substream(): substream->pid =

@@ -14,9 +14,9 @@
 # (make vm's guest, root pass), and judged: a mutant is killed when some case
 # fails with a golden-line diff.  MUTANT_SCOPE says which cases a mutant's
 # guest runs: "expected" (the default) those its header's "Expected to catch
-# it:" line names, "suite" all of them, as the base always does.  A mutant caught only by set-up errors or
-# timeouts, or not caught, fails the run unless mutants/KNOWN-SURVIVORS names
-# it.  The table goes to stdout and build/mutants/table.md.
+# it:" line names, "suite" all of them, as the base always does.  A mutant
+# caught only by set-up errors or timeouts, or not caught, fails the run
+# unless mutants/KNOWN-SURVIVORS names it.  The table goes to stdout and build/mutants/table.md.
 #
 # Two bases: mutants/ holds the patches for linux-source-6.1 (mutants/BASE),
 # mutants/6.12/ those for linux-source-6.12 (interfaces 6.1 lacks:
