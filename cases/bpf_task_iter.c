@@ -17,8 +17,8 @@
  *
  * Tasks: top (namespace outer); c, the init of namespace inner, with c2 and
  * c3 (inner); c sets inner's ns_last_pid before it spawns c3 so that c3's
- * number in inner is c2's in outer (printed below).  Numbers print as the reader names them (global
- * numbers as "<task>@aboveN").
+ * number in inner is c2's in outer (the first line says whether it is).  Numbers print as the
+ * reader names them (global numbers as "<task>@aboveN").
  *
  * The golden lines and the kernel code behind them (kernel/bpf/task_iter.c,
  * 6.1.192; bpf_iter.c):
@@ -371,8 +371,8 @@ int main(void)
 	nsx_recv(c3, "named");
 	printf("# bpf_task_iter: the task iterator walks its creator's namespace; a pidfd "
 	       "link's number is its creator's\n");
-	printf("c2 is %ld in outer, c3 is %ld in inner\n", (long)nsx_nr_in(c2, 0),
-	       (long)nsx_nr_in(c3, inner));
+	printf("c3's number in inner %s c2's in outer\n",
+	       nsx_nr_in(c3, inner) == nsx_nr_in(c2, 0) ? "is" : "is not");
 	long o[16], info[3];
 	long l = make_link(0, -1);
 	if (l < 0)

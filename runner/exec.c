@@ -177,18 +177,15 @@ static _Noreturn void stub_main(const struct job *j, int status_wr, int level, i
 		    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 			fprintf(stderr, "nsxrun: cannot give the case its own /proc: %s\n",
 			        strerror(errno));
-		/* Start the case's numbers at 1000, far from the small numbers of
-		 * the namespaces it makes, so that a number shown in the wrong
-		 * namespace cannot pass for another task's by accident. */
-		int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "999", 3) != 3)
-			fprintf(stderr, "nsxrun: cannot set ns_last_pid: %s\n", strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		/* Start the case's numbers far from the small numbers of the
+		 * namespaces it makes and from every global number (limits.c), so
+		 * that a number shown in the wrong namespace cannot pass for another
+		 * task's by accident. */
+		limits_numbers();
 	} else {
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	}
-	limits_enter(j, isolated);
+	limits_enter(j);
 	pid_t c = fork();
 	if (c == 0) {
 		char *argv[12];

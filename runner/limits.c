@@ -191,11 +191,55 @@ static int in_userns(void)
 	return !(n == 3 && a == 0 && b == 0 && c == 4294967295u);
 }
 
+static int read_pid_max(void)
+{
+	int max = 0;
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+	if (!f || fscanf(f, "%d", &max) != 1)
+		max = 0;
+	if (f)
+		fclose(f);
+	return max;
+}
+
+/*
+ * The first number of each case's own pid namespace: far above the small
+ * numbers of the namespaces the case makes, and, where it can be, where no
+ * global pid number is, so that a global number a case prints ("unknown")
+ * cannot pass for one of its tasks' numbers.
+ *  - pid_max per namespace (6.14+), limited by cgroup2 or RLIMIT_NPROC: at
+ *    NSXRUN_FIRST_PID_HIGH, with the case's pid_max just above it.
+ *  - pid_max per namespace as the limit itself (LIM_PIDMAX): numbers wrap to
+ *    300 past pid_max, so the span below the first number counts too: just
+ *    above the machine's pid_max when that is small (this host's is 1900),
+ *    else 1000.
+ *  - pid_max machine-wide (before 6.14): NSXRUN_PID_SPAN + 276 below it,
+ *    after the runner raised it to the kernel's limit in the make vm guest
+ *    (--guest, root; anywhere else it is never written), where a suite run's
+ *    global numbers stay far below.
+ */
+static int first_pid(void)
+{
+	int max;
+	if (L.pid_max_ns && L.kind != LIM_PIDMAX)
+		return NSXRUN_FIRST_PID_HIGH;
+	if (L.pid_max_ns) {
+		max = read_pid_max();
+		return max + 100 > 1000 && max + 100 <= 4000 ? max + 100 : 1000;
+	}
+	if (getenv("NSX_GUEST") && geteuid() == 0 && !in_userns() &&
+	    write_file("/proc/sys/kernel/pid_max", "4194304"))
+		write_file("/proc/sys/kernel/pid_max", "32768"); /* CONFIG_BASE_SMALL's limit */
+	max = read_pid_max();
+	return max - NSXRUN_PID_SPAN - 276 > 1000 ? max - NSXRUN_PID_SPAN - 276 : 1000;
+}
+
 const struct limits *limits_setup(void)
 {
 	if (L.kind != LIM_UNSET)
 		return &L;
 	L.output_cap = NSXRUN_OUTPUT_CAP;
+	L.pid_max_ns = pid_max_per_ns();
 	int cg = try_cgroup2();
 	if (!cg) {
 		L.kind = LIM_CGROUP2;
@@ -207,18 +251,21 @@ const struct limits *limits_setup(void)
 		         "RLIMIT_NPROC=%d in the runner's user namespace (shared by the cases "
 		         "running at once); no memory limit",
 		         NSXRUN_MAX_TASKS);
-	} else if (pid_max_per_ns()) {
+	} else if (L.pid_max_ns) {
 		L.kind = LIM_PIDMAX;
-		snprintf(L.desc, sizeof(L.desc),
-		         "pid_max=%d in each case's pid namespace (about 1200 tasks); no memory "
-		         "limit",
-		         NSXRUN_PID_MAX);
+		L.first_pid = first_pid();
+		snprintf(
+		        L.desc, sizeof(L.desc),
+		        "pid_max=%d in each case's pid namespace (about %d tasks); no memory limit",
+		        L.first_pid + NSXRUN_PID_SPAN, L.first_pid + NSXRUN_PID_SPAN - 300);
 	} else {
 		L.kind = LIM_NONE;
 		snprintf(L.desc, sizeof(L.desc),
 		         "none: no writable cgroup2 pids controller, not in a user namespace, and "
 		         "pid_max is machine-wide before 6.14");
 	}
+	if (!L.first_pid)
+		L.first_pid = first_pid();
 	return &L;
 }
 
@@ -245,7 +292,22 @@ int limits_prepare(struct job *j, int k)
 	return j->cg_procs < 0 ? -1 : 0;
 }
 
-void limits_enter(const struct job *j, int isolated)
+int limits_numbers(void)
+{
+	char v[32];
+	/* pid_max first: ns_last_pid is checked against it. */
+	if (L.pid_max_ns) {
+		snprintf(v, sizeof(v), "%d", L.first_pid + NSXRUN_PID_SPAN);
+		if (write_file("/proc/sys/kernel/pid_max", v))
+			fprintf(stderr, "nsxrun: cannot set pid_max: %s\n", strerror(errno));
+	}
+	snprintf(v, sizeof(v), "%d", L.first_pid - 1);
+	if (write_file("/proc/sys/kernel/ns_last_pid", v))
+		fprintf(stderr, "nsxrun: cannot set ns_last_pid: %s\n", strerror(errno));
+	return L.first_pid;
+}
+
+void limits_enter(const struct job *j)
 {
 	struct rlimit r;
 	/* The case's cgroup2 directory (made here for LIM_CGROUP2, else by a
@@ -261,11 +323,6 @@ void limits_enter(const struct job *j, int isolated)
 	} else if (L.kind == LIM_NPROC) {
 		r.rlim_cur = r.rlim_max = NSXRUN_MAX_TASKS;
 		setrlimit(RLIMIT_NPROC, &r);
-	} else if (L.kind == LIM_PIDMAX && isolated) {
-		char v[32];
-		snprintf(v, sizeof(v), "%d", NSXRUN_PID_MAX);
-		if (write_file("/proc/sys/kernel/pid_max", v))
-			fprintf(stderr, "nsxrun: cannot set pid_max: %s\n", strerror(errno));
 	}
 	r.rlim_cur = r.rlim_max = (rlim_t)L.output_cap;
 	setrlimit(RLIMIT_FSIZE, &r);

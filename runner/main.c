@@ -271,7 +271,9 @@ int main(int argc, char **argv)
 	}
 	ktap_header(stdout, n);
 	const struct limits *lim = limits_setup();
-	printf("# limits: %s; output capped at %ld bytes a stream\n", lim->desc, lim->output_cap);
+	printf("# limits: %s; output capped at %ld bytes a stream; each case's numbers start at "
+	       "%d\n",
+	       lim->desc, lim->output_cap, lim->first_pid);
 	fflush(stdout);
 	run_catch_signals();
 	int rr = run_jobs(jobs, n, o.jobs, o.timeout, done, &s);

@@ -20,7 +20,8 @@
 #define NSXRUN_OUTPUT_CAP     (4 << 20)    /* bytes a stream, RLIMIT_FSIZE */
 #define NSXRUN_MAX_TASKS      512          /* pids.max or RLIMIT_NPROC */
 #define NSXRUN_MAX_MEMORY_STR "1073741824" /* memory.max: 1 GiB */
-#define NSXRUN_PID_MAX        2024         /* numbers 300..2023 in the case's namespace */
+#define NSXRUN_PID_SPAN       1024         /* numbers a case's own namespace may use */
+#define NSXRUN_FIRST_PID_HIGH 2000000      /* its first number where pid_max is per namespace */
 
 /* Command-line options. */
 struct opts {
@@ -94,13 +95,18 @@ struct limits {
 	char cg_base[PATH_MAX]; /* cgroup2: nsxrun.<pid>, the cases' parent, or "" */
 	char cg_why[200];       /* why there is no cg_base */
 	char desc[256];         /* for a KTAP comment */
+	int first_pid;          /* the first number of each case's own namespace */
+	int pid_max_ns;         /* pid_max is per pid namespace (6.14+) */
 };
 /* Choose once. */
 const struct limits *limits_setup(void);
+/* In the stub, a pid namespace's init: its pid_max (6.14+) and ns_last_pid
+ * set so that the case's numbers start at first_pid; returns it. */
+int limits_numbers(void);
 /* In the runner, before a job's stub starts (k: a number unique to it). */
 int limits_prepare(struct job *j, int k);
-/* In the stub, before it starts the case (isolated: it is a pid ns init). */
-void limits_enter(const struct job *j, int isolated);
+/* In the stub, before it starts the case. */
+void limits_enter(const struct job *j);
 /* After the job's stub is reaped; and at the end of the run. */
 void limits_release(struct job *j);
 void limits_cleanup(void);
