@@ -228,13 +228,6 @@ static void handler(int op, const long *arg)
 	NSX_REPLY(-EINVAL);
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	NSX_SEND("up", 1);
-	nsx_serve(handler);
-}
-
 /* The numbers binder_logs/proc has files for (up to max). */
 static int list_procs(long *v, int max)
 {
@@ -341,8 +334,7 @@ int main(void)
 	}
 	close(ctl);
 
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
+	int c = nsx_spawn_server("c", "inner", handler);
 	long none[1] = {0}, l1[16], l2[16], l3[16], o[4];
 	int n1, n2, n3, count;
 	printf("# binder_pids: sender_pid is the reader's number for the sender; the "

@@ -68,13 +68,6 @@ static void handler(int op, const long *arg)
 	NSX_REPLY(o[0], o[1]);
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	NSX_SEND("up", 1);
-	nsx_serve(handler);
-}
-
 static void clean(void)
 {
 	if (mounted)
@@ -145,8 +138,7 @@ int main(void)
 	}
 	mounted = 1;
 	snprintf(task_file, sizeof(task_file), "/sys/fs/ext4/loop%d/journal_task", n);
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
+	int c = nsx_spawn_server("c", "inner", handler);
 	long o[2];
 	printf("# ext4_journal_task: journal_task names the jbd2 thread in the reader's "
 	       "namespace\n");

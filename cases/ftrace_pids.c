@@ -136,13 +136,6 @@ static void handler(int op, const long *arg)
 	NSX_REPLY(-EINVAL);
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	NSX_SEND("up", 1);
-	nsx_serve(handler);
-}
-
 static int made;
 
 static void clean(void)
@@ -181,8 +174,7 @@ int main(void)
 		nsx_skip("no task/task_rename event (CONFIG_TRACEPOINTS)");
 	if (r)
 		nsx_fail("enabling task_rename: %s", nsx_errname((int)-r));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
+	int c = nsx_spawn_server("c", "inner", handler);
 	long o[4];
 	printf("# ftrace_pids: tracefs takes and shows global pids\n");
 	printf("c   writes set_event_pid 1 (its own number): %s\n",

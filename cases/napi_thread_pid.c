@@ -228,13 +228,6 @@ static void handler(int op, const long *arg)
 	NSX_REPLY(o[0], o[1], o[2], o[3]);
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	NSX_SEND("up", 1);
-	nsx_serve(handler);
-}
-
 static void show(const char *who, int observer, const long *o)
 {
 	printf("%-3s NETDEV_CMD_NAPI_GET: %s, nsx0 has %ld NAPI instance(s), %ld with a pid: %s\n",
@@ -275,8 +268,7 @@ int main(void)
 	napi_get(fam, o);
 	if (o[0] == -EOPNOTSUPP)
 		nsx_skip("no NETDEV_CMD_NAPI_GET: EOPNOTSUPP (6.9)");
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
+	int c = nsx_spawn_server("c", "inner", handler);
 	printf("# napi_thread_pid: a threaded NAPI's kernel thread in the requester's namespace\n");
 	show("top", 0, o);
 	show("c", c, nsx_call(c, OP_NAPI, 0, 0, 0)->v);

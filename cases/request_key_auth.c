@@ -162,13 +162,6 @@ static void handler(int op, const long *arg)
 	NSX_REPLY(r, g, o, i);
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	NSX_SEND("up", 1);
-	nsx_serve(handler);
-}
-
 static int made_sbin, linked;
 
 static void clean(void)
@@ -208,8 +201,7 @@ int main(int argc, char **argv)
 	if (symlink(self, HELPER))
 		nsx_fail("symlink " HELPER ": %s", nsx_errname(errno));
 	linked = 1;
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
+	int c = nsx_spawn_server("c", "inner", handler);
 	int inner = nsx_ns_of(c);
 	printf("# request_key_auth: /proc/keys shows an upcall's requester in the proc mount's "
 	       "namespace\n");
