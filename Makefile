@@ -208,7 +208,7 @@ install: all
 	rm -rf "$$d/nsxlate" "$$d/run_kselftest.sh" "$$d/kselftest-list.txt" && \
 	mkdir -p "$$d/nsxlate/cases" "$$d/nsxlate/lib" "$$d/nsxlate/expected" && \
 	cp $(RUNNER) "$$d/nsxlate/nsxrun" && cp $(CASE_BINS) "$$d/nsxlate/cases/" && \
-	cp $(SHIM) "$$d/nsxlate/lib/" && cp expected/*.out expected/KNOWN-UNFIXED "$$d/nsxlate/expected/" && \
+	cp $(SHIM) "$$d/nsxlate/lib/" && cp expected/*.out expected/VARIANTS "$$d/nsxlate/expected/" && \
 	cp vm/config "$$d/nsxlate/config" && echo timeout=10 >"$$d/nsxlate/settings" && \
 	for c in $(ALL_CASES); do cp kselftest/run_case.sh "$$d/nsxlate/$$c"; \
 	  echo "nsxlate:$$c"; done >"$$d/kselftest-list.txt" && \

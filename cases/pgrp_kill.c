@@ -20,12 +20,13 @@
  *     the receiver's user namespace, in a copy ("rewritten"), so the next
  *     member still gets the sender's number.  The copy came with "signal:
  *     avoid shared siginfo namespace rewrites" (Bradley Morgan, -mm June 2026,
- *     Fixes: 7a0cf094944e, Cc: stable); Debian's 6.1.192 and 6.12.117 have it.
- *     A kernel without it (this project's host, 6.18.44) rewrites the one
+ *     Fixes: 7a0cf094944e, Cc: stable), in stable 6.1.188 and 6.12.109 and in
+ *     the 7.2.13 and 7.3-rc7 trees.  A kernel without it (6.18.44 was
+ *     observed so) rewrites the one
  *     siginfo in place: m zeroes si_pid and g then takes si_pid 0 too, from
  *     a sender in its own namespace.  That output is the known-bad variant
- *     expected/pgrp_kill.shared-siginfo.out, listed in
- *     expected/KNOWN-UNFIXED: an XFAIL, not a pass.
+ *     expected/pgrp_kill.shared-siginfo.out, which expected/VARIANTS expects
+ *     on the kernels without the fix: an XFAIL there, a failure elsewhere.
  */
 #include "nsx.h"
 

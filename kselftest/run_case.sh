@@ -2,8 +2,8 @@
 # nsxlate/<case>: one test of an installed nsxlate tree, runnable on its own
 # as kselftest expects: it runs the case under nsxrun (its own pid, mount and
 # IPC namespaces, compared with its golden file), prints KTAP, and exits with
-# kselftest's codes: 0 pass, 1 fail, 2 xfail (a known kernel bug listed in
-# expected/KNOWN-UNFIXED), 4 skip.  The case is this script's name.
+# kselftest's codes: 0 pass, 1 fail, 2 xfail (a known kernel bug that
+# expected/VARIANTS expects on this kernel's version), 4 skip.  The case is this script's name.
 set -u
 DIR=$(cd "$(dirname "$0")" && pwd)
 name=$(basename "$0")

@@ -39,8 +39,8 @@ void ktap_result(FILE *f, int num, const char *name, const struct result *r)
 	const char *ok = r->v == V_FAIL || r->v == V_XFAIL ? "not ok" : "ok";
 	if (r->v == V_XFAIL)
 		fprintf(f,
-		        "%s %d %s # XFAIL known kernel bug, fixed upstream, listed in "
-		        "KNOWN-UNFIXED\n",
+		        "%s %d %s # XFAIL known kernel bug of this kernel version, fixed upstream "
+		        "(expected/VARIANTS)\n",
 		        ok, num, name);
 	else if (r->directive[0])
 		fprintf(f, "%s %d %s # %s%s%s\n", ok, num, name, r->directive,

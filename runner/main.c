@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 struct suite {
@@ -20,6 +21,7 @@ struct suite {
 	int *finished;
 	int n, printed;
 	int pass, fail, skip, xfail;
+	char release[65]; /* uname -r: which variants this kernel may show */
 };
 
 static int mkdir_p(const char *dir)
@@ -150,7 +152,7 @@ static void done(struct job *j, void *ctx)
 	unlink(diff);
 	judge(j, exp, diff, &s->res[i]);
 	if (s->res[i].v == V_FAIL && !s->res[i].directive[0])
-		known_bad(exp, j->out, &s->res[i]);
+		known_variant(exp, j->out, s->release, &s->res[i]);
 	if (s->o->bless)
 		bless(s, j, &s->res[i]);
 	s->finished[i] = 1;
@@ -263,6 +265,8 @@ int main(int argc, char **argv)
 		setenv("NSX_TIMEOUT_MS", ms, 1);
 	}
 	struct suite s = {.o = &o, .jobs = jobs, .n = n};
+	struct utsname u;
+	snprintf(s.release, sizeof(s.release), "%s", uname(&u) ? "" : u.release);
 	s.res = calloc((size_t)(n ? n : 1), sizeof(*s.res));
 	s.finished = calloc((size_t)(n ? n : 1), sizeof(*s.finished));
 	if (!s.res || !s.finished) {

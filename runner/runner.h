@@ -112,9 +112,9 @@ void limits_release(struct job *j);
 void limits_cleanup(void);
 
 /* How a case ended, for the report. */
-/* V_XFAIL: the output is a known-bad variant whose label expected/KNOWN-UNFIXED
- * lists: a kernel bug fixed upstream but not yet in every kernel in use.  It is
- * reported "not ok ... # XFAIL" and counted apart; it does not fail the run. */
+/* V_XFAIL: the output is a variant that expected/VARIANTS lists as a kernel bug
+ * (fixed upstream) of the running kernel's version.  It is reported
+ * "not ok ... # XFAIL" and counted apart; it does not fail the run. */
 enum verdict { V_PASS, V_FAIL, V_SKIP, V_XFAIL };
 struct result {
 	enum verdict v;
@@ -122,7 +122,7 @@ struct result {
 	char reason[256];
 	char diff[PATH_MAX]; /* a unified diff to show, or "" */
 	char err[PATH_MAX];  /* stderr to show on failure, or "" */
-	char known[320];     /* "output matches <label>: <what>", or "" */
+	char known[768];     /* "output matches <label>...: <what>", or "" */
 };
 
 /* Did a stream of the job reach the output cap?  Its size, or 0. */
@@ -133,11 +133,17 @@ int files_equal(const char *a, const char *b);
 int write_diff(const char *a, const char *b, const char *out);
 /* Judge a finished job against expected_path and write its diff to diff_path. */
 void judge(const struct job *j, const char *expected_path, const char *diff_path, struct result *r);
-/* On a golden mismatch: does the actual output match a known-bad variant,
- * expected/<case>.<label>.out (its first line says what behaviour it is and
- * what fixed it; the rest is that behaviour's output)?  Fills r->known; makes
- * the verdict V_XFAIL when <dir>/KNOWN-UNFIXED has a line "<label>: ...". */
-void known_bad(const char *expected_path, const char *actual, struct result *r);
+/* On a golden mismatch: does the actual output match a variant,
+ * expected/<case>.<label>.out (its first line says what behaviour it is; the
+ * rest is that behaviour's output)?  Fills r->known.  Where <dir>/VARIANTS
+ * lists the label for kernels that include release (uname -r), the verdict
+ * becomes V_XFAIL ("xfail": a known kernel bug) or V_PASS ("pass": those
+ * kernels' behaviour); anywhere else it stays a failure (variants.c). */
+void known_variant(const char *expected_path, const char *actual, const char *release,
+                   struct result *r);
+/* Is the version at the start of release in one of the ranges ("A..B", "..B",
+ * "A..", or a bare version prefix), space-separated?  1, 0, or -1 if malformed. */
+int kernel_in_ranges(const char *release, const char *ranges);
 /* The reason a case gave for skipping: its last "nsx: skip: " line on stderr. */
 void skip_reason(const char *err_path, char *buf, size_t len);
 

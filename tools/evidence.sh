@@ -32,7 +32,7 @@ for f in "$B"/evidence/run/*; do
 done
 # .err of passing cases says nothing: keep those of failures only.
 failed=$(sed -n '/ # XFAIL/d; s/^not ok [0-9]* \([^ ]*\).*/\1/p' "$E/host.ktap")
-# Known kernel bugs (expected/KNOWN-UNFIXED): their diffs, no strace.
+# Known kernel bugs (expected/VARIANTS): their diffs, no strace.
 xfailed=$(sed -n 's/^not ok [0-9]* \([^ ]*\) # XFAIL.*/\1/p' "$E/host.ktap")
 for f in "$E"/out/*.err; do
 	[ -f "$f" ] || continue
@@ -94,7 +94,7 @@ config >"$B/evidence/config" 2>/dev/null || true
 		echo
 	fi
 	if [ -n "$xfailed" ]; then
-		echo "## Known kernel bugs on this kernel (XFAIL: expected/KNOWN-UNFIXED)"
+		echo "## Known kernel bugs on this kernel (XFAIL: expected/VARIANTS)"
 		echo
 		for c in $xfailed; do
 			first=$(grep -m1 -E '^[-+][^-+]' "$E/out/$c.diff" 2>/dev/null || true)

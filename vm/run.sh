@@ -3,7 +3,7 @@
 # needed), as root and as an unprivileged user, and exit with the guest
 # runner's status.  `make vm` calls it after building the suite; see
 # vm/README.md.  The kernel comes from the environment:
-#   KERNEL=6.1 | 6.12   Debian's cloud kernel of that series (vm/debian-kernel.sh)
+#   KERNEL=6.1 | 6.12 | 7.2 | 7.3   Debian's cloud kernel of that series (vm/debian-kernel.sh)
 #   KERNEL=<bzImage>    a kernel someone built
 #   KSRC=<tree>         build a small kernel from that tree (vm/build-kernel.sh)
 # ARGS are passed to the guest's runner (shell words: ARGS="--repeat 10 'futex*'").
@@ -36,15 +36,15 @@ if [ -n "$KSRC" ]; then
 	meta="built from $src"
 else
 	case $KERNEL in
-	"") die "which kernel? make vm KERNEL=6.1|6.12|<path to bzImage>, or make vm KSRC=<kernel tree>" ;;
-	6.1 | 6.12)
+	"") die "which kernel? make vm KERNEL=6.1|6.12|7.2|7.3|<path to bzImage>, or make vm KSRC=<kernel tree>" ;;
+	6.1 | 6.12 | 7.2 | 7.3)
 		line=$("$here/debian-kernel.sh" "$KERNEL" "$vmdir/kernels")
 		image=$(printf '%s' "$line" | cut -f1)
 		modules=$(dirname "$image")/modules
 		meta="Debian package $(printf '%s' "$line" | cut -f2) $(printf '%s' "$line" | cut -f3)"
 		;;
 	*)
-		[ -f "$KERNEL" ] || die "KERNEL=$KERNEL: not 6.1, 6.12 or a kernel image file"
+		[ -f "$KERNEL" ] || die "KERNEL=$KERNEL: not 6.1, 6.12, 7.2, 7.3 or a kernel image file"
 		image=$(cd "$(dirname "$KERNEL")" && pwd)/$(basename "$KERNEL")
 		meta="image $image"
 		;;

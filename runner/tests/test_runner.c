@@ -312,7 +312,7 @@ START_TEST(known_bad_variants)
 	             "si_pid=top@outer\n");
 	tmpfile_with(act, "kb-actual", "si_pid=top@outer\n");
 	memset(&r, 0, sizeof(r));
-	known_bad(exp, act, &r);
+	known_variant(exp, act, "6.1.0", &r);
 	ck_assert_str_eq(r.known, "output matches no-zeroing: known-bad: si_pid from an "
 	                          "ancestor not zeroed (fixed in 2.6.30)");
 	/* It is still a failure, and says so in KTAP. */
@@ -324,29 +324,79 @@ START_TEST(known_bad_variants)
 	/* No variant matches: nothing said. */
 	tmpfile_with(act, "kb-actual", "si_pid=unknown\n");
 	memset(&r, 0, sizeof(r));
-	known_bad(exp, act, &r);
+	known_variant(exp, act, "6.1.0", &r);
 	ck_assert_str_eq(r.known, "");
 	ck_assert_int_eq(r.v, V_PASS);
-	/* A variant KNOWN-UNFIXED lists is an expected failure: XFAIL. */
-	char ku[PATH_MAX], v3[PATH_MAX];
-	tmpfile_with(ku, "KNOWN-UNFIXED",
-	             "# label: why\nunfixed-bug: fixed in 9.9, not yet in 9.8.y\n");
+	/* A bug VARIANTS expects on this kernel's version: XFAIL. */
+	char ku[PATH_MAX], v3[PATH_MAX], v4[PATH_MAX];
+	tmpfile_with(ku, "VARIANTS",
+	             "# label verdict kernels: why\n"
+	             "unfixed-bug xfail ..6.1.188 6.13..7.2: fixed in 6.1.188 and 7.2\n"
+	             "new-way pass 7.2..: 7.2 numbers it differently\n");
 	tmpfile_with(v3, "kb.unfixed-bug.out", "# known-bad: shared siginfo\nsi_pid=0 si_pid=0\n");
+	tmpfile_with(v4, "kb.new-way.out", "# since 7.2: another number\nsi_pid=1\n");
 	tmpfile_with(act, "kb-actual", "si_pid=0 si_pid=0\n");
-	memset(&r, 0, sizeof(r));
-	r.v = V_FAIL;
-	known_bad(exp, act, &r);
-	ck_assert_int_eq(r.v, V_XFAIL);
+	const char *buggy[] = {"6.1.187", "6.18.44-fc-v1045", "6.13", "7.1.9+deb14-amd64"};
+	for (size_t i = 0; i < sizeof(buggy) / sizeof(*buggy); i++) {
+		memset(&r, 0, sizeof(r));
+		r.v = V_FAIL;
+		known_variant(exp, act, buggy[i], &r);
+		ck_assert_msg(r.v == V_XFAIL, "%s: not an XFAIL", buggy[i]);
+	}
 	out = capture(emit, &r);
 	ck_assert_ptr_nonnull(strstr(out, "not ok 2 some_case # XFAIL known kernel bug"));
 	free(out);
-	/* The no-zeroing variant is not listed: still a failure. */
+	/* The same output on a kernel that has the fix is a plain failure,
+	 * which says where the bug was expected. */
+	const char *fixed[] = {"6.1.188", "6.1.192", "6.12.117", "7.2.13+deb14-cloud-amd64",
+	                       "7.3.0-rc7-cloud-amd64"};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(*fixed); i++) {
+		memset(&r, 0, sizeof(r));
+		r.v = V_FAIL;
+		known_variant(exp, act, fixed[i], &r);
+		ck_assert_msg(r.v == V_FAIL, "%s: not a failure", fixed[i]);
+		ck_assert_ptr_nonnull(strstr(r.known, "expects it only on ..6.1.188 6.13..7.2"));
+	}
+	/* A kernel version's own behaviour: a pass on those kernels, said aloud,
+	 * a failure on the others. */
+	tmpfile_with(act, "kb-actual", "si_pid=1\n");
+	memset(&r, 0, sizeof(r));
+	r.v = V_FAIL;
+	snprintf(r.diff, sizeof(r.diff), "some.diff");
+	known_variant(exp, act, "7.3.0", &r);
+	ck_assert_int_eq(r.v, V_PASS);
+	ck_assert_str_eq(r.diff, "");
+	ck_assert_ptr_nonnull(strstr(r.known, "output matches new-way (the behaviour of 7.2..)"));
+	memset(&r, 0, sizeof(r));
+	r.v = V_FAIL;
+	known_variant(exp, act, "6.12.117", &r);
+	ck_assert_int_eq(r.v, V_FAIL);
+	/* The no-zeroing variant is not listed: a failure everywhere. */
 	tmpfile_with(act, "kb-actual", "si_pid=top@outer\n");
 	memset(&r, 0, sizeof(r));
 	r.v = V_FAIL;
-	known_bad(exp, act, &r);
+	known_variant(exp, act, "6.18.44", &r);
 	ck_assert_int_eq(r.v, V_FAIL);
 	unlink(ku);
+	unlink(v3);
+	unlink(v4);
+}
+END_TEST
+
+START_TEST(kernel_version_ranges)
+{
+	ck_assert_int_eq(kernel_in_ranges("6.1.187", "..6.1.188"), 1);
+	ck_assert_int_eq(kernel_in_ranges("6.1.188", "..6.1.188"), 0);
+	ck_assert_int_eq(kernel_in_ranges("6.12.108", "6.2..6.12.109"), 1);
+	ck_assert_int_eq(kernel_in_ranges("6.12.109", "6.2..6.12.109"), 0);
+	ck_assert_int_eq(kernel_in_ranges("6.18.44-fc-v1045", "6.13..7.2"), 1);
+	ck_assert_int_eq(kernel_in_ranges("7.2.13+deb14-cloud-amd64", "6.13..7.2"), 0);
+	ck_assert_int_eq(kernel_in_ranges("7.3-cloud-amd64", "7.2.."), 1);
+	ck_assert_int_eq(kernel_in_ranges("6.18.2", "6.18"), 1);
+	ck_assert_int_eq(kernel_in_ranges("6.19.0", "6.18"), 0);
+	ck_assert_int_eq(kernel_in_ranges("6.1.5", "6.18 6.1.5"), 1);
+	ck_assert_int_eq(kernel_in_ranges("6.1.5", "x..7"), -1);
+	ck_assert_int_eq(kernel_in_ranges("", "..7"), -1);
 }
 END_TEST
 
@@ -837,6 +887,7 @@ static Suite *runner_suite(void)
 	tcase_add_test(t, compare_files);
 	tcase_add_test(t, verdicts);
 	tcase_add_test(t, known_bad_variants);
+	tcase_add_test(t, kernel_version_ranges);
 	tcase_add_test(t, junit_parses_back);
 	suite_add_tcase(s, t);
 	t = tcase_create("exec");
