@@ -8,7 +8,14 @@
  * needs root in the initial user namespace (the files are 0600 root);
  * skips without the interface (CONFIG_DAMON_SYSFS) or virtual address
  * monitoring (CONFIG_DAMON_VADDR: its "vaddr" operations).  Everything it
- * set is set back to 0 before the case ends.
+ * set is set back to 0 before the case ends.  Where DAMON_STAT runs
+ * (CONFIG_DAMON_STAT_ENABLED_DEFAULT: Debian's 7.2 and 7.3 kernels),
+ * mm/damon/stat.c damon_stat_init() has started an exclusive kdamond at
+ * boot, and mm/damon/core.c damon_start() refuses every non-exclusive start
+ * while it runs (-EBUSY: `!exclusive && running_exclusive_ctxs`): the case
+ * writes N to /sys/module/damon_stat/parameters/enabled first
+ * (damon_stat_enabled_store() -> damon_stat_stop() -> damon_stop(), which
+ * waits for the kdamond to end) and Y again at its end.
  *
  * Tasks: top (namespace outer); c, the init of namespace inner, and c2
  * (inner), the monitored task.  Numbers print as the reader names them: a
@@ -90,16 +97,20 @@ static int c_fn(void *arg)
 	nsx_serve(handler);
 }
 
-static int set_up;
+#define STAT "/sys/module/damon_stat/parameters/enabled"
+
+static int set_up, stat_was_on;
 
 static void clean(void)
 {
-	if (!set_up)
-		return;
-	put(KD "/state", "off");
-	put(CTX "/targets/nr_targets", "0");
-	put(KD "/contexts/nr_contexts", "0");
-	put(ADMIN "/nr_kdamonds", "0");
+	if (set_up) {
+		put(KD "/state", "off");
+		put(CTX "/targets/nr_targets", "0");
+		put(KD "/contexts/nr_contexts", "0");
+		put(ADMIN "/nr_kdamonds", "0");
+	}
+	if (stat_was_on)
+		put(STAT, "Y");
 }
 
 static void show(const char *who, int observer, const char *what, const long *o)
@@ -118,11 +129,26 @@ int main(void)
 	if (access(ADMIN, F_OK))
 		nsx_skip("no DAMON sysfs interface: " ADMIN ": %s (CONFIG_DAMON_SYSFS)",
 		         nsx_errname(errno));
+	/* DAMON_STAT's exclusive kdamond refuses every other start: off for
+	 * the case's run, on again at its end (clean()). */
+	char st[8] = "";
+	int sf = open(STAT, O_RDONLY | O_CLOEXEC);
+	if (sf >= 0) {
+		if (read(sf, st, sizeof(st) - 1) > 0 && st[0] == 'Y') {
+			stat_was_on = 1;
+			atexit(clean);
+			long e = put(STAT, "N");
+			if (e)
+				nsx_fail("turning DAMON_STAT off: %s", nsx_errname((int)-e));
+		}
+		close(sf);
+	}
 	long r = put(ADMIN "/nr_kdamonds", "1");
 	if (r)
 		nsx_skip("nr_kdamonds: %s (another DAMON user?)", nsx_errname((int)-r));
 	set_up = 1;
-	atexit(clean);
+	if (!stat_was_on)
+		atexit(clean);
 	if ((r = put(KD "/contexts/nr_contexts", "1")) || (r = put(CTX "/targets/nr_targets", "1")))
 		nsx_fail("setting up a context and a target: %s", nsx_errname((int)-r));
 	if ((r = put(CTX "/operations", "vaddr")))

@@ -25,6 +25,12 @@
  *   FUSE_INIT (sent by c's mount): pid 0, uid 0
  *     fs/fuse/inode.c: fuse_send_init() sets args.force and args.nocreds:
  *     fs/fuse/dev.c fuse_simple_background() sends it without credentials.
+ *     7.2 and 7.3-rc7: pid c (the variant fuse-init-pid, expected/VARIANTS):
+ *     fuse_new_init() still sets force and nocreds, but every request now
+ *     passes fs/fuse/req.c fuse_fill_creds(), which sets args->pid =
+ *     pid_nr_ns(task_pid(current), fc->pid_ns) before it returns for a
+ *     nocreds request (uid and gid stay 0), and dev.c fuse_args_to_req()
+ *     copies it into in.h.pid: the mounter's own number.
  *   FUSE_LOOKUP from c: pid c, from c2: c2 (inner's numbers, the mounter's
  *   namespace); from o (mid) and from top (outer): 0 (neither has a number in
  *   inner);

@@ -20,7 +20,12 @@
  *     io_uring/fdinfo.c: __io_uring_show_fdinfo() prints task_pid_nr()
  *     of the SQ thread (6.1), sq->task_pid = current->pid set by the SQ
  *     thread itself (io_uring/sqpoll.c, 6.12): the global number, whatever
- *     proc instance or reader.
+ *     proc instance or reader.  7.2 and 7.3-rc7 (the variant
+ *     sqthread-proc-ns, expected/VARIANTS): through outer's proc the SQ
+ *     thread's number in outer, through inner's (read by c) another number,
+ *     its number in inner: __io_uring_show_fdinfo() prints
+ *     task_pid_nr_ns(tsk, proc_pid_ns(file_inode(m->file)->i_sb)), the
+ *     namespace of the proc mount read through, whoever reads.
  *   the SQ thread's name iou-sqp-N and the worker's iou-wrk-M: N and M
  *   none, N = M, N != SqThread
  *     io_uring/sqpoll.c: io_sq_thread() names itself "iou-sqp-%d" with

@@ -5,7 +5,12 @@
  * requesting thread's pid in NFTA_GEN_PROC_PID untranslated: the initial
  * namespace's number, whatever pid namespace the requester and the listeners
  * are in.  Skips without nfnetlink or nf_tables (EPROTONOSUPPORT, EOPNOTSUPP:
- * modules in Debian's cloud kernels, which make vm's guest does not load).
+ * modules in Debian's 6.x cloud kernels, which make vm's guest loads from
+ * vm/modules), and with EINVAL: from 7.x nfnetlink is part of the netfilter
+ * core (NETFILTER_NETLINK is a bool), so its socket opens where nf_tables is
+ * a module nobody loaded, and net/netfilter/nfnetlink.c nfnetlink_rcv_msg()
+ * answers a message for a subsystem it does not have with -EINVAL (a GETGEN
+ * without attributes gets EINVAL no other way in 6.1 to 7.3).
  *
  * Tasks: top (namespace outer) enters a new network namespace (nfnetlink
  * wants CAP_NET_ADMIN over the requester's); c, the init of namespace inner,
@@ -23,7 +28,7 @@
  *     (the global thread id), NFTA_GEN_PROC_NAME = current->comm; the same
  *     function fills the NEWGEN multicast of nf_tables_gen_notify(), which
  *     goes to listeners in the network namespace, whatever their pid
- *     namespace.  Read on 6.1.192 and 6.12.117.
+ *     namespace.  Read on 6.1.192, 6.12.117, 7.2.13 and 7.3-rc7.
  */
 #include "nsx.h"
 
@@ -135,6 +140,9 @@ int main(void)
 		nsx_skip("unshare(CLONE_NEWNET): %s", nsx_errname(errno));
 	prctl(PR_SET_NAME, "top");
 	getgen(o);
+	if (o[0] == -EINVAL)
+		nsx_skip("no nf_tables subsystem in nfnetlink: EINVAL (CONFIG_NF_TABLES a module "
+		         "not loaded?)");
 	if (o[0] == -EPROTONOSUPPORT || o[0] == -EOPNOTSUPP)
 		nsx_skip("no nf_tables: %s (CONFIG_NETFILTER_NETLINK, CONFIG_NF_TABLES)",
 		         nsx_errname((int)-o[0]));

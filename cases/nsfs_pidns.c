@@ -27,6 +27,15 @@
  *     kernel/pid_namespace.c: pidns_for_children_get() gives nothing while
  *     the namespace has no child_reaper: no task can setns() into a pid
  *     namespace before its first process (its init) exists.
+ *     7.2 and 7.3-rc7 (the variant pidns-before-init, expected/VARIANTS):
+ *     pid_for_children -> another (N, where no task of the case is yet)
+ *     and b's setns() into it: 0.  pidns_for_children_get() returns
+ *     pid_ns_for_children without the child_reaper check (the 7.2 tree's
+ *     selftest pid_namespace/pidns_init_via_setns.c relies on it; pidfs's
+ *     PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE, 6.11 on, never had it).  The
+ *     first task forked into N is then its pid 1 and child_reaper
+ *     (alloc_pid() wants nr 1 while child_reaper is NULL; copy_process()
+ *     sets it): here a forks a1 first, so the later lines are the same.
  *   b setns()es into a's pid_for_children (N): 0; its ns/pid stays outer,
  *   pid_for_children is N; its child b1 is N's number 2 (a1 is 1)
  *     pidns_install() only sets pid_ns_for_children; alloc_pid() then

@@ -5,7 +5,8 @@
 # apt list, vm/debian-apt.sh);
 # the cloud flavour is the smallest and has most of what vm/config asks for
 # built in (cases needing the rest skip, naming the option); the modules
-# vm/modules names are taken out of the package too, into CACHE/.../modules,
+# vm/modules names are taken out of the package too, into CACHE/.../modules
+# (with ORDER: each one's load order, or that it is built in or no module),
 # which the guest loads.  The current package is found from
 # its meta package, fetched with `apt-get download` into CACHE and only its
 # ./boot and those modules unpacked there: the host's /boot, /lib/modules and
@@ -80,14 +81,26 @@ if [ ! -f "$dir/vmlinuz" ] || [ "$(cat "$dir/modules.list" 2>/dev/null)" != "$(e
 	cp "$vmlinuz" "$dir/vmlinuz"
 	config=$(find "$tmp/x/boot" "$tmp/x/usr/lib/modules" \( -name 'config-*' -o -name config \) 2>/dev/null | head -n 1)
 	[ -z "$config" ] || cp "$config" "$dir/config"
-	# vm/modules, decompressed (the guest's busybox insmod loads plain .ko)
+	# vm/modules, decompressed (the guest's busybox insmod loads plain .ko),
+	# and their load order; the others are built in, or no module of this kernel.
+	builtin=$(find "$tmp/x" -name modules.builtin | head -n 1)
+	: >"$dir/modules/ORDER"
 	for m in $mods; do
-		ko=$(find "$tmp/x" -name "$m.ko" -o -name "$m.ko.xz" | head -n 1)
-		[ -n "$ko" ] || { echo "vm: $pkgs have no module $m (vm/modules)" >&2; exit 1; }
+		ko=$(find "$tmp/x" -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" | head -n 1)
 		case $ko in
+		"")
+			if [ -n "$builtin" ] && grep -q "/$m\.ko\$" "$builtin"; then
+				echo "$m built-in" >>"$dir/modules/ORDER"
+			else
+				echo "$m no-module" >>"$dir/modules/ORDER"
+			fi
+			continue
+			;;
 		*.xz) xz -dc "$ko" >"$dir/modules/$m.ko" ;;
+		*.zst) zstd -qdc "$ko" >"$dir/modules/$m.ko" ;;
 		*) cp "$ko" "$dir/modules/$m.ko" ;;
 		esac
+		echo "$m load" >>"$dir/modules/ORDER"
 	done
 	echo $mods >"$dir/modules.list"
 	echo "$pkg $ver" >"$dir/package"

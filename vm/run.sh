@@ -56,8 +56,9 @@ mkdir -p "$vmdir"
 # are shared (make vm waits while make mutants boots one, and the reverse).
 exec 9>"$vmdir/.lock"
 flock 9
-initrd=$vmdir/initramfs.cpio.gz
-NSX_VM_ARGS=${ARGS:-} NSX_VM_META=$meta NSX_VM_MODULES=${modules:-} "$here/initramfs.sh" "$B" "$initrd"
+initrd=$vmdir/initramfs.cpio
+NSX_VM_ARGS=${ARGS:-} NSX_VM_META=$meta NSX_VM_MODULES=${modules:-} NSX_VM_APPEND=${VM_APPEND:-} \
+	"$here/initramfs.sh" "$B" "$initrd"
 
 # The console goes to a log; the host shows the guest's lines between the
 # markers as they come (sed -u: the guest's \r\n, unbuffered).
@@ -107,6 +108,8 @@ esac
 # The two passes' closing lines, and one for the whole run.
 totals=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped(, [0-9]+ known kernel bugs? \(xfail\))?$' "$log" |
 	awk '{p += $1; f += $3; s += $5; x += $7} END {printf "%d passed, %d failed, %d skipped", p, f, s; if (x) printf ", %d known kernel bugs (xfail)", x}')
+times=$(sed -n 's/^NSX-VM-TIMES init=\([0-9.]*\) root=\([0-9.]*\) user=\([0-9.]*\)$/\1 \2 \3/p' "$log" | tail -n 1)
+[ -z "$times" ] || echo "vm: guest clock: /init at $(echo "$times" | cut -d' ' -f1) s, root pass done at $(echo "$times" | cut -d' ' -f2) s, unprivileged pass at $(echo "$times" | cut -d' ' -f3) s"
 echo "vm: $meta: root pass status $1, unprivileged pass status $2, ${secs}s"
 echo "total: $totals"
 # The guest runner's status: the root pass's, or else the unprivileged one's.
