@@ -251,7 +251,7 @@ bench-smoke: $(BENCH)
 # MUTANT_BASES="6.1" for the linux-source-6.1 base alone (what CI runs);
 # MUTANT_SCOPE=suite boots each mutant with the whole suite instead of the
 # cases its header expects to catch it (mutants/README.md).
-MUTANT_BASES ?= 6.1 6.12
+MUTANT_BASES ?= 6.1 6.12 7.2
 MUTANT_SCOPE ?= expected
 mutants:
 	@$(NEED) "make mutants" $(B)/apt.log $(VM_DEPS) $(KSRC_DEPS) \

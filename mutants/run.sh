@@ -18,12 +18,14 @@
 # caught only by set-up errors or timeouts, or not caught, fails the run
 # unless mutants/KNOWN-SURVIVORS names it.  The table goes to stdout and build/mutants/table.md.
 #
-# Two bases: mutants/ holds the patches for linux-source-6.1 (mutants/BASE),
-# mutants/6.12/ those for linux-source-6.12 (interfaces 6.1 lacks:
-# SO_PEERPIDFD, SCM_PIDFD, the nsfs translation ioctls).  Each base has its own
+# Three bases: mutants/ holds the patches for linux-source-6.1
+# (mutants/BASE), mutants/6.12/ those for linux-source-6.12 (interfaces 6.1
+# lacks: SO_PEERPIDFD, SCM_PIDFD, the nsfs translation ioctls), mutants/7.2/
+# those for sid's linux-source-7.2 (PIDFD_GET_INFO, PIDFD_INFO_EXIT,
+# per-namespace pid_max), fetched by vm/debian-source.sh.  Each base has its own
 # pristine tree, work tree and objects (build/mutants, build/mutants-6.12);
 # with names given, each base runs those of them it has; MUTANT_BASES (a
-# list of series, "6.1 6.12" by default) picks the bases.
+# list of series, "6.1 6.12 7.2" by default) picks the bases.
 set -u
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,10 +41,10 @@ if [ -z "${NSX_MUTANT_DIR:-}" ]; then
 		[ $found = 1 ] || { echo "mutants: no mutant $n" >&2; exit 1; }
 	done
 	rc=0
-	for d in "$top/mutants" "$top/mutants/6.12"; do
+	for d in "$top/mutants" "$top/mutants/6.12" "$top/mutants/7.2"; do
 		[ -f "$d/BASE" ] || continue
 		# MUTANT_BASES="6.1" (say) runs only the bases named
-		case " ${MUTANT_BASES:-6.1 6.12} " in *" $(cut -d. -f1,2 "$d/BASE") "*) ;; *) continue ;; esac
+		case " ${MUTANT_BASES:-6.1 6.12 7.2} " in *" $(cut -d. -f1,2 "$d/BASE") "*) ;; *) continue ;; esac
 		names=""
 		for n; do ls "$d"/[0-9]*-"$n".patch >/dev/null 2>&1 && names="$names $n"; done
 		[ $# -eq 0 ] || [ -n "$names" ] || continue
@@ -54,7 +56,7 @@ here=$NSX_MUTANT_DIR
 base_version=$(cat "$here/BASE")
 series=${base_version%.*}
 case $here in */mutants) M=$B/mutants ;; *) M=$B/mutants-$series ;; esac
-tarball=${MUTANT_TARBALL:-/usr/src/linux-source-$series.tar.xz}
+tarball=${MUTANT_TARBALL:-$("$top/vm/debian-source.sh" "$series" "$B/vm/kernels")} || exit 1
 pristine=$M/pristine
 tree=$M/tree
 started=$(date +%s)
@@ -65,7 +67,7 @@ die() {
 }
 
 mkdir -p "$M/logs"
-[ -f "$tarball" ] || die "no $tarball (apt-get install linux-source-$series)"
+[ -f "$tarball" ] || die "no $tarball"
 if [ ! -f "$pristine/.nsx-version" ]; then
 	echo "mutants: unpacking $tarball"
 	rm -rf "$pristine.tmp" && mkdir -p "$pristine.tmp"
@@ -177,7 +179,7 @@ for p in "$@"; do
 	if [ -n "$caught" ]; then
 		verdict="killed"
 	elif grep -qx "$name" "$top/mutants/KNOWN-SURVIVORS" 2>/dev/null ||
-		grep -q "^$name[[:space:]]" "$top/mutants/KNOWN-SURVIVORS" 2>/dev/null; then
+		grep -q "^${name}[[:space:]]" "$top/mutants/KNOWN-SURVIVORS" 2>/dev/null; then
 		verdict="survived (known)"
 	else
 		verdict="SURVIVED"

@@ -20,10 +20,10 @@ cache=${2:?usage: debian-kernel.sh 6.1|6.12|7.2|7.3 CACHE}
 # apt for the series: bookworm's through the machine's own apt, sid's and
 # experimental's through a private list (vm/debian-apt.sh).
 case $series in
-6.1) suite= meta=linux-image-cloud-amd64 ;;
-6.12) suite= meta=linux-image-6.12-cloud-amd64 ;;
-7.2) suite=sid meta= ;;
-7.3) suite=experimental meta= ;;
+6.1) suite='' meta=linux-image-cloud-amd64 ;;
+6.12) suite='' meta=linux-image-6.12-cloud-amd64 ;;
+7.2) suite=sid meta='' ;;
+7.3) suite=experimental meta='' ;;
 *) echo "vm: no Debian kernel series '$series' (6.1, 6.12, 7.2 or 7.3)" >&2; exit 1 ;;
 esac
 apt_cache() {
