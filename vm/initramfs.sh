@@ -16,6 +16,22 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 build=${1:?usage: initramfs.sh BUILD OUT.cpio}
 out=${2:?usage: initramfs.sh BUILD OUT.cpio}
+# The same inputs make the same archive: every file that goes in (by size
+# and time), the arguments and the kernel description; an archive made from
+# them is reused (a warm make vm spends no time here).
+key=$(
+	{
+		printf '%s\n' "${NSX_VM_ARGS:-}" "${NSX_VM_META:-}" "${NSX_VM_MODULES:-}" "${NSX_VM_APPEND:-}"
+		cd "$top" && ls -lLR --time-style=+%s.%N "$build/runner/nsxrun" "$build/cases" "$build/lib" \
+			"$build/runner/tests" "$build/vm/install" expected vm/guest-init vm/initramfs.sh \
+			${NSX_VM_MODULES:+"$NSX_VM_MODULES"} /bin/busybox /lib/x86_64-linux-gnu/libc.so.6 \
+			"$(command -v diff)" "$(command -v setpriv)" 2>/dev/null
+	} | cksum
+)
+if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
+	exit 0
+fi
+rm -f "$out.key"
 # A staging tree of this run's own, the archive replaced by rename (vm/run.sh
 # also holds a lock around its whole guest run).
 root=$(mktemp -d "$out.d.XXXXXX")
@@ -108,3 +124,4 @@ printf '%s\n' "${NSX_VM_META:-}" >"$root/nsx/meta"
 # qemu's loading of the larger file.
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out.tmp.$$"
 mv "$out.tmp.$$" "$out"
+echo "$key" >"$out.key"
