@@ -45,22 +45,41 @@ resolve() {
 			sort -V | tail -n 1
 	fi
 }
-pkg=$(resolve)
-if [ -z "$pkg" ] && [ -z "$suite" ] && [ "$(id -u)" = 0 ]; then
-	echo "vm: $meta not in apt's lists: apt-get update" >&2
-	apt-get update -q >/dev/null 2>&1 || true
+# The look-up reads apt's whole cache several times (seconds): its answer is
+# kept, and reused while apt's lists are the same files they were.
+if [ -n "$suite" ]; then listdir=$cache/apt/$suite/lists; else listdir=/var/lib/apt/lists; fi
+lists_key=$(ls -l --time-style=+%s.%N "$listdir" 2>/dev/null | cksum)
+memo=$cache/resolved-$series
+# (sid's and experimental's lists are fetched again when a day old:
+# vm/debian-apt.sh, which only a look-up runs)
+fresh=1
+[ -z "$suite" ] || [ -z "$(find "$listdir/.nsx-updated" -mmin +1440 2>/dev/null)" ] || fresh=0
+if [ "$fresh" = 1 ] && [ -f "$memo" ] && [ "$(sed -n 1p "$memo")" = "$lists_key" ]; then
+	pkg=$(sed -n 2p "$memo") ver=$(sed -n 3p "$memo") pkgs=$(sed -n 4p "$memo")
+else
 	pkg=$(resolve)
+	if [ -z "$pkg" ] && [ -z "$suite" ] && [ "$(id -u)" = 0 ]; then
+		echo "vm: $meta not in apt's lists: apt-get update" >&2
+		apt-get update -q >/dev/null 2>&1 || true
+		pkg=$(resolve)
+		lists_key=$(ls -l --time-style=+%s.%N "$listdir" 2>/dev/null | cksum)
+	fi
+	[ -n "$pkg" ] || { echo "vm: no Debian $series cloud kernel in apt's lists${suite:+ ($suite)}${suite:-: apt-get update as root?}" >&2; exit 1; }
+	ver=$(apt_cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
+	if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+		echo "vm: no candidate version of $pkg" >&2
+		exit 1
+	fi
+	# From 7.x Debian splits an image into linux-binary-ABI (vmlinuz),
+	# linux-modules-ABI and linux-base-ABI (config); bookworm's image holds all.
+	abi=${pkg#linux-image-}
+	pkgs=$pkg
+	for p in linux-binary-$abi linux-modules-$abi linux-base-$abi; do
+		[ -z "$(apt_cache show "$p" 2>/dev/null | head -n 1)" ] || pkgs="$pkgs $p=$ver"
+	done
+	mkdir -p "$cache"
+	printf '%s\n' "$lists_key" "$pkg" "$ver" "$pkgs" >"$memo.tmp" && mv "$memo.tmp" "$memo"
 fi
-[ -n "$pkg" ] || { echo "vm: no Debian $series cloud kernel in apt's lists${suite:+ ($suite)}${suite:-: apt-get update as root?}" >&2; exit 1; }
-ver=$(apt_cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
-[ -n "$ver" ] && [ "$ver" != "(none)" ] || { echo "vm: no candidate version of $pkg" >&2; exit 1; }
-# From 7.x Debian splits an image into linux-binary-ABI (vmlinuz),
-# linux-modules-ABI and linux-base-ABI (config); bookworm's image holds all.
-abi=${pkg#linux-image-}
-pkgs=$pkg
-for p in linux-binary-$abi linux-modules-$abi linux-base-$abi; do
-	[ -z "$(apt_cache show "$p" 2>/dev/null | head -n 1)" ] || pkgs="$pkgs $p=$ver"
-done
 
 dir=$cache/${pkg}_$ver
 mods=$(sed -n 's/^\([a-z0-9_]\{1,\}\).*/\1/p' "$here/modules")
