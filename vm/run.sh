@@ -99,9 +99,10 @@ if [ -z "$result" ]; then
 	exit 1
 fi
 set -- $result
-# The guest's report, kept by kernel release for make evidence.
+# The guest's report of a whole-suite run (no ARGS), kept by kernel release
+# for make evidence and docs/checked-on.txt.
 release=$(sed -n 's/^# guest: \([^ ]*\) .*/\1/p' "$log" | head -n 1 | tr -c 'A-Za-z0-9._+\n-' '_')
-[ -z "$release" ] || case " ${VM_APPEND:-} " in
+[ -z "$release" ] || [ -n "${ARGS:-}" ] || case " ${VM_APPEND:-} " in
 *" nsx.test="*) ;;
 *) sed -n '/^NSX-VM-BEGIN$/,/^NSX-VM-RESULT /p' "$log" | grep -v '^NSX-VM-' >"$vmdir/ktap-$release.txt" ;;
 esac
