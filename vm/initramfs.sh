@@ -120,8 +120,8 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 printf '%s\n' "${NSX_VM_ARGS:-}" >"$root/nsx/args"
 printf '%s\n' "${NSX_VM_META:-}" >"$root/nsx/meta"
 
-# Uncompressed: under TCG the guest kernel's gunzip costs more than
-# qemu's loading of the larger file.
+# Uncompressed: nothing to compress on the host, nothing for the guest kernel to
+# decompress under TCG.
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out.tmp.$$"
 mv "$out.tmp.$$" "$out"
 echo "$key" >"$out.key"
