@@ -7,7 +7,7 @@
  * pid) uses the global tgid.  Needs root in the initial user namespace
  * (binderfs' stats=global mount option checks capable(CAP_SYS_ADMIN)); skips
  * where the kernel has no binderfs (CONFIG_ANDROID_BINDERFS: make vm's own
- * kernels have it, vm/config; Debian's cloud kernels and this host do not).
+ * kernels have it, vm/config; Debian's cloud kernels and 6.18.44 as observed do not).
  *
  * Tasks: top (namespace outer) mounts a binderfs instance with stats=global
  * in a mount namespace of its own and makes two binder devices there, a and

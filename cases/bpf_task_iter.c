@@ -8,7 +8,7 @@
  * Needs root in the initial user namespace (loading a tracing program:
  * bpf_capable() and perfmon_capable()); skips without bpf() or without
  * vmlinux BTF (/sys/kernel/btf/vmlinux: CONFIG_DEBUG_INFO_BTF, which make
- * vm's own kernels leave out; Debian's kernels and this host have it).
+ * vm's own kernels leave out; Debian's kernels and 6.18.44 as observed have it).
  *
  * The program (BPF_TRACE_ITER on "bpf_iter_task", written here with the
  * offsets of task_struct's tgid, pid and comm read from vmlinux BTF) writes

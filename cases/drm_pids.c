@@ -5,7 +5,7 @@
  * a device's open files, dri/<minor>/clients.  Needs root in the initial
  * user namespace (debugfs; card0 is root's); skips where there is no
  * /dev/dri/card0 (make vm's own kernels have DRM with the vgem driver,
- * vm/config; Debian's cloud kernels and this host have no DRM device).
+ * vm/config; Debian's cloud kernels and 6.18.44 as observed have no DRM device).
  *
  * Tasks: top (namespace outer) mounts debugfs in a mount namespace of its
  * own; c, the init of namespace inner, and c2 (inner).  Each sets its comm

@@ -28,7 +28,7 @@
  *     namespace; net/core/netdev-genl.c netdev_nl_napi_fill_one():
  *     NETDEV_A_NAPI_PID = task_pid_nr_ns(napi->thread,
  *     task_active_pid_ns(current)), the requester's number: 0 from any
- *     child namespace.  The same on this host's 6.18.44.
+ *     child namespace.  The same observed on 6.18.44.
  */
 #include "nsx.h"
 

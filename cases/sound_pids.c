@@ -9,7 +9,7 @@
  * device, no sequencer or no rawmidi device, or the caller may not open them
  * (root or the audio group).  make vm's own kernels have snd-dummy, the
  * sequencer and snd-virmidi built in (vm/config); Debian's cloud kernels and
- * this host have no sound.
+ * 6.18.44 as observed have no sound.
  *
  * Tasks: top (namespace outer); c, the init of namespace inner; c2 (inner).
  * c opens card 0's playback PCM first (substream 0), top second

@@ -54,7 +54,7 @@
 enum { OP_SESSION = 1, OP_TAKE, OP_EXIT, OP_REAP };
 static const char *const names_l[] = {"J", "K", "Kns"};
 static const char *const names_s[] = {"F", "G", "Gns"};
-static const char *const *names; /* this session leader's names */
+static const char *const *names; /* the session leader's names */
 
 static void block_both(void)
 {

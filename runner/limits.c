@@ -16,7 +16,7 @@
  *      Before 6.14 pid_max is machine-wide and is never written.
  *
  * Wherever a cgroup2 directory can be made below the runner's cgroup, even
- * with no controller to limit with (this host: cgroup v1 holds them all), each
+ * with no controller to limit with (cgroup v1 holding them all), each
  * case is offered one in NSX_CGROUP (the limited cgroup it runs in, or a
  * directory it may make, parent included: lib nsx_case_cgroup()); the runner
  * removes it and all below it after the case, and a later runner removes what
@@ -211,7 +211,7 @@ static int read_pid_max(void)
  *    NSXRUN_FIRST_PID_HIGH, with the case's pid_max just above it.
  *  - pid_max per namespace as the limit itself (LIM_PIDMAX): numbers wrap to
  *    300 past pid_max, so the span below the first number counts too: just
- *    above the machine's pid_max when that is small (this host's is 1900),
+ *    above the machine's pid_max when that is small (1900, say),
  *    else 1000.
  *  - pid_max machine-wide (before 6.14): NSXRUN_PID_SPAN + 276 below it,
  *    after the runner raised it to the kernel's limit in the make vm guest

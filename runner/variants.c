@@ -173,13 +173,13 @@ void known_variant(const char *expected_path, const char *actual, const char *re
 		char verdict[16] = "", ranges[512] = "";
 		int listed = !variant_entry(dir, label, ll, verdict, sizeof(verdict), ranges,
 		                            sizeof(ranges));
-		int here = listed ? kernel_in_ranges(release, ranges) : 0;
-		if (listed && here == 1 && !strcmp(verdict, "xfail")) {
+		int inrange = listed ? kernel_in_ranges(release, ranges) : 0;
+		if (listed && inrange == 1 && !strcmp(verdict, "xfail")) {
 			r->v = V_XFAIL;
 			snprintf(r->known, sizeof(r->known),
 			         "output matches %.*s (a known bug of %s): %s", ll, label, ranges,
 			         what);
-		} else if (listed && here == 1 && !strcmp(verdict, "pass")) {
+		} else if (listed && inrange == 1 && !strcmp(verdict, "pass")) {
 			/* That kernel's documented behaviour: a pass, said aloud. */
 			r->v = V_PASS;
 			r->diff[0] = r->err[0] = r->reason[0] = '\0';
@@ -187,13 +187,14 @@ void known_variant(const char *expected_path, const char *actual, const char *re
 			         "output matches %.*s (the behaviour of %s): %s", ll, label, ranges,
 			         what);
 		} else if (listed) {
-			snprintf(r->known, sizeof(r->known),
-			         "output matches %.*s: %s; VARIANTS expects it only on %s, not on "
-			         "%s%s",
-			         ll, label, what, ranges, release,
-			         here < 0 || (strcmp(verdict, "pass") && strcmp(verdict, "xfail"))
-			                 ? " (VARIANTS line malformed)"
-			                 : "");
+			snprintf(
+			        r->known, sizeof(r->known),
+			        "output matches %.*s: %s; VARIANTS expects it only on %s, not on "
+			        "%s%s",
+			        ll, label, what, ranges, release,
+			        inrange < 0 || (strcmp(verdict, "pass") && strcmp(verdict, "xfail"))
+			                ? " (VARIANTS line malformed)"
+			                : "");
 		} else {
 			snprintf(r->known, sizeof(r->known), "output matches %.*s: %s", ll, label,
 			         what);

@@ -5,7 +5,7 @@
 # installed packages are neither read nor changed: nothing is installed, and
 # the callers only `download` and unpack.  The lists are fetched on first use
 # and again when older than a day (or when asked: NSX_APT_UPDATE=1).
-# Bookworm's own series (6.1, 6.12) do not come through here: they are the
+# Bookworm's own series (6.1, 6.12) do not come through this script: they are the
 # machine's suite, read with its own apt.
 set -eu
 cache=${1:?usage: debian-apt.sh CACHE SUITE apt-get|apt-cache ARGS...}

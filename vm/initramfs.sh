@@ -18,7 +18,7 @@ build=${1:?usage: initramfs.sh BUILD OUT.cpio}
 out=${2:?usage: initramfs.sh BUILD OUT.cpio}
 # The same inputs make the same archive: every file that goes in (by size
 # and time), the arguments and the kernel description; an archive made from
-# them is reused (a warm make vm spends no time here).
+# them is reused (a warm make vm builds none).
 key=$(
 	{
 		printf '%s\n' "${NSX_VM_ARGS:-}" "${NSX_VM_META:-}" "${NSX_VM_MODULES:-}" "${NSX_VM_APPEND:-}"
@@ -92,7 +92,7 @@ if [ "$with_install" = 1 ] && [ -x "$build/vm/install/run_kselftest.sh" ]; then
 fi
 
 # Modules for the guest to load (NSX_VM_MODULES: a directory of .ko files,
-# vm/debian-kernel.sh's for a Debian kernel; none for a kernel built here).
+# vm/debian-kernel.sh's for a Debian kernel; none for one vm/build-kernel.sh built).
 if [ -n "${NSX_VM_MODULES:-}" ] && [ -d "$NSX_VM_MODULES" ]; then
 	mkdir -p "$root/nsx/modules"
 	cp "$NSX_VM_MODULES"/*.ko "$NSX_VM_MODULES"/ORDER "$root/nsx/modules/" 2>/dev/null || true

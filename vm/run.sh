@@ -81,7 +81,7 @@ boot
 # One known way for TCG to kill a healthy guest: a vCPU runs an int3 that
 # live patching (text_poke_bp(), a static key flipped by perf's delayed work)
 # has already removed, and the kernel oopses on a breakpoint nobody set
-# ("Oops: int3" in __schedule(); once in some hundred boots here, never on
+# ("Oops: int3" in __schedule(); once in some hundred boots under TCG, never on
 # hardware).  That crash, and only it, gets one more boot, said aloud; its
 # console is kept.
 if [ -z "$result" ] && grep -q 'Oops: int3' "$log"; then
