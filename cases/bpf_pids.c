@@ -15,7 +15,8 @@
  * namespace its context names; c, the init of namespace inner, and c2 (inner)
  * run it, each naming its own namespace and then outer.  Numbers print as the
  * task they denote for the task that ran the program: the initial
- * namespace's number of c is "c@aboveN".
+ * namespace's number of c, a number of no namespace the case knows, is
+ * "unknown".
  *
  * The golden lines and the kernel code behind them:
  *

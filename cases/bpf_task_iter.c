@@ -18,7 +18,8 @@
  * Tasks: top (namespace outer); c, the init of namespace inner, with c2 and
  * c3 (inner); c sets inner's ns_last_pid before it spawns c3 so that c3's
  * number in inner is c2's in outer (the first line says whether it is).  Numbers print as the
- * reader names them (global numbers as "<task>@aboveN").
+ * reader names them (global numbers, of no namespace the case knows, as
+ * "unknown").
  *
  * The golden lines and the kernel code behind them (kernel/bpf/task_iter.c,
  * 6.1.192; bpf_iter.c):

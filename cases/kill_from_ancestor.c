@@ -29,8 +29,8 @@
  *   init: kill(<top's number in outer>, SIGUSR1) = ESRCH
  *     kill_proc_info() -> kill_pid_info(sig, info, find_vpid(pid)): the
  *     number is looked up in the caller's namespace, where top's outer number
- *     is not allocated (the runner starts outer's numbers at 1000; inner holds
- *     only 1 and 2).  A task inside cannot name a task outside at all.
+ *     is not allocated (the runner starts outer's numbers far above inner's,
+ *     which holds only 1 and 2).  A task inside cannot name a task outside at all.
  *   member -> init: kill(SIGTERM)=0 and kill(SIGKILL)=0; init then reports
  *   (so it runs) neither pending
  *     __send_signal_locked() -> prepare_signal() -> sig_ignored() ->

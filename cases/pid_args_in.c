@@ -14,7 +14,7 @@
  * one column each:
  *
  *   c  with c2's number in inner (2)             -> 0, and it reaches c2
- *   c  with top's number in outer (1000 or so)    -> ESRCH: no such number in inner
+ *   c  with top's number in outer (far above 2)   -> ESRCH: no such number in inner
  *   x  with c2's number in inner (2)              -> ESRCH: no such number in sib
  *   top with c2's number in outer                 -> 0, and it reaches c2
  *

@@ -4,9 +4,9 @@
  * namespaces: PIDFD_GET_INFO with and without PIDFD_INFO_EXIT on a task
  * alive, exited and reaped, and pidfs file handles (name_to_handle_at() on a
  * pidfd, open_by_handle_at()) decoded inside and outside the task's namespace.
- * Newer than 6.12: the case skips, saying which part is missing (6.12.117 has
- * PIDFD_GET_INFO but no PIDFD_INFO_EXIT and no pidfs file handles; 6.1 has
- * neither; 6.18 has both).
+ * Newer than 6.12: the case skips, saying which part is missing (PIDFD_GET_INFO
+ * came in 6.13, PIDFD_INFO_EXIT in 6.15; 6.1.192 and 6.12.117 have neither,
+ * 6.18.44, 7.2.13 and 7.3-rc7 have both, and pidfs file handles).
  *
  * Tasks: top (namespace outer); c, the init of namespace inner, and its child
  * z (inner), which exits with status 3 when told; x, the init of the sibling

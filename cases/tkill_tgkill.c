@@ -27,7 +27,8 @@
  *   member: tgkill(<init's outer number>, worker) = ESRCH; tgkill(init,
  *   <worker's outer number>) = ESRCH; tkill(<worker's outer number>) = ESRCH
  *     do_send_specific(): both numbers are read in the caller's namespace;
- *     the outer numbers (1000 and up under the runner) name nobody in inner.
+ *     the outer numbers (far above inner's under the runner) name nobody in
+ *     inner.
  *   member -> init rt_sigqueueinfo(SI_QUEUE, forged si_pid=1, si_uid=4242):
  *   arrives as forged (si_pid=init, si_uid=4242)
  *     do_rt_sigqueueinfo() only refuses si_code >= 0 and SI_TKILL for another
