@@ -16,9 +16,9 @@
  *   inner's: x both times
  *     fs/proc/loadavg.c: loadavg_proc_show() prints
  *     idr_get_cursor(&task_active_pid_ns(current)->idr) - 1: the *reader's*
- *     namespace, whatever proc mount the file is read through.  Every other
- *     pid in /proc follows the mount (proc_pid_ns(sb), pid_views); this one
- *     follows the reader.
+ *     namespace, whatever proc mount the file is read through.  The
+ *     per-process files (/proc/<pid>/status, stat, ...) follow the mount
+ *     (proc_pid_ns(sb), pid_views, proc_fields); this one follows the reader.
  *   top reads ns_last_pid: y; i reads it through either proc: x
  *     kernel/pid_namespace.c: pid_ns_ctl_handler() reads the same cursor of
  *     task_active_pid_ns(current): the reader's namespace too.
