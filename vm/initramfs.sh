@@ -15,27 +15,47 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 build=${1:?usage: initramfs.sh BUILD OUT.cpio}
 out=${2:?usage: initramfs.sh BUILD OUT.cpio}
-# The same inputs make the same archive: every file that goes in (by size
-# and time), the arguments and the kernel description; an archive made from
-# them is reused (a warm make vm builds none).
+# Two archives, concatenated (the kernel unpacks one after the other): the
+# suite, the same for every kernel and run, made again only when a file that
+# goes in changed (by size and time); and this run's own: the runner's
+# arguments, the kernel's description and its modules.
+suite=$out.suite
 key=$(
 	{
-		printf '%s\n' "${NSX_VM_ARGS:-}" "${NSX_VM_META:-}" "${NSX_VM_MODULES:-}" "${NSX_VM_APPEND:-}"
+		printf '%s\n' "${NSX_VM_APPEND:-}"
 		cd "$top" && ls -lLR --time-style=+%s.%N "$build/runner/nsxrun" "$build/cases" "$build/lib" \
 			"$build/runner/tests" "$build/vm/install" expected vm/guest-init vm/initramfs.sh \
-			${NSX_VM_MODULES:+"$NSX_VM_MODULES"} /bin/busybox /lib/x86_64-linux-gnu/libc.so.6 \
+			/bin/busybox /lib/x86_64-linux-gnu/libc.so.6 \
 			"$(command -v diff)" "$(command -v setpriv)" 2>/dev/null
 	} | cksum
 )
-if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
+# Staging trees of this run's own, the archives replaced by rename (vm/run.sh
+# also holds a lock around its whole guest run).
+run=$(mktemp -d "$out.r.XXXXXX")
+root=''
+trap 'rm -rf "$run" ${root:+"$root"} "$out.tmp.$$" "$suite.tmp.$$"' EXIT
+mkdir -p "$run/nsx"
+printf '%s\n' "${NSX_VM_ARGS:-}" >"$run/nsx/args"
+printf '%s\n' "${NSX_VM_META:-}" >"$run/nsx/meta"
+# Modules for the guest to load (NSX_VM_MODULES: a directory of .ko files,
+# vm/debian-kernel.sh's for a Debian kernel; none for one vm/build-kernel.sh built).
+if [ -n "${NSX_VM_MODULES:-}" ] && [ -d "$NSX_VM_MODULES" ]; then
+	mkdir -p "$run/nsx/modules"
+	cp "$NSX_VM_MODULES"/*.ko "$NSX_VM_MODULES"/ORDER "$run/nsx/modules/" 2>/dev/null || true
+fi
+cpio_of() { # dir: an uncompressed newc archive on stdout (nothing to
+	# compress on the host, nothing for the guest kernel to decompress
+	# under TCG)
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0)
+}
+if [ -f "$suite" ] && [ "$(cat "$suite.key" 2>/dev/null)" = "$key" ]; then
+	{ cat "$suite" && cpio_of "$run"; } >"$out.tmp.$$"
+	mv "$out.tmp.$$" "$out"
 	exit 0
 fi
-rm -f "$out.key"
-# A staging tree of this run's own, the archive replaced by rename (vm/run.sh
-# also holds a lock around its whole guest run).
+rm -f "$suite.key"
 root=$(mktemp -d "$out.d.XXXXXX")
 chmod 755 "$root" # the guest's /: mktemp makes it 0700, and uid 65534 runs there too
-trap 'rm -rf "$root" "$out.tmp.$$"' EXIT
 mkdir -p "$root"/bin "$root"/usr/bin "$root"/nsx/runner "$root"/nsx/cases "$root"/nsx/lib \
 	"$root"/proc "$root"/sys "$root"/dev "$root"/tmp "$root"/etc
 
@@ -92,13 +112,6 @@ if [ "$with_install" = 1 ] && [ -x "$build/vm/install/run_kselftest.sh" ]; then
 	cp -r "$build/vm/install" "$root/nsx/install"
 fi
 
-# Modules for the guest to load (NSX_VM_MODULES: a directory of .ko files,
-# vm/debian-kernel.sh's for a Debian kernel; none for one vm/build-kernel.sh built).
-if [ -n "${NSX_VM_MODULES:-}" ] && [ -d "$NSX_VM_MODULES" ]; then
-	mkdir -p "$root/nsx/modules"
-	cp "$NSX_VM_MODULES"/*.ko "$NSX_VM_MODULES"/ORDER "$root/nsx/modules/" 2>/dev/null || true
-fi
-
 # Tools: GNU diff and setpriv first in PATH, busybox for the rest of /init.
 for t in diff setpriv; do
 	p=$(command -v "$t") || { echo "vm: $t not found" >&2; exit 1; }
@@ -118,11 +131,9 @@ cp "$here/guest-init" "$root/init"
 chmod 755 "$root/init"
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
-printf '%s\n' "${NSX_VM_ARGS:-}" >"$root/nsx/args"
-printf '%s\n' "${NSX_VM_META:-}" >"$root/nsx/meta"
 
-# Uncompressed: nothing to compress on the host, nothing for the guest kernel to
-# decompress under TCG.
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out.tmp.$$"
+cpio_of "$root" >"$suite.tmp.$$"
+mv "$suite.tmp.$$" "$suite"
+echo "$key" >"$suite.key"
+{ cat "$suite" && cpio_of "$run"; } >"$out.tmp.$$"
 mv "$out.tmp.$$" "$out"
-echo "$key" >"$out.key"
