@@ -18,13 +18,6 @@ CFLAGS  += $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS)
 DEPFLAGS = -MMD -MP
 LDFLAGS += $(EXTRA_LDFLAGS)
 RUNFLAGS ?=
-# Cases and the runner are linked statically: under qemu's TCG (make vm) a
-# dynamically linked process start costs about 0.1 s more, and a guest run
-# starts some 160 (docs/measurements.md).  libc_id_cache_shim stays dynamic:
-# its LD_PRELOAD shim needs glibc's loader.  The sanitizer build links
-# dynamically (ASan has no static runtime).
-STATIC  ?= -static
-DYNAMIC_CASES := libc_id_cache_shim
 
 MUSL_SRC   := $(sort $(wildcard cases/*-musl.c))
 CASE_NAMES := $(patsubst cases/%.c,%,$(filter-out $(MUSL_SRC),$(sort $(wildcard cases/*.c))))
@@ -56,12 +49,11 @@ $(B)/lib/libnsx.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(RUNNER): $(B)/runner/main.o $(RUNNER_OBJ)
-	$(CC) $(CFLAGS) $^ $(LDFLAGS) $(STATIC) -o $@
+	$(CC) $(CFLAGS) $^ $(LDFLAGS) -o $@
 
 $(B)/cases/%: cases/%.c $(B)/lib/libnsx.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(DEPFLAGS) -Ilib $< $(B)/lib/libnsx.a $(LDFLAGS) \
-	  $(if $(filter $*,$(DYNAMIC_CASES)),,$(STATIC)) -o $@
+	$(CC) $(CFLAGS) $(DEPFLAGS) -Ilib $< $(B)/lib/libnsx.a $(LDFLAGS) -o $@
 
 # The pre-2.25 glibc getpid() cache, for libc_id_cache_shim (never sanitized:
 # it is preloaded).
@@ -93,7 +85,7 @@ $(MUSL_STATE):
 ifneq ($(HAVE_MUSL),)
 $(B)/cases/%-musl: cases/%-musl.c cases/%.c $(B)/musl/lib/libnsx.a $(HDRS) $(MUSL_STATE)
 	@mkdir -p $(dir $@)
-	$(MUSL_CC) $(MUSL_CFLAGS) $(DEPFLAGS) -Ilib -Icases $< $(B)/musl/lib/libnsx.a $(STATIC) -o $@
+	$(MUSL_CC) $(MUSL_CFLAGS) $(DEPFLAGS) -Ilib -Icases $< $(B)/musl/lib/libnsx.a -o $@
 else
 $(B)/cases/%-musl: cases/%-musl.c lib/stub/skip.c $(MUSL_STATE)
 	@mkdir -p $(dir $@)
@@ -158,7 +150,7 @@ check-installed: unit bench-smoke install-check docs-check evidence-check
 # ASan + UBSan build of lib/, runner/, their unit tests and the cases; runs both.
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 sanitize: deps
-	$(MAKE) --no-print-directory B=build/san OPT="-O1 -g" STATIC= \
+	$(MAKE) --no-print-directory B=build/san OPT="-O1 -g" \
 	  EXTRA_CFLAGS="$(SAN)" EXTRA_LDFLAGS="$(SAN)" unit run
 
 # ---- other kernels: vm/README.md ---------------------------------------------

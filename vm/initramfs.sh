@@ -1,14 +1,15 @@
 #!/bin/sh
 # vm/initramfs.sh BUILD OUT.cpio: the guest's root file system (uncompressed).
-# It holds the suite as `make run` builds it, less debug information
-# (BUILD/runner/nsxrun, BUILD/cases/*, the getpid-cache shim), expected/, the guest's /init
+# It holds the suite exactly as `make run` builds it (BUILD/runner/nsxrun,
+# BUILD/cases/*, the getpid-cache shim), expected/, the guest's /init
 # (vm/guest-init), busybox-static for the init's shell and mounts, GNU diff
 # (the runner's comparison), util-linux setpriv (the unprivileged pass) and
 # e2fsprogs' mkfs.ext4 (ext4_journal_task), and the modules NSX_VM_MODULES
 # holds.
-# The cases and the runner are static (Makefile: STATIC); every dynamically
-# linked ELF (libc_id_cache_shim, the tools) brings its PT_INTERP and the
-# libraries it needs, so the LD_PRELOAD shim runs as it does natively.  Runner arguments for the guest come from NSX_VM_ARGS (shell
+# Binaries stay dynamically linked, as on the host: every ELF brings its
+# PT_INTERP and the libraries it needs (glibc's, and musl's loader, which is
+# also its libc), so the musl case and the LD_PRELOAD shim run as they do
+# natively.  Runner arguments for the guest come from NSX_VM_ARGS (shell
 # words, as typed after `nsxrun`), the kernel's description from NSX_VM_META.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -78,14 +79,12 @@ elf() {
 }
 
 # The suite, at the paths the runner and the cases expect relative to each other.
-# The binaries less their debug information (the guest runs them, nobody
-# debugs them there): a tenth of the archive.
-objcopy --strip-debug "$build/runner/nsxrun" "$root/nsx/runner/nsxrun"
+cp "$build/runner/nsxrun" "$root/nsx/runner/"
 elf "$build/runner/nsxrun"
 for c in "$build"/cases/*; do
 	case $c in *.*) continue ;; esac
 	[ -f "$c" ] && [ -x "$c" ] || continue
-	objcopy --strip-debug "$c" "$root/nsx/cases/${c##*/}"
+	cp "$c" "$root/nsx/cases/"
 	elf "$c"
 done
 for so in "$build"/lib/*.so; do
