@@ -137,14 +137,7 @@
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD 77 /* include/uapi/asm-generic/socket.h, 6.5 */
 #endif
-/* include/uapi/linux/pidfd.h, first version (64 bytes) */
-struct nsx_pidfd_info {
-	uint64_t mask, cgroupid;
-	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
-	uint32_t spare0;
-};
-#define NSX_PIDFD_GET_INFO _IOWR(0xFF, 11, struct nsx_pidfd_info)
-#define NSX_PIDFD_INFO_PID 1ULL
+#include "pidfd_info.h"
 
 /* PIDFD_GET_INFO on fd: out = {0 or -errno, pid, tgid, ppid}. */
 static void pidfd_info(int fd, long out[4])

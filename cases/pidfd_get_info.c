@@ -56,14 +56,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* include/uapi/linux/pidfd.h, first version (64 bytes) */
-struct nsx_pidfd_info {
-	uint64_t mask, cgroupid;
-	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
-	uint32_t spare0;
-};
-#define NSX_PIDFD_GET_INFO _IOWR(0xFF, 11, struct nsx_pidfd_info)
-#define NSX_PIDFD_INFO_PID 1ULL
+#include "pidfd_info.h"
 
 enum { OP_TAKE = 1, OP_INFO };
 static int give[2];    /* SCM_RIGHTS: pidfds from top to the other tasks */
