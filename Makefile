@@ -174,7 +174,7 @@ docs:
 	docs/semantics.sh >docs/semantics.md.tmp && mv docs/semantics.md.tmp docs/semantics.md
 	docs/pid-exports.sh --write
 # Every call of the pid helpers in a kernel tree, against the map: make
-# pid-exports KSRC=/path/to/linux (Debian's linux-source-6.1 and -6.12 are
+# pid-exports KSRC=/path/to/linux (Debian's linux-source-6.1, -6.12, -7.2 and -7.3 are
 # accounted for in full).
 pid-exports:
 	@test -n "$(KSRC)" || { echo 'make: name a kernel tree: make pid-exports KSRC=/path/to/linux'; exit 2; }
