@@ -51,6 +51,14 @@
  *     state S in /proc/<pid>/stat)
  *     before each child is let go; the wake count top's own FUTEX_WAKE
  *     returns is what says the exit woke nobody (no timeout is waited for).
+ *     mm_users also counts passing references: get_task_mm() by a reader of
+ *     the exiting process's /proc/<pid>/status, stat or statm
+ *     (fs/proc/array.c proc_pid_status(), do_task_stat(), proc_pid_statm())
+ *     holds the mm while it reads, and cleared1 exiting in that moment would
+ *     clear and wake.  The case reads no /proc file of an exiting child; a
+ *     reader elsewhere on the machine (ps, top) can still meet one, which
+ *     no case can prevent: such a cleared1 line is that race, not a change
+ *     of the rule.
  */
 #include "nsx.h"
 
