@@ -106,7 +106,7 @@
  * of the thread-group leader (pidfs_alloc_file(cp->pid, O_RDWR)), while
  * PIDFD_GET_INFO is 6.13's.
  */
-#include "nsx.h"
+#include "core_pattern.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -180,7 +180,7 @@ static void field(const char *text, const char *name, char *out, size_t len)
  * offset is ignored): 0 or -errno. */
 static long set_pattern(const char *pattern)
 {
-	int f = open("/proc/sys/kernel/core_pattern", O_WRONLY | O_CLOEXEC);
+	int f = open(CORE_PATTERN, O_WRONLY | O_CLOEXEC);
 	if (f < 0)
 		return -errno;
 	long r = write(f, pattern, strlen(pattern)) < 0 ? -errno : 0;
@@ -426,19 +426,8 @@ int main(int argc, char **argv)
 	nsx_init("top", "outer");
 	nsx_guest_only("sets /proc/sys/kernel/core_pattern, which is machine-wide");
 	char self[256], pattern[600];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		nsx_fail("readlink /proc/self/exe: %s", nsx_errname(errno));
-	self[n] = '\0';
-	int cp = open("/proc/sys/kernel/core_pattern", O_RDWR | O_CLOEXEC);
-	if (cp < 0 && (errno == EACCES || errno == EPERM))
-		nsx_skip("core_pattern: %s: needs root in the initial user namespace",
-		         nsx_errname(errno));
-	if (cp < 0)
-		nsx_fail("core_pattern: %s", nsx_errname(errno));
-	n = read(cp, saved, sizeof(saved) - 1);
-	saved[n > 0 ? n : 0] = '\0';
-	close(cp);
+	self_exe(self, sizeof(self));
+	core_pattern_save(saved, sizeof(saved));
 	atexit(put_back);
 
 	/* The probe: a kernel without the coredump socket takes any '@' pattern

@@ -40,7 +40,7 @@
  *     id, where getppid() would say p -- task_pgrp_vnr(), task_session_vnr(),
  *     all in the dumper's namespace.
  */
-#include "nsx.h"
+#include "core_pattern.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -164,7 +164,7 @@ static char saved[512];
 
 static void put_back(void)
 {
-	int f = open("/proc/sys/kernel/core_pattern", O_WRONLY | O_CLOEXEC);
+	int f = open(CORE_PATTERN, O_WRONLY | O_CLOEXEC);
 	if (f >= 0) {
 		if (write(f, saved, strlen(saved)) < 0) {
 			/* nothing more to do: the guest is thrown away */
@@ -181,20 +181,9 @@ int main(int argc, char **argv)
 	nsx_init("top", "outer");
 	nsx_guest_only("sets /proc/sys/kernel/core_pattern, which is machine-wide");
 	char self[256], pattern[600];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		nsx_fail("readlink /proc/self/exe: %s", nsx_errname(errno));
-	self[n] = '\0';
-	int f = open("/proc/sys/kernel/core_pattern", O_RDWR | O_CLOEXEC);
-	if (f < 0 && (errno == EACCES || errno == EPERM))
-		nsx_skip("core_pattern: %s: needs root in the initial user namespace",
-		         nsx_errname(errno));
-	if (f < 0)
-		nsx_fail("core_pattern: %s", nsx_errname(errno));
-	n = read(f, saved, sizeof(saved) - 1);
-	saved[n > 0 ? n : 0] = '\0';
-	close(f);
-	f = open("/proc/sys/kernel/core_pattern", O_WRONLY | O_CLOEXEC); /* at offset 0 */
+	self_exe(self, sizeof(self));
+	core_pattern_save(saved, sizeof(saved));
+	int f = open(CORE_PATTERN, O_WRONLY | O_CLOEXEC);
 	if (f < 0)
 		nsx_fail("core_pattern: %s", nsx_errname(errno));
 	unlink(FIFO);
