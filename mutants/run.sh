@@ -138,6 +138,7 @@ grep -q '^vm: .*root pass status 0' "$M/logs/base.log" ||
 	{ tail -30 "$M/logs/base.log"; die "the suite does not pass on the unpatched kernel"; }
 
 if [ $# -gt 0 ]; then
+	# shellcheck disable=SC2046 # a list of patch paths, one word each
 	set -- $(for n; do ls "$here"/[0-9]*-"$n".patch 2>/dev/null || ls "$here"/"$n" 2>/dev/null ||
 		{ echo "mutants: no mutant $n" >&2; echo /nonexistent; }; done)
 else

@@ -19,7 +19,7 @@ B=${1:-build}
 case $B in /*) ;; *) B=$top/$B ;; esac
 E=$B/evidence/nsxlate-evidence
 rm -rf "$E" && mkdir -p "$E/out" "$E/strace" "$E/vm"
-cd "$top"
+cd "$top" || exit 1
 
 # Relative paths only: the project's and the build's become relative.
 scrub() { sed -e "s|$B/|build/|g" -e "s|$top/||g" "$@"; }
