@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #define CORE_PATTERN "/proc/sys/kernel/core_pattern"
@@ -37,6 +38,25 @@ static void core_pattern_save(char *saved, size_t len)
 	ssize_t n = read(f, saved, len - 1);
 	saved[n > 0 ? n : 0] = '\0';
 	close(f);
+}
+
+/* What the pipe helper wrote to the FIFO fd, up to its end of file (bounded
+ * by lib's timeout), NUL-terminated in buf. */
+static void helper_report(int fifo, char *buf, size_t len)
+{
+	size_t got = 0;
+	for (;;) {
+		struct pollfd pf = {fifo, POLLIN, 0};
+		int r = poll(&pf, 1, nsx_timeout_ms());
+		ssize_t k = r > 0 ? read(fifo, buf + got, len - 1 - got) : 0;
+		if (k > 0) {
+			got += (size_t)k;
+			continue;
+		}
+		if (r <= 0 || k == 0)
+			break;
+	}
+	buf[got] = '\0';
 }
 
 #endif

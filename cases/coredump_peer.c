@@ -482,19 +482,7 @@ int main(int argc, char **argv)
 	/* Part 1: the pipe helper and its %F. */
 	nsx_go(dt);
 	char buf[2048];
-	size_t got = 0;
-	for (;;) { /* until the helper's EOF, bounded by the timeout */
-		struct pollfd pf = {fifo, POLLIN, 0};
-		int k = poll(&pf, 1, nsx_timeout_ms());
-		ssize_t m = k > 0 ? read(fifo, buf + got, sizeof(buf) - 1 - got) : 0;
-		if (m > 0) {
-			got += (size_t)m;
-			continue;
-		}
-		if (k <= 0 || m == 0)
-			break;
-	}
-	buf[got] = '\0';
+	helper_report(fifo, buf, sizeof(buf));
 	long v[10];
 	char fdnspid[256] = "", pnspid[256] = "", ppnspid[256] = "";
 	if (sscanf(buf, "%ld %ld %ld %ld %ld %ld %ld %ld %ld %ld\n%255[^\n]\n%255[^\n]\n%255[^\n]",

@@ -211,19 +211,7 @@ int main(int argc, char **argv)
 	(void)p;
 	nsx_go(d);
 	char buf[1024];
-	size_t got = 0;
-	for (;;) { /* until the helper's EOF, bounded by the timeout */
-		struct pollfd pf = {fifo, POLLIN, 0};
-		int r = poll(&pf, 1, nsx_timeout_ms());
-		ssize_t k = r > 0 ? read(fifo, buf + got, sizeof(buf) - 1 - got) : 0;
-		if (k > 0) {
-			got += (size_t)k;
-			continue;
-		}
-		if (r <= 0 || k == 0)
-			break;
-	}
-	buf[got] = '\0';
+	helper_report(fifo, buf, sizeof(buf));
 	long v[13] = {0};
 	char nspid[256] = "";
 	if (sscanf(buf, "%ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %255[^\n]", &v[0],
