@@ -161,7 +161,8 @@ VM_DEPS := qemu-system-x86='command -v qemu-system-x86_64' busybox-static='test 
 	diffutils='command -v diff' binutils='command -v readelf' xz-utils='command -v xz' \
 	e2fsprogs='PATH=$$PATH:/sbin:/usr/sbin command -v mkfs.ext4'
 KSRC_DEPS := make='command -v make' gcc='command -v gcc' flex='command -v flex' \
-	bison='command -v bison' bc='command -v bc' libelf-dev='test -f /usr/include/libelf.h'
+	bison='command -v bison' bc='command -v bc' libelf-dev='test -f /usr/include/libelf.h' \
+	ccache='command -v ccache'
 vm: vm-deps
 	$(MAKE) --no-print-directory all
 	B=$(B) KERNEL='$(KERNEL)' KSRC='$(KSRC)' ARGS="$$NSX_ARGS" vm/run.sh
@@ -254,7 +255,7 @@ bench-smoke: $(BENCH)
 MUTANT_BASES ?= 6.1 6.12 7.2
 MUTANT_SCOPE ?= expected
 mutants:
-	@$(NEED) "make mutants" $(B)/apt.log $(VM_DEPS) $(KSRC_DEPS) \
+	@$(NEED) "make mutants" $(B)/apt.log $(VM_DEPS) $(KSRC_DEPS) python3='command -v python3' \
 	  linux-source-6.1='test -f /usr/src/linux-source-6.1.tar.xz' \
 	  linux-source-6.12='test -f /usr/src/linux-source-6.12.tar.xz'
 	$(MAKE) --no-print-directory all

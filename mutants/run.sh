@@ -2,21 +2,28 @@
 # mutants/run.sh [NAME...]: prove that the suite catches pid-translation
 # regressions on a real kernel.  See mutants/README.md.
 #
-# The pristine tree is Debian's linux-source (/usr/src), unpacked under
-# build/mutants/pristine and never written again.  Every build happens in
-# build/mutants/tree, a copy: before each mutant the files any earlier patch
-# touched are copied back from the pristine tree (with fresh times, so make
-# rebuilds them) and checked byte for byte, so a killed build can never leave
-# a patch behind, and the pristine tree never holds one.  The base kernel is
-# built once (vm/build-kernel.sh: tinyconfig + vm/config, ccache), booted, and
-# must pass; then each mutant is applied (patch --fuzz=0: a patch that no
-# longer applies exactly fails loudly), built incrementally, booted
-# (make vm's guest, root pass), and judged: a mutant is killed when some case
-# fails with a golden-line diff.  MUTANT_SCOPE says which cases a mutant's
-# guest runs: "expected" (the default) those its header's "Expected to catch
-# it:" line names, "suite" all of them, as the base always does.  A mutant
-# caught only by set-up errors or timeouts, or not caught, fails the run
-# unless mutants/KNOWN-SURVIVORS names it.  The table goes to stdout and build/mutants/table.md.
+# Mutant schemata: every patch of a base becomes a switch in one kernel
+# (mutants/schema.py: the original and the mutated code side by side, the
+# mutated one taken only while /sys/module/kernel/parameters/nsx_mutant holds
+# that mutant's number), so each base is built once and all its mutants run in
+# one boot.  The pristine tree is Debian's linux-source, unpacked under
+# build/mutants/pristine and never written again; the build happens in
+# build/mutants/tree, a copy into which the schema's files are synced (only
+# those that changed are written, so a rebuild is incremental, and a file no
+# schema needs any more is put back from the pristine tree and checked byte
+# for byte).  The guest (vm/guest-init, nsx.test=mutants) first runs the whole
+# suite with no mutant selected, which must pass; then, for each mutant, its
+# cases with none selected (the control: the kernel as the earlier mutants
+# left it is still sound for them) and with it selected.  A mutant is killed
+# when some case fails with a golden-line diff.  A mutant that crashes or
+# hangs the guest is recorded as crashed, not caught, and the run goes on in a
+# new boot from the next one; a failed control means the mutant before left
+# something behind: the next boot starts from the mutant whose control failed.
+# MUTANT_SCOPE says which cases a mutant runs: "expected" (the default) those
+# its header's "Expected to catch it:" line names, "suite" all of them.  A
+# mutant caught only by set-up errors or timeouts, not caught, or crashed
+# fails the run unless mutants/KNOWN-SURVIVORS names it.  The table goes to
+# stdout and build/mutants/table.md.
 #
 # Three bases: mutants/ holds the patches for linux-source-6.1
 # (mutants/BASE), mutants/6.12/ those for linux-source-6.12 (interfaces 6.1
@@ -24,8 +31,9 @@
 # those for sid's linux-source-7.2 (PIDFD_GET_INFO, PIDFD_INFO_EXIT,
 # per-namespace pid_max), fetched by vm/debian-source.sh.  Each base has its own
 # pristine tree, work tree and objects (build/mutants, build/mutants-6.12);
-# with names given, each base runs those of them it has; MUTANT_BASES (a
-# list of series, "6.1 6.12 7.2" by default) picks the bases.
+# with names given, each base runs those of them it has (the kernel always
+# holds all of them); MUTANT_BASES (a list of series, "6.1 6.12 7.2" by
+# default) picks the bases.
 set -u
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -83,26 +91,37 @@ if [ ! -f "$tree/.nsx-version" ]; then
 	rm -rf "$tree" && cp -a "$pristine" "$tree" || die "cannot copy the tree"
 fi
 
-# Put back every file a patch touched; verify against the pristine tree.
-restore() {
-	[ -f "$tree/.nsx-applied" ] || return 0
-	while IFS= read -r f; do
-		cp "$pristine/$f" "$tree/$f" || die "cannot restore $f"
-		cmp -s "$pristine/$f" "$tree/$f" || die "$f differs from the pristine tree"
-	done <"$tree/.nsx-applied"
-	rm -f "$tree/.nsx-applied"
-}
-files_of() { sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$1"; }
 
-build() { # -> the bzImage path on stdout
-	"$top/vm/build-kernel.sh" "$tree" "$M/obj" | tail -n 1
-}
-boot() { # image log [case...]
-	image=$1 log=$2
-	shift 2
-	ARGS="$*" KERNEL=$image B=$B VM_APPEND=nsx.passes=root VM_TIMEOUT=${VM_TIMEOUT:-240} \
-		"$top/vm/run.sh" >"$log" 2>&1
-}
+# The schema of every patch of the base (the kernel holds them all, whichever
+# run), synced into the tree: a file is written only when it changed, a file
+# the schema no longer touches is put back from the pristine tree.
+command -v python3 >/dev/null || die "python3 is needed (apt-get install python3)"
+all_patches=$(ls "$here"/[0-9]*.patch)
+rm -rf "$M/schema.new" && mkdir -p "$M/schema.new"
+# shellcheck disable=SC2086 # the base's patch paths, one word each
+python3 "$top/mutants/schema.py" "$pristine" "$M/schema.new" $all_patches >"$M/schema.new/.nsx-numbers" ||
+	die "cannot make the schemata (mutants/schema.py)"
+if [ -f "$tree/.nsx-applied" ]; then
+	while IFS= read -r f; do
+		grep -qxF "$f" "$M/schema.new/.nsx-files" && continue
+		if [ -f "$pristine/$f" ]; then
+			cp "$pristine/$f" "$tree/$f" || die "cannot restore $f"
+			cmp -s "$pristine/$f" "$tree/$f" || die "$f differs from the pristine tree"
+		else
+			rm -f "$tree/$f"
+		fi
+	done <"$tree/.nsx-applied"
+fi
+while IFS= read -r f; do
+	cmp -s "$M/schema.new/$f" "$tree/$f" || cp "$M/schema.new/$f" "$tree/$f" || die "cannot write $f"
+done <"$M/schema.new/.nsx-files"
+cp "$M/schema.new/.nsx-files" "$tree/.nsx-applied"
+rm -rf "$M/schema" && mv "$M/schema.new" "$M/schema"
+# For readers: the whole schema as one diff against the pristine tree.
+(cd "$M" && while IFS= read -r f; do
+	diff -u --label "a/$f" --label "b/$f" "$([ -f "pristine/$f" ] && echo "pristine/$f" || echo /dev/null)" "tree/$f"
+done <"$tree/.nsx-applied") >"$M/schema.diff"
+
 scope=${MUTANT_SCOPE:-expected}
 case $scope in expected | suite) ;; *) die "MUTANT_SCOPE=$scope: expected or suite" ;; esac
 # The cases a patch's header expects to catch it (words that name a case).
@@ -111,6 +130,30 @@ expected_cases() {
 		[ -f "$top/cases/$w.c" ] && printf '%s ' "$w"
 	done
 }
+# The mutants to run: those named, else all; the plan's lines "<n> <name> <case...>".
+if [ $# -gt 0 ]; then
+	names="$*"
+else
+	names=$(awk '{ print $2 }' "$M/schema/.nsx-numbers")
+fi
+plan=$M/plan
+: >"$plan"
+for name in $names; do
+	n=$(awk -v m="$name" '$2 == m { print $1 }' "$M/schema/.nsx-numbers")
+	[ -n "$n" ] || die "no mutant $name in $here"
+	p=$(ls "$here"/[0-9]*-"$name".patch)
+	if [ "$scope" = expected ]; then
+		cases=$(expected_cases "$p")
+		[ -n "$cases" ] || die "$name: its header names no case to expect (Expected to catch it:)"
+	else
+		cases=''
+	fi
+	echo "$n $name $cases" >>"$plan"
+done
+
+echo "mutants: $base_version, tinyconfig + vm/config, every mutant's schema in one kernel ($M/schema.diff)"
+echo "mutants: each mutant runs $([ "$scope" = suite ] && echo "the whole suite" || echo "the cases its header expects to catch it") (MUTANT_SCOPE=$scope)"
+image=$("$top/vm/build-kernel.sh" "$tree" "$M/obj" | tail -n 1) || die "the kernel does not build (log: $M/obj/build.log)"
 
 # Cases a log shows failing: "name diff" or "name error", and the first
 # differing line of the first diff.
@@ -129,70 +172,101 @@ failures() {
 	' "$1"
 }
 
-restore
-echo "mutants: base kernel ($base_version, tinyconfig + vm/config)"
-echo "mutants: each mutant's guest runs $([ "$scope" = suite ] && echo "the whole suite" || echo "the cases its header expects to catch it") (MUTANT_SCOPE=$scope)"
-image=$(build) || die "the base kernel does not build"
-boot "$image" "$M/logs/base.log"
-grep -q '^vm: .*root pass status 0' "$M/logs/base.log" ||
-	{ tail -30 "$M/logs/base.log"; die "the suite does not pass on the unpatched kernel"; }
+# Boot after boot until every step of the plan has run: each boot takes the
+# steps left; the first also the base run.  A boot's console is split into
+# one log per mutant (logs/<name>.log).
+rm -f "$M"/logs/*.log
+todo=$M/plan.todo
+{
+	echo base
+	cat "$plan"
+} >"$todo"
+boots=0 unclean=''
+: >"$M/verdicts"
+while [ -s "$todo" ]; do
+	boots=$((boots + 1))
+	steps=$(wc -l <"$todo")
+	log=$M/logs/boot-$boots.console
+	NSX_VM_PLAN=$todo KERNEL=$image B=$B VM_APPEND="nsx.test=mutants" \
+		VM_TIMEOUT=$((120 + 30 * steps)) "$top/vm/run.sh" >"$log" 2>&1
+	if grep -q '^NSX-MUTANT-BASE status=' "$log"; then
+		grep -q '^NSX-MUTANT-BASE status=0$' "$log" || {
+			tail -40 "$log"
+			die "the suite does not pass on the kernel with no mutant selected ($log)"
+		}
+	elif head -n 1 "$todo" | grep -qx base; then
+		tail -40 "$log"
+		die "the base run never ended ($log)"
+	fi
+	# One log per mutant begun; its verdict when it ended, "crashed" if not.
+	awk -v dir="$M/logs" -v verdicts="$M/verdicts" '
+	/^NSX-MUTANT-BEGIN / { name = $3; file = dir "/" name ".log"; printf "" >file; next }
+	/^NSX-MUTANT-END / { print $3, "ended" >>verdicts; close(file); name = ""; next }
+	/^NSX-MUTANT-UNCLEAN / { print $3, "unclean" >>verdicts; next }
+	name != "" { print >>file }
+	END { if (name != "") print name, "crashed" >>verdicts }
+	' "$log"
+	# The steps left: after the last one that ended or crashed; from the
+	# one whose control failed (once: a second time it is an error).
+	last=$(tail -n 1 "$M/verdicts")
+	lname=${last% *} lhow=${last#* }
+	[ -n "$last" ] || {
+		tail -40 "$log"
+		die "the guest ran no mutant ($log)"
+	}
+	case $lhow in
+	unclean)
+		case " $unclean " in *" $lname "*)
+			grep '^# control: ' "$log" | tail -40
+			die "$lname: its cases fail with no mutant selected, in a fresh boot too ($log)"
+			;;
+		esac
+		unclean="$unclean $lname"
+		prev=$(grep -v " unclean$" "$M/verdicts" | tail -n 1 | cut -d' ' -f1)
+		echo "mutants: $lname's cases failed with no mutant selected after ${prev:-the base run}: booting again from $lname"
+		awk -v m="$lname" 'go || $2 == m { go = 1; print }' "$todo" >"$todo.new"
+		;;
+	*)
+		awk -v m="$lname" 'go; $2 == m { go = 1 }' "$todo" >"$todo.new"
+		[ "$lhow" = ended ] || echo "mutants: $lname crashed or hung the guest ($log): booting again from the next one"
+		;;
+	esac
+	mv "$todo.new" "$todo"
+done
 
-if [ $# -gt 0 ]; then
-	# shellcheck disable=SC2046 # a list of patch paths, one word each
-	set -- $(for n; do ls "$here"/[0-9]*-"$n".patch 2>/dev/null || ls "$here"/"$n" 2>/dev/null ||
-		{ echo "mutants: no mutant $n" >&2; echo /nonexistent; }; done)
-else
-	set -- "$here"/[0-9]*.patch
-fi
 table=$M/table.md
 printf '| mutant (%s; cases run: %s) | cases that failed (diff) | first differing line |\n|---|---|---|\n' \
 	"$base_version" "$([ "$scope" = suite ] && echo "the suite" || echo "those expected")" >"$table"
-bad=0
-for p in "$@"; do
-	[ -f "$p" ] || { bad=$((bad + 1)); continue; }
-	name=$(basename "$p" .patch)
-	name=${name#[0-9][0-9]-}
+bad=0 total=0
+while read -r n name cases; do
+	total=$((total + 1))
 	log=$M/logs/$name.log
-	restore
-	files_of "$p" >"$tree/.nsx-applied"
-	if ! patch -s -p1 -N --fuzz=0 --no-backup-if-mismatch -d "$tree" <"$p" >"$M/logs/$name.patch.log" 2>&1; then
-		cat "$M/logs/$name.patch.log" >&2
-		restore
-		die "$name does not apply to $base_version: refresh it"
+	how=$(grep "^$name " "$M/verdicts" | grep -v ' unclean$' | tail -n 1 | cut -d' ' -f2)
+	caught='' errors='' first=''
+	if [ "$how" = ended ]; then
+		caught=$(failures "$log" | awk '$2 == "diff" { printf "%s%s", sep, $1; sep = " " }')
+		errors=$(failures "$log" | awk '$2 == "error" { printf "%s%s", sep, $1; sep = " " }')
+		first=$(failures "$log" | awk '$2 == "diff" { $1 = ""; $2 = ""; sub(/^  /, ""); print; exit }')
 	fi
-	t0=$(date +%s)
-	if ! image=$(build); then
-		restore
-		die "$name does not build (log: $M/obj/build.log)"
-	fi
-	if [ "$scope" = expected ]; then
-		cases=$(expected_cases "$p")
-		[ -n "$cases" ] || die "$name: its header names no case to expect (Expected to catch it:)"
-		boot "$image" "$log" $cases
-	else
-		boot "$image" "$log"
-	fi
-	restore
-	caught=$(failures "$log" | awk '$2 == "diff" { printf "%s%s", sep, $1; sep = " " }')
-	errors=$(failures "$log" | awk '$2 == "error" { printf "%s%s", sep, $1; sep = " " }')
-	first=$(failures "$log" | awk '$2 == "diff" { $1 = ""; $2 = ""; sub(/^  /, ""); print; exit }')
-	secs=$(($(date +%s) - t0))
 	if [ -n "$caught" ]; then
 		verdict="killed"
 	elif grep -qx "$name" "$top/mutants/KNOWN-SURVIVORS" 2>/dev/null ||
 		grep -q "^${name}[[:space:]]" "$top/mutants/KNOWN-SURVIVORS" 2>/dev/null; then
 		verdict="survived (known)"
-	else
+	elif [ "$how" = ended ]; then
 		verdict="SURVIVED"
+		bad=$((bad + 1))
+	else
+		verdict="CRASHED"
 		bad=$((bad + 1))
 	fi
 	[ -z "$errors" ] || errors=" (errors only: $errors)"
-	known=$(sed -n 's/^# \([^ ]*\): output matches \([^:]*\):.*/\1=\2/p' "$log" | sort -u | tr '\n' ' ')
+	known=$(sed -n 's/^# \([^ ]*\): output matches \([^:]*\):.*/\1=\2/p' "$log" 2>/dev/null | sort -u | tr '\n' ' ')
 	[ -z "$known" ] || errors="$errors (known-bad: ${known% })"
-	printf '%-28s %-9s %3ss  %s%s\n' "$name" "$verdict" "$secs" "${caught:--}" "$errors"
+	printf '%-28s %-9s %s%s\n' "$name" "$verdict" "${caught:--}" "$errors"
 	[ -z "$caught" ] || printf '%-28s           first diff: %s\n' "" "$first"
+	[ "$verdict" != CRASHED ] || caught="crashed or hung the guest"
 	printf '| %s | %s%s | `%s` |\n' "$name" "${caught:--}" "$errors" "$first" >>"$table"
-done
-restore
-echo "mutants: $# run, $bad not caught by a diff, $(($(date +%s) - started)) s; table: $table"
+done <"$plan"
+echo "mutants: $base_version: $total run in $boots boot(s), $bad not caught by a diff, $(($(date +%s) - started)) s; table: $table"
 [ "$bad" = 0 ]

@@ -38,6 +38,8 @@ trap 'rm -rf "$run" ${root:+"$root"} "$out.tmp.$$" "$suite.tmp.$$"' EXIT
 mkdir -p "$run/nsx"
 printf '%s\n' "${NSX_VM_ARGS:-}" >"$run/nsx/args"
 printf '%s\n' "${NSX_VM_META:-}" >"$run/nsx/meta"
+# make mutants' plan for a kernel with mutant schemata (vm/guest-init)
+[ -z "${NSX_VM_PLAN:-}" ] || cp "$NSX_VM_PLAN" "$run/nsx/plan"
 # Modules for the guest to load (NSX_VM_MODULES: a directory of .ko files,
 # vm/debian-kernel.sh's for a Debian kernel; none for one vm/build-kernel.sh built).
 if [ -n "${NSX_VM_MODULES:-}" ] && [ -d "$NSX_VM_MODULES" ]; then
@@ -123,7 +125,7 @@ if p=$(PATH=$PATH:/sbin:/usr/sbin command -v mkfs.ext4); then
 	elf "$p"
 fi
 cp /bin/busybox "$root/bin/busybox"
-for a in sh mount mkdir chown chmod cat uname poweroff sed id echo grep mv mktemp rm tail basename dirname insmod; do
+for a in sh mount mkdir chown chmod cat uname poweroff sed id echo grep mv mktemp rm tail basename dirname insmod sleep; do
 	ln -s busybox "$root/bin/$a"
 done
 cp "$here/guest-init" "$root/init"
