@@ -185,7 +185,8 @@ docs-check:
 	  { diff -u docs/semantics.md $(B)/semantics.md | head -20; \
 	    echo "make: docs/semantics.md is not what make docs writes: run make docs"; exit 1; }
 	@docs/pid-exports.sh --check
-	@echo "docs/semantics.md and the coverage figure of docs/pid-exports.md are up to date"
+	@mutants/docs.sh --check
+	@echo "docs/semantics.md, the coverage figure of docs/pid-exports.md and the list of docs/mutants.md are up to date"
 
 # ---- the evidence bundle for a patch review: tools/evidence.sh -------------
 evidence: all

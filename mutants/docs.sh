@@ -4,9 +4,28 @@
 # last `make mutants` left in BUILD/mutants*/table.md (default build/).
 # A base with no table, or a mutant a table does not list, reads "not run".
 # `make mutants` writes docs/mutants.md when it has run every mutant of every
-# base; `make docs-check` checks that it lists exactly the mutants there are.
+# base; `mutants/docs.sh --check` (make docs-check) checks that it lists
+# exactly the mutants there are.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+names() { # the mutants there are, one name a line, sorted
+	for p in "$top"/mutants/[0-9]*.patch "$top"/mutants/*/[0-9]*.patch; do
+		n=$(basename "$p" .patch)
+		echo "${n#[0-9][0-9]-}"
+	done | LC_ALL=C sort
+}
+# --check: docs/mutants.md lists exactly the mutants there are (make docs-check)
+if [ "${1:-}" = --check ]; then
+	sed -n 's/^| `\([^`]*\)` |.*/\1/p' "$top/docs/mutants.md" | LC_ALL=C sort >"${TMPDIR:-/tmp}/nsx-mutants.$$"
+	if names | cmp -s - "${TMPDIR:-/tmp}/nsx-mutants.$$"; then
+		rm -f "${TMPDIR:-/tmp}/nsx-mutants.$$"
+		exit 0
+	fi
+	names | diff -u --label docs/mutants.md --label mutants/ "${TMPDIR:-/tmp}/nsx-mutants.$$" - | head -20
+	rm -f "${TMPDIR:-/tmp}/nsx-mutants.$$"
+	echo "make: docs/mutants.md does not list the mutants there are: run make mutants" >&2
+	exit 1
+fi
 B=${1:-$top/build}
 field() { sed -n "s/^$2: //p" "$1" | head -n 1; }
 
@@ -18,7 +37,8 @@ the last `make mutants` that ran them all (do not edit; `mutants/README.md`
 says how the run works).  Each row: the mutant (its patch in `mutants/`,
 `mutants/6.12/` or `mutants/7.2/`), the interface it breaks, whether the bug
 is historical, the cases its header expects to catch it, the cases that
-failed with a golden-line diff when it was selected (those expected ran),
+failed with a golden-line diff when it was selected (the cases its header
+expects, or the whole suite, as each base's heading says),
 and the first differing line of the first of them (`+` the mutant's output,
 `-` the expected).
 
@@ -28,7 +48,9 @@ for dir in "$top/mutants" "$top/mutants/6.12" "$top/mutants/7.2"; do
 	base=$(cat "$dir/BASE")
 	series=${base%.*}
 	case $dir in */mutants) table=$B/mutants/table.md ;; *) table=$B/mutants-$series/table.md ;; esac
-	printf '\n## Base: Debian linux-source-%s (%s)\n\n' "$series" "$base"
+	ran=''
+	[ ! -f "$table" ] || ran=$(sed -n '1s/.*cases run: \([^)]*\)).*/; cases run: \1/p' "$table")
+	printf '\n## Base: Debian linux-source-%s (%s%s)\n\n' "$series" "$base" "$ran"
 	printf '| mutant | interface | history | expected to catch it | caught by (a diff) | first differing line |\n'
 	printf '|---|---|---|---|---|---|\n'
 	for p in "$dir"/[0-9]*.patch; do

@@ -58,6 +58,11 @@ if [ -z "${NSX_MUTANT_DIR:-}" ]; then
 		[ $# -eq 0 ] || [ -n "$names" ] || continue
 		NSX_MUTANT_DIR=$d "$self" $names || rc=1
 	done
+	# Every mutant of every base run: docs/mutants.md is rewritten from the tables.
+	if [ $# -eq 0 ] && [ "$(echo ${MUTANT_BASES:-6.1 6.12 7.2} | tr ' ' '\n' | sort | paste -sd' ')" = "6.1 6.12 7.2" ]; then
+		"$top/mutants/docs.sh" "$B" >"$top/docs/mutants.md.tmp" && mv "$top/docs/mutants.md.tmp" "$top/docs/mutants.md" &&
+			echo "mutants: docs/mutants.md written from the tables"
+	fi
 	exit $rc
 fi
 here=$NSX_MUTANT_DIR
@@ -187,7 +192,12 @@ while [ -s "$todo" ]; do
 	boots=$((boots + 1))
 	steps=$(wc -l <"$todo")
 	log=$M/logs/boot-$boots.console
-	NSX_VM_PLAN=$todo KERNEL=$image B=$B VM_APPEND="nsx.test=mutants" \
+	# NSX_MUTANT_CRASH=<name> (mutants/selftest.sh): the first boot dies
+	# while that mutant is selected, as a crash would
+	crash=''
+	[ "$boots" != 1 ] || [ -z "${NSX_MUTANT_CRASH:-}" ] ||
+		crash=" nsx.crash=$(awk -v m="$NSX_MUTANT_CRASH" '$2 == m { print $1 }' "$M/schema/.nsx-numbers")"
+	NSX_VM_PLAN=$todo KERNEL=$image B=$B VM_APPEND="nsx.test=mutants oops=panic$crash" \
 		VM_TIMEOUT=$((120 + 30 * steps)) "$top/vm/run.sh" >"$log" 2>&1
 	if grep -q '^NSX-MUTANT-BASE status=' "$log"; then
 		grep -q '^NSX-MUTANT-BASE status=0$' "$log" || {
