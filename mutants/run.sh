@@ -209,6 +209,7 @@ while [ -s "$todo" ]; do
 		die "the base run never ended ($log)"
 	fi
 	# One log per mutant begun; its verdict when it ended, "crashed" if not.
+	before=$(wc -l <"$M/verdicts")
 	awk -v dir="$M/logs" -v verdicts="$M/verdicts" '
 	/^NSX-MUTANT-BEGIN / { name = $3; file = dir "/" name ".log"; printf "" >file; next }
 	/^NSX-MUTANT-END / { print $3, "ended" >>verdicts; close(file); name = ""; next }
@@ -218,12 +219,12 @@ while [ -s "$todo" ]; do
 	' "$log"
 	# The steps left: after the last one that ended or crashed; from the
 	# one whose control failed (once: a second time it is an error).
+	[ "$(wc -l <"$M/verdicts")" -gt "$before" ] || {
+		tail -40 "$log"
+		die "the guest began no mutant ($log)"
+	}
 	last=$(tail -n 1 "$M/verdicts")
 	lname=${last% *} lhow=${last#* }
-	[ -n "$last" ] || {
-		tail -40 "$log"
-		die "the guest ran no mutant ($log)"
-	}
 	case $lhow in
 	unclean)
 		case " $unclean " in *" $lname "*)

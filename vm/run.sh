@@ -9,7 +9,9 @@
 # ARGS are passed to the guest's runner (shell words: ARGS="--repeat 10 'futex*'").
 # VM_TIMEOUT (seconds, default 240) bounds the whole guest: one that does not
 # report by then (hang, panic, no init) is an error with the console's last
-# lines, never a pass.  VM_APPEND adds kernel parameters.
+# lines, never a pass.  VM_APPEND adds kernel parameters.  NSX_VM_PLAN (a
+# file: make mutants' plan, with VM_APPEND=nsx.test=mutants) goes into the
+# initramfs as /nsx/plan.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
