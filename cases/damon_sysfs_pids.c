@@ -2,8 +2,10 @@
 /*
  * damon_sysfs_pids - DAMON's sysfs interface (/sys/kernel/mm/damon/admin):
  * a target's pid_target is a bare number, kept and shown as written; it is
- * looked up only when the kdamond is turned on, in the pid namespace of
- * whoever writes "on"; the kdamond's own pid file is its global number.
+ * looked up when the kdamond is turned on, in the pid namespace of whoever
+ * writes "on"; the kdamond's own pid file is its global number.  (A
+ * "commit" to a running kdamond looks it up again in the kdamond thread,
+ * the initial namespace: not pinned here, README "DAMON".)
  * Guest only: DAMON's kdamonds are the machine's (lib nsx_guest_only());
  * needs root in the initial user namespace (the files are 0600 root);
  * skips without the interface (CONFIG_DAMON_SYSFS) or virtual address
