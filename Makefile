@@ -186,7 +186,8 @@ docs-check:
 	    echo "make: docs/semantics.md is not what make docs writes: run make docs"; exit 1; }
 	@docs/pid-exports.sh --check
 	@mutants/docs.sh --check
-	@echo "docs/semantics.md, the coverage figure of docs/pid-exports.md and the list of docs/mutants.md are up to date"
+	@docs/check-headers.sh
+	@echo "docs/semantics.md, the coverage figure of docs/pid-exports.md and the list of docs/mutants.md are up to date; every case header names the tasks and namespaces its lines print"
 
 # ---- the evidence bundle for a patch review: tools/evidence.sh -------------
 evidence: all

@@ -4,16 +4,14 @@
  * share the word across a pid namespace boundary.
  *
  * Namespaces and tasks (numbers are deterministic: both namespaces are the
- * case's own): W, whose init w1 spawns wx (W 2) and wy (W 3) and then b1,
- * the init of B, nested in W.  b1 spawns b2 (B 2) and b3 (B 3), then sets
- * B's ns_last_pid to 99 and spawns b100 (B 100).  In W: w1 1, wx 2, wy 3,
- * b1 4, b2 5, b3 6, b100 7.  The futex words live in a MAP_SHARED page that
- * every task inherits; all calls are the shared (non-private) FUTEX_LOCK_PI
- * and FUTEX_UNLOCK_PI, every lock with a timeout.  A word prints as
- * "owner=<the task its TID names>" read in a given namespace, plus the
- * FUTEX_WAITERS and FUTEX_OWNER_DIED bits.  top only watches: where a line
- * waits for a waiter to block, top waits until the kernel sets FUTEX_WAITERS
- * in the word (under the hash-bucket lock, before the waiter sleeps).
+ * case's own): top (namespace outer) makes W, whose init w1 spawns wx (W 2) and wy (W 3) and then
+ * b1, the init of B, nested in W.  b1 spawns b2 (B 2) and b3 (B 3), then sets B's ns_last_pid to 99
+ * and spawns b100 (B 100).  In W: w1 1, wx 2, wy 3, b1 4, b2 5, b3 6, b100 7.  The futex words live
+ * in a MAP_SHARED page that every task inherits; all calls are the shared (non-private)
+ * FUTEX_LOCK_PI and FUTEX_UNLOCK_PI, every lock with a timeout.  A word prints as "owner=<the task
+ * its TID names>" read in a given namespace, plus the FUTEX_WAITERS and FUTEX_OWNER_DIED bits.  top
+ * only watches: where a line waits for a waiter to block, top waits until the kernel sets
+ * FUTEX_WAITERS in the word (under the hash-bucket lock, before the waiter sleeps).
  *
  * The golden lines and the kernel code behind them (kernel/futex/pi.c):
  *

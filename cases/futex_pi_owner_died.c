@@ -5,13 +5,12 @@
  * number in its own pid namespace, not the namespace of the owner or of
  * anyone else sharing the word.
  *
- * Tasks (numbers are deterministic: both namespaces are the case's own): W,
- * whose init w1 spawns wz (W 2) and b1 (W 3), the init of B, nested in W.
- * b1 sets B's ns_last_pid to 49, w1 sets W's to 49, then b1 spawns bo, which
- * so gets number 50 in both.  The word lives in a MAP_SHARED page every task
- * inherits; the calls are the shared FUTEX_LOCK_PI, each with a timeout.  A
- * word prints as "owner=<the task its TID names>" read in a namespace, plus
- * FUTEX_WAITERS and FUTEX_OWNER_DIED.
+ * Tasks (numbers are deterministic: both namespaces are the case's own): top
+ * (namespace outer) makes W, whose init w1 spawns wz (W 2) and b1 (W 3), the init of B, nested in
+ * W. b1 sets B's ns_last_pid to 49, w1 sets W's to 49, then b1 spawns bo, which so gets number 50
+ * in both.  The word lives in a MAP_SHARED page every task inherits; the calls are the shared
+ * FUTEX_LOCK_PI, each with a timeout.  A word prints as "owner=<the task its TID names>" read in a
+ * namespace, plus FUTEX_WAITERS and FUTEX_OWNER_DIED.
  *
  * The golden lines and the kernel code behind them (kernel/futex, 6.1.192
  * and 6.12.117):

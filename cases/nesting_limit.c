@@ -3,7 +3,7 @@
  * nesting_limit - how deep pid namespaces nest, and how the deepest task's
  * identity reaches the top.
  *
- * top makes a chain of nested pid namespaces below its own until
+ * top (namespace outer) makes a chain of nested pid namespaces below its own until
  * unshare(CLONE_NEWPID) refuses (lib: nsx_chain(); each level's init makes the
  * next).  Levels are counted from the initial pid namespace (0): nsxrun tells
  * the case the level of its own namespace (NSX_PIDNS_LEVEL), because no task

@@ -9,8 +9,8 @@
  * devpts instance of its own (lib nsx_own_devpts()) and opens a pty master; it spawns L, the init
  * of namespace T, and x, the init of the sibling namespace sib.  L calls setsid(), opens the slave
  * (its controlling terminal) and spawns J (T), which makes its own process group; J spawns K, the
- * init of namespace K (K stays in J's process group); L puts J's group in the foreground.  J and K
- * block SIGHUP and SIGCONT.  Then L gives up its terminal (TIOCNOTTY).  Numbers print as the task
+ * init of namespace Kns (K stays in J's process group); L puts J's group in the foreground.  J and
+ * K block SIGHUP and SIGCONT.  Then L gives up its terminal (TIOCNOTTY).  Numbers print as the task
  * they denote in the reader's (or receiver's) namespace; a group as its leader.
  *
  * The golden lines and the kernel code behind them:
