@@ -31,7 +31,7 @@ HDRS       := $(wildcard lib/*.h runner/*.h cases/*.h)
 SHIM       := $(B)/lib/nsx-getpid-cache.so
 
 .PHONY: all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps \
-	mutants bench bench-smoke install install-check docs docs-check evidence evidence-check \
+	mutants lint bench bench-smoke install install-check docs docs-check evidence evidence-check \
 	pid-exports
 .DEFAULT_GOAL := all
 # Header and #include dependencies, as the compiler found them (-MMD); they
@@ -161,8 +161,7 @@ VM_DEPS := qemu-system-x86='command -v qemu-system-x86_64' busybox-static='test 
 	diffutils='command -v diff' binutils='command -v readelf' xz-utils='command -v xz' \
 	e2fsprogs='PATH=$$PATH:/sbin:/usr/sbin command -v mkfs.ext4'
 KSRC_DEPS := make='command -v make' gcc='command -v gcc' flex='command -v flex' \
-	bison='command -v bison' bc='command -v bc' libelf-dev='test -f /usr/include/libelf.h' \
-	ccache='command -v ccache'
+	bison='command -v bison' bc='command -v bc' libelf-dev='test -f /usr/include/libelf.h'
 vm: vm-deps
 	$(MAKE) --no-print-directory all
 	B=$(B) KERNEL='$(KERNEL)' KSRC='$(KSRC)' ARGS="$$NSX_ARGS" vm/run.sh
@@ -269,6 +268,11 @@ format:
 
 format-check:
 	clang-format --dry-run -Werror $(FORMAT_SRC)
+
+# shellcheck on every shell script, clean at its default severity (tools/lint.sh)
+lint:
+	@$(NEED) "make lint" $(B)/apt.log shellcheck='command -v shellcheck'
+	tools/lint.sh
 
 clean:
 	rm -rf build

@@ -37,12 +37,16 @@ case ${1:-} in
 	;;
 --verify)
 	ksrc=${2:?usage: pid-exports.sh --verify KSRC}
-	ok=0 bad=0
 	grep -E '^\| [0-9]+\.[0-9]+ \| [a-z0-9_/.-]+\.[ch]:[0-9]+' "$map" | while IFS= read -r row; do
 		loc=$(printf '%s\n' "$row" | sed -n 's/^| [0-9.]* | \([a-z0-9_/.-]*\.[ch]\):\([0-9]*\).*/\1 \2/p')
+		# shellcheck disable=SC2016 # the backquotes are the map's, not a command
 		fn=$(printf '%s\n' "$row" | sed -n 's/^[^`]*`\([A-Za-z0-9_]*\)(.*/\1/p')
+		# shellcheck disable=SC2086 # "file line": two words
 		set -- $loc
-		[ -n "$fn" ] && [ -f "$ksrc/$1" ] || { echo "unchecked: $1:$2 ${fn:-(no function)}"; continue; }
+		if [ -z "$fn" ] || [ ! -f "$ksrc/$1" ]; then
+			echo "unchecked: $1:$2 ${fn:-(no function)}"
+			continue
+		fi
 		lo=$(($2 > 40 ? $2 - 40 : 1))
 		# The line is in fn (the last function definition above it), or fn
 		# is named within 40 lines of it.

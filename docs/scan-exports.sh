@@ -31,7 +31,10 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ksrc=${1:?usage: scan-exports.sh KSRC [--list]}
 mode=${2:-}
-[ -f "$ksrc/Makefile" ] && [ -d "$ksrc/kernel" ] || { echo "scan-exports: $ksrc is not a kernel tree" >&2; exit 2; }
+if [ ! -f "$ksrc/Makefile" ] || [ ! -d "$ksrc/kernel" ]; then
+	echo "scan-exports: $ksrc is not a kernel tree" >&2
+	exit 2
+fi
 map=$top/docs/pid-exports.md
 internal=$top/docs/pid-exports-internal.txt
 export LC_ALL=C

@@ -17,6 +17,7 @@ summary() {
 	header "$1" | awk '/^$/ { exit } { printf "%s%s", (NR > 1 ? " " : ""), $0 } END { print "" }'
 }
 # The kernel functions it names: identifier() in the header, in order, once.
+# shellcheck disable=SC2016 # backquotes for markdown, not a command
 functions() {
 	header "$1" | grep -o '[a-z_][a-z0-9_]*()' | grep -v -E \
 		'^(kill|sigqueue|tkill|tgkill|fork|vfork|clone|clone3|unshare|setns|getpid|gettid|getppid|getpgid|getsid|setsid|waitid|waitpid|pidfd_open|pidfd_send_signal|pidfd_getfd|ptrace|mq_notify|mq_send|semop|semctl|msgsnd|msgrcv|shmat|shmdt|msgctl|shmctl|socketpair|connect|listen|accept|getsockopt|sendmsg|recvmsg|raise|pthread_[a-z_]*|set_tid_address|execve|sigtimedwait|sigwaitinfo|rt_sigqueueinfo|nsx_[a-z_]*|main|_exit|exit|write|read|ioctl|mmap|mount|setrlimit|sched_setscheduler|sched_getaffinity|futex|syscall|open|poll|pause|pidfd_prepare)\(\)$' |
@@ -58,13 +59,13 @@ case.  Raw numbers appear only where the number is the point (`getpid=1`).
 HEAD
 awk -F'|' '/^#/ || NF < 2 { next } { printf "- %s: %s%s%s\n", $1, $2, ($3 != "" ? "; skipped: " $3 : ""), ($4 != "" ? "; known kernel bugs (XFAIL): " $4 : "") }' docs/checked-on.txt
 echo
-seen=" "
 grep -v '^#' docs/families.txt | while IFS='|' read -r family rule cases; do
 	printf '## %s\n\n%s\n\n' "$family" "$rule"
 	for c in $cases; do
 		src=cases/$c.c
 		[ -f "$src" ] || { echo "semantics: $c in docs/families.txt has no $src" >&2; exit 1; }
 		printf '### %s\n\n%s\n\n' "$c" "$(summary "$src" | sed "s/^$c - //")"
+		# shellcheck disable=SC2016 # backquotes for markdown
 		printf 'What the kernel shows (`expected/%s.out`):\n\n```\n' "$c"
 		cat "expected/$c.out"
 		printf '```\n\n'

@@ -7,6 +7,7 @@
 set -u
 DIR=$(cd "$(dirname "$0")" && pwd)
 name=$(basename "$0")
+# shellcheck source=/dev/null # kselftest's settings file, beside the script once installed
 . "$DIR/settings" 2>/dev/null || timeout=10
 out=$(mktemp -d "${TMPDIR:-/tmp}/nsxlate.XXXXXX") || exit 1
 trap 'rm -rf "$out"' EXIT

@@ -12,6 +12,7 @@
 # Exit status: 0 when nothing failed, 1 otherwise (skips are not failures).
 set -u
 BASE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=/dev/null # kselftest's settings file, installed beside the cases
 . "$BASE/nsxlate/settings" 2>/dev/null || timeout=10
 tests=
 summary=0

@@ -16,6 +16,7 @@ names() { # the mutants there are, one name a line, sorted
 }
 # --check: docs/mutants.md lists exactly the mutants there are (make docs-check)
 if [ "${1:-}" = --check ]; then
+	# shellcheck disable=SC2016 # the table's backquotes
 	sed -n 's/^| `\([^`]*\)` |.*/\1/p' "$top/docs/mutants.md" | LC_ALL=C sort >"${TMPDIR:-/tmp}/nsx-mutants.$$"
 	if names | cmp -s - "${TMPDIR:-/tmp}/nsx-mutants.$$"; then
 		rm -f "${TMPDIR:-/tmp}/nsx-mutants.$$"
@@ -66,6 +67,7 @@ for dir in "$top/mutants" "$top/mutants/6.12" "$top/mutants/7.2"; do
 		else
 			caught='not run' first=''
 		fi
+		# shellcheck disable=SC2016 # markdown backquotes
 		printf '| `%s` | %s | %s | %s | %s | %s |\n' "$name" "$(field "$p" Interface)" "$history" \
 			"$(field "$p" 'Expected to catch it')" "$caught" "$first"
 	done

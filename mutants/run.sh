@@ -56,10 +56,12 @@ if [ -z "${NSX_MUTANT_DIR:-}" ]; then
 		names=""
 		for n; do ls "$d"/[0-9]*-"$n".patch >/dev/null 2>&1 && names="$names $n"; done
 		[ $# -eq 0 ] || [ -n "$names" ] || continue
+		# shellcheck disable=SC2086 # names, one word each
 		NSX_MUTANT_DIR=$d "$self" $names || rc=1
 	done
 	# Every mutant of every base run: docs/mutants.md is rewritten from the tables.
-	if [ $# -eq 0 ] && [ "$(echo ${MUTANT_BASES:-6.1 6.12 7.2} | tr ' ' '\n' | sort | paste -sd' ')" = "6.1 6.12 7.2" ]; then
+	# shellcheck disable=SC2086 # a list of series
+	if [ $# -eq 0 ] && [ "$(printf '%s\n' ${MUTANT_BASES:-6.1 6.12 7.2} | sort -u | paste -sd' ')" = "6.1 6.12 7.2" ]; then
 		"$top/mutants/docs.sh" "$B" >"$top/docs/mutants.md.tmp" && mv "$top/docs/mutants.md.tmp" "$top/docs/mutants.md" &&
 			echo "mutants: docs/mutants.md written from the tables"
 	fi
@@ -93,7 +95,8 @@ have=$(cat "$pristine/.nsx-version")
 	die "the patches are written for $base_version, $tarball is $have: refresh mutants/*.patch and mutants/BASE"
 if [ ! -f "$tree/.nsx-version" ]; then
 	echo "mutants: copying the pristine tree to $tree"
-	rm -rf "$tree" && cp -a "$pristine" "$tree" || die "cannot copy the tree"
+	rm -rf "$tree"
+	cp -a "$pristine" "$tree" || die "cannot copy the tree"
 fi
 
 
@@ -117,6 +120,9 @@ if [ -f "$tree/.nsx-applied" ]; then
 		fi
 	done <"$tree/.nsx-applied"
 fi
+# (recorded before they are written: a run killed halfway leaves no file
+# the next one would not know to put back)
+cat "$M/schema.new/.nsx-files" >>"$tree/.nsx-applied"
 while IFS= read -r f; do
 	cmp -s "$M/schema.new/$f" "$tree/$f" || cp "$M/schema.new/$f" "$tree/$f" || die "cannot write $f"
 done <"$M/schema.new/.nsx-files"
@@ -277,6 +283,7 @@ while read -r n name cases; do
 	printf '%-28s %-9s %s%s\n' "$name" "$verdict" "${caught:--}" "$errors"
 	[ -z "$caught" ] || printf '%-28s           first diff: %s\n' "" "$first"
 	[ "$verdict" != CRASHED ] || caught="crashed or hung the guest"
+	# shellcheck disable=SC2016 # markdown backquotes
 	printf '| %s | %s%s | `%s` |\n' "$name" "${caught:--}" "$errors" "$first" >>"$table"
 done <"$plan"
 echo "mutants: $base_version: $total run in $boots boot(s), $bad not caught by a diff, $(($(date +%s) - started)) s; table: $table"

@@ -15,8 +15,10 @@ ksrc=${1:?usage: build-kernel.sh KSRC OUT}
 out=${2:?usage: build-kernel.sh KSRC OUT}
 frag=${NSX_KCONFIG:-$here/config}
 
-[ -f "$ksrc/Makefile" ] && [ -f "$ksrc/scripts/kconfig/merge_config.sh" ] ||
-	{ echo "vm: $ksrc is not a kernel source tree" >&2; exit 1; }
+if [ ! -f "$ksrc/Makefile" ] || [ ! -f "$ksrc/scripts/kconfig/merge_config.sh" ]; then
+	echo "vm: $ksrc is not a kernel source tree" >&2
+	exit 1
+fi
 [ ! -e "$ksrc/.config" ] ||
 	{ echo "vm: $ksrc has a .config: out-of-tree builds need a clean tree (make -C $ksrc mrproper)" >&2; exit 1; }
 mkdir -p "$out"
@@ -55,6 +57,7 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	known=$(find "$ksrc" -name 'Kconfig*' -not -path '*/Documentation/*' -exec \
 		sed -n 's/^[[:space:]]*\(menu\)\{0,1\}config[[:space:]]\{1,\}\([A-Z0-9_]*\).*/\2/p' {} + | sort -u)
 	lost='' gone=''
+	# shellcheck disable=SC2013 # CONFIG_X=value lines: one word each
 	for line in $(grep -E '^CONFIG_[A-Z0-9_]+=' "$all"); do
 		grep -qxF "$line" "$out/.config" && continue
 		opt=${line%%=*}

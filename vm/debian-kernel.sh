@@ -82,8 +82,8 @@ else
 fi
 
 dir=$cache/${pkg}_$ver
-mods=$(sed -n 's/^\([a-z0-9_]\{1,\}\).*/\1/p' "$here/modules")
-if [ ! -f "$dir/vmlinuz" ] || [ "$(cat "$dir/modules.list" 2>/dev/null)" != "$(echo $mods)" ]; then
+mods=$(sed -n 's/^\([a-z0-9_]\{1,\}\).*/\1/p' "$here/modules" | paste -sd' ')
+if [ ! -f "$dir/vmlinuz" ] || [ "$(cat "$dir/modules.list" 2>/dev/null)" != "$mods" ]; then
 	echo "vm: fetching $pkg $ver$([ "$pkgs" = "$pkg" ] || echo " with its binary, modules and base packages") (apt-get download)" >&2
 	tmp=$cache/.tmp.$$
 	rm -rf "$tmp" && mkdir -p "$tmp/x"
@@ -121,7 +121,7 @@ if [ ! -f "$dir/vmlinuz" ] || [ "$(cat "$dir/modules.list" 2>/dev/null)" != "$(e
 		esac
 		echo "$m load" >>"$dir/modules/ORDER"
 	done
-	echo $mods >"$dir/modules.list"
+	echo "$mods" >"$dir/modules.list"
 	echo "$pkg $ver" >"$dir/package"
 fi
 printf '%s\t%s\t%s\n' "$dir/vmlinuz" "$pkg" "$ver"

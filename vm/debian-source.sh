@@ -25,7 +25,10 @@ case $series in
 esac
 pkg=linux-source-$series
 ver=$("$here/debian-apt.sh" "$cache" "$suite" apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
-[ -n "$ver" ] && [ "$ver" != "(none)" ] || { echo "vm: no $pkg in $suite" >&2; exit 1; }
+if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+	echo "vm: no $pkg in $suite" >&2
+	exit 1
+fi
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 t=$cache/${pkg}_$ver.tar.xz

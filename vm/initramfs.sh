@@ -85,7 +85,7 @@ cp "$build/runner/nsxrun" "$root/nsx/runner/"
 elf "$build/runner/nsxrun"
 for c in "$build"/cases/*; do
 	case $c in *.*) continue ;; esac
-	[ -f "$c" ] && [ -x "$c" ] || continue
+	{ [ -f "$c" ] && [ -x "$c" ]; } || continue
 	cp "$c" "$root/nsx/cases/"
 	elf "$c"
 done

@@ -100,6 +100,7 @@ if [ -z "$result" ]; then
 	grep -v 'externally provided fw_cfg' "$vmdir/qemu.err" | sed 's/^/vm: qemu: /' >&2
 	exit 1
 fi
+# shellcheck disable=SC2086 # "root user": two words
 set -- $result
 # The guest's report of a whole-suite run (no ARGS), kept by kernel release
 # for make evidence and docs/checked-on.txt.
