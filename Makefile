@@ -145,6 +145,7 @@ check-installed: unit bench-smoke install-check docs-check evidence-check
 	@grep -q "in strace's PID NS" $(B)/strace/pid_views.strace || \
 	  { echo "make: $(B)/strace/pid_views.strace has no pid translation"; exit 1; }
 	@echo "strace evidence: $(B)/strace/pid_views.strace"
+	tools/bare-check.sh $(B)/cases
 	$(MAKE) --no-print-directory run
 
 # ASan + UBSan build of lib/, runner/, their unit tests and the cases; runs both.

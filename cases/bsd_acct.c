@@ -7,8 +7,10 @@
  * Needs root in the initial user namespace (acct() checks
  * capable(CAP_SYS_PACCT)): skips otherwise, saying so; skips on a kernel
  * without CONFIG_BSD_PROCESS_ACCT (ENOSYS).  Nothing outside the case's own
- * namespaces is accounted: the files are turned on in outer (the case's, never
- * the initial one) and inner.
+ * namespaces is accounted: the files are turned on in outer and inner, and
+ * only where outer is the pid namespace nsxrun made for the case (lib
+ * nsx_need_own_pidns(): run by hand it skips), so accounting ends with the
+ * case's namespaces on every path, a failed one too.
  *
  * Tasks: top (namespace outer) turns accounting on into file O; c, the init
  * of namespace inner, into file I.  Then c2 (inner, c's child) exits with 3,
@@ -102,6 +104,7 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	nsx_need_init_root("acct() checks CAP_SYS_PACCT there");
+	nsx_need_own_pidns("process accounting");
 	int fo = mkstemp(file_o), fi = mkstemp(file_i);
 	if (fo < 0 || fi < 0)
 		nsx_fail("mkstemp: %s", nsx_errname(errno));

@@ -3,7 +3,10 @@
  * pid_max_ns - the per-namespace pid_max (Linux 6.14 on): whose value
  * /proc/sys/kernel/pid_max reads and writes, and which level's limit bounds
  * the number chosen at each level.  Before 6.14 pid_max is one machine-wide
- * value, which a case must not write: the case skips, saying so.
+ * value, which a case must not write: the case skips, saying so.  It writes
+ * outer's pid_max only where outer is the pid namespace nsxrun made for it
+ * (lib nsx_need_own_pidns()): run by hand it skips, and the caller's
+ * namespace keeps its pid_max.
  *
  * Tasks: top (namespace outer); c, the init of namespace inner, which mounts
  * a proc of its own and hands it to top over SCM_RIGHTS.  top sets outer's
@@ -123,6 +126,7 @@ int main(void)
 	    !(maj > 6 || (maj == 6 && min >= 14)))
 		nsx_skip("pid_max is one machine-wide value before Linux 6.14 (kernel/pid.c): not "
 		         "written");
+	nsx_need_own_pidns("pid_max");
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
 		nsx_fail("socketpair: %s", nsx_errname(errno));
 	int c = nsx_spawn("c", "inner", c_fn, NULL);

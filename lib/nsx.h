@@ -336,6 +336,11 @@ long nsx_read_long(const char *path, long *v);
 /* Skips the case, saying "needs root in the initial user namespace (why)",
  * unless the caller is uid 0 in the initial user namespace. */
 void nsx_need_init_root(const char *why);
+/* Skips the case, saying it would write <what> of its pid namespace, unless
+ * the caller's pid namespace is the one nsxrun made for this case
+ * (NSX_OWN_PIDNS, its inode): run by hand, or where the runner could not
+ * make one, a case never changes the namespace-wide state of its caller's. */
+void nsx_need_own_pidns(const char *what);
 /* In the caller: a new user namespace with these uid_map and gid_map lines
  * (NULL: leave unmapped); 0 or -errno. */
 int nsx_new_userns(const char *uid_map, const char *gid_map);

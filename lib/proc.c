@@ -133,6 +133,21 @@ void nsx_need_init_root(const char *why)
 		nsx_skip("needs root in the initial user namespace (%s)", why);
 }
 
+void nsx_need_own_pidns(const char *what)
+{
+	struct stat ns;
+	char ino[32];
+	const char *own = getenv("NSX_OWN_PIDNS");
+	if (stat("/proc/self/ns/pid", &ns) == 0)
+		snprintf(ino, sizeof(ino), "%llu", (unsigned long long)ns.st_ino);
+	else
+		ino[0] = '\0';
+	if (!own || !ino[0] || strcmp(own, ino))
+		nsx_skip("writes %s of its pid namespace: only in one nsxrun made for the case, "
+		         "not in its caller's (run it under nsxrun, which can make pid namespaces)",
+		         what);
+}
+
 void nsx_private_ipc(void)
 {
 	if (unshare(CLONE_NEWIPC)) {

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -163,6 +164,16 @@ static _Noreturn void stub_main(const struct job *j, int status_wr, int level, i
 	/* Cases cannot see above their own namespace: tell them its level. */
 	snprintf(lv, sizeof(lv), "%d", level + isolated);
 	setenv("NSX_PIDNS_LEVEL", lv, 1);
+	/* The pid namespace made for this case, by its inode (lib:
+	 * nsx_need_own_pidns()): a case writes namespace-wide state (pid_max,
+	 * process accounting) only there; never one inherited. */
+	unsetenv("NSX_OWN_PIDNS");
+	struct stat ns;
+	if (isolated && stat("/proc/self/ns/pid", &ns) == 0) {
+		char ino[32];
+		snprintf(ino, sizeof(ino), "%llu", (unsigned long long)ns.st_ino);
+		setenv("NSX_OWN_PIDNS", ino, 1);
+	}
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
