@@ -62,9 +62,10 @@ sites() {
 			s = $0; sub(/^[^(]*\(/, "", s); sub(/[,)].*/, "", s); fn = s
 		}
 		# a statement that logs or traces: from its first line to its ";"
-		# (as whole words: "BUG" inside CONFIG_DEBUG_FS, or "trace_" inside
-		# ptrace_id, starts no log statement)
-		/(^|[^A-Za-z0-9_])(printk|pr_(debug|info|warn|warning|err|notice|crit|alert|emerg|cont|devel)|dev_(dbg|info|warn|err|notice|crit)|net(dev|if)_(dbg|info|warn|err)|WARN|BUG|trace_|TP_printk|TP_fast_assign|__entry|seq_buf_printf|audit_log_format|snprintf\(comm)/ { inlog = 1 }
+		# (as whole words, WARN and BUG also with a prefix, VFS_WARN_ON_ONCE:
+		# "BUG" inside CONFIG_DEBUG_FS, or "trace_" inside ptrace_id, starts
+		# no log statement)
+		/(^|[^A-Za-z0-9_])(printk|pr_(debug|info|warn|warning|err|notice|crit|alert|emerg|cont|devel)|dev_(dbg|info|warn|err|notice|crit)|net(dev|if)_(dbg|info|warn|err)|([A-Z0-9_]*_)?(WARN|BUG)|trace_|TP_printk|TP_fast_assign|__entry|seq_buf_printf|audit_log_format|snprintf\(comm)/ { inlog = 1 }
 		{
 			if ($0 ~ re && !inlog && $0 !~ /^[ \t]*(\*|\/\*|\/\/)/) {
 				h = $0
