@@ -64,31 +64,28 @@ def tokens(text):
     return out
 
 
-def match_close(toks, i):
-    """Index of the bracket closing toks[i], or None."""
+def match(toks, i, step):
+    """Index of the bracket matching toks[i], scanning forward (step 1) from
+    an opener or backward (step -1) from a closer; None if there is none."""
+    ups, downs = (OPEN, CLOSE) if step > 0 else (CLOSE, OPEN)
     depth = 0
-    for k in range(i, len(toks)):
+    for k in range(i, len(toks) if step > 0 else -1, step):
         t = toks[k][0]
-        if t in OPEN:
+        if t in ups:
             depth += 1
-        elif t in CLOSE:
+        elif t in downs:
             depth -= 1
             if depth == 0:
                 return k
     return None
+
+
+def match_close(toks, i):
+    return match(toks, i, 1)
 
 
 def match_open(toks, i):
-    depth = 0
-    for k in range(i, -1, -1):
-        t = toks[k][0]
-        if t in CLOSE:
-            depth += 1
-        elif t in OPEN:
-            depth -= 1
-            if depth == 0:
-                return k
-    return None
+    return match(toks, i, -1)
 
 
 def unbalanced(toks):
