@@ -35,8 +35,10 @@ SHIM       := $(B)/lib/nsx-getpid-cache.so
 	pid-exports
 .DEFAULT_GOAL := all
 # Header and #include dependencies, as the compiler found them (-MMD); they
-# come before `all`, hence the default goal above.
--include $(shell find $(B) -path '$(B)/vm' -prune -o -name '*.d' -type f -print 2>/dev/null)
+# come before `all`, hence the default goal above.  The kernel trees make
+# mutants and make vm build under $(B) are left out: walking them cost a
+# second of every make run.
+-include $(shell find $(B) \( -path '$(B)/vm' -o -path '$(B)/mutants*' \) -prune -o -name '*.d' -type f -print 2>/dev/null)
 .DELETE_ON_ERROR:
 
 all: $(RUNNER) $(CASE_BINS) $(SHIM)
