@@ -116,7 +116,8 @@ bless: all
 NEED     := tools/need-packages.sh
 DEPS     := check='pkg-config --exists check' pkg-config='command -v pkg-config' \
 	libxml2-dev='pkg-config --exists libxml-2.0' gnuplot-nox='command -v gnuplot' \
-	strace='command -v strace' musl-tools='command -v musl-gcc' diffutils='command -v diff'
+	strace='command -v strace' musl-tools='command -v musl-gcc' diffutils='command -v diff' \
+	linux-source-6.1='test -f /usr/src/linux-source-6.1.tar.xz' python3='command -v python3'
 deps:
 	@$(NEED) make $(B)/apt.log $(DEPS)
 
@@ -133,6 +134,15 @@ $(B)/runner/tests/%: runner/tests/%.c $(RUNNER_OBJ) $(B)/lib/libnsx.a $(HDRS) | 
 	$(CC) $(CFLAGS) -Ilib -Irunner $$(pkg-config --cflags check libxml-2.0) $< $(RUNNER_OBJ) \
 	  $(B)/lib/libnsx.a $$(pkg-config --libs check libxml-2.0) $(LDFLAGS) -o $@
 
+# The kernel's KTAP parser, for tools/report-check.sh: kunit.py wants to be
+# at tools/testing/kunit in a tree.
+KUNIT := $(B)/kunit/tools/testing/kunit
+$(KUNIT)/kunit.py: | deps
+	@rm -rf $(B)/kunit.tmp && mkdir -p $(B)/kunit.tmp
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C $(B)/kunit.tmp --strip-components=1 \
+	  linux-source-6.1/tools/testing/kunit
+	rm -rf $(B)/kunit && mv $(B)/kunit.tmp $(B)/kunit
+
 unit: deps $(UNIT_BIN) $(RUNNER) $(CASE_BINS)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; NSX_BUILD=$(B) $$t; done
 
@@ -142,12 +152,13 @@ unit: deps $(UNIT_BIN) $(RUNNER) $(CASE_BINS)
 check: deps
 	$(MAKE) --no-print-directory check-installed
 
-check-installed: unit bench-smoke install-check docs-check evidence-check
+check-installed: unit bench-smoke install-check docs-check evidence-check $(KUNIT)/kunit.py
 	$(RUNNER) --cases $(B)/cases --out $(B)/out-strace --strace $(B)/strace pid_views >/dev/null
 	@grep -q "in strace's PID NS" $(B)/strace/pid_views.strace || \
 	  { echo "make: $(B)/strace/pid_views.strace has no pid translation"; exit 1; }
 	@echo "strace evidence: $(B)/strace/pid_views.strace"
 	tools/bare-check.sh $(B)/cases
+	tools/report-check.sh $(RUNNER) $(KUNIT)
 	$(MAKE) --no-print-directory run
 
 # ASan + UBSan build of lib/, runner/, their unit tests and the cases; runs both.

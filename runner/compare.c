@@ -15,7 +15,7 @@
 
 int files_equal(const char *a, const char *b)
 {
-	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	FILE *fa = fopen_regular(a, "rb"), *fb = fopen_regular(b, "rb");
 	int same = -1;
 
 	if (fa && fb) {
@@ -44,11 +44,13 @@ int files_equal(const char *a, const char *b)
 
 int write_diff(const char *a, const char *b, const char *out)
 {
+	if ((strcmp(a, "/dev/null") && !is_regular(a)) || !is_regular(b))
+		return -1; /* diff would block on a FIFO */
 	pid_t p = fork();
 	if (p < 0)
 		return -1;
 	if (p == 0) {
-		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int fd = open_out(out);
 		if (fd < 0 || dup2(fd, 1) < 0)
 			_exit(127);
 		/* Labels without times: the same outputs give the same diff. */
@@ -65,7 +67,7 @@ int write_diff(const char *a, const char *b, const char *out)
 
 void skip_reason(const char *err_path, char *buf, size_t len)
 {
-	FILE *f = fopen(err_path, "r");
+	FILE *f = fopen_regular(err_path, "r");
 	char line[512];
 	snprintf(buf, len, "no reason given");
 	if (!f)
@@ -84,7 +86,7 @@ void skip_reason(const char *err_path, char *buf, size_t len)
 /* The last non-empty line of a file, for an error's reason. */
 static void last_line(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen_regular(path, "r");
 	char line[512];
 	buf[0] = '\0';
 	if (!f)
@@ -182,6 +184,12 @@ void judge(const struct job *j, const char *expected_path, const char *diff_path
 	if (access(expected_path, F_OK) != 0) {
 		snprintf(r->directive, sizeof(r->directive), "ERROR");
 		snprintf(r->reason, sizeof(r->reason), "no golden file %s (see --bless)",
+		         expected_path);
+		return;
+	}
+	if (!is_regular(expected_path)) {
+		snprintf(r->directive, sizeof(r->directive), "ERROR");
+		snprintf(r->reason, sizeof(r->reason), "golden file %s is not a regular file",
 		         expected_path);
 		return;
 	}

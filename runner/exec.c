@@ -257,11 +257,11 @@ static int start(struct job *j, double timeout, int k)
 	if (runner_pidfd < 0)
 		runner_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	io[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	io[1] = open(j->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	io[1] = open_out(j->out);
 	if (io[1] < 0)
 		snprintf(j->start_error, sizeof(j->start_error), "cannot write %.100s: %s", j->out,
 		         strerror(errno));
-	int efd = open(j->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int efd = open_out(j->err);
 	if (efd < 0 && !j->start_error[0])
 		snprintf(j->start_error, sizeof(j->start_error), "cannot write %.100s: %s", j->err,
 		         strerror(errno));
@@ -368,6 +368,11 @@ int run_jobs(struct job *jobs, int n, int parallel, double timeout,
 		}
 		while (next < n && nlive < parallel && !run_interrupted) {
 			struct job *j = &jobs[next++];
+			if (j->start_error[0]) { /* find_cases(): it cannot run */
+				j->have_status = 0;
+				done(j, ctx);
+				continue;
+			}
 			if (start(j, timeout, next)) {
 				/* Record it as an error rather than stop the suite. */
 				j->have_status = 0;

@@ -9,15 +9,17 @@
 #include "runner.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* Text with XML's five special characters escaped, and the control
- * characters XML 1.0 cannot carry dropped. */
-static void esc(FILE *f, const char *s)
+/* Text with XML's five special characters escaped, line ends kept, and
+ * every other byte as the KTAP report has it (escape.c: plain ASCII, so the
+ * file is well-formed UTF-8 whatever a case printed). */
+static void esc_n(FILE *f, const char *s, size_t n)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
 		case '<':
 			fputs("&lt;", f);
 			break;
@@ -33,21 +35,46 @@ static void esc(FILE *f, const char *s)
 		case '\'':
 			fputs("&apos;", f);
 			break;
+		case '\n':
+			fputc('\n', f);
+			break;
 		default:
-			if (c >= 0x20 || c == '\n' || c == '\t')
-				fputc(c, f);
+			put_text(f, s + i, 1);
 		}
 	}
 }
 
-static void esc_file(FILE *f, const char *path)
+static void esc(FILE *f, const char *s)
 {
-	char buf[4096];
-	FILE *in = path[0] ? fopen(path, "r") : NULL;
+	esc_n(f, s, strlen(s));
+}
+
+/* A file, at most max lines of it, each cut at JUNIT_LINE bytes. */
+#define JUNIT_LINE 4096
+static void esc_file(FILE *f, const char *path, int max)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int n = 0;
+	FILE *in = path[0] ? fopen_regular(path, "r") : NULL;
 	if (!in)
 		return;
-	while (fgets(buf, sizeof(buf), in))
-		esc(f, buf);
+	while ((len = getline(&line, &cap, in)) >= 0) {
+		if (n++ == max) {
+			fprintf(f, "... (more in ");
+			esc(f, path);
+			fprintf(f, ")\n");
+			break;
+		}
+		if (len > JUNIT_LINE) {
+			esc_n(f, line, JUNIT_LINE);
+			fputs(" ...\n", f);
+		} else {
+			esc_n(f, line, (size_t)len);
+		}
+	}
+	free(line);
 	fclose(in);
 }
 
@@ -68,9 +95,13 @@ int junit_write(const char *path, const struct job *jobs, const struct result *r
 		else if (res[i].v == V_FAIL)
 			fail++;
 	}
-	FILE *f = fopen(path, "w");
-	if (!f)
+	int fd = open_out(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return -1;
+	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f,
 	        "<testsuites tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" "
@@ -104,11 +135,11 @@ int junit_write(const char *path, const struct job *jobs, const struct result *r
 			        r->directive[0] ? r->directive : "diff");
 			esc(f, r->known[0] ? r->known : r->reason);
 			fprintf(f, "\">");
-			esc_file(f, r->diff);
+			esc_file(f, r->diff, 200);
 			fprintf(f, "</%s>\n", tag);
 			if (r->err[0]) {
 				fprintf(f, "      <system-err>");
-				esc_file(f, r->err);
+				esc_file(f, r->err, 20);
 				fprintf(f, "</system-err>\n");
 			}
 		}

@@ -2,6 +2,7 @@
 /* ktap.c - KTAP version 1 output (Documentation/dev-tools/ktap.rst). */
 #include "runner.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void ktap_header(FILE *f, int n)
@@ -11,21 +12,35 @@ void ktap_header(FILE *f, int n)
 
 void ktap_file(FILE *f, const char *path, int max)
 {
-	FILE *in = fopen(path, "r");
-	char line[1024];
+	FILE *in = fopen_regular(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
 	int n = 0;
 
 	if (!in)
 		return;
-	while (fgets(line, sizeof(line), in)) {
+	while ((len = getline(&line, &cap, in)) >= 0) {
 		if (n++ == max) {
 			fprintf(f, "# ... (more in %s)\n", path);
 			break;
 		}
-		line[strcspn(line, "\n")] = '\0';
-		fprintf(f, "# %s\n", line);
+		if (len > 0 && line[len - 1] == '\n')
+			len--;
+		fputs("# ", f);
+		put_text(f, line, (size_t)len);
+		fputc('\n', f);
 	}
+	free(line);
 	fclose(in);
+}
+
+/* "# <name>: <text>" with the text escaped (escape.c). */
+static void ktap_note(FILE *f, const char *name, const char *text)
+{
+	fprintf(f, "# %s: ", name);
+	put_str(f, text);
+	fputc('\n', f);
 }
 
 void ktap_result(FILE *f, int num, const char *name, const struct result *r)
@@ -35,20 +50,22 @@ void ktap_result(FILE *f, int num, const char *name, const struct result *r)
 	if (r->v == V_FAIL && r->err[0])
 		ktap_file(f, r->err, 20);
 	if (r->known[0])
-		fprintf(f, "# %s: %s\n", name, r->known);
+		ktap_note(f, name, r->known);
 	const char *ok = r->v == V_FAIL || r->v == V_XFAIL ? "not ok" : "ok";
-	if (r->v == V_XFAIL)
+	if (r->v == V_XFAIL) {
 		fprintf(f,
 		        "%s %d %s # XFAIL known kernel bug of this kernel version, fixed upstream "
 		        "(expected/VARIANTS)\n",
 		        ok, num, name);
-	else if (r->directive[0])
-		fprintf(f, "%s %d %s # %s%s%s\n", ok, num, name, r->directive,
-		        r->reason[0] ? " " : "", r->reason);
-	else if (r->reason[0])
-		fprintf(f, "# %s: %s\n%s %d %s\n", name, r->reason, ok, num, name);
-	else
+	} else if (r->directive[0]) {
+		fprintf(f, "%s %d %s # %s%s", ok, num, name, r->directive, r->reason[0] ? " " : "");
+		put_str(f, r->reason);
+		fputc('\n', f);
+	} else {
+		if (r->reason[0])
+			ktap_note(f, name, r->reason);
 		fprintf(f, "%s %d %s\n", ok, num, name);
+	}
 }
 
 void ktap_totals(FILE *f, int pass, int fail, int skip, int xfail)

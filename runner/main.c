@@ -44,46 +44,109 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(((const struct job *)a)->name, ((const struct job *)b)->name);
 }
 
-/* The selected, built, executable cases in name order. */
+/* Add a job named name (a case, or a golden file's stem) to the list. */
+static struct job *add_job(struct job **jobs, int *n, int *cap, const char *name)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 32;
+		struct job *nj = realloc(*jobs, sizeof(**jobs) * (size_t)*cap);
+		if (!nj)
+			return NULL;
+		*jobs = nj;
+	}
+	struct job *j = &(*jobs)[(*n)++];
+	memset(j, 0, sizeof(*j));
+	snprintf(j->name, sizeof(j->name), "%s", name);
+	snprintf(j->base, sizeof(j->base), "%s", name);
+	return j;
+}
+
+static int find_job(struct job *jobs, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(jobs[i].base, name))
+			return i;
+	return -1;
+}
+
+/*
+ * The selected cases in name order: every file in the cases directory, and
+ * every golden file (<name>.out) in the expected directory.  A case that
+ * cannot run (not a regular executable file) or a golden file with no case
+ * is a job that is never started, with the reason (an ERROR), never a plan
+ * that quietly shrinks.  Names with a '.' are not cases (the build's .d
+ * files); any other name that is not a case's name (escape.c) stops the
+ * run: -2, with the name, escaped, on stderr.
+ */
 static int find_cases(const struct opts *o, struct job **out)
 {
 	DIR *d = opendir(o->cases_dir);
 	struct dirent *e;
 	struct job *jobs = NULL;
-	int n = 0, cap = 0;
+	int n = 0, cap = 0, bad = 0;
 
 	if (!d)
 		return -1;
 	while ((e = readdir(d))) {
 		char path[PATH_MAX];
 		struct stat st;
-		if (e->d_name[0] == '.' || strchr(e->d_name, '.'))
+		if (strchr(e->d_name, '.')) /* ., .., the build's <case>.d */
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", o->cases_dir, e->d_name);
-		if (stat(path, &st) || !S_ISREG(st.st_mode) || access(path, X_OK))
+		if (!case_name_ok(e->d_name)) {
+			fprintf(stderr, "nsxrun: %s/", o->cases_dir);
+			put_str(stderr, e->d_name);
+			fprintf(stderr, ": not a case's name (letters, digits, '_' and '-')\n");
+			bad = 1;
 			continue;
+		}
 		if (!selected(o, e->d_name))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			struct job *nj = realloc(jobs, sizeof(*jobs) * (size_t)cap);
-			if (!nj) {
-				free(jobs);
-				closedir(d);
-				return -1;
-			}
-			jobs = nj;
+		struct job *j = add_job(&jobs, &n, &cap, e->d_name);
+		if (!j) {
+			free(jobs);
+			closedir(d);
+			return -1;
 		}
-		struct job *j = &jobs[n++];
-		memset(j, 0, sizeof(*j));
-		snprintf(j->name, sizeof(j->name), "%s", e->d_name);
-		snprintf(j->base, sizeof(j->base), "%s", e->d_name);
+		snprintf(path, sizeof(path), "%s/%s", o->cases_dir, e->d_name);
+		if (stat(path, &st))
+			snprintf(j->start_error, sizeof(j->start_error), "%s", strerror(errno));
+		else if (!S_ISREG(st.st_mode))
+			snprintf(j->start_error, sizeof(j->start_error), "not a regular file");
+		else if (access(path, X_OK))
+			snprintf(j->start_error, sizeof(j->start_error),
+			         "not executable (mode %04o)", (unsigned)st.st_mode & 07777);
 		if (path[0] == '/')
 			snprintf(j->path, sizeof(j->path), "%s", path);
 		else if (!realpath(path, j->path))
 			snprintf(j->path, sizeof(j->path), "./%s", path);
 	}
 	closedir(d);
+	/* Golden files with no case: expected/<name>.out, <name> a case's name
+	 * (variants, <name>.<label>.out, have a '.' in the stem). */
+	d = opendir(o->expected);
+	while (d && (e = readdir(d))) {
+		char stem[NAME_MAX + 1];
+		size_t len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".out"))
+			continue;
+		snprintf(stem, sizeof(stem), "%.*s", (int)(len - 4), e->d_name);
+		if (!case_name_ok(stem) || !selected(o, stem) || find_job(jobs, n, stem) >= 0)
+			continue;
+		struct job *j = add_job(&jobs, &n, &cap, stem);
+		if (!j) {
+			free(jobs);
+			closedir(d);
+			return -1;
+		}
+		snprintf(j->start_error, sizeof(j->start_error),
+		         "%.40s/%.60s.out has no case in %.40s", o->expected, stem, o->cases_dir);
+	}
+	if (d)
+		closedir(d);
+	if (bad) {
+		free(jobs);
+		return -2;
+	}
 	qsort(jobs, (size_t)n, sizeof(*jobs), name_cmp);
 	*out = jobs;
 	return n;
@@ -118,7 +181,10 @@ static void bless(struct suite *s, struct job *j, struct result *r)
 	write_diff(had ? exp : "/dev/null", j->out, diff);
 	char tmp[PATH_MAX + 16];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", exp);
-	FILE *in = fopen(j->out, "rb"), *out = fopen(tmp, "wb");
+	int tfd = open_out(tmp);
+	FILE *in = fopen_regular(j->out, "rb"), *out = tfd >= 0 ? fdopen(tfd, "wb") : NULL;
+	if (tfd >= 0 && !out)
+		close(tfd);
 	int ok = in && out;
 	char buf[8192];
 	size_t n;
@@ -173,6 +239,67 @@ static void done(struct job *j, void *ctx)
 	fflush(stdout);
 }
 
+/* Where each job's output goes: <out>/<name>.out and .err, and
+ * <strace>/<name>.strace.  As root, only in directories no other user can
+ * change (files.c).  0, or -1 after saying why on stderr. */
+static int output_paths(const struct opts *o, struct job *jobs, int n)
+{
+	char dir[PATH_MAX], sdir[PATH_MAX] = "", why[400];
+	const char *check[] = {o->out_dir, o->strace, NULL};
+	char jdir[PATH_MAX];
+
+	if (o->junit) {
+		snprintf(jdir, sizeof(jdir), "%s", o->junit);
+		char *slash = strrchr(jdir, '/');
+		if (!slash)
+			snprintf(jdir, sizeof(jdir), ".");
+		else
+			slash[slash == jdir] = '\0';
+		check[2] = jdir;
+	}
+	for (int i = 0; i < 3; i++)
+		if (check[i] && safe_dir(check[i], why, sizeof(why))) {
+			fprintf(stderr, "nsxrun: not writing there as root: %s\n", why);
+			return -1;
+		}
+	if (!realpath(o->out_dir, dir)) {
+		fprintf(stderr, "nsxrun: %s: %s\n", o->out_dir, strerror(errno));
+		return -1;
+	}
+	if (o->strace && !realpath(o->strace, sdir)) {
+		fprintf(stderr, "nsxrun: %s: %s\n", o->strace, strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		struct job *j = &jobs[i];
+		int a = snprintf(j->out, sizeof(j->out), "%s/%s.out", dir, j->name);
+		int b = snprintf(j->err, sizeof(j->err), "%s/%s.err", dir, j->name);
+		int c = o->strace ? snprintf(j->trace, sizeof(j->trace), "%s/%s.strace", sdir,
+		                             j->name)
+		                  : 0;
+		if (a >= (int)sizeof(j->out) || b >= (int)sizeof(j->err) ||
+		    c >= (int)sizeof(j->trace)) {
+			fprintf(stderr,
+			        "nsxrun: %s: the output paths would be longer than %d bytes\n",
+			        a >= (int)sizeof(j->out) || b >= (int)sizeof(j->err) ? dir : sdir,
+			        PATH_MAX - 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The variables of the runner's protocol with its cases are the runner's:
+ * none is taken from the caller's environment. */
+static void own_environment(void)
+{
+	static const char *const own[] = {"NSX_CGROUP",      "NSX_NOCGROUP",  "NSX_NOPRIV",
+	                                  "NSX_SHIM_ACTIVE", "NSX_OWN_PIDNS", "NSX_PIDNS_LEVEL",
+	                                  "NSX_GUEST",       "NSX_TIMEOUT_MS"};
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		unsetenv(own[i]);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -189,14 +316,20 @@ int main(int argc, char **argv)
 		usage(stderr, argv[0]);
 		return 2;
 	}
+	own_environment();
 	int n = find_cases(&o, &jobs);
+	if (n == -2)
+		return 2;
 	if (n < 0) {
 		fprintf(stderr, "nsxrun: cannot read %s: %s (run make first)\n", o.cases_dir,
 		        strerror(errno));
 		return 2;
 	}
-	if (n == 0 && o.npatterns) {
-		fprintf(stderr, "nsxrun: no built case matches the names given\n");
+	if (n == 0) {
+		if (o.npatterns)
+			fprintf(stderr, "nsxrun: no built case matches the names given\n");
+		else
+			fprintf(stderr, "nsxrun: no cases in %s (run make first)\n", o.cases_dir);
 		free(jobs);
 		return 2;
 	}
@@ -215,7 +348,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (o.repeat > 1) {
-		/* Each case o.repeat times, in a row, named "<case>#<k>". */
+		/* Each case o.repeat times, in a row, named "<case>.<k>" (no '#': in
+		 * a KTAP result line it starts a directive). */
 		struct job *rep = calloc((size_t)n * (size_t)o.repeat, sizeof(*rep));
 		if (!rep) {
 			fprintf(stderr, "nsxrun: out of memory\n");
@@ -225,25 +359,15 @@ int main(int argc, char **argv)
 			for (int k = 0; k < o.repeat; k++) {
 				struct job *r = &rep[i * o.repeat + k];
 				*r = jobs[i];
-				snprintf(r->name, sizeof(r->name), "%s#%d", jobs[i].base, k + 1);
+				snprintf(r->name, sizeof(r->name), "%s.%d", jobs[i].base, k + 1);
 			}
 		free(jobs);
 		jobs = rep;
 		n *= o.repeat;
 	}
-	for (int i = 0; i < n; i++) {
-		struct job *j = &jobs[i];
-		char dir[PATH_MAX];
-		if (!realpath(o.out_dir, dir))
-			snprintf(dir, sizeof(dir), "%s", o.out_dir);
-		snprintf(j->out, sizeof(j->out), "%.3000s/%s.out", dir, j->name);
-		snprintf(j->err, sizeof(j->err), "%.3000s/%s.err", dir, j->name);
-		if (o.strace) {
-			char sdir[PATH_MAX];
-			if (!realpath(o.strace, sdir))
-				snprintf(sdir, sizeof(sdir), "%s", o.strace);
-			snprintf(j->trace, sizeof(j->trace), "%.3000s/%s.strace", sdir, j->name);
-		}
+	if (output_paths(&o, jobs, n)) {
+		free(jobs);
+		return 2;
 	}
 	/* Unprivileged: become root in a user namespace of our own, so that cases
 	 * can make pid namespaces; if that fails they skip, saying why. */
@@ -251,19 +375,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nsxrun: running unprivileged: %s\n", why);
 		setenv("NSX_NOPRIV", why, 1);
 	}
-	/* Keep lib's own waits well inside our timeout. */
 	/* Guest-only cases (lib nsx_guest_only()) run only when told this is
 	 * the make vm guest; anywhere else they skip. */
 	if (o.guest)
 		setenv("NSX_GUEST", "1", 1);
 	else
 		unsetenv("NSX_GUEST");
-	if (!getenv("NSX_TIMEOUT_MS")) {
-		char ms[32];
-		double t = o.timeout * 1000 / 2;
-		snprintf(ms, sizeof(ms), "%d", t < 5000 ? (int)t : 5000);
-		setenv("NSX_TIMEOUT_MS", ms, 1);
-	}
+	/* Keep lib's own waits well inside our timeout. */
+	char ms[32];
+	double t = o.timeout * 1000 / 2;
+	snprintf(ms, sizeof(ms), "%d", t < 5000 ? (int)t : 5000);
+	setenv("NSX_TIMEOUT_MS", ms, 1);
 	struct suite s = {.o = &o, .jobs = jobs, .n = n};
 	struct utsname u;
 	snprintf(s.release, sizeof(s.release), "%s", uname(&u) ? "" : u.release);

@@ -151,9 +151,27 @@ void skip_reason(const char *err_path, char *buf, size_t len);
 int junit_write(const char *path, const struct job *jobs, const struct result *res,
                 const int *finished, int n);
 
+/* Files (files.c).  Open path for reading only if it is a regular file
+ * (else NULL, errno EINVAL); is it one? */
+FILE *fopen_regular(const char *path, const char *mode);
+int is_regular(const char *path);
+/* Create or truncate an output file, never through a symlink. */
+int open_out(const char *path);
+/* As root: may root write in dir?  0, or -1 with the reason in why (a
+ * directory on the way that another user could change).  Others: 0. */
+int safe_dir(const char *dir, char *why, size_t len);
+
+/* What a case wrote, made plain ASCII for a report: printable characters
+ * and tab as they are, a backslash as \\, any other byte as \xNN (escape.c). */
+void put_text(FILE *f, const char *s, size_t n);
+void put_str(FILE *f, const char *s);
+/* Is s a case's name: letters, digits, '_' and '-', not starting with '-'? */
+int case_name_ok(const char *s);
+
 /* KTAP version 1 output. */
 void ktap_header(FILE *f, int n);
-/* Diagnostic lines ("# ...") with the contents of a file, at most max lines. */
+/* Diagnostic lines ("# ...") with the contents of a file, escaped, at most
+ * max lines. */
 void ktap_file(FILE *f, const char *path, int max);
 /* One result line, preceded by the diff and stderr diagnostics for failures. */
 void ktap_result(FILE *f, int num, const char *name, const struct result *r);

@@ -91,7 +91,7 @@ static int variant_entry(const char *dir, const char *label, int ll, char *verdi
 {
 	char path[PATH_MAX + 16], line[1024];
 	snprintf(path, sizeof(path), "%s/VARIANTS", dir);
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen_regular(path, "r");
 	int found = -1;
 	while (f && found && fgets(line, sizeof(line), f)) {
 		if (strncmp(line, label, (size_t)ll) || (line[ll] != ' ' && line[ll] != '\t'))
@@ -118,7 +118,7 @@ static int variant_entry(const char *dir, const char *label, int ll, char *verdi
  * The first line goes into first. */
 static int equal_after_first_line(const char *path, const char *b, char *first, size_t len)
 {
-	FILE *fa = fopen(path, "rb"), *fb = fopen(b, "rb");
+	FILE *fa = fopen_regular(path, "rb"), *fb = fopen_regular(b, "rb");
 	int same = 0;
 	if (fa && fb && fgets(first, (int)len, fa)) {
 		/* A first line longer than first: skip the rest of it. */

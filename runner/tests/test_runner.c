@@ -672,7 +672,8 @@ static void kill_runner_with(int sig)
 	if (p == 0) {
 		dup2(rep[1], 1);
 		setenv("NSX_WITNESS_FD", fd, 1);
-		execl(runner, runner, "--cases", dir, "--out", out, "-t", "60", (char *)NULL);
+		execl(runner, runner, "--cases", dir, "--expected", dir, "--out", out, "-t", "60",
+		      (char *)NULL);
 		_exit(127);
 	}
 	close(w[1]);
