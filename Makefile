@@ -159,6 +159,7 @@ check-installed: unit bench-smoke install-check docs-check evidence-check $(KUNI
 	@echo "strace evidence: $(B)/strace/pid_views.strace"
 	tools/bare-check.sh $(B)/cases
 	tools/report-check.sh $(RUNNER) $(KUNIT)
+	tools/leftover-check.sh $(RUNNER)
 	$(MAKE) --no-print-directory run
 
 # ASan + UBSan build of lib/, runner/, their unit tests and the cases; runs both.

@@ -46,6 +46,7 @@
 #include "nsx.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +57,7 @@
 
 enum { OP_ACCT = 1, OP_RUN_C2 };
 
-static char file_o[64] = "/tmp/nsx-acct-o-XXXXXX", file_i[64] = "/tmp/nsx-acct-i-XXXXXX";
+static char file_o[PATH_MAX], file_i[PATH_MAX];
 
 static int c2_fn(void *arg)
 {
@@ -105,6 +106,8 @@ int main(void)
 	nsx_init("top", "outer");
 	nsx_need_init_root("acct() checks CAP_SYS_PACCT there");
 	nsx_need_own_pidns("process accounting");
+	snprintf(file_o, sizeof(file_o), "%s/nsx-acct-o-XXXXXX", nsx_tmpdir());
+	snprintf(file_i, sizeof(file_i), "%s/nsx-acct-i-XXXXXX", nsx_tmpdir());
 	int fo = mkstemp(file_o), fi = mkstemp(file_i);
 	if (fo < 0 || fi < 0)
 		nsx_fail("mkstemp: %s", nsx_errname(errno));

@@ -344,12 +344,16 @@ void nsx_need_own_pidns(const char *what);
 /* In the caller: a new user namespace with these uid_map and gid_map lines
  * (NULL: leave unmapped); 0 or -errno. */
 int nsx_new_userns(const char *uid_map, const char *gid_map);
-/* A new empty directory /tmp/nsxlate-<tag>.XXXXXX (mkdtemp) for a mount of
+/* A new empty directory nsxlate-<tag>.XXXXXX in nsx_tmpdir() (mkdtemp) for a mount of
  * the case's own: cases running at once, or one case twice, never share a
  * mount point (removing a directory another mount namespace mounts on
  * detaches that mount).  Fails the case if it cannot be made; the caller
  * removes it. */
 const char *nsx_mount_dir(const char *tag);
+/* Where a case makes files and directories: $TMPDIR, which nsxrun points
+ * at a tmpfs of the case's own (gone with its mount namespace, however the
+ * case ends), or /tmp for a case run by hand. */
+const char *nsx_tmpdir(void);
 /* In the top: a mount namespace of the case's own (made private, the first
  * time), and a file system of type fstype (mount data: data) mounted on a new
  * nsx_mount_dir(fstype); skips the case, saying "mount -t <fstype>: <errno>

@@ -62,12 +62,18 @@ int nsx_read_nspid(int pfd, const char *pid, long *nr, int max)
 	return nsx_read_status_list(pfd, pid, "NSpid", nr, max);
 }
 
+const char *nsx_tmpdir(void)
+{
+	const char *t = getenv("TMPDIR");
+	return t && t[0] == '/' ? t : "/tmp";
+}
+
 const char *nsx_mount_dir(const char *tag)
 {
-	char *d = malloc(96);
+	char *d = malloc(PATH_MAX);
 	if (!d)
 		nsx_fail("nsx_mount_dir: out of memory");
-	snprintf(d, 96, "/tmp/nsxlate-%s.XXXXXX", tag);
+	snprintf(d, PATH_MAX, "%s/nsxlate-%s.XXXXXX", nsx_tmpdir(), tag);
 	if (!mkdtemp(d))
 		nsx_fail("mkdtemp %s: %s", d, nsx_errname(errno));
 	return d;

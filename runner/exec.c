@@ -4,12 +4,13 @@
  *
  * Each case runs under a small reaper (the "stub"), forked by the runner as
  * the init of a fresh pid namespace, in its own mount and IPC namespaces with
- * a fresh /proc.  The stub forks and execs the case, waits for it, sends its
- * wait status back over a pipe, then kill(-1, SIGKILL)s everything left in
- * the namespace and reaps it.  On a timeout the runner SIGKILLs the stub: the
- * death of a pid namespace's init kills every process in it and in the
- * namespaces nested below (kernel/pid_namespace.c: zap_pid_ns_processes), and
- * the mount and IPC namespaces, with whatever a case left in them, go too.
+ * a fresh /proc, and in a directory of its own, <out>/<case>.tmp (also its
+ * TMPDIR), with a tmpfs of its own mounted on it.  The stub forks and execs the case, waits for it,
+ * sends its wait status back over a pipe, then kill(-1, SIGKILL)s everything left in the namespace
+ * and reaps it.  On a timeout the runner SIGKILLs the stub: the death of a pid namespace's init
+ * kills every process in it and in the namespaces nested below (kernel/pid_namespace.c:
+ * zap_pid_ns_processes), and the mount and IPC namespaces, with whatever a case left in them, go
+ * too.
  *
  * The stub dies with the runner, whatever kills the runner: it asks for
  * SIGKILL at its parent's death (PR_SET_PDEATHSIG) and then checks, through
@@ -188,6 +189,13 @@ static _Noreturn void stub_main(const struct job *j, int status_wr, int level, i
 		    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 			fprintf(stderr, "nsxrun: cannot give the case its own /proc: %s\n",
 			        strerror(errno));
+		/* Its working directory and TMPDIR, <out>/<case>.tmp, is a tmpfs
+		 * of its own: what a case makes there (mount points, accounting
+		 * files, a core dumped by a pattern without a path) goes with
+		 * its mount namespace, however the case ends. */
+		if (mount("nsxtmp", j->tmp, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"))
+			fprintf(stderr, "nsxrun: cannot mount a tmpfs on %s: %s\n", j->tmp,
+			        strerror(errno));
 		/* Start the case's numbers far from the small numbers of the
 		 * namespaces it makes and from every global number (limits.c), so
 		 * that a number shown in the wrong namespace cannot pass for another
@@ -196,6 +204,9 @@ static _Noreturn void stub_main(const struct job *j, int status_wr, int level, i
 	} else {
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	}
+	if (chdir(j->tmp))
+		fprintf(stderr, "nsxrun: chdir %s: %s\n", j->tmp, strerror(errno));
+	setenv("TMPDIR", j->tmp, 1);
 	limits_enter(j);
 	pid_t c = fork();
 	if (c == 0) {
@@ -256,6 +267,9 @@ static int start(struct job *j, double timeout, int k)
 	j->cg_procs = -1;
 	if (runner_pidfd < 0)
 		runner_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (mkdir(j->tmp, 0755) && errno != EEXIST)
+		snprintf(j->start_error, sizeof(j->start_error), "cannot make %.100s: %s", j->tmp,
+		         strerror(errno));
 	io[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	io[1] = open_out(j->out);
 	if (io[1] < 0)
@@ -339,6 +353,7 @@ static void finish(struct job *j)
 	close(j->status_rd);
 	close(j->pidfd);
 	j->stub = 0;
+	rmdir(j->tmp); /* the tmpfs went with the case's mount namespace */
 	limits_release(j);
 }
 

@@ -239,8 +239,8 @@ static void done(struct job *j, void *ctx)
 	fflush(stdout);
 }
 
-/* Where each job's output goes: <out>/<name>.out and .err, and
- * <strace>/<name>.strace.  As root, only in directories no other user can
+/* Where each job's output goes: <out>/<name>.out and .err, its directory
+ * <out>/<name>.tmp, and <strace>/<name>.strace.  As root, only in directories no other user can
  * change (files.c).  0, or -1 after saying why on stderr. */
 static int output_paths(const struct opts *o, struct job *jobs, int n)
 {
@@ -274,15 +274,15 @@ static int output_paths(const struct opts *o, struct job *jobs, int n)
 		struct job *j = &jobs[i];
 		int a = snprintf(j->out, sizeof(j->out), "%s/%s.out", dir, j->name);
 		int b = snprintf(j->err, sizeof(j->err), "%s/%s.err", dir, j->name);
+		int d = snprintf(j->tmp, sizeof(j->tmp), "%s/%s.tmp", dir, j->name);
 		int c = o->strace ? snprintf(j->trace, sizeof(j->trace), "%s/%s.strace", sdir,
 		                             j->name)
 		                  : 0;
 		if (a >= (int)sizeof(j->out) || b >= (int)sizeof(j->err) ||
-		    c >= (int)sizeof(j->trace)) {
+		    c >= (int)sizeof(j->trace) || d >= (int)sizeof(j->tmp)) {
 			fprintf(stderr,
 			        "nsxrun: %s: the output paths would be longer than %d bytes\n",
-			        a >= (int)sizeof(j->out) || b >= (int)sizeof(j->err) ? dir : sdir,
-			        PATH_MAX - 1);
+			        c >= (int)sizeof(j->trace) ? sdir : dir, PATH_MAX - 1);
 			return -1;
 		}
 	}

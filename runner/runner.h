@@ -56,6 +56,7 @@ struct job {
 	char out[PATH_MAX];       /* stdout capture */
 	char err[PATH_MAX];       /* stderr capture */
 	char trace[PATH_MAX];     /* strace output ("" for none) */
+	char tmp[PATH_MAX];       /* its working directory and TMPDIR (a tmpfs of its own) */
 	int isolated;             /* ran as init of its own pid namespace */
 	int have_status;          /* status is the case's wait status */
 	int status;

@@ -481,6 +481,7 @@ static struct job mkjob(const char *mode)
 	snprintf(j.argv1, sizeof(j.argv1), "%s", mode);
 	snprintf(j.out, sizeof(j.out), "%s/%s.out", tmpdir, mode);
 	snprintf(j.err, sizeof(j.err), "%s/%s.err", tmpdir, mode);
+	snprintf(j.tmp, sizeof(j.tmp), "%s/%s.tmp", tmpdir, mode);
 	return j;
 }
 
