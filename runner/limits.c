@@ -34,12 +34,13 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
-static struct limits L = {.kind = LIM_UNSET};
+static struct limits L = {.kind = LIM_UNSET, .cg_lock = -1};
 
 static int file_has_word(const char *path, const char *word)
 {
@@ -103,8 +104,11 @@ static void rm_tree(const char *dir)
 	rmdir(dir);
 }
 
-/* Remove what an earlier runner that was killed left: nsxrun.<pid>
- * directories whose runner is gone, with the cases' cgroups below. */
+/* Remove what an earlier runner that was killed left: nsxrun.<pid>.<x>
+ * directories that no live runner holds, with the cases' cgroups below.  A
+ * runner holds its directory with flock() for as long as it lives
+ * (hold_base()); the pid in the name is for people, not for deciding:
+ * a runner in another pid namespace has a number that means nothing here. */
 static void remove_stale(const char *base)
 {
 	DIR *d = opendir(base);
@@ -112,17 +116,39 @@ static void remove_stale(const char *base)
 	while (d && (e = readdir(d))) {
 		int pid;
 		char dir[PATH_MAX + 300];
-		if (sscanf(e->d_name, "nsxrun.%d", &pid) != 1 || pid <= 0 ||
-		    !(kill(pid, 0) && errno == ESRCH))
+		if (sscanf(e->d_name, "nsxrun.%d", &pid) != 1 || e->d_type != DT_DIR)
 			continue;
 		snprintf(dir, sizeof(dir), "%.3800s/%s", base, e->d_name);
-		rm_tree(dir);
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			rm_tree(dir);
+		close(fd);
 	}
 	if (d)
 		closedir(d);
 }
 
-/* nsxrun.<pid> below the runner's own cgroup2 cgroup, the parent of a
+/* Make L.cg_base and hold it (flock) until the runner exits; 0 or -1. */
+static int hold_base(void)
+{
+	if (!mkdtemp(L.cg_base))
+		return -1;
+	chmod(L.cg_base, 0755);
+	L.cg_lock = open(L.cg_base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (L.cg_lock < 0 || flock(L.cg_lock, LOCK_EX | LOCK_NB)) {
+		int e = errno;
+		if (L.cg_lock >= 0)
+			close(L.cg_lock);
+		L.cg_lock = -1;
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* nsxrun.<pid>.<x> below the runner's own cgroup2 cgroup, the parent of a
  * directory per case; then, if the pids controller can be had there, per-case
  * limits (LIM_CGROUP2).  -1 when no cgroup2 directory can be made, with the
  * reason in L.cg_why. */
@@ -141,30 +167,20 @@ static int try_cgroup2(void)
 	int pids = file_has_word(p, "pids");
 	L.memory = pids && file_has_word(p, "memory");
 	remove_stale(base);
-	snprintf(L.cg_base, sizeof(L.cg_base), "%.3900s/nsxrun.%d", base, (int)getpid());
-	if (!pids) {
-		/* Directories for the cases that make one, and nothing made
-		 * until one does: a runner killed by SIGKILL then leaves
-		 * nothing unless such a case was running. */
-		if (!access(base, W_OK))
-			return 1;
-		snprintf(L.cg_why, sizeof(L.cg_why), "cannot make a cgroup in %.150s: %s", base,
-		         strerror(errno));
-		L.cg_base[0] = '\0';
-		return -1;
-	}
-	if (mkdir(L.cg_base, 0755) && errno != EEXIST) {
+	/* nsxrun.<pid>.XXXXXX: runners in two pid namespaces may have one pid. */
+	snprintf(L.cg_base, sizeof(L.cg_base), "%.3900s/nsxrun.%d.XXXXXX", base, (int)getpid());
+	/* The cases' parent, made now and held for the whole run: a case
+	 * making its own cgroup below it never finds it gone (a runner killed
+	 * by SIGKILL leaves it, empty of processes, for the next to remove). */
+	if (hold_base()) {
 		snprintf(L.cg_why, sizeof(L.cg_why), "cannot make a cgroup in %.150s: %s", base,
 		         strerror(errno));
 		L.cg_base[0] = '\0';
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", L.cg_base);
-	if (write_file(p, L.memory ? "+pids +memory" : "+pids")) {
-		rmdir(L.cg_base);
-		snprintf(L.cg_base, sizeof(L.cg_base), "%.3900s/nsxrun.%d", base, (int)getpid());
+	if (!pids || write_file(p, L.memory ? "+pids +memory" : "+pids"))
 		return 1; /* a directory for each case that makes one, no limits */
-	}
 	return 0;
 }
 
@@ -335,8 +351,6 @@ void limits_release(struct job *j)
 	j->cg_procs = -1;
 	if (j->cg_dir[0])
 		rm_tree(j->cg_dir);
-	if (j->cg_dir[0] && L.kind != LIM_CGROUP2)
-		rmdir(L.cg_base); /* made by the case; kept while another case uses it */
 	j->cg_dir[0] = '\0';
 }
 
@@ -344,4 +358,7 @@ void limits_cleanup(void)
 {
 	if (L.cg_base[0])
 		rm_tree(L.cg_base);
+	if (L.cg_lock >= 0)
+		close(L.cg_lock);
+	L.cg_lock = -1;
 }

@@ -93,8 +93,9 @@ struct limits {
 	enum lim_kind kind;
 	int memory;             /* cgroup2 memory controller too */
 	long output_cap;        /* RLIMIT_FSIZE for every case */
-	char cg_base[PATH_MAX]; /* cgroup2: nsxrun.<pid>, the cases' parent, or "" */
+	char cg_base[PATH_MAX]; /* cgroup2: nsxrun.<pid>.<x>, the cases' parent, or "" */
 	char cg_why[200];       /* why there is no cg_base */
+	int cg_lock;            /* cg_base, open and flock()ed while the runner lives */
 	char desc[256];         /* for a KTAP comment */
 	int first_pid;          /* the first number of each case's own namespace */
 	int pid_max_ns;         /* pid_max is per pid namespace (6.14+) */

@@ -17,10 +17,12 @@
 #include <errno.h>
 #include <libgen.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -614,6 +616,85 @@ START_TEST(case_cgroup_removed)
 }
 END_TEST
 
+/* A case's cgroup is made below the run's nsxrun.<pid>.<x>: the end of
+ * another case (limits_release()) must never take that parent away while a
+ * case is between making it and making its own below it. */
+START_TEST(cgroup_base_outlives_other_cases)
+{
+	as_root_if_possible();
+	const struct limits *l = limits_setup();
+	if (!l->cg_base[0])
+		return; /* no cgroup2 directory can be made here */
+	struct job a = mkjob("a"), b = mkjob("b");
+	ck_assert_int_eq(limits_prepare(&a, 1), 0);
+	ck_assert_int_eq(limits_prepare(&b, 2), 0);
+	/* What lib's nsx_case_cgroup() does in case a: the parent, then ... */
+	ck_assert(mkdir(l->cg_base, 0755) == 0 || errno == EEXIST);
+	ck_assert(mkdir(b.cg_dir, 0755) == 0 || errno == EEXIST);
+	limits_release(&b); /* case b ends */
+	/* ... its own below it. */
+	ck_assert_msg(mkdir(a.cg_dir, 0755) == 0 || errno == EEXIST, "mkdir %s: %s", a.cg_dir,
+	              strerror(errno));
+	limits_release(&a);
+	limits_cleanup();
+}
+END_TEST
+
+/* A run's nsxrun.<pid>.<x> is another runner's to remove only when no live
+ * runner holds it: a runner in another pid namespace has a number that is
+ * nobody here (999999), and its directory must stay. */
+START_TEST(live_runner_cgroup_kept)
+{
+	char runner[PATH_MAX], dir[PATH_MAX], live[PATH_MAX + 32], dead[PATH_MAX + 32];
+	const char *bd = getenv("NSX_BUILD");
+	snprintf(runner, sizeof(runner), "%s/runner/nsxrun", bd ? bd : "build");
+	as_root_if_possible();
+	const struct limits *l = limits_setup();
+	if (!l->cg_base[0])
+		return; /* no cgroup2 directory can be made here */
+	snprintf(dir, sizeof(dir), "%s", l->cg_base);
+	*strrchr(dir, '/') = '\0';
+	snprintf(live, sizeof(live), "%s/nsxrun.999999.live", dir);
+	snprintf(dead, sizeof(dead), "%s/nsxrun.999998.dead", dir);
+	ck_assert_int_eq(mkdir(live, 0755), 0);
+	ck_assert_int_eq(mkdir(dead, 0755), 0);
+	int fd = open(live, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0); /* the live runner */
+	/* Another run, of one trivial case. */
+	char cases[PATH_MAX], script[PATH_MAX + 16], out[PATH_MAX];
+	snprintf(cases, sizeof(cases), "%s/stale-cases", tmpdir);
+	snprintf(out, sizeof(out), "%s/stale-out", tmpdir);
+	mkdir(cases, 0755);
+	snprintf(script, sizeof(script), "%s/trivial", cases);
+	FILE *f = fopen(script, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\necho ok\n");
+	fclose(f);
+	chmod(script, 0755);
+	pid_t p = fork();
+	if (p == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(runner, runner, "--cases", cases, "--expected", cases, "--out", out,
+		      (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) != 127, "%s did not run", runner);
+	struct stat sb;
+	int live_kept = stat(live, &sb) == 0, dead_gone = stat(dead, &sb) != 0;
+	close(fd);
+	rmdir(live);
+	rmdir(dead);
+	limits_cleanup();
+	ck_assert_msg(live_kept, "the live runner's %s was removed", live);
+	ck_assert_msg(dead_gone, "the dead runner's %s was left", dead);
+}
+END_TEST
+
 START_TEST(unwritable_output_fails)
 {
 	struct job j = mkjob("print");
@@ -696,6 +777,19 @@ static void kill_runner_with(int sig)
 	report[n > 0 ? n : 0] = '\0';
 	if (sig == SIGKILL) {
 		ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+		/* What it could not remove, its cgroup directory (empty: its
+		 * cases are gone), the next run would: this test removes it. */
+		const struct limits *l = limits_setup();
+		if (l->cg_base[0]) {
+			char pat[PATH_MAX + 32];
+			glob_t g;
+			snprintf(pat, sizeof(pat), "%s", l->cg_base);
+			snprintf(strrchr(pat, '/'), 40, "/nsxrun.%d.*", (int)p);
+			if (glob(pat, 0, NULL, &g) == 0)
+				for (size_t i = 0; i < g.gl_pathc; i++)
+					rmdir(g.gl_pathv[i]);
+			globfree(&g);
+		}
 	} else {
 		char want[64];
 		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + sig, "status %#x", st);
@@ -900,6 +994,8 @@ static Suite *runner_suite(void)
 	tcase_add_test(t, fork_loop_stops_at_the_limit);
 	tcase_add_test(t, unwritable_output_fails);
 	tcase_add_test(t, case_cgroup_removed);
+	tcase_add_test(t, cgroup_base_outlives_other_cases);
+	tcase_add_test(t, live_runner_cgroup_kept);
 	tcase_add_test(t, runner_killed_by_sigint);
 	tcase_add_test(t, runner_killed_by_sigterm);
 	tcase_add_test(t, runner_killed_by_sigkill);
@@ -918,6 +1014,9 @@ int main(int argc, char **argv)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/nsxrun-test-XXXXXX");
 	if (!mkdtemp(tmpdir))
 		return 2;
+	/* Each test runs in a process of its own (Check forks it): the run's
+	 * cgroup directory its run_jobs() made goes when it exits. */
+	atexit(limits_cleanup);
 	SRunner *sr = srunner_create(runner_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
