@@ -160,6 +160,7 @@ check-installed: unit bench-smoke install-check docs-check evidence-check $(KUNI
 	tools/bare-check.sh $(B)/cases
 	tools/report-check.sh $(RUNNER) $(KUNIT)
 	tools/leftover-check.sh $(RUNNER)
+	tools/numbers-check.sh $(RUNNER)
 	$(MAKE) --no-print-directory run
 
 # ASan + UBSan build of lib/, runner/, their unit tests and the cases; runs both.

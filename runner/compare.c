@@ -157,6 +157,13 @@ void judge(const struct job *j, const char *expected_path, const char *diff_path
 		partial_diff(j, expected_path, diff_path, r);
 		return;
 	}
+	if (j->unjudged[0]) {
+		snprintf(r->directive, sizeof(r->directive), "ERROR");
+		snprintf(r->reason, sizeof(r->reason),
+		         "not judged: %.200s: a number of the machine could pass for a case's task",
+		         j->unjudged);
+		return;
+	}
 	if (WIFSIGNALED(j->status)) {
 		snprintf(r->directive, sizeof(r->directive), "ERROR");
 		snprintf(r->reason, sizeof(r->reason), "killed by signal %d (%s)%s",

@@ -200,7 +200,7 @@ static _Noreturn void stub_main(const struct job *j, int status_wr, int level, i
 		 * namespaces it makes and from every global number (limits.c), so
 		 * that a number shown in the wrong namespace cannot pass for another
 		 * task's by accident. */
-		limits_numbers();
+		numbers_enter(numbers_setup(0), j->first);
 	} else {
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	}
@@ -229,25 +229,26 @@ static _Noreturn void stub_main(const struct job *j, int status_wr, int level, i
 		fprintf(stderr, "nsxrun: exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	int st = 0;
+	int st[2] = {0, -1}; /* the case's wait status; its namespace's last number */
 	if (c < 0) {
 		fprintf(stderr, "nsxrun: fork: %s\n", strerror(errno));
-		st = 127 << 8;
+		st[0] = 127 << 8;
 	} else {
-		while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+		while (waitpid(c, &st[0], 0) < 0 && errno == EINTR)
 			;
 	}
-	if (write(status_wr, &st, sizeof(st)) != (ssize_t)sizeof(st))
-		_exit(1);
 	if (isolated) {
 		/* From a namespace's init, kill(-1) reaches every other process in it
 		 * and in the namespaces below (kernel/signal.c: kill_something_info). */
 		kill(-1, SIGKILL);
 		while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 			;
+		st[1] = numbers_machine_last(); /* this namespace's: no task is left to take one */
 	} else {
 		sweep_children();
 	}
+	if (write(status_wr, st, sizeof(st)) != (ssize_t)sizeof(st))
+		_exit(1);
 	_exit(0);
 }
 
@@ -297,6 +298,10 @@ static int start(struct job *j, double timeout, int k)
 	static int level = -1;
 	if (level < 0)
 		level = own_level();
+	const struct numbers *nb = numbers_setup(0);
+	j->machine_start = numbers_machine_last();
+	j->first = numbers_first(nb, j->machine_start, getpid());
+	j->unjudged[0] = '\0';
 	fflush(NULL);
 	int newpid = 1;
 	pid_t p = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -348,9 +353,17 @@ static void finish(struct job *j)
 	while (waitpid(j->stub, &st, 0) < 0 && errno == EINTR)
 		;
 	j->secs = (double)(now_ms() - j->start_ms) / 1000.0;
-	j->have_status =
-	        read(j->status_rd, &j->status, sizeof(j->status)) == (ssize_t)sizeof(j->status);
+	int got[2];
+	j->have_status = read(j->status_rd, got, sizeof(got)) == (ssize_t)sizeof(got);
+	j->status = got[0];
+	j->case_last = j->have_status ? got[1] : -1;
 	close(j->status_rd);
+	/* Could a number of the machine have equalled one of the case's? */
+	const struct numbers *nb = numbers_setup(0);
+	j->machine_end = numbers_machine_last();
+	if (j->isolated && j->case_last > 0)
+		numbers_reached_at(nb, j->first, j->machine_start, j->machine_end, j->case_last,
+		                   j->unjudged, sizeof(j->unjudged));
 	close(j->pidfd);
 	j->stub = 0;
 	rmdir(j->tmp); /* the tmpfs went with the case's mount namespace */

@@ -8,12 +8,21 @@
  *      cgroup2 hierarchy can be written and its pids controller can be
  *      enabled below the runner's cgroup (root, or a delegated subtree: the
  *      make vm guest as root);
- *   2. RLIMIT_NPROC, when the runner runs in a user namespace of its own
+ *   2. cgroup v1: the same in the pids hierarchy (pids.max), and in the
+ *      memory one if it can be had (memory.limit_in_bytes), where the
+ *      controllers are mounted as cgroup v1 and the runner may make
+ *      cgroups there (root);
+ *   3. RLIMIT_NPROC, when the runner runs in a user namespace of its own
  *      (unprivileged): the kernel charges every process of the runner's uid
  *      in that namespace (kernel/ucount.c), so parallel cases share it;
- *   3. pid_max of the case's own pid namespace, on kernels where pid_max is
- *      per namespace (6.14 on): the case's namespace runs out of numbers.
- *      Before 6.14 pid_max is machine-wide and is never written.
+ *   4. none, said in the limits line.  (A case's pid namespace's pid_max is
+ *      no limit: its numbers are placed where no number of the machine is,
+ *      numbers.c, so a pid_max there would promise more tasks than the
+ *      machine has.)
+ *
+ * The run's own directory in each hierarchy, nsxrun.<pid>.<x>, is made
+ * first and held with flock() until the runner exits: another run removes
+ * it only when it can take that lock (a runner killed with SIGKILL).
  *
  * Wherever a cgroup2 directory can be made below the runner's cgroup, even
  * with no controller to limit with (cgroup v1 holding them all), each
@@ -40,7 +49,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-static struct limits L = {.kind = LIM_UNSET, .cg_lock = -1};
+static struct limits L = {.kind = LIM_UNSET, .cg_lock = -1, .v1_lock = {-1, -1}};
 
 static int file_has_word(const char *path, const char *word)
 {
@@ -130,22 +139,23 @@ static void remove_stale(const char *base)
 		closedir(d);
 }
 
-/* Make L.cg_base and hold it (flock) until the runner exits; 0 or -1. */
-static int hold_base(void)
+/* Make base (a mkdtemp() template) and hold it (flock) until the runner
+ * exits: its descriptor, or -1. */
+static int hold_base(char *base)
 {
-	if (!mkdtemp(L.cg_base))
+	if (!mkdtemp(base))
 		return -1;
-	chmod(L.cg_base, 0755);
-	L.cg_lock = open(L.cg_base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (L.cg_lock < 0 || flock(L.cg_lock, LOCK_EX | LOCK_NB)) {
+	chmod(base, 0755);
+	int fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
 		int e = errno;
-		if (L.cg_lock >= 0)
-			close(L.cg_lock);
-		L.cg_lock = -1;
+		if (fd >= 0)
+			close(fd);
+		rmdir(base);
 		errno = e;
 		return -1;
 	}
-	return 0;
+	return fd;
 }
 
 /* nsxrun.<pid>.<x> below the runner's own cgroup2 cgroup, the parent of a
@@ -172,7 +182,7 @@ static int try_cgroup2(void)
 	/* The cases' parent, made now and held for the whole run: a case
 	 * making its own cgroup below it never finds it gone (a runner killed
 	 * by SIGKILL leaves it, empty of processes, for the next to remove). */
-	if (hold_base()) {
+	if ((L.cg_lock = hold_base(L.cg_base)) < 0) {
 		snprintf(L.cg_why, sizeof(L.cg_why), "cannot make a cgroup in %.150s: %s", base,
 		         strerror(errno));
 		L.cg_base[0] = '\0';
@@ -182,17 +192,6 @@ static int try_cgroup2(void)
 	if (!pids || write_file(p, L.memory ? "+pids +memory" : "+pids"))
 		return 1; /* a directory for each case that makes one, no limits */
 	return 0;
-}
-
-/* pid_max is a per-pid-namespace sysctl from 6.14 (kernel/pid.c); before,
- * writing it from a child namespace would change the whole machine. */
-static int pid_max_per_ns(void)
-{
-	struct utsname u;
-	int maj = 0, min = 0;
-	if (uname(&u) || sscanf(u.release, "%d.%d", &maj, &min) != 2)
-		return 0;
-	return maj > 6 || (maj == 6 && min >= 14);
 }
 
 /* Is the caller in a user namespace other than the initial one?  (The initial
@@ -207,47 +206,70 @@ static int in_userns(void)
 	return !(n == 3 && a == 0 && b == 0 && c == 4294967295u);
 }
 
-static int read_pid_max(void)
+/* The directory of the caller's cgroup in the cgroup v1 hierarchy of
+ * controller ctl (mounted where /proc/self/mountinfo says, at the path
+ * /proc/self/cgroup gives), or -1. */
+static int own_cgroup1(const char *ctl, char *dir, size_t len)
 {
-	int max = 0;
-	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
-	if (!f || fscanf(f, "%d", &max) != 1)
-		max = 0;
+	char line[4096], mnt[PATH_MAX] = "", path[PATH_MAX] = "";
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	while (f && !mnt[0] && fgets(line, sizeof(line), f)) {
+		char m[PATH_MAX], opts[1024];
+		char *sep = strstr(line, " - cgroup ");
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", m) != 1 ||
+		    sscanf(sep, " - cgroup %*s %1023s", opts) != 1)
+			continue;
+		for (char *t = strtok(opts, ","); t; t = strtok(NULL, ","))
+			if (!strcmp(t, ctl))
+				snprintf(mnt, sizeof(mnt), "%s", m);
+	}
 	if (f)
 		fclose(f);
-	return max;
+	f = fopen("/proc/self/cgroup", "re");
+	while (f && !path[0] && fgets(line, sizeof(line), f)) {
+		char *a = strchr(line, ':'), *b = a ? strchr(a + 1, ':') : NULL;
+		if (!b)
+			continue;
+		*b = '\0';
+		b[1 + strcspn(b + 1, "\n")] = '\0';
+		for (char *t = strtok(a + 1, ","); t; t = strtok(NULL, ","))
+			if (!strcmp(t, ctl))
+				snprintf(path, sizeof(path), "%s", b + 1);
+	}
+	if (f)
+		fclose(f);
+	if (!mnt[0] || !path[0])
+		return -1;
+	snprintf(dir, len, "%s%s", mnt, strcmp(path, "/") ? path : "");
+	return 0;
 }
 
-/*
- * The first number of each case's own pid namespace: far above the small
- * numbers of the namespaces the case makes, and, where it can be, where no
- * global pid number is, so that a global number a case prints ("unknown")
- * cannot pass for one of its tasks' numbers.
- *  - pid_max per namespace (6.14+), limited by cgroup2 or RLIMIT_NPROC: at
- *    NSXRUN_FIRST_PID_HIGH, with the case's pid_max just above it.
- *  - pid_max per namespace as the limit itself (LIM_PIDMAX): numbers wrap to
- *    300 past pid_max, so the span below the first number counts too: just
- *    above the machine's pid_max when that is small (1900, say),
- *    else 1000.
- *  - pid_max machine-wide (before 6.14): NSXRUN_PID_SPAN + 276 below it,
- *    after the runner raised it to the kernel's limit in the make vm guest
- *    (--guest, root; anywhere else it is never written), where a suite run's
- *    global numbers stay far below.
- */
-static int first_pid(void)
+/* cgroup v1's pids controller, and its memory controller if it can be had
+ * too: nsxrun.<pid>.<x> in each hierarchy, a directory per case below. */
+static int try_cgroup1(void)
 {
-	int max;
-	if (L.pid_max_ns && L.kind != LIM_PIDMAX)
-		return NSXRUN_FIRST_PID_HIGH;
-	if (L.pid_max_ns) {
-		max = read_pid_max();
-		return max + 100 > 1000 && max + 100 <= 4000 ? max + 100 : 1000;
+	static const char *const ctl[2] = {"pids", "memory"};
+	for (int i = 0; i < 2; i++) {
+		char own[PATH_MAX];
+		if (own_cgroup1(ctl[i], own, sizeof(own)))
+			continue;
+		remove_stale(own);
+		snprintf(L.v1_base[i], sizeof(L.v1_base[i]), "%.3900s/nsxrun.%d.XXXXXX", own,
+		         (int)getpid());
+		if ((L.v1_lock[i] = hold_base(L.v1_base[i])) < 0)
+			L.v1_base[i][0] = '\0';
 	}
-	if (getenv("NSX_GUEST") && geteuid() == 0 && !in_userns() &&
-	    write_file("/proc/sys/kernel/pid_max", "4194304"))
-		write_file("/proc/sys/kernel/pid_max", "32768"); /* CONFIG_BASE_SMALL's limit */
-	max = read_pid_max();
-	return max - NSXRUN_PID_SPAN - 276 > 1000 ? max - NSXRUN_PID_SPAN - 276 : 1000;
+	if (!L.v1_base[0][0]) {
+		if (L.v1_base[1][0]) {
+			rmdir(L.v1_base[1]);
+			close(L.v1_lock[1]);
+			L.v1_lock[1] = -1;
+			L.v1_base[1][0] = '\0';
+		}
+		return -1;
+	}
+	L.memory = L.v1_base[1][0] != '\0';
+	return 0;
 }
 
 const struct limits *limits_setup(void)
@@ -255,72 +277,76 @@ const struct limits *limits_setup(void)
 	if (L.kind != LIM_UNSET)
 		return &L;
 	L.output_cap = NSXRUN_OUTPUT_CAP;
-	L.pid_max_ns = pid_max_per_ns();
 	int cg = try_cgroup2();
 	if (!cg) {
 		L.kind = LIM_CGROUP2;
 		snprintf(L.desc, sizeof(L.desc), "cgroup2 %s: pids.max=%d%s per case", L.cg_base,
 		         NSXRUN_MAX_TASKS, L.memory ? " memory.max=" NSXRUN_MAX_MEMORY_STR : "");
+	} else if (!try_cgroup1()) {
+		L.kind = LIM_CGROUP1;
+		snprintf(L.desc, sizeof(L.desc), "cgroup v1 %s: pids.max=%d%s per case",
+		         L.v1_base[0], NSXRUN_MAX_TASKS,
+		         L.memory ? " memory.limit_in_bytes=" NSXRUN_MAX_MEMORY_STR
+		                  : "; no memory limit");
 	} else if (in_userns()) {
 		L.kind = LIM_NPROC;
 		snprintf(L.desc, sizeof(L.desc),
 		         "RLIMIT_NPROC=%d in the runner's user namespace (shared by the cases "
 		         "running at once); no memory limit",
 		         NSXRUN_MAX_TASKS);
-	} else if (L.pid_max_ns) {
-		L.kind = LIM_PIDMAX;
-		L.first_pid = first_pid();
-		snprintf(
-		        L.desc, sizeof(L.desc),
-		        "pid_max=%d in each case's pid namespace (about %d tasks); no memory limit",
-		        L.first_pid + NSXRUN_PID_SPAN, L.first_pid + NSXRUN_PID_SPAN - 300);
 	} else {
 		L.kind = LIM_NONE;
 		snprintf(L.desc, sizeof(L.desc),
-		         "none: no writable cgroup2 pids controller, not in a user namespace, and "
-		         "pid_max is machine-wide before 6.14");
+		         "none: no writable pids controller (cgroup2 or v1) and not in a user "
+		         "namespace");
 	}
-	if (!L.first_pid)
-		L.first_pid = first_pid();
 	return &L;
+}
+
+/* A cgroup directory for a case, with its limit, and its cgroup.procs open. */
+static int limited_cgroup(const char *dir, const char *file, const char *value)
+{
+	char p[PATH_MAX + 64];
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -1;
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	if (write_file(p, value))
+		return -1;
+	snprintf(p, sizeof(p), "%s/cgroup.procs", dir);
+	return open(p, O_WRONLY | O_CLOEXEC);
 }
 
 int limits_prepare(struct job *j, int k)
 {
-	char p[PATH_MAX + 64];
-	j->cg_procs = -1;
+	char tasks[32];
+	snprintf(tasks, sizeof(tasks), "%d", NSXRUN_MAX_TASKS);
+	j->cg_procs = j->cg1_procs[0] = j->cg1_procs[1] = -1;
+	j->cg_k = k;
 	if (L.cg_base[0])
 		snprintf(j->cg_dir, sizeof(j->cg_dir), "%.3900s/%d", L.cg_base, k);
+	if (L.kind == LIM_CGROUP1) {
+		static const char *const file[2] = {"pids.max", "memory.limit_in_bytes"};
+		const char *value[2] = {tasks, NSXRUN_MAX_MEMORY_STR};
+		for (int i = 0; i < 2; i++) {
+			char dir[PATH_MAX + 32];
+			if (!L.v1_base[i][0])
+				continue;
+			snprintf(dir, sizeof(dir), "%s/%d", L.v1_base[i], k);
+			if ((j->cg1_procs[i] = limited_cgroup(dir, file[i], value[i])) < 0)
+				return -1;
+		}
+		return 0;
+	}
 	if (L.kind != LIM_CGROUP2)
 		return 0;
+	char p[PATH_MAX + 64];
 	if (mkdir(j->cg_dir, 0755) && errno != EEXIST)
-		return -1;
-	snprintf(p, sizeof(p), "%s/pids.max", j->cg_dir);
-	char v[32];
-	snprintf(v, sizeof(v), "%d", NSXRUN_MAX_TASKS);
-	if (write_file(p, v))
 		return -1;
 	snprintf(p, sizeof(p), "%s/memory.max", j->cg_dir);
 	if (L.memory && write_file(p, NSXRUN_MAX_MEMORY_STR))
 		return -1;
-	snprintf(p, sizeof(p), "%s/cgroup.procs", j->cg_dir);
-	j->cg_procs = open(p, O_WRONLY | O_CLOEXEC);
+	j->cg_procs = limited_cgroup(j->cg_dir, "pids.max", tasks);
 	return j->cg_procs < 0 ? -1 : 0;
-}
-
-int limits_numbers(void)
-{
-	char v[32];
-	/* pid_max first: ns_last_pid is checked against it. */
-	if (L.pid_max_ns) {
-		snprintf(v, sizeof(v), "%d", L.first_pid + NSXRUN_PID_SPAN);
-		if (write_file("/proc/sys/kernel/pid_max", v))
-			fprintf(stderr, "nsxrun: cannot set pid_max: %s\n", strerror(errno));
-	}
-	snprintf(v, sizeof(v), "%d", L.first_pid - 1);
-	if (write_file("/proc/sys/kernel/ns_last_pid", v))
-		fprintf(stderr, "nsxrun: cannot set ns_last_pid: %s\n", strerror(errno));
-	return L.first_pid;
 }
 
 void limits_enter(const struct job *j)
@@ -332,10 +358,16 @@ void limits_enter(const struct job *j)
 		setenv("NSX_CGROUP", j->cg_dir, 1);
 	else
 		setenv("NSX_NOCGROUP", L.cg_why, 1);
+	/* "0": the writer itself (kernel/cgroup/cgroup.c, cgroup_procs_write_start(),
+	 * for v1 and cgroup2 alike). */
 	if (L.kind == LIM_CGROUP2 && j->cg_procs >= 0) {
-		/* "0": the writer itself (kernel/cgroup/cgroup.c). */
 		if (write(j->cg_procs, "0", 1) != 1)
 			fprintf(stderr, "nsxrun: cannot join %s: %s\n", j->cg_dir, strerror(errno));
+	} else if (L.kind == LIM_CGROUP1) {
+		for (int i = 0; i < 2; i++)
+			if (j->cg1_procs[i] >= 0 && write(j->cg1_procs[i], "0", 1) != 1)
+				fprintf(stderr, "nsxrun: cannot join %s/%d: %s\n", L.v1_base[i],
+				        j->cg_k, strerror(errno));
 	} else if (L.kind == LIM_NPROC) {
 		r.rlim_cur = r.rlim_max = NSXRUN_MAX_TASKS;
 		setrlimit(RLIMIT_NPROC, &r);
@@ -349,6 +381,17 @@ void limits_release(struct job *j)
 	if (j->cg_procs >= 0)
 		close(j->cg_procs);
 	j->cg_procs = -1;
+	for (int i = 0; i < 2; i++) {
+		char dir[PATH_MAX + 32];
+		if (j->cg1_procs[i] >= 0)
+			close(j->cg1_procs[i]);
+		j->cg1_procs[i] = -1;
+		if (L.kind == LIM_CGROUP1 && L.v1_base[i][0] && j->cg_k > 0) {
+			snprintf(dir, sizeof(dir), "%s/%d", L.v1_base[i], j->cg_k);
+			rm_tree(dir);
+		}
+	}
+	j->cg_k = 0;
 	if (j->cg_dir[0])
 		rm_tree(j->cg_dir);
 	j->cg_dir[0] = '\0';
@@ -361,4 +404,11 @@ void limits_cleanup(void)
 	if (L.cg_lock >= 0)
 		close(L.cg_lock);
 	L.cg_lock = -1;
+	for (int i = 0; i < 2; i++) {
+		if (L.v1_base[i][0])
+			rm_tree(L.v1_base[i]);
+		if (L.v1_lock[i] >= 0)
+			close(L.v1_lock[i]);
+		L.v1_lock[i] = -1;
+	}
 }

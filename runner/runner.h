@@ -20,8 +20,6 @@
 #define NSXRUN_OUTPUT_CAP     (4 << 20)    /* bytes a stream, RLIMIT_FSIZE */
 #define NSXRUN_MAX_TASKS      512          /* pids.max or RLIMIT_NPROC */
 #define NSXRUN_MAX_MEMORY_STR "1073741824" /* memory.max: 1 GiB */
-#define NSXRUN_PID_SPAN       1024         /* numbers a case's own namespace may use */
-#define NSXRUN_FIRST_PID_HIGH 2000000      /* its first number where pid_max is per namespace */
 
 /* Command-line options. */
 struct opts {
@@ -62,9 +60,16 @@ struct job {
 	int status;
 	int timed_out;
 	double secs;
-	char cg_dir[PATH_MAX]; /* its cgroup, when limits use cgroup2 */
+	char cg_dir[PATH_MAX]; /* its cgroup2 directory (limited, or offered), or "" */
 	int cg_procs;          /* that cgroup's cgroup.procs, open for the stub */
+	int cg1_procs[2];      /* cgroup v1: its pids and memory cgroup.procs */
+	int cg_k;              /* the number of its cgroup directories */
 	char start_error[160]; /* why it could not be started, or "" */
+	int first;             /* its own namespace's first number (numbers.c) */
+	int machine_start;     /* the machine's last number when it started, and */
+	int machine_end;       /* when it ended */
+	int case_last;         /* its own namespace's last number, from its reaper (-1: none) */
+	char unjudged[200];    /* why its output cannot be judged (numbers.c), or "" */
 	int interrupted;       /* killed because the runner was interrupted */
 	/* private to exec.c */
 	pid_t stub;
@@ -87,24 +92,44 @@ int enter_userns(char *why, size_t len);
 extern volatile sig_atomic_t run_interrupted;
 void run_catch_signals(void);
 
+/* Each case's own pid numbers (numbers.c). */
+struct numbers {
+	int above;   /* above the machine's pid_max (6.14+), else behind its counter */
+	int first;   /* above: every case's first number */
+	int window;  /* the numbers a case may use */
+	int low;     /* behind: the lowest first number */
+	int pid_max; /* the machine's */
+	char desc[200];
+};
+/* Choose once (guest: the make vm guest, where pid_max may be raised). */
+const struct numbers *numbers_setup(int guest);
+/* The plan for a machine with this pid_max (per_ns: 6.14+). */
+void numbers_plan(struct numbers *n, int per_ns, int pid_max);
+/* A case's first number, the machine's last being last and the runner's self. */
+int numbers_first(const struct numbers *n, int last, int self);
+/* Could a machine number have equalled one of the case's?  1 with the reason. */
+int numbers_reached_at(const struct numbers *n, int first, int start, int end, int case_last,
+                       char *why, size_t len);
+/* The caller's pid namespace's last number (ns_last_pid). */
+int numbers_machine_last(void);
+/* In the stub, the init of the case's namespace: pid_max and ns_last_pid. */
+void numbers_enter(const struct numbers *n, int first);
+
 /* Limits for each case (limits.c). */
-enum lim_kind { LIM_UNSET, LIM_CGROUP2, LIM_NPROC, LIM_PIDMAX, LIM_NONE };
+enum lim_kind { LIM_UNSET, LIM_CGROUP2, LIM_CGROUP1, LIM_NPROC, LIM_NONE };
 struct limits {
 	enum lim_kind kind;
-	int memory;             /* cgroup2 memory controller too */
-	long output_cap;        /* RLIMIT_FSIZE for every case */
-	char cg_base[PATH_MAX]; /* cgroup2: nsxrun.<pid>.<x>, the cases' parent, or "" */
-	char cg_why[200];       /* why there is no cg_base */
-	int cg_lock;            /* cg_base, open and flock()ed while the runner lives */
-	char desc[256];         /* for a KTAP comment */
-	int first_pid;          /* the first number of each case's own namespace */
-	int pid_max_ns;         /* pid_max is per pid namespace (6.14+) */
+	int memory;                /* a memory controller too (cgroup2 or v1) */
+	long output_cap;           /* RLIMIT_FSIZE for every case */
+	char cg_base[PATH_MAX];    /* cgroup2: nsxrun.<pid>.<x>, the cases' parent, or "" */
+	char cg_why[200];          /* why there is no cg_base */
+	int cg_lock;               /* cg_base, open and flock()ed while the runner lives */
+	char v1_base[2][PATH_MAX]; /* cgroup v1: nsxrun.<pid>.<x> for pids, memory */
+	int v1_lock[2];
+	char desc[256]; /* for a KTAP comment */
 };
 /* Choose once. */
 const struct limits *limits_setup(void);
-/* In the stub, a pid namespace's init: its pid_max (6.14+) and ns_last_pid
- * set so that the case's numbers start at first_pid; returns it. */
-int limits_numbers(void);
 /* In the runner, before a job's stub starts (k: a number unique to it). */
 int limits_prepare(struct job *j, int k);
 /* In the stub, before it starts the case. */
