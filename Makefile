@@ -161,7 +161,16 @@ check-installed: unit bench-smoke install-check docs-check evidence-check $(KUNI
 	tools/report-check.sh $(RUNNER) $(KUNIT)
 	tools/leftover-check.sh $(RUNNER)
 	tools/numbers-check.sh $(RUNNER)
+	tools/loop-race-check.sh $(B)/cases/ext4_journal_task $(LOOP_STEAL)
 	$(MAKE) --no-print-directory run
+
+# ext4_journal_task against a loop-device user that takes each free device
+# first (tools/loop-race-check.sh; the taker, preloaded: tools/loop-steal.c).
+LOOP_STEAL := $(B)/tools/loop-steal.so
+check-installed: $(LOOP_STEAL)
+$(LOOP_STEAL): tools/loop-steal.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O2 -fPIC -shared $< -ldl -o $@
 
 # ASan + UBSan build of lib/, runner/, their unit tests and the cases; runs both.
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

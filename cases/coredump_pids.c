@@ -10,10 +10,11 @@
  * in helper mode and makes a FIFO in /tmp (which the helper, started by the
  * kernel in the initial namespaces, can open); p is the init of namespace
  * inner and has a second thread pt; pt forks d (inner), so d's parent is the
- * thread pt of the process p.  d calls abort().  The helper writes what it
- * got to the FIFO: its arguments, the NSpid of %P read in the initial
- * namespace's proc, and the notes NT_PRSTATUS and NT_PRPSINFO of the core
- * read from its stdin.  core_pattern is put back before the case ends.
+ * thread pt of the process p.  d calls abort().  The helper opens the FIFO,
+ * then writes to it, in one write(), what it got: its arguments, the NSpid
+ * of %P read in the initial namespace's proc, and the notes NT_PRSTATUS and
+ * NT_PRPSINFO of the core read from its stdin.  core_pattern is put back
+ * before the case ends.
  * d writes 0 to its /proc/self/coredump_filter first: the filter decides
  * only which mappings' contents go into the core (fs/coredump.c
  * vma_dump_size()), the notes are written whatever it says, and a core
@@ -21,6 +22,34 @@
  * Numbers print as the task they denote in d's namespace; a global number
  * prints as the task whose NSpid (read by the helper in the initial
  * namespace) ends in d's numbers.
+ *
+ * Waiting for the helper. A deadline on the helper's report (lib's timeout,
+ * NSX_TIMEOUT_MS: half the case's, at most 5 s, from nsx_go(d)) fails under
+ * load with "no report from the core_pattern helper": the span is work the
+ * case can neither hurry nor watch. fs/coredump.c do_coredump() (6.1, 6.12;
+ * vfs_coredump() and coredump_pipe() in 7.2) calls
+ * call_usermodehelper_exec(UMH_WAIT_EXEC), which queues the start on
+ * system_unbound_wq; kernel/umh.c call_usermodehelper_exec_work() forks the
+ * helper with user_mode_thread(), and call_usermodehelper_exec_async() gives
+ * it the pipe (umh_coredump_setup()) and kernel_execve()s this program; only
+ * then does the binfmt's core_dump, fs/binfmt_elf.c elf_core_dump() (through
+ * dump_emit()), write the core into the pipe, and the helper, a dynamically
+ * linked program, reads it to its end before it reports. Load stretches all
+ * of it and a deadline stays put; and a helper the kernel could not start at
+ * all (user_mode_thread() or kernel_execve() failing: do_coredump() logs
+ * "Core dump to |%s pipe failed" and dumps nothing) looks the same as a slow
+ * one until the deadline. So nothing in it has one: top waits for the FIFO
+ * and for d's end together (cases/core_pattern.h: helper_wait). d ends
+ * whatever happens (kernel/fork.c pidfd_poll()). Ended without the core
+ * flag, no helper is coming, and the case says so at once: coredump_finish()
+ * adds 0x80 to the group exit code only when the dump succeeded, which into
+ * a pipe it cannot before the helper's exec (top reads the flag in
+ * /proc/<d>/stat's exit_code, field 52: fs/proc/array.c do_task_stat(); p
+ * never reaps d). With it, the helper runs and has the whole core, and the
+ * FIFO's end of file is the helper's end, report or not: it opens the FIFO
+ * before anything else (fs/pipe.c pipe_poll(): EPOLLHUP once a writer has
+ * come and gone). Load can only make the case slower; the runner's timeout
+ * is the one bound left.
  *
  * The golden lines and the kernel code behind them:
  *
@@ -77,6 +106,12 @@ static int helper(int argc, char **argv)
 	long pr[4] = {0, 0, 0, 0}, ps[4] = {0, 0, 0, 0};
 	if (argc < 7)
 		return 1;
+	/* The FIFO first: its end of file is then this helper's end, report or
+	 * not (cases/core_pattern.h: helper_wait).  Never O_CREAT: a FIFO that is
+	 * gone is not replaced by a file in /tmp; never a wait for a reader. */
+	int out = open(argv[6], O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (out < 0)
+		return 1;
 	size_t n = read_all(0, core, sizeof(core));
 	snprintf(path, sizeof(path), "/proc/%s/status", argv[4]);
 	int f = open(path, O_RDONLY);
@@ -114,13 +149,12 @@ static int helper(int argc, char **argv)
 			off = desc + ((nh->n_descsz + 3) & ~3u);
 		}
 	}
-	FILE *o = fopen(argv[6], "w");
-	if (!o)
-		return 1;
-	fprintf(o, "%s %s %s %s %ld %ld %ld %ld %ld %ld %ld %ld %zu\n%s\n", argv[2], argv[3],
-	        argv[4], argv[5], pr[0], pr[1], pr[2], pr[3], ps[0], ps[1], ps[2], ps[3], n, nspid);
-	fclose(o);
-	return 0;
+	char rep[1024]; /* one write() of less than PIPE_BUF: all of it or nothing */
+	int len =
+	        snprintf(rep, sizeof(rep), "%s %s %s %s %ld %ld %ld %ld %ld %ld %ld %ld %zu\n%s\n",
+	                 argv[2], argv[3], argv[4], argv[5], pr[0], pr[1], pr[2], pr[3], ps[0],
+	                 ps[1], ps[2], ps[3], n, nspid);
+	return len > 0 && len < (int)sizeof(rep) && write(out, rep, (size_t)len) == len ? 0 : 1;
 }
 
 /* --- the case ------------------------------------------------------------ */
@@ -211,7 +245,9 @@ int main(int argc, char **argv)
 	(void)p;
 	nsx_go(d);
 	char buf[1024];
-	helper_report(fifo, buf, sizeof(buf));
+	const char *why = helper_wait(fifo, nsx_procfd(), nsx_pid(d), buf, sizeof(buf));
+	if (why)
+		nsx_fail("no report from the core_pattern helper: %s", why);
 	long v[13] = {0};
 	char nspid[256] = "";
 	if (sscanf(buf, "%ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %255[^\n]", &v[0],

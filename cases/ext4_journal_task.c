@@ -15,6 +15,17 @@
  * read-only in a mount namespace of its own; c, the init of namespace inner.
  * Both read journal_task; then top unmounts and the loop device goes away
  * with its last fd.
+ *   A free number is no reservation: another loop-device user can take it
+ * between the two calls.  drivers/block/loop.c: loop_control_get_free()
+ * returns the first device in Lo_unbound (or adds one) and marks nothing;
+ * loop_configure() then fails with EBUSY when bd_prepare_to_claim() finds
+ * the device claimed or lo_state is no longer Lo_unbound; from 6.12 lo_open()
+ * refuses (ENXIO) a device in Lo_rundown or Lo_deleting, one the other user
+ * has already let go.  top then asks for another free number, as util-linux
+ * does (libmount's loop setup: "device stolen...trying again"; losetup's
+ * create_loop: EBUSY retried up to 64 times), at most LOOP_TRIES times in
+ * all and without waiting: the number taken is no longer free, so each
+ * attempt gets another (tools/loop-race-check.sh makes the race happen).
  *
  * The golden lines and the kernel code behind them (6.1.192):
  *
@@ -80,6 +91,37 @@ static void clean(void)
 	loop_fd = -1;
 }
 
+/* Attach img read-only (autoclear) to a free loop device: its number, its fd
+ * in loop_fd.  Another user may take the free number first: ask again. */
+enum { LOOP_TRIES = 16 };
+static int attach(int ctl, int img)
+{
+	for (int i = 0; i < LOOP_TRIES; i++) {
+		char dev[32];
+		int n = ioctl(ctl, LOOP_CTL_GET_FREE);
+		if (n < 0)
+			nsx_fail("LOOP_CTL_GET_FREE: %s", nsx_errname(errno));
+		snprintf(dev, sizeof(dev), "/dev/loop%d", n);
+		loop_fd = open(dev, O_RDONLY | O_CLOEXEC);
+		if (loop_fd < 0 && errno == ENXIO)
+			continue; /* released by its taker meanwhile (6.12 on) */
+		if (loop_fd < 0)
+			nsx_fail("open %s: %s", dev, nsx_errname(errno));
+		struct loop_config cfg = {.fd = (unsigned)img,
+		                          .info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR};
+		if (!ioctl(loop_fd, LOOP_CONFIGURE, &cfg))
+			return n;
+		int e = errno;
+		close(loop_fd);
+		loop_fd = -1;
+		if (e != EBUSY)
+			nsx_fail("LOOP_CONFIGURE %s: %s", dev, nsx_errname(e));
+	}
+	nsx_fail("LOOP_CONFIGURE: EBUSY %d times: each free loop device was taken before it "
+	         "could be configured",
+	         LOOP_TRIES);
+}
+
 /* mkfs.ext4 on fd: 0, or why not as a skip reason. */
 static const char *mkfs(int fd)
 {
@@ -117,20 +159,11 @@ int main(void)
 	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		nsx_fail("a mount namespace: %s", nsx_errname(errno));
 	atexit(clean);
-	int n = ioctl(ctl, LOOP_CTL_GET_FREE);
+	int n = attach(ctl, img);
 	close(ctl);
-	if (n < 0)
-		nsx_fail("LOOP_CTL_GET_FREE: %s", nsx_errname(errno));
+	close(img);
 	char dev[32];
 	snprintf(dev, sizeof(dev), "/dev/loop%d", n);
-	loop_fd = open(dev, O_RDONLY | O_CLOEXEC);
-	if (loop_fd < 0)
-		nsx_fail("open %s: %s", dev, nsx_errname(errno));
-	struct loop_config cfg = {.fd = (unsigned)img,
-	                          .info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR};
-	if (ioctl(loop_fd, LOOP_CONFIGURE, &cfg))
-		nsx_fail("LOOP_CONFIGURE %s: %s", dev, nsx_errname(errno));
-	close(img);
 	dir = nsx_mount_dir("ext4");
 	if (mount(dev, dir, "ext4", MS_RDONLY, NULL)) {
 		int e = errno;

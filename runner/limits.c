@@ -280,12 +280,14 @@ const struct limits *limits_setup(void)
 	int cg = try_cgroup2();
 	if (!cg) {
 		L.kind = LIM_CGROUP2;
-		snprintf(L.desc, sizeof(L.desc), "cgroup2 %s: pids.max=%d%s per case", L.cg_base,
-		         NSXRUN_MAX_TASKS, L.memory ? " memory.max=" NSXRUN_MAX_MEMORY_STR : "");
+		snprintf(L.desc, sizeof(L.desc), "cgroup2 below %.*s: pids.max=%d%s per case",
+		         (int)(strrchr(L.cg_base, '/') - L.cg_base), L.cg_base, NSXRUN_MAX_TASKS,
+		         L.memory ? " memory.max=" NSXRUN_MAX_MEMORY_STR : "");
 	} else if (!try_cgroup1()) {
 		L.kind = LIM_CGROUP1;
-		snprintf(L.desc, sizeof(L.desc), "cgroup v1 %s: pids.max=%d%s per case",
-		         L.v1_base[0], NSXRUN_MAX_TASKS,
+		snprintf(L.desc, sizeof(L.desc), "cgroup v1 below %.*s: pids.max=%d%s per case",
+		         (int)(strrchr(L.v1_base[0], '/') - L.v1_base[0]), L.v1_base[0],
+		         NSXRUN_MAX_TASKS,
 		         L.memory ? " memory.limit_in_bytes=" NSXRUN_MAX_MEMORY_STR
 		                  : "; no memory limit");
 	} else if (in_userns()) {
