@@ -200,7 +200,7 @@ static _Noreturn void stub_main(const struct job *j, int status_wr, int level, i
 		 * namespaces it makes and from every global number (limits.c), so
 		 * that a number shown in the wrong namespace cannot pass for another
 		 * task's by accident. */
-		numbers_enter(numbers_setup(0), j->first);
+		numbers_enter(numbers_setup(), j->first);
 	} else {
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	}
@@ -298,7 +298,7 @@ static int start(struct job *j, double timeout, int k)
 	static int level = -1;
 	if (level < 0)
 		level = own_level();
-	const struct numbers *nb = numbers_setup(0);
+	const struct numbers *nb = numbers_setup();
 	j->machine_start = numbers_machine_last();
 	j->first = numbers_first(nb, j->machine_start, getpid());
 	j->unjudged[0] = '\0';
@@ -359,7 +359,7 @@ static void finish(struct job *j)
 	j->case_last = j->have_status ? got[1] : -1;
 	close(j->status_rd);
 	/* Could a number of the machine have equalled one of the case's? */
-	const struct numbers *nb = numbers_setup(0);
+	const struct numbers *nb = numbers_setup();
 	j->machine_end = numbers_machine_last();
 	if (j->isolated && j->case_last > 0)
 		numbers_reached_at(nb, j->first, j->machine_start, j->machine_end, j->case_last,

@@ -140,7 +140,7 @@ static void remove_stale(const char *base)
 }
 
 /* Make base (a mkdtemp() template) and hold it (flock) until the runner
- * exits: its descriptor, or -1. */
+ * exits: its descriptor, or -1 (make_base()). */
 static int hold_base(char *base)
 {
 	if (!mkdtemp(base))
@@ -155,6 +155,28 @@ static int hold_base(char *base)
 		errno = e;
 		return -1;
 	}
+	return fd;
+}
+
+/* In parent: remove what dead runners left, then make this run's
+ * nsxrun.<pid>.<x> (runners in two pid namespaces may have one pid) and
+ * hold it; its descriptor, or -1.  Both under a lock on parent, so that no
+ * other runner sees the new directory before it is held. */
+static int make_base(const char *parent, char *base, size_t len)
+{
+	int pl = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pl >= 0)
+		while (flock(pl, LOCK_EX) && errno == EINTR)
+			;
+	remove_stale(parent);
+	snprintf(base, len, "%.3900s/nsxrun.%d.XXXXXX", parent, (int)getpid());
+	int fd = hold_base(base);
+	int e = errno;
+	if (pl >= 0)
+		close(pl);
+	if (fd < 0)
+		base[0] = '\0';
+	errno = e;
 	return fd;
 }
 
@@ -176,16 +198,12 @@ static int try_cgroup2(void)
 		write_file(p, "+memory");
 	int pids = file_has_word(p, "pids");
 	L.memory = pids && file_has_word(p, "memory");
-	remove_stale(base);
-	/* nsxrun.<pid>.XXXXXX: runners in two pid namespaces may have one pid. */
-	snprintf(L.cg_base, sizeof(L.cg_base), "%.3900s/nsxrun.%d.XXXXXX", base, (int)getpid());
 	/* The cases' parent, made now and held for the whole run: a case
 	 * making its own cgroup below it never finds it gone (a runner killed
 	 * by SIGKILL leaves it, empty of processes, for the next to remove). */
-	if ((L.cg_lock = hold_base(L.cg_base)) < 0) {
+	if ((L.cg_lock = make_base(base, L.cg_base, sizeof(L.cg_base))) < 0) {
 		snprintf(L.cg_why, sizeof(L.cg_why), "cannot make a cgroup in %.150s: %s", base,
 		         strerror(errno));
-		L.cg_base[0] = '\0';
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", L.cg_base);
@@ -253,11 +271,7 @@ static int try_cgroup1(void)
 		char own[PATH_MAX];
 		if (own_cgroup1(ctl[i], own, sizeof(own)))
 			continue;
-		remove_stale(own);
-		snprintf(L.v1_base[i], sizeof(L.v1_base[i]), "%.3900s/nsxrun.%d.XXXXXX", own,
-		         (int)getpid());
-		if ((L.v1_lock[i] = hold_base(L.v1_base[i])) < 0)
-			L.v1_base[i][0] = '\0';
+		L.v1_lock[i] = make_base(own, L.v1_base[i], sizeof(L.v1_base[i]));
 	}
 	if (!L.v1_base[0][0]) {
 		if (L.v1_base[1][0]) {

@@ -398,7 +398,7 @@ int main(int argc, char **argv)
 	ktap_header(stdout, n);
 	const struct limits *lim = limits_setup();
 	printf("# limits: %s; output capped at %ld bytes a stream; %s\n", lim->desc,
-	       lim->output_cap, numbers_setup(o.guest)->desc);
+	       lim->output_cap, numbers_setup()->desc);
 	fflush(stdout);
 	run_catch_signals();
 	int rr = run_jobs(jobs, n, o.jobs, o.timeout, done, &s);

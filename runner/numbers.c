@@ -31,8 +31,8 @@
  * if its counter wrapped, as when pid_max_ns lowers its pid_max): if they
  * meet, the case is an ERROR, never judged (numbers_reached_at()).  What
  * this cannot see: a machine counter that went a whole cycle round
- * (pid_max - 300 numbers; 4194004 in the make vm guest before 6.14, where
- * the runner raises pid_max) in one case's time, and numbers a case picks
+ * (pid_max - 300 numbers; 4194004 in the make vm guest, whose init raises
+ * pid_max) in one case's time, and numbers a case picks
  * itself below its first with clone3()'s set_tid (clone3_set_tid,
  * pid_max_ns: the cursor does not move).  The runner's own number is never
  * in a case's window.  Numbers of pid namespaces above the runner's, if
@@ -97,15 +97,10 @@ void numbers_plan(struct numbers *n, int per_ns, int pid_max)
 	         n->window, pid_max);
 }
 
-const struct numbers *numbers_setup(int guest)
+const struct numbers *numbers_setup(void)
 {
 	if (N.pid_max)
 		return &N;
-	/* The make vm guest as root, before 6.14: the longest cycle there is
-	 * (CONFIG_BASE_SMALL kernels stop at 32768). */
-	if (guest && !pid_max_per_ns() && geteuid() == 0 &&
-	    write_file("/proc/sys/kernel/pid_max", "4194304"))
-		write_file("/proc/sys/kernel/pid_max", "32768");
 	int max = read_int("/proc/sys/kernel/pid_max");
 	numbers_plan(&N, pid_max_per_ns(), max > RESERVED_PIDS ? max : 32768);
 	return &N;

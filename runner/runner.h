@@ -101,8 +101,8 @@ struct numbers {
 	int pid_max; /* the machine's */
 	char desc[200];
 };
-/* Choose once (guest: the make vm guest, where pid_max may be raised). */
-const struct numbers *numbers_setup(int guest);
+/* Choose once, from the machine's pid_max. */
+const struct numbers *numbers_setup(void);
 /* The plan for a machine with this pid_max (per_ns: 6.14+). */
 void numbers_plan(struct numbers *n, int per_ns, int pid_max);
 /* A case's first number, the machine's last being last and the runner's self. */
