@@ -370,12 +370,13 @@ static void finish(struct job *j)
 	limits_release(j);
 }
 
-int run_jobs(struct job *jobs, int n, int parallel, double timeout,
-             void (*done)(struct job *, void *), void *ctx)
+int run_stream(const struct job_source *src, int parallel, double timeout)
 {
 	struct pollfd *pfd = calloc((size_t)(parallel > 0 ? parallel : 1), sizeof(*pfd));
 	struct job **live = calloc((size_t)(parallel > 0 ? parallel : 1), sizeof(*live));
-	int next = 0, nlive = 0, ret = 0;
+	int nlive = 0, ret = 0, more = 1, started = 0;
+	void (*done)(struct job *, void *) = src->done;
+	void *ctx = src->ctx;
 
 	if (!pfd || !live) {
 		free(pfd);
@@ -383,25 +384,32 @@ int run_jobs(struct job *jobs, int n, int parallel, double timeout,
 		return -1;
 	}
 	limits_setup();
-	while (next < n || nlive > 0) {
+	while (more || nlive > 0) {
 		if (run_interrupted) {
 			/* Kill what runs (its namespaces go with it), start nothing more. */
 			for (int i = 0; i < nlive; i++) {
 				kill(live[i]->isolated ? live[i]->stub : -live[i]->stub, SIGKILL);
 				finish(live[i]);
 				live[i]->interrupted = 1;
+				done(live[i], ctx);
 			}
 			ret = 1;
 			break;
 		}
-		while (next < n && nlive < parallel && !run_interrupted) {
-			struct job *j = &jobs[next++];
+		while (nlive < parallel && !run_interrupted) {
+			struct job *j = src->next(ctx);
+			if (!j) {
+				/* None left, or none until the report catches up (a
+				 * running case is the earliest it waits for). */
+				more = src->more(ctx);
+				break;
+			}
 			if (j->start_error[0]) { /* find_cases(): it cannot run */
 				j->have_status = 0;
 				done(j, ctx);
 				continue;
 			}
-			if (start(j, timeout, next)) {
+			if (start(j, timeout, ++started)) {
 				/* Record it as an error rather than stop the suite. */
 				j->have_status = 0;
 				j->timed_out = 0;
@@ -452,4 +460,39 @@ int run_jobs(struct job *jobs, int n, int parallel, double timeout,
 	free(pfd);
 	free(live);
 	return ret;
+}
+
+/* run_jobs(): the jobs of an array, in order. */
+struct array_source {
+	struct job *jobs;
+	int n, next;
+	void (*done)(struct job *, void *);
+	void *ctx;
+};
+
+static struct job *array_next(void *ctx)
+{
+	struct array_source *a = ctx;
+	return a->next < a->n ? &a->jobs[a->next++] : NULL;
+}
+
+static int array_more(void *ctx)
+{
+	struct array_source *a = ctx;
+	return a->next < a->n;
+}
+
+static void array_done(struct job *j, void *ctx)
+{
+	struct array_source *a = ctx;
+	if (!j->interrupted)
+		a->done(j, a->ctx);
+}
+
+int run_jobs(struct job *jobs, int n, int parallel, double timeout,
+             void (*done)(struct job *, void *), void *ctx)
+{
+	struct array_source a = {jobs, n, 0, done, ctx};
+	struct job_source src = {array_next, array_more, array_done, &a};
+	return run_stream(&src, parallel, timeout);
 }

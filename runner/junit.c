@@ -9,6 +9,7 @@
 #include "runner.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,73 +79,98 @@ static void esc_file(FILE *f, const char *path, int max)
 	fclose(in);
 }
 
-int junit_write(const char *path, const struct job *jobs, const struct result *res,
-                const int *finished, int n)
+/* One <testcase>, into the body of the file (junit_close() adds the head,
+ * which carries the counts). */
+void junit_case(struct junit *ju, const char *name, double secs, const struct result *r)
 {
-	int fail = 0, err = 0, skip = 0, tests = 0;
-	double total = 0;
-	for (int i = 0; i < n; i++) {
-		if (!finished[i])
-			continue;
-		tests++;
-		total += jobs[i].secs;
-		if (res[i].v == V_SKIP || res[i].v == V_XFAIL)
-			skip++;
-		else if (res[i].v == V_FAIL && res[i].directive[0])
-			err++;
-		else if (res[i].v == V_FAIL)
-			fail++;
+	FILE *f = ju->body;
+	ju->tests++;
+	ju->secs += secs;
+	if (r->v == V_SKIP || r->v == V_XFAIL)
+		ju->skip++;
+	else if (r->v == V_FAIL && r->directive[0])
+		ju->err++;
+	else if (r->v == V_FAIL)
+		ju->fail++;
+	fprintf(f, "    <testcase classname=\"nsxlate\" name=\"");
+	esc(f, name);
+	fprintf(f, "\" time=\"%.3f\"", secs);
+	if (r->v == V_PASS) {
+		fprintf(f, "/>\n");
+		return;
 	}
-	int fd = open_out(path);
+	fprintf(f, ">\n");
+	if (r->v == V_SKIP || r->v == V_XFAIL) {
+		fprintf(f, "      <skipped message=\"");
+		if (r->v == V_XFAIL)
+			fprintf(f, "XFAIL: ");
+		esc(f, r->v == V_XFAIL ? r->known : r->reason);
+		fprintf(f, "\"/>\n");
+	} else {
+		const char *tag = r->directive[0] ? "error" : "failure";
+		fprintf(f, "      <%s type=\"%s\" message=\"", tag,
+		        r->directive[0] ? r->directive : "diff");
+		esc(f, r->known[0] ? r->known : r->reason);
+		fprintf(f, "\">");
+		esc_file(f, r->diff, 200);
+		fprintf(f, "</%s>\n", tag);
+		if (r->err[0]) {
+			fprintf(f, "      <system-err>");
+			esc_file(f, r->err, 20);
+			fprintf(f, "</system-err>\n");
+		}
+	}
+	fprintf(f, "    </testcase>\n");
+}
+
+int junit_open(struct junit *ju, const char *path)
+{
+	memset(ju, 0, sizeof(*ju));
+	ju->path = path;
+	ju->body = tmpfile(); /* the testcases, as they come: nothing kept in memory */
+	return ju->body ? 0 : -1;
+}
+
+int junit_close(struct junit *ju)
+{
+	int fd = open_out(ju->path);
 	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
+		int e = errno;
 		if (fd >= 0)
 			close(fd);
+		fclose(ju->body);
+		errno = e;
 		return -1;
 	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f,
 	        "<testsuites tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" "
 	        "time=\"%.3f\">\n",
-	        tests, fail, err, skip, total);
+	        ju->tests, ju->fail, ju->err, ju->skip, ju->secs);
 	fprintf(f,
 	        "  <testsuite name=\"nsxlate\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
 	        "skipped=\"%d\" time=\"%.3f\">\n",
-	        tests, fail, err, skip, total);
-	for (int i = 0; i < n; i++) {
-		const struct result *r = &res[i];
-		if (!finished[i])
-			continue;
-		fprintf(f, "    <testcase classname=\"nsxlate\" name=\"");
-		esc(f, jobs[i].name);
-		fprintf(f, "\" time=\"%.3f\"", jobs[i].secs);
-		if (r->v == V_PASS) {
-			fprintf(f, "/>\n");
-			continue;
-		}
-		fprintf(f, ">\n");
-		if (r->v == V_SKIP || r->v == V_XFAIL) {
-			fprintf(f, "      <skipped message=\"");
-			if (r->v == V_XFAIL)
-				fprintf(f, "XFAIL: ");
-			esc(f, r->v == V_XFAIL ? r->known : r->reason);
-			fprintf(f, "\"/>\n");
-		} else {
-			const char *tag = r->directive[0] ? "error" : "failure";
-			fprintf(f, "      <%s type=\"%s\" message=\"", tag,
-			        r->directive[0] ? r->directive : "diff");
-			esc(f, r->known[0] ? r->known : r->reason);
-			fprintf(f, "\">");
-			esc_file(f, r->diff, 200);
-			fprintf(f, "</%s>\n", tag);
-			if (r->err[0]) {
-				fprintf(f, "      <system-err>");
-				esc_file(f, r->err, 20);
-				fprintf(f, "</system-err>\n");
-			}
-		}
-		fprintf(f, "    </testcase>\n");
-	}
+	        ju->tests, ju->fail, ju->err, ju->skip, ju->secs);
+	rewind(ju->body);
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), ju->body)) > 0)
+		fwrite(buf, 1, n, f);
+	int bad = ferror(ju->body);
+	fclose(ju->body);
 	fprintf(f, "  </testsuite>\n</testsuites>\n");
-	return fclose(f) ? -1 : 0;
+	return fclose(f) || bad ? -1 : 0;
+}
+
+int junit_write(const char *path, const struct job *jobs, const struct result *res,
+                const int *finished, int n)
+{
+	struct junit ju;
+	if (junit_open(&ju, path))
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (finished[i])
+			junit_case(&ju, jobs[i].name, jobs[i].secs, &res[i]);
+	return junit_close(&ju);
 }

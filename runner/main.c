@@ -10,16 +10,33 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+/* Results wait here until every earlier one is in, then go out in the
+ * plan's order; at most REPORT_AHEAD jobs are started past the earliest
+ * unreported one (whatever --repeat makes, the runner's memory stays
+ * bounded). */
+#define REPORT_AHEAD 256
+
+struct pending {
+	int done;
+	double secs;
+	char name[NAME_MAX + 16];
+	struct result r;
+};
+
 struct suite {
 	const struct opts *o;
-	struct job *jobs;
-	struct result *res;
-	int *finished;
-	int n, printed;
+	struct job *cases;                  /* one job a case, in name order */
+	int ncases;                         /* and each runs o->repeat times: */
+	long total, next, printed;          /* jobs in the plan, started, reported */
+	int killed;                         /* by an interruption */
+	char dir[PATH_MAX], sdir[PATH_MAX]; /* --out and --strace, resolved */
+	struct pending ring[REPORT_AHEAD];  /* by plan index mod REPORT_AHEAD */
+	struct junit junit;                 /* with --junit */
 	int pass, fail, skip, xfail;
 	char release[65]; /* uname -r: which variants this kernel may show */
 };
@@ -207,46 +224,106 @@ static void bless(struct suite *s, struct job *j, struct result *r)
 	snprintf(r->reason, sizeof(r->reason), "blessed %s with the diff above", exp);
 }
 
+static void report(struct suite *s, long i)
+{
+	struct pending *p = &s->ring[i % REPORT_AHEAD];
+	struct result *r = &p->r;
+	ktap_result(stdout, (int)(i + 1), p->name, r);
+	if (s->o->junit)
+		junit_case(&s->junit, p->name, p->secs, r);
+	if (r->v == V_PASS)
+		s->pass++;
+	else if (r->v == V_SKIP)
+		s->skip++;
+	else if (r->v == V_XFAIL)
+		s->xfail++;
+	else
+		s->fail++;
+	p->done = 0;
+}
+
 static void done(struct job *j, void *ctx)
 {
 	struct suite *s = ctx;
-	int i = (int)(j - s->jobs);
+	long i = j->seq;
 	char exp[PATH_MAX + 8], diff[PATH_MAX + 8];
 
-	expected_path(s->o, j->base, exp, sizeof(exp));
-	snprintf(diff, sizeof(diff), "%s/%s.diff", s->o->out_dir, j->name);
-	unlink(diff);
-	judge(j, exp, diff, &s->res[i]);
-	if (s->res[i].v == V_FAIL && !s->res[i].directive[0])
-		known_variant(exp, j->out, s->release, &s->res[i]);
-	if (s->o->bless)
-		bless(s, j, &s->res[i]);
-	s->finished[i] = 1;
-	/* Report in name order, as soon as every earlier case has finished. */
-	while (s->printed < s->n && s->finished[s->printed]) {
-		struct result *r = &s->res[s->printed];
-		ktap_result(stdout, s->printed + 1, s->jobs[s->printed].name, r);
-		if (r->v == V_PASS)
-			s->pass++;
-		else if (r->v == V_SKIP)
-			s->skip++;
-		else if (r->v == V_XFAIL)
-			s->xfail++;
-		else
-			s->fail++;
-		s->printed++;
+	if (j->interrupted) {
+		s->killed++;
+		free(j);
+		return;
 	}
+	struct pending *p = &s->ring[i % REPORT_AHEAD];
+	expected_path(s->o, j->base, exp, sizeof(exp));
+	snprintf(diff, sizeof(diff), "%s/%s.diff", s->dir, j->name);
+	unlink(diff);
+	judge(j, exp, diff, &p->r);
+	if (p->r.v == V_FAIL && !p->r.directive[0])
+		known_variant(exp, j->out, s->release, &p->r);
+	if (s->o->bless)
+		bless(s, j, &p->r);
+	snprintf(p->name, sizeof(p->name), "%s", j->name);
+	p->secs = j->secs;
+	p->done = 1;
+	free(j);
+	/* Report in name order, as soon as every earlier case has finished. */
+	while (s->printed < s->next && s->ring[s->printed % REPORT_AHEAD].done)
+		report(s, s->printed++);
 	fflush(stdout);
 }
 
-/* Where each job's output goes: <out>/<name>.out and .err, its directory
- * <out>/<name>.tmp, and <strace>/<name>.strace.  As root, only in directories no other user can
- * change (files.c).  0, or -1 after saying why on stderr. */
-static int output_paths(const struct opts *o, struct job *jobs, int n)
+/* The job of plan index i: case i / repeat, its (i % repeat + 1)th run. */
+static struct job *make_job(struct suite *s, long i)
 {
-	char dir[PATH_MAX], sdir[PATH_MAX] = "", why[400];
+	const struct job *c = &s->cases[i / s->o->repeat];
+	struct job *j = malloc(sizeof(*j));
+	if (!j)
+		return NULL;
+	*j = *c;
+	j->seq = i;
+	if (s->o->repeat > 1)
+		/* "<case>.<k>": no '#', which starts a KTAP directive. */
+		snprintf(j->name, sizeof(j->name), "%s.%ld", c->base, i % s->o->repeat + 1);
+	int a = snprintf(j->out, sizeof(j->out), "%s/%s.out", s->dir, j->name);
+	int b = snprintf(j->err, sizeof(j->err), "%s/%s.err", s->dir, j->name);
+	int d = snprintf(j->tmp, sizeof(j->tmp), "%s/%s.tmp", s->dir, j->name);
+	int t = s->o->strace
+	                ? snprintf(j->trace, sizeof(j->trace), "%s/%s.strace", s->sdir, j->name)
+	                : 0;
+	if ((a >= (int)sizeof(j->out) || b >= (int)sizeof(j->err) || d >= (int)sizeof(j->tmp) ||
+	     t >= (int)sizeof(j->trace)) &&
+	    !j->start_error[0])
+		snprintf(j->start_error, sizeof(j->start_error),
+		         "its output paths would be longer than %d bytes", PATH_MAX - 1);
+	return j;
+}
+
+static struct job *next_job(void *ctx)
+{
+	struct suite *s = ctx;
+	if (s->next >= s->total || s->next - s->printed >= REPORT_AHEAD)
+		return NULL;
+	struct job *j = make_job(s, s->next);
+	if (j)
+		s->next++;
+	return j;
+}
+
+static int more_jobs(void *ctx)
+{
+	struct suite *s = ctx;
+	return s->next < s->total;
+}
+
+/* --out and --strace, resolved into s; as root, only directories no other
+ * user can change (files.c).  0, or -1 after saying why on stderr.  Each
+ * job's files are <out>/<name>.out and .err, its directory <out>/<name>.tmp,
+ * and <strace>/<name>.strace (make_job()). */
+static int output_dirs(struct suite *s)
+{
+	const struct opts *o = s->o;
+	char why[400], jdir[PATH_MAX];
 	const char *check[] = {o->out_dir, o->strace, NULL};
-	char jdir[PATH_MAX];
 
 	if (o->junit) {
 		snprintf(jdir, sizeof(jdir), "%s", o->junit);
@@ -262,31 +339,38 @@ static int output_paths(const struct opts *o, struct job *jobs, int n)
 			fprintf(stderr, "nsxrun: not writing there as root: %s\n", why);
 			return -1;
 		}
-	if (!realpath(o->out_dir, dir)) {
+	if (!realpath(o->out_dir, s->dir)) {
 		fprintf(stderr, "nsxrun: %s: %s\n", o->out_dir, strerror(errno));
 		return -1;
 	}
-	if (o->strace && !realpath(o->strace, sdir)) {
+	if (o->strace && !realpath(o->strace, s->sdir)) {
 		fprintf(stderr, "nsxrun: %s: %s\n", o->strace, strerror(errno));
 		return -1;
 	}
-	for (int i = 0; i < n; i++) {
-		struct job *j = &jobs[i];
-		int a = snprintf(j->out, sizeof(j->out), "%s/%s.out", dir, j->name);
-		int b = snprintf(j->err, sizeof(j->err), "%s/%s.err", dir, j->name);
-		int d = snprintf(j->tmp, sizeof(j->tmp), "%s/%s.tmp", dir, j->name);
-		int c = o->strace ? snprintf(j->trace, sizeof(j->trace), "%s/%s.strace", sdir,
-		                             j->name)
-		                  : 0;
-		if (a >= (int)sizeof(j->out) || b >= (int)sizeof(j->err) ||
-		    c >= (int)sizeof(j->trace) || d >= (int)sizeof(j->tmp)) {
-			fprintf(stderr,
-			        "nsxrun: %s: the output paths would be longer than %d bytes\n",
-			        c >= (int)sizeof(j->trace) ? sdir : dir, PATH_MAX - 1);
-			return -1;
-		}
-	}
 	return 0;
+}
+
+/* -j: no more cases at once than the runner has descriptors for (a few
+ * each while it runs); the soft RLIMIT_NOFILE is raised to the hard one
+ * first. */
+static int clamp_jobs(int jobs)
+{
+	struct rlimit r;
+	if (getrlimit(RLIMIT_NOFILE, &r))
+		return jobs;
+	if (r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+		getrlimit(RLIMIT_NOFILE, &r);
+	}
+	long fit = r.rlim_cur == RLIM_INFINITY ? jobs : ((long)r.rlim_cur - 32) / 8;
+	if (fit < 1)
+		fit = 1;
+	if (jobs > fit) {
+		printf("# -j %d: %ld at once (RLIMIT_NOFILE %ld)\n", jobs, fit, (long)r.rlim_cur);
+		return (int)fit;
+	}
+	return jobs;
 }
 
 /* The variables of the runner's protocol with its cases are the runner's:
@@ -347,26 +431,22 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nsxrun: --strace needs strace (apt-get install strace)\n");
 		return 2;
 	}
-	if (o.repeat > 1) {
-		/* Each case o.repeat times, in a row, named "<case>.<k>" (no '#': in
-		 * a KTAP result line it starts a directive). */
-		struct job *rep = calloc((size_t)n * (size_t)o.repeat, sizeof(*rep));
-		if (!rep) {
-			fprintf(stderr, "nsxrun: out of memory\n");
-			return 2;
-		}
-		for (int i = 0; i < n; i++)
-			for (int k = 0; k < o.repeat; k++) {
-				struct job *r = &rep[i * o.repeat + k];
-				*r = jobs[i];
-				snprintf(r->name, sizeof(r->name), "%s.%d", jobs[i].base, k + 1);
-			}
-		free(jobs);
-		jobs = rep;
-		n *= o.repeat;
+	struct suite *s = calloc(1, sizeof(*s));
+	if (!s) {
+		fprintf(stderr, "nsxrun: out of memory\n");
+		return 2;
 	}
-	if (output_paths(&o, jobs, n)) {
+	s->o = &o;
+	s->cases = jobs;
+	s->ncases = n;
+	s->total = (long)n * o.repeat;
+	if (output_dirs(s)) {
 		free(jobs);
+		free(s);
+		return 2;
+	}
+	if (o.junit && junit_open(&s->junit, o.junit)) {
+		fprintf(stderr, "nsxrun: cannot write %s: %s\n", o.junit, strerror(errno));
 		return 2;
 	}
 	/* Unprivileged: become root in a user namespace of our own, so that cases
@@ -386,64 +466,41 @@ int main(int argc, char **argv)
 	double t = o.timeout * 1000 / 2;
 	snprintf(ms, sizeof(ms), "%d", t < 5000 ? (int)t : 5000);
 	setenv("NSX_TIMEOUT_MS", ms, 1);
-	struct suite s = {.o = &o, .jobs = jobs, .n = n};
 	struct utsname u;
-	snprintf(s.release, sizeof(s.release), "%s", uname(&u) ? "" : u.release);
-	s.res = calloc((size_t)(n ? n : 1), sizeof(*s.res));
-	s.finished = calloc((size_t)(n ? n : 1), sizeof(*s.finished));
-	if (!s.res || !s.finished) {
-		fprintf(stderr, "nsxrun: out of memory\n");
-		return 2;
-	}
-	ktap_header(stdout, n);
+	snprintf(s->release, sizeof(s->release), "%s", uname(&u) ? "" : u.release);
+	printf("KTAP version 1\n1..%ld\n", s->total);
 	const struct limits *lim = limits_setup();
 	printf("# limits: %s; output capped at %ld bytes a stream; %s\n", lim->desc,
 	       lim->output_cap, numbers_setup()->desc);
+	int parallel = clamp_jobs(o.jobs);
 	fflush(stdout);
 	run_catch_signals();
-	int rr = run_jobs(jobs, n, o.jobs, o.timeout, done, &s);
+	struct job_source src = {next_job, more_jobs, done, s};
+	int rr = run_stream(&src, parallel, o.timeout);
 	limits_cleanup();
-	if (o.junit && junit_write(o.junit, jobs, s.res, s.finished, n)) {
-		fprintf(stderr, "nsxrun: cannot write %s: %s\n", o.junit, strerror(errno));
-		return 2;
-	}
-	if (rr < 0) {
-		fprintf(stderr, "nsxrun: %s\n", strerror(errno));
-		return 2;
-	}
 	if (rr == 1) {
 		/* Interrupted: the results there are, then why the rest are not. */
-		int killed = 0, unstarted = 0;
-		for (int i = 0; i < n; i++) {
-			if (s.finished[i] && i >= s.printed) {
-				struct result *r = &s.res[i];
-				ktap_result(stdout, i + 1, jobs[i].name, r);
-				s.pass += r->v == V_PASS;
-				s.skip += r->v == V_SKIP;
-				s.fail += r->v == V_FAIL;
-				s.xfail += r->v == V_XFAIL;
-			}
-			killed += jobs[i].interrupted;
-			unstarted += !s.finished[i] && !jobs[i].interrupted;
-		}
+		for (long i = s->printed; i < s->next; i++)
+			if (s->ring[i % REPORT_AHEAD].done)
+				report(s, i);
 		int sig = (int)run_interrupted;
-		printf("# interrupted by SIG%s: %d running case(s) killed, %d not run\n",
-		       sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", killed, unstarted);
-		ktap_totals(stdout, s.pass, s.fail, s.skip, s.xfail);
-		fflush(stdout);
-		free(s.res);
-		free(s.finished);
-		free(jobs);
-		return 128 + sig;
+		printf("# interrupted by SIG%s: %d running case(s) killed, %ld not run\n",
+		       sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", s->killed, s->total - s->next);
 	}
-	ktap_totals(stdout, s.pass, s.fail, s.skip, s.xfail);
+	int jerr = o.junit && junit_close(&s->junit);
+	if (jerr)
+		fprintf(stderr, "nsxrun: cannot write %s: %s\n", o.junit, strerror(errno));
+	if (rr < 0)
+		fprintf(stderr, "nsxrun: %s\n", strerror(errno));
+	ktap_totals(stdout, s->pass, s->fail, s->skip, s->xfail);
 	int werr = fflush(stdout) || ferror(stdout);
-	free(s.res);
-	free(s.finished);
-	free(jobs);
-	if (werr) {
+	if (werr)
 		fprintf(stderr, "nsxrun: writing the report: %s\n", strerror(errno));
-		return 2;
-	}
-	return s.fail ? 1 : 0;
+	int status = rr == 1                  ? 128 + (int)run_interrupted
+	             : jerr || rr < 0 || werr ? 2
+	             : s->fail                ? 1
+	                                      : 0;
+	free(jobs);
+	free(s);
+	return status;
 }

@@ -71,6 +71,7 @@ struct job {
 	int case_last;         /* its own namespace's last number, from its reaper (-1: none) */
 	char unjudged[200];    /* why its output cannot be judged (numbers.c), or "" */
 	int interrupted;       /* killed because the runner was interrupted */
+	long seq;              /* its place in the plan (from 0) */
 	/* private to exec.c */
 	pid_t stub;
 	int pidfd;
@@ -78,8 +79,21 @@ struct job {
 	long long start_ms, deadline_ms;
 };
 
-/* Run jobs, at most `parallel` at a time, each killed after timeout seconds;
- * done() is called as each one finishes.  0, or -1 with errno. */
+/* Where jobs come from and where they go: next() gives the next job to
+ * start, or NULL when there is none to start now; more() says whether any
+ * will come; done() takes each job that finished, could not start, or was
+ * killed because the runner was interrupted (j->interrupted). */
+struct job_source {
+	struct job *(*next)(void *ctx);
+	int (*more)(void *ctx);
+	void (*done)(struct job *j, void *ctx);
+	void *ctx;
+};
+/* Run the jobs of src, at most `parallel` at a time, each killed after
+ * timeout seconds.  0; 1 when interrupted (run_catch_signals()); or -1
+ * with errno. */
+int run_stream(const struct job_source *src, int parallel, double timeout);
+/* The same for an array of n jobs; done() is not called for the killed. */
 int run_jobs(struct job *jobs, int n, int parallel, double timeout,
              void (*done)(struct job *, void *), void *ctx);
 /* Write text to an existing file (procfs, cgroupfs); 0, or -1 with errno. */
@@ -174,7 +188,18 @@ int kernel_in_ranges(const char *release, const char *ranges);
 /* The reason a case gave for skipping: its last "nsx: skip: " line on stderr. */
 void skip_reason(const char *err_path, char *buf, size_t len);
 
-/* Write the finished jobs' results as JUnit XML to path; 0, or -1 (errno). */
+/* JUnit XML of the results, written as they come (junit.c). */
+struct junit {
+	const char *path;
+	FILE *body; /* the testcases so far (a temporary file) */
+	int tests, fail, err, skip;
+	double secs;
+};
+int junit_open(struct junit *ju, const char *path);
+void junit_case(struct junit *ju, const char *name, double secs, const struct result *r);
+/* Write path (head, testcases, tail); 0, or -1 (errno). */
+int junit_close(struct junit *ju);
+/* All at once: the finished jobs' results; 0, or -1 (errno). */
 int junit_write(const char *path, const struct job *jobs, const struct result *res,
                 const int *finished, int n);
 

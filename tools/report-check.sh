@@ -13,7 +13,8 @@
 # long --out path is not cut short; as root, no output file is written
 # through a symlink or in a directory another user could change; the
 # runner's protocol variables (NSX_CGROUP, NSX_NOPRIV, ...) are not taken
-# from its caller.  `make check` runs it.
+# from its caller; --repeat does not make its whole plan up front; -j is
+# held to the descriptors there are.  `make check` runs it.
 set -u
 runner=${1:?usage: report-check.sh RUNNER KUNIT_DIR}
 kunit=${2:?usage: report-check.sh RUNNER KUNIT_DIR}
@@ -135,6 +136,18 @@ if [ "$(id -u)" = 0 ]; then
 		fail "root wrote in a directory uid 65534 owns: exit $s"
 	fi
 fi
+# --repeat streams: 100,000 runs start at once within 256 MB (the plan is
+# not made up front), and stop at SIGINT with what they have.
+prlimit --as=268435456 -- timeout -s INT 2 "$runner" --cases "$t/cases" \
+	--expected "$t/expected" --out "$t/out" --repeat 100000 fine >"$t/many.ktap" 2>&1
+if ! grep -q '^ok 1 fine.1$' "$t/many.ktap" || ! grep -q '^# interrupted by SIGINT' "$t/many.ktap"; then
+	fail "--repeat 100000 in 256 MB: $(head -c 300 "$t/many.ktap")"
+fi
+# -j beyond the descriptors there are: fewer at once, not errors.
+prlimit --nofile=64 -- "$runner" --cases "$t/cases" --expected "$t/expected" \
+	--out "$t/out" --repeat 40 -j 100 fine >"$t/fds.ktap" 2>&1
+grep -q '^40 passed, 0 failed, 0 skipped$' "$t/fds.ktap" ||
+	fail "-j 100 with 64 descriptors: $(grep -v '^ok' "$t/fds.ktap" | head -n 5)"
 mkdir "$t/empty"
 "$runner" --cases "$t/empty" --expected "$t/empty" --out "$t/out" >/dev/null 2>&1
 s=$?
