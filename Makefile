@@ -30,7 +30,7 @@ CASE_BINS  := $(CASE_NAMES:%=$(B)/cases/%) $(MUSL_SRC:cases/%.c=$(B)/cases/%)
 HDRS       := $(wildcard lib/*.h runner/*.h cases/*.h)
 SHIM       := $(B)/lib/nsx-getpid-cache.so
 
-.PHONY: all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps \
+.PHONY: lava lava-check deb all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps \
 	mutants lint bench bench-smoke install install-check docs docs-check evidence evidence-check \
 	pid-exports
 .DEFAULT_GOAL := all
@@ -161,6 +161,7 @@ check-installed: unit bench-smoke install-check docs-check evidence-check $(KUNI
 	tools/report-check.sh $(RUNNER) $(KUNIT)
 	tools/leftover-check.sh $(RUNNER)
 	tools/numbers-check.sh $(RUNNER)
+	$(MAKE) --no-print-directory lava-check
 	tools/loop-race-check.sh $(B)/cases/ext4_journal_task $(LOOP_STEAL)
 	$(MAKE) --no-print-directory run
 
@@ -293,6 +294,29 @@ format:
 
 format-check:
 	clang-format --dry-run -Werror $(FORMAT_SRC)
+
+# ---- a LAVA job, run standalone: lava/README.md -------------------------------
+# make lava KERNEL=6.1|6.12|7.2|7.3|<bzImage> (root): the suite as a LAVA job
+# under lava-run, its results read back as "N passed, N failed, N skipped".
+lava: vm-deps
+	@$(NEED) "make lava" $(B)/apt.log lava-dispatcher='command -v lava-run' cpio='command -v cpio'
+	$(MAKE) --no-print-directory all
+	B=$(B) KERNEL='$(KERNEL)' lava/run.sh
+# make check: the rendered job validates (lava-run --validate), where
+# lava-dispatcher is installed (make lava installs it).
+lava-check: all
+	@if command -v lava-run >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  B=$(B) KERNEL=6.1 LAVA_VALIDATE_ONLY=1 lava/run.sh; \
+	else echo "lava-check: not run: needs lava-run (apt-get install lava-dispatcher, or make lava) and root"; fi
+
+# ---- the Debian package: debian/README.source ---------------------------------
+# Built from a copy of the tracked files, lintian clean, and (as root)
+# autopkgtest with the null runner: installs it, runs the installed suite,
+# removes it (tools/deb-check.sh).  The .deb and logs: $(B)/deb.
+deb:
+	@$(NEED) "make deb" $(B)/apt.log debhelper='command -v dh' dpkg-dev='command -v dpkg-buildpackage' \
+	  lintian='command -v lintian' autopkgtest='command -v autopkgtest' musl-tools='command -v musl-gcc'
+	tools/deb-check.sh $(B)/deb
 
 # shellcheck on every shell script, clean at its default severity (tools/lint.sh)
 lint:

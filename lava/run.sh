@@ -1,0 +1,97 @@
+#!/bin/sh
+# lava/run.sh: make lava.  The suite under a kernel, run as a LAVA job with
+# lava-run standalone (Debian's lava-dispatcher; no lava-server): renders
+# lava/job.yaml.in with the kernel, the make vm initramfs (gzip'd; its /init
+# gives LAVA a shell with nsx.test=lava) and a git repository of lava/,
+# runs it with lava/qemu-device.yaml in a private mount namespace (LAVA's
+# scratch directory bound to one of the run's own), reads the results LAVA
+# logged and prints "N passed, N failed, N skipped" (unknown, LAVA's name
+# for the XFAIL a case reports, counted as known kernel bugs); exits
+# non-zero on a failure or when LAVA recorded none.
+#   KERNEL=6.1 | 6.12 | 7.2 | 7.3 | <bzImage>   as make vm
+#   LAVA_VALIDATE_ONLY=1   render and validate the job (lava-run --validate), no boot
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+B=${B:-build}
+case $B in /*) ;; *) B=$top/$B ;; esac
+KERNEL=${KERNEL:-}
+die() {
+	echo "lava: $*" >&2
+	exit 1
+}
+[ "$(id -u)" = 0 ] || die "lava-run runs as root only"
+modules=
+case $KERNEL in
+"") die "which kernel? make lava KERNEL=6.1|6.12|7.2|7.3|<path to bzImage>" ;;
+6.1 | 6.12 | 7.2 | 7.3)
+	line=$("$top/vm/debian-kernel.sh" "$KERNEL" "$B/vm/kernels")
+	image=$(printf '%s' "$line" | cut -f1)
+	modules=$(dirname "$image")/modules
+	meta="Debian package $(printf '%s' "$line" | cut -f2) $(printf '%s' "$line" | cut -f3)"
+	;;
+*)
+	[ -f "$KERNEL" ] || die "KERNEL=$KERNEL: not 6.1, 6.12, 7.2, 7.3 or a kernel image file"
+	image=$(cd "$(dirname "$KERNEL")" && pwd)/$(basename "$KERNEL")
+	meta="image $image"
+	;;
+esac
+w=$B/lava
+rm -rf "$w" && mkdir -p "$w"
+w=$(cd "$w" && pwd)
+NSX_VM_META=$meta NSX_VM_MODULES=$modules "$top/vm/initramfs.sh" "$B" "$w/two.cpio"
+# One archive: LAVA unpacks the ramdisk to add its overlay, and cpio stops
+# at the first archive's end; vm/initramfs.sh writes two (the suite's,
+# cached as two.cpio.suite, then this run's: modules, arguments).
+n=$(wc -c <"$w/two.cpio.suite")
+mkdir "$w/root"
+(cd "$w/root" && cpio -id --quiet <"$w/two.cpio.suite" &&
+	tail -c +$((n + 1)) "$w/two.cpio" | cpio -id --quiet -u &&
+	find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 -n >"$w/initramfs.cpio.gz"
+rm -rf "$w/root" "$w/two.cpio" "$w/two.cpio.suite" "$w/two.cpio.suite.key"
+# The test definition's repository: lava/ as it is now, in a git repository
+# of the run's own.
+mkdir -p "$w/repo/lava"
+cp "$here/nsxlate.yaml" "$here/ktap-to-lava.sh" "$w/repo/lava/"
+git -C "$w/repo" init -q
+git -C "$w/repo" add lava
+git -C "$w/repo" -c user.name=nsxlate -c user.email=nsxlate@lists.example.org commit -q -m lava
+sed -e "s|@KERNEL@|$image|" -e "s|@RAMDISK@|$w/initramfs.cpio.gz|" -e "s|@REPO@|$w/repo|" \
+	"$here/job.yaml.in" >"$w/job.yaml"
+# lava-run's scratch is always /var/lib/lava/dispatcher/tmp (its --validate
+# too): a directory of this run's own is bound there in a private mount
+# namespace, for each call.
+scratch=/var/lib/lava/dispatcher/tmp
+made=
+[ -d "$scratch" ] || { mkdir -p "$scratch" && made=1; }
+mkdir -p "$w/scratch"
+private() { # command...: run it with the run's scratch directory
+	# shellcheck disable=SC2016 # the inner script's own arguments
+	unshare -m --propagation private sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' \
+		sh "$w/scratch" "$scratch" "$@"
+}
+private lava-run --validate --job-id 1 --output-dir "$w/out" --device "$here/qemu-device.yaml" \
+	"$w/job.yaml" >"$w/validate.log" 2>&1 || {
+	cat "$w/validate.log" >&2
+	[ -z "$made" ] || rmdir "$scratch" 2>/dev/null || true
+	die "the job does not validate"
+}
+echo "lava: $w/job.yaml validates"
+if [ "${LAVA_VALIDATE_ONLY:-}" = 1 ]; then
+	[ -z "$made" ] || rmdir "$scratch" 2>/dev/null || true
+	exit 0
+fi
+echo "lava: lava-run of $w/job.yaml ($meta)"
+s=$(date +%s)
+set +e
+private lava-run --job-id 1 --output-dir "$w/out" --device "$here/qemu-device.yaml" "$w/job.yaml" \
+	>"$w/lava-run.log" 2>&1
+rc=$?
+set -e
+[ -z "$made" ] || rmdir "$scratch" 2>/dev/null || true
+secs=$(($(date +%s) - s))
+# The results: log lines of level "results", one a test case.
+"$here/results.py" "$w/out" "$w/lava-run.log" >"$w/results.txt" || true
+sed 's/^/lava: /' "$w/results.txt"
+echo "lava: lava-run status $rc, ${secs}s; log $w/lava-run.log"
+tail -n 1 "$w/results.txt" | grep -Eq '^[1-9][0-9]* passed, 0 failed' && [ "$rc" = 0 ]
