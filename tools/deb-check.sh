@@ -18,7 +18,8 @@ ver=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
 mkdir "$src/nsxlate-$ver"
 (cd "$top" && git ls-files -z | xargs -0 tar -cf - --) | tar -xf - -C "$src/nsxlate-$ver"
 s=$(date +%s)
-(cd "$src/nsxlate-$ver" && dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1 || {
+(cd "$src/nsxlate-$ver" && DEB_BUILD_OPTIONS="parallel=$(nproc)" dpkg-buildpackage -us -uc -b) \
+	>"$out/build.log" 2>&1 || {
 	tail -n 30 "$out/build.log" >&2
 	echo "deb-check: dpkg-buildpackage failed (log: $out/build.log)" >&2
 	exit 1
