@@ -21,21 +21,11 @@ die() {
 	exit 1
 }
 [ "$(id -u)" = 0 ] || die "lava-run runs as root only"
-modules=
-case $KERNEL in
-"") die "which kernel? make lava KERNEL=6.1|6.12|7.2|7.3|<path to bzImage>" ;;
-6.1 | 6.12 | 7.2 | 7.3)
-	line=$("$top/vm/debian-kernel.sh" "$KERNEL" "$B/vm/kernels")
-	image=$(printf '%s' "$line" | cut -f1)
-	modules=$(dirname "$image")/modules
-	meta="Debian package $(printf '%s' "$line" | cut -f2) $(printf '%s' "$line" | cut -f3)"
-	;;
-*)
-	[ -f "$KERNEL" ] || die "KERNEL=$KERNEL: not 6.1, 6.12, 7.2, 7.3 or a kernel image file"
-	image=$(cd "$(dirname "$KERNEL")" && pwd)/$(basename "$KERNEL")
-	meta="image $image"
-	;;
-esac
+[ -n "$KERNEL" ] || die "which kernel? make lava KERNEL=6.1|6.12|7.2|7.3|<path to bzImage>"
+line=$("$top/vm/kernel.sh" "$KERNEL" "$B/vm/kernels") || die "no kernel to boot"
+image=$(printf '%s' "$line" | cut -f1)
+modules=$(printf '%s' "$line" | cut -f2)
+meta=$(printf '%s' "$line" | cut -f3)
 w=$B/lava
 rm -rf "$w" && mkdir -p "$w"
 w=$(cd "$w" && pwd)

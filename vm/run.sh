@@ -37,20 +37,11 @@ if [ -n "$KSRC" ]; then
 	image=$("$here/build-kernel.sh" "$src" "$kout" | tail -n 1)
 	meta="built from $src"
 else
-	case $KERNEL in
-	"") die "which kernel? make vm KERNEL=6.1|6.12|7.2|7.3|<path to bzImage>, or make vm KSRC=<kernel tree>" ;;
-	6.1 | 6.12 | 7.2 | 7.3)
-		line=$("$here/debian-kernel.sh" "$KERNEL" "$vmdir/kernels")
-		image=$(printf '%s' "$line" | cut -f1)
-		modules=$(dirname "$image")/modules
-		meta="Debian package $(printf '%s' "$line" | cut -f2) $(printf '%s' "$line" | cut -f3)"
-		;;
-	*)
-		[ -f "$KERNEL" ] || die "KERNEL=$KERNEL: not 6.1, 6.12, 7.2, 7.3 or a kernel image file"
-		image=$(cd "$(dirname "$KERNEL")" && pwd)/$(basename "$KERNEL")
-		meta="image $image"
-		;;
-	esac
+	[ -n "$KERNEL" ] || die "which kernel? make vm KERNEL=6.1|6.12|7.2|7.3|<path to bzImage>, or make vm KSRC=<kernel tree>"
+	line=$("$here/kernel.sh" "$KERNEL" "$vmdir/kernels") || die "no kernel to boot"
+	image=$(printf '%s' "$line" | cut -f1)
+	modules=$(printf '%s' "$line" | cut -f2)
+	meta=$(printf '%s' "$line" | cut -f3)
 fi
 
 mkdir -p "$vmdir"
