@@ -12,7 +12,7 @@ dir=${NSXLATE_DIR:-/usr/lib/nsxlate}/nsxlate
 }
 out=
 for a in "$@"; do
-	[ "$a" != --out ] || out=given
+	case $a in --out | --out=*) out=given ;; esac
 done
 if [ -z "$out" ]; then
 	out=$(mktemp -d "${TMPDIR:-/tmp}/nsxlate.XXXXXX") || exit 2

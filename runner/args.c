@@ -3,6 +3,7 @@
 #include "runner.h"
 
 #include <fnmatch.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,15 +39,42 @@ __attribute__((format(printf, 3, 4))) static int bad(char *err, size_t len, cons
 	return -1;
 }
 
-static int need(int argc, char **argv, int i, char *err, size_t len)
+/* A number from lo to hi, or -1 after saying what opt wants. */
+static long number(const char *v, long lo, long hi, const char *opt, char *err, size_t len)
 {
-	if (i + 1 >= argc)
-		return bad(err, len, "%s needs an argument", argv[i]);
-	return 0;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*v == '\0' || *end || n < lo || n > hi) {
+		bad(err, len, "%s wants a number from %ld to %ld, not '%s'", opt, lo, hi, v);
+		return -1;
+	}
+	return n;
 }
 
 int parse_args(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
+	enum {
+		O_LIST = 256,
+		O_BLESS,
+		O_REPEAT,
+		O_STRACE,
+		O_CASES,
+		O_EXPECTED,
+		O_OUT,
+		O_JUNIT,
+		O_GUEST
+	};
+	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+	                                         {"list", no_argument, NULL, O_LIST},
+	                                         {"bless", no_argument, NULL, O_BLESS},
+	                                         {"repeat", required_argument, NULL, O_REPEAT},
+	                                         {"strace", required_argument, NULL, O_STRACE},
+	                                         {"cases", required_argument, NULL, O_CASES},
+	                                         {"expected", required_argument, NULL, O_EXPECTED},
+	                                         {"out", required_argument, NULL, O_OUT},
+	                                         {"junit", required_argument, NULL, O_JUNIT},
+	                                         {"guest", no_argument, NULL, O_GUEST},
+	                                         {NULL, 0, NULL, 0}};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	*o = (struct opts){.jobs = ncpu > 0 ? (int)ncpu : 1,
 	                   .timeout = 10.0,
@@ -54,83 +82,68 @@ int parse_args(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	                   .cases_dir = "build/cases",
 	                   .expected = "expected",
 	                   .out_dir = "build/out"};
-	int only_names = 0;
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		char *end;
-		if (!only_names && a[0] == '-') {
-			if (!strcmp(a, "--")) {
-				only_names = 1;
-			} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-				return 1;
-			} else if (!strcmp(a, "-j") || !strncmp(a, "-j", 2)) {
-				const char *v = a[2] ? a + 2 : NULL;
-				if (!v) {
-					if (need(argc, argv, i, err, errlen))
-						return -1;
-					v = argv[++i];
-				}
-				long n = strtol(v, &end, 10);
-				if (*v == '\0' || *end || n < 1 || n > 1024)
-					return bad(err, errlen,
-					           "-j wants a number from 1 to 1024, not '%s'", v);
-				o->jobs = (int)n;
-			} else if (!strcmp(a, "-t")) {
-				if (need(argc, argv, i, err, errlen))
-					return -1;
-				const char *v = argv[++i];
-				double t = strtod(v, &end);
-				if (*v == '\0' || *end || !(t > 0) || t > 3600)
-					return bad(err, errlen,
-					           "-t wants seconds (0 < t <= 3600), not '%s'", v);
-				o->timeout = t;
-			} else if (!strcmp(a, "--repeat")) {
-				if (need(argc, argv, i, err, errlen))
-					return -1;
-				const char *v = argv[++i];
-				long n = strtol(v, &end, 10);
-				if (*v == '\0' || *end || n < 1 || n > 100000)
-					return bad(err, errlen,
-					           "--repeat wants a number from 1 to 100000, not "
-					           "'%s'",
-					           v);
-				o->repeat = (int)n;
-			} else if (!strcmp(a, "--guest")) {
-				o->guest = 1;
-			} else if (!strcmp(a, "--list")) {
-				o->list = 1;
-			} else if (!strcmp(a, "--bless")) {
-				o->bless = 1;
-			} else if (!strcmp(a, "--junit")) {
-				if (need(argc, argv, i, err, errlen))
-					return -1;
-				o->junit = argv[++i];
-				if (!*o->junit)
-					return bad(err, errlen, "--junit wants a file");
-			} else if (!strcmp(a, "--strace") || !strcmp(a, "--cases") ||
-			           !strcmp(a, "--expected") || !strcmp(a, "--out")) {
-				if (need(argc, argv, i, err, errlen))
-					return -1;
-				const char *v = argv[++i];
-				if (!*v)
-					return bad(err, errlen, "%s wants a directory", a);
-				if (a[2] == 's' && a[3] == 't')
-					o->strace = v;
-				else if (a[2] == 'c')
-					o->cases_dir = v;
-				else if (a[2] == 'e')
-					o->expected = v;
-				else
-					o->out_dir = v;
-			} else {
-				return bad(err, errlen, "unknown option '%s'", a);
-			}
-			continue;
+	/* Options and names in any order ("--" ends the options: a name may
+	 * start with '-' after it); ':' first: a missing argument is ':'. */
+	opterr = 0;
+	optind = 0;
+	int c;
+	long n;
+	char *end;
+	while ((c = getopt_long(argc, argv, ":hj:t:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			return 1;
+		case 'j':
+			if ((n = number(optarg, 1, 1024, "-j", err, errlen)) < 0)
+				return -1;
+			o->jobs = (int)n;
+			break;
+		case 't': {
+			double t = strtod(optarg, &end);
+			if (*optarg == '\0' || *end || !(t > 0) || t > 3600)
+				return bad(err, errlen,
+				           "-t wants seconds (0 < t <= 3600), not '%s'", optarg);
+			o->timeout = t;
+			break;
 		}
+		case O_REPEAT:
+			if ((n = number(optarg, 1, 100000, "--repeat", err, errlen)) < 0)
+				return -1;
+			o->repeat = (int)n;
+			break;
+		case O_GUEST:
+			o->guest = 1;
+			break;
+		case O_LIST:
+			o->list = 1;
+			break;
+		case O_BLESS:
+			o->bless = 1;
+			break;
+		case O_JUNIT:
+		case O_STRACE:
+		case O_CASES:
+		case O_EXPECTED:
+		case O_OUT:
+			if (!*optarg)
+				return bad(err, errlen, "%s wants a %s", argv[optind - 1],
+				           c == O_JUNIT ? "file" : "directory");
+			*(c == O_JUNIT      ? &o->junit
+			  : c == O_STRACE   ? &o->strace
+			  : c == O_CASES    ? &o->cases_dir
+			  : c == O_EXPECTED ? &o->expected
+			                    : &o->out_dir) = optarg;
+			break;
+		case ':':
+			return bad(err, errlen, "%s needs an argument", argv[optind - 1]);
+		default:
+			return bad(err, errlen, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	for (int i = optind; i < argc; i++) {
 		if (o->npatterns == NSXRUN_MAX_PATTERNS)
 			return bad(err, errlen, "more than %d case names", NSXRUN_MAX_PATTERNS);
-		o->patterns[o->npatterns++] = a;
+		o->patterns[o->npatterns++] = argv[i];
 	}
 	if (o->bless && o->npatterns == 0)
 		return bad(err, errlen, "--bless wants the cases to bless named (globs allowed)");
