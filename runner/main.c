@@ -384,10 +384,113 @@ static void own_environment(void)
 		unsetenv(own[i]);
 }
 
+/* The plan: the selected cases (find_cases()), each o->repeat times.  Its
+ * size, or -1 after saying why on stderr (or, with --list, printing it). */
+static int plan(const struct opts *o, struct job **jobs)
+{
+	int n = find_cases(o, jobs);
+	if (n == -2)
+		return -1;
+	if (n < 0) {
+		fprintf(stderr, "nsxrun: cannot read %s: %s (run make first)\n", o->cases_dir,
+		        strerror(errno));
+		return -1;
+	}
+	if (n == 0) {
+		if (o->npatterns)
+			fprintf(stderr, "nsxrun: no built case matches the names given\n");
+		else
+			fprintf(stderr, "nsxrun: no cases in %s (run make first)\n", o->cases_dir);
+		return -1;
+	}
+	return n;
+}
+
+/* Where the output goes, and what the cases are told: 0, or -1 after
+ * saying why on stderr. */
+static int prepare(struct suite *s)
+{
+	const struct opts *o = s->o;
+	char why[256];
+	if (mkdir_p(o->out_dir) || (o->strace && mkdir_p(o->strace))) {
+		fprintf(stderr, "nsxrun: cannot make %s: %s\n", o->out_dir, strerror(errno));
+		return -1;
+	}
+	if (o->strace && access("/usr/bin/strace", X_OK) &&
+	    system("command -v strace >/dev/null")) {
+		fprintf(stderr, "nsxrun: --strace needs strace (apt-get install strace)\n");
+		return -1;
+	}
+	if (output_dirs(s))
+		return -1;
+	if (o->junit && junit_open(&s->junit, o->junit)) {
+		fprintf(stderr, "nsxrun: cannot write %s: %s\n", o->junit, strerror(errno));
+		return -1;
+	}
+	/* Unprivileged: become root in a user namespace of our own, so that cases
+	 * can make pid namespaces; if that fails they skip, saying why. */
+	if (enter_userns(why, sizeof(why))) {
+		fprintf(stderr, "nsxrun: running unprivileged: %s\n", why);
+		setenv("NSX_NOPRIV", why, 1);
+	}
+	/* Guest-only cases (lib nsx_guest_only()) run only when told this is
+	 * the make vm guest; anywhere else they skip. */
+	if (o->guest)
+		setenv("NSX_GUEST", "1", 1);
+	/* Keep lib's own waits well inside our timeout. */
+	char ms[32];
+	double t = o->timeout * 1000 / 2;
+	snprintf(ms, sizeof(ms), "%d", t < 5000 ? (int)t : 5000);
+	setenv("NSX_TIMEOUT_MS", ms, 1);
+	struct utsname u;
+	snprintf(s->release, sizeof(s->release), "%s", uname(&u) ? "" : u.release);
+	return 0;
+}
+
+/* Run the plan, reporting as results come: run_stream()'s status. */
+static int run(struct suite *s)
+{
+	printf("KTAP version 1\n1..%ld\n", s->total);
+	const struct limits *lim = limits_setup();
+	printf("# limits: %s; output capped at %ld bytes a stream; %s\n", lim->desc,
+	       lim->output_cap, numbers_setup()->desc);
+	int parallel = clamp_jobs(s->o->jobs);
+	fflush(stdout);
+	run_catch_signals();
+	struct job_source src = {next_job, more_jobs, done, s};
+	int rr = run_stream(&src, parallel, s->o->timeout);
+	limits_cleanup();
+	if (rr == 1) {
+		/* Interrupted: the results there are, then why the rest are not. */
+		for (long i = s->printed; i < s->next; i++)
+			if (s->ring[i % REPORT_AHEAD].done)
+				report(s, i);
+		int sig = (int)run_interrupted;
+		printf("# interrupted by SIG%s: %d running case(s) killed, %ld not run\n",
+		       sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", s->killed, s->total - s->next);
+	}
+	return rr;
+}
+
+/* The closing line, the JUnit file, and the exit status. */
+static int finish(struct suite *s, int rr)
+{
+	int jerr = s->o->junit && junit_close(&s->junit);
+	if (jerr)
+		fprintf(stderr, "nsxrun: cannot write %s: %s\n", s->o->junit, strerror(errno));
+	if (rr < 0)
+		fprintf(stderr, "nsxrun: %s\n", strerror(errno));
+	ktap_totals(stdout, s->pass, s->fail, s->skip, s->xfail);
+	int werr = fflush(stdout) || ferror(stdout);
+	if (werr)
+		fprintf(stderr, "nsxrun: writing the report: %s\n", strerror(errno));
+	return rr == 1 ? 128 + (int)run_interrupted : jerr || rr < 0 || werr ? 2 : s->fail ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
-	char err[256], why[256];
+	char err[256];
 	struct job *jobs = NULL;
 
 	int pr = parse_args(argc, argv, &o, err, sizeof(err));
@@ -401,105 +504,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	own_environment();
-	int n = find_cases(&o, &jobs);
-	if (n == -2)
-		return 2;
-	if (n < 0) {
-		fprintf(stderr, "nsxrun: cannot read %s: %s (run make first)\n", o.cases_dir,
-		        strerror(errno));
-		return 2;
-	}
-	if (n == 0) {
-		if (o.npatterns)
-			fprintf(stderr, "nsxrun: no built case matches the names given\n");
-		else
-			fprintf(stderr, "nsxrun: no cases in %s (run make first)\n", o.cases_dir);
-		free(jobs);
-		return 2;
-	}
-	if (o.list) {
+	int n = plan(&o, &jobs);
+	if (n > 0 && o.list)
 		for (int i = 0; i < n; i++)
 			printf("%s\n", jobs[i].name);
-		free(jobs);
-		return 0;
-	}
-	if (mkdir_p(o.out_dir) || (o.strace && mkdir_p(o.strace))) {
-		fprintf(stderr, "nsxrun: cannot make %s: %s\n", o.out_dir, strerror(errno));
-		return 2;
-	}
-	if (o.strace && access("/usr/bin/strace", X_OK) && system("command -v strace >/dev/null")) {
-		fprintf(stderr, "nsxrun: --strace needs strace (apt-get install strace)\n");
-		return 2;
-	}
-	struct suite *s = calloc(1, sizeof(*s));
-	if (!s) {
+	struct suite *s = n > 0 && !o.list ? calloc(1, sizeof(*s)) : NULL;
+	int status = n < 0 ? 2 : o.list ? 0 : 2;
+	if (s) {
+		*s = (struct suite){
+		        .o = &o, .cases = jobs, .ncases = n, .total = (long)n * o.repeat};
+		status = prepare(s) ? 2 : finish(s, run(s));
+	} else if (n > 0 && !o.list) {
 		fprintf(stderr, "nsxrun: out of memory\n");
-		return 2;
 	}
-	s->o = &o;
-	s->cases = jobs;
-	s->ncases = n;
-	s->total = (long)n * o.repeat;
-	if (output_dirs(s)) {
-		free(jobs);
-		free(s);
-		return 2;
-	}
-	if (o.junit && junit_open(&s->junit, o.junit)) {
-		fprintf(stderr, "nsxrun: cannot write %s: %s\n", o.junit, strerror(errno));
-		return 2;
-	}
-	/* Unprivileged: become root in a user namespace of our own, so that cases
-	 * can make pid namespaces; if that fails they skip, saying why. */
-	if (enter_userns(why, sizeof(why))) {
-		fprintf(stderr, "nsxrun: running unprivileged: %s\n", why);
-		setenv("NSX_NOPRIV", why, 1);
-	}
-	/* Guest-only cases (lib nsx_guest_only()) run only when told this is
-	 * the make vm guest; anywhere else they skip. */
-	if (o.guest)
-		setenv("NSX_GUEST", "1", 1);
-	else
-		unsetenv("NSX_GUEST");
-	/* Keep lib's own waits well inside our timeout. */
-	char ms[32];
-	double t = o.timeout * 1000 / 2;
-	snprintf(ms, sizeof(ms), "%d", t < 5000 ? (int)t : 5000);
-	setenv("NSX_TIMEOUT_MS", ms, 1);
-	struct utsname u;
-	snprintf(s->release, sizeof(s->release), "%s", uname(&u) ? "" : u.release);
-	printf("KTAP version 1\n1..%ld\n", s->total);
-	const struct limits *lim = limits_setup();
-	printf("# limits: %s; output capped at %ld bytes a stream; %s\n", lim->desc,
-	       lim->output_cap, numbers_setup()->desc);
-	int parallel = clamp_jobs(o.jobs);
-	fflush(stdout);
-	run_catch_signals();
-	struct job_source src = {next_job, more_jobs, done, s};
-	int rr = run_stream(&src, parallel, o.timeout);
-	limits_cleanup();
-	if (rr == 1) {
-		/* Interrupted: the results there are, then why the rest are not. */
-		for (long i = s->printed; i < s->next; i++)
-			if (s->ring[i % REPORT_AHEAD].done)
-				report(s, i);
-		int sig = (int)run_interrupted;
-		printf("# interrupted by SIG%s: %d running case(s) killed, %ld not run\n",
-		       sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", s->killed, s->total - s->next);
-	}
-	int jerr = o.junit && junit_close(&s->junit);
-	if (jerr)
-		fprintf(stderr, "nsxrun: cannot write %s: %s\n", o.junit, strerror(errno));
-	if (rr < 0)
-		fprintf(stderr, "nsxrun: %s\n", strerror(errno));
-	ktap_totals(stdout, s->pass, s->fail, s->skip, s->xfail);
-	int werr = fflush(stdout) || ferror(stdout);
-	if (werr)
-		fprintf(stderr, "nsxrun: writing the report: %s\n", strerror(errno));
-	int status = rr == 1                  ? 128 + (int)run_interrupted
-	             : jerr || rr < 0 || werr ? 2
-	             : s->fail                ? 1
-	                                      : 0;
 	free(jobs);
 	free(s);
 	return status;
