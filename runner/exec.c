@@ -145,11 +145,72 @@ static int own_level(void)
 	return n > 0 ? n - 1 : 0;
 }
 
+/* What the case is told: its pid namespace's level (cases cannot see above
+ * it) and, where the runner made that namespace, its inode (lib:
+ * nsx_need_own_pidns(): a case writes namespace-wide state, pid_max or
+ * process accounting, only there; never one inherited). */
+static void stub_environment(int level, int isolated)
+{
+	char lv[16];
+	snprintf(lv, sizeof(lv), "%d", level + isolated);
+	setenv("NSX_PIDNS_LEVEL", lv, 1);
+	unsetenv("NSX_OWN_PIDNS");
+	struct stat ns;
+	if (isolated && stat("/proc/self/ns/pid", &ns) == 0) {
+		char ino[32];
+		snprintf(ino, sizeof(ino), "%llu", (unsigned long long)ns.st_ino);
+		setenv("NSX_OWN_PIDNS", ino, 1);
+	}
+}
+
+/* The init of the case's pid namespace: its own mount and IPC namespaces,
+ * a fresh /proc, a tmpfs on its directory, its first number. */
+static void stub_isolate(const struct job *j)
+{
+	/* A fresh /proc shows the case's own pid namespace; mounts and IPC
+	 * objects a case makes die with these namespaces. */
+	if (unshare(CLONE_NEWNS | CLONE_NEWIPC) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		fprintf(stderr, "nsxrun: cannot give the case its own /proc: %s\n",
+		        strerror(errno));
+	/* Its working directory and TMPDIR, <out>/<case>.tmp, is a tmpfs of its
+	 * own: what a case makes there (mount points, accounting files, a core
+	 * dumped by a pattern without a path) goes with its mount namespace,
+	 * however the case ends. */
+	if (mount("nsxtmp", j->tmp, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"))
+		fprintf(stderr, "nsxrun: cannot mount a tmpfs on %s: %s\n", j->tmp,
+		        strerror(errno));
+	/* Its numbers where no number of the machine is (numbers.c). */
+	numbers_enter(numbers_setup(), j->first);
+}
+
+/* In the stub's child: exec the case (under strace with --strace). */
+static _Noreturn void stub_exec(const struct job *j)
+{
+	char *argv[12];
+	int n = 0;
+	if (j->trace[0]) {
+		argv[n++] = "strace";
+		argv[n++] = "-f";
+		argv[n++] = "--decode-pids=pidns";
+		argv[n++] = "-o";
+		argv[n++] = (char *)j->trace;
+		argv[n++] = "--";
+	}
+	argv[n++] = (char *)j->path;
+	if (j->argv1[0])
+		argv[n++] = (char *)j->argv1;
+	argv[n] = NULL;
+	execvp(argv[0], argv);
+	fprintf(stderr, "nsxrun: exec %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
 static _Noreturn void stub_main(const struct job *j, int status_wr, int level, int runner_pidfd)
 {
 	int isolated = getpid() == 1;
 	sigset_t none;
-	char lv[16];
 
 	/* Die with the runner: the parent-death signal, then a look at the
 	 * runner's pidfd in case it died before the prctl(). */
@@ -161,73 +222,24 @@ static _Noreturn void stub_main(const struct job *j, int status_wr, int level, i
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
-
-	/* Cases cannot see above their own namespace: tell them its level. */
-	snprintf(lv, sizeof(lv), "%d", level + isolated);
-	setenv("NSX_PIDNS_LEVEL", lv, 1);
-	/* The pid namespace made for this case, by its inode (lib:
-	 * nsx_need_own_pidns()): a case writes namespace-wide state (pid_max,
-	 * process accounting) only there; never one inherited. */
-	unsetenv("NSX_OWN_PIDNS");
-	struct stat ns;
-	if (isolated && stat("/proc/self/ns/pid", &ns) == 0) {
-		char ino[32];
-		snprintf(ino, sizeof(ino), "%llu", (unsigned long long)ns.st_ino);
-		setenv("NSX_OWN_PIDNS", ino, 1);
-	}
-
+	stub_environment(level, isolated);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* A session and process group of its own: kill(0) or kill(-pgrp) from a
 	 * case reaches group members in any namespace, the runner among them. */
 	setsid();
-	if (isolated) {
-		/* A fresh /proc shows the case's own pid namespace; mounts and IPC
-		 * objects a case makes die with these namespaces. */
-		if (unshare(CLONE_NEWNS | CLONE_NEWIPC) ||
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-		    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
-			fprintf(stderr, "nsxrun: cannot give the case its own /proc: %s\n",
-			        strerror(errno));
-		/* Its working directory and TMPDIR, <out>/<case>.tmp, is a tmpfs
-		 * of its own: what a case makes there (mount points, accounting
-		 * files, a core dumped by a pattern without a path) goes with
-		 * its mount namespace, however the case ends. */
-		if (mount("nsxtmp", j->tmp, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"))
-			fprintf(stderr, "nsxrun: cannot mount a tmpfs on %s: %s\n", j->tmp,
-			        strerror(errno));
-		/* Start the case's numbers far from the small numbers of the
-		 * namespaces it makes and from every global number (limits.c), so
-		 * that a number shown in the wrong namespace cannot pass for another
-		 * task's by accident. */
-		numbers_enter(numbers_setup(), j->first);
-	} else {
+	if (isolated)
+		stub_isolate(j);
+	else
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
-	}
 	if (chdir(j->tmp))
 		fprintf(stderr, "nsxrun: chdir %s: %s\n", j->tmp, strerror(errno));
 	setenv("TMPDIR", j->tmp, 1);
 	limits_enter(j);
 	pid_t c = fork();
 	if (c == 0) {
-		char *argv[12];
-		int n = 0;
 		close(status_wr);
-		if (j->trace[0]) {
-			argv[n++] = "strace";
-			argv[n++] = "-f";
-			argv[n++] = "--decode-pids=pidns";
-			argv[n++] = "-o";
-			argv[n++] = (char *)j->trace;
-			argv[n++] = "--";
-		}
-		argv[n++] = (char *)j->path;
-		if (j->argv1[0])
-			argv[n++] = (char *)j->argv1;
-		argv[n] = NULL;
-		execvp(argv[0], argv);
-		fprintf(stderr, "nsxrun: exec %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
+		stub_exec(j);
 	}
 	int st[2] = {0, -1}; /* the case's wait status; its namespace's last number */
 	if (c < 0) {
