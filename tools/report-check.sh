@@ -14,7 +14,8 @@
 # through a symlink or in a directory another user could change; the
 # runner's protocol variables (NSX_CGROUP, NSX_NOPRIV, ...) are not taken
 # from its caller; --repeat does not make its whole plan up front; -j is
-# held to the descriptors there are.  `make check` runs it.
+# held to the descriptors there are; a cgroup v1 memory controller limits
+# memory.  `make check` runs it.
 set -u
 runner=${1:?usage: report-check.sh RUNNER KUNIT_DIR}
 kunit=${2:?usage: report-check.sh RUNNER KUNIT_DIR}
@@ -148,6 +149,12 @@ prlimit --nofile=64 -- "$runner" --cases "$t/cases" --expected "$t/expected" \
 	--out "$t/out" --repeat 40 -j 100 fine >"$t/fds.ktap" 2>&1
 grep -q '^40 passed, 0 failed, 0 skipped$' "$t/fds.ktap" ||
 	fail "-j 100 with 64 descriptors: $(grep -v '^ok' "$t/fds.ktap" | head -n 5)"
+# Where the memory controller is cgroup v1 and the runner may use it
+# (root), the limits line names a memory limit.
+if [ "$(id -u)" = 0 ] && grep -q ' - cgroup cgroup [^ ]*memory' /proc/self/mountinfo; then
+	grep '^# limits:' "$t/fds.ktap" | grep -q 'memory' ||
+		fail "a cgroup v1 memory controller, and: $(grep '^# limits:' "$t/fds.ktap")"
+fi
 mkdir "$t/empty"
 "$runner" --cases "$t/empty" --expected "$t/empty" --out "$t/out" >/dev/null 2>&1
 s=$?
