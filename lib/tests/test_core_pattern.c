@@ -2,7 +2,7 @@
 /*
  * Unit tests of cases/core_pattern.h helper_wait(): how coredump_pids waits
  * for the report of its core_pattern helper, with stand-ins for the dumper
- * and the helper (core_pattern itself is the machine's: never written here).
+ * and the helper (core_pattern itself is the machine's: never written by this test).
  * The stand-in helper opens the FIFO first, as the real one does, and is
  * slow on purpose: it reports three times lib's timeout (NSX_TIMEOUT_MS=100
  * here) after the wait began, as a helper whose start the kernel's
