@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-void ktap_header(FILE *f, int n)
+void ktap_header(FILE *f, long n)
 {
-	fprintf(f, "KTAP version 1\n1..%d\n", n);
+	fprintf(f, "KTAP version 1\n1..%ld\n", n);
 }
 
 void ktap_file(FILE *f, const char *path, int max)

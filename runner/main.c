@@ -450,7 +450,7 @@ static int prepare(struct suite *s)
 /* Run the plan, reporting as results come: run_stream()'s status. */
 static int run(struct suite *s)
 {
-	printf("KTAP version 1\n1..%ld\n", s->total);
+	ktap_header(stdout, s->total);
 	const struct limits *lim = limits_setup();
 	printf("# limits: %s; output capped at %ld bytes a stream; %s\n", lim->desc,
 	       lim->output_cap, numbers_setup()->desc);

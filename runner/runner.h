@@ -221,7 +221,7 @@ void put_str(FILE *f, const char *s);
 int case_name_ok(const char *s);
 
 /* KTAP version 1 output. */
-void ktap_header(FILE *f, int n);
+void ktap_header(FILE *f, long n);
 /* Diagnostic lines ("# ...") with the contents of a file, escaped, at most
  * max lines. */
 void ktap_file(FILE *f, const char *path, int max);
