@@ -25,7 +25,11 @@
  *   clone3 set_tid: c asks 350 (0) and 450 (EINVAL: >= inner's 400); top
  *   asks {1, 1950} with CLONE_NEWPID: EINVAL (>= outer's 1900), {1, 1850}: 0
  *     alloc_pid() checks each level's number against that level's
- *     READ_ONCE(tmp->pid_max).
+ *     READ_ONCE(tmp->pid_max).  top's two clones come first, then top puts
+ *     outer's pid_max back to what nsxrun set: a child of c gets a number
+ *     in outer too, from outer's counter, which under 1900 would wrap to
+ *     300 (idr_alloc_cyclic()), among numbers the machine gives out, and
+ *     the run would not be judged (runner/numbers.c).
  *   c writing 100: EINVAL (below the minimum)
  *     proc_dointvec_minmax() with extra1 = pid_max_min (at least 301).
  */
@@ -133,6 +137,9 @@ int main(void)
 	if (nsx_call(c, OP_PROC, 0, 0, 0)->v[0] || nsx_recv_fds(sv[0], &own_proc, 1))
 		nsx_fail("c's proc: %s", nsx_errname(errno));
 
+	long was = read_at(nsx_procfd());
+	if (was < 0)
+		nsx_fail("outer's pid_max: %s", nsx_errname((int)-was));
 	printf("# pid_max_ns: pid_max per pid namespace\n");
 	printf("top writes 1900 through outer's proc: %s\n", nsx_res(write_at(nsx_procfd(), 1900)));
 	printf("c writes 400 through inner's proc: %s\n",
@@ -142,10 +149,16 @@ int main(void)
 	       val(read_at(nsx_procfd())), val(read_at(own_proc)));
 	printf("c reads: through inner's proc %s, through outer's %s\n",
 	       val(nsx_call(c, OP_READ, 1, 0, 0)->v[0]), val(nsx_call(c, OP_READ, 0, 0, 0)->v[0]));
-	printf("c clone3 set_tid {350}: %s; {450}: %s\n",
-	       nsx_res(nsx_call(c, OP_CLONE, 0, 350, 0)->v[0]),
-	       nsx_res(nsx_call(c, OP_CLONE, 0, 450, 0)->v[0]));
-	printf("top clone3(CLONE_NEWPID) set_tid {1, 1950}: %s; {1, 1850}: %s\n",
-	       nsx_res(clone_tid(1, 1, 1950)), nsx_res(clone_tid(1, 1, 1850)));
+	/* top's clones pick their number in outer; c's children get theirs
+	 * in outer from its counter, so outer's pid_max is put back first. */
+	long t1950 = clone_tid(1, 1, 1950), t1850 = clone_tid(1, 1, 1850);
+	long r = write_at(nsx_procfd(), was);
+	if (r)
+		nsx_fail("putting outer's pid_max back to %ld: %s", was, nsx_errname((int)-r));
+	long c350 = nsx_call(c, OP_CLONE, 0, 350, 0)->v[0];
+	long c450 = nsx_call(c, OP_CLONE, 0, 450, 0)->v[0];
+	printf("c clone3 set_tid {350}: %s; {450}: %s\n", nsx_res(c350), nsx_res(c450));
+	printf("top clone3(CLONE_NEWPID) set_tid {1, 1950}: %s; {1, 1850}: %s\n", nsx_res(t1950),
+	       nsx_res(t1850));
 	nsx_exit();
 }
