@@ -167,7 +167,9 @@ done
 
 echo "mutants: $have, tinyconfig + vm/config, every mutant's schema in one kernel ($M/schema.diff)"
 echo "mutants: each mutant runs $([ "$scope" = suite ] && echo "the whole suite" || echo "the cases its header expects to catch it") (MUTANT_SCOPE=$scope)"
-image=$("$top/vm/build-kernel.sh" "$tree" "$M/obj" | tail -n 1) || die "the kernel does not build (log: $M/obj/build.log)"
+# (not in a pipe: its status would be the pipe's last command's)
+image=$("$top/vm/build-kernel.sh" "$tree" "$M/obj") || die "the kernel does not build (log: $M/obj/build.log)"
+image=$(printf '%s\n' "$image" | tail -n 1)
 
 # Cases a log shows failing: "name diff" or "name error", and the first
 # differing line of the first diff.

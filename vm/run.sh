@@ -34,7 +34,8 @@ if [ -n "$KSRC" ]; then
 	src=$(cd "$KSRC" && pwd)
 	# One build directory per tree, so two trees never share objects.
 	kout=$vmdir/ksrc/$(basename "$src")-$(printf '%s' "$src" | cksum | cut -d' ' -f1)
-	image=$("$here/build-kernel.sh" "$src" "$kout" | tail -n 1)
+	image=$("$here/build-kernel.sh" "$src" "$kout") || die "the kernel does not build (log: $kout/build.log)"
+	image=$(printf '%s\n' "$image" | tail -n 1)
 	meta="built from $src"
 else
 	[ -n "$KERNEL" ] || die "which kernel? make vm KERNEL=6.1|6.12|7.2|7.3|<path to bzImage>, or make vm KSRC=<kernel tree>"
