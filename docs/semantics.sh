@@ -26,7 +26,7 @@ functions() {
 # The kernels a case passed on.
 checked() {
 	awk -F'|' -v c="$1" '/^#/ || NF < 2 { next }
-		{ skip = " " $3 " " $4 " "; if (index(skip, " " c " ") == 0) printf "%s%s (%s)", (n++ ? "; " : ""), $1, $2 }
+		{ skip = " " $3 " " $4 " " $5 " "; if (index(skip, " " c " ") == 0) printf "%s%s (%s)", (n++ ? "; " : ""), $1, $2 }
 		END { print "" }' docs/checked-on.txt
 }
 
@@ -57,7 +57,7 @@ case.  Raw numbers appear only where the number is the point (`getpid=1`).
 ## Kernels
 
 HEAD
-awk -F'|' '/^#/ || NF < 2 { next } { printf "- %s: %s%s%s\n", $1, $2, ($3 != "" ? "; skipped: " $3 : ""), ($4 != "" ? "; known kernel bugs (XFAIL): " $4 : "") }' docs/checked-on.txt
+awk -F'|' '/^#/ || NF < 2 { next } { printf "- %s: %s%s%s%s\n", $1, $2, ($3 != "" ? "; skipped: " $3 : ""), ($4 != "" ? "; known kernel bugs (XFAIL): " $4 : ""), ($5 != "" ? "; not run there (added later): " $5 : "") }' docs/checked-on.txt
 echo
 grep -v '^#' docs/families.txt | while IFS='|' read -r family rule cases; do
 	printf '## %s\n\n%s\n\n' "$family" "$rule"

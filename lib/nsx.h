@@ -333,6 +333,9 @@ int nsx_ring_has_op(struct nsx_ring *r, int op);
 /* The number a file holds (its first word, as strtol base 0 reads it) into
  * *v: 0, -errno when it cannot be read, -EIO when it holds no number. */
 long nsx_read_long(const char *path, long *v);
+/* A file's text (path relative to dirfd, or absolute; AT_FDCWD), up to len-1
+ * bytes, NUL-terminated: the length, or -errno (buf then holds ""). */
+long nsx_read_text(int dirfd, const char *path, char *buf, size_t len);
 /* Skips the case, saying "needs root in the initial user namespace (why)",
  * unless the caller is uid 0 in the initial user namespace. */
 void nsx_need_init_root(const char *why);

@@ -128,6 +128,17 @@ long nsx_read_long(const char *path, long *v)
 	return r;
 }
 
+long nsx_read_text(int dirfd, const char *path, char *buf, size_t len)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
+	long r = n < 0 ? -errno : n;
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return r;
+}
+
 void nsx_need_init_root(const char *why)
 {
 	unsigned a = 1, b = 1, n = 0;

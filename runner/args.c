@@ -18,6 +18,7 @@ void usage(FILE *f, const char *prog)
 	        "  --list          print the selected cases and exit\n"
 	        "  --bless         run the selected cases (at least one must be named) and\n"
 	        "                  write expected/<case>.out from each clean run\n"
+	        "  --repeat N      run each selected case N times (runs named <case>.1 ...)\n"
 	        "  --strace DIR    run under strace -f --decode-pids=pidns, keep "
 	        "DIR/<case>.strace\n"
 	        "  --cases DIR     built cases (default build/cases)\n"

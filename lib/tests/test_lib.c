@@ -180,6 +180,29 @@ START_TEST(nspid_parse_fields)
 }
 END_TEST
 
+START_TEST(read_text)
+{
+	char dir[] = "/tmp/nsx-text-XXXXXX", path[128], buf[8];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f", dir);
+	FILE *f = fopen(path, "w");
+	fputs("vhost-42\n", f);
+	fclose(f);
+	int fd = open(dir, O_PATH | O_DIRECTORY);
+	/* Truncated to len - 1 bytes, always NUL-terminated. */
+	ck_assert_int_eq(nsx_read_text(fd, "f", buf, sizeof(buf)), 7);
+	ck_assert_str_eq(buf, "vhost-4");
+	ck_assert_int_eq(nsx_read_text(AT_FDCWD, path, buf, 4), 3);
+	ck_assert_str_eq(buf, "vho");
+	/* A missing file: -errno and an empty buffer. */
+	ck_assert_int_eq(nsx_read_text(fd, "nothing", buf, sizeof(buf)), -ENOENT);
+	ck_assert_str_eq(buf, "");
+	close(fd);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* The channel and barriers, without new namespaces (no privilege needed). */
 static int echo_fn(void *arg)
 {
@@ -284,6 +307,7 @@ static Suite *lib_suite(void)
 	t = tcase_create("proc");
 	tcase_add_test(t, nspid_parse);
 	tcase_add_test(t, nspid_parse_fields);
+	tcase_add_test(t, read_text);
 	suite_add_tcase(s, t);
 	t = tcase_create("channel");
 	tcase_add_test(t, channel_order_and_steps);
