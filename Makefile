@@ -278,15 +278,20 @@ bench-smoke: $(BENCH)
 # make mutants, or make mutants MUTANTS="signal-ancestor-si-pid ..." for some;
 # MUTANT_BASES="6.1" for the linux-source-6.1 base alone (what CI runs);
 # MUTANT_SCOPE=suite boots each mutant with the whole suite instead of the
-# cases its header expects to catch it (mutants/README.md).
+# cases its header expects to catch it (mutants/README.md).  MUTANT_SITES=1
+# adds a mutant at every translation call site (mutants/sites/README.md; a
+# base built once before; MUTANT_SITES_MAX=N runs the first N reached).
 MUTANT_BASES ?= 6.1 6.12 7.2
 MUTANT_SCOPE ?= expected
+MUTANT_SITES ?= 0
+SITES_DEPS := $(if $(filter 1,$(MUTANT_SITES)),coccinelle='command -v spatch')
 mutants:
 	@$(NEED) "make mutants" $(B)/apt.log $(VM_DEPS) $(KSRC_DEPS) python3='command -v python3' \
 	  linux-source-6.1='test -f /usr/src/linux-source-6.1.tar.xz' \
-	  linux-source-6.12='test -f /usr/src/linux-source-6.12.tar.xz'
+	  linux-source-6.12='test -f /usr/src/linux-source-6.12.tar.xz' $(SITES_DEPS)
 	$(MAKE) --no-print-directory all
-	B=$(B) MUTANT_BASES="$(MUTANT_BASES)" MUTANT_SCOPE="$(MUTANT_SCOPE)" mutants/run.sh $(MUTANTS)
+	B=$(B) MUTANT_BASES="$(MUTANT_BASES)" MUTANT_SCOPE="$(MUTANT_SCOPE)" \
+	  MUTANT_SITES="$(MUTANT_SITES)" MUTANT_SITES_MAX="$(MUTANT_SITES_MAX)" mutants/run.sh $(MUTANTS)
 
 FORMAT_SRC := $(wildcard lib/*.[ch] lib/tests/*.c runner/*.[ch] runner/tests/*.c cases/*.[ch] bench/*.c)
 format:

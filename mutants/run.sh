@@ -112,6 +112,15 @@ rm -rf "$M/schema.new" && mkdir -p "$M/schema.new"
 # shellcheck disable=SC2086 # the base's patch paths, one word each
 python3 "$top/mutants/schema.py" "$pristine" "$M/schema.new" $all_patches >"$M/schema.new/.nsx-numbers" ||
 	die "cannot make the schemata (mutants/schema.py) from $have's tree: refresh the patches and $here/BASE"
+# MUTANT_SITES=1: a site mutant at every call of the translation helpers in
+# the files the base compiles (mutants/sites/), beside the hand-written ones;
+# which files those are, the base's objects say: it must have been built.
+if [ "${MUTANT_SITES:-0}" = 1 ]; then
+	ls "$M/obj/kernel/"*.o >/dev/null 2>&1 ||
+		die "MUTANT_SITES=1 needs the base built once (make mutants MUTANT_BASES=$series)"
+	"$top/mutants/sites/schema.sh" "$pristine" "$M/schema.new" "$M/obj" ||
+		die "cannot make the site mutants (mutants/sites/schema.sh)"
+fi
 if [ -f "$tree/.nsx-applied" ]; then
 	while IFS= read -r f; do
 		grep -qxF "$f" "$M/schema.new/.nsx-files" && continue
@@ -188,9 +197,8 @@ failures() {
 	' "$1"
 }
 
-# Boot after boot until every step of the plan has run: each boot takes the
-# steps left; the first also the base run.  A boot's console is split into
-# one log per mutant (logs/<name>.log).
+# The plan: the base run, then each mutant.  Each boot takes the steps left;
+# a boot's console is split into one log per mutant (logs/<name>.log).
 rm -f "$M"/logs/*.log
 todo=$M/plan.todo
 {
@@ -199,62 +207,67 @@ todo=$M/plan.todo
 } >"$todo"
 boots=0 unclean=''
 : >"$M/verdicts"
-while [ -s "$todo" ]; do
-	boots=$((boots + 1))
-	steps=$(wc -l <"$todo")
-	log=$M/logs/boot-$boots.console
-	# NSX_MUTANT_CRASH=<name> (mutants/selftest.sh): the first boot dies
-	# while that mutant is selected, as a crash would
-	crash=''
-	[ "$boots" != 1 ] || [ -z "${NSX_MUTANT_CRASH:-}" ] ||
-		crash=" nsx.crash=$(awk -v m="$NSX_MUTANT_CRASH" '$2 == m { print $1 }' "$M/schema/.nsx-numbers")"
-	NSX_VM_PLAN=$todo KERNEL=$image B=$B VM_APPEND="nsx.test=mutants oops=panic$crash" \
-		VM_TIMEOUT=$((120 + 30 * steps)) "$top/vm/run.sh" >"$log" 2>&1
-	if grep -q '^NSX-MUTANT-BASE status=' "$log"; then
-		grep -q '^NSX-MUTANT-BASE status=0$' "$log" || {
+# Boot after boot until every step of $todo has run (the plan's lines, as
+# vm/guest-init reads them); $M/verdicts gets a line a mutant begun.
+boot_plan() {
+	while [ -s "$todo" ]; do
+		boots=$((boots + 1))
+		steps=$(wc -l <"$todo")
+		log=$M/logs/boot-$boots.console
+		# NSX_MUTANT_CRASH=<name> (mutants/selftest.sh): the first boot dies
+		# while that mutant is selected, as a crash would
+		crash=''
+		[ "$boots" != 1 ] || [ -z "${NSX_MUTANT_CRASH:-}" ] ||
+			crash=" nsx.crash=$(awk -v m="$NSX_MUTANT_CRASH" '$2 == m { print $1 }' "$M/schema/.nsx-numbers")"
+		NSX_VM_PLAN=$todo KERNEL=$image B=$B VM_APPEND="nsx.test=mutants oops=panic$crash" \
+			VM_TIMEOUT=$((120 + 30 * steps)) "$top/vm/run.sh" >"$log" 2>&1
+		if grep -q '^NSX-MUTANT-BASE status=' "$log"; then
+			grep -q '^NSX-MUTANT-BASE status=0$' "$log" || {
+				tail -40 "$log"
+				die "the suite does not pass on the kernel with no mutant selected ($log)"
+			}
+		elif head -n 1 "$todo" | grep -qx base; then
 			tail -40 "$log"
-			die "the suite does not pass on the kernel with no mutant selected ($log)"
+			die "the base run never ended ($log)"
+		fi
+		# One log per mutant begun; its verdict when it ended, "crashed" if not.
+		before=$(wc -l <"$M/verdicts")
+		awk -v dir="$M/logs" -v verdicts="$M/verdicts" '
+		/^NSX-MUTANT-BEGIN / { name = $3; file = dir "/" name ".log"; printf "" >file; next }
+		/^NSX-MUTANT-END / { print $3, "ended" >>verdicts; close(file); name = ""; next }
+		/^NSX-MUTANT-UNCLEAN / { print $3, "unclean" >>verdicts; next }
+		name != "" { print >>file }
+		END { if (name != "") print name, "crashed" >>verdicts }
+		' "$log"
+		# The steps left: after the last one that ended or crashed; from the
+		# one whose control failed (once: a second time it is an error).
+		[ "$(wc -l <"$M/verdicts")" -gt "$before" ] || {
+			tail -40 "$log"
+			die "the guest began no mutant ($log)"
 		}
-	elif head -n 1 "$todo" | grep -qx base; then
-		tail -40 "$log"
-		die "the base run never ended ($log)"
-	fi
-	# One log per mutant begun; its verdict when it ended, "crashed" if not.
-	before=$(wc -l <"$M/verdicts")
-	awk -v dir="$M/logs" -v verdicts="$M/verdicts" '
-	/^NSX-MUTANT-BEGIN / { name = $3; file = dir "/" name ".log"; printf "" >file; next }
-	/^NSX-MUTANT-END / { print $3, "ended" >>verdicts; close(file); name = ""; next }
-	/^NSX-MUTANT-UNCLEAN / { print $3, "unclean" >>verdicts; next }
-	name != "" { print >>file }
-	END { if (name != "") print name, "crashed" >>verdicts }
-	' "$log"
-	# The steps left: after the last one that ended or crashed; from the
-	# one whose control failed (once: a second time it is an error).
-	[ "$(wc -l <"$M/verdicts")" -gt "$before" ] || {
-		tail -40 "$log"
-		die "the guest began no mutant ($log)"
-	}
-	last=$(tail -n 1 "$M/verdicts")
-	lname=${last% *} lhow=${last#* }
-	case $lhow in
-	unclean)
-		case " $unclean " in *" $lname "*)
-			grep '^# control: ' "$log" | tail -40
-			die "$lname: its cases fail with no mutant selected, in a fresh boot too ($log)"
+		last=$(tail -n 1 "$M/verdicts")
+		lname=${last% *} lhow=${last#* }
+		case $lhow in
+		unclean)
+			case " $unclean " in *" $lname "*)
+				grep '^# control: ' "$log" | tail -40
+				die "$lname: its cases fail with no mutant selected, in a fresh boot too ($log)"
+				;;
+			esac
+			unclean="$unclean $lname"
+			prev=$(grep -v " unclean$" "$M/verdicts" | tail -n 1 | cut -d' ' -f1)
+			echo "mutants: $lname's cases failed with no mutant selected after ${prev:-the base run}: booting again from $lname"
+			awk -v m="$lname" 'go || $2 == m { go = 1; print }' "$todo" >"$todo.new"
+			;;
+		*)
+			awk -v m="$lname" 'go; $2 == m { go = 1 }' "$todo" >"$todo.new"
+			[ "$lhow" = ended ] || echo "mutants: $lname crashed or hung the guest ($log): booting again from the next one"
 			;;
 		esac
-		unclean="$unclean $lname"
-		prev=$(grep -v " unclean$" "$M/verdicts" | tail -n 1 | cut -d' ' -f1)
-		echo "mutants: $lname's cases failed with no mutant selected after ${prev:-the base run}: booting again from $lname"
-		awk -v m="$lname" 'go || $2 == m { go = 1; print }' "$todo" >"$todo.new"
-		;;
-	*)
-		awk -v m="$lname" 'go; $2 == m { go = 1 }' "$todo" >"$todo.new"
-		[ "$lhow" = ended ] || echo "mutants: $lname crashed or hung the guest ($log): booting again from the next one"
-		;;
-	esac
-	mv "$todo.new" "$todo"
-done
+		mv "$todo.new" "$todo"
+	done
+}
+boot_plan
 
 table=$M/table.md
 printf '| mutant (%s; cases run: %s) | cases that failed (diff) | first differing line |\n|---|---|---|\n' \
@@ -292,4 +305,6 @@ while read -r n name cases; do
 	printf '| %s | %s%s | `%s` |\n' "$name" "${caught:--}" "$errors" "$first" >>"$table"
 done <"$plan"
 echo "mutants: $have: $total run in $boots boot(s), $bad not caught by a diff, $(($(date +%s) - started)) s; table: $table"
+# shellcheck disable=SC1091 # mutants/sites/run.sh, read at run time
+[ "${MUTANT_SITES:-0}" != 1 ] || . "$top/mutants/sites/run.sh"
 [ "$bad" = 0 ]

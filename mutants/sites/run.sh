@@ -1,0 +1,88 @@
+# shellcheck shell=sh
+# mutants/sites/run.sh: the site mutants' run, sourced by mutants/run.sh
+# (MUTANT_SITES=1) once the hand-written mutants have run on the same kernel;
+# it uses that script's $M, $image, $top, $B, boot_plan(), failures() and
+# die().  See mutants/sites/README.md.
+#
+# 1. One boot runs each case alone with every site counting (nsx_site_cover):
+#    which cases reach which sites ($M/sites-reach: "<id> <case> <hits>").
+# 2. Each site mutant reached runs with the cases that reach it (a case that
+#    never executes a site cannot see its mutant, so this is the whole
+#    suite's verdict) in as few boots as crashes allow, like the hand-written
+#    ones; MUTANT_SITES_MAX=N runs only the first N reached.
+# 3. The table: $M/sites.md, and totals by operator on stdout.
+# shellcheck disable=SC2154 # $M, $image, $top, $B, $have: mutants/run.sh's
+sites=$M/schema/.nsx-sites
+[ -s "$sites" ] || die "no site mutants in $M/schema (mutants/sites/schema.sh)"
+echo "mutants: $(wc -l <"$sites") site mutants in $(cut -d' ' -f2 "$sites" | sort -u | wc -l) files: coverage first"
+echo cover >"$M/sites.todo"
+log=$M/logs/cover.console
+NSX_VM_PLAN=$M/sites.todo KERNEL=$image B=$B VM_APPEND="nsx.test=mutants oops=panic" \
+	VM_TIMEOUT=1200 "$top/vm/run.sh" >"$log" 2>&1
+grep -q '^NSX-COVER end' "$log" || {
+	tail -40 "$log"
+	die "the coverage boot did not end ($log)"
+}
+awk '$1 == "NSX-COVER" && $2 != "begin" && $2 != "end" {
+	for (i = 3; i + 1 <= NF; i += 2) print $i, $2, $(i + 1)
+}' "$log" | sort -n -k1,1 -k2,2 >"$M/sites-reach"
+
+todo=$M/plan.todo
+: >"$todo"
+max=${MUTANT_SITES_MAX:-0}
+while read -r id _; do
+	cases=$(awk -v k="$id" '$1 == k { printf "%s%s", sep, $2; sep = " " }' "$M/sites-reach")
+	[ -n "$cases" ] || continue
+	# more than nsxrun takes by name (64): the whole suite, a superset
+	[ "$(echo "$cases" | wc -w)" -le 64 ] || cases=''
+	echo "s$id site-$id $cases" >>"$todo"
+	[ "$max" = 0 ] || [ "$(wc -l <"$todo")" -lt "$max" ] || break
+done <"$sites"
+cp "$todo" "$M/sites-plan"
+echo "mutants: $(wc -l <"$todo") site mutants reached by some case: running each with those cases"
+boot_plan
+
+# The table, and the totals by operator.
+st=$M/sites.md
+python3 "$top/mutants/sites/classify.py" "$top/docs/pid-exports.md" \
+	"$top/docs/pid-exports-internal.txt" "$sites" >"$M/sites-class" || die "mutants/sites/classify.py failed"
+printf '| site (%s) | operator | the map | cases reaching it | verdict | cases that failed (diff) | executions while selected |\n|---|---|---|---|---|---|---|\n' \
+	"$have" >"$st"
+: >"$M/sites-verdicts"
+: >"$M/sites-verdicts-pinned"
+while read -r id file fn ord op _; do
+	class=$(sed -n "s/^$id //p" "$M/sites-class")
+	reach=$(awk -v k="$id" '$1 == k' "$M/sites-reach" | wc -l)
+	verdict='not reached' caught='' hits=''
+	[ "$reach" = 0 ] || verdict='not run' # (MUTANT_SITES_MAX)
+	if grep -q "^s$id " "$M/sites-plan"; then
+		how=$(grep "^site-$id " "$M/verdicts" | grep -v ' unclean$' | tail -n 1 | cut -d' ' -f2)
+		l=$M/logs/site-$id.log
+		if [ "$how" = ended ]; then
+			caught=$(failures "$l" | awk '$2 == "diff" { printf "%s%s", sep, $1; sep = " " }')
+			errors=$(failures "$l" | awk '$2 == "error" { printf "%s%s", sep, $1; sep = " " }')
+			hits=$(sed -n "s/^NSX-SITE-HITS $id //p" "$l" | tail -n 1)
+			if [ -n "$caught" ]; then
+				verdict=killed
+			elif [ -n "$errors" ]; then
+				verdict='errors only' caught=$errors
+			elif [ "${hits:-0}" = 0 ]; then
+				verdict='not hit'
+			else
+				verdict=survived
+			fi
+		elif [ -n "$how" ]; then
+			verdict=crashed
+		else
+			verdict='not run'
+		fi
+	fi
+	echo "$op $verdict" >>"$M/sites-verdicts"
+	case $class in "map "*" ✔") echo "$verdict" >>"$M/sites-verdicts-pinned" ;; esac
+	printf '| %s:%s:%s | %s | %s | %s | %s | %s | %s |\n' "$file" "$fn" "$ord" "$op" "$class" "$reach" \
+		"$verdict" "${caught:--}" "${hits:--}" >>"$st"
+done <"$sites"
+echo "mutants: site mutants by operator and verdict ($st):"
+sort "$M/sites-verdicts" | uniq -c | sed 's/^/  /'
+echo "mutants: those at the sites of pinned map rows (✔), by verdict:"
+sort "$M/sites-verdicts-pinned" | uniq -c | sed 's/^/  /'
