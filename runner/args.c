@@ -52,30 +52,80 @@ static long number(const char *v, long lo, long hi, const char *opt, char *err, 
 	return n;
 }
 
+/* The long options' codes, above every short option's character. */
+enum { O_LIST = 256, O_BLESS, O_REPEAT, O_STRACE, O_CASES, O_EXPECTED, O_OUT, O_JUNIT, O_GUEST };
+
+static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"list", no_argument, NULL, O_LIST},
+                                         {"bless", no_argument, NULL, O_BLESS},
+                                         {"repeat", required_argument, NULL, O_REPEAT},
+                                         {"strace", required_argument, NULL, O_STRACE},
+                                         {"cases", required_argument, NULL, O_CASES},
+                                         {"expected", required_argument, NULL, O_EXPECTED},
+                                         {"out", required_argument, NULL, O_OUT},
+                                         {"junit", required_argument, NULL, O_JUNIT},
+                                         {"guest", no_argument, NULL, O_GUEST},
+                                         {NULL, 0, NULL, 0}};
+
+/* Option c (getopt_long()'s answer, its argument in optarg) into o: 0, 1 for
+ * --help, or -1 with the reason in err. */
+static int one_option(int c, char **argv, struct opts *o, char *err, size_t errlen)
+{
+	long n;
+	char *end;
+	switch (c) {
+	case 'h':
+		return 1;
+	case 'j':
+		if ((n = number(optarg, 1, 1024, "-j", err, errlen)) < 0)
+			return -1;
+		o->jobs = (int)n;
+		return 0;
+	case 't': {
+		double t = strtod(optarg, &end);
+		if (*optarg == '\0' || *end || !(t > 0) || t > 3600)
+			return bad(err, errlen, "-t wants seconds (0 < t <= 3600), not '%s'",
+			           optarg);
+		o->timeout = t;
+		return 0;
+	}
+	case O_REPEAT:
+		if ((n = number(optarg, 1, 100000, "--repeat", err, errlen)) < 0)
+			return -1;
+		o->repeat = (int)n;
+		return 0;
+	case O_GUEST:
+		o->guest = 1;
+		return 0;
+	case O_LIST:
+		o->list = 1;
+		return 0;
+	case O_BLESS:
+		o->bless = 1;
+		return 0;
+	case O_JUNIT:
+	case O_STRACE:
+	case O_CASES:
+	case O_EXPECTED:
+	case O_OUT:
+		if (!*optarg)
+			return bad(err, errlen, "%s wants a %s", argv[optind - 1],
+			           c == O_JUNIT ? "file" : "directory");
+		*(c == O_JUNIT      ? &o->junit
+		  : c == O_STRACE   ? &o->strace
+		  : c == O_CASES    ? &o->cases_dir
+		  : c == O_EXPECTED ? &o->expected
+		                    : &o->out_dir) = optarg;
+		return 0;
+	case ':':
+		return bad(err, errlen, "%s needs an argument", argv[optind - 1]);
+	default:
+		return bad(err, errlen, "unknown option '%s'", argv[optind - 1]);
+	}
+}
+
 int parse_args(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
-	enum {
-		O_LIST = 256,
-		O_BLESS,
-		O_REPEAT,
-		O_STRACE,
-		O_CASES,
-		O_EXPECTED,
-		O_OUT,
-		O_JUNIT,
-		O_GUEST
-	};
-	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-	                                         {"list", no_argument, NULL, O_LIST},
-	                                         {"bless", no_argument, NULL, O_BLESS},
-	                                         {"repeat", required_argument, NULL, O_REPEAT},
-	                                         {"strace", required_argument, NULL, O_STRACE},
-	                                         {"cases", required_argument, NULL, O_CASES},
-	                                         {"expected", required_argument, NULL, O_EXPECTED},
-	                                         {"out", required_argument, NULL, O_OUT},
-	                                         {"junit", required_argument, NULL, O_JUNIT},
-	                                         {"guest", no_argument, NULL, O_GUEST},
-	                                         {NULL, 0, NULL, 0}};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	*o = (struct opts){.jobs = ncpu > 0 ? (int)ncpu : 1,
 	                   .timeout = 10.0,
@@ -87,60 +137,9 @@ int parse_args(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	 * start with '-' after it); ':' first: a missing argument is ':'. */
 	opterr = 0;
 	optind = 0;
-	int c;
-	long n;
-	char *end;
-	while ((c = getopt_long(argc, argv, ":hj:t:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			return 1;
-		case 'j':
-			if ((n = number(optarg, 1, 1024, "-j", err, errlen)) < 0)
-				return -1;
-			o->jobs = (int)n;
-			break;
-		case 't': {
-			double t = strtod(optarg, &end);
-			if (*optarg == '\0' || *end || !(t > 0) || t > 3600)
-				return bad(err, errlen,
-				           "-t wants seconds (0 < t <= 3600), not '%s'", optarg);
-			o->timeout = t;
-			break;
-		}
-		case O_REPEAT:
-			if ((n = number(optarg, 1, 100000, "--repeat", err, errlen)) < 0)
-				return -1;
-			o->repeat = (int)n;
-			break;
-		case O_GUEST:
-			o->guest = 1;
-			break;
-		case O_LIST:
-			o->list = 1;
-			break;
-		case O_BLESS:
-			o->bless = 1;
-			break;
-		case O_JUNIT:
-		case O_STRACE:
-		case O_CASES:
-		case O_EXPECTED:
-		case O_OUT:
-			if (!*optarg)
-				return bad(err, errlen, "%s wants a %s", argv[optind - 1],
-				           c == O_JUNIT ? "file" : "directory");
-			*(c == O_JUNIT      ? &o->junit
-			  : c == O_STRACE   ? &o->strace
-			  : c == O_CASES    ? &o->cases_dir
-			  : c == O_EXPECTED ? &o->expected
-			                    : &o->out_dir) = optarg;
-			break;
-		case ':':
-			return bad(err, errlen, "%s needs an argument", argv[optind - 1]);
-		default:
-			return bad(err, errlen, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	for (int c, r; (c = getopt_long(argc, argv, ":hj:t:", longopts, NULL)) != -1;)
+		if ((r = one_option(c, argv, o, err, errlen)))
+			return r;
 	for (int i = optind; i < argc; i++) {
 		if (o->npatterns == NSXRUN_MAX_PATTERNS)
 			return bad(err, errlen, "more than %d case names", NSXRUN_MAX_PATTERNS);

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -123,54 +124,54 @@ long over_cap(const struct job *j)
 	return 0;
 }
 
-void judge(const struct job *j, const char *expected_path, const char *diff_path, struct result *r)
+/* r's directive and reason (printf-style). */
+__attribute__((format(printf, 3, 4))) static void say(struct result *r, const char *directive,
+                                                      const char *fmt, ...)
+{
+	va_list ap;
+	snprintf(r->directive, sizeof(r->directive), "%s", directive);
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* How the run ended, before any golden file: 1 when it ended with status 0
+ * and its output is to be compared, else 0 with r filled in. */
+static int judge_end(const struct job *j, const char *expected_path, const char *diff_path,
+                     struct result *r)
 {
 	char tail[200];
-
-	memset(r, 0, sizeof(*r));
-	r->v = V_FAIL;
-	snprintf(r->err, sizeof(r->err), "%s", j->err);
 	if (j->start_error[0]) {
-		snprintf(r->directive, sizeof(r->directive), "ERROR");
-		snprintf(r->reason, sizeof(r->reason), "not started: %s", j->start_error);
+		say(r, "ERROR", "not started: %s", j->start_error);
 		r->err[0] = '\0';
-		return;
+		return 0;
 	}
 	if (over_cap(j) ||
 	    (j->have_status && WIFSIGNALED(j->status) && WTERMSIG(j->status) == SIGXFSZ)) {
 		/* The first part is kept: RLIMIT_FSIZE stopped the file there. */
-		snprintf(r->directive, sizeof(r->directive), "ERROR");
-		snprintf(r->reason, sizeof(r->reason), "output over %d bytes (the first %d kept)",
-		         NSXRUN_OUTPUT_CAP, NSXRUN_OUTPUT_CAP);
-		return;
+		say(r, "ERROR", "output over %d bytes (the first %d kept)", NSXRUN_OUTPUT_CAP,
+		    NSXRUN_OUTPUT_CAP);
+		return 0;
 	}
-	if (j->timed_out) {
-		snprintf(r->directive, sizeof(r->directive), "TIMEOUT");
-		snprintf(r->reason, sizeof(r->reason), "killed after %.1f s with all it started",
-		         j->secs);
+	if (j->timed_out || !j->have_status) {
+		if (j->timed_out)
+			say(r, "TIMEOUT", "killed after %.1f s with all it started", j->secs);
+		else
+			say(r, "ERROR", "no exit status from the case's reaper");
 		partial_diff(j, expected_path, diff_path, r);
-		return;
-	}
-	if (!j->have_status) {
-		snprintf(r->directive, sizeof(r->directive), "ERROR");
-		snprintf(r->reason, sizeof(r->reason), "no exit status from the case's reaper");
-		partial_diff(j, expected_path, diff_path, r);
-		return;
+		return 0;
 	}
 	if (j->unjudged[0]) {
-		snprintf(r->directive, sizeof(r->directive), "ERROR");
-		snprintf(r->reason, sizeof(r->reason),
-		         "not judged: %.200s: a number of the machine could pass for a case's task",
-		         j->unjudged);
-		return;
+		say(r, "ERROR",
+		    "not judged: %.200s: a number of the machine could pass for a case's task",
+		    j->unjudged);
+		return 0;
 	}
 	if (WIFSIGNALED(j->status)) {
-		snprintf(r->directive, sizeof(r->directive), "ERROR");
-		snprintf(r->reason, sizeof(r->reason), "killed by signal %d (%s)%s",
-		         WTERMSIG(j->status), strsignal(WTERMSIG(j->status)),
-		         WCOREDUMP(j->status) ? ", core dumped" : "");
+		say(r, "ERROR", "killed by signal %d (%s)%s", WTERMSIG(j->status),
+		    strsignal(WTERMSIG(j->status)), WCOREDUMP(j->status) ? ", core dumped" : "");
 		partial_diff(j, expected_path, diff_path, r);
-		return;
+		return 0;
 	}
 	int code = WEXITSTATUS(j->status);
 	if (code == 4) {
@@ -178,26 +179,30 @@ void judge(const struct job *j, const char *expected_path, const char *diff_path
 		r->err[0] = '\0';
 		snprintf(r->directive, sizeof(r->directive), "SKIP");
 		skip_reason(j->err, r->reason, sizeof(r->reason));
-		return;
+		return 0;
 	}
 	if (code != 0) {
 		last_line(j->err, tail, sizeof(tail));
-		snprintf(r->directive, sizeof(r->directive), "ERROR");
-		snprintf(r->reason, sizeof(r->reason), "exit status %d%s%s", code,
-		         tail[0] ? ": " : "", tail);
+		say(r, "ERROR", "exit status %d%s%s", code, tail[0] ? ": " : "", tail);
 		partial_diff(j, expected_path, diff_path, r);
-		return;
+		return 0;
 	}
+	return 1;
+}
+
+void judge(const struct job *j, const char *expected_path, const char *diff_path, struct result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->v = V_FAIL;
+	snprintf(r->err, sizeof(r->err), "%s", j->err);
+	if (!judge_end(j, expected_path, diff_path, r))
+		return;
 	if (access(expected_path, F_OK) != 0) {
-		snprintf(r->directive, sizeof(r->directive), "ERROR");
-		snprintf(r->reason, sizeof(r->reason), "no golden file %s (see --bless)",
-		         expected_path);
+		say(r, "ERROR", "no golden file %s (see --bless)", expected_path);
 		return;
 	}
 	if (!is_regular(expected_path)) {
-		snprintf(r->directive, sizeof(r->directive), "ERROR");
-		snprintf(r->reason, sizeof(r->reason), "golden file %s is not a regular file",
-		         expected_path);
+		say(r, "ERROR", "golden file %s is not a regular file", expected_path);
 		return;
 	}
 	int same = files_equal(expected_path, j->out);
@@ -207,9 +212,7 @@ void judge(const struct job *j, const char *expected_path, const char *diff_path
 		return;
 	}
 	if (same < 0) {
-		snprintf(r->directive, sizeof(r->directive), "ERROR");
-		snprintf(r->reason, sizeof(r->reason), "cannot compare with %s: %s", expected_path,
-		         strerror(errno));
+		say(r, "ERROR", "cannot compare with %s: %s", expected_path, strerror(errno));
 		return;
 	}
 	snprintf(r->reason, sizeof(r->reason), "output differs from %s (actual: %s)", expected_path,

@@ -270,44 +270,62 @@ static _Noreturn void stub_main(const struct job *j, int status_wr, int level, i
  * started in (kernel/pid_namespace.c: pidns_install() wants CAP_SYS_ADMIN
  * over its owner).  The stub only forks, execs and waits, so glibc's cached
  * thread id being the runner's does not matter to it. */
-static int start(struct job *j, double timeout, int k)
+static void close_all(const int *fds, int n)
 {
-	int io[2] = {-1, -1}, st[2];
-	static int runner_pidfd = -1;
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
 
+/* The case's tmp directory, its stdin (/dev/null), stdout and stderr files
+ * and its limits: 0 with fds[0..2] open, or -1 (errno set; j->start_error
+ * says why when it is ours to say) with none. */
+static int prepare_io(struct job *j, int k, int fds[3])
+{
 	j->start_error[0] = '\0';
 	j->cg_dir[0] = '\0';
 	j->cg_procs = -1;
-	if (runner_pidfd < 0)
-		runner_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	if (mkdir(j->tmp, 0755) && errno != EEXIST)
 		snprintf(j->start_error, sizeof(j->start_error), "cannot make %.100s: %s", j->tmp,
 		         strerror(errno));
-	io[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	io[1] = open_out(j->out);
-	if (io[1] < 0)
+	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fds[1] = open_out(j->out);
+	if (fds[1] < 0)
 		snprintf(j->start_error, sizeof(j->start_error), "cannot write %.100s: %s", j->out,
 		         strerror(errno));
-	int efd = open_out(j->err);
-	if (efd < 0 && !j->start_error[0])
+	fds[2] = open_out(j->err);
+	if (fds[2] < 0 && !j->start_error[0])
 		snprintf(j->start_error, sizeof(j->start_error), "cannot write %.100s: %s", j->err,
 		         strerror(errno));
 	if (!j->start_error[0] && limits_prepare(j, k))
 		snprintf(j->start_error, sizeof(j->start_error), "cannot limit it (%.90s): %s",
 		         j->cg_dir, strerror(errno));
-	if (io[0] < 0 || io[1] < 0 || efd < 0 || j->start_error[0] || pipe2(st, O_CLOEXEC)) {
+	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || j->start_error[0]) {
 		int e = errno;
 		limits_release(j);
-		if (io[0] >= 0)
-			close(io[0]);
-		if (io[1] >= 0)
-			close(io[1]);
-		if (efd >= 0)
-			close(efd);
+		close_all(fds, 3);
 		errno = e;
 		return -1;
 	}
-	static int level = -1;
+	return 0;
+}
+
+static int start(struct job *j, double timeout, int k)
+{
+	int fds[3], st[2];
+	static int runner_pidfd = -1, level = -1;
+
+	if (runner_pidfd < 0)
+		runner_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (prepare_io(j, k, fds))
+		return -1;
+	if (pipe2(st, O_CLOEXEC)) {
+		int e = errno;
+		limits_release(j);
+		close_all(fds, 3);
+		errno = e;
+		return -1;
+	}
 	if (level < 0)
 		level = own_level();
 	const struct numbers *nb = numbers_setup();
@@ -322,16 +340,13 @@ static int start(struct job *j, double timeout, int k)
 		p = fork();
 	}
 	if (p == 0) {
-		dup2(io[0], 0);
-		dup2(io[1], 1);
-		dup2(efd, 2);
+		for (int i = 0; i < 3; i++)
+			dup2(fds[i], i);
 		close(st[0]);
 		stub_main(j, st[1], level, runner_pidfd);
 	}
 	int e = errno;
-	close(io[0]);
-	close(io[1]);
-	close(efd);
+	close_all(fds, 3);
 	close(st[1]);
 	if (p < 0) {
 		close(st[0]);
@@ -382,95 +397,125 @@ static void finish(struct job *j)
 	limits_release(j);
 }
 
+/* The cases running, for run_stream(). */
+struct stream {
+	const struct job_source *src;
+	int parallel, nlive, started;
+	double timeout;
+	struct pollfd *pfd;
+	struct job **live;
+};
+
+/* Kill what runs (its namespaces go with it) and report it interrupted. */
+static void interrupt_all(struct stream *s)
+{
+	for (int i = 0; i < s->nlive; i++) {
+		struct job *j = s->live[i];
+		kill(j->isolated ? j->stub : -j->stub, SIGKILL);
+		finish(j);
+		j->interrupted = 1;
+		s->src->done(j, s->src->ctx);
+	}
+	s->nlive = 0;
+}
+
+/* Start jobs until parallel run: whether more may come later. */
+static int fill(struct stream *s)
+{
+	while (s->nlive < s->parallel && !run_interrupted) {
+		struct job *j = s->src->next(s->src->ctx);
+		if (!j) {
+			/* None left, or none until the report catches up (a
+			 * running case is the earliest it waits for). */
+			return s->src->more(s->src->ctx);
+		}
+		if (j->start_error[0]) { /* find_cases(): it cannot run */
+			j->have_status = 0;
+			s->src->done(j, s->src->ctx);
+			continue;
+		}
+		if (start(j, s->timeout, ++s->started)) {
+			/* Record it as an error rather than stop the suite. */
+			j->have_status = 0;
+			j->timed_out = 0;
+			if (!j->start_error[0])
+				snprintf(j->start_error, sizeof(j->start_error), "%s",
+				         strerror(errno));
+			fprintf(stderr, "nsxrun: cannot start %s: %s\n", j->name, j->start_error);
+			s->src->done(j, s->src->ctx);
+			continue;
+		}
+		s->live[s->nlive++] = j;
+	}
+	return 1;
+}
+
+/* Wait for a running case to end or reach its deadline (then killed), and
+ * report each that did: 0, or -1 if poll() failed. */
+static int reap_some(struct stream *s)
+{
+	long long now = now_ms(), wait = -1;
+	for (int i = 0; i < s->nlive; i++) {
+		s->pfd[i] = (struct pollfd){s->live[i]->pidfd, POLLIN, 0};
+		long long left = s->live[i]->deadline_ms - now;
+		if (wait < 0 || left < wait)
+			wait = left < 0 ? 0 : left;
+	}
+	int r = poll(s->pfd, (nfds_t)s->nlive, (int)wait);
+	if (r < 0 && errno != EINTR)
+		return -1;
+	now = now_ms();
+	for (int i = 0; i < s->nlive; i++) {
+		struct job *j = s->live[i];
+		int exited = r > 0 && (s->pfd[i].revents & (POLLIN | POLLHUP));
+		if (!exited && now >= j->deadline_ms) {
+			/* SIGKILL from the parent namespace reaches its init
+			 * (kernel/signal.c: sig_task_ignored lets it through). */
+			j->timed_out = 1;
+			kill(j->isolated ? j->stub : -j->stub, SIGKILL);
+			exited = 1;
+		}
+		if (!exited)
+			continue;
+		finish(j);
+		s->live[i] = s->live[--s->nlive];
+		s->pfd[i] = s->pfd[s->nlive];
+		i--;
+		s->src->done(j, s->src->ctx);
+	}
+	return 0;
+}
+
 int run_stream(const struct job_source *src, int parallel, double timeout)
 {
-	struct pollfd *pfd = calloc((size_t)(parallel > 0 ? parallel : 1), sizeof(*pfd));
-	struct job **live = calloc((size_t)(parallel > 0 ? parallel : 1), sizeof(*live));
-	int nlive = 0, ret = 0, more = 1, started = 0;
-	void (*done)(struct job *, void *) = src->done;
-	void *ctx = src->ctx;
+	size_t n = (size_t)(parallel > 0 ? parallel : 1);
+	struct stream s = {.src = src,
+	                   .parallel = parallel,
+	                   .timeout = timeout,
+	                   .pfd = calloc(n, sizeof(*s.pfd)),
+	                   .live = calloc(n, sizeof(*s.live))};
+	int ret = 0, more = 1;
 
-	if (!pfd || !live) {
-		free(pfd);
-		free(live);
+	if (!s.pfd || !s.live) {
+		free(s.pfd);
+		free(s.live);
 		return -1;
 	}
 	limits_setup();
-	while (more || nlive > 0) {
+	while (more || s.nlive > 0) {
 		if (run_interrupted) {
-			/* Kill what runs (its namespaces go with it), start nothing more. */
-			for (int i = 0; i < nlive; i++) {
-				kill(live[i]->isolated ? live[i]->stub : -live[i]->stub, SIGKILL);
-				finish(live[i]);
-				live[i]->interrupted = 1;
-				done(live[i], ctx);
-			}
+			interrupt_all(&s);
 			ret = 1;
 			break;
 		}
-		while (nlive < parallel && !run_interrupted) {
-			struct job *j = src->next(ctx);
-			if (!j) {
-				/* None left, or none until the report catches up (a
-				 * running case is the earliest it waits for). */
-				more = src->more(ctx);
-				break;
-			}
-			if (j->start_error[0]) { /* find_cases(): it cannot run */
-				j->have_status = 0;
-				done(j, ctx);
-				continue;
-			}
-			if (start(j, timeout, ++started)) {
-				/* Record it as an error rather than stop the suite. */
-				j->have_status = 0;
-				j->timed_out = 0;
-				if (!j->start_error[0])
-					snprintf(j->start_error, sizeof(j->start_error), "%s",
-					         strerror(errno));
-				fprintf(stderr, "nsxrun: cannot start %s: %s\n", j->name,
-				        j->start_error);
-				done(j, ctx);
-				continue;
-			}
-			live[nlive++] = j;
-		}
-		if (nlive <= 0)
-			continue;
-		long long now = now_ms(), wait = -1;
-		for (int i = 0; i < nlive; i++) {
-			pfd[i] = (struct pollfd){live[i]->pidfd, POLLIN, 0};
-			long long left = live[i]->deadline_ms - now;
-			if (wait < 0 || left < wait)
-				wait = left < 0 ? 0 : left;
-		}
-		int r = poll(pfd, (nfds_t)nlive, (int)wait);
-		if (r < 0 && errno != EINTR) {
+		more = fill(&s);
+		if (s.nlive > 0 && reap_some(&s)) {
 			ret = -1;
 			break;
 		}
-		now = now_ms();
-		for (int i = 0; i < nlive; i++) {
-			struct job *j = live[i];
-			int exited = r > 0 && (pfd[i].revents & (POLLIN | POLLHUP));
-			if (!exited && now >= j->deadline_ms) {
-				/* SIGKILL from the parent namespace reaches its init
-				 * (kernel/signal.c: sig_task_ignored lets it through). */
-				j->timed_out = 1;
-				kill(j->isolated ? j->stub : -j->stub, SIGKILL);
-				exited = 1;
-			}
-			if (!exited)
-				continue;
-			finish(j);
-			live[i] = live[--nlive];
-			pfd[i] = pfd[nlive];
-			i--;
-			done(j, ctx);
-		}
 	}
-	free(pfd);
-	free(live);
+	free(s.pfd);
+	free(s.live);
 	return ret;
 }
 
