@@ -86,3 +86,9 @@ echo "mutants: site mutants by operator and verdict ($st):"
 sort "$M/sites-verdicts" | uniq -c | sed 's/^/  /'
 echo "mutants: those at the sites of pinned map rows (✔), by verdict:"
 sort "$M/sites-verdicts-pinned" | uniq -c | sed 's/^/  /'
+# Every site mutant run: docs/site-mutants.md is rewritten from the table.
+if [ "$max" = 0 ]; then
+	"$top/mutants/sites/docs.sh" "$B" >"$top/docs/site-mutants.md.tmp" &&
+		mv "$top/docs/site-mutants.md.tmp" "$top/docs/site-mutants.md" &&
+		echo "mutants: docs/site-mutants.md written from the table"
+fi
