@@ -212,6 +212,7 @@ docs-check:
 	@docs/pid-exports.sh --check
 	@mutants/docs.sh --check
 	@docs/check-headers.sh
+	@tools/words-check.sh
 	@echo "docs/semantics.md, the coverage figure of docs/pid-exports.md and the list of docs/mutants.md are up to date; every case header names the tasks and namespaces its lines print"
 
 # ---- the evidence bundle for a patch review: tools/evidence.sh -------------
