@@ -36,7 +36,6 @@
  */
 #include "nsx.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
@@ -109,33 +108,6 @@ static int c_fn(void *arg)
 	nsx_serve(handler);
 }
 
-/* The threads of task t (tids in outer) and their names. */
-static int threads(int t, long *tid, char name[][32], int max)
-{
-	char path[64];
-	int n = 0;
-	snprintf(path, sizeof(path), "%d/task", (int)nsx_pid(t));
-	int fd = openat(nsx_procfd(), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	for (struct dirent *e; d && (e = readdir(d)) && n < max;) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		char p2[128];
-		tid[n] = strtol(e->d_name, NULL, 10);
-		snprintf(p2, sizeof(p2), "%s/%s/comm", path, e->d_name);
-		int f = openat(nsx_procfd(), p2, O_RDONLY | O_CLOEXEC);
-		ssize_t k = f < 0 ? -1 : read(f, name[n], 31);
-		if (f >= 0)
-			close(f);
-		name[n][k > 0 ? k : 0] = '\0';
-		name[n][strcspn(name[n], "\n")] = '\0';
-		n++;
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
 /* Whose number v is, at any level the case sees, among c's threads (tids in
  * outer, NSpid read from outer's proc). */
 static const char *whose(long v, int n, const long *tid, char name[][32])
@@ -177,7 +149,7 @@ int main(void)
 	struct timespec t0, t;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		n = threads(c, tid, name, 16);
+		n = nsx_threads(c, tid, name, 16);
 		sqp = wrk = -1;
 		for (int i = 0; i < n; i++) {
 			if (!strncmp(name[i], "iou-sqp-", 8))

@@ -34,7 +34,6 @@
  */
 #include "nsx.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/vhost.h>
@@ -77,35 +76,22 @@ int main(void)
 		nsx_exit();
 
 	/* The worker exists once the ioctl has returned: no wait. */
-	char path[32];
-	snprintf(path, sizeof(path), "%d/task", (int)nsx_pid(c));
-	int dfd = openat(nsx_procfd(), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
-	if (!d)
-		nsx_fail("%s in outer's proc: %s", path, nsx_errname(errno));
+	long tid[8];
+	char name[8][32];
+	int n = nsx_threads(c, tid, name, 8);
+	if (n < 1)
+		nsx_fail("c's threads in outer's proc: %s", nsx_errname(errno));
 	printf("c's threads:");
-	const char *sep = " ";
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		long tid = strtol(e->d_name, NULL, 10);
-		if (tid == nsx_pid(c)) {
+	for (int i = 0; i < n; i++) {
+		const char *sep = i ? ", " : " ";
+		if (tid[i] == nsx_pid(c))
 			printf("%sc", sep);
-			sep = ", ";
-			continue;
-		}
-		char comm[32], p2[96];
-		snprintf(p2, sizeof(p2), "%s/%s/comm", path, e->d_name);
-		if (nsx_read_text(nsx_procfd(), p2, comm, sizeof(comm)) < 0)
-			nsx_fail("%s: %s", p2, nsx_errname(errno));
-		comm[strcspn(comm, "\n")] = '\0';
-		if (!strncmp(comm, "vhost-", 6))
-			printf("%svhost-N (N is %s)", sep, nsx_name(0, strtol(comm + 6, NULL, 10)));
+		else if (!strncmp(name[i], "vhost-", 6))
+			printf("%svhost-N (N is %s)", sep,
+			       nsx_name(0, strtol(name[i] + 6, NULL, 10)));
 		else
-			printf("%sa thread named %s", sep, comm);
-		sep = ", ";
+			printf("%sa thread named %s", sep, name[i]);
 	}
-	closedir(d);
 	printf("\n");
 	nsx_exit();
 }

@@ -307,6 +307,10 @@ int nsx_procfd(void);
 int nsx_read_nspid(int procfd, const char *pid, long *nr, int max);
 /* The same for any list line of /proc/<pid>/status ("NSpgid", "NSsid"). */
 int nsx_read_status_list(int procfd, const char *pid, const char *field, long *nr, int max);
+/* Task t's threads as listed by the case's proc (/proc/<t>/task, in the
+ * kernel's thread-list order): their ids in outer into tid[], their comm
+ * into name[] (newline removed); how many, at most max. */
+int nsx_threads(int t, long *tid, char (*name)[32], int max);
 /* In the top, before spawning: a private IPC namespace (SysV objects, POSIX
  * mqueues), so a case run by hand leaves none behind either; skips if refused. */
 void nsx_private_ipc(void);

@@ -128,6 +128,30 @@ long nsx_read_long(const char *path, long *v)
 	return r;
 }
 
+int nsx_threads(int t, long *tid, char (*name)[32], int max)
+{
+	char path[64];
+	int n = 0;
+	snprintf(path, sizeof(path), "%d/task", (int)nsx_pid(t));
+	int fd = openat(nsx_procfd(), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	for (struct dirent *e; d && (e = readdir(d)) && n < max;) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		char p2[128];
+		tid[n] = strtol(e->d_name, NULL, 10);
+		snprintf(p2, sizeof(p2), "%s/%s/comm", path, e->d_name);
+		nsx_read_text(nsx_procfd(), p2, name[n], 32);
+		name[n][strcspn(name[n], "\n")] = '\0';
+		n++;
+	}
+	if (d)
+		closedir(d);
+	else if (fd >= 0)
+		close(fd);
+	return n;
+}
+
 long nsx_read_text(int dirfd, const char *path, char *buf, size_t len)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
