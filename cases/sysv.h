@@ -27,6 +27,7 @@ static const char *const vname[NV] = {"top", "a", "m", "d", "s", "mthr"};
 static const char *const vns[NV] = {NULL, "A", NULL, "D", "S", NULL};
 static int vidx[NV];
 static int own_proc = -1; /* in each task: a /proc of its own pid namespace */
+static int top_file = -1; /* /proc/sysvipc/<file> as the top opened it, inherited */
 static void (*sysv_handler)(int op, const long *arg);
 
 static void *mthr_fn(void *arg)
@@ -59,13 +60,18 @@ static int sysv_task(void *arg)
 	nsx_serve(sysv_handler);
 }
 
-/* Make the tree; every task then answers sysv_ask(). */
-static void sysv_setup(void (*handler)(int op, const long *arg))
+/* Make the tree; every task then answers sysv_ask().  With file non-NULL the
+ * top first opens /proc/sysvipc/<file> (top_file), which every task inherits. */
+static void sysv_setup(void (*handler)(int op, const long *arg), const char *file)
 {
+	char path[64];
 	sysv_handler = handler;
 	nsx_init("top", "outer");
 	nsx_private_ipc();
 	own_proc = nsx_procfd();
+	snprintf(path, sizeof(path), "sysvipc/%s", file ? file : "");
+	if (file && (top_file = openat(own_proc, path, O_RDONLY | O_CLOEXEC)) < 0)
+		nsx_fail("opening /proc/%s: %s", path, nsx_errname(errno));
 	nsx_spawn("a", "A", sysv_task, "a");
 	nsx_spawn("s", "S", sysv_task, "s");
 	for (int n = 1; n < NV; n++)
@@ -85,19 +91,16 @@ static const struct nsx_msg *sysv_ask(int v, int op, long a0, long a1, long a2)
 	return nsx_call(vidx[v], op, a0, a1, a2);
 }
 
-/* Column col (0-based) of the line for object id in /proc/sysvipc/<file>,
- * read through the /proc at pfd; -errno if absent. */
-static inline long sysvipc_field(int pfd, const char *file, long id, int col)
+/* Column col (0-based) of the line for object id in the /proc/sysvipc file
+ * open at fd, read from its start; -errno if absent. */
+static inline long sysvipc_field_fd(int fd, long id, int col)
 {
-	char path[64], buf[8192];
-	snprintf(path, sizeof(path), "sysvipc/%s", file);
-	int fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[8192];
+	if (lseek(fd, 0, SEEK_SET))
 		return -errno;
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (n <= 0)
-		return -ENODATA;
+		return n ? -errno : -ENODATA;
 	buf[n] = '\0';
 	for (char *line = strchr(buf, '\n'); line && *++line; line = strchr(line, '\n')) {
 		long v[16];
@@ -117,10 +120,47 @@ static inline long sysvipc_field(int pfd, const char *file, long id, int col)
 	return -ENOENT;
 }
 
+/* Where a reader takes /proc/sysvipc/<file> from: a proc of its own
+ * namespace, the proc the case began with (the top's namespace's), or the
+ * file the top opened. */
+enum { SV_OWN_PROC, SV_CASE_PROC, SV_TOP_FILE };
+
+/* Columns c0 and c1 of object id's line in /proc/sysvipc/<file>, taken from
+ * where (SV_*), into v[0] and v[1] (-errno each when they cannot be read). */
+static inline void sysvipc_fields(int where, const char *file, long id, int c0, int c1, long v[2])
+{
+	char path[64];
+	int fd = top_file;
+	snprintf(path, sizeof(path), "sysvipc/%s", file);
+	if (where != SV_TOP_FILE)
+		fd = openat(where == SV_OWN_PROC ? own_proc : nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+	v[0] = v[1] = fd < 0 ? -errno : 0;
+	if (fd < 0)
+		return;
+	v[0] = sysvipc_field_fd(fd, id, c0);
+	v[1] = sysvipc_field_fd(fd, id, c1);
+	if (fd != top_file)
+		close(fd);
+}
+
 /* "name" of value x read by reader v, or its errno. */
 static const char *sysv_name(int v, long x)
 {
 	return x < 0 ? nsx_errname((int)-x) : nsx_name(vidx[v], x);
+}
+
+/* The two rows that say whose pid namespace /proc/sysvipc/<file> uses: d
+ * opening it through the case's proc (top's namespace's), and d reading the
+ * file the top opened, named as the top sees them.  op is the case's handler
+ * op that replies sysvipc_fields(arg[1], ...) for object arg[0]. */
+static inline void sysv_opener_rows(int op, long id, const char *file, const char *c0, const char *c1)
+{
+	const struct nsx_msg *pr = sysv_ask(V_D, op, id, SV_CASE_PROC, 0);
+	printf("  d, opening /proc/sysvipc/%s through top's proc:  %s=%-4s %s=%s\n", file, c0,
+	       sysv_name(V_D, pr->v[0]), c1, sysv_name(V_D, pr->v[1]));
+	pr = sysv_ask(V_D, op, id, SV_TOP_FILE, 0);
+	printf("  d, reading the /proc/sysvipc/%s top opened:     %s=%-4s %s=%s (named in outer)\n",
+	       file, c0, sysv_name(V_TOP, pr->v[0]), c1, sysv_name(V_TOP, pr->v[1]));
 }
 
 #endif

@@ -6,7 +6,9 @@
  *
  * Tree (cases/sysv.h): top in outer; a (init) and m in A, m with a thread
  * mthr; d (init) in D below A; s (init) in S beside A.  Every task reads
- * /proc/sysvipc/msg through a proc of its own namespace.  Queue 1: m sends,
+ * /proc/sysvipc/msg through a proc of its own namespace; d also opens it
+ * through the case's proc (mounted in outer) and reads the file the top
+ * opened at the start (inherited).  Queue 1: m sends,
  * then a receives (the message was waiting).  Queue 2: mthr waits in
  * msgrcv() (seen asleep in it through /proc/<tid>/syscall), then s sends.
  * Each reader prints the two pids as the tasks they denote in its
@@ -28,7 +30,13 @@
  *     Through the normal path (queue 1) it is task_tgid(current).
  *   /proc/sysvipc/msg columns through each reader's own proc: the same
  *     sysvipc_msg_proc_show() prints pid_nr_ns(msq->q_lspid, pid_ns) with
- *     pid_ns = ipc_seq_pid_ns(): the pid namespace of the proc mount.
+ *     pid_ns = ipc_seq_pid_ns(), the pid namespace sysvipc_proc_open()
+ *     (ipc/util.c) took from the *opener* (task_active_pid_ns(current)) -
+ *     not the proc mount's, not the reader's:
+ *   d, opening it through top's proc: lspid=0 lrpid=0 - d's own numbering
+ *     although the proc was mounted in outer;
+ *   d, reading the file top opened: top's numbers (named in outer: m and a,
+ *     then s and mthr) although d sees none of them.
  */
 #include "sysv.h"
 
@@ -62,10 +70,12 @@ static void handler(int op, const long *arg)
 		else
 			NSX_REPLY(ds.msg_lspid, ds.msg_lrpid);
 		break;
-	case OP_PROC: /* key msqid perms cbytes qnum lspid lrpid ... */
-		NSX_REPLY(sysvipc_field(own_proc, "msg", q, 5),
-		          sysvipc_field(own_proc, "msg", q, 6));
+	case OP_PROC: { /* key msqid perms cbytes qnum lspid lrpid ...; arg[1]: SV_* */
+		long v[2];
+		sysvipc_fields((int)arg[1], "msg", q, 5, 6, v);
+		NSX_REPLY(v[0], v[1]);
 		break;
+	}
 	}
 }
 
@@ -76,18 +86,19 @@ static void readers(int q)
 		int v = order[i];
 		const struct nsx_msg *st = sysv_ask(v, OP_STAT, q, 0, 0);
 		long ls = st->v[0], lr = st->v[1];
-		const struct nsx_msg *pr = sysv_ask(v, OP_PROC, q, 0, 0);
+		const struct nsx_msg *pr = sysv_ask(v, OP_PROC, q, SV_OWN_PROC, 0);
 		printf("  read by %-3s IPC_STAT: lspid=%-4s lrpid=%-4s  /proc/sysvipc/msg: "
 		       "lspid=%-4s "
 		       "lrpid=%s\n",
 		       vname[v], sysv_name(v, ls), sysv_name(v, lr), sysv_name(v, pr->v[0]),
 		       sysv_name(v, pr->v[1]));
 	}
+	sysv_opener_rows(OP_PROC, q, "msg", "lspid", "lrpid");
 }
 
 int main(void)
 {
-	sysv_setup(handler);
+	sysv_setup(handler, "msg");
 	int q1 = msgget(IPC_PRIVATE, IPC_CREAT | 0600), q2 = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
 	if (q1 < 0 || q2 < 0)
 		nsx_fail("msgget: %s", nsx_errname(errno));

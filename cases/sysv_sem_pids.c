@@ -62,7 +62,7 @@ static void readers(int id)
 
 int main(void)
 {
-	sysv_setup(handler);
+	sysv_setup(handler, NULL);
 	int id = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
 	if (id < 0)
 		nsx_fail("semget: %s", nsx_errname(errno));

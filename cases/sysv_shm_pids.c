@@ -9,7 +9,9 @@
  * it; then s attaches and detaches it.  After each step every reader prints
  * the two pids as the tasks they denote in its namespace, by IPC_STAT and by
  * the cpid and lpid columns of /proc/sysvipc/shm read through a proc of its
- * own namespace.
+ * own namespace; then d reads that file twice more: opened by itself
+ * through the case's proc (mounted in outer), and as the file the top
+ * opened at the start (inherited).
  *
  * The golden lines and the kernel code behind them (ipc/shm.c):
  *
@@ -24,9 +26,15 @@
  *   after s's shmat() and shmdt(): lpid=s for top and s, 0 for a, m, d
  *     shm_close() (on detach) updates shm_lprid the same way; s is visible
  *     only from outer and from S.
- *   /proc/sysvipc/shm: sysvipc_shm_proc_show() prints pid_nr_ns(shm_cprid,
- *   pid_ns) and pid_nr_ns(shm_lprid, pid_ns) for the proc mount's
- *   namespace (ipc_seq_pid_ns()): the same answers.
+ *   /proc/sysvipc/shm through each reader's own proc: the same answers
+ *     sysvipc_shm_proc_show() prints pid_nr_ns(shp->shm_cprid, pid_ns) and
+ *     pid_nr_ns(shp->shm_lprid, pid_ns) with pid_ns = ipc_seq_pid_ns(), the
+ *     pid namespace sysvipc_proc_open() (ipc/util.c) took from the *opener*
+ *     (task_active_pid_ns(current)) - not the proc mount's, not the reader's.
+ *   d, opening it through top's proc: cpid=0 lpid=0 - d's own numbering
+ *     although the proc was mounted in outer;
+ *   d, reading the file top opened: top's numbers (named in outer: cpid=m,
+ *     lpid=a, then s) although d sees neither m nor s.
  */
 #include "sysv.h"
 
@@ -57,10 +65,12 @@ static void handler(int op, const long *arg)
 		else
 			NSX_REPLY(ds.shm_cpid, ds.shm_lpid);
 		break;
-	case OP_PROC: /* key shmid perms size cpid lpid nattch ... */
-		NSX_REPLY(sysvipc_field(own_proc, "shm", id, 4),
-		          sysvipc_field(own_proc, "shm", id, 5));
+	case OP_PROC: { /* key shmid perms size cpid lpid nattch ...; arg[1]: SV_* */
+		long v[2];
+		sysvipc_fields((int)arg[1], "shm", id, 4, 5, v);
+		NSX_REPLY(v[0], v[1]);
 		break;
+	}
 	}
 }
 
@@ -71,17 +81,18 @@ static void readers(int id)
 		int v = order[i];
 		const struct nsx_msg *st = sysv_ask(v, OP_STAT, id, 0, 0);
 		long c = st->v[0], l = st->v[1];
-		const struct nsx_msg *pr = sysv_ask(v, OP_PROC, id, 0, 0);
+		const struct nsx_msg *pr = sysv_ask(v, OP_PROC, id, SV_OWN_PROC, 0);
 		printf("  read by %-3s IPC_STAT: cpid=%-4s lpid=%-4s  /proc/sysvipc/shm: cpid=%-4s "
 		       "lpid=%s\n",
 		       vname[v], sysv_name(v, c), sysv_name(v, l), sysv_name(v, pr->v[0]),
 		       sysv_name(v, pr->v[1]));
 	}
+	sysv_opener_rows(OP_PROC, id, "shm", "cpid", "lpid");
 }
 
 int main(void)
 {
-	sysv_setup(handler);
+	sysv_setup(handler, "shm");
 	printf("# sysv_shm_pids: shm_cpid and shm_lpid as each reader sees them\n");
 	printf("# outer: top | A: a m | D (in A): d | S: s\n");
 	long id = sysv_ask(V_M, OP_CREATE, 0, 0, 0)->v[0];
