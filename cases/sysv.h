@@ -91,35 +91,6 @@ static const struct nsx_msg *sysv_ask(int v, int op, long a0, long a1, long a2)
 	return nsx_call(vidx[v], op, a0, a1, a2);
 }
 
-/* Column col (0-based) of the line for object id in the /proc/sysvipc file
- * open at fd, read from its start; -errno if absent. */
-static inline long sysvipc_field_fd(int fd, long id, int col)
-{
-	char buf[8192];
-	if (lseek(fd, 0, SEEK_SET))
-		return -errno;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return n ? -errno : -ENODATA;
-	buf[n] = '\0';
-	for (char *line = strchr(buf, '\n'); line && *++line; line = strchr(line, '\n')) {
-		long v[16];
-		int k = 0;
-		char *p = line;
-		while (k < 16) {
-			char *end;
-			v[k] = strtol(p, &end, 10);
-			if (end == p)
-				break;
-			k++;
-			p = end;
-		}
-		if (k > col && k > 1 && v[1] == id)
-			return v[col];
-	}
-	return -ENOENT;
-}
-
 /* Where a reader takes /proc/sysvipc/<file> from: a proc of its own
  * namespace, the proc the case began with (the top's namespace's), or the
  * file the top opened. */
@@ -133,12 +104,13 @@ static inline void sysvipc_fields(int where, const char *file, long id, int c0, 
 	int fd = top_file;
 	snprintf(path, sizeof(path), "sysvipc/%s", file);
 	if (where != SV_TOP_FILE)
-		fd = openat(where == SV_OWN_PROC ? own_proc : nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+		fd = openat(where == SV_OWN_PROC ? own_proc : nsx_procfd(), path,
+		            O_RDONLY | O_CLOEXEC);
 	v[0] = v[1] = fd < 0 ? -errno : 0;
 	if (fd < 0)
 		return;
-	v[0] = sysvipc_field_fd(fd, id, c0);
-	v[1] = sysvipc_field_fd(fd, id, c1);
+	v[0] = nsx_sysvipc_field(fd, id, c0);
+	v[1] = nsx_sysvipc_field(fd, id, c1);
 	if (fd != top_file)
 		close(fd);
 }
@@ -153,7 +125,8 @@ static const char *sysv_name(int v, long x)
  * opening it through the case's proc (top's namespace's), and d reading the
  * file the top opened, named as the top sees them.  op is the case's handler
  * op that replies sysvipc_fields(arg[1], ...) for object arg[0]. */
-static inline void sysv_opener_rows(int op, long id, const char *file, const char *c0, const char *c1)
+static inline void sysv_opener_rows(int op, long id, const char *file, const char *c0,
+                                    const char *c1)
 {
 	const struct nsx_msg *pr = sysv_ask(V_D, op, id, SV_CASE_PROC, 0);
 	printf("  d, opening /proc/sysvipc/%s through top's proc:  %s=%-4s %s=%s\n", file, c0,

@@ -311,6 +311,10 @@ int nsx_read_status_list(int procfd, const char *pid, const char *field, long *n
  * kernel's thread-list order): their ids in outer into tid[], their comm
  * into name[] (newline removed); how many, at most max. */
 int nsx_threads(int t, long *tid, char (*name)[32], int max);
+/* Column col (0-based) of the line for object id (its second column) in the
+ * /proc/sysvipc file open at fd, read from its start: the value, or -errno
+ * (-ENOENT when no line has that id). */
+long nsx_sysvipc_field(int fd, long id, int col);
 /* In the top, before spawning: a private IPC namespace (SysV objects, POSIX
  * mqueues), so a case run by hand leaves none behind either; skips if refused. */
 void nsx_private_ipc(void);

@@ -268,3 +268,32 @@ const char *nsx_case_cgroup(void)
 		nsx_fail("mkdir %s: %s", dir, nsx_errname(errno));
 	return dir;
 }
+
+/* Column col (0-based) of the line for object id in the /proc/sysvipc file
+ * open at fd, read from its start; -errno if absent. */
+long nsx_sysvipc_field(int fd, long id, int col)
+{
+	char buf[8192];
+	if (lseek(fd, 0, SEEK_SET))
+		return -errno;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return n ? -errno : -ENODATA;
+	buf[n] = '\0';
+	for (char *line = strchr(buf, '\n'); line && *++line; line = strchr(line, '\n')) {
+		long v[16];
+		int k = 0;
+		char *p = line;
+		while (k < 16) {
+			char *end;
+			v[k] = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			k++;
+			p = end;
+		}
+		if (k > col && k > 1 && v[1] == id)
+			return v[col];
+	}
+	return -ENOENT;
+}

@@ -203,6 +203,31 @@ START_TEST(read_text)
 }
 END_TEST
 
+START_TEST(sysvipc_field)
+{
+	char path[] = "/tmp/nsx-sysvipc-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	static const char text[] = "       key      msqid perms      cbytes       qnum lspid lrpid "
+	                           "  uid   gid  cuid  cgid\n"
+	                           "         0          3   600           0          0     0     0 "
+	                           "    0     0     0     0\n"
+	                           "         0         32   600           8          1  4242     0 "
+	                           "  100   200   100   200\n";
+	ck_assert_int_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	/* By the second column, from the start of the file whatever was read. */
+	ck_assert_int_eq(nsx_sysvipc_field(fd, 32, 5), 4242);
+	ck_assert_int_eq(nsx_sysvipc_field(fd, 32, 8), 200);
+	ck_assert_int_eq(nsx_sysvipc_field(fd, 3, 2), 600);
+	/* The header is not a line of numbers; no such id; no such column. */
+	ck_assert_int_eq(nsx_sysvipc_field(fd, 7, 1), -ENOENT);
+	ck_assert_int_eq(nsx_sysvipc_field(fd, 32, 11), -ENOENT);
+	close(fd);
+	ck_assert_int_eq(nsx_sysvipc_field(fd, 32, 5), -EBADF);
+	unlink(path);
+}
+END_TEST
+
 /* The channel and barriers, without new namespaces (no privilege needed). */
 static int echo_fn(void *arg)
 {
@@ -308,6 +333,7 @@ static Suite *lib_suite(void)
 	tcase_add_test(t, nspid_parse);
 	tcase_add_test(t, nspid_parse_fields);
 	tcase_add_test(t, read_text);
+	tcase_add_test(t, sysvipc_field);
 	suite_add_tcase(s, t);
 	t = tcase_create("channel");
 	tcase_add_test(t, channel_order_and_steps);

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * userns_views - the uids and gids a task in a user namespace is told when
+ * the map is not the identity: its own and its child's, in /proc status,
+ * stat(), signals, SIGCHLD and waitid(), /proc/sysvipc and mq_notify(); and
+ * what its explicit SCM_CREDENTIALS and its kill() tell the top outside.
+ *
+ * Tasks: top (namespace outer, uid 0, gid 0) makes a datagram socketpair
+ * (SO_PASSCRED on its end), a SysV message queue, a SysV shared memory
+ * segment and a POSIX message queue (in a private IPC namespace), then
+ * spawns u in its pid namespace.  u unshares a user namespace with uid_map
+ * "100 0 1" and gid_map "200 0 1" (its 100 is top's 0, its 200 top's 0),
+ * drops every capability (capset() to nothing) and spawns k, which parks:
+ * u and k are uid 100, gid 200 in u's namespace.  Every id top's namespace
+ * knows as 0 is 100 or 200 in u's; a translation into the initial user
+ * namespace instead would print 0 (the runner's real uid when it runs
+ * unprivileged, through its own user namespace).  pids print as the task
+ * they denote for the receiver (one pid namespace here), ids raw.
+ *
+ * The golden lines and the kernel code behind them:
+ *
+ *   u: getuid()=100 getgid()=200
+ *     kernel/sys.c getuid(): from_kuid_munged(current_user_ns(), ...).
+ *   u reads /proc/self/status and /proc/<top>/status: Uid 100 x4, Gid 200
+ *   x4; top reads u's: Uid 0 x4, Gid 0 x4
+ *     fs/proc/array.c task_state(): from_kuid_munged(user_ns, cred->uid,
+ *     euid, suid, fsuid) and from_kgid_munged() likewise, user_ns =
+ *     seq_user_ns(), the user namespace of the file's opener.
+ *   u fstat() of its pipe: st_uid=100 st_gid=200
+ *     fs/stat.c cp_new_stat(): from_kuid_munged(current_user_ns(), ...); the
+ *     pipe's inode belongs to u's fsuid (kuid 0).
+ *   tgkill(), kill() to itself: si_uid=100
+ *     kernel/signal.c do_tkill() and prepare_kill_siginfo(): si_uid =
+ *     from_kuid_munged(current_user_ns(), current_uid()); sender and
+ *     receiver share the user namespace, so send_signal_locked() leaves it.
+ *   write() to a pipe without readers: EPIPE and SIGPIPE si_code=SI_USER
+ *   si_pid=u si_uid=100
+ *     fs/pipe.c pipe_write(): send_sig(SIGPIPE, current, 0), SEND_SIG_NOINFO;
+ *     __send_signal_locked() builds the siginfo: si_uid =
+ *     from_kuid_munged(task_cred_xxx(t, user_ns), current_uid()), in the
+ *     receiver's user namespace.
+ *   k stopped, continued, killed by u: SIGCHLD and waitid() si_uid=100
+ *     do_notify_parent_cldstop() and do_notify_parent(): si_uid =
+ *     from_kuid_munged(task_cred_xxx(parent, user_ns), task_uid(tsk));
+ *     wait_task_stopped(), wait_task_continued(), wait_task_zombie():
+ *     from_kuid_munged(current_user_ns(), ...) (kernel/exit.c).  The
+ *     CLD_CONTINUED SIGCHLD is sent by k itself when it runs again
+ *     (get_signal()), after waitid(WCONTINUED) has seen the flag
+ *     prepare_signal() set.
+ *   u reads /proc/sysvipc/msg and /proc/sysvipc/shm: uid=100 gid=200
+ *   cuid=100 cgid=200 for the objects top made
+ *     ipc/msg.c sysvipc_msg_proc_show(), ipc/shm.c sysvipc_shm_proc_show():
+ *     from_kuid_munged(seq_user_ns(s), ...), the opener's user namespace.
+ *   mq_notify() by u, mq_send() by u: SIGUSR1 si_code=SI_MESGQ si_pid=u
+ *   si_uid=100 si_value=7
+ *     ipc/mqueue.c __do_notify(): si_pid = task_tgid_nr_ns(current,
+ *     ns_of_pid(info->notify_owner)), si_uid = from_kuid_munged(
+ *     info->notify_user_ns, current_uid()): the sender's ids as the
+ *     registrant had its namespaces at mq_notify() time.
+ *   mq_notify() by u again, mq_send() by top: si_pid=top si_uid=65534, not
+ *   100 (a finding: the uid is translated twice)
+ *     __do_notify() writes si_uid in u's user namespace (100) as above and
+ *     hands the siginfo to do_send_sig_info().  SI_MESGQ carries a pid and
+ *     a uid (has_si_pid_and_uid()), and the sender, top, is in another user
+ *     namespace than u, so send_signal_locked() maps si_uid once more as if
+ *     the sender had written it in its own: make_kuid(top's namespace, 100)
+ *     is kuid 100 (invalid when the runner runs unprivileged), which u's
+ *     namespace does not map: the overflow uid, 65534.  si_pid is not
+ *     touched a second time (send_signal_locked() only zeroes it for a
+ *     sender outside the receiver's pid namespace), so it is right.  The
+ *     same code is in 6.1.192, 6.12.118 and 7.2.13 (ipc/mqueue.c,
+ *     kernel/signal.c); the line was seen on 6.18.44.
+ *   explicit SCM_CREDENTIALS {own pid, 100, 200} from u, which has no
+ *   capability: accepted; top reads pid=u uid=0 gid=0
+ *     net/core/scm.c scm_check_creds(): make_kuid(cred->user_ns, uid) must
+ *     equal one of the sender's uids (or the sender needs CAP_SETUID in its
+ *     namespace; u has none), likewise the gid with CAP_SETGID; then
+ *     __scm_send() stores make_kuid(current_user_ns(), ...) and scm_recv()
+ *     gives top from_kuid_munged() in its own namespace.  Read in the
+ *     initial namespace the check would compare kuid 100 with u's kuid 0
+ *     and refuse with EPERM.
+ *   kill(top, SIGUSR1) by u: si_pid=u si_uid=0
+ *     prepare_kill_siginfo() writes 100 (u's view); send_signal_locked()
+ *     sees different user namespaces and maps it: make_kuid(
+ *     current_user_ns(), 100) = kuid 0, from_kuid_munged(top's, ...) = 0.
+ */
+#include "nsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <mqueue.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/msg.h>
+#include <sys/shm.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define UID_MAP "100 0 1\n"
+#define GID_MAP "200 0 1\n"
+#define MQ_NAME "/nsx-userns-views"
+
+static int dg[2]; /* u sends on [0]; top receives on [1] (SO_PASSCRED) */
+static int msq = -1, shmid = -1;
+static mqd_t mq = (mqd_t)-1;
+
+/* "Uid" and "Gid" of /proc/<pid>/status through the case's proc, read by
+ * the caller and sent under key: {n, uid x4, n, gid x4}. */
+static void send_status_ids(const char *key, const char *pid)
+{
+	long v[10] = {0};
+	v[0] = nsx_read_status_list(nsx_procfd(), pid, "Uid", &v[1], 4);
+	v[5] = nsx_read_status_list(nsx_procfd(), pid, "Gid", &v[6], 4);
+	nsx_send_v(key, v, 10);
+}
+
+/* waitid() on pid with options, sent as the six siginfo values. */
+static void send_waitid(const char *key, pid_t pid, int options)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, options))
+		NSX_SEND(key, -1);
+	else
+		NSX_SEND(key, si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, si.si_status);
+}
+
+static void drop_capabilities(void)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capset, &h, d))
+		nsx_fail("capset(): %s", nsx_errname(errno));
+}
+
+/* u's signals to itself: tgkill(), kill(), and SIGPIPE from a write(). */
+static void own_signals(void)
+{
+	int p[2];
+	struct stat st;
+	if (pipe2(p, O_CLOEXEC) || fstat(p[0], &st))
+		nsx_fail("pipe: %s", nsx_errname(errno));
+	NSX_SEND("stat", (long)st.st_uid, (long)st.st_gid);
+	NSX_SEND("tgkill", syscall(SYS_tgkill, getpid(), gettid(), SIGUSR2) ? -errno : 0);
+	nsx_send_siginfo("tgkill-si", SIGUSR2);
+	NSX_SEND("kill", kill(getpid(), SIGUSR2) ? -errno : 0);
+	nsx_send_siginfo("kill-si", SIGUSR2);
+	close(p[0]);
+	NSX_SEND("write", write(p[1], "x", 1) < 0 ? -errno : 0);
+	nsx_send_siginfo("sigpipe", SIGPIPE);
+	close(p[1]);
+}
+
+/* u stops, continues and kills its child k, and waits for each. */
+static void child_reports(pid_t k)
+{
+	NSX_SEND("stop", kill(k, SIGSTOP) ? -errno : 0);
+	nsx_send_siginfo("stop-chld", SIGCHLD);
+	send_waitid("stop-wait", k, WSTOPPED);
+	NSX_SEND("cont", kill(k, SIGCONT) ? -errno : 0);
+	send_waitid("cont-wait", k, WCONTINUED);
+	nsx_send_siginfo("cont-chld", SIGCHLD);
+	NSX_SEND("kill9", kill(k, SIGKILL) ? -errno : 0);
+	nsx_send_siginfo("exit-chld", SIGCHLD);
+	send_waitid("exit-wait", k, WEXITED);
+}
+
+static int u_fn(void *arg)
+{
+	(void)arg;
+	int e = nsx_new_userns(UID_MAP, GID_MAP);
+	NSX_SEND("userns", e);
+	if (e)
+		nsx_park();
+	drop_capabilities();
+	nsx_block(SIGUSR1);
+	nsx_block(SIGUSR2);
+	nsx_block(SIGPIPE);
+	nsx_block(SIGCHLD);
+	NSX_SEND("ids", (long)getuid(), (long)getgid());
+	int k = nsx_spawn("k", NULL, nsx_parked, NULL);
+	char top[16];
+	snprintf(top, sizeof(top), "%d", (int)nsx_pid(0));
+	send_status_ids("status-self", "self");
+	send_status_ids("status-top", top);
+	own_signals();
+	child_reports(nsx_pid(k));
+
+	int fd = openat(nsx_procfd(), "sysvipc/msg", O_RDONLY | O_CLOEXEC);
+	/* key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid ... */
+	NSX_SEND("msg", nsx_sysvipc_field(fd, msq, 7), nsx_sysvipc_field(fd, msq, 8),
+	         nsx_sysvipc_field(fd, msq, 9), nsx_sysvipc_field(fd, msq, 10));
+	close(fd);
+	fd = openat(nsx_procfd(), "sysvipc/shm", O_RDONLY | O_CLOEXEC);
+	/* key shmid perms size cpid lpid nattch uid gid cuid cgid ... */
+	NSX_SEND("shm", nsx_sysvipc_field(fd, shmid, 7), nsx_sysvipc_field(fd, shmid, 8),
+	         nsx_sysvipc_field(fd, shmid, 9), nsx_sysvipc_field(fd, shmid, 10));
+	close(fd);
+
+	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
+	char msg[8];
+	ev.sigev_value.sival_int = 7;
+	NSX_SEND("mq_notify", mq_notify(mq, &ev) ? -errno : 0);
+	NSX_SEND("mq_send", mq_send(mq, "x", 1, 0) ? -errno : 0);
+	nsx_send_siginfo("mq-si-u", SIGUSR1);
+	if (mq_receive(mq, msg, sizeof(msg), NULL) < 0)
+		nsx_fail("mq_receive: %s", nsx_errname(errno));
+	NSX_SEND("mq_notify2", mq_notify(mq, &ev) ? -errno : 0);
+	nsx_send_siginfo("mq-si", SIGUSR1);
+
+	struct ucred uc = {getpid(), getuid(), getgid()};
+	NSX_SEND("scm", nsx_send_cred(dg[0], &uc));
+	NSX_SEND("kill-top", kill(nsx_pid(0), SIGUSR1) ? -errno : 0);
+	nsx_park();
+}
+
+/* A value read, or its errno's name. */
+static const char *val(long x)
+{
+	static char buf[8][24];
+	static int r;
+	char *b = buf[r++ % 8];
+	if (x < 0)
+		return nsx_errname((int)-x);
+	snprintf(b, sizeof(buf[0]), "%ld", x);
+	return b;
+}
+
+/* {n, uid x4, n, gid x4} as a row. */
+static void ids_row(const char *who, const long *v)
+{
+	if (v[0] != 4 || v[5] != 4) {
+		printf("%-44s unreadable\n", who);
+		return;
+	}
+	printf("%-44s Uid: %ld %ld %ld %ld  Gid: %ld %ld %ld %ld\n", who, v[1], v[2], v[3], v[4],
+	       v[6], v[7], v[8], v[9]);
+}
+
+/* "<what>=<result of rkey>:" and the siginfo sent under sikey. */
+static void si_row(int u, const char *what, const char *rkey, const char *sikey)
+{
+	char line[96];
+	snprintf(line, sizeof(line), "%s=%s:", what, nsx_res(nsx_recv(u, rkey)->v[0]));
+	printf("%-44s %s\n", line, nsx_siginfo_str(u, nsx_recv(u, sikey)));
+}
+
+static void ipc_row(const char *what, const struct nsx_msg *m)
+{
+	printf("%-44s uid=%s gid=%s cuid=%s cgid=%s\n", what, val(m->v[0]), val(m->v[1]),
+	       val(m->v[2]), val(m->v[3]));
+}
+
+static void make_objects(void)
+{
+	int one = 1;
+	struct mq_attr a = {.mq_maxmsg = 1, .mq_msgsize = 8};
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, dg) ||
+	    setsockopt(dg[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
+		nsx_fail("socketpair: %s", nsx_errname(errno));
+	msq = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	shmid = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	if (msq < 0 || shmid < 0)
+		nsx_fail("msgget/shmget: %s", nsx_errname(errno));
+	mq = mq_open(MQ_NAME, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, &a);
+	if (mq == (mqd_t)-1)
+		nsx_fail("mq_open: %s", nsx_errname(errno));
+}
+
+static void remove_objects(void)
+{
+	msgctl(msq, IPC_RMID, NULL);
+	shmctl(shmid, IPC_RMID, NULL);
+	mq_unlink(MQ_NAME);
+}
+
+static void status_rows(int u)
+{
+	char upid[16];
+	long v[10];
+	printf("# /proc/<pid>/status, stat()\n");
+	ids_row("u reads /proc/self/status:", nsx_recv(u, "status-self")->v);
+	ids_row("u reads /proc/<top>/status:", nsx_recv(u, "status-top")->v);
+	snprintf(upid, sizeof(upid), "%d", (int)nsx_pid(u));
+	v[0] = nsx_read_status_list(nsx_procfd(), upid, "Uid", &v[1], 4);
+	v[5] = nsx_read_status_list(nsx_procfd(), upid, "Gid", &v[6], 4);
+	ids_row("top reads /proc/<u>/status:", v);
+	const struct nsx_msg *m = nsx_recv(u, "stat");
+	printf("%-44s st_uid=%ld st_gid=%ld\n", "u fstat() of its pipe:", m->v[0], m->v[1]);
+}
+
+static void child_rows(int u)
+{
+	char line[96];
+	printf("# u's child k: SIGCHLD and waitid() in u\n");
+	int k = nsx_find("k");
+	si_row(u, "kill(k, SIGSTOP)", "stop", "stop-chld");
+	printf("%-44s %s\n",
+	       "  then waitid(WSTOPPED):", nsx_siginfo_str(u, nsx_recv(u, "stop-wait")));
+	snprintf(line, sizeof(line),
+	         "kill(k, SIGCONT)=%s, waitid(WCONTINUED):", nsx_res(nsx_recv(u, "cont")->v[0]));
+	printf("%-44s %s\n", line, nsx_siginfo_str(u, nsx_recv(u, "cont-wait")));
+	printf("%-44s %s\n", "  then SIGCHLD:", nsx_siginfo_str(u, nsx_recv(u, "cont-chld")));
+	si_row(u, "kill(k, SIGKILL)", "kill9", "exit-chld");
+	printf("%-44s %s\n",
+	       "  then waitid(WEXITED):", nsx_siginfo_str(u, nsx_recv(u, "exit-wait")));
+	nsx_forget(k);
+}
+
+int main(void)
+{
+	nsx_init("top", "outer");
+	nsx_private_ipc();
+	make_objects();
+	atexit(remove_objects);
+	nsx_block(SIGUSR1);
+	int u = nsx_spawn("u", NULL, u_fn, NULL);
+	long e = nsx_recv(u, "userns")->v[0];
+	if (e)
+		nsx_skip("unshare(CLONE_NEWUSER) and its maps: %s", nsx_errname((int)-e));
+	const struct nsx_msg *m = nsx_recv(u, "ids");
+	printf("# userns_views: ids told to u, in a user namespace with uid_map \"100 0 1\" and "
+	       "gid_map \"200 0 1\"\n");
+	printf("# top: uid 0, gid 0; u (capabilities dropped) and its child k: getuid()=%ld "
+	       "getgid()=%ld\n",
+	       m->v[0], m->v[1]);
+	status_rows(u);
+
+	printf("# signals u sends itself\n");
+	si_row(u, "tgkill(u, u, SIGUSR2)", "tgkill", "tgkill-si");
+	si_row(u, "kill(u, SIGUSR2)", "kill", "kill-si");
+	si_row(u, "write() to a pipe without readers", "write", "sigpipe");
+	child_rows(u);
+
+	printf("# objects top made, as u sees them\n");
+	ipc_row("u reads /proc/sysvipc/msg:", nsx_recv(u, "msg"));
+	ipc_row("u reads /proc/sysvipc/shm:", nsx_recv(u, "shm"));
+	char line[96];
+	long r = nsx_recv(u, "mq_notify")->v[0];
+	long s = nsx_recv(u, "mq_send")->v[0];
+	snprintf(line, sizeof(line), "mq_notify() by u=%s, mq_send() by u=%s:", nsx_res(r),
+	         nsx_res(s));
+	printf("%-44s %s\n", line, nsx_siginfo_str(u, nsx_recv(u, "mq-si-u")));
+	r = nsx_recv(u, "mq_notify2")->v[0];
+	s = mq_send(mq, "x", 1, 0) ? -errno : 0;
+	snprintf(line, sizeof(line), "mq_notify() by u=%s, mq_send() by top=%s:", nsx_res(r),
+	         nsx_res(s));
+	printf("%-44s %s\n", line, nsx_siginfo_str(u, nsx_recv(u, "mq-si")));
+
+	printf("# what top is told of u\n");
+	r = nsx_recv(u, "scm")->v[0];
+	long c[4] = {0};
+	if (!r)
+		nsx_recv_cred(dg[1], c);
+	printf("%-44s ", "u's explicit SCM_CREDENTIALS {u, 100, 200}:");
+	if (r || c[0] != 1)
+		printf("%s\n", r ? nsx_errname((int)-r) : c[0] ? nsx_errname((int)-c[0]) : "none");
+	else
+		printf("pid=%s uid=%ld gid=%ld\n", nsx_name(0, c[1]), c[2], c[3]);
+	snprintf(line, sizeof(line),
+	         "kill(top, SIGUSR1) by u=%s:", nsx_res(nsx_recv(u, "kill-top")->v[0]));
+	siginfo_t si;
+	long sv[6] = {-1};
+	if (!nsx_sigwait(SIGUSR1, &si)) {
+		long w[6] = {si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, 0};
+		memcpy(sv, w, sizeof(w));
+	}
+	printf("%-44s %s\n", line, nsx_siginfo_v(0, sv));
+	nsx_exit();
+}
