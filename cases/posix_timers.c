@@ -9,7 +9,8 @@
  * creates timer_create(SIGEV_THREAD_ID) timers aimed at wt, first with wt's
  * number in outer, then with its number in inner, and a SIGEV_SIGNAL timer;
  * it arms the thread timer to fire at once.  top reads w's
- * /proc/<pid>/timers through outer's proc, i through inner's.  Numbers print
+ * /proc/<pid>/timers through outer's proc, i through inner's and then
+ * through outer's (the proc the case began with).  Numbers print
  * as the task they denote in the namespace of the caller or of the proc
  * mount.
  *
@@ -29,10 +30,11 @@
  *     no pid (the union's _timer member).
  *   /proc/<w>/timers through outer's proc: ID 2 notify signal/pid.w, ID 1
  *   notify signal/tid.wt (newest first); through inner's proc: the same
- *   names
+ *   names; i through outer's proc: the same names in outer's numbering
  *     fs/proc/base.c: show_timer() prints pid_nr_ns(timer->it_pid, tp->ns)
  *     with tp->ns = proc_pid_ns() of the mount the file was opened through
- *     (timers_open()): the numbers follow the mount.
+ *     (timers_open()): the numbers follow the mount, not the reader (i,
+ *     in inner, is shown outer's numbers).
  */
 #include "nsx.h"
 
@@ -51,7 +53,7 @@
 #define sigev_notify_thread_id _sigev_un._tid
 #endif
 
-enum { OP_TIMERS = 1 };
+enum { OP_TIMERS = 1, OP_TIMERS_OUTER };
 static int inner_proc = -1; /* in i */
 
 static void *wt_fn(void *arg)
@@ -132,8 +134,7 @@ static void timers(int pfd, pid_t pid, long *v)
 static void handler(int op, const long *arg)
 {
 	long v[NSX_MSG_VALS] = {0};
-	(void)op;
-	timers(inner_proc, (pid_t)arg[0], v);
+	timers(op == OP_TIMERS ? inner_proc : nsx_procfd(), (pid_t)arg[0], v);
 	nsx_send_v("reply", v, 13);
 }
 
@@ -183,5 +184,7 @@ int main(void)
 	show("w's timers (outer's proc), top:", nsx_ns_of(0), v);
 	show("w's timers (inner's proc), i:", inner,
 	     nsx_call(i, OP_TIMERS, nsx_nr_in(w, inner), 0, 0)->v);
+	show("w's timers (outer's proc), i:", nsx_ns_of(0),
+	     nsx_call(i, OP_TIMERS_OUTER, nsx_pid(w), 0, 0)->v);
 	nsx_exit();
 }
