@@ -21,12 +21,13 @@
  *     namespace"); the callback runs within send() (netlink_unicast() to
  *     the kernel socket), so an ack would already be queued.
  *   taskstats TASKSTATS_CMD_GET by pid: c2's number for the asker -> the
- *   reply's pid c2, ac_pid c2, ac_ppid c; another namespace's number: ESRCH;
+ *   reply's pid c2, ac_pid c2, ac_tgid c2, ac_ppid c; another namespace's number: ESRCH;
  *   TASKSTATS_CMD_ATTR_REGISTER_CPUMASK: EINVAL
  *     kernel/taskstats.c: fill_stats_for_pid() -> find_get_task_by_vpid(),
  *     then fill_stats(current_user_ns(), task_active_pid_ns(current), ..)
  *     -> kernel/tsacct.c bacct_add_tsk(): ac_pid = task_pid_nr_ns(tsk,
- *     pid_ns), ac_ppid the parent's tgid there: translated for the asker.
+ *     pid_ns), ac_tgid = task_tgid_nr_ns(tsk, pid_ns), ac_ppid the
+ *     parent's tgid there: translated for the asker.
  *     add_del_listener(): EINVAL outside the initial pid namespace (the
  *     exit multicast it would register for carries global numbers).
  *   audit AUDIT_GET: EPERM
@@ -161,12 +162,14 @@ static struct nlattr *find_attr(char *p, char *end, int t)
 	return NULL;
 }
 
-/* taskstats for number n: {result, pid attr, ac_pid, ac_ppid}; or with
+enum { NANSWER = 5 }; /* the values a question answers */
+
+/* taskstats for number n: {result, pid attr, ac_pid, ac_ppid, ac_tgid}; or with
  * reg, REGISTER_CPUMASK "0": {result}. */
 static void taskstats(long n, int reg, long *o)
 {
 	char buf[8192];
-	memset(o, 0, sizeof(long) * 4);
+	memset(o, 0, sizeof(long) * NANSWER);
 	int s = nl_open(NETLINK_GENERIC, 0);
 	if (s < 0) {
 		o[0] = -errno;
@@ -208,6 +211,7 @@ static void taskstats(long n, int reg, long *o)
 			               : sizeof(t));
 			o[2] = t.ac_pid;
 			o[3] = t.ac_ppid;
+			o[4] = t.ac_tgid;
 		}
 	}
 	close(s);
@@ -239,7 +243,7 @@ static long audit_get(void)
 
 static void ask(int q, long n, long *o)
 {
-	memset(o, 0, sizeof(long) * 4);
+	memset(o, 0, sizeof(long) * NANSWER);
 	if (q == Q_CN)
 		cn_listen(o);
 	else if (q == Q_TS || q == Q_TS_REG)
@@ -255,10 +259,10 @@ static void ask(int q, long n, long *o)
 
 static void handler(int op, const long *arg)
 {
-	long o[4];
+	long o[NANSWER];
 	(void)op;
 	ask((int)arg[0], arg[1], o);
-	NSX_REPLY(o[0], o[1], o[2], o[3]);
+	nsx_send_v("reply", o, NANSWER);
 }
 
 static int c_fn(void *arg)
@@ -271,7 +275,7 @@ static int c_fn(void *arg)
 
 static const long *asked(int who, int q, long n)
 {
-	static long o[4];
+	static long o[NANSWER];
 	if (who == 0)
 		ask(q, n, o);
 	else
@@ -305,8 +309,8 @@ int main(void)
 		o = asked(w, Q_TS, mine);
 		printf("%-3s taskstats GET c2's number: %s", wn, nsx_res(o[0]));
 		if (!o[0])
-			printf(" pid=%s ac_pid=%s ac_ppid=%s", nsx_name(w, o[1]), nsx_name(w, o[2]),
-			       nsx_name(w, o[3]));
+			printf(" pid=%s ac_pid=%s ac_tgid=%s ac_ppid=%s", nsx_name(w, o[1]),
+			       nsx_name(w, o[2]), nsx_name(w, o[4]), nsx_name(w, o[3]));
 		printf("; the other namespace's number for c2: %s\n",
 		       nsx_res(asked(w, Q_TS, other)[0]));
 		printf("%-3s taskstats REGISTER_CPUMASK: %s; audit AUDIT_GET: %s\n", wn,

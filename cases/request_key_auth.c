@@ -14,8 +14,9 @@
  * line in /proc/keys through the initial proc, then forks once into outer
  * and once into inner (setns() on c's /proc/<pid>/ns/pid and its
  * NS_GET_PARENT), mounts a proc of that namespace in a mount namespace of
- * its own and reads the line again, and instantiates the key with the three
- * numbers; c reads them back (KEYCTL_READ).  Each prints as named in the
+ * its own and reads the line again (the child in inner also through the
+ * initial proc, opened before the fork), and instantiates the key with the
+ * four numbers; c reads them back (KEYCTL_READ).  Each prints as named in the
  * namespace of the proc it was read through ("unknown": the initial one).
  *
  * The golden lines and the kernel code behind them (security/keys/,
@@ -31,7 +32,9 @@
  *     KEYCTL_ASSUME_AUTHORITY then finds, so KEYCTL_INSTANTIATE may act);
  *     request_key_auth_describe(): " pid:%d" pid_nr_ns(rka->pid,
  *     proc_pid_ns(file_inode(m->file)->i_sb)), the proc mount's namespace,
- *     whoever reads.
+ *     whoever reads:
+ *   a reader in inner through the initial proc: unknown (c's global number)
+ *     The same function: the mount, not the reader's namespace.
  */
 #include "nsx.h"
 
@@ -55,15 +58,21 @@
 
 /* --- the upcall: /sbin/request-key create <key> <uid> <gid> ... ---------- */
 
-/* The pid on the .request_key_auth line for target (" key:<hex> pid:N"). */
-static long auth_pid(const char *keys, long target)
+/* The pid on the .request_key_auth line for target (" key:<hex> pid:N") in
+ * <procfd>/keys. */
+static long auth_pid(int procfd, long target)
 {
 	char want[40], line[512];
 	long v = -ENOENT;
 	snprintf(want, sizeof(want), " key:%lx pid:", target);
-	FILE *f = fopen(keys, "re");
-	if (!f)
-		return -errno;
+	int fd = openat(procfd, "keys", O_RDONLY | O_CLOEXEC);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "re");
+	if (!f) {
+		v = -errno;
+		if (fd >= 0)
+			close(fd);
+		return v;
+	}
 	while (fgets(line, sizeof(line), f)) {
 		char *p = strstr(line, want);
 		if (p) {
@@ -75,39 +84,46 @@ static long auth_pid(const char *keys, long target)
 	return v;
 }
 
-/* The same line read through a proc of the pid namespace nsfd names. */
-static long auth_pid_in(int nsfd, long target)
+/* The same line read by a child in the pid namespace nsfd names: v[0]
+ * through a proc of that namespace, v[1] through initial_proc. */
+static void auth_pid_in(int nsfd, int initial_proc, long target, long v[2])
 {
 	int p[2];
-	long v = -EIO;
+	v[0] = v[1] = nsfd < 0 ? -EBADF : -EIO;
 	if (nsfd < 0)
-		return -EBADF;
-	if (pipe(p))
-		return -errno;
+		return;
+	if (pipe(p)) {
+		v[0] = v[1] = -errno;
+		return;
+	}
 	if (setns(nsfd, CLONE_NEWPID)) {
-		v = -errno;
+		v[0] = v[1] = -errno;
 		close(p[0]);
 		close(p[1]);
-		return v;
+		return;
 	}
 	pid_t k = fork();
 	if (k == 0) {
+		int own = -1;
 		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-		    mount("proc", "/proc", "proc", 0, NULL))
-			v = -errno;
+		    mount("proc", "/proc", "proc", 0, NULL) ||
+		    (own = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			v[0] = -errno;
 		else
-			v = auth_pid("/proc/keys", target);
-		if (write(p[1], &v, sizeof(v)) != sizeof(v))
+			v[0] = auth_pid(own, target);
+		v[1] = auth_pid(initial_proc, target);
+		if (write(p[1], v, 2 * sizeof(long)) != 2 * sizeof(long))
 			_exit(1);
 		_exit(0);
 	}
 	close(p[1]);
-	if (k > 0 && read(p[0], &v, sizeof(v)) != sizeof(v))
-		v = -EIO;
+	if (k < 0)
+		v[0] = v[1] = -errno;
+	else if (read(p[0], v, 2 * sizeof(long)) != 2 * sizeof(long))
+		v[0] = v[1] = -EIO;
 	close(p[0]);
 	if (k > 0)
 		waitpid(k, NULL, 0);
-	return k < 0 ? -errno : v;
 }
 
 static int upcall(int argc, char **argv)
@@ -115,17 +131,18 @@ static int upcall(int argc, char **argv)
 	if (argc < 3 || strcmp(argv[1], "create"))
 		return 1;
 	long target = strtol(argv[2], NULL, 10);
-	long g = auth_pid("/proc/keys", target), o = -ESRCH, i = -ESRCH;
+	int initial_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	long g = auth_pid(initial_proc, target), o[2] = {-ESRCH, -ESRCH}, i[2] = {-ESRCH, -ESRCH};
 	if (g > 0) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%ld/ns/pid", g);
 		int inner = open(path, O_RDONLY | O_CLOEXEC);
 		int outer = inner < 0 ? -1 : ioctl(inner, NS_GET_PARENT);
-		o = auth_pid_in(outer, target);
-		i = auth_pid_in(inner, target);
+		auth_pid_in(outer, initial_proc, target, o);
+		auth_pid_in(inner, initial_proc, target, i);
 	}
 	char payload[96];
-	int n = snprintf(payload, sizeof(payload), "%ld %ld %ld", g, o, i);
+	int n = snprintf(payload, sizeof(payload), "%ld %ld %ld %ld", g, o[0], i[0], i[1]);
 	if (syscall(SYS_keyctl, KEYCTL_ASSUME_AUTHORITY, target) < 0) /* else the auth key's id */
 		return 1;
 	return syscall(SYS_keyctl, KEYCTL_INSTANTIATE, target, payload, (size_t)n, 0) ? 1 : 0;
@@ -138,7 +155,7 @@ enum { OP_REQUEST = 1 };
 static void handler(int op, const long *arg)
 {
 	char desc[64], buf[96];
-	long g = 0, o = 0, i = 0;
+	long g = 0, o = 0, i = 0, ii = 0;
 	struct timespec ts;
 	(void)op;
 	(void)arg;
@@ -155,11 +172,11 @@ static void handler(int op, const long *arg)
 	long r = n < 0 ? -errno : 0;
 	if (n >= 0) {
 		buf[n < (long)sizeof(buf) ? n : (long)sizeof(buf) - 1] = 0;
-		if (sscanf(buf, "%ld %ld %ld", &g, &o, &i) != 3)
+		if (sscanf(buf, "%ld %ld %ld %ld", &g, &o, &i, &ii) != 4)
 			r = -EBADMSG;
 	}
 	syscall(SYS_keyctl, KEYCTL_INVALIDATE, key);
-	NSX_REPLY(r, g, o, i);
+	NSX_REPLY(r, g, o, i, ii);
 }
 
 static int made_sbin, linked;
@@ -213,6 +230,8 @@ int main(int argc, char **argv)
 		       "initial proc: %s, outer's: %s, inner's: %s\n",
 		       v[1] < 0 ? nsx_errname((int)-v[1]) : nsx_name(0, v[1]), pidv(0, v[2]),
 		       pidv(inner, v[3]));
+		printf("    and a reader in inner through the initial proc: %s\n",
+		       v[4] < 0 ? nsx_errname((int)-v[4]) : nsx_name(0, v[4]));
 	}
 	nsx_exit();
 }
