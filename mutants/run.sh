@@ -197,6 +197,12 @@ failures() {
 	' "$1"
 }
 
+# Did the run in a log end with the runner's totals ("N passed, N failed,
+# ...")?  A log without them is a run the mutant killed.
+completed() {
+	grep -Eq '^[0-9]+ passed, [0-9]+ failed' "$1"
+}
+
 # The plan: the base run, then each mutant.  Each boot takes the steps left;
 # a boot's console is split into one log per mutant (logs/<name>.log).
 rm -f "$M"/logs/*.log
@@ -278,6 +284,7 @@ while read -r n name cases; do
 	log=$M/logs/$name.log
 	how=$(grep "^$name " "$M/verdicts" | grep -v ' unclean$' | tail -n 1 | cut -d' ' -f2)
 	caught='' errors='' first=''
+	[ "$how" != ended ] || completed "$log" || how=died
 	if [ "$how" = ended ]; then
 		caught=$(failures "$log" | awk '$2 == "diff" { printf "%s%s", sep, $1; sep = " " }')
 		errors=$(failures "$log" | awk '$2 == "error" { printf "%s%s", sep, $1; sep = " " }')
@@ -306,5 +313,6 @@ while read -r n name cases; do
 done <"$plan"
 echo "mutants: $have: $total run in $boots boot(s), $bad not caught by a diff, $(($(date +%s) - started)) s; table: $table"
 # shellcheck disable=SC1091 # mutants/sites/run.sh, read at run time
+site_rc=0
 [ "${MUTANT_SITES:-0}" != 1 ] || . "$top/mutants/sites/run.sh"
-[ "$bad" = 0 ]
+[ "$bad" = 0 ] && [ "$site_rc" = 0 ]
