@@ -281,7 +281,8 @@ bench-smoke: $(BENCH)
 # MUTANT_SCOPE=suite boots each mutant with the whole suite instead of the
 # cases its header expects to catch it (mutants/README.md).  MUTANT_SITES=1
 # adds a mutant at every translation call site (mutants/sites/README.md; a
-# base built once before; MUTANT_SITES_MAX=N runs the first N reached).
+# base built once before; MUTANT_SITES_MAX=N runs the first N reached,
+# MUTANT_SITES_ONLY='<regular expression>' those whose names match).
 MUTANT_BASES ?= 6.1 6.12 7.2
 MUTANT_SCOPE ?= expected
 MUTANT_SITES ?= 0
@@ -292,7 +293,8 @@ mutants:
 	  linux-source-6.12='test -f /usr/src/linux-source-6.12.tar.xz' $(SITES_DEPS)
 	$(MAKE) --no-print-directory all
 	B=$(B) MUTANT_BASES="$(MUTANT_BASES)" MUTANT_SCOPE="$(MUTANT_SCOPE)" \
-	  MUTANT_SITES="$(MUTANT_SITES)" MUTANT_SITES_MAX="$(MUTANT_SITES_MAX)" mutants/run.sh $(MUTANTS)
+	  MUTANT_SITES="$(MUTANT_SITES)" MUTANT_SITES_MAX="$(MUTANT_SITES_MAX)" \
+	  MUTANT_SITES_ONLY='$(MUTANT_SITES_ONLY)' mutants/run.sh $(MUTANTS)
 
 FORMAT_SRC := $(wildcard lib/*.[ch] lib/tests/*.c runner/*.[ch] runner/tests/*.c cases/*.[ch] bench/*.c)
 format:

@@ -9,8 +9,9 @@
  * init answers a request and top reads its pending signals; m interrupts
  * init (PTRACE_INTERRUPT), takes the stop with waitpid(__WALL) and detaches.
  * Then top, init's parent, seizes it and sends PTRACE_KILL, waits for its
- * pidfd to be readable (bounded: a kernel that ignored it prints "alive"
- * after the timeout, never the golden line) and reaps it with waitid().
+ * pidfd to be readable (bounded by half the helpers' timeout: a kernel that
+ * ignored it prints "alive" then, never the golden line) and reaps it with
+ * waitid().
  * pids print as the task they denote for the waiter.
  *
  * The golden lines and the kernel code behind them:
@@ -122,7 +123,9 @@ int main(void)
 	s = pt(PTRACE_SEIZE, pid, 0);
 	k = pt(PTRACE_KILL, pid, 0);
 	struct pollfd p = {.fd = pfd, .events = POLLIN};
-	int ready = poll(&p, 1, nsx_timeout_ms());
+	/* Half the helpers' timeout: a kernel that dropped the SIGKILL prints
+	 * "alive" before m, waiting for its next request, gives up. */
+	int ready = poll(&p, 1, nsx_timeout_ms() / 2);
 	siginfo_t si;
 	memset(&si, 0, sizeof(si));
 	long w = ready == 1 ? (waitid(P_PID, (id_t)pid, &si, WEXITED) ? -errno : 0) : -ETIMEDOUT;

@@ -24,16 +24,32 @@ figure() {
 	}' "$map"
 }
 
+# The same for the uid and gid rows ("| U.1 | ...").
+ufigure() {
+	awk '/^\| U\.[0-9]+ \|/ {
+		n++
+		if (match($0, /✔|◐|✘/)) { s = substr($0, RSTART, RLENGTH) } else { s = "?" }
+		if (s == "✔") f++; else if (s == "◐") p++
+	}
+	END {
+		printf "**uid rows (U.n): %d of %d pinned, %d more partly.**\n", f, n, p
+	}' "$map"
+}
+
 case ${1:-} in
 --write)
 	line=$(figure)
-	awk -v l="$line" '/^\*\*Coverage: |^COVERAGE-PLACEHOLDER$/ { print l; next } { print }' "$map" >"$map.tmp"
+	uline=$(ufigure)
+	awk -v l="$line" -v u="$uline" '/^\*\*Coverage: |^COVERAGE-PLACEHOLDER$/ { print l; next }
+		/^\*\*uid rows / { print u; next } { print }' "$map" >"$map.tmp"
 	mv "$map.tmp" "$map"
 	echo "$line"
+	echo "$uline"
 	;;
 --check)
-	line=$(figure)
-	grep -qxF "$line" "$map" || { echo "docs/pid-exports.md: the coverage figure is stale; make docs writes: $line" >&2; exit 1; }
+	for line in "$(figure)" "$(ufigure)"; do
+		grep -qxF "$line" "$map" || { echo "docs/pid-exports.md: a coverage figure is stale; make docs writes: $line" >&2; exit 1; }
+	done
 	;;
 --verify)
 	# docs/scan-exports.sh checks each row's function against the function
@@ -42,5 +58,6 @@ case ${1:-} in
 	;;
 *)
 	figure
+	ufigure
 	;;
 esac
