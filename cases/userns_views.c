@@ -2,8 +2,9 @@
 /*
  * userns_views - the uids and gids a task in a user namespace is told when
  * the map is not the identity: its own and its child's, in /proc status,
- * stat(), signals, SIGCHLD and waitid(), /proc/sysvipc and mq_notify(); and
- * what its explicit SCM_CREDENTIALS and its kill() tell the top outside.
+ * stat(), signals, ptrace, SIGCHLD and waitid(), /proc/sysvipc and
+ * mq_notify(); and what its explicit SCM_CREDENTIALS and its kill() tell
+ * the top outside.
  *
  * Tasks: top (namespace outer, uid 0, gid 0) makes a datagram socketpair
  * (SO_PASSCRED on its end), a SysV message queue, a SysV shared memory
@@ -39,6 +40,15 @@
  *     __send_signal_locked() builds the siginfo: si_uid =
  *     from_kuid_munged(task_cred_xxx(t, user_ns), current_uid()), in the
  *     receiver's user namespace.
+ *   u seizes k and interrupts it (PTRACE_SEIZE, PTRACE_INTERRUPT): the event
+ *   stop's siginfo (PTRACE_GETSIGINFO) SIGTRAP si_code=SIGTRAP|
+ *   PTRACE_EVENT_STOP<<8 si_pid=k si_uid=100; u's SIGCHLD CLD_STOPPED
+ *   si_pid=k si_uid=100 si_status=0 (printed signal0); PTRACE_DETACH=0
+ *     kernel/signal.c do_jobctl_trap() -> ptrace_do_notify(): si_pid =
+ *     task_pid_vnr(current), si_uid = from_kuid_munged(current_user_ns(),
+ *     current_uid()): the tracee's own view (u shares it); ptrace_stop() ->
+ *     do_notify_parent_cldstop(current, true, CLD_STOPPED): si_status is
+ *     the group stop's signal, none here (0).
  *   k stopped, continued, killed by u: SIGCHLD and waitid() si_uid=100
  *     do_notify_parent_cldstop() and do_notify_parent(): si_uid =
  *     from_kuid_munged(task_cred_xxx(parent, user_ns), task_uid(tsk));
@@ -95,6 +105,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/msg.h>
+#include <sys/ptrace.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -158,6 +169,23 @@ static void own_signals(void)
 	close(p[1]);
 }
 
+/* u seizes k, interrupts it, reads the event stop's siginfo and the SIGCHLD
+ * it was sent, and lets k go. */
+static void trace_child(pid_t k)
+{
+	siginfo_t si;
+	int st = 0;
+	memset(&si, 0, sizeof(si));
+	long rs = ptrace(PTRACE_SEIZE, k, NULL, NULL) ? -errno : 0;
+	long ri = rs ? rs : ptrace(PTRACE_INTERRUPT, k, NULL, NULL) ? -errno : 0;
+	pid_t w = ri ? -1 : waitpid(k, &st, __WALL);
+	long rg = w != k ? -ECHILD : ptrace(PTRACE_GETSIGINFO, k, NULL, &si) ? -errno : 0;
+	NSX_SEND("ptrace", rs, ri, rg);
+	NSX_SEND("ptrace-si", si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, 0);
+	nsx_send_siginfo("ptrace-chld", SIGCHLD);
+	NSX_SEND("detach", w != k ? -ECHILD : ptrace(PTRACE_DETACH, k, NULL, NULL) ? -errno : 0);
+}
+
 /* u stops, continues and kills its child k, and waits for each. */
 static void child_reports(pid_t k)
 {
@@ -191,6 +219,7 @@ static int u_fn(void *arg)
 	send_status_ids("status-self", "self");
 	send_status_ids("status-top", top);
 	own_signals();
+	trace_child(nsx_pid(k));
 	child_reports(nsx_pid(k));
 
 	int fd = openat(nsx_procfd(), "sysvipc/msg", O_RDONLY | O_CLOEXEC);
@@ -299,8 +328,22 @@ static void status_rows(int u)
 static void child_rows(int u)
 {
 	char line[96];
-	printf("# u's child k: SIGCHLD and waitid() in u\n");
+	printf("# u's child k: ptrace, SIGCHLD and waitid() in u\n");
 	int k = nsx_find("k");
+	const long *r = nsx_recv(u, "ptrace")->v;
+	const long *t = nsx_recv(u, "ptrace-si")->v;
+	snprintf(line, sizeof(line), "PTRACE_SEIZE(k)=%s, PTRACE_INTERRUPT=%s:", nsx_res(r[0]),
+	         nsx_res(r[1]));
+	if (r[2])
+		printf("%-44s PTRACE_GETSIGINFO=%s\n", line, nsx_res(r[2]));
+	else
+		printf("%-44s %s si_code=%s si_pid=%s si_uid=%ld\n", line, nsx_signame((int)t[0]),
+		       t[0] == SIGTRAP && t[1] == (SIGTRAP | PTRACE_EVENT_STOP << 8)
+		               ? "SIGTRAP|PTRACE_EVENT_STOP<<8"
+		               : nsx_sicode((int)t[0], (int)t[1]),
+		       nsx_name(u, t[2]), t[3]);
+	printf("%-44s %s\n", "  u's SIGCHLD:", nsx_siginfo_str(u, nsx_recv(u, "ptrace-chld")));
+	printf("%-44s %s\n", "  PTRACE_DETACH:", nsx_res(nsx_recv(u, "detach")->v[0]));
 	si_row(u, "kill(k, SIGSTOP)", "stop", "stop-chld");
 	printf("%-44s %s\n",
 	       "  then waitid(WSTOPPED):", nsx_siginfo_str(u, nsx_recv(u, "stop-wait")));
