@@ -46,6 +46,13 @@
  *   EINVAL | 0
  *     kernel/time/posix-cpu-timers.c: pid_for_clock() -> find_vpid(); no
  *     task behind the number is EINVAL here, not ESRCH.
+ *   getpriority(PRIO_USER, getuid()): c: c, x: x; ioprio_get(
+ *   IOPRIO_WHO_USER, getuid()): c: c, x: x (the lowest nice, the best
+ *   best-effort level: whose identity that is)
+ *     kernel/sys.c getpriority() and block/ioprio.c ioprio_get(): for a uid
+ *     they take every thread of that uid with task_pid_vnr(p) != 0, the
+ *     tasks the caller can see: c sees c and c2 (nice 2 and 3), x only
+ *     itself; top (nice 1, level 1, the same uid) is in neither namespace.
  *   setpgid(pid, pid): c on its child c2: 0; the others ESRCH (top is not
  *   c2's parent: setpgid() moves only the caller or its own children)
  *     kernel/sys.c: setpgid() -> find_task_by_vpid(), then ESRCH unless the
@@ -80,23 +87,29 @@ enum {
 	P_KCMP,
 	P_CPUCLOCK,
 	P_SETPGID,
-	P_N
+	P_N,
+	P_PRIO_USER = P_N, /* no pid argument: asked by c and x alone */
+	P_IOPRIO_USER,
+	P_ALL
 };
-static const char *const probe_names[P_N] = {"sched_setscheduler(SCHED_BATCH)",
-                                             "sched_getscheduler",
-                                             "sched_getaffinity",
-                                             "prlimit64(RLIMIT_NOFILE)",
-                                             "getpriority",
-                                             "ioprio_get",
-                                             "process_vm_readv",
-                                             "get_robust_list",
-                                             "capget",
-                                             "kcmp(KCMP_VM) with c2",
-                                             "clock_gettime(CPU clock of pid)",
-                                             "setpgid(pid, pid)"};
+static const char *const probe_names[P_ALL] = {"sched_setscheduler(SCHED_BATCH)",
+                                               "sched_getscheduler",
+                                               "sched_getaffinity",
+                                               "prlimit64(RLIMIT_NOFILE)",
+                                               "getpriority",
+                                               "ioprio_get",
+                                               "process_vm_readv",
+                                               "get_robust_list",
+                                               "capget",
+                                               "kcmp(KCMP_VM) with c2",
+                                               "clock_gettime(CPU clock of pid)",
+                                               "setpgid(pid, pid)",
+                                               "getpriority(PRIO_USER, getuid())",
+                                               "ioprio_get(IOPRIO_WHO_USER, getuid())"};
 
 #define IOPRIO_CLASS_BE    2
 #define IOPRIO_WHO_PROCESS 1
+#define IOPRIO_WHO_USER    3
 #define CAP_BASE           26 /* identity id drops capability CAP_BASE+id from its effective set */
 
 static struct robust_list_head robust_heads[8];
@@ -203,6 +216,16 @@ static void probe(int p, long n, long n_c2, long out[2])
 	case P_SETPGID:
 		r0 = nsx_rc(setpgid((pid_t)n, (pid_t)n));
 		break;
+	case P_PRIO_USER: /* glibc returns the lowest nice of them */
+		errno = 0;
+		id = getpriority(PRIO_USER, getuid());
+		r0 = errno ? -errno : 0;
+		break;
+	case P_IOPRIO_USER: /* the best of them; the level of a best-effort one */
+		r0 = syscall(SYS_ioprio_get, IOPRIO_WHO_USER, (int)getuid());
+		id = r0 >= 0 && (r0 >> 13) == IOPRIO_CLASS_BE ? (r0 & 0xff) : 0;
+		r0 = r0 >= 0 ? 0 : -errno;
+		break;
 	case P_KCMP:
 		r0 = syscall(SYS_kcmp, (pid_t)n, (pid_t)n_c2, KCMP_VM, 0, 0);
 		id = r0 >= 0 ? (r0 == 0 ? 0 : 1) : -1;
@@ -304,6 +327,15 @@ int main(void)
 			                k ? " | " : " ", nsx_res(out[0]), whose(p, out[1]));
 		}
 		printf("%s\n", line);
+	}
+	printf("# every task of the caller's uid, asked by c (inner) and x (sib); top, outside "
+	       "both, has the lowest nice and level\n");
+	for (int p = P_PRIO_USER; p < P_ALL; p++) {
+		long oc[2], ox[2];
+		memcpy(oc, nsx_call(c, OP_PROBE, p, 0, 0)->v, sizeof(oc));
+		memcpy(ox, nsx_call(x, OP_PROBE, p, 0, 0)->v, sizeof(ox));
+		printf("%-38s c: %s%s | x: %s%s\n", probe_names[p], nsx_res(oc[0]), whose(p, oc[1]),
+		       nsx_res(ox[0]), whose(p, ox[1]));
 	}
 	nsx_exit();
 }
