@@ -79,7 +79,8 @@
  *     touched a second time (send_signal_locked() only zeroes it for a
  *     sender outside the receiver's pid namespace), so it is right.  The
  *     same code is in 6.1.192, 6.12.118 and 7.2.13 (ipc/mqueue.c,
- *     kernel/signal.c); the line was seen on 6.18.44.
+ *     kernel/signal.c); the line was seen on Debian's 6.1.192, 6.12.117,
+ *     7.2.13 and 7.3-rc7 kernels (make vm) and on 6.18.44.
  *   explicit SCM_CREDENTIALS {own pid, 100, 200} from u, which has no
  *   capability: accepted; top reads pid=u uid=0 gid=0
  *     net/core/scm.c scm_check_creds(): make_kuid(cred->user_ns, uid) must
