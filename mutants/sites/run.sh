@@ -11,7 +11,7 @@
 #    suite's verdict) in as few boots as crashes allow, like the hand-written
 #    ones; MUTANT_SITES_MAX=N runs only the first N reached.
 # 3. The table: $M/sites.md, and totals by operator on stdout.
-# shellcheck disable=SC2154,SC2034 # $M, $image, $top, $B, $have: mutants/run.sh's; site_rc, read there
+# shellcheck disable=SC2154,SC2034 # $M, $image, $top, $B, $have, $series: mutants/run.sh's; site_rc, read there
 sites=$M/schema/.nsx-sites
 [ -s "$sites" ] || die "no site mutants in $M/schema (mutants/sites/schema.sh)"
 echo "mutants: $(wc -l <"$sites") site mutants in $(cut -d' ' -f2 "$sites" | sort -u | wc -l) files: coverage first"
@@ -139,8 +139,10 @@ if [ -s "$M/sites-map-errors" ]; then
 	site_rc=1
 fi
 # Every site mutant run: docs/site-mutants.md is rewritten from the table.
+doc=docs/site-mutants.md
+[ "$series" = 6.1 ] || doc=docs/site-mutants-$series.md
 if [ "$max" = 0 ] && [ -z "$only" ]; then
-	"$top/mutants/sites/docs.sh" "$B" >"$top/docs/site-mutants.md.tmp" &&
-		mv "$top/docs/site-mutants.md.tmp" "$top/docs/site-mutants.md" &&
-		echo "mutants: docs/site-mutants.md written from the table"
+	"$top/mutants/sites/docs.sh" "$M" "$series" >"$top/$doc.tmp" &&
+		mv "$top/$doc.tmp" "$top/$doc" &&
+		echo "mutants: $doc written from the table"
 fi
