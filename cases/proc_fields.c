@@ -31,6 +31,10 @@
  *     controlling terminal.
  *   top's number through inner's proc: ENOENT
  *     base.c: proc_pid_lookup() -> find_task_by_pid_ns(tgid, ns).
+ *   inner's /proc listed by top (its numeric entries): p q r
+ *     base.c: proc_pid_readdir() -> next_tgid(): iter.tgid =
+ *     pid_nr_ns(pid, ns), the mount's namespace, for every thread-group
+ *     leader there (qt, a thread, is not listed); read by top, in outer.
  *   task/ listing of q: q qt; q's children (task/<q>/children): r
  *     base.c: proc_task_readdir() names threads task_pid_nr_ns(task, ns);
  *     array.c: children_seq_show() pid_nr_ns(pid, proc_pid_ns(...)).
@@ -369,6 +373,11 @@ int main(void)
 				printf("/task/%s", nsx_name_ns(ns, v[4]));
 			printf("\n");
 		}
+	{
+		long v[NSX_MSG_VALS];
+		list(mount_fd(M_INNER), ".", 0, v, NSX_MSG_VALS - 1);
+		printf("inner  proc, top lists /proc: %s\n", names_of(M_INNER, v));
+	}
 	{
 		char path[64];
 		long f[V_N];

@@ -53,6 +53,10 @@
  *     The same test lets a task forge anything to itself (pid == its own
  *     task_pid_vnr()), so a receiver cannot trust si_code or si_pid of a
  *     signal it may have sent itself.
+ *   init -> itself rt_tgsigqueueinfo(tgid 1, tid 1, SI_USER, si_pid=3): the
+ *   same
+ *     do_rt_tgsigqueueinfo() compares the tid with task_pid_vnr(current):
+ *     init's own number in inner, 1.
  *   the same tkill() taken with glibc's sigtimedwait(): si_code=SI_USER
  *     Not the kernel: glibc's sysdeps/unix/sysv/linux/sigtimedwait.c folds
  *     SI_TKILL into SI_USER after the syscall ("tkill is transparently used
@@ -187,8 +191,16 @@ static int init_fn(void *arg)
 	nsx_send_siginfo("member-q", SIG_Q);
 	nsx_send_siginfo("top-q", SIG_Q);
 	nsx_step();
-	NSX_SEND("self", queueinfo(1, SIG_SELF, SI_USER, 3));
-	nsx_send_siginfo("self-q", SIG_SELF);
+	long r = queueinfo(1, SIG_SELF, SI_USER, 3);
+	NSX_SEND("self", r);
+	if (!r) /* a refused one never comes: not waited for */
+		nsx_send_siginfo("self-q", SIG_SELF);
+	siginfo_t si;
+	forge(&si, SIG_SELF, SI_USER, 3, 4242);
+	r = nsx_rc(syscall(SYS_rt_tgsigqueueinfo, 1, 1, SIG_SELF, &si));
+	NSX_SEND("tgself", r);
+	if (!r)
+		nsx_send_siginfo("tgself-q", SIG_SELF);
 	nsx_park();
 }
 
@@ -260,7 +272,10 @@ int main(void)
 	nsx_go(init);
 	r = nsx_recv(init, "self")->v[0];
 	nsx_row(52, "init -> init rt_sigqueueinfo(SI_USER, si_pid=3)", r,
-	        nsx_siginfo_str(init, nsx_recv(init, "self-q")));
+	        r ? "(none sent)" : nsx_siginfo_str(init, nsx_recv(init, "self-q")));
+	r = nsx_recv(init, "tgself")->v[0];
+	nsx_row(52, "init -> init rt_tgsigqueueinfo(SI_USER, si_pid=3)", r,
+	        r ? "(none sent)" : nsx_siginfo_str(init, nsx_recv(init, "tgself-q")));
 
 	printf("# the same tkill() taken with glibc's sigtimedwait() instead of the syscall\n");
 	r = sys_tkill(wp, SIGUSR1);
