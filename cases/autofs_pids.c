@@ -146,11 +146,13 @@ static void request(int root, int who, int expect_packet)
 	       packet(&p, 0));
 }
 
+NSX_CASE(.family = "File system daemons", .rows = "7.11 27.5", .kconfig = "CONFIG_AUTOFS_FS",
+         .root = "autofs has no FS_USERNS_MOUNT");
+
 int main(void)
 {
 	char opts[128];
 	nsx_init("top", "outer");
-	nsx_need_init_root("autofs has no FS_USERNS_MOUNT");
 	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	    mount("nsxtmp", "/tmp", "tmpfs", 0, "mode=0755") || mkdir("/tmp/a", 0755))
 		nsx_fail("a mount namespace with a tmpfs on /tmp: %s", nsx_errname(errno));

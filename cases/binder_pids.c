@@ -315,10 +315,20 @@ static void clean(void)
 	bfd[0] = bfd[1] = -1;
 }
 
+NSX_CASE(.family = "Device drivers", .rows = "27.1 27.2 27.4",
+         .kconfig = "CONFIG_ANDROID_BINDER_IPC CONFIG_ANDROID_BINDERFS",
+         .root = "binderfs' stats=global",
+         .finding =
+                 "Binder numbers a transaction's sender for the receiver (`binder_thread_read()`: "
+                 "`task_tgid_nr_ns()`), but BINDER_FREEZE and BINDER_GET_FROZEN_INFO take a "
+                 "*global* tgid as input (`target_proc->pid`), and binderfs' "
+                 "`binder_logs/proc/<pid>` files are named and filled with global numbers: a "
+                 "container that freezes its own binder clients must know their host pids: "
+                 "`binder_pids`.");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_need_init_root("binderfs' stats=global");
 	dir = nsx_mount_fs("binder", "stats=global", "CONFIG_ANDROID_BINDERFS");
 	snprintf(procs, sizeof(procs), "%s/binder_logs/proc", dir);
 	atexit(clean);

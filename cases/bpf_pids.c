@@ -148,10 +148,12 @@ static const char *res(long r)
 	return r == -ENOTSUPP ? "ENOTSUPP" : nsx_res(r);
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "18.1 18.2 28.24",
+         .kconfig = "CONFIG_BPF_SYSCALL", .root = "bpf_capable() and CAP_SYS_ADMIN there");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_need_init_root("bpf_capable() and CAP_SYS_ADMIN there");
 	own_ns(&outer_dev, &outer_ino);
 	long r = load();
 	if (r == -ENOSYS)

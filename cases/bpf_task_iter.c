@@ -344,10 +344,21 @@ static void show_iter(const char *who, int observer, const char *what, const lon
 	printf("\n");
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "18.3",
+         .kconfig = "CONFIG_DEBUG_INFO_BTF CONFIG_BPF_SYSCALL",
+         .root = "loading a BPF tracing program: bpf_capable(), perfmon_capable()",
+         .finding =
+                 "BPF's task iterator walks the pid namespace of whoever creates the iterator "
+                 "(`init_seq_pidns()` at BPF_ITER_CREATE), and a link's `tid` is a number of that "
+                 "namespace; but a link made from a `pid_fd` stores the pidfd's task as a number "
+                 "of the *link creator's* namespace (`bpf_iter_attach_task()`: `pid_nr_ns(pid, "
+                 "task_active_pid_ns(current))`). Handed to a task in a child namespace, the link "
+                 "iterates whichever task has that number there: `bpf_task_iter` pins a link made "
+                 "for c2 visiting c3.");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_need_init_root("loading a BPF tracing program: bpf_capable(), perfmon_capable()");
 	prctl(PR_SET_NAME, "top");
 	struct btf_info bi;
 	if (access(BTF_PATH, F_OK))

@@ -8,8 +8,8 @@
  * capable(CAP_SYS_PACCT)): skips otherwise, saying so; skips on a kernel
  * without CONFIG_BSD_PROCESS_ACCT (ENOSYS).  Nothing outside the case's own
  * namespaces is accounted: the files are turned on in outer and inner, and
- * only where outer is the pid namespace nsxrun made for the case (lib
- * nsx_need_own_pidns(): run by hand it skips), so accounting ends with the
+ * only where outer is the pid namespace nsxrun made for the case (NSX_CASE
+ * .own_pidns: run by hand it skips), so accounting ends with the
  * case's namespaces on every path, a failed one too.
  *
  * Tasks: top (namespace outer) turns accounting on into file O; c, the init
@@ -101,11 +101,15 @@ static void records(const char *what, int fd, int ns)
 	printf("%s: %d record%s\n", what, n, n == 1 ? "" : "s");
 }
 
+NSX_CASE(.family = "Core dumps and accounting records", .rows = "20.4",
+         .kconfig = "CONFIG_BSD_PROCESS_ACCT CONFIG_BSD_PROCESS_ACCT_V3",
+         .root = "acct() checks CAP_SYS_PACCT there", .own_pidns = "process accounting",
+         .finding = "BSD accounting writes one record per accounting namespace, each numbering the "
+                    "process for that file (`fill_ac()`: `acct->ns`): `bsd_acct`.");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_need_init_root("acct() checks CAP_SYS_PACCT there");
-	nsx_need_own_pidns("process accounting");
 	snprintf(file_o, sizeof(file_o), "%s/nsx-acct-o-XXXXXX", nsx_tmpdir());
 	snprintf(file_i, sizeof(file_i), "%s/nsx-acct-i-XXXXXX", nsx_tmpdir());
 	int fo = mkstemp(file_o), fi = mkstemp(file_i);

@@ -46,10 +46,13 @@ static void cg1_read(int file, long *v)
 	fclose(f);
 }
 
+NSX_CASE(.family = "cgroup member lists", .rows = "23.3", .kconfig = "CONFIG_CGROUP_DEBUG",
+         .guest = "mounts a cgroup v1 hierarchy, which every process on the machine sees",
+         .root = "a cgroup v1 mount wants CAP_SYS_ADMIN there");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_guest_only("mounts a cgroup v1 hierarchy, which every process on the machine sees");
 	FILE *cg = fopen("/proc/cgroups", "re");
 	char l[128];
 	int have = 0;
@@ -59,7 +62,6 @@ int main(void)
 		fclose(cg);
 	if (!have)
 		nsx_skip("no debug controller in /proc/cgroups (CONFIG_CGROUP_DEBUG)");
-	nsx_need_init_root("a cgroup v1 mount wants CAP_SYS_ADMIN there");
 	int c = cg1_setup(MNT, "debug");
 	if (c == -EBUSY)
 		nsx_skip(

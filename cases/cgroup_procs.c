@@ -158,6 +158,15 @@ static void show_write(const char *who, int writer, int f, const char *what, lon
 	printf("  %s writes %s to %s: %s\n", who, what, file_names[f], nsx_res(r));
 }
 
+NSX_CASE(.family = "cgroup member lists", .rows = "23.1 28.18",
+         .finding =
+                 "cgroup v2's `cgroup.procs` and `cgroup.threads` print a member the reader cannot "
+                 "see as a `0` line (`cgroup_procs_show()`: `task_pid_vnr()` of each member, in "
+                 "the reader's namespace at read time), where /proc, waitid and cgroup v1's files "
+                 "(`pidlist_array_load()`: `if (pid > 0)`) leave it out: a container reading its "
+                 "cgroup gets one indistinguishable `0` per process it cannot see: "
+                 "`cgroup_procs`.");
+
 int main(void)
 {
 	nsx_init("top", "outer");

@@ -5,7 +5,7 @@
  * the reader cannot see left out (cgroup v2 prints a 0 line for them:
  * cgroup_procs).  Guest only: mounting a new v1 hierarchy (a named one, no
  * controllers) adds a line to every process's /proc/<pid>/cgroup on the
- * machine while it exists (lib nsx_guest_only(); skips in the guest's
+ * machine while it exists (NSX_CASE .guest; skips in the guest's
  * unprivileged pass too: a v1 mount needs CAP_SYS_ADMIN in the initial user
  * namespace).  The hierarchy is gone when the case ends: its cgroup is
  * emptied and removed, the mount detached, in a mount namespace of its own.
@@ -49,11 +49,13 @@ static void cg1_read(int file, long *v)
 	fclose(f);
 }
 
+NSX_CASE(.family = "cgroup member lists", .rows = "23.2",
+         .guest = "mounts a cgroup v1 hierarchy, which every process on the machine sees",
+         .root = "a cgroup v1 mount wants CAP_SYS_ADMIN there");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_guest_only("mounts a cgroup v1 hierarchy, which every process on the machine sees");
-	nsx_need_init_root("a cgroup v1 mount wants CAP_SYS_ADMIN there");
 	int c = cg1_setup(MNT, "none,name=nsxlate");
 	if (c < 0)
 		nsx_fail("mount -t cgroup -o none,name=nsxlate: %s", nsx_errname(-c));

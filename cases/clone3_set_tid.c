@@ -150,6 +150,8 @@ static void task_clone(int task, int which, const char *name, const char *flags,
 	result(nsx_table()->task[task].name, flags, tids, n, r, name);
 }
 
+NSX_CASE(.family = "Namespace files and chosen numbers", .rows = "3.11");
+
 int main(void)
 {
 	nsx_init("top", "outer");

@@ -3,7 +3,7 @@
  * coredump_file - a core dump written to a file with kernel.core_uses_pid
  * set: the ".<pid>" suffix is the dumper's number in its own pid namespace.
  * Guest only: it sets /proc/sys/kernel/core_pattern and core_uses_pid, which
- * are one for the whole machine (lib nsx_guest_only(); skips in the guest's
+ * are one for the whole machine (NSX_CASE .guest; skips in the guest's
  * unprivileged pass, which may not write them).  Both are put back.
  *
  * Tasks: top (namespace outer) sets core_pattern to a file,
@@ -122,11 +122,13 @@ static const char *how(long st)
 	return s;
 }
 
+NSX_CASE(.family = "Core dumps and accounting records", .rows = "24.2",
+         .guest = "sets /proc/sys/kernel/core_pattern and core_uses_pid, which are "
+                  "machine-wide");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_guest_only("sets /proc/sys/kernel/core_pattern and core_uses_pid, which are "
-	               "machine-wide");
 	if (mkdir(DIR_, 0700) && errno != EEXIST)
 		nsx_fail("mkdir " DIR_ ": %s", nsx_errname(errno));
 	int e = sysctl("core_pattern", saved_pattern, sizeof(saved_pattern), DIR_ "/core");

@@ -4,8 +4,8 @@
  * the pidfd a core_pattern pipe helper gets with %F, and the peer of the
  * connection the kernel makes to a coredump socket (core_pattern "@<path>"),
  * for dumpers in a child pid namespace.  Guest only: it sets
- * /proc/sys/kernel/core_pattern, which is one for the whole machine (lib
- * nsx_guest_only(); it skips in the guest's unprivileged pass, which may not
+ * /proc/sys/kernel/core_pattern, which is one for the whole machine (NSX_CASE
+ * .guest; it skips in the guest's unprivileged pass, which may not
  * write it), and puts it back.  Skips where the kernel has no coredump
  * socket, found by writing core_pattern "@nsxlate-probe": a kernel without
  * it takes that as a core file name (6.12.117: proc_dostring_coredump() is
@@ -419,12 +419,14 @@ static void print_reap(int p, int task)
 	       nsx_name(p, m->v[3]));
 }
 
+NSX_CASE(.family = "Core dumps and accounting records", .rows = "24.4 24.5",
+         .guest = "sets /proc/sys/kernel/core_pattern, which is machine-wide");
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], HELPER))
 		return helper(argc, argv);
 	nsx_init("top", "outer");
-	nsx_guest_only("sets /proc/sys/kernel/core_pattern, which is machine-wide");
 	char self[256], pattern[600];
 	self_exe(self, sizeof(self));
 	core_pattern_save(saved, sizeof(saved));

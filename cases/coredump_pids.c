@@ -3,7 +3,7 @@
  * coredump_pids - the pids of a core dump taken in a child pid namespace:
  * core_pattern's %p and %i against %P and %I, and the pids in the core's ELF
  * notes.  Guest only: it sets /proc/sys/kernel/core_pattern, which is one for
- * the whole machine (lib nsx_guest_only(): it runs under make vm, and skips
+ * the whole machine (NSX_CASE .guest: it runs under make vm, and skips
  * anywhere else, and in the guest's unprivileged pass, which may not write it).
  *
  * Tasks: top (namespace outer) sets core_pattern to a pipe to this program
@@ -208,12 +208,18 @@ static void put_back(void)
 	unlink(FIFO);
 }
 
+NSX_CASE(.family = "Core dumps and accounting records", .rows = "24.1 24.3",
+         .kconfig = "CONFIG_COREDUMP CONFIG_ELF_CORE",
+         .guest = "sets /proc/sys/kernel/core_pattern, which is machine-wide",
+         .finding = "A core dump's NT_PRSTATUS/NT_PRPSINFO `pr_ppid` is the parent *thread*'s id "
+                    "(`fill_prstatus()`: `task_pid_vnr(real_parent)`), where getppid() gives the "
+                    "process: `coredump_pids` (guest only).");
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], HELPER))
 		return helper(argc, argv);
 	nsx_init("top", "outer");
-	nsx_guest_only("sets /proc/sys/kernel/core_pattern, which is machine-wide");
 	char self[256], pattern[600];
 	self_exe(self, sizeof(self));
 	core_pattern_save(saved, sizeof(saved));

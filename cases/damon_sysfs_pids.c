@@ -6,7 +6,7 @@
  * writes "on"; the kdamond's own pid file is its global number.  (A
  * "commit" to a running kdamond looks it up again in the kdamond thread,
  * the initial namespace: not pinned by this case, README "DAMON".)
- * Guest only: DAMON's kdamonds are the machine's (lib nsx_guest_only());
+ * Guest only: DAMON's kdamonds are the machine's (NSX_CASE .guest);
  * needs root in the initial user namespace (the files are 0600 root);
  * skips without the interface (CONFIG_DAMON_SYSFS) or virtual address
  * monitoring (CONFIG_DAMON_VADDR: its "vaddr" operations).  Everything it
@@ -123,11 +123,13 @@ static void show(const char *who, int observer, const char *what, const long *o)
 	                    : nsx_name(observer, o[1]));
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "27.21 27.22",
+         .kconfig = "CONFIG_DAMON_SYSFS CONFIG_DAMON_VADDR",
+         .guest = "starts a DAMON kdamond, which is the machine's", .root = "DAMON's sysfs files");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_guest_only("starts a DAMON kdamond, which is the machine's");
-	nsx_need_init_root("DAMON's sysfs files");
 	if (access(ADMIN, F_OK))
 		nsx_skip("no DAMON sysfs interface: " ADMIN ": %s (CONFIG_DAMON_SYSFS)",
 		         nsx_errname(errno));

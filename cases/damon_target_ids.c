@@ -3,7 +3,7 @@
  * damon_target_ids - DAMON's debugfs interface (damon/target_ids): the pids
  * written are looked up in the writer's pid namespace, and read back in the
  * reader's.  Guest only: the interface is one monitoring context for the
- * whole machine (lib nsx_guest_only()); needs root in the initial user
+ * whole machine (NSX_CASE .guest); needs root in the initial user
  * namespace (debugfs); skips where the kernel has no DAMON debugfs interface
  * (CONFIG_DAMON_DBGFS, deprecated from 6.9: make vm's own 6.1 kernel has it,
  * vm/config).  The targets are cleared again before the case ends.
@@ -98,11 +98,29 @@ static void clean(void)
 	set = 0;
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "27.12",
+         .kconfig = "CONFIG_DAMON_DBGFS",
+         .guest = "sets DAMON's one debugfs monitoring context, which is machine-wide",
+         .root = "debugfs",
+         .finding =
+                 "DAMON's debugfs `target_ids` reports a number it cannot find as ENOMEM "
+                 "(`str_to_pids()` returns NULL): `damon_target_ids`. Its sysfs interface keeps "
+                 "`pid_target` as a bare number and looks it up when the kdamond is turned on, in "
+                 "the namespace of whoever writes `on` to `state` (`damon_sysfs_add_target()`: "
+                 "`find_get_pid()`); the same number written by one namespace and switched on by "
+                 "another monitors a different task, or fails with EINVAL: `damon_sysfs_pids` "
+                 "(guest only). Writing `commit` to a running kdamond's `state` looks it up again, "
+                 "in the kdamond thread, so in the initial namespace whoever writes it (6.1: "
+                 "`damon_sysfs_cmd_request_callback()` -> `damon_sysfs_update_target_pid()`; 6.12: "
+                 "`damon_sysfs_commit_input()` -> `damon_sysfs_build_ctx()`; 7.2 the same, called "
+                 "through `damon_call()`); not pinned: 6.1 and 6.12 hand the command to the "
+                 "kdamond and poll for its end every 100 ms (`damon_sysfs_handle_cmd()`: "
+                 "`schedule_timeout_idle()`), and a failed lookup there ends the kdamond later, "
+                 "not the write.");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_guest_only("sets DAMON's one debugfs monitoring context, which is machine-wide");
-	nsx_need_init_root("debugfs");
 	dir = nsx_mount_fs("debugfs", NULL, "CONFIG_DEBUG_FS");
 	snprintf(ids, sizeof(ids), "%s/damon/target_ids", dir);
 	if (access(ids, F_OK))

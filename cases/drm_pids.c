@@ -150,10 +150,12 @@ static void clean(void)
 	card = -1;
 }
 
+NSX_CASE(.family = "Device drivers", .rows = "27.7 27.8", .kconfig = "CONFIG_DRM CONFIG_DRM_VGEM",
+         .root = "debugfs");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_need_init_root("debugfs");
 	prctl(PR_SET_NAME, "top");
 	if (access(CARD, F_OK))
 		nsx_skip("no " CARD ": %s (CONFIG_DRM_VGEM or another DRM driver)",

@@ -143,10 +143,20 @@ static const char *mkfs(int fd)
 	return NULL;
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "27.17",
+         .kconfig = "CONFIG_BLK_DEV_LOOP CONFIG_EXT4_FS", .root = "loop devices and an ext4 mount",
+         .finding =
+                 "Kernel threads are numbered for the reader, so they are 0 in any child "
+                 "namespace: ext4's `journal_task` (`task_pid_vnr()` of the jbd2 thread) and a "
+                 "threaded NAPI's NETDEV_A_NAPI_PID (`task_pid_nr_ns()`), where nbd's "
+                 "`/sys/block/nbdX/pid` (`task_pid_nr()`, the serving task), DAMON's kdamond `pid` "
+                 "and tracefs (set_event_pid as input, every record's pid) are global numbers "
+                 "whoever reads them: `ext4_journal_task`, `napi_thread_pid`, `nbd_pids`, "
+                 "`damon_sysfs_pids`, `ftrace_pids`.");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_need_init_root("loop devices and an ext4 mount");
 	int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0)
 		nsx_skip("no /dev/loop-control: %s (CONFIG_BLK_DEV_LOOP)", nsx_errname(errno));

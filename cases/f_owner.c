@@ -158,6 +158,8 @@ static void show(const char *after, int fd_index, int i, int s)
 		       nsx_name(reader[k], m[k]->v[3]));
 }
 
+NSX_CASE(.family = "File owners and SIGIO", .rows = "10.1 10.2 28.14");
+
 int main(void)
 {
 	nsx_init("top", "outer");

@@ -131,6 +131,8 @@ static int i_fn(void *arg)
 	nsx_serve(handler);
 }
 
+NSX_CASE(.family = "fanotify", .rows = "11.1");
+
 int main(void)
 {
 	nsx_init("top", "outer");

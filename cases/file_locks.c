@@ -224,6 +224,8 @@ static void show_locks(const char *what, int ns, const long *v)
 	printf("%s\n", v[0] > 5 ? " ..." : "");
 }
 
+NSX_CASE(.family = "File locks", .rows = "7.1 7.2 9.1 9.2");
+
 int main(void)
 {
 	long v[NSX_MSG_VALS];

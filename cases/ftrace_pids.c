@@ -4,7 +4,7 @@
  * and shows bare numbers and filters events by the tasks' global numbers,
  * and every trace line and event field carries the global number, whatever
  * pid namespace the writer or the traced task is in.  Guest only: a tracing
- * instance is the machine's (lib nsx_guest_only()); needs root in the
+ * instance is the machine's (NSX_CASE .guest); needs root in the
  * initial user namespace (tracefs); skips without tracefs (CONFIG_TRACING)
  * or the task_rename event (CONFIG_TRACEPOINTS; make vm's own kernels have
  * neither, Debian's kernels both).
@@ -158,11 +158,13 @@ static void show_pids(const char *who, int observer, const long *o)
 	printf("\n");
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "27.23 27.24",
+         .kconfig = "CONFIG_TRACEPOINTS",
+         .guest = "makes a tracing instance, which is the machine's", .root = "tracefs");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_guest_only("makes a tracing instance, which is the machine's");
-	nsx_need_init_root("tracefs");
 	dir = nsx_mount_fs("tracefs", NULL, "CONFIG_TRACING");
 	atexit(clean);
 	snprintf(inst, sizeof(inst), "%s/instances/nsxlate-XXXXXX", dir);

@@ -150,6 +150,15 @@ static void request(const char *label, int who, int k)
 		nsx_fail("d's answer: %s", nsx_errname((int)-v[0]));
 }
 
+NSX_CASE(.family = "File system daemons", .rows = "9.4", .kconfig = "CONFIG_FUSE_FS",
+         .variants = "fuse-init-pid",
+         .finding =
+                 "A FUSE request's pid is numbered in the namespace of whoever *mounted* the file "
+                 "system (`fc->pid_ns`), not the daemon's that reads it: `fuse_pids`. An autofs "
+                 "packet numbers the requester in the namespace of the daemon's process group, and "
+                 "a requester that namespace cannot see gets ENOENT with no packet at all: "
+                 "`autofs_pids`.");
+
 int main(void)
 {
 	nsx_init("top", "outer");

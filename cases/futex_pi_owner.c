@@ -105,6 +105,9 @@ static long unlock(const char *who, int w)
 	return nsx_call(T(who), OP_UNLOCK, w, 0, 0)->v[0];
 }
 
+NSX_CASE(.family = "Futexes and thread ids in user memory", .rows = "14.1 14.2 14.3",
+         .kconfig = "CONFIG_FUTEX");
+
 int main(void)
 {
 	word = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

@@ -92,6 +92,8 @@ static int w1_fn(void *arg)
 	nsx_serve(handler);
 }
 
+NSX_CASE(.family = "Futexes and thread ids in user memory", .rows = "14.5");
+
 int main(void)
 {
 	word = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

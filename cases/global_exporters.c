@@ -283,10 +283,14 @@ static const long *asked(int who, int q, long n)
 	return o;
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels",
+         .rows = "7.9 19.1 20.1 20.2 20.3 21.1",
+         .kconfig = "CONFIG_CONNECTOR CONFIG_PROC_EVENTS CONFIG_TASKSTATS CONFIG_AUDIT",
+         .root = "CAP_NET_ADMIN and CAP_AUDIT_CONTROL there");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_need_init_root("CAP_NET_ADMIN and CAP_AUDIT_CONTROL there");
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	nsx_recv(c, "up");
 	int c2 = nsx_find("c2"), inner = nsx_ns_of(c);

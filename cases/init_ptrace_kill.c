@@ -94,6 +94,8 @@ static int init_fn(void *arg)
 	nsx_serve(init_handler);
 }
 
+NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2");
+
 int main(void)
 {
 	nsx_init("top", "outer");

@@ -130,6 +130,14 @@ static const char *whose(long v, int n, const long *tid, char name[][32])
 	return "none";
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "25.1 25.2 25.3",
+         .kconfig = "CONFIG_IO_URING", .variants = "sqthread-proc-ns",
+         .finding =
+                 "io_uring's fdinfo `SqThread:` and the names of its threads (`iou-sqp-N`, "
+                 "`iou-wrk-N`) are global numbers in every namespace (`__io_uring_show_fdinfo()`: "
+                 "`task_pid_nr()`; `io_sq_offload_create()` and the io-wq worker name with "
+                 "`current->pid`): `io_uring_pids`.");
+
 int main(void)
 {
 	nsx_init("top", "outer");

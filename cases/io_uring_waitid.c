@@ -108,6 +108,8 @@ static void show(const char *who, const char *what, int observer, const long *o)
 	printf("\n");
 }
 
+NSX_CASE(.family = "Children, parents and wait", .rows = "2.4");
+
 int main(void)
 {
 	nsx_init("top", "outer");

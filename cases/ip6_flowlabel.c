@@ -144,6 +144,8 @@ static void print(const char *what, int observer, const long *v)
 	}
 }
 
+NSX_CASE(.family = "A task's own numbers and /proc", .rows = "7.5", .kconfig = "CONFIG_IPV6");
+
 int main(void)
 {
 	nsx_init("top", "outer");

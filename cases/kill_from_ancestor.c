@@ -120,6 +120,9 @@ static int init_fn(void *arg)
 	nsx_park();
 }
 
+NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 1.5 28.1",
+         .variants = "si-pid-not-zeroed");
+
 int main(void)
 {
 	int st;

@@ -99,6 +99,9 @@ static int c_fn(void *arg)
 	nsx_serve(handler);
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "8.9",
+         .kconfig = "CONFIG_INET CONFIG_NETDEVICES CONFIG_PPP CONFIG_L2TP CONFIG_PPPOL2TP");
+
 int main(void)
 {
 	nsx_init("top", "outer");

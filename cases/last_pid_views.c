@@ -69,6 +69,18 @@ static int i_fn(void *arg)
 	nsx_serve(handler);
 }
 
+NSX_CASE(.family = "A task's own numbers and /proc", .rows = "7.7 7.8",
+         .finding = "`/proc/loadavg`'s last field and `/proc/sys/kernel/ns_last_pid` follow the "
+                    "*reader's* pid namespace (`loadavg_proc_show()`, `pid_ns_ctl_handler()`: "
+                    "`task_active_pid_ns(current)`), while the per-process files "
+                    "(`/proc/<pid>/status`, `stat`, `task/`, `children`, `timers`, `sched`) follow "
+                    "the proc mount (`proc_pid_ns()` of the superblock): `last_pid_views`. Other "
+                    "/proc files have their own rules: `/proc/sysvipc/*` the opener's namespace, "
+                    "autofs' `pgrp=` and ALSA's `owner_pid` the reader's, `cad_pid` the reader's, "
+                    "io_uring's `iou-*` thread names global (the map, `docs/pid-exports.md`, says "
+                    "which for each). From 6.14 `/proc/sys/kernel/pid_max` is per namespace and "
+                    "likewise the reader's (`pid_table_root_lookup()`): `pid_max_ns`.");
+
 int main(void)
 {
 	nsx_init("top", "outer");

@@ -465,6 +465,8 @@ static void print_row(const char *method, const long *o, long parent_tid, long p
 #endif
 }
 
+NSX_CASE(.family = "C library caches", .rows = "3.11");
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--exec-report"))

@@ -113,6 +113,9 @@ static void show(const char *what, int sender, int receiver, int top_receives)
 	       nsx_siginfo_str(receiver, m));
 }
 
+NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "1.11",
+         .kconfig = "CONFIG_POSIX_MQUEUE");
+
 int main(void)
 {
 	nsx_init("top", "outer");

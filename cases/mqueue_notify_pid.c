@@ -117,6 +117,12 @@ static void show(const char *who, int reader, const long *v)
 		       nsx_name(reader, v[3]));
 }
 
+NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "13.1",
+         .finding =
+                 "A message queue's registrant that merely reads its queue's file in the mqueue "
+                 "filesystem loses its notification (`mqueue_flush_file()` removes it on any close "
+                 "by the registrant): `mqueue_notify_pid`.");
+
 int main(void)
 {
 	long v[4];

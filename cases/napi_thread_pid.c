@@ -234,10 +234,13 @@ static void show(const char *who, int observer, const long *o)
 	       who, nsx_res(o[0]), o[1], o[2], o[2] ? nsx_name(observer, o[3]) : "-");
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "8.7",
+         .kconfig = "CONFIG_VETH",
+         .root = "sysfs of a network namespace of its own, and the threaded switch");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_need_init_root("sysfs of a network namespace of its own, and the threaded switch");
 	if (unshare(CLONE_NEWNET | CLONE_NEWNS) ||
 	    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		nsx_fail("network and mount namespaces: %s", nsx_errname(errno));

@@ -3,7 +3,7 @@
  * nbd_pids - the network block device's /sys/block/nbd0/pid names the task
  * serving the device (the one in NBD_DO_IT) by its global thread id, to a
  * reader in any pid namespace.  Guest only: nbd0 is a machine-wide device
- * (lib nsx_guest_only()); needs root in the initial user namespace (the nbd
+ * (NSX_CASE .guest); needs root in the initial user namespace (the nbd
  * ioctls check capable(CAP_SYS_ADMIN)); skips where there is no /dev/nbd0
  * (CONFIG_BLK_DEV_NBD: make vm's own kernels have it built in, vm/config;
  * Debian's cloud kernels have it as a module, which the guest loads,
@@ -112,11 +112,12 @@ static void show(const char *who, int observer, const long *o)
 		printf("%-3s reads nbd0's pid: %s\n", who, nsx_name(observer, o[1]));
 }
 
+NSX_CASE(.family = "Device drivers", .rows = "27.13", .kconfig = "CONFIG_BLK_DEV_NBD",
+         .guest = "uses /dev/nbd0, a machine-wide device", .root = "the nbd ioctls");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_guest_only("uses /dev/nbd0, a machine-wide device");
-	nsx_need_init_root("the nbd ioctls");
 	if (access(DEV, F_OK))
 		nsx_skip("no " DEV ": %s (CONFIG_BLK_DEV_NBD)", nsx_errname(errno));
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))

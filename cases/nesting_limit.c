@@ -65,6 +65,8 @@ static int deepest_fn(void *arg)
 	nsx_park();
 }
 
+NSX_CASE(.family = "Nesting", .rows = "1.6 1.11 6.7", .kconfig = "CONFIG_POSIX_MQUEUE");
+
 int main(void)
 {
 	int err;

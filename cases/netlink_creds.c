@@ -108,6 +108,15 @@ static const char *cred(int reader, long got, long pid)
 	return s;
 }
 
+NSX_CASE(.family = "Credentials over sockets", .rows = "8.4 8.5", .kconfig = "CONFIG_NET_NS",
+         .finding =
+                 "Netlink SCM_CREDENTIALS carry the sender's pid as the sender numbers it "
+                 "(`netlink_sendmsg()` -> `scm_send(..., true)` fills `scm.creds.pid` in the "
+                 "sender; `netlink_recvmsg()` copies it back verbatim), where AF_UNIX numbers the "
+                 "sender for the receiver: a receiver in an ancestor namespace gets the sender's "
+                 "inner number, one in a child namespace the sender's outer number. The uid and "
+                 "gid are mapped at receive time; the pid is not: `netlink_creds`.");
+
 int main(void)
 {
 	long top_port, n[4], u[4];

@@ -132,6 +132,14 @@ static void print(int who, const long *o)
 	       nsx_table()->task[who].name, nsx_name(who, o[1]), comm);
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "27.15",
+         .kconfig = "CONFIG_NF_TABLES CONFIG_NETFILTER_NETLINK",
+         .finding =
+                 "nf_tables' NFTA_GEN_PROC_PID is the requester's global thread id "
+                 "(`task_pid_nr(current)`), sent to listeners in any pid namespace: `nft_gen_pid`; "
+                 "`bpf_get_current_pid_tgid()` likewise, while `bpf_get_ns_current_pid_tgid()` "
+                 "answers only for the caller's own namespace: `bpf_pids`.");
+
 int main(void)
 {
 	long o[4];

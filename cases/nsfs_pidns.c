@@ -175,6 +175,8 @@ static void show_links(const char *when, int task)
 	printf("  %s: ns/pid -> %s, pid_for_children -> %s\n", when, ns_str(v[0]), ns_str(v[1]));
 }
 
+NSX_CASE(.family = "Namespace files and chosen numbers", .variants = "pidns-before-init");
+
 int main(void)
 {
 	nsx_init("top", "outer");

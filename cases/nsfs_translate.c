@@ -90,6 +90,8 @@ static void row(int caller, int k, int ns_task, int t, long n_override)
 	printf("%s%s\n", r < 0 ? "" : " in ", r < 0 ? "" : nsx_table()->ns[out_ns].name);
 }
 
+NSX_CASE(.family = "Namespace files and chosen numbers", .rows = "5.1 5.2 5.3 5.4");
+
 int main(void)
 {
 	nsx_init("top", "outer");

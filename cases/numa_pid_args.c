@@ -95,6 +95,8 @@ static int x_fn(void *arg)
 	nsx_serve(handler);
 }
 
+NSX_CASE(.family = "pid arguments", .rows = "28.21", .kconfig = "CONFIG_NUMA CONFIG_MIGRATION");
+
 int main(void)
 {
 	nsx_init("top", "outer");

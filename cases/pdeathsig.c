@@ -75,6 +75,8 @@ static void show(const char *what, const char *parent, const char *child)
 	       nsx_name(c, nsx_recv(c, "ppid")->v[0]));
 }
 
+NSX_CASE(.family = "Children, parents and wait", .rows = "1.1");
+
 int main(void)
 {
 	static const char *const c1[] = {"c1", "inner"};

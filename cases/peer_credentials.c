@@ -120,6 +120,8 @@ static void call_show(const char *what, int task, int which)
 	show(what, task, m->v);
 }
 
+NSX_CASE(.family = "Credentials over sockets", .rows = "8.1", .kconfig = "CONFIG_NET CONFIG_UNIX");
+
 int main(void)
 {
 	long pc[3];

@@ -175,6 +175,8 @@ static const char *fdinfo_str(int task, int ns, const long *v)
 	return b;
 }
 
+NSX_CASE(.family = "pidfds", .rows = "4.1 4.4", .kconfig = "CONFIG_NET CONFIG_UNIX");
+
 int main(void)
 {
 	long out[8];

@@ -167,6 +167,9 @@ static void show(int reader, const long *v)
 	}
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "17.1 28.20",
+         .kconfig = "CONFIG_PERF_EVENTS");
+
 int main(void)
 {
 	long v[NSX_MSG_VALS];

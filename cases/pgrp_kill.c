@@ -73,6 +73,21 @@ static int g_fn(void *arg)
 	nsx_park();
 }
 
+NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2",
+         .variants = "shared-siginfo",
+         .finding =
+                 "A group signal (kill(-pgrp) and PIDFD_SIGNAL_PROCESS_GROUP, pinned; kill(-1) "
+                 "takes the same path in the code) builds one siginfo for every member; "
+                 "`send_signal_locked()` sets si_pid 0 for a member in whose namespace the sender "
+                 "has no number, and si_uid as the member's user namespace maps the sender's uid. "
+                 "Without \"signal: avoid shared siginfo namespace rewrites\" (Fixes 7a0cf094944e; "
+                 "stable 6.1.188 and 6.12.109, the 7.2.13 tree; not 6.18.44) it does both in the "
+                 "shared siginfo, so every member visited after one such member, including members "
+                 "in the sender's own namespaces, gets that si_pid 0 and that si_uid (100 in "
+                 "`pgrp_kill`, after a member whose uid_map is \"100 0 1\") too: `pgrp_kill`, "
+                 "`pidfd_pgrp_signal` (known-bad variant `shared-siginfo`, an XFAIL where unfixed; "
+                 "mutant `signal-shared-siginfo`).");
+
 int main(void)
 {
 	nsx_init("top", "outer");

@@ -291,6 +291,9 @@ static const char *whose(int p, long id)
 	return b;
 }
 
+NSX_CASE(.family = "pid arguments", .rows = "28.4 28.5 28.6 28.7 28.8 28.9 28.10 28.11 28.12 28.22",
+         .kconfig = "CONFIG_BLOCK CONFIG_CROSS_MEMORY_ATTACH");
+
 int main(void)
 {
 	nsx_init("top", "outer");

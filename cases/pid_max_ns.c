@@ -5,7 +5,7 @@
  * the number chosen at each level.  Before 6.14 pid_max is one machine-wide
  * value, which a case must not write: the case skips, saying so.  It writes
  * outer's pid_max only where outer is the pid namespace nsxrun made for it
- * (lib nsx_need_own_pidns()): run by hand it skips, and the caller's
+ * (NSX_CASE .own_pidns): run by hand it skips, and the caller's
  * namespace keeps its pid_max.
  *
  * Tasks: top (namespace outer); c, the init of namespace inner, which mounts
@@ -121,16 +121,12 @@ static const char *val(long v)
 	return s;
 }
 
+NSX_CASE(.family = "Namespace files and chosen numbers", .rows = "7.13", .min_kernel = "6.14",
+         .own_pidns = "pid_max");
+
 int main(void)
 {
-	struct utsname u;
-	int maj = 0, min = 0;
 	nsx_init("top", "outer");
-	if (uname(&u) || sscanf(u.release, "%d.%d", &maj, &min) != 2 ||
-	    !(maj > 6 || (maj == 6 && min >= 14)))
-		nsx_skip("pid_max is one machine-wide value before Linux 6.14 (kernel/pid.c): not "
-		         "written");
-	nsx_need_own_pidns("pid_max");
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
 		nsx_fail("socketpair: %s", nsx_errname(errno));
 	int c = nsx_spawn("c", "inner", c_fn, NULL);

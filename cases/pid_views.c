@@ -193,6 +193,8 @@ static void print_read(const char *what, int task, int level)
 	}
 }
 
+NSX_CASE(.family = "A task's own numbers and /proc", .rows = "6.7 6.8 6.9 28.3");
+
 int main(void)
 {
 	nsx_init("top", "outer");

@@ -173,6 +173,12 @@ static void hand(int task, int fd)
 		nsx_fail("passing a pidfd to %s", nsx_table()->task[task].name);
 }
 
+NSX_CASE(.family = "pidfds", .rows = "4.2 28.2",
+         .kconfig = "CONFIG_CGROUPS CONFIG_CGROUP_PIDS CONFIG_MEMCG",
+         .finding =
+                 "PIDFD_GET_INFO on a task outside the caller's namespace: ESRCH on 6.13, EREMOTE "
+                 "from the 6.18 stable series: `pidfd_get_info`.");
+
 int main(void)
 {
 	long v[I_N];

@@ -77,10 +77,12 @@ static void show(const char *who, int observer, long n, const long *r)
 	       nsx_res(r[2]));
 }
 
+NSX_CASE(.family = "pidfds", .rows = "28.25", .kconfig = "CONFIG_ADVISE_SYSCALLS",
+         .root = "process_madvise() checks CAP_SYS_NICE there");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_need_init_root("process_madvise() checks CAP_SYS_NICE there");
 	int o = nsx_spawn("o", NULL, o_fn, NULL);
 	o_pidfd = (int)syscall(SYS_pidfd_open, nsx_pid(o), 0);
 	if (o_pidfd < 0)

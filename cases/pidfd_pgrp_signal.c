@@ -73,6 +73,9 @@ static int g_fn(void *arg)
 	nsx_park();
 }
 
+NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 1.6",
+         .variants = "shared-siginfo");
+
 int main(void)
 {
 	nsx_init("top", "outer");

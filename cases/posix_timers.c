@@ -157,6 +157,8 @@ static void show(const char *what, int ns, const long *v)
 	printf("\n");
 }
 
+NSX_CASE(.family = "POSIX timers", .rows = "6.18 28.13");
+
 int main(void)
 {
 	long v[NSX_MSG_VALS];

@@ -321,6 +321,9 @@ static const char *names_of(int m, const long *v)
 	return v[0] ? b : "(none)";
 }
 
+NSX_CASE(.family = "A task's own numbers and /proc",
+         .rows = "6.1 6.2 6.3 6.4 6.5 6.6 6.10 6.14 6.15 6.17 6.20");
+
 int main(void)
 {
 	nsx_init("top", "outer");

@@ -93,6 +93,9 @@ static void show(const char *how, int reader, int mount_ns, const long *o)
 	(void)reader;
 }
 
+NSX_CASE(.family = "A task's own numbers and /proc", .rows = "6.19",
+         .kconfig = "CONFIG_DEBUG_KERNEL CONFIG_DEBUG_FS CONFIG_SCHED_DEBUG");
+
 int main(void)
 {
 	long o[4];

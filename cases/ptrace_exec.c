@@ -146,6 +146,8 @@ static void show(int tracer, const char *e, const char *et, const long *out)
 	       nsx_name(tracer, out[4]));
 }
 
+NSX_CASE(.family = "ptrace", .rows = "15.2 28.17");
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], EXEC_CHILD)) {

@@ -138,6 +138,8 @@ static void show(int tracer, const char *tracee, const struct nsx_msg *m)
 	       m->v[3] < 0 ? nsx_errname((int)-m->v[3]) : "0");
 }
 
+NSX_CASE(.family = "ptrace");
+
 int main(void)
 {
 	nsx_init("top", "outer");

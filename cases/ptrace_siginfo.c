@@ -281,6 +281,15 @@ static void round_with(int tr, int s, int i)
 		                : "nothing");
 }
 
+NSX_CASE(.family = "ptrace", .rows = "1.8 1.9 1.10 28.17",
+         .finding =
+                 "The siginfo a tracer reads at a ptrace event stop (PTRACE_INTERRUPT, "
+                 "PTRACE_EVENT_EXIT) numbers the tracee in the tracee's own namespace "
+                 "(`ptrace_do_notify()`: `task_pid_vnr(current)`, current being the tracee), while "
+                 "waitpid() and the SIGCHLD of the same stop number it for the tracer: a tracer in "
+                 "an ancestor namespace reads a number that means nothing, or another task, in its "
+                 "own: `ptrace_siginfo`.");
+
 int main(void)
 {
 	nsx_init("top", "outer");

@@ -5,7 +5,7 @@
  * /proc/keys, numbered for the pid namespace of the proc mount it is read
  * through.  Guest only: the upcall program is /sbin/request-key, one path for
  * the whole machine, which the case installs (a symlink to itself) and
- * removes (lib nsx_guest_only()); needs root in the initial user namespace;
+ * removes (NSX_CASE .guest); needs root in the initial user namespace;
  * skips without keys (CONFIG_KEYS) or when an /sbin/request-key exists.
  *
  * Tasks: top (namespace outer); c, the init of namespace inner, calls
@@ -194,13 +194,20 @@ static const char *pidv(int ns, long v)
 	return v < 0 ? nsx_errname((int)-v) : nsx_name_ns(ns, v);
 }
 
+NSX_CASE(.family = "A task's own numbers and /proc", .rows = "7.6", .kconfig = "CONFIG_KEYS",
+         .guest = "installs " HELPER ", the machine's one key upcall program",
+         .root = "installing " HELPER,
+         .finding =
+                 "`/proc/keys` shows the requester of a key upcall (the `.request_key_auth` key's "
+                 "`pid:`) in the proc mount's namespace, like /proc/<pid> files "
+                 "(`request_key_auth_describe()`: `pid_nr_ns(rka->pid, proc_pid_ns(sb))`): "
+                 "`request_key_auth` (guest only: it installs /sbin/request-key).");
+
 int main(int argc, char **argv)
 {
 	if (argc > 0 && !strcmp(argv[0], HELPER))
 		return upcall(argc, argv);
 	nsx_init("top", "outer");
-	nsx_guest_only("installs " HELPER ", the machine's one key upcall program");
-	nsx_need_init_root("installing " HELPER);
 	if (syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_USER_KEYRING, 0) < 0 &&
 	    errno == ENOSYS)
 		nsx_skip("no keys: keyctl: ENOSYS (CONFIG_KEYS)");

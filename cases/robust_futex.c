@@ -119,6 +119,9 @@ static const char *lockres(long r)
 	return r ? nsx_errname((int)r) : "0";
 }
 
+NSX_CASE(.family = "Futexes and thread ids in user memory", .rows = "14.6",
+         .kconfig = "CONFIG_FUTEX");
+
 int main(void)
 {
 	pthread_mutexattr_t at;

@@ -156,6 +156,9 @@ static const char *transfer(int p, int t, int mode, pid_t pid)
 	return out;
 }
 
+NSX_CASE(.family = "Credentials over sockets", .rows = "8.2 8.3",
+         .kconfig = "CONFIG_NET CONFIG_UNIX");
+
 int main(void)
 {
 	static const int types[2] = {SOCK_DGRAM, SOCK_STREAM};

@@ -154,6 +154,8 @@ static void show(int sup, const long *o, long ret)
 	       nsx_res(o[3]), nsx_res(o[4]), ret);
 }
 
+NSX_CASE(.family = "seccomp user notification", .rows = "16.1 16.2");
+
 int main(void)
 {
 	nsx_init("top", "outer");

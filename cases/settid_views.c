@@ -117,6 +117,9 @@ static void *keeper(void *arg)
 	nsx_park();
 }
 
+NSX_CASE(.family = "Futexes and thread ids in user memory", .rows = "3.8 3.9 3.10",
+         .kconfig = "CONFIG_FUTEX");
+
 int main(void)
 {
 	w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

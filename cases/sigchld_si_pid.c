@@ -134,6 +134,8 @@ static void top_event(const char *what, pid_t pid, int options)
 	show(0, what, &s, &m);
 }
 
+NSX_CASE(.family = "Children, parents and wait", .rows = "1.7 1.8 2.1 2.2 28.16");
+
 int main(void)
 {
 	nsx_init("top", "outer");

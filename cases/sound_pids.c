@@ -5,7 +5,7 @@
  * pid namespace: the PCM status file and the rawmidi info file under
  * /proc/asound (owner_pid, Owner PID), SNDRV_CTL_IOCTL_ELEM_INFO's owner and
  * SNDRV_SEQ_IOCTL_GET_CLIENT_INFO's pid.  Guest only: card 0 is the
- * machine's (lib nsx_guest_only()); skips where there is no card 0 control
+ * machine's (NSX_CASE .guest); skips where there is no card 0 control
  * device, no sequencer or no rawmidi device, or the caller may not open them
  * (root or the audio group).  make vm's own kernels have snd-dummy, the
  * sequencer and snd-virmidi built in (vm/config); Debian's cloud kernels and
@@ -209,10 +209,15 @@ static void show(const char *who, int observer, const long *o)
 	       pidv(observer, o[9]), pidv(observer, o[10]));
 }
 
+NSX_CASE(.family = "Device drivers", .rows = "7.10 27.9",
+         .kconfig =
+                 "CONFIG_SOUND CONFIG_SND CONFIG_SND_DRIVERS CONFIG_SND_DUMMY CONFIG_SND_SEQUENCER "
+                 "CONFIG_SND_VIRMIDI CONFIG_SND_PROC_FS CONFIG_SND_VERBOSE_PROCFS CONFIG_SND_TIMER",
+         .guest = "opens card 0's PCM and locks its controls, which are the machine's");
+
 int main(void)
 {
 	nsx_init("top", "outer");
-	nsx_guest_only("opens card 0's PCM and locks its controls, which are the machine's");
 	if (access(CTL, F_OK))
 		nsx_skip("no sound card 0: " CTL ": %s (CONFIG_SND_DUMMY)", nsx_errname(errno));
 	if (access(SEQ, F_OK))

@@ -125,6 +125,9 @@ static const char *names(int observer, const long *before, int nb, const long *a
 	return n ? s : "none";
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "27.27",
+         .kconfig = "CONFIG_SOUND CONFIG_SND CONFIG_SND_TIMER");
+
 int main(void)
 {
 	nsx_init("top", "outer");

@@ -96,6 +96,8 @@ static void readers(int q)
 	sysv_opener_rows(OP_PROC, q, "msg", "lspid", "lrpid");
 }
 
+NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "7.3", .kconfig = "CONFIG_SYSVIPC");
+
 int main(void)
 {
 	sysv_setup(handler, "msg");

@@ -60,6 +60,8 @@ static void readers(int id)
 	}
 }
 
+NSX_CASE(.family = "SysV IPC and POSIX message queues", .kconfig = "CONFIG_SYSVIPC");
+
 int main(void)
 {
 	sysv_setup(handler, NULL);

@@ -90,6 +90,8 @@ static void readers(int id)
 	sysv_opener_rows(OP_PROC, id, "shm", "cpid", "lpid");
 }
 
+NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "7.4", .kconfig = "CONFIG_SYSVIPC");
+
 int main(void)
 {
 	sysv_setup(handler, "shm");

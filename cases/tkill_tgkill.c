@@ -204,6 +204,9 @@ static int init_fn(void *arg)
 	nsx_park();
 }
 
+NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.4 1.5 6.7 28.1",
+         .variants = "si-pid-not-zeroed");
+
 int main(void)
 {
 	nsx_init("top", "outer");

@@ -180,6 +180,9 @@ static void table(const char *title, int op)
 	print_table(title, "si_code:si_uid", code_cell);
 }
 
+NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.3 1.6 28.1",
+         .kconfig = "CONFIG_NET CONFIG_UNIX", .variants = "si-pid-not-zeroed");
+
 int main(void)
 {
 	nsx_init("top", "outer");

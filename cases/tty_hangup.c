@@ -146,6 +146,8 @@ static void took(const char *who, const char *key)
 	printf("  %s takes %s\n", who, nsx_siginfo_str(t, nsx_recv(t, key)));
 }
 
+NSX_CASE(.family = "Terminals", .rows = "1.12 28.15");
+
 int main(void)
 {
 	int pty0, pty1;

@@ -122,6 +122,8 @@ static void show_ids(const char *who, int reader, const long *v)
 	       nsx_res(v[2]), nsx_name(reader, v[3]));
 }
 
+NSX_CASE(.family = "Terminals", .rows = "1.1 6.11 6.12 6.13 22.1 22.2 28.15");
+
 int main(void)
 {
 	static int ptyno;

@@ -124,6 +124,13 @@ static void show(int reader, const long *o)
 		       nsx_table()->task[reader].name, nsx_name(reader, o[1]), o[2], nsx_res(o[3]));
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "26.1",
+         .kconfig = "CONFIG_USERFAULTFD",
+         .finding =
+                 "A userfaultfd fault's `ptid` (UFFD_FEATURE_THREAD_ID) is the faulting thread's "
+                 "number in its own namespace (`userfault_msg()`: `task_pid_vnr(current)`), handed "
+                 "as it is to a handler in another one: `uffd_ptid`.");
+
 int main(void)
 {
 	long o[4];

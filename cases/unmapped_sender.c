@@ -147,6 +147,9 @@ static int userns_fn(void *arg)
 	nsx_park();
 }
 
+NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 U.1",
+         .kconfig = "CONFIG_USER_NS", .variants = "si-pid-not-zeroed");
+
 int main(void)
 {
 	nsx_init("top", "outer");

@@ -124,6 +124,9 @@ static void row(const char *what, const char *result)
 	printf("%-60s %s\n", what, result);
 }
 
+NSX_CASE(.family = "Credentials over sockets", .rows = "8.1 U.1 U.5 U.6 U.10",
+         .kconfig = "CONFIG_USER_NS", .variants = "si-pid-not-zeroed");
+
 int main(void)
 {
 	long v[4];

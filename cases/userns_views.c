@@ -358,6 +358,17 @@ static void child_rows(int u)
 	nsx_forget(k);
 }
 
+NSX_CASE(.family = "uids and gids in a user namespace",
+         .rows = "1.2 1.11 U.1 U.2 U.3 U.4 U.5 U.7 U.8 U.9 U.10",
+         .finding =
+                 "An mq_notify() signal from a sender in another user namespace than the "
+                 "registrant carries the overflow uid (65534): `__do_notify()` writes si_uid in "
+                 "the registrant's user namespace, then `send_signal_locked()` maps it again as if "
+                 "the sender had written it in its own (`make_kuid()` in the sender's namespace). "
+                 "From a sender in the registrant's namespace it is right: `userns_views` (the "
+                 "code read in 6.1.192, 6.12.118 and 7.2.13; the line seen on Debian's 6.1.192, "
+                 "6.12.117, 7.2.13 and 7.3-rc7 kernels and on 6.18.44).");
+
 int main(void)
 {
 	nsx_init("top", "outer");

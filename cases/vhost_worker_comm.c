@@ -61,6 +61,16 @@ static int c_fn(void *arg)
 	nsx_serve(handler);
 }
 
+NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "27.26",
+         .kconfig = "CONFIG_VHOST_MENU CONFIG_VHOST_NET", .variants = "vhost-kthread",
+         .finding =
+                 "So are the name of the worker thread vhost gives a device's owner (`vhost-N`: "
+                 "`vhost_worker_create()`, `current->pid`; in 6.12.118 and 7.2.13 a thread in the "
+                 "owner's own thread list), an ALSA timer client's `application N` in "
+                 "/proc/asound/timers (`snd_timer_user_tselect()`) and the `pid` of a PPPoL2TP "
+                 "socket's address (`pppol2tp_session_init()`): `vhost_worker_comm`, "
+                 "`sound_timer_owner`, `l2tp_ppp_owner`.");
+
 int main(void)
 {
 	nsx_init("top", "outer");

@@ -45,6 +45,8 @@ static int c_fn(void *arg)
 	nsx_serve(handler);
 }
 
+NSX_CASE(.family = "pid arguments", .rows = "28.23", .kconfig = "CONFIG_SECURITY_YAMA");
+
 int main(void)
 {
 	nsx_init("top", "outer");

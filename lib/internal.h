@@ -25,6 +25,26 @@ extern int nsx_nstash;
 
 /* Is the caller the top (its process, its first thread)? */
 int nsx_is_top(void);
+/* NSX_CASE(): check the declaration (a malformed one is a setup error), and
+ * with NSX_META in the environment print it as JSON and exit 0. */
+void nsx_case_begin(void);
+/* Skip the case, saying which, unless its declared needs are met. */
+void nsx_case_needs(void);
+/* A case that must change a machine-wide setting (core_pattern, a sysctl)
+ * declares .guest: it skips, saying what it would change, unless nsxrun was
+ * told with --guest that it runs on a throwaway machine (make vm's guest).
+ * In the guest it then waits for an exclusive lock held until the case exits:
+ * such cases run one at a time even under nsxrun -j. */
+void nsx_guest_only(const char *what);
+/* Skips the case, saying "needs root in the initial user namespace (why)",
+ * unless the caller is uid 0 in the initial user namespace. */
+void nsx_need_init_root(const char *why);
+/* Skips the case, saying it would write <what> of its pid namespace, unless
+ * the caller's pid namespace is the one nsxrun made for this case
+ * (NSX_OWN_PIDNS, its inode): run by hand, or where the runner could not
+ * make one, a case never changes the namespace-wide state of its caller's. */
+void nsx_need_own_pidns(const char *what);
+
 /* CLOCK_MONOTONIC in milliseconds. */
 long long nsx_now_ms(void);
 /* One of 16 rotating 256-byte buffers, for names returned to cases. */

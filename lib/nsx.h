@@ -78,6 +78,37 @@ struct nsx_msg {
 #define NSX_MSG_VAL 1
 #define NSX_MSG_ERR 2
 
+/* --- what a case is (case.c) ------------------------------------------ */
+
+/*
+ * Every case declares, once, what it is and what it needs, at file scope:
+ *
+ *   NSX_CASE(.family = "pidfds", .rows = "5.1 5.2", .kconfig = "CONFIG_X",
+ *            .root = "why root in the initial user namespace is needed");
+ *
+ * A case without one does not link (lib refers to nsx_case); a malformed one
+ * fails when it starts.  nsx_init() enforces min_kernel, guest, root and
+ * own_pidns, in that order, skipping with words made from the declaration;
+ * kconfig is what the kernel must be built with (make vm's vm/config and the
+ * kselftest config fragment hold it), and the case's own probes, which must
+ * observe the kernel, skip where it is missing.  With NSX_META set, the case
+ * prints the declaration as one JSON line and exits 0 (nsxrun --meta).
+ * Strings of words are separated by single spaces; NULL is "none".
+ */
+struct nsx_case {
+	const char *family;     /* its section of docs/semantics.md (docs/family-rules.txt) */
+	const char *rows;       /* the docs/pid-exports.md rows it pins: "1.2 3.4 U.5" */
+	const char *kconfig;    /* the kernel options it needs: "CONFIG_A CONFIG_B=m" */
+	const char *min_kernel; /* skips below this release ("6.14"): the behaviour is newer */
+	const char *root;       /* needs root in the initial user namespace: why */
+	const char *guest;      /* guest only (make vm): the machine-wide state it changes */
+	const char *own_pidns;  /* writes this of its pid namespace: only in one nsxrun made */
+	const char *variants;   /* the labels of its expected/<case>.<label>.out files */
+	const char *finding;    /* the inconsistency it pins (docs/findings.md), in a sentence */
+};
+extern const struct nsx_case nsx_case;
+#define NSX_CASE(...) const struct nsx_case nsx_case = {__VA_ARGS__}
+
 /* --- setup and exits ------------------------------------------------ */
 
 /* Start a case: the caller becomes task 0 named top_name in namespace ns_name. */
@@ -108,12 +139,6 @@ int nsx_pty_master(int *ptyno);
  * leader without a terminal then gets it as its controlling terminal). */
 int nsx_pty_slave(int ptyno, int flags);
 
-/* A case that must change a machine-wide setting (core_pattern, a sysctl)
- * calls this first: it skips, saying what it would change, unless nsxrun was
- * told with --guest that it runs on a throwaway machine (make vm's guest).
- * In the guest it then waits for an exclusive lock held until the case exits:
- * such cases run one at a time even under nsxrun -j. */
-void nsx_guest_only(const char *what);
 /* Kill (SIGKILL) and reap every descendant of the caller; safe to repeat. */
 void nsx_reap_all(void);
 
@@ -344,14 +369,6 @@ long nsx_read_long(const char *path, long *v);
 /* A file's text (path relative to dirfd, or absolute; AT_FDCWD), up to len-1
  * bytes, NUL-terminated: the length, or -errno (buf then holds ""). */
 long nsx_read_text(int dirfd, const char *path, char *buf, size_t len);
-/* Skips the case, saying "needs root in the initial user namespace (why)",
- * unless the caller is uid 0 in the initial user namespace. */
-void nsx_need_init_root(const char *why);
-/* Skips the case, saying it would write <what> of its pid namespace, unless
- * the caller's pid namespace is the one nsxrun made for this case
- * (NSX_OWN_PIDNS, its inode): run by hand, or where the runner could not
- * make one, a case never changes the namespace-wide state of its caller's. */
-void nsx_need_own_pidns(const char *what);
 /* In the caller: a new user namespace with these uid_map and gid_map lines
  * (NULL: leave unmapped); 0 or -errno. */
 int nsx_new_userns(const char *uid_map, const char *gid_map);

@@ -73,6 +73,7 @@ void nsx_init(const char *top_name, const char *ns_name)
 	long nr[NSX_MAX_LEVEL];
 	int p[2];
 
+	nsx_case_begin();
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	nsx_T = mmap(NULL, sizeof(*nsx_T), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
 	             0);
@@ -109,6 +110,7 @@ void nsx_init(const char *top_name, const char *ns_name)
 	t->level = n - 1;
 	t->spawner = -1;
 	register_self(0);
+	nsx_case_needs();
 }
 
 int nsx_find(const char *name)

@@ -16,6 +16,8 @@ void usage(FILE *f, const char *prog)
 	        "  -j N            run N cases at once (default: number of CPUs)\n"
 	        "  -t SECS         kill a case and all it started after SECS (default 10)\n"
 	        "  --list          print the selected cases and exit\n"
+	        "  --meta          print the selected cases' declarations (NSX_CASE) as a\n"
+	        "                  JSON array, one case a line, and exit\n"
 	        "  --bless         run the selected cases (at least one must be named) and\n"
 	        "                  write expected/<case>.out from each clean run\n"
 	        "  --repeat N      run each selected case N times (runs named <case>.1 ...)\n"
@@ -53,10 +55,22 @@ static long number(const char *v, long lo, long hi, const char *opt, char *err, 
 }
 
 /* The long options' codes, above every short option's character. */
-enum { O_LIST = 256, O_BLESS, O_REPEAT, O_STRACE, O_CASES, O_EXPECTED, O_OUT, O_JUNIT, O_GUEST };
+enum {
+	O_LIST = 256,
+	O_META,
+	O_BLESS,
+	O_REPEAT,
+	O_STRACE,
+	O_CASES,
+	O_EXPECTED,
+	O_OUT,
+	O_JUNIT,
+	O_GUEST
+};
 
 static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                          {"list", no_argument, NULL, O_LIST},
+                                         {"meta", no_argument, NULL, O_META},
                                          {"bless", no_argument, NULL, O_BLESS},
                                          {"repeat", required_argument, NULL, O_REPEAT},
                                          {"strace", required_argument, NULL, O_STRACE},
@@ -99,6 +113,9 @@ static int one_option(int c, char **argv, struct opts *o, char *err, size_t errl
 		return 0;
 	case O_LIST:
 		o->list = 1;
+		return 0;
+	case O_META:
+		o->list = o->meta = 1;
 		return 0;
 	case O_BLESS:
 		o->bless = 1;

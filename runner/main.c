@@ -505,11 +505,14 @@ int main(int argc, char **argv)
 	}
 	own_environment();
 	int n = plan(&o, &jobs);
-	if (n > 0 && o.list)
+	int listed = 0;
+	if (n > 0 && o.meta)
+		listed = print_meta(jobs, n);
+	else if (n > 0 && o.list)
 		for (int i = 0; i < n; i++)
 			printf("%s\n", jobs[i].name);
 	struct suite *s = n > 0 && !o.list ? calloc(1, sizeof(*s)) : NULL;
-	int status = n < 0 ? 2 : o.list ? 0 : 2;
+	int status = n < 0 || listed ? 2 : o.list ? 0 : 2;
 	if (s) {
 		*s = (struct suite){
 		        .o = &o, .cases = jobs, .ncases = n, .total = (long)n * o.repeat};

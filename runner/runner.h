@@ -26,6 +26,7 @@ struct opts {
 	int jobs;              /* -j: cases run at once */
 	double timeout;        /* -t: seconds before a case is killed */
 	int list;              /* --list: print the selected case names */
+	int meta;              /* --meta: print their declarations (with list set) */
 	int bless;             /* --bless: write expected/ from clean runs */
 	int repeat;            /* --repeat N: run every selected case N times */
 	const char *strace;    /* --strace DIR: keep a trace of each case there */
@@ -83,6 +84,12 @@ struct job {
  * start, or NULL when there is none to start now; more() says whether any
  * will come; done() takes each job that finished, could not start, or was
  * killed because the runner was interrupted (j->interrupted). */
+/* --meta: each job's case run with NSX_META set, its declaration printed as
+ * one element of a JSON array (a case built as a stub that skips is printed
+ * with its reason as "stub").  0, or 1 when a case could not say (said on
+ * stderr). */
+int print_meta(const struct job *jobs, int n);
+
 struct job_source {
 	struct job *(*next)(void *ctx);
 	int (*more)(void *ctx);
