@@ -31,7 +31,7 @@ HDRS       := $(wildcard lib/*.h runner/*.h cases/*.h)
 SHIM       := $(B)/lib/nsx-getpid-cache.so
 
 .PHONY: lava lava-check deb all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps \
-	mutants lint bench bench-smoke install install-check docs docs-check evidence evidence-check \
+	mutants lint bench bench-smoke install install-check docs docs-check checked-on evidence evidence-check \
 	pid-exports
 .DEFAULT_GOAL := all
 # Header and #include dependencies, as the compiler found them (-MMD); they
@@ -196,24 +196,27 @@ vm-deps:
 	@$(NEED) "make vm" $(B)/apt.log $(VM_DEPS) $(if $(KSRC),$(KSRC_DEPS))
 
 # ---- the semantics reference: docs/semantics.md, generated ------------------
-docs:
-	docs/semantics.sh >docs/semantics.md.tmp && mv docs/semantics.md.tmp docs/semantics.md
+docs: all
+	B=$(B) docs/generate.sh
 	docs/pid-exports.sh --write
+# After make vm KERNEL=... (each run's KTAP report) and, as root, a pass on
+# the running kernel: the record docs/semantics.md's kernels come from.
+checked-on: all
+	B=$(B) tools/record-ktap.sh --machine
+	B=$(B) docs/generate.sh
 # Every call of the pid helpers in a kernel tree, against the map: make
 # pid-exports KSRC=/path/to/linux (Debian's linux-source-6.1, -6.12, -7.2 and -7.3 are
 # accounted for in full).
 pid-exports:
 	@test -n "$(KSRC)" || { echo 'make: name a kernel tree: make pid-exports KSRC=/path/to/linux'; exit 2; }
 	docs/scan-exports.sh "$(KSRC)" $(if $(LIST),--list)
-docs-check:
-	@docs/semantics.sh >$(B)/semantics.md && cmp -s $(B)/semantics.md docs/semantics.md || \
-	  { diff -u docs/semantics.md $(B)/semantics.md | head -20; \
-	    echo "make: docs/semantics.md is not what make docs writes: run make docs"; exit 1; }
+docs-check: all
+	@B=$(B) docs/generate.sh --check
 	@docs/pid-exports.sh --check
 	@mutants/docs.sh --check
 	@docs/check-headers.sh
 	@tools/words-check.sh
-	@echo "docs/semantics.md, the coverage figure of docs/pid-exports.md and the list of docs/mutants.md are up to date; every case header names the tasks and namespaces its lines print"
+	@echo "docs/semantics.md, docs/cases.md, docs/findings.md, the coverage figure of docs/pid-exports.md and the list of docs/mutants.md are up to date; every case header names the tasks and namespaces its lines print"
 
 # ---- the evidence bundle for a patch review: tools/evidence.sh -------------
 evidence: all
@@ -238,7 +241,7 @@ install: all
 	mkdir -p "$$d/nsxlate/cases" "$$d/nsxlate/lib" "$$d/nsxlate/expected" && \
 	cp $(RUNNER) "$$d/nsxlate/nsxrun" && cp $(CASE_BINS) "$$d/nsxlate/cases/" && \
 	cp $(SHIM) "$$d/nsxlate/lib/" && cp expected/*.out expected/VARIANTS "$$d/nsxlate/expected/" && \
-	cp vm/config "$$d/nsxlate/config" && echo timeout=10 >"$$d/nsxlate/settings" && \
+	NSXRUN=$(B)/runner/nsxrun python3 docs/catalogue.py kconfig >"$$d/nsxlate/config" && echo timeout=10 >"$$d/nsxlate/settings" && \
 	for c in $(ALL_CASES); do cp kselftest/run_case.sh "$$d/nsxlate/$$c"; \
 	  echo "nsxlate:$$c"; done >"$$d/kselftest-list.txt" && \
 	cp kselftest/run_kselftest.sh "$$d/" && echo "installed to $$d"

@@ -1,12 +1,18 @@
 #!/bin/sh
-# docs/semantics.sh: write docs/semantics.md to stdout from the cases'
-# header comments (cases/*.c), their golden files (expected/*.out), the
-# families in docs/families.txt and the kernels in docs/checked-on.txt.
-# make docs writes it; make check fails when the committed file differs.
+# docs/semantics.sh [META.json]: write docs/semantics.md to stdout from the
+# cases' header comments (cases/*.c), their golden files (expected/*.out),
+# their NSX_CASE() declarations (nsxrun --meta, or META.json) for the
+# families of docs/family-rules.txt, and the KTAP reports in docs/ktap/ for
+# the kernels (docs/catalogue.py turns both into lines).  make docs writes
+# it; make check fails when the committed file differs.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 export LC_ALL=C
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python3 docs/catalogue.py families ${1:+"$1"} >"$tmp/families"
+python3 docs/catalogue.py checked-on ${1:+"$1"} >"$tmp/checked-on"
 
 # The header comment of a case, without its comment markers.
 header() {
@@ -27,7 +33,7 @@ functions() {
 checked() {
 	awk -F'|' -v c="$1" '/^#/ || NF < 2 { next }
 		{ skip = " " $3 " " $4 " " $5 " "; if (index(skip, " " c " ") == 0) printf "%s%s (%s)", (n++ ? "; " : ""), $1, $2 }
-		END { print "" }' docs/checked-on.txt
+		END { print "" }' "$tmp/checked-on"
 }
 
 cat <<'HEAD'
@@ -57,13 +63,13 @@ case.  Raw numbers appear only where the number is the point (`getpid=1`).
 ## Kernels
 
 HEAD
-awk -F'|' '/^#/ || NF < 2 { next } { printf "- %s: %s%s%s%s\n", $1, $2, ($3 != "" ? "; skipped: " $3 : ""), ($4 != "" ? "; known kernel bugs (XFAIL): " $4 : ""), ($5 != "" ? "; not run there (added later): " $5 : "") }' docs/checked-on.txt
+awk -F'|' '/^#/ || NF < 2 { next } { printf "- %s: %s%s%s%s\n", $1, $2, ($3 != "" ? "; skipped: " $3 : ""), ($4 != "" ? "; known kernel bugs (XFAIL): " $4 : ""), ($5 != "" ? "; not run there (added later): " $5 : "") }' "$tmp/checked-on"
 echo
-grep -v '^#' docs/families.txt | while IFS='|' read -r family rule cases; do
+while IFS='|' read -r family rule cases; do
 	printf '## %s\n\n%s\n\n' "$family" "$rule"
 	for c in $cases; do
 		src=cases/$c.c
-		[ -f "$src" ] || { echo "semantics: $c in docs/families.txt has no $src" >&2; exit 1; }
+		[ -f "$src" ] || { echo "semantics: $c has no $src" >&2; exit 1; }
 		printf '### %s\n\n%s\n\n' "$c" "$(summary "$src" | sed "s/^$c - //")"
 		# shellcheck disable=SC2016 # backquotes for markdown
 		printf 'What the kernel shows (`expected/%s.out`):\n\n```\n' "$c"
@@ -73,10 +79,4 @@ grep -v '^#' docs/families.txt | while IFS='|' read -r family rule cases; do
 		[ -z "$f" ] || printf 'Kernel code named in the case: %s.\n\n' "$f"
 		printf 'Checked on: %s.\n\n' "$(checked "$c")"
 	done
-done
-# Every case in a family.
-for src in cases/*.c; do
-	c=$(basename "$src" .c)
-	grep -v '^#' docs/families.txt | cut -d'|' -f3 | tr ' ' '\n' | grep -qx "$c" ||
-		{ echo "semantics: $c is in no family of docs/families.txt" >&2; exit 1; }
-done
+done <"$tmp/families"

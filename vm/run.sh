@@ -98,7 +98,7 @@ fi
 # shellcheck disable=SC2086 # "root user": two words
 set -- $result
 # The guest's report of a whole-suite run (no ARGS), kept by kernel release
-# for make evidence and docs/checked-on.txt.
+# for make evidence and tools/record-ktap.sh (make checked-on: docs/ktap/).
 release=$(sed -n 's/^# guest: \([^ ]*\) .*/\1/p' "$log" | head -n 1 | tr -c 'A-Za-z0-9._+\n-' '_')
 [ -z "$release" ] || [ -n "${ARGS:-}" ] || case " ${VM_APPEND:-} " in
 *" nsx.test="*) ;;
