@@ -161,6 +161,7 @@ check-installed: unit bench-smoke install-check docs-check evidence-check $(KUNI
 	tools/report-check.sh $(RUNNER) $(KUNIT)
 	tools/leftover-check.sh $(RUNNER)
 	tools/numbers-check.sh $(RUNNER)
+	B=$(B) tools/add-case-check.sh
 	$(MAKE) --no-print-directory lava-check
 	tools/loop-race-check.sh $(B)/cases/ext4_journal_task $(LOOP_STEAL)
 	$(MAKE) --no-print-directory run
@@ -214,7 +215,6 @@ docs-check: all
 	@B=$(B) docs/generate.sh --check
 	@docs/pid-exports.sh --check
 	@mutants/docs.sh --check
-	@docs/check-headers.sh
 	@tools/words-check.sh
 	@echo "docs/semantics.md, docs/cases.md, docs/findings.md, the coverage figure of docs/pid-exports.md and the list of docs/mutants.md are up to date; every case header names the tasks and namespaces its lines print"
 

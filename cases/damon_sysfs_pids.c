@@ -5,7 +5,7 @@
  * looked up when the kdamond is turned on, in the pid namespace of whoever
  * writes "on"; the kdamond's own pid file is its global number.  (A
  * "commit" to a running kdamond looks it up again in the kdamond thread,
- * the initial namespace: not pinned by this case, README "DAMON".)
+ * the initial namespace: not pinned by this case: docs/findings.md.)
  * Guest only: DAMON's kdamonds are the machine's (NSX_CASE .guest);
  * needs root in the initial user namespace (the files are 0600 root);
  * skips without the interface (CONFIG_DAMON_SYSFS) or virtual address

@@ -7,8 +7,37 @@
  * musl with musl-gcc (libc_id_cache-musl.c), and, for
  * the getpid part only, under an LD_PRELOAD shim that re-creates the getpid()
  * cache glibc had before 2.25 (libc_id_cache_shim).  The differences between
- * the golden files are the point.  README.md, "libc pid/tid caches", says
- * how to read them.
+ * the golden files are the point.
+ *
+ * A C library may remember the process id or the thread id instead of
+ * asking the kernel. glibc cached getpid() from 2.3.4 to 2.24 and still
+ * caches the thread id in its thread descriptor; musl caches the thread id
+ * and returns it from gettid(). The cache is filled at start-up and
+ * refreshed by the library's own fork(). A child made any other way -
+ * vfork(), the clone() wrapper, a raw clone or clone3 syscall - starts with
+ * a copy of its parent's cache, so the library believes the child is its
+ * parent. Pid namespaces make this worse: a child in a new namespace is 1
+ * in its own namespace while the stale value is its parent's number in the
+ * namespace above (the 2007 review's warning about a pid changing under a
+ * cache).
+ *
+ * Where the stale thread id shows: the owner a library writes into PI and
+ * robust mutexes (so the kernel cannot mark a dead child's robust mutex
+ * OWNER_DIED, and the parent finds a mutex "it" owns), errorcheck and
+ * recursive mutex ownership, and, in musl, gettid() and raise() (tkill() on
+ * the cached id). Reading libc_id_cache (and -musl): one line per way of
+ * making the child; ok means the library agrees with the kernel, stale
+ * (parent) that it still holds the parent's value; internal tid is the id
+ * the library writes into a PI mutex it locks (self is right);
+ * errorcheck=EDEADLK means the child believes it owns a mutex its parent
+ * holds; robust=ETIMEDOUT means a mutex the dead child held was never
+ * marked OWNER_DIED; raise()->parent means the child's raise() signalled
+ * its parent. libc_id_cache_shim proves the getpid() detector fires: under
+ * a preloaded shim that re-creates the old glibc cache its golden file
+ * holds the stale values, and a libc that cached getpid() again would show
+ * the same diff in libc_id_cache. make run builds the musl variant when
+ * musl-gcc is there (make check as root installs musl-tools); otherwise it
+ * skips saying so.
  *
  * Tasks: top (namespace outer) spawns holder, the init of namespace H (only
  * there to be setns()'d into), maker (outer) and execer (outer).  maker makes

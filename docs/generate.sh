@@ -16,7 +16,7 @@ NSXRUN=$B/runner/nsxrun
 [ -x "$NSXRUN" ] || { echo "docs: no $NSXRUN: run make first" >&2; exit 1; }
 "$NSXRUN" --meta >"$t/meta.json"
 python3 docs/catalogue.py check "$t/meta.json"
-docs/semantics.sh "$t/meta.json" >"$t/semantics.md"
+python3 docs/catalogue.py semantics "$t/meta.json" >"$t/semantics.md"
 python3 docs/catalogue.py cases "$t/meta.json" >"$t/cases.md"
 python3 docs/catalogue.py findings "$t/meta.json" >"$t/findings.md"
 rc=0

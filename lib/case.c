@@ -76,8 +76,7 @@ static long release_of(const char *v)
 	return (long)maj * 1000 + min;
 }
 
-/* What is wrong with the declaration, or NULL. */
-static const char *malformed(const struct nsx_case *c)
+const char *nsx_case_malformed(const struct nsx_case *c)
 {
 	if (!c->family || !*c->family)
 		return ".family is missing";
@@ -138,7 +137,7 @@ static void need_min_kernel(const char *v)
 void nsx_case_begin(void)
 {
 	const struct nsx_case *c = &nsx_case;
-	const char *bad = malformed(c);
+	const char *bad = nsx_case_malformed(c);
 	if (bad) {
 		fprintf(stderr, "nsx: error: NSX_CASE(): %s\n", bad);
 		exit(NSX_EXIT_ERROR);

@@ -28,6 +28,8 @@ int nsx_is_top(void);
 /* NSX_CASE(): check the declaration (a malformed one is a setup error), and
  * with NSX_META in the environment print it as JSON and exit 0. */
 void nsx_case_begin(void);
+/* What is wrong with declaration c, or NULL. */
+const char *nsx_case_malformed(const struct nsx_case *c);
 /* Skip the case, saying which, unless its declared needs are met. */
 void nsx_case_needs(void);
 /* A case that must change a machine-wide setting (core_pattern, a sysctl)

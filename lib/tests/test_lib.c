@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests of lib/: pid naming, symbolic names, NSpid parsing, the channel. */
+#include "internal.h"
 #include "nsx.h"
 
 #include <check.h>
@@ -312,6 +313,28 @@ START_TEST(recv_times_out)
 }
 END_TEST
 
+NSX_CASE(.family = "lib's unit tests", .rows = "1.2 U.5", .kconfig = "CONFIG_A CONFIG_B_2=m",
+         .min_kernel = "6.14", .variants = "shared-siginfo x2");
+
+START_TEST(declaration_checked)
+{
+	ck_assert_ptr_null(nsx_case_malformed(&nsx_case));
+	static const struct nsx_case bad[] = {
+	        {.rows = "1.2"},
+	        {.family = "f", .rows = "1."},
+	        {.family = "f", .rows = "x.2"},
+	        {.family = "f", .kconfig = "A"},
+	        {.family = "f", .kconfig = "CONFIG_A=y"},
+	        {.family = "f", .kconfig = "CONFIG_a"},
+	        {.family = "f", .min_kernel = "6"},
+	        {.family = "f", .variants = "Shared"},
+	        {.family = "f", .finding = ""},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(nsx_case_malformed(&bad[i]) != NULL, "declaration %zu passed", i);
+}
+END_TEST
+
 START_TEST(skip_exit_code)
 {
 	ck_assert_int_eq(as_top(skip_now), NSX_EXIT_SKIP);
@@ -340,6 +363,7 @@ static Suite *lib_suite(void)
 	tcase_add_test(t, task_failure_reaches_top);
 	tcase_add_test(t, recv_times_out);
 	tcase_add_test(t, skip_exit_code);
+	tcase_add_test(t, declaration_checked);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -46,6 +46,9 @@ static int parse(struct opts *o, char *err, ...)
 	return parse_args(argc, argv, o, err, 256);
 }
 
+/* The cases these tests make with lib declare this. */
+NSX_CASE(.family = "the runner's unit tests");
+
 START_TEST(args_defaults)
 {
 	struct opts o;
@@ -736,6 +739,56 @@ START_TEST(live_runner_cgroup_kept)
 }
 END_TEST
 
+/* A case in cases_dir: a shell script with body. */
+static void script_case(const char *dir, const char *name, const char *body)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\n%s\n", body);
+	fclose(f);
+	chmod(path, 0755);
+}
+
+START_TEST(meta_prints_declarations)
+{
+	char runner[PATH_MAX], cases[PATH_MAX], out[PATH_MAX + 16], text[1024];
+	const char *bd = getenv("NSX_BUILD");
+	snprintf(runner, sizeof(runner), "%s/runner/nsxrun", bd ? bd : "build");
+	snprintf(cases, sizeof(cases), "%s/meta-cases", tmpdir);
+	mkdir(cases, 0755);
+	script_case(cases, "a_good", "[ -n \"$NSX_META\" ] && echo '{\"family\":\"f \\\"q\\\"\"}'");
+	script_case(cases, "b_stub", "echo 'nsx: skip: not built' >&2; exit 4");
+	script_case(cases, "c_bad", "exit 1");
+	snprintf(out, sizeof(out), "%s/meta.json", tmpdir);
+	pid_t p = fork();
+	if (p == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int null = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		dup2(null, 2);
+		execl(runner, runner, "--meta", "--cases", cases, "--expected", cases,
+		      (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	/* c_bad gave none: said, and the status says so */
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
+	FILE *f = fopen(out, "r");
+	ck_assert_ptr_nonnull(f);
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	ck_assert_str_eq(text, "[\n"
+	                       "{\"name\":\"a_good\",\"family\":\"f \\\"q\\\"\"},\n"
+	                       "{\"name\":\"b_stub\",\"stub\":\"not built\"},\n"
+	                       "{\"name\":\"c_bad\",\"error\":\"no declaration\"}\n"
+	                       "]\n");
+}
+END_TEST
+
 START_TEST(unwritable_output_fails)
 {
 	struct job j = mkjob("print");
@@ -1035,6 +1088,7 @@ static Suite *runner_suite(void)
 	tcase_add_test(t, output_is_capped);
 	tcase_add_test(t, fork_loop_stops_at_the_limit);
 	tcase_add_test(t, unwritable_output_fails);
+	tcase_add_test(t, meta_prints_declarations);
 	tcase_add_test(t, case_cgroup_removed);
 	tcase_add_test(t, cgroup_base_outlives_other_cases);
 	tcase_add_test(t, live_runner_cgroup_kept);
