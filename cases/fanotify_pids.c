@@ -4,7 +4,7 @@
  * without FAN_REPORT_TID, for files opened by tasks in other pid namespaces,
  * read by listeners in different namespaces.  Needs CAP_SYS_ADMIN in the
  * initial user namespace (fanotify_init() of a group that reports pids):
- * skips, saying so, otherwise.
+ * NSX_CASE .root.
  *
  * Tasks: top (namespace outer), in a mount namespace of its own with a tmpfs
  * on /tmp, creates /tmp/f and spawns a (outer, with a thread at), i, the
@@ -131,7 +131,8 @@ static int i_fn(void *arg)
 	nsx_serve(handler);
 }
 
-NSX_CASE(.family = "fanotify", .rows = "11.1");
+NSX_CASE(.family = "fanotify", .rows = "11.1",
+         .root = "fanotify_init() of a group that reports pids: CAP_SYS_ADMIN there");
 
 int main(void)
 {
@@ -145,8 +146,7 @@ int main(void)
 	close(f);
 	long r = groups();
 	if (r == -EPERM)
-		nsx_skip("fanotify_init(FAN_CLASS_NOTIF): EPERM: needs CAP_SYS_ADMIN in the "
-		         "initial user namespace");
+		nsx_skip("fanotify_init(FAN_CLASS_NOTIF): EPERM");
 	if (r)
 		nsx_fail("fanotify: %s", nsx_errname((int)-r));
 	nsx_spawn("a", NULL, a_fn, NULL);
