@@ -223,37 +223,15 @@ evidence: all
 	tools/evidence.sh $(B)
 # make check: the bundle is made, holds no absolute path, and is reproducible.
 evidence-check: all
-	@tools/evidence.sh $(B) >/dev/null && cp $(B)/evidence/nsxlate-evidence.tar.gz $(B)/evidence/a.tgz && \
-	tools/evidence.sh $(B) >/dev/null && \
-	cmp -s $(B)/evidence/a.tgz $(B)/evidence/nsxlate-evidence.tar.gz || \
-	  { echo "make: two evidence bundles differ"; exit 1; }
-	@! tar -xzOf $(B)/evidence/nsxlate-evidence.tar.gz | grep -q "$(CURDIR)" || \
-	  { echo "make: the evidence bundle names $(CURDIR)"; exit 1; }
-	@tar -tzf $(B)/evidence/nsxlate-evidence.tar.gz | grep -qx nsxlate-evidence/SUMMARY.md
-	@echo "evidence: $(B)/evidence/nsxlate-evidence.tar.gz is reproducible and holds no machine path"
+	B=$(B) tools/evidence-check.sh
 
 # ---- a kselftest-style install for test labs: kselftest/README.md ----------
 INSTALL_PATH ?= $(B)/install
-ALL_CASES := $(CASE_NAMES) $(MUSL_SRC:cases/%.c=%)
 install: all
-	@d='$(INSTALL_PATH)'; [ -n "$$d" ] || { echo "make: INSTALL_PATH is empty"; exit 2; }; \
-	rm -rf "$$d/nsxlate" "$$d/run_kselftest.sh" "$$d/kselftest-list.txt" && \
-	mkdir -p "$$d/nsxlate/cases" "$$d/nsxlate/lib" "$$d/nsxlate/expected" && \
-	cp $(RUNNER) "$$d/nsxlate/nsxrun" && cp $(CASE_BINS) "$$d/nsxlate/cases/" && \
-	cp $(SHIM) "$$d/nsxlate/lib/" && cp expected/*.out expected/VARIANTS "$$d/nsxlate/expected/" && \
-	NSXRUN=$(B)/runner/nsxrun python3 docs/catalogue.py kconfig >"$$d/nsxlate/config" && echo timeout=10 >"$$d/nsxlate/settings" && \
-	for c in $(ALL_CASES); do cp kselftest/run_case.sh "$$d/nsxlate/$$c"; \
-	  echo "nsxlate:$$c"; done >"$$d/kselftest-list.txt" && \
-	cp kselftest/run_kselftest.sh "$$d/" && echo "installed to $$d"
+	B=$(B) kselftest/install.sh '$(INSTALL_PATH)'
 # Install to a temporary directory, move it, run it from there.
-install-check:
-	@t=$$(mktemp -d) && $(MAKE) --no-print-directory -s install INSTALL_PATH=$$t/a >/dev/null && \
-	mv $$t/a $$t/moved && $$t/moved/run_kselftest.sh -l | grep -qx nsxlate:pid_views && \
-	$$t/moved/run_kselftest.sh -s >$$t/summary; rc=$$?; \
-	$$t/moved/nsxlate/pid_views >/dev/null; one=$$?; \
-	$$t/moved/nsxlate/peer_pidfd >/dev/null; pp=$$?; \
-	echo "install-check: moved tree: $$(cat $$t/summary) (status $$rc); nsxlate/pid_views alone: $$one; peer_pidfd: $$pp"; \
-	rm -rf $$t; [ $$rc = 0 ] && [ $$one = 0 ] && { [ $$pp = 0 ] || [ $$pp = 4 ]; }
+install-check: all
+	B=$(B) kselftest/install.sh --check
 
 # ---- the nesting-cost benchmark: bench/README.md -----------------------------
 BENCH := $(B)/bench/nsbench $(B)/bench/tiny
@@ -271,12 +249,7 @@ bench: $(BENCH)
 	@echo "bench: $(B)/bench/table.md, $(B)/bench/nesting-cost.png and .svg"
 # One second, every operation at depths 0 and 2: make check keeps it from rotting.
 bench-smoke: $(BENCH)
-	$(B)/bench/nsbench --smoke --depths 0,2 --tiny $(B)/bench/tiny >$(B)/bench/smoke.txt
-	@n=$$(grep -cv '^#' $(B)/bench/smoke.txt); [ "$$n" = 20 ] || \
-	  { cat $(B)/bench/smoke.txt; echo "bench: smoke run gave $$n results, want 20"; exit 1; }
-	@! grep -v '^#' $(B)/bench/smoke.txt | grep -q ' nan ' || \
-	  { cat $(B)/bench/smoke.txt; echo "bench: an operation failed in the smoke run"; exit 1; }
-	@echo "bench smoke: 10 operations at depths 0 and 2 measured"
+	bench/smoke.sh $(B)/bench/nsbench $(B)/bench/tiny $(B)/bench/smoke.txt
 
 # ---- kernel mutants: mutants/README.md --------------------------------------
 # make mutants, or make mutants MUTANTS="signal-ancestor-si-pid ..." for some;
