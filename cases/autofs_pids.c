@@ -76,7 +76,7 @@ static void handler(int op, const long *arg)
 		NSX_REPLY(mounts_pgrp());
 		return;
 	}
-	snprintf(path, sizeof(path), "/tmp/a/%s", nsx_table()->task[nsx_self()].name);
+	snprintf(path, sizeof(path), "/tmp/a/%s", nsx_task_name(nsx_self()));
 	(void)arg;
 	NSX_REPLY(nsx_rc(chdir(path)));
 }
@@ -84,16 +84,14 @@ static void handler(int op, const long *arg)
 static int own_group_fn(void *arg)
 {
 	(void)arg;
-	if (setpgid(0, 0))
-		nsx_fail("setpgid: %s", nsx_errname(errno));
+	NSX_TRY(setpgid(0, 0));
 	nsx_serve(handler);
 }
 
 static int d_fn(void *arg)
 {
 	(void)arg;
-	if (setpgid(0, 0))
-		nsx_fail("setpgid: %s", nsx_errname(errno));
+	NSX_TRY(setpgid(0, 0));
 	nsx_spawn("r", NULL, own_group_fn, NULL);
 	nsx_spawn("r2", "below", own_group_fn, NULL);
 	NSX_SEND("up", 1);
@@ -121,7 +119,7 @@ static int packet(struct autofs_v5_packet *p, int wait)
 
 static void request(int root, int who, int expect_packet)
 {
-	const char *wn = nsx_table()->task[who].name;
+	const char *wn = nsx_task_name(who);
 	struct autofs_v5_packet p;
 	long r;
 	if (!who) {
@@ -134,8 +132,7 @@ static void request(int root, int who, int expect_packet)
 		printf("%-3s chdir(/tmp/a/%s): packet type %d pid %s tgid %s name %.*s\n", wn, wn,
 		       p.hdr.type, nsx_name_ns(dns, p.pid), nsx_name_ns(dns, p.tgid), (int)p.len,
 		       p.name);
-		if (ioctl(root, AUTOFS_IOC_FAIL, (unsigned long)p.wait_queue_token))
-			nsx_fail("AUTOFS_IOC_FAIL: %s", nsx_errname(errno));
+		NSX_TRY(ioctl(root, AUTOFS_IOC_FAIL, (unsigned long)p.wait_queue_token));
 		r = nsx_recv(who, "reply")->v[0];
 		printf("%-3s chdir: %s\n", wn, nsx_res(r));
 		return;
@@ -156,8 +153,7 @@ int main(void)
 	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	    mount("nsxtmp", "/tmp", "tmpfs", 0, "mode=0755") || mkdir("/tmp/a", 0755))
 		nsx_fail("a mount namespace with a tmpfs on /tmp: %s", nsx_errname(errno));
-	if (pipe2(pipefd, O_CLOEXEC))
-		nsx_fail("pipe: %s", nsx_errname(errno));
+	NSX_TRY(pipe2(pipefd, O_CLOEXEC));
 	int d = nsx_spawn("d", "dns", d_fn, NULL);
 	nsx_recv(d, "up");
 	int r = nsx_find("r"), r2 = nsx_find("r2");
@@ -171,9 +167,7 @@ int main(void)
 			         "(CONFIG_AUTOFS_FS)");
 		nsx_fail("mount autofs: %s", nsx_errname(errno));
 	}
-	int root = open("/tmp/a", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (root < 0)
-		nsx_fail("open /tmp/a: %s", nsx_errname(errno));
+	int root = NSX_TRY(open("/tmp/a", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 
 	printf("# autofs_pids: the daemon's packets number requesters in the daemon's "
 	       "namespace (dns); names are dns's\n");

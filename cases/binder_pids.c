@@ -334,9 +334,7 @@ int main(void)
 	atexit(clean);
 	char path[128];
 	snprintf(path, sizeof(path), "%s/binder-control", dir);
-	int ctl = open(path, O_RDONLY | O_CLOEXEC);
-	if (ctl < 0)
-		nsx_fail("open binder-control: %s", nsx_errname(errno));
+	int ctl = NSX_TRY(open(path, O_RDONLY | O_CLOEXEC));
 	for (int i = 0; i < 2; i++) {
 		struct binderfs_device dev = {.name = {(char)('a' + i)}};
 		if (ioctl(ctl, BINDER_CTL_ADD, &dev) < 0)

@@ -115,8 +115,7 @@ static long query(long pid)
 static void own_ns(unsigned long long *dev, unsigned long long *ino)
 {
 	struct stat st;
-	if (stat("/proc/self/ns/pid", &st))
-		nsx_fail("stat /proc/self/ns/pid: %s", nsx_errname(errno));
+	NSX_TRY(stat("/proc/self/ns/pid", &st));
 	*dev = st.st_dev;
 	*ino = st.st_ino;
 }
@@ -170,7 +169,7 @@ int main(void)
 	int who[2] = {c, c2};
 	for (int k = 0; k < 2; k++) {
 		int w = who[k];
-		const char *wn = nsx_table()->task[w].name;
+		const char *wn = nsx_task_name(w);
 		for (int own = 1; own >= 0; own--) {
 			const long *o = nsx_call(w, OP_RUN, own, 0, 0)->v;
 			if (o[0])

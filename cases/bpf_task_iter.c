@@ -304,7 +304,7 @@ static void handler(int op, const long *arg)
 
 static int named(void *arg)
 {
-	prctl(PR_SET_NAME, nsx_table()->task[nsx_self()].name);
+	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
 	NSX_SEND("named", 1); /* the top iterates only after this */
 	if (arg)
 		nsx_serve(handler);
@@ -337,8 +337,7 @@ static void show_iter(const char *who, int observer, const char *what, const lon
 		printf(" nothing");
 	for (long i = 0; i < o[0]; i++) {
 		long t = o[3 + 3 * i];
-		printf(" %s (tgid %s, tid %s)",
-		       t < 0 ? "(not a case task)" : nsx_table()->task[t].name,
+		printf(" %s (tgid %s, tid %s)", t < 0 ? "(not a case task)" : nsx_task_name(t),
 		       nsx_name(observer, o[1 + 3 * i]), nsx_name(observer, o[2 + 3 * i]));
 	}
 	printf("\n");
@@ -374,8 +373,7 @@ int main(void)
 		fputs(bpf_log, stderr);
 		nsx_fail("BPF_PROG_LOAD: %s", nsx_errname((int)-r));
 	}
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	nsx_recv(c, "up");
 	int c2 = nsx_find("c2"), c3 = nsx_find("c3"), inner = nsx_ns_of(c);

@@ -55,8 +55,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { OP_ACCT = 1, OP_RUN_C2 };
-
 static char file_o[PATH_MAX], file_i[PATH_MAX];
 
 static int c2_fn(void *arg)
@@ -71,17 +69,19 @@ static int o_fn(void *arg)
 	return 5;
 }
 
-static void handler(int op, const long *arg)
+static void do_acct(const long *arg)
 {
 	(void)arg;
-	if (op == OP_ACCT) {
-		NSX_REPLY(nsx_rc(acct(file_i)));
-	} else {
-		int st = 0;
-		int t = nsx_spawn("c2", NULL, c2_fn, NULL);
-		pid_t p = nsx_nr_in(t, nsx_ns_of(nsx_self()));
-		NSX_REPLY(waitpid(p, &st, 0) == p ? st : -errno);
-	}
+	NSX_REPLY(nsx_rc(acct(file_i)));
+}
+
+static void do_run_c2(const long *arg)
+{
+	(void)arg;
+	int st = 0;
+	int t = nsx_spawn("c2", NULL, c2_fn, NULL);
+	pid_t p = nsx_nr_in(t, nsx_ns_of(nsx_self()));
+	NSX_REPLY(waitpid(p, &st, 0) == p ? st : -errno);
 }
 
 /* Print the records of one file, numbers named in namespace ns. */
@@ -121,8 +121,8 @@ int main(void)
 		unlink(file_i);
 		nsx_skip("no BSD process accounting: acct() is ENOSYS (CONFIG_BSD_PROCESS_ACCT)");
 	}
-	int c = nsx_spawn_server("c", "inner", handler);
-	long ri = nsx_call(c, OP_ACCT, 0, 0, 0)->v[0];
+	int c = nsx_spawn_agent("c", "inner");
+	long ri = nsx_do(c, do_acct, 0, 0, 0)->v[0];
 	unlink(file_o);
 	unlink(file_i);
 	printf("# bsd_acct: an exit is written to the accounting file of its namespace and of "
@@ -131,7 +131,7 @@ int main(void)
 	if (r || ri)
 		nsx_fail("acct() refused");
 
-	long st = nsx_call(c, OP_RUN_C2, 0, 0, 0)->v[0];
+	long st = nsx_do(c, do_run_c2, 0, 0, 0)->v[0];
 	printf("c reaped c2: status %#lx\n", st);
 	int o = nsx_spawn("o", NULL, o_fn, NULL);
 	int s = 0;

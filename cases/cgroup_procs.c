@@ -55,7 +55,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OP_WRITE = 1, OP_READ, OP_READ_FD };
 enum { F_PROCS, F_THREADS, F_T_THREADS, F_NFILES };
 static const char *const file_names[F_NFILES] = {"g/cgroup.procs", "g/cgroup.threads",
                                                  "g/t/cgroup.threads"};
@@ -101,23 +100,28 @@ static void reply_read(int fd)
 	nsx_send_v("reply", v, NSX_MSG_VALS);
 }
 
-static void handler(int op, const long *arg)
+static void do_write(const long *arg)
 {
-	if (op == OP_WRITE) {
-		NSX_REPLY(write_num((int)arg[0], arg[1]));
-	} else if (op == OP_READ) {
-		reply_read(open(files[arg[0]], O_RDONLY | O_CLOEXEC));
-	} else {
-		int fd = -1;
-		reply_read(nsx_recv_fds(sv[1], &fd, 1) ? -1 : fd);
-	}
+	NSX_REPLY(write_num((int)arg[0], arg[1]));
+}
+
+static void do_read(const long *arg)
+{
+	reply_read(open(files[arg[0]], O_RDONLY | O_CLOEXEC));
+}
+
+static void do_read_fd(const long *arg)
+{
+	(void)arg;
+	int fd = -1;
+	reply_read(nsx_recv_fds(sv[1], &fd, 1) ? -1 : fd);
 }
 
 static int c_fn(void *arg)
 {
 	(void)arg;
 	nsx_spawn_threaded("c2", NULL, "c2t");
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static const char *list(int reader, const long *v)
@@ -147,14 +151,14 @@ static void show_read(const char *who, int reader, int f)
 			close(fd);
 		}
 	} else {
-		memcpy(v, nsx_call(reader, OP_READ, f, 0, 0)->v, sizeof(v));
+		memcpy(v, nsx_do(reader, do_read, f, 0, 0)->v, sizeof(v));
 	}
 	printf("  %-20s read by %s: %s\n", file_names[f], who, list(reader, v));
 }
 
 static void show_write(const char *who, int writer, int f, const char *what, long v)
 {
-	long r = writer ? nsx_call(writer, OP_WRITE, f, v, 0)->v[0] : write_num(f, v);
+	long r = writer ? nsx_do(writer, do_write, f, v, 0)->v[0] : write_num(f, v);
 	printf("  %s writes %s to %s: %s\n", who, what, file_names[f], nsx_res(r));
 }
 
@@ -177,11 +181,10 @@ int main(void)
 		nsx_fail("mkdir %s: %s", g, nsx_errname(errno));
 	for (int f = 0; f < F_NFILES; f++)
 		snprintf(files[f], sizeof(files[f]), "%.400s/%s", base, file_names[f]);
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 
 	int c = nsx_spawn("c", "I", c_fn, NULL);
-	int x = nsx_spawn_server("x", "sib", handler);
+	int x = nsx_spawn_agent("x", "sib");
 	nsx_await_task("c2t"); /* c spawns c2, which starts c2t */
 	int c2 = nsx_find("c2"), c2t = nsx_find("c2t"), top = nsx_find("top");
 
@@ -199,7 +202,7 @@ int main(void)
 		nsx_fail("passing %s: %s", files[F_PROCS], nsx_errname(errno));
 	close(fd);
 	printf("  %-20s opened by top, read by c: %s\n", file_names[F_PROCS],
-	       list(c, nsx_call(c, OP_READ_FD, 0, 0, 0)->v));
+	       list(c, nsx_do(c, do_read_fd, 0, 0, 0)->v));
 	show_read("top", 0, F_THREADS);
 	show_read("c", c, F_THREADS);
 

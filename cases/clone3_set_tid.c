@@ -147,7 +147,7 @@ static void task_clone(int task, int which, const char *name, const char *flags,
                        int n)
 {
 	long r = nsx_call(task, OP_CLONE, which | n << 8, tids[0], n > 1 ? tids[1] : 0)->v[0];
-	result(nsx_table()->task[task].name, flags, tids, n, r, name);
+	result(nsx_task_name(task), flags, tids, n, r, name);
 }
 
 NSX_CASE(.family = "Namespace files and chosen numbers", .rows = "3.11");

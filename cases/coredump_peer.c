@@ -300,7 +300,7 @@ static void handler(int op, const long *arg)
 	long out[3];
 	int fd;
 	if (op == OP_CRED) {
-		int p = !strcmp(nsx_table()->task[nsx_self()].name, "p");
+		int p = !strcmp(nsx_task_name(nsx_self()), "p");
 		int e = nsx_recv_fds(p ? pass_p[1] : pass_s[1], &fd, 1);
 		if (e)
 			nsx_fail("receiving the connection: %s", nsx_errname(-e));
@@ -384,7 +384,7 @@ static const char *global_name(long g, const char *nspid)
 		return "0";
 	if (i < 0)
 		return "unknown";
-	snprintf(o, 64, "%s's global number", nsx_table()->task[i].name);
+	snprintf(o, 64, "%s's global number", nsx_task_name(i));
 	return o;
 }
 
@@ -404,7 +404,7 @@ static const char *nspid_names(const char *nspid)
 	int off = snprintf(o, sizeof(o), "%s", global_name(nr[0], nspid));
 	for (int l = 1; l < base && off < (int)sizeof(o); l++)
 		off += snprintf(o + off, sizeof(o) - (size_t)off, " %s's level-%d number",
-		                nsx_table()->task[i].name, l);
+		                nsx_task_name(i), l);
 	if (off < (int)sizeof(o))
 		snprintf(o + off, sizeof(o) - (size_t)off, " %s",
 		         nsx_nslist_names(i, 0, nr + base, n - base));
@@ -414,9 +414,8 @@ static const char *nspid_names(const char *nspid)
 static void print_reap(int p, int task)
 {
 	const struct nsx_msg *m = nsx_call(p, OP_REAP, task, 0, 0);
-	printf("p    waitid(%s)=%s: %s %s si_pid=%s\n", nsx_table()->task[task].name,
-	       nsx_res(m->v[0]), nsx_sicode(SIGCHLD, (int)m->v[1]), nsx_signame((int)m->v[2]),
-	       nsx_name(p, m->v[3]));
+	printf("p    waitid(%s)=%s: %s %s si_pid=%s\n", nsx_task_name(task), nsx_res(m->v[0]),
+	       nsx_sicode(SIGCHLD, (int)m->v[1]), nsx_signame((int)m->v[2]), nsx_name(p, m->v[3]));
 }
 
 NSX_CASE(.family = "Core dumps and accounting records", .rows = "24.4 24.5",

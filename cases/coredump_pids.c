@@ -224,9 +224,7 @@ int main(int argc, char **argv)
 	char self[256], pattern[600];
 	self_exe(self, sizeof(self));
 	core_pattern_save(saved, sizeof(saved));
-	int f = open(CORE_PATTERN, O_WRONLY | O_CLOEXEC);
-	if (f < 0)
-		nsx_fail("core_pattern: %s", nsx_errname(errno));
+	int f = NSX_TRY(open(CORE_PATTERN, O_WRONLY | O_CLOEXEC));
 	unlink(FIFO);
 	if (mkfifo(FIFO, 0600))
 		nsx_fail("mkfifo %s: %s", FIFO, nsx_errname(errno));

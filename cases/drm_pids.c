@@ -82,7 +82,7 @@ static void read_clients(long *o)
 			continue; /* the header */
 		long i = -1;
 		for (int t = 0; t < nsx_table()->ntasks; t++)
-			if (!strcmp(nsx_table()->task[t].name, comm))
+			if (!strcmp(nsx_task_name(t), comm))
 				i = t;
 		o[1 + 3 * o[0]] = i;
 		o[2 + 3 * o[0]] = pid;
@@ -137,7 +137,7 @@ static void show_clients(const char *who, int observer, const long *o)
 	for (long i = 0; i < o[0]; i++) {
 		long t = o[1 + 3 * i];
 		printf("%s %s (pid %s, uid %ld)", i ? "," : "",
-		       t < 0 ? "(not a case task)" : nsx_table()->task[t].name,
+		       t < 0 ? "(not a case task)" : nsx_task_name(t),
 		       nsx_name(observer, o[2 + 3 * i]), o[3 + 3 * i]);
 	}
 	printf("\n");

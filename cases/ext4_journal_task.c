@@ -59,8 +59,6 @@ static const char *dir; /* the file system is mounted here */
 
 extern char **environ;
 
-enum { OP_READ = 1 };
-
 static char task_file[64];
 static int loop_fd = -1, mounted;
 
@@ -70,10 +68,9 @@ static void read_task(long *o)
 	o[0] = nsx_read_long(task_file, &o[1]);
 }
 
-static void handler(int op, const long *arg)
+static void do_read(const long *arg)
 {
 	long o[2];
-	(void)op;
 	(void)arg;
 	read_task(o);
 	NSX_REPLY(o[0], o[1]);
@@ -98,9 +95,7 @@ static int attach(int ctl, int img)
 {
 	for (int i = 0; i < LOOP_TRIES; i++) {
 		char dev[32];
-		int n = ioctl(ctl, LOOP_CTL_GET_FREE);
-		if (n < 0)
-			nsx_fail("LOOP_CTL_GET_FREE: %s", nsx_errname(errno));
+		int n = NSX_TRY(ioctl(ctl, LOOP_CTL_GET_FREE));
 		snprintf(dev, sizeof(dev), "/dev/loop%d", n);
 		loop_fd = open(dev, O_RDONLY | O_CLOEXEC);
 		if (loop_fd < 0 && errno == ENXIO)
@@ -181,13 +176,13 @@ int main(void)
 	}
 	mounted = 1;
 	snprintf(task_file, sizeof(task_file), "/sys/fs/ext4/loop%d/journal_task", n);
-	int c = nsx_spawn_server("c", "inner", handler);
+	int c = nsx_spawn_agent("c", "inner");
 	long o[2];
 	printf("# ext4_journal_task: journal_task names the jbd2 thread in the reader's "
 	       "namespace\n");
 	read_task(o);
 	printf("top reads journal_task: %s\n", o[0] < 0 ? nsx_res(o[0]) : nsx_name(0, o[1]));
-	const long *v = nsx_call(c, OP_READ, 0, 0, 0)->v;
+	const long *v = nsx_do(c, do_read, 0, 0, 0)->v;
 	printf("c   reads journal_task: %s\n", v[0] < 0 ? nsx_res(v[0]) : nsx_name(c, v[1]));
 	nsx_exit();
 }

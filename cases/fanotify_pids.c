@@ -37,7 +37,6 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-enum { OP_OPEN = 1, OP_READ, OP_DROP };
 static int grp[2] = {-1, -1}; /* in top and i: plain, FAN_REPORT_TID */
 
 /* Make the two groups (0), or -errno. */
@@ -90,17 +89,23 @@ static long open_file(void)
 	return 0;
 }
 
-static void handler(int op, const long *arg)
+static void do_open(const long *arg)
 {
 	(void)arg;
-	if (op == OP_OPEN) {
-		NSX_REPLY(open_file());
-	} else if (op == OP_READ) {
-		NSX_REPLY(one_event(0), one_event(1));
-	} else {
-		drop_groups();
-		NSX_REPLY(0);
-	}
+	NSX_REPLY(open_file());
+}
+
+static void do_read(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(one_event(0), one_event(1));
+}
+
+static void do_drop(const long *arg)
+{
+	(void)arg;
+	drop_groups();
+	NSX_REPLY(0);
 }
 
 static void *at_fn(void *arg)
@@ -108,7 +113,7 @@ static void *at_fn(void *arg)
 	(void)arg;
 	nsx_add_thread("at");
 	NSX_SEND("at-up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int a_fn(void *arg)
@@ -126,9 +131,9 @@ static int i_fn(void *arg)
 	long r = groups();
 	if (r)
 		nsx_fail("fanotify in i: %s", nsx_errname((int)-r));
-	nsx_spawn_server("b", NULL, handler);
+	nsx_spawn_agent("b", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 NSX_CASE(.family = "fanotify", .rows = "11.1",
@@ -140,9 +145,7 @@ int main(void)
 	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	    mount("tmpfs", "/tmp", "tmpfs", 0, "size=64k"))
 		nsx_fail("a tmpfs of our own: %s", nsx_errname(errno));
-	int f = open("/tmp/f", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (f < 0)
-		nsx_fail("creating /tmp/f: %s", nsx_errname(errno));
+	int f = NSX_TRY(open("/tmp/f", O_RDWR | O_CREAT | O_CLOEXEC, 0644));
 	close(f);
 	long r = groups();
 	if (r == -EPERM)
@@ -151,7 +154,7 @@ int main(void)
 		nsx_fail("fanotify: %s", nsx_errname((int)-r));
 	nsx_spawn("a", NULL, a_fn, NULL);
 	int i = nsx_spawn("i", "inner", i_fn, NULL);
-	int c = nsx_spawn_server("c", "sib", handler);
+	int c = nsx_spawn_agent("c", "sib");
 	nsx_recv(i, "up");
 	nsx_recv(-1, "at-up");
 	int at = nsx_find("at"), b = nsx_find("b");
@@ -159,14 +162,14 @@ int main(void)
 	printf("# fanotify_pids: FAN_OPEN event pids, plain and FAN_REPORT_TID groups\n");
 	for (int k = 0; k < 3; k++) {
 		const char *who = nsx_table()->task[actors[k]].name;
-		long o = nsx_call(actors[k], OP_OPEN, 0, 0, 0)->v[0];
+		long o = nsx_do(actors[k], do_open, 0, 0, 0)->v[0];
 		long t0 = one_event(0), t1 = one_event(1);
-		const struct nsx_msg *m = nsx_call(i, OP_READ, 0, 0, 0);
+		const struct nsx_msg *m = nsx_do(i, do_read, 0, 0, 0);
 		printf("%-3s opens /tmp/f = %s: top reads pid=%s tid=%s; i reads pid=%s tid=%s\n",
 		       who, nsx_res(o), nsx_name(0, t0), nsx_name(0, t1), nsx_name(i, m->v[0]),
 		       nsx_name(i, m->v[1]));
 	}
-	nsx_request(i, OP_DROP, 0, 0, 0); /* both at once */
+	nsx_ask(i, do_drop, 0, 0, 0); /* both at once */
 	drop_groups();
 	nsx_recv(i, "reply");
 	nsx_exit();

@@ -74,9 +74,7 @@ static int reopen(void)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "self/fd/%d", F);
-	int fd = openat(nsx_procfd(), path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		nsx_fail("reopening F: %s", nsx_errname(errno));
+	int fd = NSX_TRY(openat(nsx_procfd(), path, O_RDWR | O_CLOEXEC));
 	return fd;
 }
 

@@ -57,7 +57,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { OP_ASK = 1 };
 enum { Q_CN, Q_TS, Q_TS_REG, Q_AUDIT, Q_CAD };
 
 /* A netlink request, and its reply (bounded by MSG_DONTWAIT where told). */
@@ -257,10 +256,9 @@ static void ask(int q, long n, long *o)
 		o[0] = audit_get();
 }
 
-static void handler(int op, const long *arg)
+static void do_ask(const long *arg)
 {
 	long o[NANSWER];
-	(void)op;
 	ask((int)arg[0], arg[1], o);
 	nsx_send_v("reply", o, NANSWER);
 }
@@ -270,7 +268,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn("c2", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static const long *asked(int who, int q, long n)
@@ -279,7 +277,7 @@ static const long *asked(int who, int q, long n)
 	if (who == 0)
 		ask(q, n, o);
 	else
-		memcpy(o, nsx_call(who, OP_ASK, q, n, 0)->v, sizeof(o));
+		memcpy(o, nsx_do(who, do_ask, q, n, 0)->v, sizeof(o));
 	return o;
 }
 
@@ -304,7 +302,7 @@ int main(void)
 	int who[2] = {0, c};
 	for (int k = 0; k < 2; k++) {
 		int w = who[k];
-		const char *wn = nsx_table()->task[w].name;
+		const char *wn = nsx_task_name(w);
 		o = asked(w, Q_CN, 0);
 		printf("%-3s proc connector PROC_CN_MCAST_LISTEN: send %s, acks queued %ld\n", wn,
 		       nsx_res(o[0]), o[1]);

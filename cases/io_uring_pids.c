@@ -48,7 +48,6 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { OP_SETUP = 1, OP_SQTHREAD };
 static int sq_ring = -1, own_proc = -1;
 
 /* A ring without SQPOLL, and a read of an empty pipe punted to io-wq. */
@@ -83,29 +82,31 @@ static long sq_thread_of(int dirfd)
 	return s ? strtol(s + 9, NULL, 10) : -999;
 }
 
-static void handler(int op, const long *arg)
+static void do_setup(const long *arg)
 {
 	(void)arg;
-	if (op == OP_SETUP) {
-		struct io_uring_params p;
-		memset(&p, 0, sizeof(p));
-		p.flags = IORING_SETUP_SQPOLL;
-		p.sq_thread_idle = 60000;
-		sq_ring = (int)syscall(SYS_io_uring_setup, 4, &p);
-		if (sq_ring < 0)
-			NSX_REPLY(-errno);
-		else
-			NSX_REPLY(async_read(), sq_ring);
-	} else {
-		NSX_REPLY(sq_thread_of(own_proc));
-	}
+	struct io_uring_params p;
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL;
+	p.sq_thread_idle = 60000;
+	sq_ring = (int)syscall(SYS_io_uring_setup, 4, &p);
+	if (sq_ring < 0)
+		NSX_REPLY(-errno);
+	else
+		NSX_REPLY(async_read(), sq_ring);
+}
+
+static void do_sqthread(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(sq_thread_of(own_proc));
 }
 
 static int c_fn(void *arg)
 {
 	(void)arg;
 	own_proc = nsx_own_proc();
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 /* Whose number v is, at any level the case sees, among c's threads (tids in
@@ -142,7 +143,7 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	const long *v = nsx_call(c, OP_SETUP, 0, 0, 0)->v;
+	const long *v = nsx_do(c, do_setup, 0, 0, 0)->v;
 	if (v[0] == -ENOSYS || v[0] == -EPERM)
 		nsx_skip("io_uring_setup: %s: io_uring is not available here",
 		         nsx_errname((int)-v[0]));
@@ -181,7 +182,7 @@ int main(void)
 	buf[k > 0 ? k : 0] = '\0';
 	char *s = strstr(buf, "SqThread:");
 	long sqt = s ? strtol(s + 9, NULL, 10) : -999;
-	long sqt_in = nsx_call(c, OP_SQTHREAD, 0, 0, 0)->v[0];
+	long sqt_in = nsx_do(c, do_sqthread, 0, 0, 0)->v[0];
 	long nq = strtol(name[sqp] + 8, NULL, 10), nw = strtol(name[wrk] + 8, NULL, 10);
 	char tn[16][32];
 	for (int i = 0; i < n; i++)

@@ -55,16 +55,13 @@ struct fl_req {
 #define FL_S_EXCL    1
 #define FL_S_PROCESS 2
 
-enum { OP_TABLE = 1 };
 static int own_proc = -1;
 
 /* Make flow label label with share mode share on a new socket kept open. */
 static void make_label(unsigned label, int share)
 {
 	struct fl_req r;
-	int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		nsx_fail("socket(AF_INET6): %s", nsx_errname(errno));
+	int s = NSX_TRY(socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
 	memset(&r, 0, sizeof(r));
 	inet_pton(AF_INET6, "::1", &r.dst);
 	r.label = htonl(label);
@@ -97,10 +94,9 @@ static int table(int pfd, const char *path, long *v)
 	return n;
 }
 
-static void handler(int op, const long *arg)
+static void do_table(const long *arg)
 {
 	long v[15] = {0};
-	(void)op;
 	int n = table(arg[0] ? own_proc : nsx_procfd(), "self/net/ip6_flowlabel", v);
 	NSX_SEND("reply", n, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
 }
@@ -118,8 +114,7 @@ static int c_fn(void *arg)
 {
 	(void)arg;
 	own_proc = nsx_own_proc();
-	if (unshare(CLONE_NEWNET))
-		nsx_fail("unshare(CLONE_NEWNET): %s", nsx_errname(errno));
+	NSX_TRY(unshare(CLONE_NEWNET));
 	int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0 && errno == EAFNOSUPPORT) {
 		NSX_SEND("up", -EAFNOSUPPORT);
@@ -129,7 +124,7 @@ static int c_fn(void *arg)
 	make_label(1, FL_S_PROCESS);
 	nsx_spawn("c2", NULL, c2_fn, NULL);
 	NSX_SEND("up", 0);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void print(const char *what, int observer, const long *v)
@@ -160,7 +155,7 @@ int main(void)
 	printf("# ip6_flowlabel: /proc/net/ip6_flowlabel's Owner is numbered for the proc "
 	       "instance read, named here as the reader sees it\n");
 	print("top, outer's proc, /proc/<c>/net", 0, v);
-	print("c, outer's proc, /proc/self/net", c, nsx_call(c, OP_TABLE, 0, 0, 0)->v);
-	print("c, inner's proc, /proc/self/net", c, nsx_call(c, OP_TABLE, 1, 0, 0)->v);
+	print("c, outer's proc, /proc/self/net", c, nsx_do(c, do_table, 0, 0, 0)->v);
+	print("c, inner's proc, /proc/self/net", c, nsx_do(c, do_table, 1, 0, 0)->v);
 	nsx_exit();
 }

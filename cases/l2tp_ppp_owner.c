@@ -46,15 +46,13 @@
 #include <linux/if_pppol2tp.h>
 #include <linux/if_pppox.h>
 
-enum { OP_CONNECT = 1 };
 /* How far c got: the step that failed, with its -errno. */
 enum { S_NETNS = 1, S_UDP, S_PPPOX, S_CONNECT, S_NAME, S_DONE };
 
 /* In a network namespace of its own, a UDP socket and a PPPoL2TP tunnel
  * management socket on it: {step, 0 or -errno, pid, tunnel, session}. */
-static void handler(int op, const long *arg)
+static void do_connect(const long *arg)
 {
-	(void)op;
 	(void)arg;
 	struct sockaddr_pppol2tp sa, got;
 	socklen_t len = sizeof(got);
@@ -96,7 +94,7 @@ static void handler(int op, const long *arg)
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "8.9",
@@ -106,7 +104,7 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	const long *v = nsx_call(c, OP_CONNECT, 0, 0, 0)->v;
+	const long *v = nsx_do(c, do_connect, 0, 0, 0)->v;
 	if (v[0] == S_NETNS)
 		nsx_skip("unshare(CLONE_NEWNET): %s (needs CAP_SYS_ADMIN)",
 		         nsx_errname((int)-v[1]));

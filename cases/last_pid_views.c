@@ -31,7 +31,6 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OP_READ = 1 };
 static int inner_proc = -1; /* in i: inner's proc mount */
 
 /* The last pid from loadavg (which 0) or ns_last_pid (which 1) read
@@ -52,9 +51,8 @@ static long last_pid(int pfd, int which)
 	return p ? atol(p + 1) : -1;
 }
 
-static void handler(int op, const long *arg)
+static void do_read(const long *arg)
 {
-	(void)op;
 	(void)arg;
 	NSX_REPLY(last_pid(nsx_procfd(), 0), last_pid(inner_proc, 0), last_pid(nsx_procfd(), 1),
 	          last_pid(inner_proc, 1));
@@ -66,7 +64,7 @@ static int i_fn(void *arg)
 	inner_proc = nsx_own_proc();
 	nsx_spawn("x", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 NSX_CASE(.family = "A task's own numbers and /proc", .rows = "7.7 7.8",
@@ -91,7 +89,7 @@ int main(void)
 	printf("# last_pid_views: the last pid allocated, by reader and by proc mount\n");
 	printf("top reads outer's proc:  loadavg last=%s ns_last_pid=%s\n",
 	       nsx_name(0, last_pid(nsx_procfd(), 0)), nsx_name(0, last_pid(nsx_procfd(), 1)));
-	const struct nsx_msg *m = nsx_call(i, OP_READ, 0, 0, 0);
+	const struct nsx_msg *m = nsx_do(i, do_read, 0, 0, 0);
 	printf("i reads outer's proc:    loadavg last=%s ns_last_pid=%s\n",
 	       nsx_name_ns(inner, m->v[0]), nsx_name_ns(inner, m->v[2]));
 	printf("i reads inner's proc:    loadavg last=%s ns_last_pid=%s\n",

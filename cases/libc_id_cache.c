@@ -158,8 +158,6 @@ static const char *const mname[NM] = {
         "setns(H)+fork()",
 };
 
-enum { OP_RUN_METHOD = 1 };
-
 struct shared {
 	pthread_mutex_t ec;     /* errorcheck, held by maker while the child probes */
 	pthread_mutex_t robust; /* locked by the child, which then exits */
@@ -298,13 +296,11 @@ static void run_method(int m, int holder_ns, int own_ns)
 		break;
 	}
 	case M_UNSHARE_FORK:
-		if (unshare(CLONE_NEWPID))
-			nsx_fail("unshare: %s", nsx_errname(errno));
+		NSX_TRY(unshare(CLONE_NEWPID));
 		pid = fork();
 		break;
 	case M_SETNS_FORK:
-		if (setns(holder_ns, CLONE_NEWPID))
-			nsx_fail("setns(H): %s", nsx_errname(errno));
+		NSX_TRY(setns(holder_ns, CLONE_NEWPID));
 		pid = fork();
 		break;
 	}
@@ -340,9 +336,8 @@ static void run_method(int m, int holder_ns, int own_ns)
 
 static int holder_ns = -1, own_ns = -1;
 
-static void maker_handler(int op, const long *arg)
+static void do_run_method(const long *arg)
 {
-	(void)op;
 	run_method((int)arg[0], holder_ns, own_ns);
 }
 
@@ -356,7 +351,7 @@ static int maker_fn(void *arg)
 	if (holder_ns < 0 || own_ns < 0)
 		nsx_fail("opening pid namespaces: %s", nsx_errname(errno));
 	(void)arg;
-	nsx_serve(maker_handler);
+	nsx_serve(NULL);
 }
 
 /* execer's second thread: exec ourselves, to report from the new image. */
@@ -523,7 +518,7 @@ int main(int argc, char **argv)
 	printf("# getpid() against the syscall, under a getpid() cache (LD_PRELOAD shim)\n");
 #endif
 	for (int m = 0; m < NM; m++) {
-		nsx_request(maker, OP_RUN_METHOD, m, 0, 0);
+		nsx_ask(maker, do_run_method, m, 0, 0);
 		const struct nsx_msg *o = nsx_recv(maker, "obs");
 		const struct nsx_msg *a = nsx_recv(maker, "after");
 		long obs[NO];

@@ -43,8 +43,6 @@
 
 #define QNAME "/nsx-notify-pid"
 
-enum { OP_READ = 1 };
-
 /* Mount the mqueue filesystem on /tmp in a mount namespace of our own
  * (once), read the queue's file: v = {0 or -errno, notify, signo, pid}. */
 static void read_queue(long v[4])
@@ -76,10 +74,9 @@ static void read_queue(long v[4])
 		v[3] = atol(p + 11);
 }
 
-static void handler(int op, const long *arg)
+static void do_read(const long *arg)
 {
 	long v[4];
-	(void)op;
 	(void)arg;
 	read_queue(v);
 	nsx_send_v("reply", v, 4);
@@ -95,14 +92,14 @@ static int m_fn(void *arg)
 	if (q == (mqd_t)-1 || mq_notify(q, &ev))
 		nsx_fail("mq_open/mq_notify: %s", nsx_errname(errno));
 	NSX_SEND("registered", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int init_fn(void *arg)
 {
 	if (arg)
 		nsx_spawn("m", NULL, m_fn, NULL);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void show(const char *who, int reader, const long *v)
@@ -135,9 +132,9 @@ int main(void)
 	printf("# mqueue_notify_pid: NOTIFY_PID of a queue whose notification m (inner) holds\n");
 	read_queue(v);
 	show("top", 0, v);
-	show("r", r, nsx_call(r, OP_READ, 0, 0, 0)->v);
-	show("s", s, nsx_call(s, OP_READ, 0, 0, 0)->v);
-	show("m", m, nsx_call(m, OP_READ, 0, 0, 0)->v);
+	show("r", r, nsx_do(r, do_read, 0, 0, 0)->v);
+	show("s", s, nsx_do(s, do_read, 0, 0, 0)->v);
+	show("m", m, nsx_do(m, do_read, 0, 0, 0)->v);
 	printf("# m closed the file it read: its registration is gone\n");
 	read_queue(v);
 	show("top", 0, v);

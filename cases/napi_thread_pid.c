@@ -58,8 +58,6 @@
 #define NETDEV_A_NAPI_ID      2
 #define NETDEV_A_NAPI_PID     4
 
-enum { OP_NAPI = 1 };
-
 static int ifindex;
 
 /* --- netlink ------------------------------------------------------------ */
@@ -219,10 +217,9 @@ static void napi_get(long fam, long *o)
 
 static long fam;
 
-static void handler(int op, const long *arg)
+static void do_napi(const long *arg)
 {
 	long o[4];
-	(void)op;
 	(void)arg;
 	napi_get(fam, o);
 	NSX_REPLY(o[0], o[1], o[2], o[3]);
@@ -244,8 +241,7 @@ int main(void)
 	if (unshare(CLONE_NEWNET | CLONE_NEWNS) ||
 	    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		nsx_fail("network and mount namespaces: %s", nsx_errname(errno));
-	if (mount("nsxsysfs", "/sys", "sysfs", 0, NULL))
-		nsx_fail("mount sysfs: %s", nsx_errname(errno));
+	NSX_TRY(mount("nsxsysfs", "/sys", "sysfs", 0, NULL));
 	long r = make_veth();
 	if (r == -EOPNOTSUPP)
 		nsx_skip("no veth: RTM_NEWLINK: EOPNOTSUPP (CONFIG_VETH)");
@@ -271,9 +267,9 @@ int main(void)
 	napi_get(fam, o);
 	if (o[0] == -EOPNOTSUPP)
 		nsx_skip("no NETDEV_CMD_NAPI_GET: EOPNOTSUPP (6.9)");
-	int c = nsx_spawn_server("c", "inner", handler);
+	int c = nsx_spawn_agent("c", "inner");
 	printf("# napi_thread_pid: a threaded NAPI's kernel thread in the requester's namespace\n");
 	show("top", 0, o);
-	show("c", c, nsx_call(c, OP_NAPI, 0, 0, 0)->v);
+	show("c", c, nsx_do(c, do_napi, 0, 0, 0)->v);
 	nsx_exit();
 }

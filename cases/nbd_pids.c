@@ -120,8 +120,7 @@ int main(void)
 	nsx_init("top", "outer");
 	if (access(DEV, F_OK))
 		nsx_skip("no " DEV ": %s (CONFIG_BLK_DEV_NBD)", nsx_errname(errno));
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	nsx_recv(c, "up");
 	close(sv[0]);

@@ -96,7 +96,7 @@ int main(void)
 		nsx_fail("NSpid of the deepest unreadable");
 	/* Each word named at its level; runs of one name once. */
 	char names[1024] = "", prev[128] = "";
-	const char *me = nsx_table()->task[deepest].name;
+	const char *me = nsx_task_name(deepest);
 	for (int i = 0; i < n; i++) {
 		char one[128];
 		int ns = nsx_ns_at(deepest, nsx_table()->task[0].level + i);

@@ -124,8 +124,7 @@ int main(void)
 	nsx_init("top", "outer");
 	/* A network namespace of our own: port ids are per network namespace,
 	 * and an autobind colliding with anyone else's would pick another. */
-	if (unshare(CLONE_NEWNET))
-		nsx_fail("unshare(CLONE_NEWNET): %s", nsx_errname(errno));
+	NSX_TRY(unshare(CLONE_NEWNET));
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, up) ||
 	    setsockopt(up[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
 	    setsockopt(up[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))

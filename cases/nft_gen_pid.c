@@ -44,8 +44,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { OP_ASK = 1 };
-
 /* NFT_MSG_GETGEN: {result, pid, comm packed in 2 longs}. */
 static void getgen(long *o)
 {
@@ -107,10 +105,9 @@ static void getgen(long *o)
 	}
 }
 
-static void handler(int op, const long *arg)
+static void do_ask(const long *arg)
 {
 	long o[4];
-	(void)op;
 	(void)arg;
 	getgen(o);
 	NSX_REPLY(o[0], o[1], o[2], o[3]);
@@ -120,7 +117,7 @@ static int c_fn(void *arg)
 {
 	(void)arg;
 	prctl(PR_SET_NAME, "c");
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void print(int who, const long *o)
@@ -129,7 +126,7 @@ static void print(int who, const long *o)
 	memcpy(comm, &o[2], sizeof(comm));
 	comm[sizeof(comm) - 1] = 0;
 	printf("%-3s NFT_MSG_GETGEN: NFTA_GEN_PROC_PID %s, NFTA_GEN_PROC_NAME %s\n",
-	       nsx_table()->task[who].name, nsx_name(who, o[1]), comm);
+	       nsx_task_name(who), nsx_name(who, o[1]), comm);
 }
 
 NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "27.15",
@@ -160,6 +157,6 @@ int main(void)
 	printf("# nft_gen_pid: NFTA_GEN_PROC_PID is the global thread id, as top (outer) and c "
 	       "(inner) see it\n");
 	print(0, o);
-	print(c, nsx_call(c, OP_ASK, 0, 0, 0)->v);
+	print(c, nsx_do(c, do_ask, 0, 0, 0)->v);
 	nsx_exit();
 }

@@ -76,8 +76,7 @@ static long ns_index(int fd)
 	for (long k = 0; k < NKNOWN; k++) {
 		int t = -1;
 		for (int i = 0; i < nsx_table()->ntasks; i++)
-			if (!strcmp(nsx_table()->task[i].name, known[k]) &&
-			    nsx_table()->task[i].ready == 1)
+			if (!strcmp(nsx_task_name(i), known[k]) && nsx_table()->task[i].ready == 1)
 				t = i;
 		if (t < 0)
 			continue;
@@ -163,7 +162,7 @@ static int c_fn(void *arg)
 static void show_parent(int caller, int of)
 {
 	long r = caller ? nsx_call(caller, OP_PARENT, of, 0, 0)->v[0] : parent_of(of);
-	printf("  %-3s (%s) on %s: %s\n", nsx_table()->task[caller].name,
+	printf("  %-3s (%s) on %s: %s\n", nsx_task_name(caller),
 	       nsx_table()->ns[nsx_ns_of(caller)].name, nsx_table()->ns[nsx_ns_of(of)].name,
 	       ns_str(r));
 }

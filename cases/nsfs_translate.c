@@ -41,7 +41,6 @@
 #define NS_GET_TGID_IN_PIDNS   _IOR(NSIO, 0x9, int)
 #endif
 
-enum { OP_ASK = 1 };
 static const unsigned long reqs[4] = {NS_GET_PID_FROM_PIDNS, NS_GET_TGID_FROM_PIDNS,
                                       NS_GET_PID_IN_PIDNS, NS_GET_TGID_IN_PIDNS};
 static const char *const req_names[4] = {"NS_GET_PID_FROM_PIDNS", "NS_GET_TGID_FROM_PIDNS",
@@ -61,9 +60,8 @@ static long ask(int task, int k, long n)
 	return r;
 }
 
-static void handler(int op, const long *arg)
+static void do_ask(const long *arg)
 {
-	(void)op;
 	NSX_REPLY(ask((int)arg[0], (int)arg[1], arg[2]));
 }
 
@@ -71,7 +69,7 @@ static int c_fn(void *arg)
 {
 	(void)arg;
 	nsx_spawn_threaded("c2", NULL, "c2t");
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 /* caller asks ioctl k on ns_task's namespace file about task t, numbered in
@@ -81,12 +79,11 @@ static void row(int caller, int k, int ns_task, int t, long n_override)
 	int file_ns = nsx_ns_of(ns_task), caller_ns = nsx_ns_of(caller);
 	int in_ns = k < 2 ? file_ns : caller_ns, out_ns = k < 2 ? caller_ns : file_ns;
 	long n = n_override ? n_override : nsx_nr_in(t, in_ns);
-	long r = caller ? nsx_call(caller, OP_ASK, ns_task, k, n)->v[0] : ask(ns_task, k, n);
+	long r = caller ? nsx_do(caller, do_ask, ns_task, k, n)->v[0] : ask(ns_task, k, n);
 	char arg[64];
 	snprintf(arg, sizeof(arg), "%s in %s", nsx_name_ns(in_ns, n), nsx_table()->ns[in_ns].name);
-	printf("  %-3s %-22s on %-5s's file, %-16s = %s", nsx_table()->task[caller].name,
-	       req_names[k % 4], nsx_table()->ns[file_ns].name, arg,
-	       r < 0 ? nsx_res(r) : nsx_name_ns(out_ns, r));
+	printf("  %-3s %-22s on %-5s's file, %-16s = %s", nsx_task_name(caller), req_names[k % 4],
+	       nsx_table()->ns[file_ns].name, arg, r < 0 ? nsx_res(r) : nsx_name_ns(out_ns, r));
 	printf("%s%s\n", r < 0 ? "" : " in ", r < 0 ? "" : nsx_table()->ns[out_ns].name);
 }
 
@@ -96,7 +93,7 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	int x = nsx_spawn_server("x", "sib", handler);
+	int x = nsx_spawn_agent("x", "sib");
 	nsx_await_task("c2t"); /* c spawns c2, which starts c2t */
 	int c2 = nsx_find("c2"), c2t = nsx_find("c2t"), top = nsx_find("top");
 	long probe = ask(c, 0, 1);

@@ -36,7 +36,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-enum { OP_PROBE = 1 };
 static char *base;
 static long page;
 
@@ -64,10 +63,9 @@ static void probe(int p, long n, long *o)
 	}
 }
 
-static void handler(int op, const long *arg)
+static void do_probe(const long *arg)
 {
 	long o[2];
-	(void)op;
 	probe((int)arg[0], arg[1], o);
 	NSX_REPLY(o[0], o[1]);
 }
@@ -85,14 +83,14 @@ static int c_fn(void *arg)
 	(void)arg;
 	mark(2);
 	nsx_spawn("c2", NULL, c2_fn, NULL);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int x_fn(void *arg)
 {
 	(void)arg;
 	mark(4);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 NSX_CASE(.family = "pid arguments", .rows = "28.21", .kconfig = "CONFIG_NUMA CONFIG_MIGRATION");
@@ -129,7 +127,7 @@ int main(void)
 		printf("%-26s", names[p]);
 		for (int k = 0; k < 4; k++) {
 			if (col[k].caller)
-				memcpy(o, nsx_call(col[k].caller, OP_PROBE, p, col[k].n, 0)->v,
+				memcpy(o, nsx_do(col[k].caller, do_probe, p, col[k].n, 0)->v,
 				       sizeof(o));
 			else
 				probe(p, col[k].n, o);

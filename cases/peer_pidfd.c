@@ -185,8 +185,7 @@ int main(void)
 
 	/* What does this kernel have?  Ask about ourselves first. */
 	int sp[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp));
 	int probe = peer_pidfd(sp[0]);
 	if (probe == -ENOPROTOOPT)
 		nsx_skip("SO_PEERPIDFD: ENOPROTOOPT: needs Linux 6.5");

@@ -151,7 +151,7 @@ static void show(int reader, const long *v)
 	static const char *const types[] = {[PERF_RECORD_EXIT] = "EXIT",
 	                                    [PERF_RECORD_FORK] = "FORK",
 	                                    [PERF_RECORD_COMM] = "COMM"};
-	const char *who = nsx_table()->task[reader].name;
+	const char *who = nsx_task_name(reader);
 	for (long i = 0; i < v[0]; i++) {
 		const long *r = v + 1 + 8 * i;
 		if (r[0] == PERF_RECORD_COMM)

@@ -64,8 +64,7 @@ static int u_fn(void *arg)
 static int g_fn(void *arg)
 {
 	(void)arg;
-	if (setpgid(0, 0))
-		nsx_fail("setpgid: %s", nsx_errname(errno));
+	NSX_TRY(setpgid(0, 0));
 	nsx_spawn("m", "inner", m_fn, NULL);
 	nsx_spawn("u", NULL, u_fn, NULL);
 	NSX_SEND("ready", 0);

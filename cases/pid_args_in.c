@@ -73,7 +73,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-enum { OP_PROBE = 1 };
 enum {
 	P_SETSCHED,
 	P_GETSCHED,
@@ -190,7 +189,7 @@ static void probe(int p, long n, long n_c2, long out[2])
 		if (!r0) {
 			int t = -1;
 			for (int i = 0; i < nsx_table()->ntasks; i++)
-				if (!strcmp(nsx_table()->task[i].name, buf))
+				if (!strcmp(nsx_task_name(i), buf))
 					t = i;
 			id = t < 0 ? 99 : 1000 + t; /* a task index, told apart below */
 		}
@@ -236,10 +235,9 @@ static void probe(int p, long n, long n_c2, long out[2])
 	out[1] = id;
 }
 
-static void handler(int op, const long *arg)
+static void do_probe(const long *arg)
 {
 	long out[2];
-	(void)op;
 	probe((int)arg[0], arg[1], arg[2], out);
 	NSX_REPLY(out[0], out[1]);
 }
@@ -257,14 +255,14 @@ static int c_fn(void *arg)
 	(void)arg;
 	mark(2, "c");
 	nsx_spawn("c2", NULL, c2_fn, NULL);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int x_fn(void *arg)
 {
 	(void)arg;
 	mark(4, "x");
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 /* Whose identity a probe read, as the task's name. */
@@ -285,7 +283,7 @@ static const char *whose(int p, long id)
 		snprintf(b, 64, " %s", id ? "different" : "same");
 	else if (p == P_VM_READV)
 		snprintf(b, 64, " %s",
-		         id >= 1000 ? nsx_table()->task[id - 1000].name : "another task's memory");
+		         id >= 1000 ? nsx_task_name(id - 1000) : "another task's memory");
 	else
 		snprintf(b, 64, " %s", id >= 1 && id <= 4 ? by_id[id] : "another task");
 	return b;
@@ -321,8 +319,7 @@ int main(void)
 			long out[2];
 			if (col[k].caller)
 				memcpy(out,
-				       nsx_call(col[k].caller, OP_PROBE, p, col[k].n, col[k].n_c2)
-				               ->v,
+				       nsx_do(col[k].caller, do_probe, p, col[k].n, col[k].n_c2)->v,
 				       sizeof(out));
 			else
 				probe(p, col[k].n, col[k].n_c2, out);
@@ -335,8 +332,8 @@ int main(void)
 	       "both, has the lowest nice and level\n");
 	for (int p = P_PRIO_USER; p < P_ALL; p++) {
 		long oc[2], ox[2];
-		memcpy(oc, nsx_call(c, OP_PROBE, p, 0, 0)->v, sizeof(oc));
-		memcpy(ox, nsx_call(x, OP_PROBE, p, 0, 0)->v, sizeof(ox));
+		memcpy(oc, nsx_do(c, do_probe, p, 0, 0)->v, sizeof(oc));
+		memcpy(ox, nsx_do(x, do_probe, p, 0, 0)->v, sizeof(ox));
 		printf("%-38s c: %s%s | x: %s%s\n", probe_names[p], nsx_res(oc[0]), whose(p, oc[1]),
 		       nsx_res(ox[0]), whose(p, ox[1]));
 	}

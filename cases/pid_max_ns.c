@@ -127,8 +127,7 @@ NSX_CASE(.family = "Namespace files and chosen numbers", .rows = "7.13", .min_ke
 int main(void)
 {
 	nsx_init("top", "outer");
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	if (nsx_call(c, OP_PROC, 0, 0, 0)->v[0] || nsx_recv_fds(sv[0], &own_proc, 1))
 		nsx_fail("c's proc: %s", nsx_errname(errno));

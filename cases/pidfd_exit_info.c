@@ -157,7 +157,7 @@ static void show_info(int who, int fd, uint64_t want)
 		info(fd, want, o);
 	else
 		memcpy(o, nsx_call(who, OP_INFO, (long)want, 0, 0)->v, sizeof(o));
-	printf("  %-3s %-14s: ", nsx_table()->task[who].name,
+	printf("  %-3s %-14s: ", nsx_task_name(who),
 	       want & INFO_EXIT ? "PID|EXIT asked" : "PID asked");
 	if (o[0]) {
 		printf("%s\n", nsx_res(o[0]));
@@ -218,8 +218,7 @@ NSX_CASE(.family = "pidfds", .rows = "4.5",
 int main(void)
 {
 	nsx_init("top", "outer");
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	long o[5], hr;
 	info(self, INFO_PID, o);

@@ -170,7 +170,7 @@ static void show(const char *what, int observer, const long *v)
 static void hand(int task, int fd)
 {
 	if (nsx_send_fds(give[0], &fd, 1) || nsx_call(task, OP_TAKE, 0, 0, 0)->v[0])
-		nsx_fail("passing a pidfd to %s", nsx_table()->task[task].name);
+		nsx_fail("passing a pidfd to %s", nsx_task_name(task));
 }
 
 NSX_CASE(.family = "pidfds", .rows = "4.2 28.2",
@@ -190,8 +190,7 @@ int main(void)
 	info(self, v);
 	if (v[0] == -ENOTTY || v[0] == -EINVAL)
 		nsx_skip("PIDFD_GET_INFO: %s: needs Linux 6.13", nsx_errname((int)-v[0]));
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give));
 
 	int c = nsx_spawn("c", "inner", init_fn, "with m");
 	int s = nsx_spawn("s", "sib", init_fn, NULL);

@@ -243,8 +243,7 @@ NSX_CASE(.family = "pidfds", .rows = "28.2 28.16 28.19");
 int main(void)
 {
 	nsx_init("top", "outer");
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	c = nsx_spawn("c", "inner", c_fn, NULL);
 	x = nsx_spawn_server("x", "sib", handler);
 	nsx_recv(c, "up");

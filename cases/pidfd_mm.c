@@ -35,7 +35,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-enum { OP_PROBE = 1 };
 static char page[4096] __attribute__((aligned(4096)));
 static int o_pidfd = -1;
 
@@ -52,10 +51,9 @@ static void probe(long n, long *r)
 		close((int)k);
 }
 
-static void handler(int op, const long *arg)
+static void do_probe(const long *arg)
 {
 	long r[3];
-	(void)op;
 	probe(arg[0], r);
 	NSX_REPLY(r[0], r[1], r[2]);
 }
@@ -91,9 +89,9 @@ int main(void)
 	probe(nsx_pid(o), r);
 	if (r[0] == -ENOSYS)
 		nsx_skip("process_madvise: ENOSYS (5.10, CONFIG_ADVISE_SYSCALLS)");
-	int c = nsx_spawn_server("c", "inner", handler);
+	int c = nsx_spawn_agent("c", "inner");
 	printf("# pidfd_mm: a pidfd reaches its process's memory from any namespace\n");
-	show("c", c, nsx_pid(o), nsx_call(c, OP_PROBE, nsx_pid(o), 0, 0)->v);
+	show("c", c, nsx_pid(o), nsx_do(c, do_probe, nsx_pid(o), 0, 0)->v);
 	show("top", 0, nsx_pid(o), r);
 	nsx_exit();
 }

@@ -62,8 +62,7 @@ static int m_fn(void *arg)
 static int g_fn(void *arg)
 {
 	(void)arg;
-	if (setpgid(0, 0))
-		nsx_fail("setpgid: %s", nsx_errname(errno));
+	NSX_TRY(setpgid(0, 0));
 	g_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	if (g_pidfd < 0)
 		nsx_fail("pidfd_open: %s", nsx_errname(errno));

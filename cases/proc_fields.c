@@ -279,7 +279,7 @@ static void show_fields(int reader, int m, const char *who, int target, int thre
 	}
 	char line[1024];
 	int n = snprintf(line, sizeof(line), "%-6s proc, %-3s reads %-2s", mount_names[m],
-	                 nsx_table()->task[reader].name, who);
+	                 nsx_task_name(reader), who);
 	if (f[V_RES]) {
 		printf("%s: %s\n", line, nsx_res(f[V_RES]));
 		return;
@@ -327,15 +327,13 @@ NSX_CASE(.family = "A task's own numbers and /proc",
 int main(void)
 {
 	nsx_init("top", "outer");
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	int p = nsx_spawn("p", "inner", p_fn, NULL);
 	nsx_recv(-1, "up"); /* qt: q, r and qt exist */
 	int q = nsx_find("q"), qt = nsx_find("qt"), top = nsx_find("top");
 	if (nsx_call(p, OP_SENDPROC, 0, 0, 0)->v[0] || nsx_recv_fds(sv[0], &inner_proc, 1))
 		nsx_fail("inner's proc from p: %s", nsx_errname(errno));
-	if (ptrace(PTRACE_SEIZE, nsx_pid(q), 0, 0))
-		nsx_fail("PTRACE_SEIZE q: %s", nsx_errname(errno));
+	NSX_TRY(ptrace(PTRACE_SEIZE, nsx_pid(q), 0, 0));
 
 	printf("# proc_fields: /proc pid fields through the outer and the inner proc mount, "
 	       "read by top (outer) and p (inner)\n");
@@ -358,7 +356,7 @@ int main(void)
 				memcpy(v, nsx_call(p, OP_LIST, m, qn, 0)->v, sizeof(v));
 			}
 			printf("%-6s proc, %-3s reads q's task/: %s;", mount_names[m],
-			       nsx_table()->task[reader].name, names_of(m, v));
+			       nsx_task_name(reader), names_of(m, v));
 			if (reader == top) {
 				snprintf(path, sizeof(path), "%ld/task/%ld/children", qn, qn);
 				list(mount_fd(m), path, 1, v, NSX_MSG_VALS - 1);

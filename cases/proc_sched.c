@@ -30,7 +30,6 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-enum { OP_READ = 1 };
 static int own_proc = -1;
 
 /* {result, the number in the first line, #threads}. */
@@ -50,10 +49,9 @@ static void sched_line(int dirfd, long nr, long *o)
 	o[3] = !strcmp(comm, "kid");
 }
 
-static void handler(int op, const long *arg)
+static void do_read(const long *arg)
 {
 	long o[4];
-	(void)op;
 	sched_line(arg[0] ? own_proc : nsx_procfd(), arg[1], o);
 	NSX_REPLY(o[0], o[1], o[2], o[3]);
 }
@@ -80,7 +78,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	own_proc = nsx_own_proc();
 	nsx_spawn("c2", NULL, c2_fn, NULL);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void show(const char *how, int reader, int mount_ns, const long *o)
@@ -112,7 +110,7 @@ int main(void)
 	sched_line(nsx_procfd(), nsx_pid(c2), o);
 	show("top through outer's proc:", 0, outer, o);
 	show("c through inner's proc:", c, inner,
-	     nsx_call(c, OP_READ, 1, nsx_nr_in(c2, inner), 0)->v);
-	show("c through outer's proc:", c, outer, nsx_call(c, OP_READ, 0, nsx_pid(c2), 0)->v);
+	     nsx_do(c, do_read, 1, nsx_nr_in(c2, inner), 0)->v);
+	show("c through outer's proc:", c, outer, nsx_do(c, do_read, 0, nsx_pid(c2), 0)->v);
 	nsx_exit();
 }

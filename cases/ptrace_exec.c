@@ -39,7 +39,6 @@
 #include <unistd.h>
 
 #define EXEC_CHILD "--exec-child"
-enum { OP_TRACE = 1 };
 
 static void *thread_fn(void *arg)
 {
@@ -113,10 +112,9 @@ static void trace(int e, const char *et_name, long *out)
 	}
 }
 
-static void handler(int op, const long *arg)
+static void do_trace(const long *arg)
 {
 	long out[5];
-	(void)op;
 	trace((int)arg[0], "e2t", out);
 	nsx_send_v("reply", out, 5);
 }
@@ -124,7 +122,7 @@ static void handler(int op, const long *arg)
 static int inner_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn_server("u", NULL, handler);
+	nsx_spawn_agent("u", NULL);
 	nsx_spawn("e1", NULL, e_fn, (void *)"e1t");
 	nsx_spawn("e2", NULL, e_fn, (void *)"e2t");
 	NSX_SEND("up", 1);
@@ -133,8 +131,8 @@ static int inner_fn(void *arg)
 
 static void show(int tracer, const char *e, const char *et, const long *out)
 {
-	printf("tracer %s (%s), tracee %s (inner) with thread %s:\n",
-	       nsx_table()->task[tracer].name, nsx_table()->ns[nsx_ns_of(tracer)].name, e, et);
+	printf("tracer %s (%s), tracee %s (inner) with thread %s:\n", nsx_task_name(tracer),
+	       nsx_table()->ns[nsx_ns_of(tracer)].name, e, et);
 	if (out[0]) {
 		printf("  %s\n", nsx_res(out[0]));
 		return;
@@ -163,6 +161,6 @@ int main(int argc, char **argv)
 	printf("# ptrace_exec: PTRACE_EVENT_EXEC's message when a non-leader thread execs\n");
 	trace(e1, "e1t", out);
 	show(0, "e1", "e1t", out);
-	show(u, "e2", "e2t", nsx_call(u, OP_TRACE, e2, 0, 0)->v);
+	show(u, "e2", "e2t", nsx_do(u, do_trace, e2, 0, 0)->v);
 	nsx_exit();
 }

@@ -96,8 +96,7 @@ static long event(pid_t tracee, int want, long *released)
 static void trace(int tracee, const char *key)
 {
 	pid_t p = nsx_pid(tracee);
-	if (ptrace(PTRACE_SEIZE, p, 0, PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE))
-		nsx_fail("PTRACE_SEIZE: %s", nsx_errname(errno));
+	NSX_TRY(ptrace(PTRACE_SEIZE, p, 0, PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE));
 	nsx_go(tracee);
 	long fork_rel, clone_rel;
 	long fork_msg = event(p, PTRACE_EVENT_FORK, &fork_rel);
@@ -133,7 +132,7 @@ static void show(int tracer, const char *tracee, const struct nsx_msg *m)
 {
 	printf("%s traces %s: PTRACE_EVENT_FORK message=%s (waitpid+detach: %s), "
 	       "PTRACE_EVENT_CLONE message=%s (waitpid+detach: %s)\n",
-	       nsx_table()->task[tracer].name, tracee, named(tracer, m->v[0]),
+	       nsx_task_name(tracer), tracee, named(tracer, m->v[0]),
 	       m->v[1] < 0 ? nsx_errname((int)-m->v[1]) : "0", named(tracer, m->v[2]),
 	       m->v[3] < 0 ? nsx_errname((int)-m->v[3]) : "0");
 }

@@ -251,14 +251,13 @@ static void send_sig(int from, int sig)
 {
 	long n = nsx_nr_in(t_task, nsx_ns_of(from));
 	long r = nsx_call(from, OP_SIG, n, sig, 0)->v[0];
-	printf("  %s sends %s: %s\n", nsx_table()->task[from].name, nsx_signame(sig), nsx_res(r));
+	printf("  %s sends %s: %s\n", nsx_task_name(from), nsx_signame(sig), nsx_res(r));
 }
 
 static void round_with(int tr, int s, int i)
 {
 	tracer = tr;
-	printf("tracer %s (%s):\n", nsx_table()->task[tr].name,
-	       nsx_table()->ns[nsx_ns_of(tr)].name);
+	printf("tracer %s (%s):\n", nsx_task_name(tr), nsx_table()->ns[nsx_ns_of(tr)].name);
 	printf("  PTRACE_SEIZE t: %s\n", nsx_res(step(ST_SEIZE, 0)[0]));
 	send_sig(s, SIGUSR1);
 	show_stop("stop");

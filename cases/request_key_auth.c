@@ -150,14 +150,11 @@ static int upcall(int argc, char **argv)
 
 /* --- the case -------------------------------------------------------------- */
 
-enum { OP_REQUEST = 1 };
-
-static void handler(int op, const long *arg)
+static void do_request(const long *arg)
 {
 	char desc[64], buf[96];
 	long g = 0, o = 0, i = 0, ii = 0;
 	struct timespec ts;
-	(void)op;
 	(void)arg;
 	/* A description no earlier run has left a key for. */
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -225,11 +222,11 @@ int main(int argc, char **argv)
 	if (symlink(self, HELPER))
 		nsx_fail("symlink " HELPER ": %s", nsx_errname(errno));
 	linked = 1;
-	int c = nsx_spawn_server("c", "inner", handler);
+	int c = nsx_spawn_agent("c", "inner");
 	int inner = nsx_ns_of(c);
 	printf("# request_key_auth: /proc/keys shows an upcall's requester in the proc mount's "
 	       "namespace\n");
-	const long *v = nsx_call(c, OP_REQUEST, 0, 0, 0)->v;
+	const long *v = nsx_do(c, do_request, 0, 0, 0)->v;
 	if (v[0] < 0) {
 		printf("c   request_key: %s\n", nsx_res(v[0]));
 	} else {

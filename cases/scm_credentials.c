@@ -112,7 +112,7 @@ static void start(int k)
 static int task_fn(void *arg)
 {
 	(void)arg;
-	const char *me = nsx_table()->task[nsx_self()].name;
+	const char *me = nsx_task_name(nsx_self());
 	if (!strcmp(me, "a1")) {
 		start(M1);
 		start(A2);

@@ -149,7 +149,7 @@ static void show(int sup, const long *o, long ret)
 {
 	printf("%-3s (%s) NOTIF_RECV %s: pid=%s syscall=%s; ID_VALID %s; NOTIF_SEND %s; t's "
 	       "ioprio_get() returns %ld\n",
-	       nsx_table()->task[sup].name, nsx_table()->ns[nsx_ns_of(sup)].name, nsx_res(o[0]),
+	       nsx_task_name(sup), nsx_table()->ns[nsx_ns_of(sup)].name, nsx_res(o[0]),
 	       nsx_name(sup, o[1]), o[2] == SYS_ioprio_get ? "ioprio_get" : "another",
 	       nsx_res(o[3]), nsx_res(o[4]), ret);
 }
@@ -159,8 +159,7 @@ NSX_CASE(.family = "seccomp user notification", .rows = "16.1 16.2");
 int main(void)
 {
 	nsx_init("top", "outer");
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	int t = nsx_spawn("t", "inner", t_fn, NULL);
 	int x = nsx_spawn_server("x", "sib", handler);
 	nsx_recv(t, "up");

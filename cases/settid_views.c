@@ -80,7 +80,6 @@ struct words {
 	uint32_t go;         /* cleared2 exits when this turns 1 */
 };
 static struct words *w;
-enum { OP_SETTID = 1, OP_WAIT };
 
 static long raw_clone(unsigned long flags, uint32_t *ptid, uint32_t *ctid)
 {
@@ -88,17 +87,20 @@ static long raw_clone(unsigned long flags, uint32_t *ptid, uint32_t *ctid)
 	return syscall(SYS_clone, flags | SIGCHLD, NULL, ptid, ctid, 0);
 }
 
-static void handler(int op, const long *arg)
+static void do_settid(const long *arg)
 {
-	if (op == OP_SETTID) {
-		static uint32_t dummy;
-		NSX_REPLY(syscall(SYS_set_tid_address, &dummy));
-	} else { /* FUTEX_WAIT on cleared[arg[0]] for its value 1, arg[1] ms */
-		uint32_t *word = &w->cleared[arg[0]];
-		struct timespec ts = {arg[1] / 1000, (arg[1] % 1000) * 1000000L};
-		long r = syscall(SYS_futex, word, FUTEX_WAIT, 1, &ts, NULL, 0) ? -errno : 0;
-		NSX_REPLY(r, __atomic_load_n(word, __ATOMIC_ACQUIRE));
-	}
+	(void)arg;
+	static uint32_t dummy;
+	NSX_REPLY(syscall(SYS_set_tid_address, &dummy));
+}
+
+static void do_wait(const long *arg)
+{
+	/* FUTEX_WAIT on cleared[arg[0]] for its value 1, arg[1] ms */
+	uint32_t *word = &w->cleared[arg[0]];
+	struct timespec ts = {arg[1] / 1000, (arg[1] % 1000) * 1000000L};
+	long r = syscall(SYS_futex, word, FUTEX_WAIT, 1, &ts, NULL, 0) ? -errno : 0;
+	NSX_REPLY(r, __atomic_load_n(word, __ATOMIC_ACQUIRE));
 }
 
 /* cleared2 shares top's memory (CLONE_VM): raw syscalls only, no lib. */
@@ -157,8 +159,8 @@ int main(void)
 	printf("child: gettid()=%ld set_tid_address()=%ld (%s)\n", m->v[0], m->v[1],
 	       nsx_name(child, m->v[1]));
 
-	int peer = nsx_spawn_server("peer", NULL, handler);
-	long st = nsx_call(peer, OP_SETTID, 0, 0, 0)->v[0];
+	int peer = nsx_spawn_agent("peer", NULL);
+	long st = nsx_do(peer, do_settid, 0, 0, 0)->v[0];
 	printf("peer: set_tid_address()=%s\n", nsx_name(peer, st));
 
 	printf("# CLONE_CHILD_CLEARTID: peer (outer) waits on the word while the child exits\n");
@@ -177,7 +179,7 @@ int main(void)
 	int cleared1 = nsx_find("cleared1");
 	printf("cleared1 (own memory): child_tid word %s read in n1\n",
 	       nsx_name_ns(nsx_ns_of(cleared1), w->cleared[0]));
-	nsx_request(peer, OP_WAIT, 0, nsx_timeout_ms(), 0);
+	nsx_ask(peer, do_wait, 0, nsx_timeout_ms(), 0);
 	if (nsx_await_syscall(peer, SYS_futex, (unsigned long)&w->cleared[0]))
 		nsx_fail("peer never slept in FUTEX_WAIT");
 	nsx_go(cleared1); /* it exits */
@@ -210,7 +212,7 @@ int main(void)
 		nsx_fail("cleared2 never wrote its child_tid");
 	printf("cleared2 (CLONE_VM, shares top's memory): child_tid word %s read in n2\n",
 	       nsx_name_ns(nsx_ns_of(cleared2), w->cleared[1]));
-	nsx_request(peer, OP_WAIT, 1, nsx_timeout_ms(), 0);
+	nsx_ask(peer, do_wait, 1, nsx_timeout_ms(), 0);
 	if (nsx_await_syscall(peer, SYS_futex, (unsigned long)&w->cleared[1]))
 		nsx_fail("peer never slept in FUTEX_WAIT");
 	__atomic_store_n(&w->go, 1, __ATOMIC_RELEASE);
@@ -237,7 +239,7 @@ int main(void)
 	int cleared3 = nsx_find("cleared3");
 	printf("cleared3 (own memory, a second thread of its own): child_tid word %s read in n3\n",
 	       nsx_name_ns(nsx_ns_of(cleared3), w->cleared[2]));
-	nsx_request(peer, OP_WAIT, 2, nsx_timeout_ms(), 0);
+	nsx_ask(peer, do_wait, 2, nsx_timeout_ms(), 0);
 	if (nsx_await_syscall(peer, SYS_futex, (unsigned long)&w->cleared[2]))
 		nsx_fail("peer never slept in FUTEX_WAIT");
 	nsx_go(cleared3); /* its first thread exits */

@@ -99,7 +99,7 @@ static void start(int k)
 static int task_fn(void *arg)
 {
 	(void)arg;
-	int k = pos_of(nsx_table()->task[nsx_self()].name);
+	int k = pos_of(nsx_task_name(nsx_self()));
 	nsx_block(SIGUSR1);
 	/* a1 starts m1 and a2; a2 starts m2 and a3; a3 starts m3. */
 	if (k == A1 || k == A2 || k == A3) {
@@ -188,8 +188,7 @@ int main(void)
 	nsx_init("top", "outer");
 	nsx_block(SIGUSR1);
 	for (int k = 0; k < NT; k++)
-		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv[k]))
-			nsx_fail("socketpair: %s", nsx_errname(errno));
+		NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv[k]));
 	start(P0);
 	start(A1);
 	start(S1);

@@ -79,8 +79,7 @@ static int below_fn(void *arg)
 static int fg_fn(void *arg)
 {
 	block_both();
-	if (setpgid(0, 0))
-		nsx_fail("setpgid: %s", nsx_errname(errno));
+	NSX_TRY(setpgid(0, 0));
 	nsx_spawn(names[1], names[2], below_fn, arg);
 	if (arg) {
 		nsx_step();

@@ -52,22 +52,24 @@
 #include <termios.h>
 #include <unistd.h>
 
-enum { OP_IDS = 1, OP_NOTTY };
 static int master = -1;
 static int slave = -1; /* in L */
 
-static void handler(int op, const long *arg)
+static void do_ids(const long *arg)
 {
 	(void)arg;
-	if (op == OP_IDS) { /* the master's ioctls (x), or the slave's (L) */
-		int pg = 0, sid = 0;
-		int fd = slave >= 0 ? slave : master;
-		long r1 = ioctl(fd, TIOCGPGRP, &pg) ? -errno : 0;
-		long r2 = ioctl(fd, TIOCGSID, &sid) ? -errno : 0;
-		NSX_REPLY(r1, pg, r2, sid);
-	} else {
-		NSX_REPLY(nsx_rc(ioctl(slave, TIOCNOTTY)));
-	}
+	/* the master's ioctls (x), or the slave's (L) */
+	int pg = 0, sid = 0;
+	int fd = slave >= 0 ? slave : master;
+	long r1 = ioctl(fd, TIOCGPGRP, &pg) ? -errno : 0;
+	long r2 = ioctl(fd, TIOCGSID, &sid) ? -errno : 0;
+	NSX_REPLY(r1, pg, r2, sid);
+}
+
+static void do_notty(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_rc(ioctl(slave, TIOCNOTTY)));
 }
 
 /* J and K: block the signals, report both when they come. */
@@ -92,8 +94,7 @@ static int j_fn(void *arg)
 	(void)arg;
 	nsx_block(SIGHUP);
 	nsx_block(SIGCONT);
-	if (setpgid(0, 0))
-		nsx_fail("setpgid: %s", nsx_errname(errno));
+	NSX_TRY(setpgid(0, 0));
 	nsx_spawn("K", "Kns", k_fn, NULL);
 	NSX_SEND("ready", 1);
 	take_hangup();
@@ -113,7 +114,7 @@ static int l_fn(void *arg)
 	long r_outer = nsx_rc(tcsetpgrp(slave, (pid_t)nsx_nr_in(J, nsx_ns_of(0))));
 	long r = nsx_rc(tcsetpgrp(slave, (pid_t)nsx_pid(J)));
 	NSX_SEND("fg", r_outer, r);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void show_ids(const char *who, int reader, const long *v)
@@ -132,7 +133,7 @@ int main(void)
 	nsx_own_devpts();
 	master = nsx_pty_master(&ptyno);
 	int L = nsx_spawn("L", "T", l_fn, &ptyno);
-	int x = nsx_spawn_server("x", "sib", handler);
+	int x = nsx_spawn_agent("x", "sib");
 	nsx_recv(L, "up");
 	nsx_recv(-1, "ready");
 	nsx_recv(-1, "ready");
@@ -154,8 +155,8 @@ int main(void)
 		nsx_exit();
 	}
 	show_ids("top, on the master:", 0, mine);
-	show_ids("x (sib), on the master:", x, nsx_call(x, OP_IDS, 0, 0, 0)->v);
-	show_ids("L, on its slave:", L, nsx_call(L, OP_IDS, 0, 0, 0)->v);
+	show_ids("x (sib), on the master:", x, nsx_do(x, do_ids, 0, 0, 0)->v);
+	show_ids("L, on its slave:", L, nsx_do(L, do_ids, 0, 0, 0)->v);
 
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "%d/stat", (int)nsx_pid(J));
@@ -172,7 +173,7 @@ int main(void)
 	printf("J's /proc/<pid>/stat (outer's proc), top: pgrp=%s session=%s tpgid=%s\n",
 	       nsx_name(0, pgrp), nsx_name(0, session), nsx_name(0, tpgid));
 
-	printf("L TIOCNOTTY = %s\n", nsx_res(nsx_call(L, OP_NOTTY, 0, 0, 0)->v[0]));
+	printf("L TIOCNOTTY = %s\n", nsx_res(nsx_do(L, do_notty, 0, 0, 0)->v[0]));
 	printf("  J gets %s\n", nsx_siginfo_str(J, nsx_recv(J, "sighup")));
 	printf("  J gets %s\n", nsx_siginfo_str(J, nsx_recv(J, "sigcont")));
 	printf("  K gets %s\n", nsx_siginfo_str(K, nsx_recv(K, "sighup")));

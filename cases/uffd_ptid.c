@@ -118,10 +118,10 @@ static void handler(int op, const long *arg)
 static void show(int reader, const long *o)
 {
 	if (o[0])
-		printf("  %s reads: %s\n", nsx_table()->task[reader].name, nsx_res(o[0]));
+		printf("  %s reads: %s\n", nsx_task_name(reader), nsx_res(o[0]));
 	else
-		printf("  %s reads ptid=%s, page %ld; UFFDIO_ZEROPAGE: %s\n",
-		       nsx_table()->task[reader].name, nsx_name(reader, o[1]), o[2], nsx_res(o[3]));
+		printf("  %s reads ptid=%s, page %ld; UFFDIO_ZEROPAGE: %s\n", nsx_task_name(reader),
+		       nsx_name(reader, o[1]), o[2], nsx_res(o[3]));
 }
 
 NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "26.1",
@@ -135,8 +135,7 @@ int main(void)
 {
 	long o[4];
 	nsx_init("top", "outer");
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	int c = nsx_spawn_server("c", "inner", handler);
 	const long *ov = nsx_call(c, OP_OPEN, 0, 0, 0)->v;
 	long r = ov[0];

@@ -87,12 +87,10 @@ static void earn_sigxcpu(void)
 	int rt = sched_setscheduler(0, SCHED_FIFO, &sp) == 0;
 	if (rt) {
 		rl.rlim_cur = 2000; /* microseconds of RT CPU without blocking */
-		if (setrlimit(RLIMIT_RTTIME, &rl))
-			nsx_fail("setrlimit(RLIMIT_RTTIME): %s", nsx_errname(errno));
+		NSX_TRY(setrlimit(RLIMIT_RTTIME, &rl));
 	} else {
 		rl.rlim_cur = 1; /* seconds */
-		if (setrlimit(RLIMIT_CPU, &rl))
-			nsx_fail("setrlimit(RLIMIT_CPU): %s", nsx_errname(errno));
+		NSX_TRY(setrlimit(RLIMIT_CPU, &rl));
 	}
 	long long deadline = now_ms() + nsx_timeout_ms();
 	while (!nsx_pending(SIGXCPU) && now_ms() < deadline)

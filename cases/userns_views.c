@@ -148,8 +148,7 @@ static void drop_capabilities(void)
 	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
 	memset(d, 0, sizeof(d));
-	if (syscall(SYS_capset, &h, d))
-		nsx_fail("capset(): %s", nsx_errname(errno));
+	NSX_TRY(syscall(SYS_capset, &h, d));
 }
 
 /* u's signals to itself: tgkill(), kill(), and SIGPIPE from a write(). */

@@ -45,11 +45,8 @@
 
 #define DEV "/dev/vhost-net"
 
-enum { OP_OWN = 1 };
-
-static void handler(int op, const long *arg)
+static void do_own(const long *arg)
 {
-	(void)op;
 	(void)arg;
 	int fd = open(DEV, O_RDWR | O_CLOEXEC);
 	NSX_REPLY(fd < 0 || ioctl(fd, VHOST_SET_OWNER) < 0 ? -errno : 0);
@@ -58,7 +55,7 @@ static void handler(int op, const long *arg)
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "27.26",
@@ -80,7 +77,7 @@ int main(void)
 		nsx_skip("no access to " DEV ": %s (root)", nsx_errname(errno));
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	printf("# vhost_worker_comm: c (inner) owns a vhost-net device\n");
-	long r = nsx_call(c, OP_OWN, 0, 0, 0)->v[0];
+	long r = nsx_do(c, do_own, 0, 0, 0)->v[0];
 	printf("c opens " DEV " and calls VHOST_SET_OWNER: %s\n", nsx_res(r));
 	if (r)
 		nsx_exit();

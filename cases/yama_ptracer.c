@@ -29,11 +29,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-enum { OP_SET = 1 };
-
-static void handler(int op, const long *arg)
+static void do_set(const long *arg)
 {
-	(void)op;
 	NSX_REPLY(nsx_rc(prctl(PR_SET_PTRACER, (unsigned long)arg[0], 0, 0, 0)));
 }
 
@@ -42,7 +39,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn("c2", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 NSX_CASE(.family = "pid arguments", .rows = "28.23", .kconfig = "CONFIG_SECURITY_YAMA");
@@ -54,7 +51,7 @@ int main(void)
 		nsx_skip("no Yama: /proc/sys/kernel/yama: %s (CONFIG_SECURITY_YAMA)",
 		         nsx_errname(errno));
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	int x = nsx_spawn_server("x", "sib", handler);
+	int x = nsx_spawn_agent("x", "sib");
 	nsx_recv(c, "up");
 	int c2 = nsx_find("c2"), inner = nsx_ns_of(c);
 	long c2_in = nsx_nr_in(c2, inner), c2_out = nsx_pid(c2), top_out = nsx_pid(0);
@@ -66,12 +63,12 @@ int main(void)
 	printf("# yama_ptracer: PR_SET_PTRACER's pid is looked up in the caller's namespace\n");
 	for (int k = 0; k < 4; k++) {
 		int w = col[k].caller;
-		long r = w ? nsx_call(w, OP_SET, col[k].n, 0, 0)->v[0]
+		long r = w ? nsx_do(w, do_set, col[k].n, 0, 0)->v[0]
 		           : nsx_rc(prctl(PR_SET_PTRACER, (unsigned long)col[k].n, 0, 0, 0));
-		long r0 = w ? nsx_call(w, OP_SET, 0, 0, 0)->v[0]
+		long r0 = w ? nsx_do(w, do_set, 0, 0, 0)->v[0]
 		            : nsx_rc(prctl(PR_SET_PTRACER, 0UL, 0, 0, 0));
-		printf("%-3s PR_SET_PTRACER %s: %s; PR_SET_PTRACER 0: %s\n",
-		       nsx_table()->task[w].name, nsx_name(w, col[k].n), nsx_res(r), nsx_res(r0));
+		printf("%-3s PR_SET_PTRACER %s: %s; PR_SET_PTRACER 0: %s\n", nsx_task_name(w),
+		       nsx_name(w, col[k].n), nsx_res(r), nsx_res(r0));
 	}
 	nsx_exit();
 }

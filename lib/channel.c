@@ -98,9 +98,26 @@ void nsx_step(void)
 	nsx_step_seen++;
 }
 
+void nsx_ask(int task, nsx_action fn, long a0, long a1, long a2)
+{
+	struct nsx_task *t = &nsx_T->task[task];
+	t->act = fn;
+	t->arg[0] = a0;
+	t->arg[1] = a1;
+	t->arg[2] = a2;
+	nsx_go(task); /* the release in nsx_go() publishes act and arg */
+}
+
+const struct nsx_msg *nsx_do(int task, nsx_action fn, long a0, long a1, long a2)
+{
+	nsx_ask(task, fn, a0, a1, a2);
+	return nsx_recv(task, "reply");
+}
+
 void nsx_request(int task, int op, long a0, long a1, long a2)
 {
 	struct nsx_task *t = &nsx_T->task[task];
+	t->act = NULL;
 	t->op = op;
 	t->arg[0] = a0;
 	t->arg[1] = a1;
@@ -120,7 +137,14 @@ void nsx_serve(void (*handler)(int op, const long *arg))
 		nsx_step();
 		struct nsx_task *t = &nsx_T->task[nsx_me];
 		long arg[4] = {t->arg[0], t->arg[1], t->arg[2], t->arg[3]};
-		handler(t->op, arg);
+		if (t->act)
+			t->act(arg);
+		else if (handler)
+			handler(t->op, arg);
+		else
+			nsx_fail(
+			        "nsx_call(%d) to a task that serves only actions (nsx_serve(NULL))",
+			        t->op);
 	}
 }
 
@@ -145,6 +169,11 @@ static int serving(void *arg)
 {
 	(void)arg;
 	nsx_serve(server_handler);
+}
+
+int nsx_spawn_agent(const char *name, const char *new_ns)
+{
+	return nsx_spawn_server(name, new_ns, NULL);
 }
 
 int nsx_spawn_server(const char *name, const char *new_ns, void (*handler)(int op, const long *arg))

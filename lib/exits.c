@@ -198,3 +198,29 @@ void nsx_guest_only(const char *what)
 	if (fd < 0 || flock(fd, LOCK_EX))
 		nsx_fail("the guest-only lock: %s", nsx_errname(errno));
 }
+
+/* "expr: ERRNAME (file:line)", the expression cut to what the message holds. */
+_Noreturn static void try_failed(int e, const char *expr, const char *file, int line)
+{
+	nsx_fail("%.100s: %s (%s:%d)", expr, nsx_errname(e), file, line);
+}
+
+long nsx_try_(long r, const char *expr, const char *file, int line)
+{
+	if (r == -1)
+		try_failed(errno, expr, file, line);
+	return r;
+}
+
+void nsx_try_err_(int e, const char *expr, const char *file, int line)
+{
+	if (e)
+		try_failed(e, expr, file, line);
+}
+
+void *nsx_try_ptr_(void *p, const char *expr, const char *file, int line)
+{
+	if (!p)
+		try_failed(errno, expr, file, line);
+	return p;
+}

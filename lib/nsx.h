@@ -49,13 +49,14 @@ struct nsx_task {
 	char name[NSX_NAME_LEN];
 	int ns;
 	int level;
-	int32_t nr[NSX_MAX_LEVEL]; /* nr[l] = number in its ancestor ns at level l */
-	uint32_t ready;            /* futex word: 1 once nr[] is filled in */
-	uint32_t go;               /* futex word: bumped by nsx_go() */
-	int spawner;               /* index of the task that spawned it */
-	int32_t forked;            /* what fork() returned in the spawner */
-	int op;                    /* nsx_call(): what to do next ... */
-	long arg[4];               /* ... and with what */
+	int32_t nr[NSX_MAX_LEVEL];    /* nr[l] = number in its ancestor ns at level l */
+	uint32_t ready;               /* futex word: 1 once nr[] is filled in */
+	uint32_t go;                  /* futex word: bumped by nsx_go() */
+	int spawner;                  /* index of the task that spawned it */
+	int32_t forked;               /* what fork() returned in the spawner */
+	int op;                       /* nsx_call(): what to do next ... */
+	long arg[4];                  /* ... and with what */
+	void (*act)(const long *arg); /* nsx_do(): the action to run, or NULL */
 };
 
 /* Everything lib knows about the case's tasks (in MAP_SHARED memory). */
@@ -115,6 +116,22 @@ extern const struct nsx_case nsx_case;
 void nsx_init(const char *top_name, const char *ns_name);
 /* The shared task table (read-only use in cases). */
 struct nsx_table *nsx_table(void);
+/* Task i's name. */
+const char *nsx_task_name(int i);
+/*
+ * One-line checked calls, for set-up a case needs to go on: each is the
+ * value of expr, or fails the case (nsx_fail(), from any task) with the
+ * expression, the error's name and the line: "pipe2(p, O_CLOEXEC): EMFILE
+ * (cases/x.c:42)".  NSX_TRY for a system call's convention (-1 and errno),
+ * NSX_TRY_ERR for one that returns 0 or an error number (pthread_*), and
+ * NSX_TRY_PTR for a pointer that is NULL on error with errno set.
+ */
+#define NSX_TRY(expr)     nsx_try_((long)(expr), #expr, __FILE__, __LINE__)
+#define NSX_TRY_ERR(expr) nsx_try_err_((expr), #expr, __FILE__, __LINE__)
+#define NSX_TRY_PTR(expr) nsx_try_ptr_((expr), #expr, __FILE__, __LINE__)
+long nsx_try_(long r, const char *expr, const char *file, int line);
+void nsx_try_err_(int e, const char *expr, const char *file, int line);
+void *nsx_try_ptr_(void *p, const char *expr, const char *file, int line);
 /* Index of the calling task. */
 int nsx_self(void);
 /* Skip the case with a reason (exit 4); only meaningful in the top. */
@@ -241,9 +258,22 @@ void nsx_go(int task);
 /* Wait for the next nsx_go() on the calling task. */
 void nsx_step(void);
 /*
- * Requests: a task that calls nsx_serve(handler) runs handler(op, arg) for
- * each nsx_call() addressed to it; the handler answers with exactly one
- * NSX_REPLY(...), which nsx_call() returns.  For tasks that act on command.
+ * Actions: a task that calls nsx_serve(NULL) runs, for each nsx_do()
+ * addressed to it, the function named there with the arguments given
+ * (every task is a fork of the same program, so a function means the same
+ * in all of them); the action answers with exactly one NSX_REPLY(...),
+ * which nsx_do() returns.  For tasks that act on command.
+ */
+typedef void (*nsx_action)(const long *arg);
+const struct nsx_msg *nsx_do(int task, nsx_action fn, long a0, long a1, long a2);
+/* nsx_do() without waiting: the reply is nsx_recv(task, "reply") later. */
+void nsx_ask(int task, nsx_action fn, long a0, long a1, long a2);
+/* nsx_spawn() of a task that only runs actions (nsx_serve(NULL)). */
+int nsx_spawn_agent(const char *name, const char *new_ns);
+/*
+ * The older form: nsx_serve(handler) runs handler(op, arg) for each
+ * nsx_call() (an opcode instead of a function); the handler answers with
+ * exactly one NSX_REPLY(...).
  */
 const struct nsx_msg *nsx_call(int task, int op, long a0, long a1, long a2);
 /* nsx_call() without waiting: the reply is nsx_recv(task, "reply") later. */

@@ -64,6 +64,11 @@ struct nsx_table *nsx_table(void)
 	return nsx_T;
 }
 
+const char *nsx_task_name(int i)
+{
+	return i >= 0 && i < nsx_T->ntasks ? nsx_T->task[i].name : "?";
+}
+
 int nsx_self(void)
 {
 	return nsx_me;

@@ -284,6 +284,91 @@ static int as_top(void (*body)(void))
 	return WEXITSTATUS(st);
 }
 
+/* as_top(), with the top's stderr in err (len bytes, NUL-terminated). */
+static int as_top_err(void (*body)(void), char *err, size_t len)
+{
+	char path[] = "/tmp/nsx-test-err.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	pid_t p = fork();
+	if (p == 0) {
+		dup2(fd, 2);
+		nsx_init("top", "outer");
+		body();
+		_exit(0);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ssize_t n = pread(fd, err, len - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	close(fd);
+	ck_assert(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static void try_bad_close(void)
+{
+	ck_assert_int_eq(NSX_TRY(dup(0)) >= 0, 1);
+	NSX_TRY(close(-1));
+}
+
+static void try_in_task_fn_body(void)
+{
+	NSX_TRY_ERR(EAGAIN);
+}
+
+static int try_in_task_fn(void *arg)
+{
+	(void)arg;
+	try_in_task_fn_body();
+	return 0;
+}
+
+static void try_in_task(void)
+{
+	nsx_recv(nsx_spawn("t", NULL, try_in_task_fn, NULL), "never");
+}
+
+START_TEST(try_names_the_expression)
+{
+	char err[512], want[128];
+	ck_assert_int_eq(as_top_err(try_bad_close, err, sizeof(err)), NSX_EXIT_ERROR);
+	snprintf(want, sizeof(want), "nsx: error: close(-1): EBADF (%s:", __FILE__);
+	ck_assert_msg(strstr(err, want), "stderr: %s", err);
+	/* from a task: the top says which task */
+	ck_assert_int_eq(as_top_err(try_in_task, err, sizeof(err)), NSX_EXIT_ERROR);
+	ck_assert_msg(strstr(err, "task t: EAGAIN: EAGAIN ("), "stderr: %s", err);
+	errno = ENOENT;
+	ck_assert_ptr_eq(NSX_TRY_PTR(err), err);
+}
+END_TEST
+
+static void act_report(const long *arg)
+{
+	NSX_REPLY(getpid(), arg[0] + arg[1] + arg[2]);
+}
+
+static void actions(void)
+{
+	int a = nsx_spawn_agent("a", NULL);
+	const struct nsx_msg *m = nsx_do(a, act_report, 1, 2, 3);
+	ck_assert_str_eq(nsx_name(a, m->v[0]), "a");
+	ck_assert_int_eq(m->v[1], 6);
+	ck_assert_str_eq(nsx_task_name(a), "a");
+	ck_assert_str_eq(nsx_task_name(99), "?");
+	nsx_ask(a, act_report, 4, 5, 6);
+	ck_assert_int_eq(nsx_recv(a, "reply")->v[1], 15);
+	nsx_reap_all();
+}
+
+START_TEST(actions_run_in_the_task)
+{
+	char err[512];
+	ck_assert_msg(as_top_err(actions, err, sizeof(err)) == 0, "stderr: %s", err);
+}
+END_TEST
+
 static void fail_in_task(void)
 {
 	nsx_recv(nsx_spawn("bad", NULL, failing_fn, NULL), "never");
@@ -314,7 +399,7 @@ START_TEST(recv_times_out)
 END_TEST
 
 NSX_CASE(.family = "lib's unit tests", .rows = "1.2 U.5", .kconfig = "CONFIG_A CONFIG_B_2=m",
-         .min_kernel = "6.14", .variants = "shared-siginfo x2");
+         .variants = "shared-siginfo x2");
 
 START_TEST(declaration_checked)
 {
@@ -327,6 +412,7 @@ START_TEST(declaration_checked)
 	        {.family = "f", .kconfig = "CONFIG_A=y"},
 	        {.family = "f", .kconfig = "CONFIG_a"},
 	        {.family = "f", .min_kernel = "6"},
+	        {.family = "f", .min_kernel = "six.14"},
 	        {.family = "f", .variants = "Shared"},
 	        {.family = "f", .finding = ""},
 	};
@@ -364,6 +450,8 @@ static Suite *lib_suite(void)
 	tcase_add_test(t, recv_times_out);
 	tcase_add_test(t, skip_exit_code);
 	tcase_add_test(t, declaration_checked);
+	tcase_add_test(t, try_names_the_expression);
+	tcase_add_test(t, actions_run_in_the_task);
 	suite_add_tcase(s, t);
 	return s;
 }

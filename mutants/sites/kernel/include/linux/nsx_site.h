@@ -19,6 +19,13 @@
 
 #include <linux/compiler.h>
 
+/* The wrong-namespace mutant of task_ppid_nr_ns() names the caller's
+ * namespace itself (linux/pid_namespace.h, which 7.2's kernel/tsacct.c does
+ * not include). */
+struct pid_namespace;
+struct task_struct;
+extern struct pid_namespace *task_active_pid_ns(struct task_struct *tsk);
+
 extern int nsx_site;
 extern int nsx_site_cover;
 extern unsigned long nsx_site_hits[];
