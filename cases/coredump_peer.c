@@ -235,7 +235,6 @@ static int helper(int argc, char **argv)
 
 /* --- the case ------------------------------------------------------------ */
 
-enum { OP_CRED = 1, OP_REAP };
 static int pass_p[2], pass_s[2]; /* SCM_RIGHTS: the accepted connection to p, s */
 static int pass_f[2];            /* SCM_RIGHTS: f's decoy listener to top */
 
@@ -295,30 +294,33 @@ static int dumper_fn(void *thread)
 }
 
 /* p and s: SO_PEERCRED of a connection passed to them; p also reaps. */
-static void handler(int op, const long *arg)
+static void do_cred(const long *arg)
 {
+	(void)arg;
 	long out[3];
 	int fd;
-	if (op == OP_CRED) {
-		int p = !strcmp(nsx_task_name(nsx_self()), "p");
-		int e = nsx_recv_fds(p ? pass_p[1] : pass_s[1], &fd, 1);
-		if (e)
-			nsx_fail("receiving the connection: %s", nsx_errname(-e));
-		nsx_peercred(fd, out);
-		close(fd);
-		NSX_REPLY(out[0], out[1], out[2]);
-	} else if (op == OP_REAP) { /* bounded: poll a pidfd, then WNOHANG */
-		pid_t pid = nsx_pid((int)arg[0]);
-		siginfo_t si;
-		memset(&si, 0, sizeof(si));
-		int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-		struct pollfd pf = {pfd, POLLIN, 0};
-		if (pfd < 0 || poll(&pf, 1, nsx_timeout_ms()) != 1)
-			nsx_fail("%s did not exit", nsx_table()->task[arg[0]].name);
-		close(pfd);
-		long rc = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG) ? -errno : 0;
-		NSX_REPLY(rc, si.si_code, si.si_status, si.si_pid);
-	}
+	int p = !strcmp(nsx_task_name(nsx_self()), "p");
+	int e = nsx_recv_fds(p ? pass_p[1] : pass_s[1], &fd, 1);
+	if (e)
+		nsx_fail("receiving the connection: %s", nsx_errname(-e));
+	nsx_peercred(fd, out);
+	close(fd);
+	NSX_REPLY(out[0], out[1], out[2]);
+}
+
+static void do_reap(const long *arg)
+{
+	/* bounded: poll a pidfd, then WNOHANG */
+	pid_t pid = nsx_pid((int)arg[0]);
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd pf = {pfd, POLLIN, 0};
+	if (pfd < 0 || poll(&pf, 1, nsx_timeout_ms()) != 1)
+		nsx_fail("%s did not exit", nsx_table()->task[arg[0]].name);
+	close(pfd);
+	long rc = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG) ? -errno : 0;
+	NSX_REPLY(rc, si.si_code, si.si_status, si.si_pid);
 }
 
 static int p_fn(void *arg)
@@ -328,7 +330,7 @@ static int p_fn(void *arg)
 	nsx_spawn("e", NULL, dumper_fn, "et");
 	nsx_spawn("f", NULL, dumper_fn, "ft");
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static char saved[512];
@@ -413,7 +415,7 @@ static const char *nspid_names(const char *nspid)
 
 static void print_reap(int p, int task)
 {
-	const struct nsx_msg *m = nsx_call(p, OP_REAP, task, 0, 0);
+	const struct nsx_msg *m = nsx_do(p, do_reap, task, 0, 0);
 	printf("p    waitid(%s)=%s: %s %s si_pid=%s\n", nsx_task_name(task), nsx_res(m->v[0]),
 	       nsx_sicode(SIGCHLD, (int)m->v[1]), nsx_signame((int)m->v[2]), nsx_name(p, m->v[3]));
 }
@@ -466,7 +468,7 @@ int main(int argc, char **argv)
 		nsx_fail("socketpair: %s", nsx_errname(errno));
 
 	int p = nsx_spawn("p", "inner", p_fn, NULL);
-	int s = nsx_spawn_server("s", "side", handler);
+	int s = nsx_spawn_agent("s", "side");
 	nsx_recv(p, "up");
 	int d = nsx_find("d"), e = nsx_find("e"), f = nsx_find("f");
 	int dt = nsx_await_task("dt"), et = nsx_await_task("et"), ft = nsx_await_task("ft");
@@ -548,11 +550,11 @@ int main(int argc, char **argv)
 	                              : "an ELF file that is no core",
 	       k == 0 ? "end of file" : "no end of file");
 	nsx_send_fds(pass_p[0], &c, 1);
-	const struct nsx_msg *m = nsx_call(p, OP_CRED, 0, 0, 0);
+	const struct nsx_msg *m = nsx_do(p, do_cred, 0, 0, 0);
 	printf("p    SO_PEERCRED: pid=%s uid=%ld gid=%ld\n", nsx_name(p, m->v[0]), m->v[1],
 	       m->v[2]);
 	nsx_send_fds(pass_s[0], &c, 1);
-	m = nsx_call(s, OP_CRED, 0, 0, 0);
+	m = nsx_do(s, do_cred, 0, 0, 0);
 	printf("s    SO_PEERCRED: pid=%s uid=%ld gid=%ld\n", nsx_name(s, m->v[0]), m->v[1],
 	       m->v[2]);
 	print_reap(p, e);

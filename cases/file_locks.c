@@ -62,8 +62,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define RANGES 4 /* hp, hi, hs (POSIX), ho (OFD) */
-enum { OP_GETLK = 1, OP_LOCKS, OP_UP };
+#define RANGES 4            /* hp, hi, hs (POSIX), ho (OFD) */
 static int F = -1;          /* the memfd, inherited */
 static int give[2];         /* hx hands its descriptor to top */
 static int inner_proc = -1; /* in i */
@@ -137,18 +136,20 @@ static void getlk_all(long *v)
 	close(fd);
 }
 
-static void handler(int op, const long *arg)
+static void do_getlk(const long *arg)
+{
+	(void)arg;
+	long v[NSX_MSG_VALS] = {0};
+	getlk_all(v);
+	nsx_send_v("reply", v, 2 * RANGES);
+}
+
+static void do_locks(const long *arg)
 {
 	long v[NSX_MSG_VALS] = {0};
-	if (op == OP_GETLK) {
-		getlk_all(v);
-		nsx_send_v("reply", v, 2 * RANGES);
-	} else if (op == OP_LOCKS) { /* arg: 0 outer's proc, 1 inner's */
-		proc_locks(arg[0] ? inner_proc : nsx_procfd(), v);
-		nsx_send_v("reply", v, 16);
-	} else {
-		NSX_REPLY(0);
-	}
+	/* arg: 0 outer's proc, 1 inner's */
+	proc_locks(arg[0] ? inner_proc : nsx_procfd(), v);
+	nsx_send_v("reply", v, 16);
 }
 
 /* A holder: arg = the range's index; 3 is the OFD lock. */
@@ -181,7 +182,7 @@ static int init_fn(void *arg)
 	} else {
 		nsx_spawn("hs", NULL, holder_fn, (void *)2L);
 	}
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static const char *pidstr(int observer, long v)
@@ -254,8 +255,8 @@ int main(void)
 	       "OFD: ho [30,40); flock: hx, exited\n");
 	getlk_all(v);
 	show_getlk("top", 0, v);
-	show_getlk("i", i, nsx_call(i, OP_GETLK, 0, 0, 0)->v);
-	show_getlk("s", s, nsx_call(s, OP_GETLK, 0, 0, 0)->v);
+	show_getlk("i", i, nsx_do(i, do_getlk, 0, 0, 0)->v);
+	show_getlk("s", s, nsx_do(s, do_getlk, 0, 0, 0)->v);
 	int fd = reopen();
 	printf("top F_GETLK of [40,EOF) (only hx's flock there): %s\n",
 	       pidstr(0, getlk(fd, F_GETLK, 40, 0)));
@@ -263,8 +264,8 @@ int main(void)
 	       nsx_res(nsx_rc(flock(fd, LOCK_EX | LOCK_NB))));
 	proc_locks(nsx_procfd(), v);
 	show_locks("/proc/locks (outer's) read by top:", outer, v);
-	show_locks("/proc/locks (outer's) read by i:", outer, nsx_call(i, OP_LOCKS, 0, 0, 0)->v);
-	show_locks("/proc/locks (inner's) read by i:", inner, nsx_call(i, OP_LOCKS, 1, 0, 0)->v);
+	show_locks("/proc/locks (outer's) read by i:", outer, nsx_do(i, do_locks, 0, 0, 0)->v);
+	show_locks("/proc/locks (inner's) read by i:", inner, nsx_do(i, do_locks, 1, 0, 0)->v);
 
 	/* hp's fdinfo through outer's proc: its "lock:" line */
 	char path[64], buf[4096], kind[16], mode[16];

@@ -59,8 +59,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OP_SERVE = 1, OP_MOUNT, OP_STAT, OP_SPAWN_C, OP_SPAWN_O };
-
 static int c_fn(void *arg);
 
 static int fuse_fd = -1;
@@ -99,32 +97,46 @@ static void serve_one(void)
 	NSX_REPLY(r, in->opcode, in->pid, in->uid);
 }
 
-static void handler(int op, const long *arg)
+static void do_serve(const long *arg)
+{
+	(void)arg;
+	serve_one();
+}
+
+static void do_spawn_c(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_spawn("c", "inner", c_fn, NULL));
+}
+
+static void do_spawn_o(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_spawn_agent("o", NULL));
+}
+
+static void do_mount(const long *arg)
+{
+	(void)arg;
+	char opts[128];
+	snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fuse_fd);
+	NSX_REPLY(nsx_rc(mount("nsxfuse", "/tmp/f", "fuse", MS_NOSUID | MS_NODEV, opts)));
+}
+
+static void do_stat(const long *arg)
 {
 	char path[64];
 	struct stat st;
-	if (op == OP_SERVE) {
-		serve_one();
-	} else if (op == OP_SPAWN_C) {
-		NSX_REPLY(nsx_spawn("c", "inner", c_fn, NULL));
-	} else if (op == OP_SPAWN_O) {
-		NSX_REPLY(nsx_spawn_server("o", NULL, handler));
-	} else if (op == OP_MOUNT) {
-		char opts[128];
-		snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fuse_fd);
-		NSX_REPLY(nsx_rc(mount("nsxfuse", "/tmp/f", "fuse", MS_NOSUID | MS_NODEV, opts)));
-	} else {
-		snprintf(path, sizeof(path), "/tmp/f/n%ld", arg[0]);
-		NSX_REPLY(nsx_rc(stat(path, &st)));
-	}
+	snprintf(path, sizeof(path), "/tmp/f/n%ld", arg[0]);
+	NSX_REPLY(nsx_rc(stat(path, &st)));
 }
 
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn_server("c2", NULL, handler);
+	nsx_spawn_agent("c2", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int d, inner;
@@ -132,10 +144,10 @@ static int d, inner;
 /* Have the daemon take one request while who (0: top) stat()s name k. */
 static void request(const char *label, int who, int k)
 {
-	nsx_request(d, OP_SERVE, 0, 0, 0);
+	nsx_ask(d, do_serve, 0, 0, 0);
 	long r;
 	if (who) {
-		r = nsx_call(who, OP_STAT, k, 0, 0)->v[0];
+		r = nsx_do(who, do_stat, k, 0, 0)->v[0];
 	} else {
 		char path[64];
 		struct stat st;
@@ -172,22 +184,22 @@ int main(void)
 		         nsx_errname(errno));
 	if (fuse_fd < 0)
 		nsx_skip("/dev/fuse: %s (CONFIG_FUSE_FS)", nsx_errname(errno));
-	d = nsx_spawn_server("d", "mid", handler);
-	int o = (int)nsx_call(d, OP_SPAWN_O, 0, 0, 0)->v[0];
-	int c = (int)nsx_call(d, OP_SPAWN_C, 0, 0, 0)->v[0];
+	d = nsx_spawn_agent("d", "mid");
+	int o = (int)nsx_do(d, do_spawn_o, 0, 0, 0)->v[0];
+	int c = (int)nsx_do(d, do_spawn_c, 0, 0, 0)->v[0];
 	nsx_recv(c, "up");
 	int c2 = nsx_find("c2");
 	inner = nsx_ns_of(c);
 
 	printf("# fuse_pids: a FUSE request's pid is the requester's number in the mounter's "
 	       "namespace (c mounts, in inner; d in mid reads it); names are inner's\n");
-	long r = nsx_call(c, OP_MOUNT, 0, 0, 0)->v[0];
+	long r = nsx_do(c, do_mount, 0, 0, 0)->v[0];
 	if (r == -ENODEV)
 		nsx_skip("mount -t fuse: ENODEV (CONFIG_FUSE_FS)");
 	printf("c    mount(fuse, /tmp/f): %s\n", nsx_res(r));
 	if (r)
 		nsx_fail("c cannot mount the fuse file system");
-	const long *v = nsx_call(d, OP_SERVE, 0, 0, 0)->v;
+	const long *v = nsx_do(d, do_serve, 0, 0, 0)->v;
 	printf("d    read opcode %ld (%s) pid %s uid %ld: answered %s\n", v[1],
 	       v[1] == FUSE_INIT ? "FUSE_INIT" : "another", nsx_name_ns(inner, v[2]), v[3],
 	       nsx_res(v[0]));

@@ -47,7 +47,6 @@
 #define NETLINK_USERSOCK 2
 #endif
 
-enum { OP_SEND = 1, OP_RECV };
 static int nl = -1, up[2];
 
 /* A NETLINK_USERSOCK socket, autobound, passing credentials: fd and port. */
@@ -72,17 +71,21 @@ static long nl_send(long port)
 	return sendto(nl, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)) == 1 ? 0 : -errno;
 }
 
-static void handler(int op, const long *arg)
+static void do_send(const long *arg)
 {
+	/* arg: top's port */
+	NSX_REPLY(nl_send(arg[0]), nsx_send_cred(up[1], NULL));
+}
+
+static void do_recv(const long *arg)
+{
+	(void)arg;
 	long out[4];
-	if (op == OP_SEND) { /* arg: top's port */
-		NSX_REPLY(nl_send(arg[0]), nsx_send_cred(up[1], NULL));
-	} else { /* receive the netlink byte, then the unix one */
-		long u[4];
-		nsx_recv_cred(nl, out);
-		nsx_recv_cred(up[1], u);
-		NSX_REPLY(out[0], out[1], out[2], u[0], u[1]);
-	}
+	/* receive the netlink byte, then the unix one */
+	long u[4];
+	nsx_recv_cred(nl, out);
+	nsx_recv_cred(up[1], u);
+	NSX_REPLY(out[0], out[1], out[2], u[0], u[1]);
 }
 
 static int s_fn(void *arg)
@@ -91,7 +94,7 @@ static int s_fn(void *arg)
 	(void)arg;
 	nl = nl_socket(&port);
 	NSX_SEND("port", port);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static const char *cred(int reader, long got, long pid)
@@ -137,7 +140,7 @@ int main(void)
 	       "and s (inner)\n");
 	printf("autobound port ids: top's = %s, s's = %s (each named in its own namespace)\n",
 	       nsx_name(0, top_port), nsx_name(s, s_port));
-	const struct nsx_msg *m = nsx_call(s, OP_SEND, top_port, 0, 0);
+	const struct nsx_msg *m = nsx_do(s, do_send, top_port, 0, 0);
 	if (m->v[0] || m->v[1])
 		nsx_fail("s sending: %s %s", nsx_res(m->v[0]), nsx_res(m->v[1]));
 	nsx_recv_cred(nl, n);
@@ -146,7 +149,7 @@ int main(void)
 	long r1 = nl_send(s_port), r2 = nsx_send_cred(up[0], NULL);
 	if (r1 || r2)
 		nsx_fail("top sending: %s %s", nsx_res(r1), nsx_res(r2));
-	m = nsx_call(s, OP_RECV, 0, 0, 0);
+	m = nsx_do(s, do_recv, 0, 0, 0);
 	printf("top -> s: netlink %s; AF_UNIX %s\n", cred(s, m->v[0], m->v[1]),
 	       cred(s, m->v[3], m->v[4]));
 	nsx_exit();

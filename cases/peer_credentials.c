@@ -45,7 +45,6 @@
 
 static int l1, pair_sv[2], to_m[2], to_top[2];
 static int cfd1 = -1, cfd2 = -1, l2 = -1;
-enum { OP_CONNECT = 1, OP_PEERCRED, OP_LISTEN, OP_TAKE_FD };
 
 static int listener(void)
 {
@@ -70,39 +69,46 @@ static long sock_name(int fd)
 
 static int taken = -1; /* in m: the socket top passed */
 
-static void handler(int op, const long *arg)
+static void do_connect(const long *arg)
+{
+	/* arg: which (1, 2), the listener's name */
+	if (arg[0] == 1)
+		cfd1 = connect_to(arg[1]);
+	else
+		cfd2 = connect_to(arg[1]);
+	NSX_REPLY(0);
+}
+
+static void do_peercred(const long *arg)
 {
 	long pc[3];
 	int fd;
-	switch (op) {
-	case OP_CONNECT: /* arg: which (1, 2), the listener's name */
-		if (arg[0] == 1)
-			cfd1 = connect_to(arg[1]);
-		else
-			cfd2 = connect_to(arg[1]);
-		NSX_REPLY(0);
-		break;
-	case OP_PEERCRED: /* 1, 2: our connected sockets; 3: our end of P; 4: taken */
-		fd = arg[0] == 1 ? cfd1 : arg[0] == 2 ? cfd2 : arg[0] == 3 ? pair_sv[1] : taken;
-		nsx_peercred(fd, pc);
-		NSX_REPLY(pc[0], pc[1], pc[2]);
-		break;
-	case OP_LISTEN: /* m: listen on L2 and give the socket to top */
-		l2 = listener();
-		NSX_REPLY(nsx_send_fds(to_top[0], &l2, 1));
-		break;
-	case OP_TAKE_FD:
-		NSX_REPLY(nsx_recv_fds(to_m[1], &taken, 1));
-		break;
-	}
+	/* 1, 2: our connected sockets; 3: our end of P; 4: taken */
+	fd = arg[0] == 1 ? cfd1 : arg[0] == 2 ? cfd2 : arg[0] == 3 ? pair_sv[1] : taken;
+	nsx_peercred(fd, pc);
+	NSX_REPLY(pc[0], pc[1], pc[2]);
+}
+
+static void do_listen(const long *arg)
+{
+	(void)arg;
+	/* m: listen on L2 and give the socket to top */
+	l2 = listener();
+	NSX_REPLY(nsx_send_fds(to_top[0], &l2, 1));
+}
+
+static void do_take_fd(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_recv_fds(to_m[1], &taken, 1));
 }
 
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn_server("m", NULL, handler);
+	nsx_spawn_agent("m", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void show(const char *what, int observer, const long pc[3])
@@ -116,7 +122,7 @@ static void show(const char *what, int observer, const long pc[3])
 
 static void call_show(const char *what, int task, int which)
 {
-	const struct nsx_msg *m = nsx_call(task, OP_PEERCRED, which, 0, 0);
+	const struct nsx_msg *m = nsx_do(task, do_peercred, which, 0, 0);
 	show(what, task, m->v);
 }
 
@@ -137,21 +143,21 @@ int main(void)
 
 	printf("# peer_credentials: SO_PEERCRED pid as the caller of getsockopt() sees it\n");
 	printf("# L1: c connects, top listen()ed and accepts\n");
-	nsx_call(c, OP_CONNECT, 1, sock_name(l1), 0);
+	nsx_do(c, do_connect, 1, sock_name(l1), 0);
 	int s1 = accept4(l1, NULL, NULL, SOCK_CLOEXEC);
 	if (s1 < 0)
 		nsx_fail("accept: %s", nsx_errname(errno));
 	nsx_peercred(s1, pc);
 	show("top, on the accepted socket:", 0, pc);
 	call_show("c, on its connected socket:", c, 1);
-	if (nsx_send_fds(to_m[0], &s1, 1) || nsx_call(m, OP_TAKE_FD, 0, 0, 0)->v[0])
+	if (nsx_send_fds(to_m[0], &s1, 1) || nsx_do(m, do_take_fd, 0, 0, 0)->v[0])
 		nsx_fail("passing the accepted socket to m");
 	call_show("m (inner), on top's accepted socket:", m, 4);
 
 	printf("# L2: m listen()s and hands the socket to top; c connects, top accepts\n");
-	if (nsx_call(m, OP_LISTEN, 0, 0, 0)->v[0] || nsx_recv_fds(to_top[1], &l2, 1))
+	if (nsx_do(m, do_listen, 0, 0, 0)->v[0] || nsx_recv_fds(to_top[1], &l2, 1))
 		nsx_fail("passing L2 to top");
-	nsx_call(c, OP_CONNECT, 2, sock_name(l2), 0);
+	nsx_do(c, do_connect, 2, sock_name(l2), 0);
 	int s2 = accept4(l2, NULL, NULL, SOCK_CLOEXEC);
 	if (s2 < 0)
 		nsx_fail("accept: %s", nsx_errname(errno));

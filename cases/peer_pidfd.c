@@ -50,7 +50,6 @@
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD 77
 #endif
-enum { OP_CONNECT = 1, OP_FDINFO, OP_TAKE, OP_SENDPID, OP_RECVPID };
 static int lsn, scm_up[2], scm_down[2], give[2];
 static int procfd = -1; /* in c and m: inner's /proc */
 static int fds[3];      /* in each task: pidfds it holds, by slot */
@@ -112,39 +111,47 @@ static long recv_pidfd(int sock)
 }
 
 /* Slots: 0 peer pidfd, 1 taken over SCM_RIGHTS, 2 SCM_PIDFD */
-static void handler(int op, const long *arg)
+static void do_connect(const long *arg)
 {
-	long out[8], r;
+	(void)arg;
+	/* connect, keep the peer's pidfd in slot 0 */
+	fds[0] = peer_pidfd(connect_to(lsn));
+	NSX_REPLY(fds[0] < 0 ? fds[0] : 0);
+}
+
+static void do_fdinfo(const long *arg)
+{
+	long out[8];
 	int slot = (int)arg[0];
-	switch (op) {
-	case OP_CONNECT: /* connect, keep the peer's pidfd in slot 0 */
-		fds[0] = peer_pidfd(connect_to(lsn));
-		NSX_REPLY(fds[0] < 0 ? fds[0] : 0);
-		break;
-	case OP_FDINFO:
-		fdinfo(procfd, fds[slot], out);
-		nsx_send_v("reply", out, 2 + (int)out[1]);
-		break;
-	case OP_TAKE: /* arg: slot */
-		r = nsx_recv_fds(give[1], &fds[slot], 1);
-		NSX_REPLY(r);
-		break;
-	case OP_SENDPID:
-		NSX_REPLY(write(scm_up[0], "x", 1) == 1 ? 0 : -errno);
-		break;
-	case OP_RECVPID:
-		r = recv_pidfd(scm_down[1]);
-		fds[2] = (int)r;
-		NSX_REPLY(r < 0 ? r : 0);
-		break;
-	}
+	fdinfo(procfd, fds[slot], out);
+	nsx_send_v("reply", out, 2 + (int)out[1]);
+}
+
+static void do_take(const long *arg)
+{
+	/* arg: slot */
+	NSX_REPLY(nsx_recv_fds(give[1], &fds[arg[0]], 1));
+}
+
+static void do_sendpid(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(write(scm_up[0], "x", 1) == 1 ? 0 : -errno);
+}
+
+static void do_recvpid(const long *arg)
+{
+	(void)arg;
+	long r = recv_pidfd(scm_down[1]);
+	fds[2] = (int)r;
+	NSX_REPLY(r < 0 ? r : 0);
 }
 
 static int m_fn(void *arg)
 {
 	(void)arg;
 	procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC); /* c's mount */
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int init_fn(void *arg)
@@ -153,7 +160,7 @@ static int init_fn(void *arg)
 	procfd = nsx_own_proc();
 	nsx_spawn("m", NULL, m_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 /* "Pid=x NSpid=a b" for a message laid out by fdinfo(), read through the proc
@@ -206,7 +213,7 @@ int main(void)
 
 	printf("# peer_pidfd: pidfds of socket peers across pid namespaces\n");
 	printf("# SO_PEERPIDFD: c connects to a socket top listen()ed; top accepts\n");
-	long r = nsx_call(c, OP_CONNECT, 0, 0, 0)->v[0];
+	long r = nsx_do(c, do_connect, 0, 0, 0)->v[0];
 	int acc = accept4(lsn, NULL, NULL, SOCK_CLOEXEC);
 	int pfd_c = peer_pidfd(acc);
 	if (r < 0 || acc < 0 || pfd_c < 0)
@@ -215,23 +222,23 @@ int main(void)
 	printf("%-44s %s\n",
 	       "top, peer of its accepted socket (outer /proc):", fdinfo_str(c, outer, out));
 	printf("%-44s %s\n", "c, peer of its connected socket (inner /proc):",
-	       fdinfo_str(0, inner, nsx_call(c, OP_FDINFO, 0, 0, 0)->v));
-	if (nsx_send_fds(give[0], &pfd_c, 1) || nsx_call(m, OP_TAKE, 1, 0, 0)->v[0])
+	       fdinfo_str(0, inner, nsx_do(c, do_fdinfo, 0, 0, 0)->v));
+	if (nsx_send_fds(give[0], &pfd_c, 1) || nsx_do(m, do_take, 1, 0, 0)->v[0])
 		nsx_fail("passing a pidfd to m");
 	printf("%-44s %s\n", "m, top's pidfd for c (inner /proc):",
-	       fdinfo_str(c, inner, nsx_call(m, OP_FDINFO, 1, 0, 0)->v));
+	       fdinfo_str(c, inner, nsx_do(m, do_fdinfo, 1, 0, 0)->v));
 
 	printf("# SCM_PIDFD over a datagram socketpair\n");
-	r = nsx_call(c, OP_SENDPID, 0, 0, 0)->v[0];
+	r = nsx_do(c, do_sendpid, 0, 0, 0)->v[0];
 	int got = (int)recv_pidfd(scm_up[1]);
 	if (r < 0 || got < 0)
 		nsx_fail("SCM_PIDFD c -> top: %s", nsx_errname(got < 0 ? -got : (int)-r));
 	fdinfo(nsx_procfd(), got, out);
 	printf("%-44s %s\n", "c -> top, top reads (outer /proc):", fdinfo_str(c, outer, out));
-	if (write(scm_down[0], "x", 1) != 1 || nsx_call(c, OP_RECVPID, 0, 0, 0)->v[0])
+	if (write(scm_down[0], "x", 1) != 1 || nsx_do(c, do_recvpid, 0, 0, 0)->v[0])
 		nsx_fail("SCM_PIDFD top -> c");
 	printf("%-44s %s\n", "top -> c, c reads (inner /proc):",
-	       fdinfo_str(0, inner, nsx_call(c, OP_FDINFO, 2, 0, 0)->v));
+	       fdinfo_str(0, inner, nsx_do(c, do_fdinfo, 2, 0, 0)->v));
 
 	nsx_exit();
 }

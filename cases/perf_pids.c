@@ -40,7 +40,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { OP_OPEN = 1, OP_FORK, OP_READ, OP_PEEK };
 #define RING_PAGES 8
 #define MAX_CPUS   16
 static void *ring[MAX_CPUS];
@@ -128,22 +127,33 @@ static int k_fn(void *arg)
 	return 0;
 }
 
-static void handler(int op, const long *arg)
+static void do_open(const long *arg)
+{
+	NSX_REPLY(open_on((pid_t)arg[0]));
+}
+
+static void do_fork(const long *arg)
+{
+	(void)arg;
+	/* c: spawn k, which names itself and exits; reap it */
+	int k = nsx_spawn("k", NULL, k_fn, NULL);
+	int st;
+	NSX_REPLY(nsx_rc(waitpid(nsx_pid(k), &st, 0)));
+}
+
+static void do_peek(const long *arg)
+{
+	/* x: may it open an event on number arg[0]? */
+	long r = open_on((pid_t)arg[0]);
+	NSX_REPLY(r);
+}
+
+static void do_read(const long *arg)
 {
 	long v[NSX_MSG_VALS];
-	if (op == OP_OPEN) {
-		NSX_REPLY(open_on((pid_t)arg[0]));
-	} else if (op == OP_FORK) { /* c: spawn k, which names itself and exits; reap it */
-		int k = nsx_spawn("k", NULL, k_fn, NULL);
-		int st;
-		NSX_REPLY(nsx_rc(waitpid(nsx_pid(k), &st, 0)));
-	} else if (op == OP_PEEK) { /* x: may it open an event on number arg[0]? */
-		long r = open_on((pid_t)arg[0]);
-		NSX_REPLY(r);
-	} else { /* the records of one type (arg[1]) about task number arg[0] */
-		records(arg[0], (int)arg[1], v, NSX_MSG_VALS - 1);
-		nsx_send_v("reply", v, NSX_MSG_VALS);
-	}
+	/* the records of one type (arg[1]) about task number arg[0] */
+	records(arg[0], (int)arg[1], v, NSX_MSG_VALS - 1);
+	nsx_send_v("reply", v, NSX_MSG_VALS);
 }
 
 static void show(int reader, const long *v)
@@ -174,8 +184,8 @@ int main(void)
 {
 	long v[NSX_MSG_VALS];
 	nsx_init("top", "outer");
-	int c = nsx_spawn_server("c", "inner", handler);
-	int x = nsx_spawn_server("x", "sib", handler);
+	int c = nsx_spawn_agent("c", "inner");
+	int x = nsx_spawn_agent("x", "sib");
 	long r = open_on(nsx_pid(c));
 	if (r == -EACCES || r == -EPERM) {
 		char par[16] = "?";
@@ -193,13 +203,13 @@ int main(void)
 		         nsx_errname((int)-r));
 	if (r)
 		nsx_fail("perf_event_open on c: %s", nsx_errname((int)-r));
-	r = nsx_call(c, OP_OPEN, 0, 0, 0)->v[0];
+	r = nsx_do(c, do_open, 0, 0, 0)->v[0];
 	if (r)
 		nsx_fail("perf_event_open in c: %s", nsx_errname((int)-r));
 
 	printf("# perf_pids: side-band records about k (forked by c, inner) for openers top "
 	       "(outer) and c\n");
-	if (nsx_call(c, OP_FORK, 0, 0, 0)->v[0])
+	if (nsx_do(c, do_fork, 0, 0, 0)->v[0])
 		nsx_fail("k was not reaped");
 	int k = nsx_find("k");
 	static const int types[] = {PERF_RECORD_FORK, PERF_RECORD_COMM, PERF_RECORD_EXIT};
@@ -208,8 +218,8 @@ int main(void)
 		show(0, v);
 	}
 	for (int t = 0; t < 3; t++)
-		show(c, nsx_call(c, OP_READ, nsx_nr_in(k, nsx_ns_of(c)), types[t], 0)->v);
+		show(c, nsx_do(c, do_read, nsx_nr_in(k, nsx_ns_of(c)), types[t], 0)->v);
 	printf("x (sib) opens an event on c's outer number: %s\n",
-	       nsx_res(nsx_call(x, OP_PEEK, nsx_pid(c), 0, 0)->v[0]));
+	       nsx_res(nsx_do(x, do_peek, nsx_pid(c), 0, 0)->v[0]));
 	nsx_exit();
 }

@@ -64,7 +64,6 @@ struct info {
 #define INFO_EXIT (1ULL << 3)
 #define KERNFS_FH 0xfe
 
-enum { OP_INFO = 1, OP_TAKE, OP_HANDLE, OP_REAP };
 static int sv[2] = {-1, -1};
 static int pfd = -1;
 
@@ -105,21 +104,30 @@ static long decode(uint64_t ino, long *pid_out)
 	return r;
 }
 
-static void handler(int op, const long *arg)
+static void do_info(const long *arg)
 {
-	long o[5], p = 0;
-	if (op == OP_INFO) {
-		info(pfd, (uint64_t)arg[0], o);
-		NSX_REPLY(o[0], o[1], o[2], o[3], o[4]);
-	} else if (op == OP_TAKE) {
-		NSX_REPLY(nsx_recv_fds(sv[1], &pfd, 1));
-	} else if (op == OP_HANDLE) {
-		long r = decode((uint64_t)arg[0], &p);
-		NSX_REPLY(r, p);
-	} else {
-		siginfo_t si;
-		NSX_REPLY(nsx_rc(waitid(P_PID, (id_t)arg[0], &si, WEXITED)));
-	}
+	long o[5];
+	info(pfd, (uint64_t)arg[0], o);
+	NSX_REPLY(o[0], o[1], o[2], o[3], o[4]);
+}
+
+static void do_take(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_recv_fds(sv[1], &pfd, 1));
+}
+
+static void do_handle(const long *arg)
+{
+	long p = 0;
+	long r = decode((uint64_t)arg[0], &p);
+	NSX_REPLY(r, p);
+}
+
+static void do_reap(const long *arg)
+{
+	siginfo_t si;
+	NSX_REPLY(nsx_rc(waitid(P_PID, (id_t)arg[0], &si, WEXITED)));
 }
 
 static int z_fn(void *arg)
@@ -135,7 +143,7 @@ static int c_fn(void *arg)
 	int z = nsx_spawn("z", NULL, z_fn, NULL);
 	pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
 	NSX_SEND("up", pfd < 0 ? -errno : 0);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static const char *mask_str(long m)
@@ -156,7 +164,7 @@ static void show_info(int who, int fd, uint64_t want)
 	if (who == 0)
 		info(fd, want, o);
 	else
-		memcpy(o, nsx_call(who, OP_INFO, (long)want, 0, 0)->v, sizeof(o));
+		memcpy(o, nsx_do(who, do_info, (long)want, 0, 0)->v, sizeof(o));
 	printf("  %-3s %-14s: ", nsx_task_name(who),
 	       want & INFO_EXIT ? "PID|EXIT asked" : "PID asked");
 	if (o[0]) {
@@ -202,9 +210,9 @@ static void show_decode(const char *what, uint64_t ino)
 {
 	long p = 0, r = decode(ino, &p);
 	printf("  open_by_handle_at(%s): top %s", what, r ? nsx_res(r) : nsx_name(0, p));
-	const long *v = nsx_call(c, OP_HANDLE, (long)ino, 0, 0)->v;
+	const long *v = nsx_do(c, do_handle, (long)ino, 0, 0)->v;
 	printf(", c %s", v[0] ? nsx_res(v[0]) : nsx_name(c, v[1]));
-	v = nsx_call(x, OP_HANDLE, (long)ino, 0, 0)->v;
+	v = nsx_do(x, do_handle, (long)ino, 0, 0)->v;
 	printf(", x %s\n", v[0] ? nsx_res(v[0]) : nsx_name(x, v[1]));
 }
 
@@ -231,12 +239,12 @@ int main(void)
 		        "kernel (6.12 has none, 6.18 has them)");
 
 	c = nsx_spawn("c", "inner", c_fn, NULL);
-	x = nsx_spawn_server("x", "sib", handler);
+	x = nsx_spawn_agent("x", "sib");
 	if (nsx_recv(c, "up")->v[0])
 		nsx_fail("c's pidfd of z");
 	z = nsx_find("z");
 	int top_pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
-	if (top_pfd < 0 || nsx_send_fds(sv[0], &top_pfd, 1) || nsx_call(x, OP_TAKE, 0, 0, 0)->v[0])
+	if (top_pfd < 0 || nsx_send_fds(sv[0], &top_pfd, 1) || nsx_do(x, do_take, 0, 0, 0)->v[0])
 		nsx_fail("pidfds of z: %s", nsx_errname(errno));
 	uint64_t z_ino = handle_of(top_pfd, &hr);
 
@@ -252,7 +260,7 @@ int main(void)
 	if (poll(&p, 1, nsx_timeout_ms()) != 1)
 		nsx_fail("z did not exit");
 	stage("z exited with 3, not reaped", top_pfd);
-	nsx_call(c, OP_REAP, nsx_nr_in(z, nsx_ns_of(c)), 0, 0);
+	nsx_do(c, do_reap, nsx_nr_in(z, nsx_ns_of(c)), 0, 0);
 	nsx_forget(z);
 	info(top_pfd, INFO_PID | INFO_EXIT, o);
 	if (o[0] == -ESRCH)

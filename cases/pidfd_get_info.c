@@ -58,7 +58,6 @@
 
 #include "pidfd_info.h"
 
-enum { OP_TAKE = 1, OP_INFO };
 static int give[2];    /* SCM_RIGHTS: pidfds from top to the other tasks */
 static int taken = -1; /* in the other tasks: the pidfd received */
 
@@ -106,18 +105,18 @@ static void info(int fd, long out[I_N])
 	out[I_MASK] = (long)in.mask;
 }
 
-static void handler(int op, const long *arg)
+static void do_take(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_recv_fds(give[1], &taken, 1));
+}
+
+static void do_info(const long *arg)
 {
 	long out[I_N];
-	switch (op) {
-	case OP_TAKE:
-		NSX_REPLY(nsx_recv_fds(give[1], &taken, 1));
-		break;
-	case OP_INFO: /* arg: a number to pidfd_open(), or 0: the pidfd taken */
-		info(arg[0] ? (int)syscall(SYS_pidfd_open, (pid_t)arg[0], 0) : taken, out);
-		nsx_send_v("reply", out, I_N);
-		break;
-	}
+	/* arg: a number to pidfd_open(), or 0: the pidfd taken */
+	info(arg[0] ? (int)syscall(SYS_pidfd_open, (pid_t)arg[0], 0) : taken, out);
+	nsx_send_v("reply", out, I_N);
 }
 
 static int init_fn(void *arg)
@@ -125,7 +124,7 @@ static int init_fn(void *arg)
 	if (arg)
 		nsx_spawn("m", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 /* u and x: in outer's pid namespace, each in a user namespace of its own:
@@ -135,7 +134,7 @@ static int userns_fn(void *arg)
 	int e = arg ? nsx_new_userns("100 0 1\n", "200 0 1\n") : nsx_new_userns(NULL, NULL);
 	if (e)
 		nsx_fail("user namespace: %s", nsx_errname(-e));
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static const char *mask_str(unsigned long m)
@@ -169,7 +168,7 @@ static void show(const char *what, int observer, const long *v)
 /* Hand fd to task over SCM_RIGHTS. */
 static void hand(int task, int fd)
 {
-	if (nsx_send_fds(give[0], &fd, 1) || nsx_call(task, OP_TAKE, 0, 0, 0)->v[0])
+	if (nsx_send_fds(give[0], &fd, 1) || nsx_do(task, do_take, 0, 0, 0)->v[0])
 		nsx_fail("passing a pidfd to %s", nsx_task_name(task));
 }
 
@@ -208,18 +207,18 @@ int main(void)
 	show("top on c:", 0, v);
 	info(pfd_m, v);
 	show("top on m:", 0, v);
-	show("c on m:", c, nsx_call(c, OP_INFO, nsx_nr_in(m, inner), 0, 0)->v);
-	show("c on itself:", c, nsx_call(c, OP_INFO, 1, 0, 0)->v);
+	show("c on m:", c, nsx_do(c, do_info, nsx_nr_in(m, inner), 0, 0)->v);
+	show("c on itself:", c, nsx_do(c, do_info, 1, 0, 0)->v);
 	hand(c, self);
-	show("c on top (pidfd given):", c, nsx_call(c, OP_INFO, 0, 0, 0)->v);
+	show("c on top (pidfd given):", c, nsx_do(c, do_info, 0, 0, 0)->v);
 	hand(s, pfd_c);
-	show("s (sibling) on c:", s, nsx_call(s, OP_INFO, 0, 0, 0)->v);
+	show("s (sibling) on c:", s, nsx_do(s, do_info, 0, 0, 0)->v);
 	printf("# u (outer): own user namespace, uid 100 gid 200 = top's 0; x (outer): unmapped\n");
 	int pfd_u = (int)syscall(SYS_pidfd_open, nsx_pid(u), 0);
 	info(pfd_u, v);
 	show("top on u:", 0, v);
-	show("u on itself:", u, nsx_call(u, OP_INFO, nsx_pid(u), 0, 0)->v);
-	show("u on c:", u, nsx_call(u, OP_INFO, nsx_pid(c), 0, 0)->v);
-	show("x on c:", x, nsx_call(x, OP_INFO, nsx_pid(c), 0, 0)->v);
+	show("u on itself:", u, nsx_do(u, do_info, nsx_pid(u), 0, 0)->v);
+	show("u on c:", u, nsx_do(u, do_info, nsx_pid(c), 0, 0)->v);
+	show("x on c:", x, nsx_do(x, do_info, nsx_pid(c), 0, 0)->v);
 	nsx_exit();
 }

@@ -58,7 +58,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { OP_FIELDS = 1, OP_LIST, OP_SELF, OP_SENDPROC };
 enum { M_OUTER, M_INNER };
 static const char *const mount_names[] = {"outer", "inner"};
 static int sv[2] = {-1, -1};
@@ -193,31 +192,40 @@ static void self_links(int dirfd, long *v)
 	v[4] = t ? strtol(t + 6, NULL, 10) : -999;
 }
 
-static void handler(int op, const long *arg)
+static void do_fields(const long *arg)
+{
+	char path[64];
+	long f[V_N];
+	if (arg[2])
+		snprintf(path, sizeof(path), "%ld/task/%ld", arg[1], arg[2]);
+	else
+		snprintf(path, sizeof(path), "%ld", arg[1]);
+	fields(mount_fd((int)arg[0]), path, f);
+	/* in two messages: more than NSX_MSG_VALS values */
+	nsx_send_v("f1", f, 10);
+	NSX_REPLY(f[10], f[11], f[12], f[13], f[14], f[15], f[16], f[17], f[18], f[19]);
+}
+
+static void do_list(const long *arg)
 {
 	long v[NSX_MSG_VALS];
 	char path[64];
-	if (op == OP_FIELDS) {
-		long f[V_N];
-		if (arg[2])
-			snprintf(path, sizeof(path), "%ld/task/%ld", arg[1], arg[2]);
-		else
-			snprintf(path, sizeof(path), "%ld", arg[1]);
-		fields(mount_fd((int)arg[0]), path, f);
-		/* in two messages: more than NSX_MSG_VALS values */
-		nsx_send_v("f1", f, 10);
-		NSX_REPLY(f[10], f[11], f[12], f[13], f[14], f[15], f[16], f[17], f[18], f[19]);
-	} else if (op == OP_LIST) {
-		snprintf(path, sizeof(path), arg[2] ? "%ld/task/%ld/children" : "%ld/task", arg[1],
-		         arg[1]);
-		list(mount_fd((int)arg[0]), path, (int)arg[2], v, NSX_MSG_VALS - 1);
-		nsx_send_v("reply", v, NSX_MSG_VALS);
-	} else if (op == OP_SELF) {
-		self_links(mount_fd((int)arg[0]), v);
-		NSX_REPLY(v[0], v[1], v[2], v[3], v[4]);
-	} else {
-		NSX_REPLY(nsx_send_fds(sv[1], &inner_proc, 1));
-	}
+	snprintf(path, sizeof(path), arg[2] ? "%ld/task/%ld/children" : "%ld/task", arg[1], arg[1]);
+	list(mount_fd((int)arg[0]), path, (int)arg[2], v, NSX_MSG_VALS - 1);
+	nsx_send_v("reply", v, NSX_MSG_VALS);
+}
+
+static void do_self(const long *arg)
+{
+	long v[NSX_MSG_VALS];
+	self_links(mount_fd((int)arg[0]), v);
+	NSX_REPLY(v[0], v[1], v[2], v[3], v[4]);
+}
+
+static void do_sendproc(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_send_fds(sv[1], &inner_proc, 1));
 }
 
 static void *qt_fn(void *arg)
@@ -245,7 +253,7 @@ static int p_fn(void *arg)
 		nsx_fail("setsid: %s", nsx_errname(errno));
 	inner_proc = nsx_own_proc();
 	nsx_spawn("q", NULL, q_fn, NULL);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 /* The number v read through mount m, as a name (a list element at depth k
@@ -273,7 +281,7 @@ static void show_fields(int reader, int m, const char *who, int target, int thre
 	} else {
 		long t = nsx_nr_in(target, nsx_ns_at(target, m));
 		long th = thread ? nsx_nr_in(thread, nsx_ns_at(thread, m)) : 0;
-		const struct nsx_msg *a = nsx_call(reader, OP_FIELDS, m, t, th);
+		const struct nsx_msg *a = nsx_do(reader, do_fields, m, t, th);
 		memcpy(f + 10, a->v, sizeof(long) * (V_N - 10));
 		memcpy(f, nsx_recv(reader, "f1")->v, sizeof(long) * 10);
 	}
@@ -331,7 +339,7 @@ int main(void)
 	int p = nsx_spawn("p", "inner", p_fn, NULL);
 	nsx_recv(-1, "up"); /* qt: q, r and qt exist */
 	int q = nsx_find("q"), qt = nsx_find("qt"), top = nsx_find("top");
-	if (nsx_call(p, OP_SENDPROC, 0, 0, 0)->v[0] || nsx_recv_fds(sv[0], &inner_proc, 1))
+	if (nsx_do(p, do_sendproc, 0, 0, 0)->v[0] || nsx_recv_fds(sv[0], &inner_proc, 1))
 		nsx_fail("inner's proc from p: %s", nsx_errname(errno));
 	NSX_TRY(ptrace(PTRACE_SEIZE, nsx_pid(q), 0, 0));
 
@@ -353,7 +361,7 @@ int main(void)
 				snprintf(path, sizeof(path), "%ld/task", qn);
 				list(mount_fd(m), path, 0, v, NSX_MSG_VALS - 1);
 			} else {
-				memcpy(v, nsx_call(p, OP_LIST, m, qn, 0)->v, sizeof(v));
+				memcpy(v, nsx_do(p, do_list, m, qn, 0)->v, sizeof(v));
 			}
 			printf("%-6s proc, %-3s reads q's task/: %s;", mount_names[m],
 			       nsx_task_name(reader), names_of(m, v));
@@ -361,13 +369,13 @@ int main(void)
 				snprintf(path, sizeof(path), "%ld/task/%ld/children", qn, qn);
 				list(mount_fd(m), path, 1, v, NSX_MSG_VALS - 1);
 			} else {
-				memcpy(v, nsx_call(p, OP_LIST, m, qn, 1)->v, sizeof(v));
+				memcpy(v, nsx_do(p, do_list, m, qn, 1)->v, sizeof(v));
 			}
 			printf(" q's children: %s;", names_of(m, v));
 			if (reader == top)
 				self_links(mount_fd(m), v);
 			else
-				memcpy(v, nsx_call(p, OP_SELF, m, 0, 0)->v, sizeof(long) * 5);
+				memcpy(v, nsx_do(p, do_self, m, 0, 0)->v, sizeof(long) * 5);
 			printf(" self -> %s", v[0] ? nsx_res(v[0]) : nsx_name_ns(ns, v[1]));
 			printf(", thread-self -> %s", v[2] ? nsx_res(v[2]) : nsx_name_ns(ns, v[3]));
 			if (!v[2])

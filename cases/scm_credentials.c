@@ -66,7 +66,6 @@ static const struct pair {
 static int sv[NPAIRS][2][2]; /* [pair][0 dgram, 1 stream][end] */
 static int idx[NT];
 
-enum { OP_SEND = 1, OP_RECV, OP_DROPCAPS };
 enum { M_ATTACHED, M_EXPLICIT, M_FORGED };
 
 static long send_one(int fd, int mode, pid_t pid)
@@ -84,22 +83,24 @@ static long drop_caps(void)
 }
 
 /* arg: pair, socket type (0 dgram, 1 stream), mode, forged pid */
-static void handler(int op, const long *arg)
+static void do_send(const long *arg)
+{
+	int p = (int)arg[0], t = (int)arg[1];
+	NSX_REPLY(send_one(sv[p][t][0], (int)(arg[2] & 0xff), (pid_t)(arg[2] >> 8)));
+}
+
+static void do_recv(const long *arg)
 {
 	int p = (int)arg[0], t = (int)arg[1];
 	long out[4];
-	switch (op) {
-	case OP_SEND:
-		NSX_REPLY(send_one(sv[p][t][0], (int)(arg[2] & 0xff), (pid_t)(arg[2] >> 8)));
-		break;
-	case OP_RECV:
-		nsx_recv_cred(sv[p][t][1], out);
-		NSX_REPLY(out[0], out[1], out[2], out[3]);
-		break;
-	case OP_DROPCAPS:
-		NSX_REPLY(drop_caps());
-		break;
-	}
+	nsx_recv_cred(sv[p][t][1], out);
+	NSX_REPLY(out[0], out[1], out[2], out[3]);
+}
+
+static void do_dropcaps(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(drop_caps());
 }
 
 static int task_fn(void *arg);
@@ -120,7 +121,7 @@ static int task_fn(void *arg)
 		start(A3);
 	}
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 /* One transfer over pair p, socket type t; returns the cell's text. */
@@ -135,7 +136,7 @@ static const char *transfer(int p, int t, int mode, pid_t pid)
 	if (from == TOP)
 		res = send_one(sv[p][t][0], mode, pid);
 	else
-		res = nsx_call(idx[from], OP_SEND, p, t, how)->v[0];
+		res = nsx_do(idx[from], do_send, p, t, how)->v[0];
 	if (res < 0) {
 		snprintf(out, 96, "sendmsg=%s", nsx_errname((int)-res));
 		return out;
@@ -143,7 +144,7 @@ static const char *transfer(int p, int t, int mode, pid_t pid)
 	if (to == TOP) {
 		nsx_recv_cred(sv[p][t][1], got);
 	} else {
-		const struct nsx_msg *m = nsx_call(idx[to], OP_RECV, p, t, 0);
+		const struct nsx_msg *m = nsx_do(idx[to], do_recv, p, t, 0);
 		memcpy(got, m->v, sizeof(got));
 	}
 	if (got[0] < 0)
@@ -197,7 +198,7 @@ int main(void)
 	       transfer(0, 0, M_FORGED, m1_in_a1));
 	printf("a1 -> top, ucred.pid=<top's number in outer>: %s\n",
 	       transfer(0, 0, M_FORGED, top_outer));
-	long d = nsx_call(idx[M1], OP_DROPCAPS, 0, 0, 0)->v[0];
+	long d = nsx_do(idx[M1], do_dropcaps, 0, 0, 0)->v[0];
 	printf("m1 drops all capabilities: capset()=%s\n", d < 0 ? nsx_errname((int)-d) : "0");
 	printf("m1 -> top, ucred.pid=<a1's number in A1>: %s\n",
 	       transfer(NPAIRS - 1, 0, M_FORGED, nsx_nr_in(idx[A1], nsx_ns_of(idx[A1]))));

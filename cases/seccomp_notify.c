@@ -52,7 +52,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { OP_LISTEN = 1, OP_GIVE, OP_TAKE, OP_CALL, OP_SUPERVISE, OP_TSYNC };
 static int sv[2] = {-1, -1}; /* t -> supervisors, for the listener */
 static int listener = -1;
 
@@ -109,40 +108,58 @@ static void supervise(int fd, long val, long *out)
 	out[4] = ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &r) ? -errno : 0;
 }
 
-static void handler(int op, const long *arg)
+static void do_listen(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(install());
+}
+
+static void do_give(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_send_fds(sv[1], &listener, 1));
+}
+
+static void do_take(const long *arg)
+{
+	(void)arg;
+	if (listener >= 0)
+		close(listener);
+	NSX_REPLY(nsx_recv_fds(sv[0], &listener, 1));
+}
+
+static void do_tsync(const long *arg)
+{
+	(void)arg;
+	/* t: a filter for all threads, which tt's blocks */
+	struct sock_fprog prog = {1, (struct sock_filter *)allow};
+	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
+	NSX_REPLY(r < 0 ? -errno : r);
+}
+
+static void do_call(const long *arg)
+{
+	(void)arg;
+	long r = syscall(SYS_ioprio_get, 1, 0);
+	NSX_REPLY(r < 0 ? -errno : r);
+}
+
+static void do_supervise(const long *arg)
 {
 	long out[6];
-	if (op == OP_LISTEN) {
-		NSX_REPLY(install());
-	} else if (op == OP_GIVE) {
-		NSX_REPLY(nsx_send_fds(sv[1], &listener, 1));
-	} else if (op == OP_TAKE) {
-		if (listener >= 0)
-			close(listener);
-		NSX_REPLY(nsx_recv_fds(sv[0], &listener, 1));
-	} else if (op == OP_TSYNC) { /* t: a filter for all threads, which tt's blocks */
-		struct sock_fprog prog = {1, (struct sock_filter *)allow};
-		long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
-		                 &prog);
-		NSX_REPLY(r < 0 ? -errno : r);
-	} else if (op == OP_CALL) {
-		long r = syscall(SYS_ioprio_get, 1, 0);
-		NSX_REPLY(r < 0 ? -errno : r);
-	} else {
-		supervise(listener, arg[0], out);
-		nsx_send_v("reply", out, 6);
-	}
+	supervise(listener, arg[0], out);
+	nsx_send_v("reply", out, 6);
 }
 
 static int t_fn(void *arg)
 {
 	pthread_t th;
 	(void)arg;
-	nsx_spawn_server("s", NULL, handler);
+	nsx_spawn_agent("s", NULL);
 	if (pthread_create(&th, NULL, tt_fn, NULL))
 		nsx_fail("pthread_create");
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void show(int sup, const long *o, long ret)
@@ -161,11 +178,11 @@ int main(void)
 	nsx_init("top", "outer");
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	int t = nsx_spawn("t", "inner", t_fn, NULL);
-	int x = nsx_spawn_server("x", "sib", handler);
+	int x = nsx_spawn_agent("x", "sib");
 	nsx_recv(t, "up");
 	int s = nsx_find("s"), top = nsx_find("top");
 	long ttf = nsx_recv(nsx_await_task("tt"), "tt-filter")->v[0];
-	long r = nsx_call(t, OP_LISTEN, 0, 0, 0)->v[0];
+	long r = nsx_do(t, do_listen, 0, 0, 0)->v[0];
 	if (r == -EINVAL || r == -ENOSYS)
 		nsx_skip("SECCOMP_FILTER_FLAG_NEW_LISTENER: %s: needs Linux 5.0",
 		         nsx_errname((int)-r));
@@ -174,31 +191,31 @@ int main(void)
 
 	printf("# seccomp_notify: seccomp_notif.pid of t (inner) for supervisors in outer, sib "
 	       "and inner\n");
-	long ts = nsx_call(t, OP_TSYNC, 0, 0, 0)->v[0];
+	long ts = nsx_do(t, do_tsync, 0, 0, 0)->v[0];
 	printf("t's thread tt installs a filter of its own: %s; t's SECCOMP_FILTER_FLAG_TSYNC: "
 	       "%s\n",
 	       nsx_res(ttf), ts > 0 ? nsx_name(t, ts) : nsx_res(ts));
 	int sups[3] = {top, x, s};
 	for (int k = 0; k < 3; k++) {
 		long o[6];
-		if (nsx_call(t, OP_GIVE, 0, 0, 0)->v[0])
+		if (nsx_do(t, do_give, 0, 0, 0)->v[0])
 			nsx_fail("passing the listener: %s", nsx_errname(errno));
 		if (sups[k] == top) {
 			if (nsx_recv_fds(sv[0], &listener, 1))
 				nsx_fail("taking the listener: %s", nsx_errname(errno));
-		} else if (nsx_call(sups[k], OP_TAKE, 0, 0, 0)->v[0]) {
+		} else if (nsx_do(sups[k], do_take, 0, 0, 0)->v[0]) {
 			nsx_fail("%s taking the listener", nsx_table()->task[sups[k]].name);
 		}
-		nsx_request(t, OP_CALL, 0, 0, 0);
+		nsx_ask(t, do_call, 0, 0, 0);
 		if (sups[k] == top)
 			supervise(listener, 40 + k, o);
 		else
-			memcpy(o, nsx_call(sups[k], OP_SUPERVISE, 40 + k, 0, 0)->v, sizeof(o));
+			memcpy(o, nsx_do(sups[k], do_supervise, 40 + k, 0, 0)->v, sizeof(o));
 		show(sups[k], o, nsx_recv(t, "reply")->v[0]);
 	}
 
 	long o[6];
-	nsx_request(t, OP_CALL, 0, 0, 0);
+	nsx_ask(t, do_call, 0, 0, 0);
 	supervise(listener, -1, o);
 	printf("top receives one more: %s, pid=%s, ID_VALID %s\n", nsx_res(o[0]),
 	       nsx_name(top, o[1]), nsx_res(o[3]));
