@@ -65,34 +65,41 @@
 enum { DOWN_M, DOWN_U, UP_M, UP_U, NPAIR };
 static int dg[NPAIR][2]; /* [0] sends, [1] receives (SO_PASSCRED) */
 static int pair_sv[2], lsn;
-enum { OP_RECV = 1, OP_SEND, OP_PEER, OP_CONNECT, OP_SIG };
 
-static void handler(int op, const long *arg)
+static void do_recv(const long *arg)
 {
+	/* arg: pair */
 	long out[4];
-	switch (op) {
-	case OP_RECV: /* arg: pair */
-		nsx_recv_cred(dg[arg[0]][1], out);
-		NSX_REPLY(out[0], out[1], out[2], out[3]);
-		break;
-	case OP_SEND: { /* arg: pair, explicit? */
-		struct ucred uc = {getpid(), getuid(), getgid()};
-		NSX_REPLY(nsx_send_cred(dg[arg[0]][0], arg[1] ? &uc : NULL));
-		break;
-	}
-	case OP_PEER:
-		nsx_peercred(pair_sv[1], out);
-		NSX_REPLY(out[0], out[1], out[2]);
-		break;
-	case OP_CONNECT: {
-		int fd = nsx_connect_name(nsx_sock_name(lsn));
-		NSX_REPLY(fd < 0 ? fd : 0);
-		break;
-	}
-	case OP_SIG:
-		nsx_send_siginfo("reply", SIGUSR1);
-		break;
-	}
+	nsx_recv_cred(dg[arg[0]][1], out);
+	NSX_REPLY(out[0], out[1], out[2], out[3]);
+}
+
+static void do_send(const long *arg)
+{
+	/* arg: pair, explicit? */
+	struct ucred uc = {getpid(), getuid(), getgid()};
+	NSX_REPLY(nsx_send_cred(dg[arg[0]][0], arg[1] ? &uc : NULL));
+}
+
+static void do_peer(const long *arg)
+{
+	(void)arg;
+	long out[4];
+	nsx_peercred(pair_sv[1], out);
+	NSX_REPLY(out[0], out[1], out[2]);
+}
+
+static void do_connect(const long *arg)
+{
+	(void)arg;
+	int fd = nsx_connect_name(nsx_sock_name(lsn));
+	NSX_REPLY(fd < 0 ? fd : 0);
+}
+
+static void do_sig(const long *arg)
+{
+	(void)arg;
+	nsx_send_siginfo("reply", SIGUSR1);
 }
 
 static int userns_fn(void *arg)
@@ -102,7 +109,7 @@ static int userns_fn(void *arg)
 		nsx_fail("a user namespace: %s", nsx_errname(-e));
 	nsx_block(SIGUSR1);
 	NSX_SEND("ids", (long)getuid(), (long)getgid());
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static const char *cred_str(int observer, const long *v)
@@ -154,34 +161,33 @@ int main(void)
 	printf("# SCM_CREDENTIALS (top is uid 0, gid 0)\n");
 	long r = nsx_send_cred(dg[DOWN_M][0], NULL);
 	row("top -> mapped (attached):",
-	    r ? nsx_errname((int)-r)
-	      : cred_str(mapped, nsx_call(mapped, OP_RECV, DOWN_M, 0, 0)->v));
+	    r ? nsx_errname((int)-r) : cred_str(mapped, nsx_do(mapped, do_recv, DOWN_M, 0, 0)->v));
 	r = nsx_send_cred(dg[DOWN_U][0], NULL);
 	row("top -> unmapped (attached):",
 	    r ? nsx_errname((int)-r)
-	      : cred_str(unmapped, nsx_call(unmapped, OP_RECV, DOWN_U, 0, 0)->v));
+	      : cred_str(unmapped, nsx_do(unmapped, do_recv, DOWN_U, 0, 0)->v));
 	for (int explicit = 0; explicit < 2; explicit ++) {
 		const char *how = explicit ? "explicit {own pid, getuid(), getgid()}" : "attached";
 		snprintf(line, sizeof(line), "mapped -> top (%s):", how);
-		r = nsx_call(mapped, OP_SEND, UP_M, explicit, 0)->v[0];
+		r = nsx_do(mapped, do_send, UP_M, explicit, 0)->v[0];
 		if (!r)
 			nsx_recv_cred(dg[UP_M][1], v);
 		row(line, r ? nsx_errname((int)-r) : cred_str(0, v));
 		snprintf(line, sizeof(line), "unmapped -> top (%s):", how);
-		r = nsx_call(unmapped, OP_SEND, UP_U, explicit, 0)->v[0];
+		r = nsx_do(unmapped, do_send, UP_U, explicit, 0)->v[0];
 		if (!r)
 			nsx_recv_cred(dg[UP_U][1], v);
 		row(line, r ? nsx_errname((int)-r) : cred_str(0, v));
 	}
 
 	printf("# SO_PEERCRED\n");
-	const struct nsx_msg *m = nsx_call(mapped, OP_PEER, 0, 0, 0);
+	const struct nsx_msg *m = nsx_do(mapped, do_peer, 0, 0, 0);
 	long pc[4] = {1, m->v[0], m->v[1], m->v[2]};
 	row("mapped, on its end of top's socketpair:", cred_str(mapped, pc));
-	m = nsx_call(unmapped, OP_PEER, 0, 0, 0);
+	m = nsx_do(unmapped, do_peer, 0, 0, 0);
 	long pu[4] = {1, m->v[0], m->v[1], m->v[2]};
 	row("unmapped, on its end of top's socketpair:", cred_str(unmapped, pu));
-	r = nsx_call(mapped, OP_CONNECT, 0, 0, 0)->v[0];
+	r = nsx_do(mapped, do_connect, 0, 0, 0)->v[0];
 	int acc = r ? -1 : accept4(lsn, NULL, NULL, SOCK_CLOEXEC);
 	if (acc < 0)
 		nsx_fail("connect/accept: %s", nsx_errname(r ? (int)-r : errno));
@@ -193,10 +199,10 @@ int main(void)
 	r = kill(nsx_pid(mapped), SIGUSR1) ? -errno : 0;
 	snprintf(line, sizeof(line),
 	         "top -> mapped kill(SIGUSR1)=%s:", r ? nsx_errname((int)-r) : "0");
-	row(line, nsx_siginfo_str(mapped, nsx_call(mapped, OP_SIG, 0, 0, 0)));
+	row(line, nsx_siginfo_str(mapped, nsx_do(mapped, do_sig, 0, 0, 0)));
 	r = kill(nsx_pid(unmapped), SIGUSR1) ? -errno : 0;
 	snprintf(line, sizeof(line),
 	         "top -> unmapped kill(SIGUSR1)=%s:", r ? nsx_errname((int)-r) : "0");
-	row(line, nsx_siginfo_str(unmapped, nsx_call(unmapped, OP_SIG, 0, 0, 0)));
+	row(line, nsx_siginfo_str(unmapped, nsx_do(unmapped, do_sig, 0, 0, 0)));
 	nsx_exit();
 }
