@@ -52,7 +52,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-enum { OP_GETOWN = 1, OP_SET };
 static int pipefd[2], sv[2];
 
 /* F_GETOWN as the kernel answers it.  glibc's fcntl(F_GETOWN) asks
@@ -65,15 +64,14 @@ static long raw_getown(int fd)
 	return r == -1 ? -(long)errno : r;
 }
 
-static void handler(int op, const long *arg)
+static void do_getown(const long *arg)
 {
-	if (op == OP_GETOWN) { /* arg: 0 the pipe, 1 the socket */
-		int fd = arg[0] ? sv[0] : pipefd[0];
-		struct f_owner_ex ex = {0};
-		long own = raw_getown(fd);
-		long r = fcntl(fd, F_GETOWN_EX, &ex) ? -errno : 0;
-		NSX_REPLY(own, r, ex.type, ex.pid);
-	}
+	/* arg: 0 the pipe, 1 the socket */
+	int fd = arg[0] ? sv[0] : pipefd[0];
+	struct f_owner_ex ex = {0};
+	long own = raw_getown(fd);
+	long r = fcntl(fd, F_GETOWN_EX, &ex) ? -errno : 0;
+	NSX_REPLY(own, r, ex.type, ex.pid);
 }
 
 static pthread_t wt;
@@ -113,7 +111,7 @@ static int init_fn(void *arg)
 {
 	if (arg)
 		nsx_spawn("w", NULL, w_fn, NULL);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static const char *owner_type(long t)
@@ -145,10 +143,10 @@ static void show(const char *after, int fd_index, int i, int s)
 	long own = raw_getown(fd), r = fcntl(fd, F_GETOWN_EX, &ex) ? -errno : 0;
 	struct nsx_msg mine = {.v = {own, r, ex.type, ex.pid}};
 	m[0] = &mine;
-	m[1] = nsx_call(i, OP_GETOWN, fd_index, 0, 0);
+	m[1] = nsx_do(i, do_getown, fd_index, 0, 0);
 	struct nsx_msg mi = *m[1];
 	m[1] = &mi;
-	m[2] = nsx_call(s, OP_GETOWN, fd_index, 0, 0);
+	m[2] = nsx_do(s, do_getown, fd_index, 0, 0);
 	int reader[3] = {0, i, s};
 	const char *who[3] = {"top", "i", "s"};
 	printf("%s:\n", after);

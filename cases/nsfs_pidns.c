@@ -56,7 +56,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OP_PARENT = 1, OP_SETNS, OP_UNSHARE, OP_FORK };
 static const char *const known[] = {"top", "c", "d", "x", "a1"}; /* one task per namespace */
 #define NKNOWN ((long)(sizeof(known) / sizeof(known[0])))
 
@@ -133,35 +132,44 @@ static int leaf_fn(void *arg)
 	nsx_park();
 }
 
-static void handler(int op, const long *arg)
+static void do_parent(const long *arg)
 {
-	if (op == OP_PARENT) {
-		NSX_REPLY(parent_of((int)arg[0]));
-	} else if (op == OP_SETNS) { /* into task arg[0]'s pid (0) or pid_for_children (1) */
-		int f = open_ns((int)arg[0], arg[1] ? "pid_for_children" : "pid");
-		long r = f < 0 ? -errno : nsx_rc(setns(f, CLONE_NEWPID));
-		if (f >= 0)
-			close(f);
-		NSX_REPLY(r);
-	} else if (op == OP_UNSHARE) {
-		NSX_REPLY(nsx_rc(unshare(CLONE_NEWPID)));
-	} else { /* OP_FORK */
-		nsx_spawn(arg[0] == 1 ? "a1" : "b1", "N", leaf_fn, NULL);
-		NSX_REPLY(0);
-	}
+	NSX_REPLY(parent_of((int)arg[0]));
+}
+
+static void do_setns(const long *arg)
+{
+	/* into task arg[0]'s pid (0) or pid_for_children (1) */
+	int f = open_ns((int)arg[0], arg[1] ? "pid_for_children" : "pid");
+	long r = f < 0 ? -errno : nsx_rc(setns(f, CLONE_NEWPID));
+	if (f >= 0)
+		close(f);
+	NSX_REPLY(r);
+}
+
+static void do_unshare(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_rc(unshare(CLONE_NEWPID)));
+}
+
+static void do_fork(const long *arg)
+{
+	nsx_spawn(arg[0] == 1 ? "a1" : "b1", "N", leaf_fn, NULL);
+	NSX_REPLY(0);
 }
 
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn_server("d", "deep", handler);
+	nsx_spawn_agent("d", "deep");
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void show_parent(int caller, int of)
 {
-	long r = caller ? nsx_call(caller, OP_PARENT, of, 0, 0)->v[0] : parent_of(of);
+	long r = caller ? nsx_do(caller, do_parent, of, 0, 0)->v[0] : parent_of(of);
 	printf("  %-3s (%s) on %s: %s\n", nsx_task_name(caller),
 	       nsx_table()->ns[nsx_ns_of(caller)].name, nsx_table()->ns[nsx_ns_of(of)].name,
 	       ns_str(r));
@@ -180,9 +188,9 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	int x = nsx_spawn_server("x", "sib", handler);
-	int a = nsx_spawn_server("a", NULL, handler);
-	int b = nsx_spawn_server("b", NULL, handler);
+	int x = nsx_spawn_agent("x", "sib");
+	int a = nsx_spawn_agent("a", NULL);
+	int b = nsx_spawn_agent("b", NULL);
 	nsx_recv(c, "up");
 	int d = nsx_find("d"), top = nsx_find("top");
 
@@ -203,24 +211,24 @@ int main(void)
 	printf("a unshares, then forks a1; b setns()es into a's pid_for_children, then forks "
 	       "b1:\n");
 	show_links("a before unshare", a);
-	printf("  a unshare(CLONE_NEWPID): %s\n", nsx_res(nsx_call(a, OP_UNSHARE, 0, 0, 0)->v[0]));
+	printf("  a unshare(CLONE_NEWPID): %s\n", nsx_res(nsx_do(a, do_unshare, 0, 0, 0)->v[0]));
 	show_links("a after", a);
 	printf("  b setns to a's pid_for_children: %s\n",
-	       nsx_res(nsx_call(b, OP_SETNS, a, 1, 0)->v[0]));
-	nsx_call(a, OP_FORK, 1, 0, 0);
+	       nsx_res(nsx_do(b, do_setns, a, 1, 0)->v[0]));
+	nsx_do(a, do_fork, 1, 0, 0);
 	int a1 = nsx_find("a1");
 	printf("  a forks a1: getpid in a1 = %ld\n", nsx_recv(a1, "born")->v[0]);
 	show_links("a once a1 exists", a);
 	printf("  b setns to a's pid_for_children: %s\n",
-	       nsx_res(nsx_call(b, OP_SETNS, a, 1, 0)->v[0]));
+	       nsx_res(nsx_do(b, do_setns, a, 1, 0)->v[0]));
 	show_links("b after", b);
-	nsx_call(b, OP_FORK, 2, 0, 0);
+	nsx_do(b, do_fork, 2, 0, 0);
 	int b1 = nsx_find("b1");
 	printf("  b forks b1: getpid in b1 = %ld (%s)\n", nsx_recv(b1, "born")->v[0],
 	       nsx_name(b1, nsx_nr_in(b1, nsx_ns_of(b1))));
 	show_links("b1", b1);
 	printf("setns(CLONE_NEWPID) outside one's subtree:\n");
-	printf("  x (sib) into inner: %s\n", nsx_res(nsx_call(x, OP_SETNS, c, 0, 0)->v[0]));
-	printf("  c (inner) into outer: %s\n", nsx_res(nsx_call(c, OP_SETNS, top, 0, 0)->v[0]));
+	printf("  x (sib) into inner: %s\n", nsx_res(nsx_do(x, do_setns, c, 0, 0)->v[0]));
+	printf("  c (inner) into outer: %s\n", nsx_res(nsx_do(c, do_setns, top, 0, 0)->v[0]));
 	nsx_exit();
 }

@@ -70,7 +70,6 @@ struct ptrace_peeksiginfo_args {
 };
 #endif
 
-enum { OP_TR = 1, OP_REPORT, OP_EXIT, OP_SIG };
 enum { ST_SEIZE, ST_WAIT, ST_GETSI, ST_PEEK, ST_CONT, ST_INTERRUPT, ST_DETACH, ST_EVMSG };
 static const int sigs[3] = {SIGUSR1, SIGUSR2, SIGWINCH};
 static volatile long rec[3][4]; /* t: {signo, code, pid, uid} of each, 0 if none */
@@ -144,26 +143,38 @@ static void on_sig(int sig, siginfo_t *si, void *uc)
 		}
 }
 
-static void handler(int op, const long *arg)
+static void do_tr(const long *arg)
 {
 	long out[8];
-	if (op == OP_TR) { /* in u */
-		tr_step((int)arg[0], arg[1], arg[2], out);
-		nsx_send_v("reply", out, 8);
-	} else if (op == OP_REPORT) { /* in t: what arrived, then forget it */
-		long v[12];
-		for (int k = 0; k < 3; k++)
-			for (int j = 0; j < 4; j++) {
-				v[4 * k + j] = rec[k][j];
-				rec[k][j] = 0;
-			}
-		nsx_send_v("reply", v, 12);
-	} else if (op == OP_EXIT) { /* in t */
-		fflush(NULL);
-		_exit((int)arg[0]);
-	} else { /* in s or i: send t a signal, by the caller's number for it */
-		NSX_REPLY(nsx_rc(kill((pid_t)arg[0], (int)arg[1])));
-	}
+	/* in u */
+	tr_step((int)arg[0], arg[1], arg[2], out);
+	nsx_send_v("reply", out, 8);
+}
+
+static void do_report(const long *arg)
+{
+	(void)arg;
+	/* in t: what arrived, then forget it */
+	long v[12];
+	for (int k = 0; k < 3; k++)
+		for (int j = 0; j < 4; j++) {
+			v[4 * k + j] = rec[k][j];
+			rec[k][j] = 0;
+		}
+	nsx_send_v("reply", v, 12);
+}
+
+static void do_exit(const long *arg)
+{
+	/* in t */
+	fflush(NULL);
+	_exit((int)arg[0]);
+}
+
+static void do_sig(const long *arg)
+{
+	/* in s or i: send t a signal, by the caller's number for it */
+	NSX_REPLY(nsx_rc(kill((pid_t)arg[0], (int)arg[1])));
 }
 
 static int t_fn(void *arg)
@@ -176,14 +187,14 @@ static int t_fn(void *arg)
 	for (int k = 0; k < 3; k++)
 		sigaction(sigs[k], &sa, NULL);
 	NSX_SEND("handlers", 1); /* registered is not enough: the handlers first */
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int u_fn(void *arg)
 {
 	(void)arg;
 	nsx_block(SIGCHLD);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int i_fn(void *arg)
@@ -192,7 +203,7 @@ static int i_fn(void *arg)
 	nsx_spawn("u", NULL, u_fn, NULL);
 	nsx_spawn("t", NULL, t_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int tracer, t_task; /* the tracer's task (0: top), t */
@@ -204,7 +215,7 @@ static const long *step(int st, long arg)
 	if (tracer == 0)
 		tr_step(st, n, arg, out);
 	else
-		memcpy(out, nsx_call(tracer, OP_TR, st, n, arg)->v, sizeof(out));
+		memcpy(out, nsx_do(tracer, do_tr, st, n, arg)->v, sizeof(out));
 	return out;
 }
 
@@ -250,7 +261,7 @@ static void show_si(const char *how, int st)
 static void send_sig(int from, int sig)
 {
 	long n = nsx_nr_in(t_task, nsx_ns_of(from));
-	long r = nsx_call(from, OP_SIG, n, sig, 0)->v[0];
+	long r = nsx_do(from, do_sig, n, sig, 0)->v[0];
 	printf("  %s sends %s: %s\n", nsx_task_name(from), nsx_signame(sig), nsx_res(r));
 }
 
@@ -272,7 +283,7 @@ static void round_with(int tr, int s, int i)
 	show_stop("stop");
 	show_si("GETSIGINFO", ST_GETSI);
 	printf("  PTRACE_DETACH: %s\n", nsx_res(step(ST_DETACH, 0)[0]));
-	const long *v = nsx_call(t_task, OP_REPORT, 0, 0, 0)->v;
+	const long *v = nsx_do(t_task, do_report, 0, 0, 0)->v;
 	for (int k = 0; k < 3; k++)
 		printf("  t's handler got %s\n",
 		       v[4 * k] ? nsx_siginfo_v(t_task, (long[]){v[4 * k], v[4 * k + 1],
@@ -308,7 +319,7 @@ int main(void)
 	tracer = 0;
 	printf("tracer top, PTRACE_O_TRACEEXIT; t exits with 7:\n");
 	printf("  PTRACE_SEIZE t: %s\n", nsx_res(step(ST_SEIZE, PTRACE_O_TRACEEXIT)[0]));
-	nsx_request(t_task, OP_EXIT, 7, 0, 0);
+	nsx_ask(t_task, do_exit, 7, 0, 0);
 	show_stop("stop");
 	const long *m = step(ST_EVMSG, 0);
 	printf("  GETEVENTMSG: %s, exit status %ld\n", nsx_res(m[0]), (m[1] >> 8) & 0xff);

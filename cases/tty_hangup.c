@@ -51,7 +51,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-enum { OP_SESSION = 1, OP_TAKE, OP_EXIT, OP_REAP };
 static const char *const names_l[] = {"J", "K", "Kns"};
 static const char *const names_s[] = {"F", "G", "Gns"};
 static const char *const *names; /* the session leader's names */
@@ -88,28 +87,38 @@ static int fg_fn(void *arg)
 	nsx_park();
 }
 
-static void handler(int op, const long *arg)
+static void do_session(const long *arg)
 {
-	if (op == OP_SESSION) {                            /* arg: the pty; arg[1]: phase B */
-		int slave = nsx_pty_slave((int)arg[0], 0); /* our controlling terminal */
-		int fg = nsx_spawn(names[0], NULL, fg_fn, arg[1] ? (void *)1 : NULL);
-		pid_t p = nsx_pid(fg);
-		if (setpgid(p, p) || tcsetpgrp(slave, p))
-			nsx_fail("setpgid/tcsetpgrp: %s", nsx_errname(errno));
-		NSX_REPLY(0);
-	} else if (op == OP_TAKE) {
-		nsx_send_siginfo("sighup", SIGHUP);
-		nsx_send_siginfo("sigcont", SIGCONT);
-		NSX_REPLY(0);
-	} else if (op == OP_EXIT) {
-		NSX_REPLY(0);
-		fflush(NULL);
-		_exit(0);
-	} else {
-		siginfo_t si = {0};
-		long r = nsx_rc(waitid(P_PID, (id_t)arg[0], &si, WEXITED));
-		NSX_REPLY(r, si.si_code, si.si_status);
-	}
+	/* arg: the pty; arg[1]: phase B */
+	int slave = nsx_pty_slave((int)arg[0], 0); /* our controlling terminal */
+	int fg = nsx_spawn(names[0], NULL, fg_fn, arg[1] ? (void *)1 : NULL);
+	pid_t p = nsx_pid(fg);
+	if (setpgid(p, p) || tcsetpgrp(slave, p))
+		nsx_fail("setpgid/tcsetpgrp: %s", nsx_errname(errno));
+	NSX_REPLY(0);
+}
+
+static void do_take(const long *arg)
+{
+	(void)arg;
+	nsx_send_siginfo("sighup", SIGHUP);
+	nsx_send_siginfo("sigcont", SIGCONT);
+	NSX_REPLY(0);
+}
+
+static void act_exit(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(0);
+	fflush(NULL);
+	_exit(0);
+}
+
+static void do_reap(const long *arg)
+{
+	siginfo_t si = {0};
+	long r = nsx_rc(waitid(P_PID, (id_t)arg[0], &si, WEXITED));
+	NSX_REPLY(r, si.si_code, si.si_status);
 }
 
 static int s_fn(void *arg)
@@ -119,7 +128,7 @@ static int s_fn(void *arg)
 	if (setsid() < 0)
 		nsx_fail("setsid: %s", nsx_errname(errno));
 	block_both();
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int l_fn(void *arg)
@@ -131,7 +140,7 @@ static int l_fn(void *arg)
 	block_both();
 	nsx_spawn("S", NULL, s_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void pending(const char *who)
@@ -159,22 +168,22 @@ int main(void)
 	printf("# tty_hangup: what a hangup sends a session whose tasks live in namespace T and "
 	       "below\n");
 	int m0 = nsx_pty_master(&pty0);
-	nsx_call(L, OP_SESSION, pty0, 0, 0);
+	nsx_do(L, do_session, pty0, 0, 0);
 	nsx_recv(-1, "ready"); /* from K: J and K exist */
 	printf("top closes pty 0's master (L's terminal, foreground group J, K in it): %s\n",
 	       nsx_res(nsx_rc(close(m0))));
 	pending("L");
 	pending("J");
 	pending("K");
-	nsx_call(L, OP_TAKE, 0, 0, 0);
+	nsx_do(L, do_take, 0, 0, 0);
 	took("L", "sighup");
 	took("L", "sigcont");
 
 	int m1 = nsx_pty_master(&pty1);
-	nsx_call(S, OP_SESSION, pty1, 1, 0);
+	nsx_do(S, do_session, pty1, 1, 0);
 	nsx_recv(-1, "ready"); /* from G */
-	nsx_call(S, OP_EXIT, 0, 0, 0);
-	const long *w = nsx_call(L, OP_REAP, nsx_nr_in(S, nsx_ns_of(L)), 0, 0)->v;
+	nsx_do(S, act_exit, 0, 0, 0);
+	const long *w = nsx_do(L, do_reap, nsx_nr_in(S, nsx_ns_of(L)), 0, 0)->v;
 	printf("S exits (pty 1's session, foreground group F, G in it): L reaps it: waitid %s, %s, "
 	       "status %ld\n",
 	       nsx_res(w[0]), nsx_sicode(SIGCHLD, (int)w[1]), w[2]);

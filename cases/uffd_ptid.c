@@ -44,7 +44,6 @@
 #define UFFD_USER_MODE_ONLY 1
 #endif
 
-enum { OP_OPEN = 1, OP_HANDLE };
 static int sv[2] = {-1, -1};
 static int uffd = -1;
 static char *area;
@@ -86,33 +85,34 @@ static void *ct_fn(void *arg)
 	nsx_park();
 }
 
-static void handler(int op, const long *arg)
+static void do_open(const long *arg)
 {
-	long o[4];
 	(void)arg;
-	if (op == OP_OPEN) {
-		struct uffdio_api api = {UFFD_API, UFFD_FEATURE_THREAD_ID, 0};
-		page = sysconf(_SC_PAGESIZE);
-		uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
-		if (uffd < 0) {
-			NSX_REPLY(-errno);
-			return;
-		}
-		area = mmap(NULL, (size_t)(2 * page), PROT_READ | PROT_WRITE,
-		            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		struct uffdio_register reg = {{(uint64_t)(uintptr_t)area, (uint64_t)(2 * page)},
-		                              UFFDIO_REGISTER_MODE_MISSING,
-		                              0};
-		pthread_t th;
-		if (ioctl(uffd, UFFDIO_API, &api) || ioctl(uffd, UFFDIO_REGISTER, &reg) ||
-		    nsx_send_fds(sv[1], &uffd, 1) || pthread_create(&th, NULL, ct_fn, NULL))
-			NSX_REPLY(-errno);
-		else
-			NSX_REPLY(0, (long)(uintptr_t)area);
-	} else {
-		handle(o);
-		NSX_REPLY(o[0], o[1], o[2], o[3]);
+	struct uffdio_api api = {UFFD_API, UFFD_FEATURE_THREAD_ID, 0};
+	page = sysconf(_SC_PAGESIZE);
+	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	if (uffd < 0) {
+		NSX_REPLY(-errno);
+		return;
 	}
+	area = mmap(NULL, (size_t)(2 * page), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	            -1, 0);
+	struct uffdio_register reg = {
+	        {(uint64_t)(uintptr_t)area, (uint64_t)(2 * page)}, UFFDIO_REGISTER_MODE_MISSING, 0};
+	pthread_t th;
+	if (ioctl(uffd, UFFDIO_API, &api) || ioctl(uffd, UFFDIO_REGISTER, &reg) ||
+	    nsx_send_fds(sv[1], &uffd, 1) || pthread_create(&th, NULL, ct_fn, NULL))
+		NSX_REPLY(-errno);
+	else
+		NSX_REPLY(0, (long)(uintptr_t)area);
+}
+
+static void do_handle(const long *arg)
+{
+	(void)arg;
+	long o[4];
+	handle(o);
+	NSX_REPLY(o[0], o[1], o[2], o[3]);
 }
 
 static void show(int reader, const long *o)
@@ -136,8 +136,8 @@ int main(void)
 	long o[4];
 	nsx_init("top", "outer");
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
-	int c = nsx_spawn_server("c", "inner", handler);
-	const long *ov = nsx_call(c, OP_OPEN, 0, 0, 0)->v;
+	int c = nsx_spawn_agent("c", "inner");
+	const long *ov = nsx_do(c, do_open, 0, 0, 0)->v;
 	long r = ov[0];
 	area = (char *)(uintptr_t)ov[1]; /* c's address: the same mm layout, not the same memory */
 	if (r == -ENOSYS || r == -EPERM || r == -EINVAL)
@@ -170,7 +170,7 @@ int main(void)
 	printf("  ct goes on: page %ld touched\n", nsx_recv(ct, "touched")->v[0]);
 	printf("ct touches page 1, c (inner) handles it:\n");
 	nsx_go(ct);
-	show(c, nsx_call(c, OP_HANDLE, 0, 0, 0)->v);
+	show(c, nsx_do(c, do_handle, 0, 0, 0)->v);
 	printf("  ct goes on: page %ld touched\n", nsx_recv(ct, "touched")->v[0]);
 	nsx_exit();
 }
