@@ -50,7 +50,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OP_CHDIR = 1, OP_PGRP };
 static int pipefd[2] = {-1, -1};
 
 /* pgrp= of the autofs line of /proc/self/mounts, or -1. */
@@ -69,13 +68,15 @@ static long mounts_pgrp(void)
 	return v;
 }
 
-static void handler(int op, const long *arg)
+static void do_pgrp(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(mounts_pgrp());
+}
+
+static void do_chdir(const long *arg)
 {
 	char path[64];
-	if (op == OP_PGRP) {
-		NSX_REPLY(mounts_pgrp());
-		return;
-	}
 	snprintf(path, sizeof(path), "/tmp/a/%s", nsx_task_name(nsx_self()));
 	(void)arg;
 	NSX_REPLY(nsx_rc(chdir(path)));
@@ -85,7 +86,7 @@ static int own_group_fn(void *arg)
 {
 	(void)arg;
 	NSX_TRY(setpgid(0, 0));
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int d_fn(void *arg)
@@ -95,7 +96,7 @@ static int d_fn(void *arg)
 	nsx_spawn("r", NULL, own_group_fn, NULL);
 	nsx_spawn("r2", "below", own_group_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int dns;
@@ -127,7 +128,7 @@ static void request(int root, int who, int expect_packet)
 		snprintf(path, sizeof(path), "/tmp/a/%s", wn);
 		r = nsx_rc(chdir(path));
 	} else if (expect_packet) {
-		nsx_request(who, OP_CHDIR, 0, 0, 0);
+		nsx_ask(who, do_chdir, 0, 0, 0);
 		packet(&p, 1);
 		printf("%-3s chdir(/tmp/a/%s): packet type %d pid %s tgid %s name %.*s\n", wn, wn,
 		       p.hdr.type, nsx_name_ns(dns, p.pid), nsx_name_ns(dns, p.tgid), (int)p.len,
@@ -137,7 +138,7 @@ static void request(int root, int who, int expect_packet)
 		printf("%-3s chdir: %s\n", wn, nsx_res(r));
 		return;
 	} else {
-		r = nsx_call(who, OP_CHDIR, 0, 0, 0)->v[0];
+		r = nsx_do(who, do_chdir, 0, 0, 0)->v[0];
 	}
 	printf("%-3s chdir(/tmp/a/%s): %s; packets waiting: %d\n", wn, wn, nsx_res(r),
 	       packet(&p, 0));
@@ -172,8 +173,8 @@ int main(void)
 	printf("# autofs_pids: the daemon's packets number requesters in the daemon's "
 	       "namespace (dns); names are dns's\n");
 	printf("top /proc/self/mounts pgrp=%s\n", nsx_name(0, mounts_pgrp()));
-	printf("d   /proc/self/mounts pgrp=%s\n", nsx_name(d, nsx_call(d, OP_PGRP, 0, 0, 0)->v[0]));
-	printf("c   /proc/self/mounts pgrp=%s\n", nsx_name(c, nsx_call(c, OP_PGRP, 0, 0, 0)->v[0]));
+	printf("d   /proc/self/mounts pgrp=%s\n", nsx_name(d, nsx_do(d, do_pgrp, 0, 0, 0)->v[0]));
+	printf("c   /proc/self/mounts pgrp=%s\n", nsx_name(c, nsx_do(c, do_pgrp, 0, 0, 0)->v[0]));
 	request(root, r, 1);
 	request(root, r2, 1);
 	request(root, c, 0);

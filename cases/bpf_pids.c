@@ -49,7 +49,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-enum { OP_RUN = 1, OP_QUERY };
 #define ENOTSUPP 524 /* the kernel's own, not in errno.h */
 
 static int prog_fd = -1;
@@ -120,13 +119,14 @@ static void own_ns(unsigned long long *dev, unsigned long long *ino)
 	*ino = st.st_ino;
 }
 
-static void handler(int op, const long *arg)
+static void do_query(const long *arg)
+{
+	NSX_REPLY(query(arg[0]));
+}
+
+static void do_run(const long *arg)
 {
 	long o[5] = {0};
-	if (op == OP_QUERY) {
-		NSX_REPLY(query(arg[0]));
-		return;
-	}
 	unsigned long long dev = outer_dev, ino = outer_ino;
 	if (arg[0])
 		own_ns(&dev, &ino);
@@ -137,9 +137,9 @@ static void handler(int op, const long *arg)
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn_server("c2", NULL, handler);
+	nsx_spawn_agent("c2", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static const char *res(long r)
@@ -171,7 +171,7 @@ int main(void)
 		int w = who[k];
 		const char *wn = nsx_task_name(w);
 		for (int own = 1; own >= 0; own--) {
-			const long *o = nsx_call(w, OP_RUN, own, 0, 0)->v;
+			const long *o = nsx_do(w, do_run, own, 0, 0)->v;
 			if (o[0])
 				nsx_fail("BPF_PROG_TEST_RUN: %s", nsx_errname((int)-o[0]));
 			if (own)
@@ -185,8 +185,8 @@ int main(void)
 	}
 	int inner = nsx_ns_of(c);
 	printf("c  BPF_TASK_FD_QUERY pid %s: %s; pid %s: %s\n", nsx_name(c, nsx_nr_in(c2, inner)),
-	       res(nsx_call(c, OP_QUERY, nsx_nr_in(c2, inner), 0, 0)->v[0]),
-	       nsx_name(c, nsx_pid(0)), res(nsx_call(c, OP_QUERY, nsx_pid(0), 0, 0)->v[0]));
+	       res(nsx_do(c, do_query, nsx_nr_in(c2, inner), 0, 0)->v[0]), nsx_name(c, nsx_pid(0)),
+	       res(nsx_do(c, do_query, nsx_pid(0), 0, 0)->v[0]));
 	printf("top BPF_TASK_FD_QUERY pid %s: %s\n", nsx_name(0, nsx_pid(c2)),
 	       res(query(nsx_pid(c2))));
 	nsx_exit();

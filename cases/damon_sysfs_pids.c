@@ -55,8 +55,6 @@
 #define CTX   KD "/contexts/0"
 #define TGT   CTX "/targets/0"
 
-enum { OP_WRITE = 1, OP_READ };
-
 static long put(const char *path, const char *v)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -75,18 +73,19 @@ static void get(const char *path, long *o)
 
 static const char *const files[] = {TGT "/pid_target", KD "/state", KD "/pid"};
 
-static void handler(int op, const long *arg)
+static void do_write(const long *arg)
+{
+	char b[32];
+	if (arg[0] == 0)
+		snprintf(b, sizeof(b), "%ld", arg[1]);
+	else
+		snprintf(b, sizeof(b), "%s", arg[1] ? "on" : "off");
+	NSX_REPLY(put(files[arg[0]], b));
+}
+
+static void do_read(const long *arg)
 {
 	long o[2];
-	char b[32];
-	if (op == OP_WRITE) {
-		if (arg[0] == 0)
-			snprintf(b, sizeof(b), "%ld", arg[1]);
-		else
-			snprintf(b, sizeof(b), "%s", arg[1] ? "on" : "off");
-		NSX_REPLY(put(files[arg[0]], b));
-		return;
-	}
 	get(files[arg[0]], o);
 	NSX_REPLY(o[0], o[1]);
 }
@@ -96,7 +95,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn("c2", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 #define STAT "/sys/module/damon_stat/parameters/enabled"
@@ -164,16 +163,16 @@ int main(void)
 	printf("# damon_sysfs_pids: pid_target is a bare number, looked up by whoever turns "
 	       "DAMON on; a kdamond's pid is global\n");
 	printf("c   writes pid_target %s: %s\n", nsx_name(c, nsx_nr_in(c2, inner)),
-	       nsx_res(nsx_call(c, OP_WRITE, 0, nsx_nr_in(c2, inner), 0)->v[0]));
+	       nsx_res(nsx_do(c, do_write, 0, nsx_nr_in(c2, inner), 0)->v[0]));
 	get(files[0], o);
 	show("top", 0, "pid_target", o);
-	show("c", c, "pid_target", nsx_call(c, OP_READ, 0, 0, 0)->v);
+	show("c", c, "pid_target", nsx_do(c, do_read, 0, 0, 0)->v);
 	printf("top writes on: %s\n", nsx_res(put(files[1], "on")));
-	printf("c   writes on: %s\n", nsx_res(nsx_call(c, OP_WRITE, 1, 1, 0)->v[0]));
+	printf("c   writes on: %s\n", nsx_res(nsx_do(c, do_write, 1, 1, 0)->v[0]));
 	get(files[2], o);
 	show("top", 0, "kdamonds/0/pid", o);
-	show("c", c, "kdamonds/0/pid", nsx_call(c, OP_READ, 2, 0, 0)->v);
-	printf("c   writes off: %s\n", nsx_res(nsx_call(c, OP_WRITE, 1, 0, 0)->v[0]));
+	show("c", c, "kdamonds/0/pid", nsx_do(c, do_read, 2, 0, 0)->v);
+	printf("c   writes off: %s\n", nsx_res(nsx_do(c, do_write, 1, 0, 0)->v[0]));
 	get(files[2], o);
 	show("top", 0, "kdamonds/0/pid", o);
 	clean();

@@ -34,8 +34,6 @@
 static const char *dir; /* debugfs is mounted here */
 static char ids[128];   /* its damon/target_ids */
 
-enum { OP_WRITE = 1, OP_READ };
-
 static long write_ids(const char *s)
 {
 	int fd = open(ids, O_WRONLY | O_CLOEXEC);
@@ -58,15 +56,17 @@ static void read_ids(long *v)
 		fclose(f);
 }
 
-static void handler(int op, const long *arg)
+static void do_write(const long *arg)
 {
-	long v[5] = {0};
 	char b[32];
-	if (op == OP_WRITE) {
-		snprintf(b, sizeof(b), "%ld", arg[0]);
-		NSX_REPLY(write_ids(b));
-		return;
-	}
+	snprintf(b, sizeof(b), "%ld", arg[0]);
+	NSX_REPLY(write_ids(b));
+}
+
+static void do_read(const long *arg)
+{
+	(void)arg;
+	long v[5] = {0};
 	read_ids(v);
 	NSX_REPLY(v[0], v[1], v[2], v[3], v[4]);
 }
@@ -76,7 +76,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn("c2", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void show(const char *who, int observer, const long *v)
@@ -134,12 +134,12 @@ int main(void)
 	printf("# damon_target_ids: target_ids takes the writer's numbers and shows the "
 	       "reader's\n");
 	printf("c   writes %s: %s\n", nsx_name(c, nsx_nr_in(c2, inner)),
-	       nsx_res(nsx_call(c, OP_WRITE, nsx_nr_in(c2, inner), 0, 0)->v[0]));
+	       nsx_res(nsx_do(c, do_write, nsx_nr_in(c2, inner), 0, 0)->v[0]));
 	read_ids(v);
 	show("top", 0, v);
-	show("c", c, nsx_call(c, OP_READ, 0, 0, 0)->v);
+	show("c", c, nsx_do(c, do_read, 0, 0, 0)->v);
 	printf("c   writes %s: %s\n", nsx_name(c, nsx_pid(0)),
-	       nsx_res(nsx_call(c, OP_WRITE, nsx_pid(0), 0, 0)->v[0]));
+	       nsx_res(nsx_do(c, do_write, nsx_pid(0), 0, 0)->v[0]));
 	clean();
 	nsx_exit();
 }

@@ -53,8 +53,6 @@ struct drm_client {
 static const char *dir; /* debugfs is mounted here */
 static char clients[128];
 
-enum { OP_OPEN = 1, OP_READ };
-
 static int card = -1;
 
 /* Open card0 and ask for client idx: {open/ioctl result, pid}. */
@@ -93,14 +91,17 @@ static void read_clients(long *o)
 		fclose(f);
 }
 
-static void handler(int op, const long *arg)
+static void do_open(const long *arg)
 {
 	long o[13] = {0};
-	if (op == OP_OPEN) {
-		get_client((int)arg[0], o);
-		NSX_REPLY(o[0], o[1]);
-		return;
-	}
+	get_client((int)arg[0], o);
+	NSX_REPLY(o[0], o[1]);
+}
+
+static void do_read(const long *arg)
+{
+	(void)arg;
+	long o[13] = {0};
 	read_clients(o);
 	NSX_REPLY(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12]);
 }
@@ -109,7 +110,7 @@ static int c2_fn(void *arg)
 {
 	(void)arg;
 	prctl(PR_SET_NAME, "c2");
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int c_fn(void *arg)
@@ -118,7 +119,7 @@ static int c_fn(void *arg)
 	prctl(PR_SET_NAME, "c");
 	nsx_spawn("c2", NULL, c2_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void show_client(const char *who, int observer, int idx, const long *o)
@@ -168,13 +169,13 @@ int main(void)
 	int c2 = nsx_find("c2");
 	long o[13];
 	printf("# drm_pids: DRM clients named in the reader's namespace\n");
-	show_client("c", c, 0, nsx_call(c, OP_OPEN, 0, 0, 0)->v);
+	show_client("c", c, 0, nsx_do(c, do_open, 0, 0, 0)->v);
 	get_client(0, o);
 	show_client("top", 0, 0, o);
 	get_client(1, o);
 	show_client("top", 0, 1, o);
 	read_clients(o);
 	show_clients("top", 0, o);
-	show_clients("c2", c2, nsx_call(c2, OP_READ, 0, 0, 0)->v);
+	show_clients("c2", c2, nsx_do(c2, do_read, 0, 0, 0)->v);
 	nsx_exit();
 }

@@ -54,40 +54,42 @@
 #include <unistd.h>
 
 static uint32_t *word; /* MAP_SHARED, before any task exists */
-enum { OP_LOCK = 1, OP_UNLOCK };
 
-static void handler(int op, const long *arg)
+static void do_lock(const long *arg)
 {
 	uint32_t *w = &word[arg[0]];
-	if (op == OP_LOCK)
-		NSX_REPLY(nsx_futex_lock_pi(w, nsx_timeout_ms()));
-	else
-		NSX_REPLY(nsx_futex_unlock_pi(w));
+	NSX_REPLY(nsx_futex_lock_pi(w, nsx_timeout_ms()));
+}
+
+static void do_unlock(const long *arg)
+{
+	uint32_t *w = &word[arg[0]];
+	NSX_REPLY(nsx_futex_unlock_pi(w));
 }
 
 static int b1_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn_server("b2", NULL, handler);
-	nsx_spawn_server("b3", NULL, handler);
+	nsx_spawn_agent("b2", NULL);
+	nsx_spawn_agent("b3", NULL);
 	/* B's own /proc, to set where B's next number starts. */
 	int e = nsx_mount_proc();
 	int fd = e ? -1 : open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "99", 2) != 2)
 		nsx_fail("ns_last_pid in B: %s", nsx_errname(e ? -e : errno));
 	close(fd);
-	nsx_spawn_server("b100", NULL, handler);
+	nsx_spawn_agent("b100", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int w1_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn_server("wx", NULL, handler);
-	nsx_spawn_server("wy", NULL, handler);
+	nsx_spawn_agent("wx", NULL);
+	nsx_spawn_agent("wy", NULL);
 	nsx_spawn("b1", "B", b1_fn, NULL);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int T(const char *name)
@@ -97,12 +99,12 @@ static int T(const char *name)
 
 static long lock(const char *who, int w)
 {
-	return nsx_call(T(who), OP_LOCK, w, 0, 0)->v[0];
+	return nsx_do(T(who), do_lock, w, 0, 0)->v[0];
 }
 
 static long unlock(const char *who, int w)
 {
-	return nsx_call(T(who), OP_UNLOCK, w, 0, 0)->v[0];
+	return nsx_do(T(who), do_unlock, w, 0, 0)->v[0];
 }
 
 NSX_CASE(.family = "Futexes and thread ids in user memory", .rows = "14.1 14.2 14.3",
@@ -132,7 +134,7 @@ int main(void)
 	long r = lock("b2", 0);
 	printf("b2 FUTEX_LOCK_PI=%s: word read in B %s; the same word read in W %s\n", nsx_res(r),
 	       nsx_futex_word(B, word[0]), nsx_futex_word(W, word[0]));
-	nsx_request(T("b3"), OP_LOCK, 0, 0, 0);
+	nsx_ask(T("b3"), do_lock, 0, 0, 0);
 	if (nsx_await_bits(&word[0], FUTEX_WAITERS))
 		nsx_fail("b3 did not block on word 0");
 	printf("b3 FUTEX_LOCK_PI blocks: word read in B %s\n", nsx_futex_word(B, word[0]));
@@ -160,7 +162,7 @@ int main(void)
 	r = lock("b2", 3);
 	printf("b2 FUTEX_LOCK_PI=%s: word read in B %s, read in W %s\n", nsx_res(r),
 	       nsx_futex_word(B, word[3]), nsx_futex_word(W, word[3]));
-	nsx_request(T("wy"), OP_LOCK, 3, 0, 0);
+	nsx_ask(T("wy"), do_lock, 3, 0, 0);
 	if (nsx_await_bits(&word[3], FUTEX_WAITERS))
 		nsx_fail("wy did not block on word 3");
 	printf("wy (in W) FUTEX_LOCK_PI blocks: word read in W %s\n", nsx_futex_word(W, word[3]));

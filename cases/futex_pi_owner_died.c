@@ -39,7 +39,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-enum { OP_LOCK = 1, OP_LAST, OP_SPAWN_BO };
 static uint32_t *word;
 
 static int set_last(const char *v)
@@ -59,15 +58,22 @@ static int bo_fn(void *arg)
 	return 0; /* exit holding the lock */
 }
 
-static void handler(int op, const long *arg)
+static void do_lock(const long *arg)
 {
 	(void)arg;
-	if (op == OP_LOCK)
-		NSX_REPLY(nsx_futex_lock_pi(word, nsx_timeout_ms()));
-	else if (op == OP_LAST)
-		NSX_REPLY(set_last("49"));
-	else
-		NSX_REPLY(nsx_spawn("bo", NULL, bo_fn, NULL));
+	NSX_REPLY(nsx_futex_lock_pi(word, nsx_timeout_ms()));
+}
+
+static void do_last(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(set_last("49"));
+}
+
+static void do_spawn_bo(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_spawn("bo", NULL, bo_fn, NULL));
 }
 
 static int b1_fn(void *arg)
@@ -77,19 +83,19 @@ static int b1_fn(void *arg)
 	int e = nsx_mount_proc();
 	if (e)
 		nsx_fail("a proc for B: %s", nsx_errname(-e));
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int w1_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn_server("wz", NULL, handler);
+	nsx_spawn_agent("wz", NULL);
 	nsx_spawn("b1", "B", b1_fn, NULL);
 	int e = nsx_mount_proc();
 	if (e)
 		nsx_fail("a proc for W: %s", nsx_errname(-e));
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 NSX_CASE(.family = "Futexes and thread ids in user memory", .rows = "14.5");
@@ -104,10 +110,10 @@ int main(void)
 	nsx_recv(w1, "up");
 	int wz = nsx_find("wz"), b1 = nsx_find("b1");
 	int W = nsx_find_ns("W"), B = nsx_find_ns("B");
-	long r1 = nsx_call(b1, OP_LAST, 0, 0, 0)->v[0], r2 = nsx_call(w1, OP_LAST, 0, 0, 0)->v[0];
+	long r1 = nsx_do(b1, do_last, 0, 0, 0)->v[0], r2 = nsx_do(w1, do_last, 0, 0, 0)->v[0];
 	if (r1 || r2)
 		nsx_fail("ns_last_pid: %s", nsx_errname((int)-(r1 ? r1 : r2)));
-	int bo = (int)nsx_call(b1, OP_SPAWN_BO, 0, 0, 0)->v[0];
+	int bo = (int)nsx_do(b1, do_spawn_bo, 0, 0, 0)->v[0];
 	long r = nsx_recv(bo, "locked")->v[0];
 
 	printf("# futex_pi_owner_died: the waiter that inherits a dead owner's PI futex writes "
@@ -116,7 +122,7 @@ int main(void)
 	       nsx_nr_in(wz, W));
 	printf("bo FUTEX_LOCK_PI=%s: word read in B %s, in W %s\n", nsx_res(r),
 	       nsx_futex_word(B, *word), nsx_futex_word(W, *word));
-	nsx_request(wz, OP_LOCK, 0, 0, 0);
+	nsx_ask(wz, do_lock, 0, 0, 0);
 	if (nsx_await_bits(word, FUTEX_WAITERS))
 		nsx_fail("wz did not block");
 	printf("wz (in W) FUTEX_LOCK_PI blocks: word read in W %s\n", nsx_futex_word(W, *word));

@@ -48,7 +48,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-enum { OP_PROC = 1, OP_READ, OP_WRITE, OP_CLONE };
 static int sv[2] = {-1, -1};
 static int own_proc = -1; /* c: its inner proc; top: c's copy */
 
@@ -90,24 +89,34 @@ static long clone_tid(int newpid, long t0, long t1)
 	return p < 0 ? -errno : 0;
 }
 
-static void handler(int op, const long *arg)
+static void do_proc(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_send_fds(sv[1], &own_proc, 1));
+}
+
+static void do_read(const long *arg)
 {
 	int dirfd = arg[0] ? own_proc : nsx_procfd();
-	if (op == OP_PROC)
-		NSX_REPLY(nsx_send_fds(sv[1], &own_proc, 1));
-	else if (op == OP_READ)
-		NSX_REPLY(read_at(dirfd));
-	else if (op == OP_WRITE)
-		NSX_REPLY(write_at(dirfd, arg[1]));
-	else
-		NSX_REPLY(clone_tid(0, arg[1], 0));
+	NSX_REPLY(read_at(dirfd));
+}
+
+static void do_write(const long *arg)
+{
+	int dirfd = arg[0] ? own_proc : nsx_procfd();
+	NSX_REPLY(write_at(dirfd, arg[1]));
+}
+
+static void do_clone(const long *arg)
+{
+	NSX_REPLY(clone_tid(0, arg[1], 0));
 }
 
 static int c_fn(void *arg)
 {
 	(void)arg;
 	own_proc = nsx_own_proc();
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static const char *val(long v)
@@ -129,7 +138,7 @@ int main(void)
 	nsx_init("top", "outer");
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	if (nsx_call(c, OP_PROC, 0, 0, 0)->v[0] || nsx_recv_fds(sv[0], &own_proc, 1))
+	if (nsx_do(c, do_proc, 0, 0, 0)->v[0] || nsx_recv_fds(sv[0], &own_proc, 1))
 		nsx_fail("c's proc: %s", nsx_errname(errno));
 
 	long was = read_at(nsx_procfd());
@@ -138,20 +147,20 @@ int main(void)
 	printf("# pid_max_ns: pid_max per pid namespace\n");
 	printf("top writes 1900 through outer's proc: %s\n", nsx_res(write_at(nsx_procfd(), 1900)));
 	printf("c writes 400 through inner's proc: %s\n",
-	       nsx_res(nsx_call(c, OP_WRITE, 1, 400, 0)->v[0]));
-	printf("c writes 100: %s\n", nsx_res(nsx_call(c, OP_WRITE, 1, 100, 0)->v[0]));
+	       nsx_res(nsx_do(c, do_write, 1, 400, 0)->v[0]));
+	printf("c writes 100: %s\n", nsx_res(nsx_do(c, do_write, 1, 100, 0)->v[0]));
 	printf("top reads: through outer's proc %s, through inner's %s\n",
 	       val(read_at(nsx_procfd())), val(read_at(own_proc)));
 	printf("c reads: through inner's proc %s, through outer's %s\n",
-	       val(nsx_call(c, OP_READ, 1, 0, 0)->v[0]), val(nsx_call(c, OP_READ, 0, 0, 0)->v[0]));
+	       val(nsx_do(c, do_read, 1, 0, 0)->v[0]), val(nsx_do(c, do_read, 0, 0, 0)->v[0]));
 	/* top's clones pick their number in outer; c's children get theirs
 	 * in outer from its counter, so outer's pid_max is put back first. */
 	long t1950 = clone_tid(1, 1, 1950), t1850 = clone_tid(1, 1, 1850);
 	long r = write_at(nsx_procfd(), was);
 	if (r)
 		nsx_fail("putting outer's pid_max back to %ld: %s", was, nsx_errname((int)-r));
-	long c350 = nsx_call(c, OP_CLONE, 0, 350, 0)->v[0];
-	long c450 = nsx_call(c, OP_CLONE, 0, 450, 0)->v[0];
+	long c350 = nsx_do(c, do_clone, 0, 350, 0)->v[0];
+	long c450 = nsx_do(c, do_clone, 0, 450, 0)->v[0];
 	printf("c clone3 set_tid {350}: %s; {450}: %s\n", nsx_res(c350), nsx_res(c450));
 	printf("top clone3(CLONE_NEWPID) set_tid {1, 1950}: %s; {1, 1850}: %s\n", nsx_res(t1950),
 	       nsx_res(t1850));

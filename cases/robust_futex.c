@@ -62,7 +62,6 @@ struct shared {
 	pthread_mutex_t m[3];
 };
 static struct shared *sh;
-enum { OP_TIMEDLOCK = 1, OP_REAP };
 
 /* The futex word of a glibc mutex (x86-64 and the other glibc ports: the
  * first int of __data, __lock). */
@@ -71,16 +70,18 @@ static uint32_t *word(int i)
 	return (uint32_t *)&sh->m[i].__data.__lock;
 }
 
-static void handler(int op, const long *arg)
+static void do_reap(const long *arg)
+{
+	/* cinit: wait for its child ow (arg: ow's number in C) */
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	long r = waitid(P_PID, (id_t)arg[0], &si, WEXITED) ? -errno : 0;
+	NSX_REPLY(r, si.si_code, si.si_status);
+}
+
+static void do_timedlock(const long *arg)
 {
 	pthread_mutex_t *m = &sh->m[arg[0]];
-	if (op == OP_REAP) { /* cinit: wait for its child ow (arg: ow's number in C) */
-		siginfo_t si;
-		memset(&si, 0, sizeof(si));
-		long r = waitid(P_PID, (id_t)arg[0], &si, WEXITED) ? -errno : 0;
-		NSX_REPLY(r, si.si_code, si.si_status);
-		return;
-	}
 	/* A deadline already past (the epoch): the lock is taken, or refused
 	 * with ETIMEDOUT, at once; a kernel that left a word locked cannot hang
 	 * the case. */
@@ -109,9 +110,9 @@ static int cinit_fn(void *arg)
 {
 	(void)arg;
 	nsx_spawn("ow", NULL, ow_fn, NULL);
-	nsx_spawn_server("cwait", NULL, handler);
+	nsx_spawn_agent("cwait", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static const char *lockres(long r)
@@ -135,7 +136,7 @@ int main(void)
 		pthread_mutex_init(&sh->m[i], &at);
 
 	nsx_init("top", "outer");
-	int pwait = nsx_spawn_server("pwait", NULL, handler);
+	int pwait = nsx_spawn_agent("pwait", NULL);
 	int cinit = nsx_spawn("cinit", "C", cinit_fn, NULL);
 	nsx_recv(cinit, "up");
 	int ow = nsx_find("ow"), cwait = nsx_find("cwait");
@@ -151,18 +152,18 @@ int main(void)
 	       nsx_futex_word(outer, (uint32_t)m->v[2]));
 
 	nsx_go(ow); /* ow exits; cinit reaps it */
-	m = nsx_call(cinit, OP_REAP, nsx_nr_in(ow, C), 0, 0);
+	m = nsx_do(cinit, do_reap, nsx_nr_in(ow, C), 0, 0);
 	printf("# ow has exited and cinit reaped it: waitid()=%s %s status %ld; the words now\n",
 	       nsx_res(m->v[0]), nsx_sicode(SIGCHLD, (int)m->v[1]), m->v[2]);
 	printf("a: %s; b: %s; c read in outer: %s\n", nsx_futex_word(C, *word(0)),
 	       nsx_futex_word(C, *word(1)), nsx_futex_word(outer, *word(2)));
-	m = nsx_call(cwait, OP_TIMEDLOCK, 0, 0, 0);
+	m = nsx_do(cwait, do_timedlock, 0, 0, 0);
 	printf("cwait (C) finds a %s; pthread_mutex_timedlock(a, expired deadline) = %s\n",
 	       nsx_futex_word(C, (uint32_t)m->v[1]), lockres(m->v[0]));
-	m = nsx_call(pwait, OP_TIMEDLOCK, 1, 0, 0);
+	m = nsx_do(pwait, do_timedlock, 1, 0, 0);
 	printf("pwait (outer) finds b %s; pthread_mutex_timedlock(b, expired deadline) = %s\n",
 	       nsx_futex_word(outer, (uint32_t)m->v[1]), lockres(m->v[0]));
-	m = nsx_call(pwait, OP_TIMEDLOCK, 2, 0, 0);
+	m = nsx_do(pwait, do_timedlock, 2, 0, 0);
 	printf("pwait (outer) finds c %s; pthread_mutex_timedlock(c, expired deadline) = %s\n",
 	       nsx_futex_word(outer, (uint32_t)m->v[1]), lockres(m->v[0]));
 	nsx_exit();

@@ -64,8 +64,6 @@
 #define SEQ    "/dev/snd/seq"
 #define STATUS "/proc/asound/card0/pcm0p/sub%d/status"
 
-enum { OP_OPEN = 1, OP_READ };
-
 static int ctl = -1, pcm = -1, seq = -1, midi = -1;
 static int midi_card = -1; /* the card with a rawmidi device 0 (snd-virmidi's) */
 
@@ -165,14 +163,16 @@ static void read_all(const long *clients, long *o)
 	read_midi(o + 9);
 }
 
-static void handler(int op, const long *arg)
+static void do_open(const long *arg)
 {
 	long o[11];
-	if (op == OP_OPEN) {
-		open_all((int)arg[0], o);
-		NSX_REPLY(o[0], o[1]);
-		return;
-	}
+	open_all((int)arg[0], o);
+	NSX_REPLY(o[0], o[1]);
+}
+
+static void do_read(const long *arg)
+{
+	long o[11];
 	read_all(arg, o);
 	NSX_REPLY(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10]);
 }
@@ -180,9 +180,9 @@ static void handler(int op, const long *arg)
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn_server("c2", NULL, handler);
+	nsx_spawn_agent("c2", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static const char *pidv(int observer, long v)
@@ -234,7 +234,7 @@ int main(void)
 	long o[11], clients[2];
 	printf("# sound_pids: PCM, rawmidi, control and sequencer owners in the reader's "
 	       "namespace\n");
-	const struct nsx_msg *m = nsx_call(c, OP_OPEN, 1, 0, 0);
+	const struct nsx_msg *m = nsx_do(c, do_open, 1, 0, 0);
 	printf("c   opens the PCM, the sequencer and midi0, locks numid 1: %s\n", nsx_res(m->v[0]));
 	clients[0] = m->v[1];
 	open_all(2, o);
@@ -244,6 +244,6 @@ int main(void)
 		nsx_exit();
 	read_all(clients, o);
 	show("top", 0, o);
-	show("c2", c2, nsx_call(c2, OP_READ, clients[0], clients[1], 0)->v);
+	show("c2", c2, nsx_do(c2, do_read, clients[0], clients[1], 0)->v);
 	nsx_exit();
 }

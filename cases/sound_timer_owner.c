@@ -46,8 +46,6 @@
 #define PROCF "/proc/asound/timers"
 #define MAXC  16
 
-enum { OP_SELECT = 1, OP_READ };
-
 static int timer = -1;
 
 /* Open the timer device and select the system timer: 0 or -errno. */
@@ -93,14 +91,16 @@ static int added(const long *before, int nb, const long *after, int na, long *ou
 	return n;
 }
 
-static void handler(int op, const long *arg)
+static void do_select(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(select_system());
+}
+
+static void do_read(const long *arg)
 {
 	(void)arg;
 	long nr[MAXC];
-	if (op == OP_SELECT) {
-		NSX_REPLY(select_system());
-		return;
-	}
 	int n = clients(nr);
 	NSX_REPLY(n, n > 0 ? nr[0] : 0, n > 1 ? nr[1] : 0, n > 2 ? nr[2] : 0, n > 3 ? nr[3] : 0);
 }
@@ -108,7 +108,7 @@ static void handler(int op, const long *arg)
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 /* The names of the numbers in after[] not in before[], read in observer's
@@ -143,11 +143,11 @@ int main(void)
 		nsx_skip(PROCF " lists %d clients of other programs already", nb);
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	printf("# sound_timer_owner: the system timer's clients in " PROCF "\n");
-	long r = nsx_call(c, OP_SELECT, 0, 0, 0)->v[0];
+	long r = nsx_do(c, do_select, 0, 0, 0)->v[0];
 	printf("c   selects the system timer: %s\n", nsx_res(r));
 	if (r)
 		nsx_exit();
-	const long *v = nsx_call(c, OP_READ, 0, 0, 0)->v;
+	const long *v = nsx_do(c, do_read, 0, 0, 0)->v;
 	long by_c[MAXC];
 	int nc = (int)v[0];
 	for (int i = 0; i < nc && i < 4; i++)
