@@ -154,12 +154,7 @@ static void pidfd_info(int fd, long out[4])
 /* A whole small file, read through dirfd (AT_FDCWD for a path), into buf. */
 static int read_file(int dirfd, const char *path, char *buf, size_t len)
 {
-	int f = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = f < 0 ? -1 : read(f, buf, len - 1);
-	if (f >= 0)
-		close(f);
-	buf[n > 0 ? n : 0] = '\0';
-	return n > 0 ? 0 : -1;
+	return nsx_read_text(dirfd, path, buf, len) > 0 ? 0 : -1;
 }
 
 /* The words of the line "<field>:" of a status-like text, as text. */

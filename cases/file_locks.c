@@ -95,11 +95,7 @@ static void proc_locks(int pfd, long *v)
 	long rows[8][3];
 	/* (at most 4 rows are sent; a fifth shows as "...") */
 	int n = 0;
-	int fd = openat(pfd, "locks", O_RDONLY | O_CLOEXEC);
-	ssize_t r = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0)
-		close(fd);
-	buf[r > 0 ? r : 0] = '\0';
+	nsx_read_text(pfd, "locks", buf, sizeof(buf));
 	snprintf(key, sizeof(key), ":%lu ", ino);
 	for (char *line = strtok(buf, "\n"); line && n < 8; line = strtok(NULL, "\n")) {
 		char kind[16], mode[16], dev[64], start[32];
@@ -271,11 +267,7 @@ int main(void)
 	char path[64], buf[4096], kind[16], mode[16];
 	long pid = -1;
 	snprintf(path, sizeof(path), "%d/fdinfo/%ld", (int)nsx_pid(hp), hp_fd);
-	int ifd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = ifd < 0 ? -1 : read(ifd, buf, sizeof(buf) - 1);
-	if (ifd >= 0)
-		close(ifd);
-	buf[n > 0 ? n : 0] = '\0';
+	nsx_read_text(nsx_procfd(), path, buf, sizeof(buf));
 	char *l = strstr(buf, "lock:\t");
 	if (!l || sscanf(l, "lock:\t%*d: %15s %*s %15s %ld", kind, mode, &pid) != 3)
 		printf("hp's fdinfo (outer's proc), read by top: no lock line\n");

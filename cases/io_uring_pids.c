@@ -73,11 +73,7 @@ static long sq_thread_of(int dirfd)
 {
 	char path[64], buf[2048];
 	snprintf(path, sizeof(path), "self/fdinfo/%d", sq_ring);
-	int f = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
-	if (f >= 0)
-		close(f);
-	buf[n > 0 ? n : 0] = '\0';
+	nsx_read_text(dirfd, path, buf, sizeof(buf));
 	char *s = strstr(buf, "SqThread:");
 	return s ? strtol(s + 9, NULL, 10) : -999;
 }
@@ -175,11 +171,7 @@ int main(void)
 		nsx_fail("no SQ thread or io-wq worker in c (%d threads)", n);
 	char path[64], buf[2048];
 	snprintf(path, sizeof(path), "%d/fdinfo/%d", (int)nsx_pid(c), sq_ring);
-	int f = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
-	ssize_t k = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
-	if (f >= 0)
-		close(f);
-	buf[k > 0 ? k : 0] = '\0';
+	nsx_read_text(nsx_procfd(), path, buf, sizeof(buf));
 	char *s = strstr(buf, "SqThread:");
 	long sqt = s ? strtol(s + 9, NULL, 10) : -999;
 	long sqt_in = nsx_do(c, do_sqthread, 0, 0, 0)->v[0];

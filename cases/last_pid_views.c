@@ -38,13 +38,8 @@ static int inner_proc = -1; /* in i: inner's proc mount */
 static long last_pid(int pfd, int which)
 {
 	char buf[256];
-	int fd = openat(pfd, which ? "sys/kernel/ns_last_pid" : "loadavg", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	if (nsx_read_text(pfd, which ? "sys/kernel/ns_last_pid" : "loadavg", buf, sizeof(buf)) <= 0)
 		return -1;
-	buf[n] = '\0';
 	if (which)
 		return atol(buf);
 	char *p = strrchr(buf, ' '); /* "... r/t last\n" */

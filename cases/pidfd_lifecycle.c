@@ -76,11 +76,7 @@ static void fdinfo(int fd, long *v)
 {
 	char path[64], buf[512];
 	snprintf(path, sizeof(path), "self/fdinfo/%d", fd);
-	int f = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
-	if (f >= 0)
-		close(f);
-	buf[n > 0 ? n : 0] = '\0';
+	nsx_read_text(nsx_procfd(), path, buf, sizeof(buf));
 	char *p = strstr(buf, "\nPid:");
 	v[0] = p ? strtol(p + 5, NULL, 10) : -999;
 	v[1] = 0;

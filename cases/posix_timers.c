@@ -110,11 +110,7 @@ static void timers(int pfd, pid_t pid, long *v)
 {
 	char path[64], buf[4096];
 	snprintf(path, sizeof(path), "%d/timers", (int)pid);
-	int fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
+	nsx_read_text(pfd, path, buf, sizeof(buf));
 	v[0] = 0;
 	long id = -1;
 	for (char *l = strtok(buf, "\n"); l && v[0] < 4; l = strtok(NULL, "\n")) {

@@ -70,16 +70,8 @@ static int mount_fd(int m)
 
 static int read_at(int dirfd, const char *path, char *buf, size_t len)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, len - 1);
-	int e = errno;
-	close(fd);
-	if (n < 0)
-		return -e;
-	buf[n] = '\0';
-	return 0;
+	long n = nsx_read_text(dirfd, path, buf, len);
+	return n < 0 ? (int)n : 0;
 }
 
 /* status fields then stat fields of path ("<pid>" or "<pid>/task/<tid>"):

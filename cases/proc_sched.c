@@ -37,12 +37,8 @@ static void sched_line(int dirfd, long nr, long *o)
 {
 	char path[64], buf[256], comm[32] = "";
 	snprintf(path, sizeof(path), "%ld/sched", nr);
-	int f = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
-	o[0] = n < 0 ? -errno : 0;
-	if (f >= 0)
-		close(f);
-	buf[n > 0 ? n : 0] = '\0';
+	long n = nsx_read_text(dirfd, path, buf, sizeof(buf));
+	o[0] = n < 0 ? n : 0;
 	o[1] = o[2] = -1;
 	if (!o[0] && sscanf(buf, "%31s (%ld, #threads: %ld)", comm, &o[1], &o[2]) != 3)
 		o[0] = -EIO;

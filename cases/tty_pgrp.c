@@ -160,11 +160,7 @@ int main(void)
 
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "%d/stat", (int)nsx_pid(J));
-	int fd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
+	nsx_read_text(nsx_procfd(), path, buf, sizeof(buf));
 	long ppid = 0, pgrp = 0, session = 0, tty = 0, tpgid = 0;
 	char *p = strrchr(buf, ')');
 	if (!p ||
