@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * case.c - what a case declares about itself (NSX_CASE() in nsx.h): checked
- * and enforced when the case starts, printed as JSON for nsxrun --meta.
+ * and enforced when the case starts (the needs: release, guest, root in the
+ * initial user namespace, a pid namespace of its own), printed as JSON for
+ * nsxrun --meta.
  *
  * The declaration is the one place a fact about a case is kept; the docs
  * (families, the cases table, the kselftest config fragment, the findings)
@@ -14,7 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 /* Does every space-separated word of s match ok()?  NULL and "" do. */
 static int words_ok(const char *s, int (*ok)(const char *w, size_t n))
@@ -124,6 +130,46 @@ static void print_meta(const struct nsx_case *c)
 	json_str("variants", c->variants, &first);
 	json_str("finding", c->finding, &first);
 	printf("}\n");
+}
+
+void nsx_guest_only(const char *what)
+{
+	if (!getenv("NSX_GUEST"))
+		nsx_skip("guest only: %s; runs under make vm (nsxrun --guest)", what);
+	/* One such case at a time: two that set the same machine-wide value
+	 * (core_pattern) would see each other's.  The lock lives as long as
+	 * the case's descriptor, i.e. until it exits. */
+	/* Read-only (flock() needs no more) and world-readable: the guest's
+	 * unprivileged pass takes the lock its root pass made. */
+	int fd = open("/tmp/.nsxlate-guest-only.lock", O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || flock(fd, LOCK_EX))
+		nsx_fail("the guest-only lock: %s", nsx_errname(errno));
+}
+
+void nsx_need_init_root(const char *why)
+{
+	unsigned a = 1, b = 1, n = 0;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	int k = f ? fscanf(f, "%u %u %u", &a, &b, &n) : 0;
+	if (f)
+		fclose(f);
+	if (k != 3 || a || b || n != 4294967295u || geteuid())
+		nsx_skip("needs root in the initial user namespace (%s)", why);
+}
+
+void nsx_need_own_pidns(const char *what)
+{
+	struct stat ns;
+	char ino[32];
+	const char *own = getenv("NSX_OWN_PIDNS");
+	if (stat("/proc/self/ns/pid", &ns) == 0)
+		snprintf(ino, sizeof(ino), "%llu", (unsigned long long)ns.st_ino);
+	else
+		ino[0] = '\0';
+	if (!own || !ino[0] || strcmp(own, ino))
+		nsx_skip("writes %s of its pid namespace: only in one nsxrun made for the case, "
+		         "not in its caller's (run it under nsxrun, which can make pid namespaces)",
+		         what);
 }
 
 static void need_min_kernel(const char *v)

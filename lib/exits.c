@@ -185,20 +185,6 @@ void nsx_exit(void)
 	exit(0);
 }
 
-void nsx_guest_only(const char *what)
-{
-	if (!getenv("NSX_GUEST"))
-		nsx_skip("guest only: %s; runs under make vm (nsxrun --guest)", what);
-	/* One such case at a time: two that set the same machine-wide value
-	 * (core_pattern) would see each other's.  The lock lives as long as
-	 * the case's descriptor, i.e. until it exits. */
-	/* Read-only (flock() needs no more) and world-readable: the guest's
-	 * unprivileged pass takes the lock its root pass made. */
-	int fd = open("/tmp/.nsxlate-guest-only.lock", O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0 || flock(fd, LOCK_EX))
-		nsx_fail("the guest-only lock: %s", nsx_errname(errno));
-}
-
 /* "expr: ERRNAME (file:line)", the expression cut to what the message holds. */
 _Noreturn static void try_failed(int e, const char *expr, const char *file, int line)
 {

@@ -26,7 +26,7 @@
 
 const char *nsx_name_ns(int ns, long v)
 {
-	return nsx_name_in(nsx_T, ns, v, nsx_ring(), 256);
+	return nsx_name_in(nsx_T, ns, v, nsx_strbuf(), 256);
 }
 
 const char *nsx_name(int observer, long v)
@@ -36,7 +36,7 @@ const char *nsx_name(int observer, long v)
 
 const char *nsx_nslist_names(int task, int proc_level, const long *nr, int n)
 {
-	char *b = nsx_ring();
+	char *b = nsx_strbuf();
 	size_t off = 0;
 	b[0] = '\0';
 	for (int k = 0; k < n && off < 256; k++) {

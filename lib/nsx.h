@@ -110,7 +110,7 @@ struct nsx_case {
 extern const struct nsx_case nsx_case;
 #define NSX_CASE(...) const struct nsx_case nsx_case = {__VA_ARGS__}
 
-/* --- setup and exits ------------------------------------------------ */
+/* --- setup and exits (tasks.c, exits.c, state.c) ------------------------- */
 
 /* Start a case: the caller becomes task 0 named top_name in namespace ns_name. */
 void nsx_init(const char *top_name, const char *ns_name);
@@ -140,6 +140,8 @@ _Noreturn void nsx_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2
 _Noreturn void nsx_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* End the case: check for errors sent by tasks, kill and reap everything. */
 _Noreturn void nsx_exit(void);
+/* Kill (SIGKILL) and reap every descendant of the caller; safe to repeat. */
+void nsx_reap_all(void);
 /* The cgroup2 directory nsxrun offers the case (NSX_CGROUP), made with its
  * parent if need be; skips the case, saying why, when there is none.  nsxrun
  * removes it, and every cgroup the case makes below it, after the case. */
@@ -156,10 +158,7 @@ int nsx_pty_master(int *ptyno);
  * leader without a terminal then gets it as its controlling terminal). */
 int nsx_pty_slave(int ptyno, int flags);
 
-/* Kill (SIGKILL) and reap every descendant of the caller; safe to repeat. */
-void nsx_reap_all(void);
-
-/* --- tasks and namespaces --------------------------------------------- */
+/* --- tasks and namespaces (tasks.c) -------------------------------------- */
 
 /*
  * Run fn(arg) in a new task called name, forked by the caller; with new_ns
@@ -218,7 +217,7 @@ int nsx_base_level(void);
 /* The namespace at level on task's chain of ancestors, or -1. */
 int nsx_ns_at(int task, int level);
 
-/* --- naming ----------------------------------------------------------- */
+/* --- naming (names.c: pure; naming.c: with the live table) ---------------- */
 
 /*
  * The name of value v read in namespace ns: the task whose number it is there;
@@ -243,7 +242,7 @@ const char *nsx_signame(int sig);
 /* An si_code's name for signal sig ("SI_USER", "CLD_EXITED"). */
 const char *nsx_sicode(int sig, int code);
 
-/* --- channel and barriers ----------------------------------------------- */
+/* --- channel, barriers and actions (channel.c) ----------------------------- */
 
 /* Send n values under key to the top (atomic pipe write). */
 void nsx_send_v(const char *key, const long *v, int n);
@@ -289,7 +288,7 @@ _Noreturn void nsx_park(void);
  * seen (its arg is ignored). */
 int nsx_parked(void *arg);
 
-/* --- signals ------------------------------------------------------------ */
+/* --- signals (signals.c) -------------------------------------------------- */
 
 /* Block sig in the calling task so that nsx_sigwait() can take it. */
 void nsx_block(int sig);
@@ -311,7 +310,7 @@ const char *nsx_pending_of(int task);
 /* The timeout every helper uses, in milliseconds. */
 int nsx_timeout_ms(void);
 
-/* --- futexes (shared, non-private words) ------------------------------------ */
+/* --- futexes, shared and non-private words (futex.c) ---------------------- */
 
 /* FUTEX_LOCK_PI with a timeout; 0 or -errno. */
 long nsx_futex_lock_pi(uint32_t *word, int timeout_ms);
@@ -326,7 +325,7 @@ int nsx_await_syscall(int task, long nr, unsigned long arg0);
 /* "owner=<name in ns>[+WAITERS][+OWNER_DIED]" or "0 (unlocked)". */
 const char *nsx_futex_word(int ns, uint32_t v);
 
-/* --- file descriptors ---------------------------------------------------- */
+/* --- sockets and file descriptors (sock.c) -------------------------------- */
 
 /* Send n (1..16) fds in one SCM_RIGHTS message; 0 or -errno. */
 int nsx_send_fds(int sock, const int *fds, int n);
@@ -354,7 +353,7 @@ int nsx_connect_name(long name);
 /* Receive one byte and the pidfd of an SCM_PIDFD message; the fd or -errno. */
 int nsx_recv_pidfd(int sock);
 
-/* --- /proc ----------------------------------------------------------------- */
+/* --- /proc, namespaces a task makes, files (proc.c) ------------------------ */
 
 /* The /proc directory that was mounted when the case began (an O_PATH fd). */
 int nsx_procfd(void);
@@ -373,26 +372,6 @@ long nsx_sysvipc_field(int fd, long id, int col);
 /* In the top, before spawning: a private IPC namespace (SysV objects, POSIX
  * mqueues), so a case run by hand leaves none behind either; skips if refused. */
 void nsx_private_ipc(void);
-/* A bare io_uring of 4 entries (lib/uring.c); the cases that use it include
- * <linux/io_uring.h> for the SQE and CQE. */
-struct io_uring_sqe;
-struct io_uring_cqe;
-struct nsx_ring {
-	int fd;
-	unsigned *sq_tail, *sq_array, *cq_head, *cq_tail, sq_mask, cq_mask;
-	struct io_uring_sqe *sqes;
-	struct io_uring_cqe *cqes;
-};
-/* io_uring_setup(flags) and its mappings: 0 or -errno. */
-int nsx_ring_open(struct nsx_ring *r, unsigned flags);
-/* Submit a copy of sqe (io_uring_enter), waiting for one completion if wait:
- * 0 or -errno. */
-long nsx_ring_submit(struct nsx_ring *r, const struct io_uring_sqe *sqe, int wait);
-/* The next completion, waiting for it (bounded only by what was submitted):
- * 0 or -errno. */
-int nsx_ring_wait(struct nsx_ring *r, struct io_uring_cqe *cqe);
-/* Does the kernel know opcode op (IORING_REGISTER_PROBE)?  1, 0, or -errno. */
-int nsx_ring_has_op(struct nsx_ring *r, int op);
 /* The number a file holds (its first word, as strtol base 0 reads it) into
  * *v: 0, -errno when it cannot be read, -EIO when it holds no number. */
 long nsx_read_long(const char *path, long *v);
@@ -426,5 +405,28 @@ int nsx_mount_proc(void);
 int nsx_own_proc(void);
 /* Words of a status line ("NSpid", "NSsid", ...) as names, for a task at proc level. */
 const char *nsx_nslist_names(int task, int proc_level, const long *nr, int n);
+
+/* --- io_uring (uring.c) ---------------------------------------------------- */
+
+/* A bare io_uring of 4 entries (lib/uring.c); the cases that use it include
+ * <linux/io_uring.h> for the SQE and CQE. */
+struct io_uring_sqe;
+struct io_uring_cqe;
+struct nsx_ring {
+	int fd;
+	unsigned *sq_tail, *sq_array, *cq_head, *cq_tail, sq_mask, cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+};
+/* io_uring_setup(flags) and its mappings: 0 or -errno. */
+int nsx_ring_open(struct nsx_ring *r, unsigned flags);
+/* Submit a copy of sqe (io_uring_enter), waiting for one completion if wait:
+ * 0 or -errno. */
+long nsx_ring_submit(struct nsx_ring *r, const struct io_uring_sqe *sqe, int wait);
+/* The next completion, waiting for it (bounded only by what was submitted):
+ * 0 or -errno. */
+int nsx_ring_wait(struct nsx_ring *r, struct io_uring_cqe *cqe);
+/* Does the kernel know opcode op (IORING_REGISTER_PROBE)?  1, 0, or -errno. */
+int nsx_ring_has_op(struct nsx_ring *r, int op);
 
 #endif

@@ -163,32 +163,6 @@ long nsx_read_text(int dirfd, const char *path, char *buf, size_t len)
 	return r;
 }
 
-void nsx_need_init_root(const char *why)
-{
-	unsigned a = 1, b = 1, n = 0;
-	FILE *f = fopen("/proc/self/uid_map", "re");
-	int k = f ? fscanf(f, "%u %u %u", &a, &b, &n) : 0;
-	if (f)
-		fclose(f);
-	if (k != 3 || a || b || n != 4294967295u || geteuid())
-		nsx_skip("needs root in the initial user namespace (%s)", why);
-}
-
-void nsx_need_own_pidns(const char *what)
-{
-	struct stat ns;
-	char ino[32];
-	const char *own = getenv("NSX_OWN_PIDNS");
-	if (stat("/proc/self/ns/pid", &ns) == 0)
-		snprintf(ino, sizeof(ino), "%llu", (unsigned long long)ns.st_ino);
-	else
-		ino[0] = '\0';
-	if (!own || !ino[0] || strcmp(own, ino))
-		nsx_skip("writes %s of its pid namespace: only in one nsxrun made for the case, "
-		         "not in its caller's (run it under nsxrun, which can make pid namespaces)",
-		         what);
-}
-
 void nsx_private_ipc(void)
 {
 	if (unshare(CLONE_NEWIPC)) {

@@ -42,7 +42,7 @@ int nsx_pending(int sig)
 
 const char *nsx_pending_of(int task)
 {
-	char path[64], buf[4096], *b = nsx_ring();
+	char path[64], buf[4096], *b = nsx_strbuf();
 	unsigned long long set = 0, v;
 	snprintf(path, sizeof(path), "%d/status", (int)nsx_pid(task));
 	int fd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
@@ -105,7 +105,7 @@ const char *nsx_siginfo_str(int observer, const struct nsx_msg *m)
 
 const char *nsx_siginfo_v(int observer, const long *v)
 {
-	char *b = nsx_ring();
+	char *b = nsx_strbuf();
 	int sig = (int)v[0], code = (int)v[1];
 	if (sig < 0) {
 		snprintf(b, 256, "no signal (timed out)");

@@ -79,7 +79,7 @@ int nsx_procfd(void)
 	return nsx_proc_dir;
 }
 
-char *nsx_ring(void)
+char *nsx_strbuf(void)
 {
 	static char buf[16][256];
 	static int r;
@@ -88,7 +88,7 @@ char *nsx_ring(void)
 
 const char *nsx_itoa(long v)
 {
-	char *b = nsx_ring();
+	char *b = nsx_strbuf();
 	snprintf(b, 256, "%ld", v);
 	return b;
 }
