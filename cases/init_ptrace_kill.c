@@ -51,47 +51,46 @@
 #define PR_SET_PTRACER_ANY ((unsigned long)-1)
 #endif
 
-enum { OP_ALIVE = 1, OP_SEIZE, OP_KILL, OP_DETACH };
-
 static long pt(int req, pid_t pid, long data)
 {
 	return ptrace((enum __ptrace_request)req, pid, NULL, (void *)data) ? -errno : 0;
 }
 
-static void init_handler(int op, const long *arg)
+/* In init: it answers. */
+static void do_alive(const long *arg)
 {
-	(void)op;
 	(void)arg;
 	NSX_REPLY(1);
 }
 
-static void m_handler(int op, const long *arg)
+/* In m, for the task arg[0]: PTRACE_SEIZE, PTRACE_KILL; or interrupt it,
+ * take the stop and detach. */
+static void do_seize(const long *arg)
+{
+	NSX_REPLY(pt(PTRACE_SEIZE, (pid_t)arg[0], 0));
+}
+
+static void do_kill(const long *arg)
+{
+	NSX_REPLY(pt(PTRACE_KILL, (pid_t)arg[0], 0));
+}
+
+static void do_detach(const long *arg)
 {
 	pid_t pid = (pid_t)arg[0];
 	int st = 0;
-	switch (op) {
-	case OP_SEIZE:
-		NSX_REPLY(pt(PTRACE_SEIZE, pid, 0));
-		break;
-	case OP_KILL:
-		NSX_REPLY(pt(PTRACE_KILL, pid, 0));
-		break;
-	case OP_DETACH: { /* interrupt, take the stop, detach */
-		long r1 = pt(PTRACE_INTERRUPT, pid, 0);
-		pid_t w = r1 ? -1 : waitpid(pid, &st, __WALL);
-		long r2 = w == pid ? pt(PTRACE_DETACH, pid, 0) : -ECHILD;
-		NSX_REPLY(r1, w == pid ? w : -errno, WIFSTOPPED(st) ? st >> 16 : -1, r2);
-		break;
-	}
-	}
+	long r1 = pt(PTRACE_INTERRUPT, pid, 0);
+	pid_t w = r1 ? -1 : waitpid(pid, &st, __WALL);
+	long r2 = w == pid ? pt(PTRACE_DETACH, pid, 0) : -ECHILD;
+	NSX_REPLY(r1, w == pid ? w : -errno, WIFSTOPPED(st) ? st >> 16 : -1, r2);
 }
 
 static int init_fn(void *arg)
 {
 	(void)arg;
 	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0); /* EINVAL without Yama */
-	nsx_spawn_server("m", NULL, m_handler);
-	nsx_serve(init_handler);
+	nsx_spawn_agent("m", NULL);
+	nsx_serve(NULL);
 }
 
 NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2");
@@ -105,12 +104,12 @@ int main(void)
 	printf("# init_ptrace_kill: PTRACE_KILL of a namespace's init, from inside and from "
 	       "outside\n");
 	printf("# outer: top | inner: init m\n");
-	long s = nsx_call(m, OP_SEIZE, in_inner, 0, 0)->v[0];
-	long k = nsx_call(m, OP_KILL, in_inner, 0, 0)->v[0];
-	long a = nsx_call(init, OP_ALIVE, 0, 0, 0)->v[0];
+	long s = nsx_do(m, do_seize, in_inner, 0, 0)->v[0];
+	long k = nsx_do(m, do_kill, in_inner, 0, 0)->v[0];
+	long a = nsx_do(init, do_alive, 0, 0, 0)->v[0];
 	printf("m PTRACE_SEIZE(init)=%s, PTRACE_KILL=%s: init answers=%ld, pending: %s\n",
 	       nsx_res(s), nsx_res(k), a, nsx_pending_of(init));
-	const struct nsx_msg *d = nsx_call(m, OP_DETACH, in_inner, 0, 0);
+	const struct nsx_msg *d = nsx_do(m, do_detach, in_inner, 0, 0);
 	printf("m PTRACE_INTERRUPT=%s, waitpid()=%s stopped (event %s), PTRACE_DETACH=%s\n",
 	       nsx_res(d->v[0]), d->v[1] < 0 ? nsx_errname((int)-d->v[1]) : nsx_name(m, d->v[1]),
 	       d->v[2] == PTRACE_EVENT_STOP ? "PTRACE_EVENT_STOP"

@@ -37,7 +37,6 @@
 
 #define OP_WAITID 50 /* IORING_OP_WAITID (6.7), newer than Debian 12's headers */
 
-enum { OP_SUBMIT = 1, OP_REAP };
 static struct nsx_ring ring;
 static siginfo_t infos[2];
 
@@ -70,13 +69,15 @@ static void reap(long *o)
 	o[5] = si->si_status;
 }
 
-static void handler(int op, const long *arg)
+static void do_submit(const long *arg)
 {
+	NSX_REPLY(submit((int)arg[0], (int)arg[1], arg[2]));
+}
+
+static void do_reap(const long *arg)
+{
+	(void)arg;
 	long o[6] = {0};
-	if (op == OP_SUBMIT) {
-		NSX_REPLY(submit((int)arg[0], (int)arg[1], arg[2]));
-		return;
-	}
 	reap(o);
 	NSX_REPLY(o[0], o[1], o[2], o[3], o[4], o[5]);
 }
@@ -94,7 +95,7 @@ static int c_fn(void *arg)
 		nsx_fail("io_uring_setup: %s", nsx_errname(errno));
 	nsx_spawn("w", NULL, exit_fn, (void *)7L);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void show(const char *who, const char *what, int observer, const long *o)
@@ -121,7 +122,7 @@ int main(void)
 	if (r < 0)
 		nsx_skip("IORING_REGISTER_PROBE: %s", nsx_errname((int)-r));
 	if (!r)
-		nsx_skip("IORING_OP_WAITID is not supported (6.7)");
+		nsx_skip("IORING_REGISTER_PROBE: no IORING_OP_WAITID (Linux 6.7)");
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	nsx_recv(c, "up");
 	int w = nsx_find("w"), o = nsx_spawn("o", NULL, exit_fn, (void *)9L), inner = nsx_ns_of(c);
@@ -129,19 +130,19 @@ int main(void)
 
 	printf("# io_uring_waitid: IORING_OP_WAITID looks up and numbers in the submitter's "
 	       "namespace\n");
-	r = nsx_call(c, OP_SUBMIT, 1, P_PID, nsx_pid(w))->v[0];
+	r = nsx_do(c, do_submit, 1, P_PID, nsx_pid(w))->v[0];
 	if (r)
 		nsx_fail("c's submission: %s", nsx_errname((int)-r));
-	memcpy(o1, nsx_call(c, OP_REAP, 0, 0, 0)->v, sizeof(o1));
+	memcpy(o1, nsx_do(c, do_reap, 0, 0, 0)->v, sizeof(o1));
 	char what[64];
 	snprintf(what, sizeof(what), "P_PID %s, WEXITED", nsx_name(c, nsx_pid(w)));
 	show("c", what, c, o1);
-	r = nsx_call(c, OP_SUBMIT, 0, P_PID, nsx_nr_in(w, inner))->v[0];
+	r = nsx_do(c, do_submit, 0, P_PID, nsx_nr_in(w, inner))->v[0];
 	if (r || submit(0, P_ALL, 0))
 		nsx_fail("submitting: %s", nsx_errname(r ? (int)-r : errno));
 	nsx_go(w);
 	nsx_go(o);
-	memcpy(o1, nsx_call(c, OP_REAP, 0, 0, 0)->v, sizeof(o1));
+	memcpy(o1, nsx_do(c, do_reap, 0, 0, 0)->v, sizeof(o1));
 	show("c", "P_PID w, WEXITED", c, o1);
 	reap(o1);
 	show("top", "P_ALL, WEXITED", 0, o1);

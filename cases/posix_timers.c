@@ -53,7 +53,6 @@
 #define sigev_notify_thread_id _sigev_un._tid
 #endif
 
-enum { OP_TIMERS = 1, OP_TIMERS_OUTER };
 static int inner_proc = -1; /* in i */
 
 static void *wt_fn(void *arg)
@@ -127,10 +126,11 @@ static void timers(int pfd, pid_t pid, long *v)
 	}
 }
 
-static void handler(int op, const long *arg)
+/* /proc/<arg[0]>/timers through inner's proc (arg[1] 0) or outer's (1). */
+static void do_timers(const long *arg)
 {
 	long v[NSX_MSG_VALS] = {0};
-	timers(op == OP_TIMERS ? inner_proc : nsx_procfd(), (pid_t)arg[0], v);
+	timers(arg[1] ? nsx_procfd() : inner_proc, (pid_t)arg[0], v);
 	nsx_send_v("reply", v, 13);
 }
 
@@ -139,7 +139,7 @@ static int i_fn(void *arg)
 	(void)arg;
 	inner_proc = nsx_own_proc();
 	nsx_spawn("w", NULL, w_fn, NULL);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void show(const char *what, int ns, const long *v)
@@ -181,8 +181,8 @@ int main(void)
 	timers(nsx_procfd(), nsx_pid(w), v);
 	show("w's timers (outer's proc), top:", nsx_ns_of(0), v);
 	show("w's timers (inner's proc), i:", inner,
-	     nsx_call(i, OP_TIMERS, nsx_nr_in(w, inner), 0, 0)->v);
+	     nsx_do(i, do_timers, nsx_nr_in(w, inner), 0, 0)->v);
 	show("w's timers (outer's proc), i:", nsx_ns_of(0),
-	     nsx_call(i, OP_TIMERS_OUTER, nsx_pid(w), 0, 0)->v);
+	     nsx_do(i, do_timers, nsx_pid(w), 1, 0)->v);
 	nsx_exit();
 }

@@ -313,6 +313,26 @@ def header_names(cases):
     return bad
 
 
+# A skip's reason: a need a declaration names (lib/case.c's words), lib's or
+# the runner's cgroup probe, or a probe of the running kernel that names the
+# errno, option or release it found missing.
+DECLARED_SKIP = re.compile(r"^(needs root in the initial user namespace \(|guest only: |needs Linux "
+                           r"|writes .* of its pid namespace|no cgroup2 directory)")
+PROBE_SKIP = re.compile(r"\bE[A-Z]{2,}\b|CONFIG_[A-Z0-9_]+|Linux \d+\.\d+")
+
+
+def skip_reasons():
+    """Every skip in the kernels' records says a declared need or names what
+    its probe found."""
+    bad = []
+    for release, head, results, variants in ktaps():
+        for name, (verdict, note) in sorted(results.items()):
+            if verdict == "SKIP" and not DECLARED_SKIP.match(note) and not PROBE_SKIP.search(note):
+                bad.append("docs/ktap/%s.txt: %s skipped saying neither a declared need nor "
+                           "what its probe found: %s" % (release, name, note))
+    return bad
+
+
 def check(cases):
     bad = []
     fams = [f for f, _ in rules()]
@@ -350,6 +370,7 @@ def check(cases):
                 if r not in words(c, "rows"):
                     bad.append("%s: docs/pid-exports.md row %s names it; its .rows do not" % (n, r))
     bad += header_names(cases)
+    bad += skip_reasons()
     for b in bad:
         print("catalogue: " + b, file=sys.stderr)
     sys.exit(1 if bad else 0)
