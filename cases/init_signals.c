@@ -90,7 +90,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { OP_KILL = 1, OP_KILLALL, OP_CHECK, OP_STATE, OP_WAITSTOP, OP_WAITCONT, OP_WAITDEAD };
 static volatile sig_atomic_t handled, h_signo, h_code, h_pid, h_uid;
 
 static void on_usr2(int sig, siginfo_t *si, void *uc)
@@ -105,35 +104,43 @@ static void on_usr2(int sig, siginfo_t *si, void *uc)
 }
 
 /* What every task does on nsx_call(op, target, sig): act, then reply. */
-static void handler(int op, const long *arg)
+/* Actions, with arg {target task, signal or wait options}. */
+static void do_kill(const long *arg)
 {
-	int target = (int)arg[0], sig = (int)arg[1];
+	NSX_REPLY(nsx_rc(kill(nsx_pid((int)arg[0]), (int)arg[1])));
+}
+
+static void do_killall(const long *arg)
+{
+	NSX_REPLY(nsx_rc(kill(-1, (int)arg[1])));
+}
+
+/* Was SIGUSR1 queued for us?  Take it and say what came. */
+static void do_check(const long *arg)
+{
 	siginfo_t si;
-	switch (op) {
-	case OP_KILL:
-		NSX_REPLY(nsx_rc(kill(nsx_pid(target), sig)));
-		break;
-	case OP_KILLALL:
-		NSX_REPLY(nsx_rc(kill(-1, sig)));
-		break;
-	case OP_CHECK: /* was SIGUSR1 queued for us?  take it and say what came */
-		if (nsx_pending(SIGUSR1) && !nsx_sigwait(SIGUSR1, &si))
-			NSX_REPLY(si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, 0);
-		else
-			NSX_REPLY(0);
-		break;
-	case OP_STATE: /* we are running: report what is pending, handled */
-		NSX_REPLY(nsx_pending(SIGTERM), nsx_pending(SIGSTOP), nsx_pending(SIGKILL), handled,
-		          h_signo, h_code, h_pid, h_uid, 0, 0);
-		break;
-	default: { /* OP_WAITSTOP, OP_WAITCONT, OP_WAITDEAD; sig holds extra options */
-		int opt = op == OP_WAITSTOP ? WSTOPPED : op == OP_WAITCONT ? WCONTINUED : WEXITED;
-		memset(&si, 0, sizeof(si));
-		long r = nsx_rc(waitid(P_PID, (id_t)nsx_pid(target), &si, opt | sig));
-		NSX_REPLY(r, si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, si.si_status);
-		break;
-	}
-	}
+	(void)arg;
+	if (nsx_pending(SIGUSR1) && !nsx_sigwait(SIGUSR1, &si))
+		NSX_REPLY(si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, 0);
+	else
+		NSX_REPLY(0);
+}
+
+/* We are running: report what is pending, handled. */
+static void do_state(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_pending(SIGTERM), nsx_pending(SIGSTOP), nsx_pending(SIGKILL), handled,
+	          h_signo, h_code, h_pid, h_uid, 0, 0);
+}
+
+/* waitid() for the target with options arg[1] (WSTOPPED, WCONTINUED, WEXITED, with WNOHANG). */
+static void do_wait(const long *arg)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	long r = nsx_rc(waitid(P_PID, (id_t)nsx_pid((int)arg[0]), &si, (int)arg[1]));
+	NSX_REPLY(r, si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, si.si_status);
 }
 
 static int d1_fn(void *arg)
@@ -141,7 +148,7 @@ static int d1_fn(void *arg)
 	(void)arg;
 	nsx_block(SIGUSR1);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int deep_fn(void *arg)
@@ -150,7 +157,7 @@ static int deep_fn(void *arg)
 	nsx_block(SIGUSR1);
 	nsx_spawn("d1", NULL, d1_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int init_fn(void *arg)
@@ -163,7 +170,7 @@ static int init_fn(void *arg)
 	nsx_spawn("m2", NULL, d1_fn, NULL);
 	nsx_spawn("deep", "nested", deep_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int boxinit_fn(void *arg)
@@ -173,7 +180,7 @@ static int boxinit_fn(void *arg)
 	nsx_spawn("outsider", NULL, d1_fn, NULL);
 	nsx_spawn("init", "inner", init_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int late_fn(void *arg)
@@ -200,9 +207,9 @@ static int late_fn(void *arg)
 }
 
 /* Run one command in task t and return its reply. */
-static const struct nsx_msg *run(int t, int op, int target, int sig)
+static const struct nsx_msg *run(int t, nsx_action fn, int target, int sig)
 {
-	return nsx_call(t, op, target, sig, 0);
+	return nsx_do(t, fn, target, sig, 0);
 }
 
 static int ids[16];
@@ -216,7 +223,7 @@ static void reached(const char *who)
 	size_t off = 0;
 	int got[NNAMES];
 	for (int i = 0; i < NNAMES; i++) {
-		const struct nsx_msg *m = run(ids[i], OP_CHECK, 0, 0);
+		const struct nsx_msg *m = run(ids[i], do_check, 0, 0);
 		got[i] = m->v[0] != 0;
 		if (got[i]) {
 			off += (size_t)snprintf(line + off, sizeof(line) - off, " %s", names[i]);
@@ -231,8 +238,8 @@ static void reached(const char *who)
 
 static void state(const char *what, long r)
 {
-	const struct nsx_msg *m = run(ids[2], OP_STATE, 0, 0);
-	const struct nsx_msg *w = run(ids[0], OP_WAITSTOP, ids[2], WNOHANG);
+	const struct nsx_msg *m = run(ids[2], do_state, 0, 0);
+	const struct nsx_msg *w = run(ids[0], do_wait, ids[2], WSTOPPED | WNOHANG);
 	printf("%s=%s: init answers, pending SIGTERM=%ld SIGSTOP=%ld SIGKILL=%ld; waitid(WSTOPPED"
 	       "|WNOHANG)=%s si_signo=%ld si_pid=%s\n",
 	       what, nsx_res(r), m->v[0], m->v[1], m->v[2], nsx_res(w->v[0]), w->v[1],
@@ -259,39 +266,39 @@ int main(void)
 	printf("# box > inner > nested; box: boxinit outsider | inner: init m1 m2 | nested: deep "
 	       "d1\n");
 	printf("# signals to init from inside inner\n");
-	state("m1 -> init kill(SIGTERM)", run(m1, OP_KILL, init, SIGTERM)->v[0]);
-	state("m1 -> init kill(SIGSTOP)", run(m1, OP_KILL, init, SIGSTOP)->v[0]);
-	state("m1 -> init kill(SIGKILL)", run(m1, OP_KILL, init, SIGKILL)->v[0]);
-	long r = run(m1, OP_KILL, init, SIGUSR2)->v[0];
-	const struct nsx_msg *m = run(init, OP_STATE, 0, 0);
+	state("m1 -> init kill(SIGTERM)", run(m1, do_kill, init, SIGTERM)->v[0]);
+	state("m1 -> init kill(SIGSTOP)", run(m1, do_kill, init, SIGSTOP)->v[0]);
+	state("m1 -> init kill(SIGKILL)", run(m1, do_kill, init, SIGKILL)->v[0]);
+	long r = run(m1, do_kill, init, SIGUSR2)->v[0];
+	const struct nsx_msg *m = run(init, do_state, 0, 0);
 	printf("m1 -> init kill(SIGUSR2)=%s: init's SA_SIGINFO handler ran %ld time(s): %s\n",
 	       nsx_res(r), m->v[3], nsx_siginfo_v(init, &m->v[4]));
 
 	printf("# signals to init from box, its ancestor\n");
-	state("outsider -> init kill(SIGTERM)", run(outsider, OP_KILL, init, SIGTERM)->v[0]);
-	r = run(outsider, OP_KILL, init, SIGSTOP)->v[0];
-	m = run(boxinit, OP_WAITSTOP, init, 0);
+	state("outsider -> init kill(SIGTERM)", run(outsider, do_kill, init, SIGTERM)->v[0]);
+	r = run(outsider, do_kill, init, SIGSTOP)->v[0];
+	m = run(boxinit, do_wait, init, WSTOPPED);
 	printf("outsider -> init kill(SIGSTOP)=%s: boxinit's waitid()=%s: %s\n", nsx_res(r),
 	       nsx_res(m->v[0]), nsx_siginfo_v(boxinit, &m->v[1]));
-	r = run(outsider, OP_KILL, init, SIGCONT)->v[0];
-	m = run(boxinit, OP_WAITCONT, init, 0);
+	r = run(outsider, do_kill, init, SIGCONT)->v[0];
+	m = run(boxinit, do_wait, init, WCONTINUED);
 	printf("outsider -> init kill(SIGCONT)=%s: boxinit's waitid()=%s: %s\n", nsx_res(r),
 	       nsx_res(m->v[0]), nsx_siginfo_v(boxinit, &m->v[1]));
 
 	printf("# kill(-1) from inside and from outside\n");
-	run(m1, OP_KILLALL, 0, SIGUSR1);
+	run(m1, do_killall, 0, SIGUSR1);
 	reached("m1");
-	run(init, OP_KILLALL, 0, SIGUSR1);
+	run(init, do_killall, 0, SIGUSR1);
 	reached("init");
-	run(outsider, OP_KILLALL, 0, SIGUSR1);
+	run(outsider, do_killall, 0, SIGUSR1);
 	reached("outsider");
 
 	printf("# the end of inner\n");
 	pid_t pids[NNAMES];
 	for (int i = 0; i < NNAMES; i++)
 		pids[i] = nsx_pid(ids[i]);
-	r = run(outsider, OP_KILL, init, SIGKILL)->v[0];
-	m = run(boxinit, OP_WAITDEAD, init, 0);
+	r = run(outsider, do_kill, init, SIGKILL)->v[0];
+	m = run(boxinit, do_wait, init, WEXITED);
 	printf("outsider -> init kill(SIGKILL)=%s: boxinit's waitid()=%s: %s\n", nsx_res(r),
 	       nsx_res(m->v[0]), nsx_siginfo_v(boxinit, &m->v[1]));
 	for (int i = 3; i < NNAMES; i++)
