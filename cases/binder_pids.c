@@ -71,8 +71,6 @@
 static const char *dir; /* the binderfs instance is mounted here */
 static char procs[128]; /* its binder_logs/proc */
 
-enum { OP_OPEN = 1, OP_MGR, OP_SEND, OP_RECV, OP_FROZEN, OP_FREEZE };
-
 /* The calling process's binder fds, by device (0 = a, 1 = b). */
 static int bfd[2] = {-1, -1};
 
@@ -201,31 +199,36 @@ static long unfreeze(long pid)
 	return ioctl(bfd[0], BINDER_FREEZE, &fi) < 0 ? -errno : 0;
 }
 
-static void handler(int op, const long *arg)
+static void do_open(const long *arg)
+{
+	NSX_REPLY(bopen((int)arg[0]));
+}
+
+static void do_mgr(const long *arg)
+{
+	NSX_REPLY(become_mgr((int)arg[0]));
+}
+
+static void do_send(const long *arg)
+{
+	NSX_REPLY(send_txn((int)arg[0]));
+}
+
+static void do_recv(const long *arg)
 {
 	long o[4];
-	switch (op) {
-	case OP_OPEN:
-		NSX_REPLY(bopen((int)arg[0]));
-		return;
-	case OP_MGR:
-		NSX_REPLY(become_mgr((int)arg[0]));
-		return;
-	case OP_SEND:
-		NSX_REPLY(send_txn((int)arg[0]));
-		return;
-	case OP_RECV:
-		recv_txn((int)arg[0], o);
-		NSX_REPLY(o[0], o[1], o[2], o[3]);
-		return;
-	case OP_FROZEN:
-		NSX_REPLY(frozen_info(arg[0]));
-		return;
-	case OP_FREEZE:
-		NSX_REPLY(unfreeze(arg[0]));
-		return;
-	}
-	NSX_REPLY(-EINVAL);
+	recv_txn((int)arg[0], o);
+	NSX_REPLY(o[0], o[1], o[2], o[3]);
+}
+
+static void do_frozen(const long *arg)
+{
+	NSX_REPLY(frozen_info(arg[0]));
+}
+
+static void do_freeze(const long *arg)
+{
+	NSX_REPLY(unfreeze(arg[0]));
 }
 
 /* The numbers binder_logs/proc has files for (up to max). */
@@ -342,7 +345,7 @@ int main(void)
 	}
 	close(ctl);
 
-	int c = nsx_spawn_server("c", "inner", handler);
+	int c = nsx_spawn_agent("c", "inner");
 	long none[1] = {0}, l1[16], l2[16], l3[16], o[4];
 	int n1, n2, n3, count;
 	printf("# binder_pids: sender_pid is the reader's number for the sender; the "
@@ -353,35 +356,34 @@ int main(void)
 	if (r)
 		nsx_fail("top opens a binder device: %s", nsx_errname((int)-r));
 	show_gain("top", "opens a and b", none, 0, l1, &n1);
-	printf("c   opens a: %s\n", nsx_res(nsx_call(c, OP_OPEN, 0, 0, 0)->v[0]));
+	printf("c   opens a: %s\n", nsx_res(nsx_do(c, do_open, 0, 0, 0)->v[0]));
 	show_gain("c", "opened a", l1, n1, l2, &n2);
 	g_c = gained(l1, n1, l2, n2, &count);
-	printf("c   opens b: %s\n", nsx_res(nsx_call(c, OP_OPEN, 1, 0, 0)->v[0]));
+	printf("c   opens b: %s\n", nsx_res(nsx_do(c, do_open, 1, 0, 0)->v[0]));
 	show_gain("c", "opened b", l2, n2, l3, &n3);
 
 	printf("top becomes a's context manager: %s\n", nsx_res(become_mgr(0)));
-	printf("c   becomes b's context manager: %s\n",
-	       nsx_res(nsx_call(c, OP_MGR, 1, 0, 0)->v[0]));
-	printf("c   sends on a: %s\n", nsx_res(nsx_call(c, OP_SEND, 0, 0, 0)->v[0]));
+	printf("c   becomes b's context manager: %s\n", nsx_res(nsx_do(c, do_mgr, 1, 0, 0)->v[0]));
+	printf("c   sends on a: %s\n", nsx_res(nsx_do(c, do_send, 0, 0, 0)->v[0]));
 	recv_txn(0, o);
 	show_txn("top", 0, o);
-	show_txn("c", c, nsx_call(c, OP_RECV, 0, 0, 0)->v);
+	show_txn("c", c, nsx_do(c, do_recv, 0, 0, 0)->v);
 	printf("top sends on b: %s\n", nsx_res(send_txn(1)));
-	show_txn("c", c, nsx_call(c, OP_RECV, 1, 0, 0)->v);
+	show_txn("c", c, nsx_do(c, do_recv, 1, 0, 0)->v);
 	recv_txn(1, o);
 	show_txn("top", 0, o);
 
 	int inner = nsx_ns_of(c);
 	long own = nsx_nr_in(c, inner);
 	printf("c   BINDER_GET_FROZEN_INFO pid %ld (its own number): %s\n", own,
-	       nsx_res(nsx_call(c, OP_FROZEN, own, 0, 0)->v[0]));
+	       nsx_res(nsx_do(c, do_frozen, own, 0, 0)->v[0]));
 	printf("c   BINDER_GET_FROZEN_INFO pid %s (its log file's): %s\n", nsx_name(0, g_c),
-	       nsx_res(nsx_call(c, OP_FROZEN, g_c, 0, 0)->v[0]));
+	       nsx_res(nsx_do(c, do_frozen, g_c, 0, 0)->v[0]));
 	printf("top BINDER_GET_FROZEN_INFO pid %s: %s\n", nsx_name(0, nsx_pid(c)),
 	       nsx_res(frozen_info(nsx_pid(c))));
 	printf("c   BINDER_FREEZE enable 0 pid %ld (its own number): %s\n", own,
-	       nsx_res(nsx_call(c, OP_FREEZE, own, 0, 0)->v[0]));
+	       nsx_res(nsx_do(c, do_freeze, own, 0, 0)->v[0]));
 	printf("c   BINDER_FREEZE enable 0 pid %s (its log file's): %s\n", nsx_name(0, g_c),
-	       nsx_res(nsx_call(c, OP_FREEZE, g_c, 0, 0)->v[0]));
+	       nsx_res(nsx_do(c, do_freeze, g_c, 0, 0)->v[0]));
 	nsx_exit();
 }

@@ -50,8 +50,6 @@
 
 #define MARK "nsxlate-mark"
 
-enum { OP_SETPID = 1, OP_READPID, OP_RENAME, OP_MARK };
-
 static const char *dir; /* tracefs is mounted here */
 static char inst[160];  /* the instance's directory */
 
@@ -112,28 +110,32 @@ static void read_trace(int which, long *o)
 	fclose(f);
 }
 
-static void handler(int op, const long *arg)
+static void do_setpid(const long *arg)
 {
-	long o[4] = {0};
 	char b[32];
-	switch (op) {
-	case OP_SETPID:
-		snprintf(b, sizeof(b), "%ld", arg[0]);
-		NSX_REPLY(put("set_event_pid", b, 1));
-		return;
-	case OP_READPID:
-		read_pids(o);
-		NSX_REPLY(o[0], o[1], o[2], o[3]);
-		return;
-	case OP_RENAME:
-		snprintf(b, sizeof(b), "c-renamed%ld", arg[0]);
-		NSX_REPLY(prctl(PR_SET_NAME, b) ? -errno : 0);
-		return;
-	case OP_MARK:
-		NSX_REPLY(put("trace_marker", MARK, 0));
-		return;
-	}
-	NSX_REPLY(-EINVAL);
+	snprintf(b, sizeof(b), "%ld", arg[0]);
+	NSX_REPLY(put("set_event_pid", b, 1));
+}
+
+static void do_readpid(const long *arg)
+{
+	(void)arg;
+	long o[4] = {0};
+	read_pids(o);
+	NSX_REPLY(o[0], o[1], o[2], o[3]);
+}
+
+static void do_rename(const long *arg)
+{
+	char b[32];
+	snprintf(b, sizeof(b), "c-renamed%ld", arg[0]);
+	NSX_REPLY(prctl(PR_SET_NAME, b) ? -errno : 0);
+}
+
+static void do_mark(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(put("trace_marker", MARK, 0));
 }
 
 static int made;
@@ -176,23 +178,23 @@ int main(void)
 		nsx_skip("no task/task_rename event (CONFIG_TRACEPOINTS)");
 	if (r)
 		nsx_fail("enabling task_rename: %s", nsx_errname((int)-r));
-	int c = nsx_spawn_server("c", "inner", handler);
+	int c = nsx_spawn_agent("c", "inner");
 	long o[4];
 	printf("# ftrace_pids: tracefs takes and shows global pids\n");
 	printf("c   writes set_event_pid 1 (its own number): %s\n",
-	       nsx_res(nsx_call(c, OP_SETPID, 1, 0, 0)->v[0]));
-	show_pids("c", c, nsx_call(c, OP_READPID, 0, 0, 0)->v);
+	       nsx_res(nsx_do(c, do_setpid, 1, 0, 0)->v[0]));
+	show_pids("c", c, nsx_do(c, do_readpid, 0, 0, 0)->v);
 	read_pids(o);
 	show_pids("top", 0, o);
-	printf("c   renames itself: %s\n", nsx_res(nsx_call(c, OP_RENAME, 1, 0, 0)->v[0]));
-	printf("c   writes trace_marker: %s\n", nsx_res(nsx_call(c, OP_MARK, 0, 0, 0)->v[0]));
+	printf("c   renames itself: %s\n", nsx_res(nsx_do(c, do_rename, 1, 0, 0)->v[0]));
+	printf("c   writes trace_marker: %s\n", nsx_res(nsx_do(c, do_mark, 0, 0, 0)->v[0]));
 	read_trace(1, o);
 	printf("top reads trace: %ld task_rename events to c-renamed1; %ld marker lines, pid %s\n",
 	       o[0], o[2], nsx_name(0, o[3]));
 	long g = o[3];
 	printf("c   writes set_event_pid (the marker line's pid): %s\n",
-	       nsx_res(nsx_call(c, OP_SETPID, g, 0, 0)->v[0]));
-	printf("c   renames itself: %s\n", nsx_res(nsx_call(c, OP_RENAME, 2, 0, 0)->v[0]));
+	       nsx_res(nsx_do(c, do_setpid, g, 0, 0)->v[0]));
+	printf("c   renames itself: %s\n", nsx_res(nsx_do(c, do_rename, 2, 0, 0)->v[0]));
 	read_trace(2, o);
 	printf("top reads trace: %ld task_rename events to c-renamed2, pid=%s (%s the marker "
 	       "line's)\n",

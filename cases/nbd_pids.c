@@ -53,8 +53,6 @@
 #define DEV  "/dev/nbd0"
 #define PIDF "/sys/block/nbd0/pid"
 
-enum { OP_SETUP = 1, OP_DOIT, OP_READ, OP_CLOSE };
-
 static int sv[2] = {-1, -1};
 static int nbd = -1;
 
@@ -64,44 +62,48 @@ static void read_pid(long *o)
 	o[0] = nsx_read_long(PIDF, &o[1]);
 }
 
-static void handler(int op, const long *arg)
+static void do_setup(const long *arg)
 {
-	long o[2];
 	(void)arg;
-	switch (op) {
-	case OP_SETUP:
-		nbd = open(DEV, O_RDWR | O_CLOEXEC);
-		if (nbd < 0) {
-			NSX_REPLY(-errno);
-			return;
-		}
-		if (ioctl(nbd, NBD_SET_SOCK, sv[0]) < 0) {
-			NSX_REPLY(-errno);
-			return;
-		}
-		NSX_REPLY(ioctl(nbd, NBD_SET_SIZE, 1UL << 20) < 0 ? -errno : 0, nbd);
-		return;
-	case OP_DOIT:
-		NSX_REPLY(ioctl(nbd, NBD_DO_IT) < 0 ? -errno : 0);
-		return;
-	case OP_READ:
-		read_pid(o);
-		NSX_REPLY(o[0], o[1]);
-		return;
-	case OP_CLOSE:
-		NSX_REPLY(close(nbd) ? -errno : 0);
+	nbd = open(DEV, O_RDWR | O_CLOEXEC);
+	if (nbd < 0) {
+		NSX_REPLY(-errno);
 		return;
 	}
-	NSX_REPLY(-EINVAL);
+	if (ioctl(nbd, NBD_SET_SOCK, sv[0]) < 0) {
+		NSX_REPLY(-errno);
+		return;
+	}
+	NSX_REPLY(ioctl(nbd, NBD_SET_SIZE, 1UL << 20) < 0 ? -errno : 0, nbd);
+}
+
+static void do_doit(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(ioctl(nbd, NBD_DO_IT) < 0 ? -errno : 0);
+}
+
+static void do_read(const long *arg)
+{
+	(void)arg;
+	long o[2];
+	read_pid(o);
+	NSX_REPLY(o[0], o[1]);
+}
+
+static void do_close(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(close(nbd) ? -errno : 0);
 }
 
 static int c_fn(void *arg)
 {
 	(void)arg;
 	close(sv[1]);
-	nsx_spawn_server("c2", NULL, handler);
+	nsx_spawn_agent("c2", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void show(const char *who, int observer, const long *o)
@@ -127,22 +129,22 @@ int main(void)
 	long o[2];
 	printf("# nbd_pids: /sys/block/nbd0/pid is the global number of the task in "
 	       "NBD_DO_IT\n");
-	const struct nsx_msg *m = nsx_call(c, OP_SETUP, 0, 0, 0);
+	const struct nsx_msg *m = nsx_do(c, do_setup, 0, 0, 0);
 	printf("c   NBD_SET_SOCK, NBD_SET_SIZE: %s\n", nsx_res(m->v[0]));
 	if (m->v[0] < 0)
 		nsx_exit();
 	long fd = m->v[1];
-	nsx_request(c, OP_DOIT, 0, 0, 0);
+	nsx_ask(c, do_doit, 0, 0, 0);
 	if (nsx_await_syscall(c, SYS_ioctl, (unsigned long)fd))
 		nsx_fail("c never slept in NBD_DO_IT");
 	int c2 = nsx_find("c2");
 	read_pid(o);
 	show("top", 0, o);
-	show("c2", c2, nsx_call(c2, OP_READ, 0, 0, 0)->v);
+	show("c2", c2, nsx_do(c2, do_read, 0, 0, 0)->v);
 	close(sv[1]);
 	printf("c   NBD_DO_IT returns once top closed its end: %s\n",
 	       nsx_res(nsx_recv(c, "reply")->v[0]));
-	printf("c   closes nbd0: %s\n", nsx_res(nsx_call(c, OP_CLOSE, 0, 0, 0)->v[0]));
+	printf("c   closes nbd0: %s\n", nsx_res(nsx_do(c, do_close, 0, 0, 0)->v[0]));
 	read_pid(o);
 	show("top", 0, o);
 	nsx_exit();
