@@ -60,7 +60,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { OP_OPEN = 1, OP_TAKE, OP_SIGNAL, OP_WAIT, OP_CLONE, OP_KILL, OP_GETFD, OP_FDINFO };
 static int sv[2] = {-1, -1}; /* top -> x, for pidfds */
 static int pfd = -1;         /* the pidfd this task holds (c: of z, x: given) */
 static int old_pfd = -1;     /* c: z's, kept after pfd is reopened */
@@ -127,55 +126,71 @@ static long getfd(int fd, long target_fd)
 	return !strncmp(link, "/memfd:z2-mark", 14) ? 1 : 2;
 }
 
-static void handler(int op, const long *arg)
+/* c: a pidfd of the task numbered arg[0] (the old one kept) */
+static void do_open(const long *arg)
 {
-	long out[3] = {0, 0, 0}, v[5];
-	switch (op) {
-	case OP_OPEN: /* c: a pidfd of the task numbered arg[0] (the old one kept) */
-		old_pfd = pfd;
-		pfd = (int)syscall(SYS_pidfd_open, (pid_t)arg[0], 0);
-		NSX_REPLY(pfd < 0 ? -errno : 0);
-		break;
-	case OP_TAKE: /* x */
-		if (pfd >= 0)
-			close(pfd);
-		NSX_REPLY(nsx_recv_fds(sv[1], &pfd, 1));
-		break;
-	case OP_SIGNAL: /* through the old pidfd (arg[0] 1) or the current one */
-		NSX_REPLY(sig0(arg[0] ? old_pfd : pfd));
-		break;
-	case OP_WAIT: {
-		long r = waitid_pidfd(arg[1] ? old_pfd : pfd, (int)arg[0], out);
-		NSX_REPLY(r, out[0], out[1], out[2]);
-		break;
+	old_pfd = pfd;
+	pfd = (int)syscall(SYS_pidfd_open, (pid_t)arg[0], 0);
+	NSX_REPLY(pfd < 0 ? -errno : 0);
+}
+
+/* x: the pidfd top passes */
+static void do_take(const long *arg)
+{
+	(void)arg;
+	if (pfd >= 0)
+		close(pfd);
+	NSX_REPLY(nsx_recv_fds(sv[1], &pfd, 1));
+}
+
+/* Signal 0 through the old pidfd (arg[0] 1) or the current one. */
+static void do_signal(const long *arg)
+{
+	NSX_REPLY(sig0(arg[0] ? old_pfd : pfd));
+}
+
+/* waitid(P_PIDFD) with options arg[0], on the old pidfd (arg[1] 1) or the current one. */
+static void do_wait(const long *arg)
+{
+	long out[3] = {0, 0, 0};
+	long r = waitid_pidfd(arg[1] ? old_pfd : pfd, (int)arg[0], out);
+	NSX_REPLY(r, out[0], out[1], out[2]);
+}
+
+/* c: z2 with set_tid = arg[0] */
+static void do_clone(const long *arg)
+{
+	pid_t t = (pid_t)arg[0];
+	struct clone_args ca;
+	memset(&ca, 0, sizeof(ca));
+	ca.exit_signal = SIGCHLD;
+	ca.set_tid = (uintptr_t)&t;
+	ca.set_tid_size = 1;
+	fflush(NULL);
+	long p = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (p == 0) {
+		nsx_register_child("z2", NULL);
+		z2_fn();
 	}
-	case OP_CLONE: { /* c: z2 with set_tid = arg[0] */
-		pid_t t = (pid_t)arg[0];
-		struct clone_args ca;
-		memset(&ca, 0, sizeof(ca));
-		ca.exit_signal = SIGCHLD;
-		ca.set_tid = (uintptr_t)&t;
-		ca.set_tid_size = 1;
-		fflush(NULL);
-		long p = syscall(SYS_clone3, &ca, sizeof(ca));
-		if (p == 0) {
-			nsx_register_child("z2", NULL);
-			z2_fn();
-		}
-		NSX_REPLY(p < 0 ? -errno : p);
-		break;
-	}
-	case OP_KILL:
-		NSX_REPLY(nsx_rc(kill((pid_t)arg[0], 0)));
-		break;
-	case OP_GETFD:
-		NSX_REPLY(getfd(pfd, arg[0]));
-		break;
-	default: /* OP_FDINFO of the old (arg 1) or current pidfd */
-		fdinfo(arg[0] ? old_pfd : pfd, v);
-		nsx_send_v("reply", v, 5);
-		break;
-	}
+	NSX_REPLY(p < 0 ? -errno : p);
+}
+
+static void do_kill(const long *arg)
+{
+	NSX_REPLY(nsx_rc(kill((pid_t)arg[0], 0)));
+}
+
+static void do_getfd(const long *arg)
+{
+	NSX_REPLY(getfd(pfd, arg[0]));
+}
+
+/* fdinfo of the old (arg[0] 1) or current pidfd */
+static void do_fdinfo(const long *arg)
+{
+	long v[5];
+	fdinfo(arg[0] ? old_pfd : pfd, v);
+	nsx_send_v("reply", v, 5);
 }
 
 static int c_fn(void *arg)
@@ -183,7 +198,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn("z", NULL, z_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static int c, x, z, top_pfd;
@@ -210,11 +225,11 @@ static void state(const char *when)
 	fdinfo(top_pfd, v);
 	printf("%s:\n  top's pidfd: fdinfo %s; poll %s\n", when, fdinfo_str(0, v),
 	       pr > 0 && (p.revents & POLLIN) ? "POLLIN" : "nothing");
-	const long *cv = nsx_call(c, OP_FDINFO, 0, 0, 0)->v;
+	const long *cv = nsx_do(c, do_fdinfo, 0, 0, 0)->v;
 	printf("  c's pidfd:   fdinfo %s\n", fdinfo_str(0, cv));
 	printf("  pidfd_send_signal(0): top %s, c %s, x %s\n", nsx_res(sig0(top_pfd)),
-	       nsx_res(nsx_call(c, OP_SIGNAL, 0, 0, 0)->v[0]),
-	       nsx_res(nsx_call(x, OP_SIGNAL, 0, 0, 0)->v[0]));
+	       nsx_res(nsx_do(c, do_signal, 0, 0, 0)->v[0]),
+	       nsx_res(nsx_do(x, do_signal, 0, 0, 0)->v[0]));
 }
 
 static void show_wait(const char *who, int task, int flags, const char *how)
@@ -223,7 +238,7 @@ static void show_wait(const char *who, int task, int flags, const char *how)
 	if (task == 0)
 		r = waitid_pidfd(top_pfd, flags, out);
 	else {
-		const long *v = nsx_call(task, OP_WAIT, flags, 0, 0)->v;
+		const long *v = nsx_do(task, do_wait, flags, 0, 0)->v;
 		r = v[0];
 		memcpy(out, v + 1, sizeof(out));
 	}
@@ -241,14 +256,14 @@ int main(void)
 	nsx_init("top", "outer");
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	c = nsx_spawn("c", "inner", c_fn, NULL);
-	x = nsx_spawn_server("x", "sib", handler);
+	x = nsx_spawn_agent("x", "sib");
 	nsx_recv(c, "up");
 	z = nsx_find("z");
 	int inner = nsx_ns_of(c);
 	long z_in = nsx_nr_in(z, inner);
 	top_pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
-	if (top_pfd < 0 || nsx_call(c, OP_OPEN, z_in, 0, 0)->v[0] ||
-	    nsx_send_fds(sv[0], &top_pfd, 1) || nsx_call(x, OP_TAKE, 0, 0, 0)->v[0])
+	if (top_pfd < 0 || nsx_do(c, do_open, z_in, 0, 0)->v[0] ||
+	    nsx_send_fds(sv[0], &top_pfd, 1) || nsx_do(x, do_take, 0, 0, 0)->v[0])
 		nsx_fail("pidfds of z: %s", nsx_errname(errno));
 
 	printf("# pidfd_lifecycle: pidfds of z (inner) held by top (outer), c (inner) and x "
@@ -266,7 +281,7 @@ int main(void)
 	state("z reaped");
 	show_wait("c  ", c, WNOHANG, "WNOHANG");
 
-	long r = nsx_call(c, OP_CLONE, z_in, 0, 0)->v[0];
+	long r = nsx_do(c, do_clone, z_in, 0, 0)->v[0];
 	int z2 = nsx_await_task("z2");
 	long memfd = nsx_recv(z2, "memfd")->v[0];
 	printf("c clone3(set_tid = z's old number in inner): %s\n",
@@ -274,19 +289,19 @@ int main(void)
 	       : r == z_in ? "z2, with z's old number"
 	                   : nsx_name(c, r));
 	printf("  c kill(that number, 0): %s; through c's old pidfd: %s\n",
-	       nsx_res(nsx_call(c, OP_KILL, z_in, 0, 0)->v[0]),
-	       nsx_res(nsx_call(c, OP_SIGNAL, 0, 0, 0)->v[0]));
-	printf("  c pidfd_open(that number): %s", nsx_res(nsx_call(c, OP_OPEN, z_in, 0, 0)->v[0]));
-	printf(", fdinfo %s; the old one: %s\n", fdinfo_str(0, nsx_call(c, OP_FDINFO, 0, 0, 0)->v),
-	       fdinfo_str(0, nsx_call(c, OP_FDINFO, 1, 0, 0)->v));
+	       nsx_res(nsx_do(c, do_kill, z_in, 0, 0)->v[0]),
+	       nsx_res(nsx_do(c, do_signal, 0, 0, 0)->v[0]));
+	printf("  c pidfd_open(that number): %s", nsx_res(nsx_do(c, do_open, z_in, 0, 0)->v[0]));
+	printf(", fdinfo %s; the old one: %s\n", fdinfo_str(0, nsx_do(c, do_fdinfo, 0, 0, 0)->v),
+	       fdinfo_str(0, nsx_do(c, do_fdinfo, 1, 0, 0)->v));
 
 	int z2fd = (int)syscall(SYS_pidfd_open, nsx_pid(z2), 0);
-	if (z2fd < 0 || nsx_send_fds(sv[0], &z2fd, 1) || nsx_call(x, OP_TAKE, 0, 0, 0)->v[0])
+	if (z2fd < 0 || nsx_send_fds(sv[0], &z2fd, 1) || nsx_do(x, do_take, 0, 0, 0)->v[0])
 		nsx_fail("pidfds of z2: %s", nsx_errname(errno));
 	long t = getfd(z2fd, memfd);
-	long xr = nsx_call(x, OP_GETFD, memfd, 0, 0)->v[0];
+	long xr = nsx_do(x, do_getfd, memfd, 0, 0)->v[0];
 	printf("pidfd_getfd(z2's pidfd, its memfd): top %s, x %s; x's pidfd_send_signal(0): %s\n",
 	       t == 1 ? "memfd:z2-mark" : nsx_res(t), xr == 1 ? "memfd:z2-mark" : nsx_res(xr),
-	       nsx_res(nsx_call(x, OP_SIGNAL, 0, 0, 0)->v[0]));
+	       nsx_res(nsx_do(x, do_signal, 0, 0, 0)->v[0]));
 	nsx_exit();
 }
