@@ -51,14 +51,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-enum { OP_CLONE = 1, OP_USERNS, OP_UNSHARE };
 static int level; /* the kernel's level of outer */
 
 /* clone3() a child called name (in namespace ns when it is a new one: made
  * here with CLONE_NEWPID when newpid, or after unshare()) with set_tid
  * tids[0..n-1]; the child registers, reports
  * "born" with its getpid() and parks.  The child's number, or -errno. */
-static void handler(int op, const long *arg);
 
 static long spawn3(const char *name, const char *ns, int newpid, const long *tids, int n)
 {
@@ -77,25 +75,32 @@ static long spawn3(const char *name, const char *ns, int newpid, const long *tid
 		nsx_register_child(name, ns);
 		NSX_SEND("born", getpid());
 		if (!strcmp(name, "n1"))
-			nsx_serve(handler); /* makes children of its own */
+			nsx_serve(NULL); /* makes children of its own */
 		nsx_park();
 	}
 	return p < 0 ? -errno : p;
 }
 
-static void handler(int op, const long *arg)
+/* arg: which name | n << 8, then up to two numbers */
+static void do_clone(const long *arg)
 {
 	static const char *const names[] = {"n2", "n3", "u0", "u1", "u2", "a1", "a2"};
 	static const char *const nss[] = {NULL, NULL, NULL, "N2", "N3", "Na", "Na"};
-	if (op == OP_CLONE) { /* arg: which name | n << 8, then up to two numbers */
-		long tids[2] = {arg[1], arg[2]};
-		int w = (int)(arg[0] & 0xff);
-		NSX_REPLY(spawn3(names[w], nss[w], w == 3 || w == 4, tids, (int)(arg[0] >> 8)));
-	} else if (op == OP_USERNS) {
-		NSX_REPLY(nsx_new_userns("0 0 1\n", "0 0 1\n"));
-	} else {
-		NSX_REPLY(nsx_rc(unshare(CLONE_NEWPID)));
-	}
+	long tids[2] = {arg[1], arg[2]};
+	int w = (int)(arg[0] & 0xff);
+	NSX_REPLY(spawn3(names[w], nss[w], w == 3 || w == 4, tids, (int)(arg[0] >> 8)));
+}
+
+static void do_userns(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_new_userns("0 0 1\n", "0 0 1\n"));
+}
+
+static void do_unshare(const long *arg)
+{
+	(void)arg;
+	NSX_REPLY(nsx_rc(unshare(CLONE_NEWPID)));
 }
 
 static const char *tids_str(const long *tids, int n)
@@ -146,7 +151,7 @@ static void top_clone(const char *name, const char *ns, const long *tids, int n)
 static void task_clone(int task, int which, const char *name, const char *flags, const long *tids,
                        int n)
 {
-	long r = nsx_call(task, OP_CLONE, which | n << 8, tids[0], n > 1 ? tids[1] : 0)->v[0];
+	long r = nsx_do(task, do_clone, which | n << 8, tids[0], n > 1 ? tids[1] : 0)->v[0];
 	result(nsx_task_name(task), flags, tids, n, r, name);
 }
 
@@ -178,15 +183,15 @@ int main(void)
 	task_clone(n1, 1, "n3", "0", (long[]){7}, 1);
 	task_clone(n1, 1, "n3", "0", (long[]){8, 1800}, 2);
 
-	int u = nsx_spawn_server("u", NULL, handler);
+	int u = nsx_spawn_agent("u", NULL);
 	printf("u enters a user namespace of its own: %s\n",
-	       nsx_res(nsx_call(u, OP_USERNS, 0, 0, 0)->v[0]));
+	       nsx_res(nsx_do(u, do_userns, 0, 0, 0)->v[0]));
 	task_clone(u, 2, "u0", "0", (long[]){1601}, 1);
 	task_clone(u, 3, "u1", "CLONE_NEWPID", (long[]){1}, 1);
 	task_clone(u, 4, "u2", "CLONE_NEWPID", (long[]){1, 1602}, 2);
 
-	int a = nsx_spawn_server("a", NULL, handler);
-	printf("a unshare(CLONE_NEWPID): %s\n", nsx_res(nsx_call(a, OP_UNSHARE, 0, 0, 0)->v[0]));
+	int a = nsx_spawn_agent("a", NULL);
+	printf("a unshare(CLONE_NEWPID): %s\n", nsx_res(nsx_do(a, do_unshare, 0, 0, 0)->v[0]));
 	task_clone(a, 5, "a1", "0", (long[]){5, 1900}, 2);
 	task_clone(a, 6, "a2", "0", (long[]){1, 1901}, 2);
 	nsx_exit();
