@@ -61,8 +61,6 @@
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 
-enum { OP_ITER = 1, OP_LINK_TID, OP_ITER_FD };
-
 static int prog_fd = -1;
 static int sv[2] = {-1, -1};
 
@@ -262,44 +260,56 @@ static void iterate(int link, long *o)
 	}
 }
 
-static void handler(int op, const long *arg)
+/* The 16 words iterate() found, as the reply. */
+static void reply_iter(const long *o)
+{
+	NSX_REPLY(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12],
+	          o[13], o[14], o[15]);
+}
+
+/* Iterate over every task, through a link of the caller's own. */
+static void do_iter(const long *arg)
+{
+	long o[16] = {0};
+	(void)arg;
+	long l = make_link(0, -1);
+	if (l < 0) {
+		NSX_REPLY(l);
+		return;
+	}
+	iterate((int)l, o);
+	close((int)l);
+	reply_iter(o);
+}
+
+/* Through a link for the thread numbered arg[0] in the caller's namespace. */
+static void do_link_tid(const long *arg)
+{
+	long o[16] = {0}, info[3];
+	long l = make_link((unsigned)arg[0], -1);
+	if (l < 0) {
+		NSX_REPLY(l);
+		return;
+	}
+	link_info((int)l, info);
+	iterate((int)l, o);
+	close((int)l);
+	NSX_REPLY(o[0], o[1], o[2], o[3], info[0], info[1], info[2]);
+}
+
+/* Through the link top passes. */
+static void do_iter_fd(const long *arg)
 {
 	long o[16] = {0};
 	int fd;
-	switch (op) {
-	case OP_ITER: {
-		long l = make_link(0, -1);
-		if (l < 0) {
-			NSX_REPLY(l);
-			return;
-		}
-		iterate((int)l, o);
-		close((int)l);
-		break;
-	}
-	case OP_LINK_TID: {
-		long l = make_link((unsigned)arg[0], -1), info[3];
-		if (l < 0) {
-			NSX_REPLY(l);
-			return;
-		}
-		link_info((int)l, info);
-		iterate((int)l, o);
-		close((int)l);
-		NSX_REPLY(o[0], o[1], o[2], o[3], info[0], info[1], info[2]);
+	(void)arg;
+	if (nsx_recv_fds(sv[1], &fd, 1) < 0) {
+		NSX_REPLY(-EBADMSG);
 		return;
 	}
-	case OP_ITER_FD:
-		if (nsx_recv_fds(sv[1], &fd, 1) < 0) {
-			NSX_REPLY(-EBADMSG);
-			return;
-		}
-		iterate(fd, o);
-		close(fd);
-		break;
-	}
-	NSX_REPLY(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12],
-	          o[13], o[14], o[15]);
+	iterate(fd, o);
+	close(fd);
+	reply_iter(o);
 }
 
 static int named(void *arg)
@@ -307,7 +317,7 @@ static int named(void *arg)
 	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
 	NSX_SEND("named", 1); /* the top iterates only after this */
 	if (arg)
-		nsx_serve(handler);
+		nsx_serve(NULL);
 	nsx_park();
 }
 
@@ -325,7 +335,7 @@ static int c_fn(void *arg)
 	close(fd);
 	nsx_spawn("c3", NULL, named, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 static void show_iter(const char *who, int observer, const char *what, const long *o)
@@ -390,9 +400,9 @@ int main(void)
 	iterate((int)l, o);
 	close((int)l);
 	show_iter("top", 0, "all tasks", o);
-	show_iter("c", c, "all tasks", nsx_call(c, OP_ITER, 0, 0, 0)->v);
+	show_iter("c", c, "all tasks", nsx_do(c, do_iter, 0, 0, 0)->v);
 
-	const long *v = nsx_call(c, OP_LINK_TID, nsx_nr_in(c2, inner), 0, 0)->v;
+	const long *v = nsx_do(c, do_link_tid, nsx_nr_in(c2, inner), 0, 0)->v;
 	printf("c   links tid %s: link info tid %s, pid %ld\n", nsx_name(c, nsx_nr_in(c2, inner)),
 	       v[4] < 0 ? nsx_res(v[4]) : nsx_name(c, v[5]), v[6]);
 	show_iter("c", c, "its tid link", v);
@@ -413,6 +423,6 @@ int main(void)
 	if (nsx_send_fds(sv[0], &lfd, 1) < 0)
 		nsx_fail("sending the link: %s", nsx_errname(errno));
 	close(lfd);
-	show_iter("c", c, "top's pid_fd link", nsx_call(c, OP_ITER_FD, 0, 0, 0)->v);
+	show_iter("c", c, "top's pid_fd link", nsx_do(c, do_iter_fd, 0, 0, 0)->v);
 	nsx_exit();
 }
