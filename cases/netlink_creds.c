@@ -32,6 +32,18 @@
  *   AF_UNIX s -> top: pid=s; top -> s: pid=0
  *     af_unix keeps the sender's struct pid (UNIXCB(skb).pid) and the
  *     receiver's scm_set_cred() numbers it with pid_vnr() in the receiver.
+ *   top -> s, SCM_CREDENTIALS pid=s (top's number for s): netlink=0
+ *   pid=s@outer; AF_UNIX=0 pid=s
+ *     top names s explicitly, by its own number for s, on a second netlink
+ *     socket connected to s's port and on the AF_UNIX pair.
+ *     net/core/scm.c scm_check_creds() allows a pid not the sender's own
+ *     with CAP_SYS_ADMIN over the sender's pid namespace (top has it, also
+ *     as root of the runner's user namespace); __scm_send() looks the pid up
+ *     (find_get_pid()) and stores the number: 6.1.192 as written
+ *     (p->creds.pid = creds.pid), 7.2.13 through scm_replace_pid()
+ *     (creds.pid = pid_vnr(pid), the same number, in the sender).  Netlink
+ *     hands that number to s verbatim: top's number for s, not s's own; the
+ *     AF_UNIX receiver numbers the struct pid for itself.
  */
 #include "nsx.h"
 
@@ -77,12 +89,11 @@ static void do_send(const long *arg)
 	NSX_REPLY(nl_send(arg[0]), nsx_send_cred(up[1], NULL));
 }
 
+/* Receive the netlink byte, then the unix one. */
 static void do_recv(const long *arg)
 {
+	long out[4], u[4];
 	(void)arg;
-	long out[4];
-	/* receive the netlink byte, then the unix one */
-	long u[4];
 	nsx_recv_cred(nl, out);
 	nsx_recv_cred(up[1], u);
 	NSX_REPLY(out[0], out[1], out[2], u[0], u[1]);
@@ -111,7 +122,7 @@ static const char *cred(int reader, long got, long pid)
 	return s;
 }
 
-NSX_CASE(.family = "Credentials over sockets", .rows = "8.4 8.5", .kconfig = "CONFIG_NET_NS",
+NSX_CASE(.family = "Credentials over sockets", .rows = "8.3 8.4 8.5", .kconfig = "CONFIG_NET_NS",
          .finding =
                  "Netlink SCM_CREDENTIALS carry the sender's pid as the sender numbers it "
                  "(`netlink_sendmsg()` -> `scm_send(..., true)` fills `scm.creds.pid` in the "
@@ -151,6 +162,20 @@ int main(void)
 		nsx_fail("top sending: %s %s", nsx_res(r1), nsx_res(r2));
 	m = nsx_do(s, do_recv, 0, 0, 0);
 	printf("top -> s: netlink %s; AF_UNIX %s\n", cred(s, m->v[0], m->v[1]),
+	       cred(s, m->v[3], m->v[4]));
+	/* Explicit credentials naming s by top's number for it (CAP_SYS_ADMIN
+	 * over top's pid namespace allows naming another task), on a second
+	 * netlink socket connected to s's port. */
+	struct sockaddr_nl to = {.nl_family = AF_NETLINK, .nl_pid = (uint32_t)s_port};
+	int nl2 = NSX_TRY(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK));
+	NSX_TRY(connect(nl2, (struct sockaddr *)&to, sizeof(to)));
+	struct ucred uc = {(pid_t)nsx_pid(s), getuid(), getgid()};
+	r1 = nsx_send_cred(nl2, &uc);
+	r2 = nsx_send_cred(up[0], &uc);
+	m = nsx_do(s, do_recv, 0, 0, 0);
+	printf("top -> s, SCM_CREDENTIALS pid=%s (top's number for s): netlink=%s %s; AF_UNIX=%s "
+	       "%s\n",
+	       nsx_name(0, uc.pid), nsx_res(r1), cred(s, m->v[0], m->v[1]), nsx_res(r2),
 	       cred(s, m->v[3], m->v[4]));
 	nsx_exit();
 }
