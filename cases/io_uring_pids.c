@@ -9,7 +9,8 @@
  * a thread of c) and a second ring on which it submits a read of an empty
  * pipe with IOSQE_ASYNC (an io-wq worker, also a thread of c, takes it and
  * waits).  top reads c's thread list, the threads' names and the SQPOLL
- * ring's fdinfo through outer's proc; c reads its fdinfo through inner's.
+ * ring's fdinfo through outer's proc; c reads its fdinfo through inner's,
+ * and through outer's.
  * A number is checked against every number of every thread of the case at
  * every level the case can see (outer and inner); "none" means it belongs
  * to a namespace above the case's own: the initial one.
@@ -26,6 +27,12 @@
  *     its number in inner: __io_uring_show_fdinfo() prints
  *     task_pid_nr_ns(tsk, proc_pid_ns(file_inode(m->file)->i_sb)), the
  *     namespace of the proc mount read through, whoever reads.
+ *   fdinfo SqThread read by c through outer's proc: the same number as
+ *   top's
+ *     c is in inner and reads through outer's mount: the global number
+ *     (6.1, 6.12) and the mount's numbering (7.2 on) both ignore the
+ *     reader, so c sees what top saw; a number in the reader's namespace
+ *     would be another.
  *   the SQ thread's name iou-sqp-N and the worker's iou-wrk-M: N and M
  *   none, N = M, N != SqThread
  *     io_uring/sqpoll.c: io_sq_thread() names itself "iou-sqp-%d" with
@@ -92,10 +99,10 @@ static void do_setup(const long *arg)
 		NSX_REPLY(async_read(), sq_ring);
 }
 
+/* SqThread through inner's proc (arg[0] 0) or outer's (1). */
 static void do_sqthread(const long *arg)
 {
-	(void)arg;
-	NSX_REPLY(sq_thread_of(own_proc));
+	NSX_REPLY(sq_thread_of(arg[0] ? nsx_procfd() : own_proc));
 }
 
 static int c_fn(void *arg)
@@ -175,6 +182,7 @@ int main(void)
 	char *s = strstr(buf, "SqThread:");
 	long sqt = s ? strtol(s + 9, NULL, 10) : -999;
 	long sqt_in = nsx_do(c, do_sqthread, 0, 0, 0)->v[0];
+	long sqt_c = nsx_do(c, do_sqthread, 1, 0, 0)->v[0];
 	long nq = strtol(name[sqp] + 8, NULL, 10), nw = strtol(name[wrk] + 8, NULL, 10);
 	char tn[16][32];
 	for (int i = 0; i < n; i++)
@@ -186,6 +194,8 @@ int main(void)
 	printf("# io_uring_pids: c (inner) has an SQPOLL ring and an io-wq worker\n");
 	printf("fdinfo SqThread through outer's proc: %s; through inner's (c): %s\n",
 	       whose(sqt, n, tid, tn), sqt_in == sqt ? "the same number" : "another number");
+	printf("fdinfo SqThread read by c through outer's proc: %s\n",
+	       sqt_c == sqt ? "the same number as top's" : "another number than top's");
 	printf("the SQ thread's name iou-sqp-N: N is %s; the worker's iou-wrk-M: M is %s\n",
 	       whose(nq, n, tid, tn), whose(nw, n, tid, tn));
 	printf("N = M: %s; N = SqThread: %s\n", nq == nw ? "yes" : "no", nq == sqt ? "yes" : "no");

@@ -260,6 +260,8 @@ static void done(struct job *j, void *ctx)
 	judge(j, exp, diff, &p->r);
 	if (p->r.v == V_FAIL && !p->r.directive[0])
 		known_variant(exp, j->out, s->release, &p->r);
+	else if (p->r.v == V_PASS && !p->r.directive[0] && !s->o->bless)
+		superseded(exp, s->release, &p->r);
 	if (s->o->bless)
 		bless(s, j, &p->r);
 	snprintf(p->name, sizeof(p->name), "%s", j->name);

@@ -187,6 +187,11 @@ void judge(const struct job *j, const char *expected_path, const char *diff_path
  * lists the label for kernels that include release (uname -r), the verdict
  * becomes V_XFAIL ("xfail": a known kernel bug) or V_PASS ("pass": those
  * kernels' behaviour); anywhere else it stays a failure (variants.c). */
+/* On a golden match: is the running kernel one a pass variant of the case
+ * belongs to (VARIANTS)?  There that variant's behaviour is the kernel's, and
+ * the golden file's the one before it: the result becomes a failure that
+ * says so (variants.c). */
+void superseded(const char *expected_path, const char *release, struct result *r);
 void known_variant(const char *expected_path, const char *actual, const char *release,
                    struct result *r);
 /* Is the version at the start of release in one of the ranges ("A..B", "..B",

@@ -17,7 +17,9 @@
  * `uname -r`): "A..B" from A up to, not including, B; "..B"; "A.."; a bare
  * version is that version and every one below it ("6.18" is 6.18.*).
  * A variant not listed, or listed but matched on another kernel, is a
- * failure that names it.
+ * failure that names it.  On the kernels of a pass variant its behaviour is
+ * the only one: output matching the golden file there, the behaviour before
+ * the release that changed it, is a failure that says so (superseded()).
  */
 #include "runner.h"
 
@@ -144,19 +146,59 @@ static int equal_after_first_line(const char *path, const char *b, char *first, 
 	return same;
 }
 
+/* The directory of expected_path and "<case>." from its "<case>.out": 0, or
+ * -1 for a path that does not end in .out. */
+static int split_expected(const char *expected_path, char *dir, size_t dlen, char *base,
+                          size_t blen)
+{
+	const char *slash = strrchr(expected_path, '/');
+	size_t dl = slash ? (size_t)(slash - expected_path) : 0;
+	snprintf(dir, dlen, "%.*s", (int)dl, slash ? expected_path : ".");
+	snprintf(base, blen, "%s", slash ? slash + 1 : expected_path);
+	size_t bl = strlen(base);
+	if (bl < 5 || strcmp(base + bl - 4, ".out"))
+		return -1;
+	base[bl - 3] = '\0'; /* keep the dot */
+	return 0;
+}
+
+void superseded(const char *expected_path, const char *release, struct result *r)
+{
+	char dir[PATH_MAX], base[NAME_MAX + 1];
+	if (split_expected(expected_path, dir, sizeof(dir), base, sizeof(base)))
+		return;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t bl = strlen(base);
+	while (d && (e = readdir(d))) {
+		size_t el = strlen(e->d_name);
+		if (strncmp(e->d_name, base, bl) || el <= bl + 4 ||
+		    strcmp(e->d_name + el - 4, ".out"))
+			continue;
+		const char *label = e->d_name + bl;
+		int ll = (int)(el - bl - 4);
+		char verdict[16] = "", ranges[512] = "";
+		if (variant_entry(dir, label, ll, verdict, sizeof(verdict), ranges,
+		                  sizeof(ranges)) ||
+		    strcmp(verdict, "pass") || kernel_in_ranges(release, ranges) != 1)
+			continue;
+		r->v = V_FAIL;
+		snprintf(r->known, sizeof(r->known),
+		         "output matches the golden file, the behaviour before %.*s; VARIANTS says "
+		         "%s show %.*s, and %s is one",
+		         ll, label, ranges, ll, label, release);
+		break;
+	}
+	if (d)
+		closedir(d);
+}
+
 void known_variant(const char *expected_path, const char *actual, const char *release,
                    struct result *r)
 {
 	char dir[PATH_MAX], base[NAME_MAX + 1], path[PATH_MAX + NAME_MAX + 2], first[256];
-	const char *slash = strrchr(expected_path, '/');
-	size_t dl = slash ? (size_t)(slash - expected_path) : 0;
-	snprintf(dir, sizeof(dir), "%.*s", (int)dl, slash ? expected_path : ".");
-	/* <case>.out -> "<case>." */
-	snprintf(base, sizeof(base), "%s", slash ? slash + 1 : expected_path);
-	size_t bl = strlen(base);
-	if (bl < 5 || strcmp(base + bl - 4, ".out"))
+	if (split_expected(expected_path, dir, sizeof(dir), base, sizeof(base)))
 		return;
-	base[bl - 3] = '\0'; /* keep the dot */
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	while (d && (e = readdir(d))) {

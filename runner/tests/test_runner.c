@@ -376,6 +376,21 @@ START_TEST(known_bad_variants)
 	r.v = V_FAIL;
 	known_variant(exp, act, "6.12.117", &r);
 	ck_assert_int_eq(r.v, V_FAIL);
+	/* On the pass variant's kernels the golden file's behaviour, the one
+	 * before it, is a failure that says so; elsewhere, and for an xfail
+	 * variant's kernels, a match of the golden file stays a pass. */
+	memset(&r, 0, sizeof(r));
+	superseded(exp, "7.2.13+deb14-cloud-amd64", &r);
+	ck_assert_int_eq(r.v, V_FAIL);
+	ck_assert_str_eq(r.known, "output matches the golden file, the behaviour before new-way; "
+	                          "VARIANTS says 7.2.. show new-way, and "
+	                          "7.2.13+deb14-cloud-amd64 is one");
+	const char *older[] = {"7.1.9", "6.18.44-fc-v1045", "6.1.187"};
+	for (size_t i = 0; i < sizeof(older) / sizeof(*older); i++) {
+		memset(&r, 0, sizeof(r));
+		superseded(exp, older[i], &r);
+		ck_assert_msg(r.v == V_PASS && !r.known[0], "%s: not a plain pass", older[i]);
+	}
 	/* The no-zeroing variant is not listed: a failure everywhere. */
 	tmpfile_with(act, "kb-actual", "si_pid=top@outer\n");
 	memset(&r, 0, sizeof(r));
