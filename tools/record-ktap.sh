@@ -16,7 +16,8 @@ record() { # record SRC RELEASE
 		return 0
 	fi
 	# (paths as the project names them, not the machine's)
-	sed "s|$top/||g" "$1" >"docs/ktap/$2.txt" && echo "record-ktap: docs/ktap/$2.txt"
+	sed -e "s|$top/||g" -e 's|image /[^ ]*/build/|image build/|' "$1" >"docs/ktap/$2.txt" &&
+		echo "record-ktap: docs/ktap/$2.txt"
 }
 for f in "$B"/vm/ktap-*.txt; do
 	[ -f "$f" ] || continue
