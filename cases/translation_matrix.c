@@ -56,10 +56,10 @@
 enum { TOP, P0, A1, M1, A2, M2, A3, M3, S1, NT };
 static const char *const names[NT] = {"top", "p0", "a1", "m1", "a2", "m2", "a3", "m3", "s1"};
 
-enum { OP_PIDFD = 1, OP_KILL, OP_RECV };
-static int sv[NT][2]; /* per task: top sends it the pidfds here */
-static int idx[NT];   /* position -> task index (filled as they start) */
-static int pidfd[NT]; /* in each task: a pidfd for every position */
+enum { BY_PIDFD = 1, BY_KILL }; /* how a signal is sent */
+static int sv[NT][2];           /* per task: top sends it the pidfds here */
+static int idx[NT];             /* position -> task index (filled as they start) */
+static int pidfd[NT];           /* in each task: a pidfd for every position */
 
 static int pos_of(const char *name)
 {
@@ -70,20 +70,23 @@ static int pos_of(const char *name)
 }
 
 /* Send SIGUSR1 to the task at position t, by pidfd or by kill(). */
-static long send_to(int op, int t)
+static long send_to(int by, int t)
 {
-	if (op == OP_PIDFD)
+	if (by == BY_PIDFD)
 		return nsx_rc(syscall(SYS_pidfd_send_signal, pidfd[t], SIGUSR1, NULL, 0));
 	return nsx_rc(kill(nsx_pid(idx[t]), SIGUSR1));
 }
 
-/* What a task does on nsx_call(): send, or take one signal. */
-static void handler(int op, const long *arg)
+/* A task's actions: send to position arg[0] by arg[1], or take one signal. */
+static void do_send(const long *arg)
 {
-	if (op == OP_RECV)
-		nsx_send_siginfo("reply", SIGUSR1);
-	else
-		NSX_REPLY(send_to(op, (int)arg[0]));
+	NSX_REPLY(send_to((int)arg[1], (int)arg[0]));
+}
+
+static void do_take(const long *arg)
+{
+	(void)arg;
+	nsx_send_siginfo("reply", SIGUSR1);
 }
 
 static int task_fn(void *arg);
@@ -114,24 +117,24 @@ static int task_fn(void *arg)
 		nsx_fail("receiving pidfds: %s", nsx_errname(-e));
 	for (int j = 0; j < NT; j++)
 		idx[j] = nsx_find(names[j]);
-	nsx_serve(handler);
+	nsx_serve(NULL);
 }
 
 /* The cells of one table: si_pid (or the sender's error) and si_code:si_uid. */
 static char pid_cell[NT][NT][24], code_cell[NT][NT][24];
 
-/* One exchange: sender s, receiver r, by op; fills both cells. */
-static void exchange(int s, int r, int op)
+/* One exchange: sender s, receiver r, by BY_*; fills both cells. */
+static void exchange(int s, int r, int by)
 {
 	char *out = pid_cell[s][r], *code = code_cell[s][r];
 	long res;
 
 	snprintf(code, 24, "-");
-	if (op == OP_KILL && nsx_nr_in(idx[r], nsx_ns_of(idx[s])) == 0) {
+	if (by == BY_KILL && nsx_nr_in(idx[r], nsx_ns_of(idx[s])) == 0) {
 		snprintf(out, 24, "-");
 		return;
 	}
-	res = s == TOP ? send_to(op, r) : nsx_call(idx[s], op, r, 0, 0)->v[0];
+	res = s == TOP ? send_to(by, r) : nsx_do(idx[s], do_send, r, by, 0)->v[0];
 	if (res < 0) {
 		snprintf(out, 24, "%s", nsx_errname((int)-res));
 		return;
@@ -147,7 +150,7 @@ static void exchange(int s, int r, int op)
 		mine.v[3] = si.si_uid;
 		m = &mine;
 	} else {
-		m = nsx_call(idx[r], OP_RECV, 0, 0, 0);
+		m = nsx_do(idx[r], do_take, 0, 0, 0);
 	}
 	if (m->v[0] != SIGUSR1) {
 		snprintf(out, 24, "lost");
@@ -171,11 +174,11 @@ static void print_table(const char *title, const char *what, char cells[NT][NT][
 	}
 }
 
-static void table(const char *title, int op)
+static void table(const char *title, int by)
 {
 	for (int s = 0; s < NT; s++)
 		for (int r = 0; r < NT; r++)
-			exchange(s, r, op);
+			exchange(s, r, by);
 	print_table(title, "si_pid as the receiver sees it", pid_cell);
 	print_table(title, "si_code:si_uid", code_cell);
 }
@@ -205,7 +208,7 @@ int main(void)
 			nsx_fail("sending pidfds: %s", nsx_errname(errno));
 	printf("# translation_matrix: outer > A1 > A2 > A3, and S1 beside A1\n");
 	printf("# outer: top p0 | A1: a1 m1 | A2: a2 m2 | A3: a3 m3 | S1: s1\n");
-	table("pidfd_send_signal(pidfd, SIGUSR1) with pidfds passed by SCM_RIGHTS", OP_PIDFD);
-	table("kill(pid, SIGUSR1), \"-\": the sender has no number for the receiver", OP_KILL);
+	table("pidfd_send_signal(pidfd, SIGUSR1) with pidfds passed by SCM_RIGHTS", BY_PIDFD);
+	table("kill(pid, SIGUSR1), \"-\": the sender has no number for the receiver", BY_KILL);
 	nsx_exit();
 }
