@@ -30,14 +30,13 @@
 
 static void cg1_read(int file, long *v);
 
-enum { CG1_OP_READ = 1 };
 static const char *cg1_mnt;
 static int cg1_mounted;
 
-static void cg1_handler(int op, const long *arg)
+/* The action: cg1_read() of file arg[0], as the reply. */
+static void cg1_do_read(const long *arg)
 {
 	long v[9] = {0};
-	(void)op;
 	cg1_read((int)arg[0], v);
 	NSX_SEND("reply", v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
 }
@@ -47,7 +46,7 @@ static int cg1_c_fn(void *arg)
 	(void)arg;
 	nsx_spawn_threaded("c2", NULL, "c2t");
 	NSX_SEND("up", 1);
-	nsx_serve(cg1_handler);
+	nsx_serve(NULL);
 }
 
 static int cg1_o_fn(void *arg)
@@ -134,7 +133,7 @@ static void cg1_both(int c, int file, const char *name)
 	long v[9];
 	cg1_read(file, v);
 	cg1_show(0, name, v);
-	cg1_show(c, name, nsx_call(c, CG1_OP_READ, file, 0, 0)->v);
+	cg1_show(c, name, nsx_do(c, cg1_do_read, file, 0, 0)->v);
 }
 
 #endif

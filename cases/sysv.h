@@ -6,8 +6,8 @@
  * Namespaces and tasks: top in outer (the case's own); a, the init of A, and
  * m in A (m also runs a thread, mthr); d, the init of D, nested in A; s, the
  * init of S, a sibling of A.  All share the case's private IPC namespace
- * (nsx_private_ipc()), so every object dies with the case.  Each case gives a
- * handler, run by every task (the top runs it in place) through sysv_ask().
+ * (nsx_private_ipc()), so every object dies with the case.  A case's
+ * actions run in any task (the top runs them in place) through sysv_ask().
  */
 #ifndef SYSV_H
 #define SYSV_H
@@ -28,14 +28,13 @@ static const char *const vns[NV] = {NULL, "A", NULL, "D", "S", NULL};
 static int vidx[NV];
 static int own_proc = -1; /* in each task: a /proc of its own pid namespace */
 static int top_file = -1; /* /proc/sysvipc/<file> as the top opened it, inherited */
-static void (*sysv_handler)(int op, const long *arg);
 
 static void *mthr_fn(void *arg)
 {
 	(void)arg;
 	nsx_add_thread("mthr");
 	NSX_SEND("up", 1);
-	nsx_serve(sysv_handler);
+	nsx_serve(NULL);
 }
 
 static int sysv_task(void *arg)
@@ -57,15 +56,14 @@ static int sysv_task(void *arg)
 			nsx_fail("pthread_create");
 	}
 	NSX_SEND("up", 1);
-	nsx_serve(sysv_handler);
+	nsx_serve(NULL);
 }
 
 /* Make the tree; every task then answers sysv_ask().  With file non-NULL the
  * top first opens /proc/sysvipc/<file> (top_file), which every task inherits. */
-static void sysv_setup(void (*handler)(int op, const long *arg), const char *file)
+static void sysv_setup(const char *file)
 {
 	char path[64];
-	sysv_handler = handler;
 	nsx_init("top", "outer");
 	nsx_private_ipc();
 	own_proc = nsx_procfd();
@@ -80,15 +78,15 @@ static void sysv_setup(void (*handler)(int op, const long *arg), const char *fil
 		vidx[v] = nsx_find(vname[v]);
 }
 
-/* Run op in reader v (in place for the top) and return its reply. */
-static const struct nsx_msg *sysv_ask(int v, int op, long a0, long a1, long a2)
+/* Run action fn in reader v (in place for the top) and return its reply. */
+static const struct nsx_msg *sysv_ask(int v, nsx_action fn, long a0, long a1, long a2)
 {
 	if (v == V_TOP) {
 		long arg[4] = {a0, a1, a2, 0};
-		sysv_handler(op, arg);
+		fn(arg);
 		return nsx_recv(0, "reply");
 	}
-	return nsx_call(vidx[v], op, a0, a1, a2);
+	return nsx_do(vidx[v], fn, a0, a1, a2);
 }
 
 /* Where a reader takes /proc/sysvipc/<file> from: a proc of its own
@@ -123,15 +121,15 @@ static const char *sysv_name(int v, long x)
 
 /* The two rows that say whose pid namespace /proc/sysvipc/<file> uses: d
  * opening it through the case's proc (top's namespace's), and d reading the
- * file the top opened, named as the top sees them.  op is the case's handler
- * op that replies sysvipc_fields(arg[1], ...) for object arg[0]. */
-static inline void sysv_opener_rows(int op, long id, const char *file, const char *c0,
+ * file the top opened, named as the top sees them.  fn is the case's action
+ * that replies sysvipc_fields(arg[1], ...) for object arg[0]. */
+static inline void sysv_opener_rows(nsx_action fn, long id, const char *file, const char *c0,
                                     const char *c1)
 {
-	const struct nsx_msg *pr = sysv_ask(V_D, op, id, SV_CASE_PROC, 0);
+	const struct nsx_msg *pr = sysv_ask(V_D, fn, id, SV_CASE_PROC, 0);
 	printf("  d, opening /proc/sysvipc/%s through top's proc:  %s=%-4s %s=%s\n", file, c0,
 	       sysv_name(V_D, pr->v[0]), c1, sysv_name(V_D, pr->v[1]));
-	pr = sysv_ask(V_D, op, id, SV_TOP_FILE, 0);
+	pr = sysv_ask(V_D, fn, id, SV_TOP_FILE, 0);
 	printf("  d, reading the /proc/sysvipc/%s top opened:     %s=%-4s %s=%s (named in outer)\n",
 	       file, c0, sysv_name(V_TOP, pr->v[0]), c1, sysv_name(V_TOP, pr->v[1]));
 }

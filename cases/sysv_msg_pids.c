@@ -43,40 +43,50 @@
 #include <sys/msg.h>
 #include <sys/syscall.h>
 
-enum { OP_SND = 1, OP_RCV, OP_RCV_WAIT, OP_STAT, OP_PROC };
 struct msgb {
 	long mtype;
 	char mtext[8];
 };
 
-static void handler(int op, const long *arg)
+static void do_snd(const long *arg)
 {
 	int q = (int)arg[0];
 	struct msgb mb = {1, "x"};
+	NSX_REPLY(msgsnd(q, &mb, sizeof(mb.mtext), IPC_NOWAIT) ? -errno : 0);
+}
+
+static void do_rcv(const long *arg)
+{
+	int q = (int)arg[0];
+	struct msgb mb = {1, "x"};
+	NSX_REPLY(msgrcv(q, &mb, sizeof(mb.mtext), 0, IPC_NOWAIT) < 0 ? -errno : 0);
+}
+
+static void do_rcv_wait(const long *arg)
+{
+	int q = (int)arg[0];
+	struct msgb mb = {1, "x"};
+	/* blocks until a sender comes */
+	NSX_REPLY(msgrcv(q, &mb, sizeof(mb.mtext), 0, 0) < 0 ? -errno : 0);
+}
+
+static void do_stat(const long *arg)
+{
+	int q = (int)arg[0];
 	struct msqid_ds ds;
-	switch (op) {
-	case OP_SND:
-		NSX_REPLY(msgsnd(q, &mb, sizeof(mb.mtext), IPC_NOWAIT) ? -errno : 0);
-		break;
-	case OP_RCV:
-		NSX_REPLY(msgrcv(q, &mb, sizeof(mb.mtext), 0, IPC_NOWAIT) < 0 ? -errno : 0);
-		break;
-	case OP_RCV_WAIT: /* blocks until a sender comes */
-		NSX_REPLY(msgrcv(q, &mb, sizeof(mb.mtext), 0, 0) < 0 ? -errno : 0);
-		break;
-	case OP_STAT:
-		if (msgctl(q, IPC_STAT, &ds))
-			NSX_REPLY(-errno, -errno);
-		else
-			NSX_REPLY(ds.msg_lspid, ds.msg_lrpid);
-		break;
-	case OP_PROC: { /* key msqid perms cbytes qnum lspid lrpid ...; arg[1]: SV_* */
-		long v[2];
-		sysvipc_fields((int)arg[1], "msg", q, 5, 6, v);
-		NSX_REPLY(v[0], v[1]);
-		break;
-	}
-	}
+	if (msgctl(q, IPC_STAT, &ds))
+		NSX_REPLY(-errno, -errno);
+	else
+		NSX_REPLY(ds.msg_lspid, ds.msg_lrpid);
+}
+
+static void do_proc(const long *arg)
+{
+	int q = (int)arg[0];
+	/* key msqid perms cbytes qnum lspid lrpid ...; arg[1]: SV_* */
+	long v[2];
+	sysvipc_fields((int)arg[1], "msg", q, 5, 6, v);
+	NSX_REPLY(v[0], v[1]);
 }
 
 static void readers(int q)
@@ -84,38 +94,38 @@ static void readers(int q)
 	static const int order[] = {V_TOP, V_A, V_M, V_D, V_S};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		int v = order[i];
-		const struct nsx_msg *st = sysv_ask(v, OP_STAT, q, 0, 0);
+		const struct nsx_msg *st = sysv_ask(v, do_stat, q, 0, 0);
 		long ls = st->v[0], lr = st->v[1];
-		const struct nsx_msg *pr = sysv_ask(v, OP_PROC, q, SV_OWN_PROC, 0);
+		const struct nsx_msg *pr = sysv_ask(v, do_proc, q, SV_OWN_PROC, 0);
 		printf("  read by %-3s IPC_STAT: lspid=%-4s lrpid=%-4s  /proc/sysvipc/msg: "
 		       "lspid=%-4s "
 		       "lrpid=%s\n",
 		       vname[v], sysv_name(v, ls), sysv_name(v, lr), sysv_name(v, pr->v[0]),
 		       sysv_name(v, pr->v[1]));
 	}
-	sysv_opener_rows(OP_PROC, q, "msg", "lspid", "lrpid");
+	sysv_opener_rows(do_proc, q, "msg", "lspid", "lrpid");
 }
 
 NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "7.3", .kconfig = "CONFIG_SYSVIPC");
 
 int main(void)
 {
-	sysv_setup(handler, "msg");
+	sysv_setup("msg");
 	int q1 = msgget(IPC_PRIVATE, IPC_CREAT | 0600), q2 = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
 	if (q1 < 0 || q2 < 0)
 		nsx_fail("msgget: %s", nsx_errname(errno));
 
 	printf("# sysv_msg_pids: msg_lspid and msg_lrpid as each reader sees them\n");
 	printf("# outer: top | A: a m (and m's thread mthr) | D (in A): d | S: s\n");
-	long r1 = sysv_ask(V_M, OP_SND, q1, 0, 0)->v[0];
-	long r2 = sysv_ask(V_A, OP_RCV, q1, 0, 0)->v[0];
+	long r1 = sysv_ask(V_M, do_snd, q1, 0, 0)->v[0];
+	long r2 = sysv_ask(V_A, do_rcv, q1, 0, 0)->v[0];
 	printf("queue 1: m msgsnd()=%s, then a msgrcv()=%s\n", nsx_res(r1), nsx_res(r2));
 	readers(q1);
 
-	nsx_request(vidx[V_MTHR], OP_RCV_WAIT, q2, 0, 0);
+	nsx_ask(vidx[V_MTHR], do_rcv_wait, q2, 0, 0);
 	if (nsx_await_syscall(vidx[V_MTHR], SYS_msgrcv, (unsigned long)q2))
 		nsx_fail("mthr never slept in msgrcv");
-	r1 = sysv_ask(V_S, OP_SND, q2, 0, 0)->v[0];
+	r1 = sysv_ask(V_S, do_snd, q2, 0, 0)->v[0];
 	r2 = nsx_recv(vidx[V_MTHR], "reply")->v[0];
 	printf("queue 2: mthr waits in msgrcv(), s msgsnd()=%s, mthr's msgrcv()=%s\n", nsx_res(r1),
 	       nsx_res(r2));

@@ -27,26 +27,25 @@
 
 #include <sys/sem.h>
 
-enum { OP_SEMOP = 1, OP_SETVAL, OP_GETPID };
-
-static void handler(int op, const long *arg)
+static void do_semop(const long *arg)
 {
 	int id = (int)arg[0], n = (int)arg[1];
 	struct sembuf sb = {(unsigned short)n, 1, 0};
-	switch (op) {
-	case OP_SEMOP:
-		NSX_REPLY(semop(id, &sb, 1) ? -errno : 0);
-		break;
-	case OP_SETVAL:
-		NSX_REPLY(semctl(id, n, SETVAL, 5) ? -errno : 0);
-		break;
-	case OP_GETPID: {
-		int p0 = semctl(id, 0, GETPID), e0 = errno;
-		int p1 = semctl(id, 1, GETPID), e1 = errno;
-		NSX_REPLY(p0 < 0 ? -e0 : p0, p1 < 0 ? -e1 : p1);
-		break;
-	}
-	}
+	NSX_REPLY(semop(id, &sb, 1) ? -errno : 0);
+}
+
+static void do_setval(const long *arg)
+{
+	int id = (int)arg[0], n = (int)arg[1];
+	NSX_REPLY(semctl(id, n, SETVAL, 5) ? -errno : 0);
+}
+
+static void do_getpid(const long *arg)
+{
+	int id = (int)arg[0];
+	int p0 = semctl(id, 0, GETPID), e0 = errno;
+	int p1 = semctl(id, 1, GETPID), e1 = errno;
+	NSX_REPLY(p0 < 0 ? -e0 : p0, p1 < 0 ? -e1 : p1);
 }
 
 static void readers(int id)
@@ -54,7 +53,7 @@ static void readers(int id)
 	static const int order[] = {V_TOP, V_A, V_M, V_D, V_S};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		int v = order[i];
-		const struct nsx_msg *m = sysv_ask(v, OP_GETPID, id, 0, 0);
+		const struct nsx_msg *m = sysv_ask(v, do_getpid, id, 0, 0);
 		printf("  read by %-3s GETPID: sem 0 = %-4s sem 1 = %s\n", vname[v],
 		       sysv_name(v, m->v[0]), sysv_name(v, m->v[1]));
 	}
@@ -64,7 +63,7 @@ NSX_CASE(.family = "SysV IPC and POSIX message queues", .kconfig = "CONFIG_SYSVI
 
 int main(void)
 {
-	sysv_setup(handler, NULL);
+	sysv_setup(NULL);
 	int id = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
 	if (id < 0)
 		nsx_fail("semget: %s", nsx_errname(errno));
@@ -72,11 +71,11 @@ int main(void)
 	printf("# outer: top | A: a m | D (in A): d | S: s\n");
 	printf("top semget(2 semaphores)\n");
 	readers(id);
-	printf("m semop(sem 0, +1)=%s\n", nsx_res(sysv_ask(V_M, OP_SEMOP, id, 0, 0)->v[0]));
+	printf("m semop(sem 0, +1)=%s\n", nsx_res(sysv_ask(V_M, do_semop, id, 0, 0)->v[0]));
 	readers(id);
-	printf("s semctl(sem 1, SETVAL)=%s\n", nsx_res(sysv_ask(V_S, OP_SETVAL, id, 1, 0)->v[0]));
+	printf("s semctl(sem 1, SETVAL)=%s\n", nsx_res(sysv_ask(V_S, do_setval, id, 1, 0)->v[0]));
 	readers(id);
-	printf("d semop(sem 1, +1)=%s\n", nsx_res(sysv_ask(V_D, OP_SEMOP, id, 1, 0)->v[0]));
+	printf("d semop(sem 1, +1)=%s\n", nsx_res(sysv_ask(V_D, do_semop, id, 1, 0)->v[0]));
 	readers(id);
 	semctl(id, 0, IPC_RMID);
 	nsx_exit();

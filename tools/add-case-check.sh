@@ -37,6 +37,7 @@ cat >cases/zz_added.c <<'CASE'
  */
 #include "nsx.h"
 
+#include <stdio.h>
 #include <unistd.h>
 
 static int c_fn(void *arg)
