@@ -86,7 +86,7 @@ static int own_group_fn(void *arg)
 {
 	(void)arg;
 	NSX_TRY(setpgid(0, 0));
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int d_fn(void *arg)
@@ -96,7 +96,7 @@ static int d_fn(void *arg)
 	nsx_spawn("r", NULL, own_group_fn, NULL);
 	nsx_spawn("r2", "below", own_group_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int dns;

@@ -139,7 +139,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn_agent("c2", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static const char *res(long r)

@@ -317,7 +317,7 @@ static int named(void *arg)
 	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
 	NSX_SEND("named", 1); /* the top iterates only after this */
 	if (arg)
-		nsx_serve(NULL);
+		nsx_serve();
 	nsx_park();
 }
 
@@ -335,7 +335,7 @@ static int c_fn(void *arg)
 	close(fd);
 	nsx_spawn("c3", NULL, named, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void show_iter(const char *who, int observer, const char *what, const long *o)

@@ -46,7 +46,7 @@ static int cg1_c_fn(void *arg)
 	(void)arg;
 	nsx_spawn_threaded("c2", NULL, "c2t");
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int cg1_o_fn(void *arg)

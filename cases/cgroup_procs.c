@@ -121,7 +121,7 @@ static int c_fn(void *arg)
 {
 	(void)arg;
 	nsx_spawn_threaded("c2", NULL, "c2t");
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static const char *list(int reader, const long *v)

@@ -75,7 +75,7 @@ static long spawn3(const char *name, const char *ns, int newpid, const long *tid
 		nsx_register_child(name, ns);
 		NSX_SEND("born", getpid());
 		if (!strcmp(name, "n1"))
-			nsx_serve(NULL); /* makes children of its own */
+			nsx_serve(); /* makes children of its own */
 		nsx_park();
 	}
 	return p < 0 ? -errno : p;

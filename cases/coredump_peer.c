@@ -325,7 +325,7 @@ static int p_fn(void *arg)
 	nsx_spawn("e", NULL, dumper_fn, "et");
 	nsx_spawn("f", NULL, dumper_fn, "ft");
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static char saved[512];

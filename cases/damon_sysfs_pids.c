@@ -95,7 +95,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn("c2", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 #define STAT "/sys/module/damon_stat/parameters/enabled"

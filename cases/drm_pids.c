@@ -110,7 +110,7 @@ static int c2_fn(void *arg)
 {
 	(void)arg;
 	prctl(PR_SET_NAME, "c2");
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int c_fn(void *arg)
@@ -119,7 +119,7 @@ static int c_fn(void *arg)
 	prctl(PR_SET_NAME, "c");
 	nsx_spawn("c2", NULL, c2_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void show_client(const char *who, int observer, int idx, const long *o)

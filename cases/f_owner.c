@@ -111,7 +111,7 @@ static int init_fn(void *arg)
 {
 	if (arg)
 		nsx_spawn("w", NULL, w_fn, NULL);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static const char *owner_type(long t)

@@ -113,7 +113,7 @@ static void *at_fn(void *arg)
 	(void)arg;
 	nsx_add_thread("at");
 	NSX_SEND("at-up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int a_fn(void *arg)
@@ -133,7 +133,7 @@ static int i_fn(void *arg)
 		nsx_fail("fanotify in i: %s", nsx_errname((int)-r));
 	nsx_spawn_agent("b", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 NSX_CASE(.family = "fanotify", .rows = "11.1",

@@ -178,7 +178,7 @@ static int init_fn(void *arg)
 	} else {
 		nsx_spawn("hs", NULL, holder_fn, (void *)2L);
 	}
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static const char *pidstr(int observer, long v)

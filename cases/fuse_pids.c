@@ -136,7 +136,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn_agent("c2", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int d, inner;

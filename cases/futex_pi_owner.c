@@ -80,7 +80,7 @@ static int b1_fn(void *arg)
 	close(fd);
 	nsx_spawn_agent("b100", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int w1_fn(void *arg)
@@ -89,7 +89,7 @@ static int w1_fn(void *arg)
 	nsx_spawn_agent("wx", NULL);
 	nsx_spawn_agent("wy", NULL);
 	nsx_spawn("b1", "B", b1_fn, NULL);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int T(const char *name)

@@ -83,7 +83,7 @@ static int b1_fn(void *arg)
 	int e = nsx_mount_proc();
 	if (e)
 		nsx_fail("a proc for B: %s", nsx_errname(-e));
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int w1_fn(void *arg)
@@ -95,7 +95,7 @@ static int w1_fn(void *arg)
 	if (e)
 		nsx_fail("a proc for W: %s", nsx_errname(-e));
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 NSX_CASE(.family = "Futexes and thread ids in user memory", .rows = "14.5");

@@ -268,7 +268,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn("c2", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static const long *asked(int who, int q, long n)

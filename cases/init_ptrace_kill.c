@@ -90,7 +90,7 @@ static int init_fn(void *arg)
 	(void)arg;
 	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0); /* EINVAL without Yama */
 	nsx_spawn_agent("m", NULL);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2");

@@ -103,7 +103,6 @@ static void on_usr2(int sig, siginfo_t *si, void *uc)
 	h_uid = (sig_atomic_t)si->si_uid;
 }
 
-/* What every task does on nsx_call(op, target, sig): act, then reply. */
 /* Actions, with arg {target task, signal or wait options}. */
 static void do_kill(const long *arg)
 {
@@ -148,7 +147,7 @@ static int d1_fn(void *arg)
 	(void)arg;
 	nsx_block(SIGUSR1);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int deep_fn(void *arg)
@@ -157,7 +156,7 @@ static int deep_fn(void *arg)
 	nsx_block(SIGUSR1);
 	nsx_spawn("d1", NULL, d1_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int init_fn(void *arg)
@@ -170,7 +169,7 @@ static int init_fn(void *arg)
 	nsx_spawn("m2", NULL, d1_fn, NULL);
 	nsx_spawn("deep", "nested", deep_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int boxinit_fn(void *arg)
@@ -180,7 +179,7 @@ static int boxinit_fn(void *arg)
 	nsx_spawn("outsider", NULL, d1_fn, NULL);
 	nsx_spawn("init", "inner", init_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int late_fn(void *arg)

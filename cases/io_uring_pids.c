@@ -109,7 +109,7 @@ static int c_fn(void *arg)
 {
 	(void)arg;
 	own_proc = nsx_own_proc();
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 /* Whose number v is, at any level the case sees, among c's threads (tids in

@@ -95,7 +95,7 @@ static int c_fn(void *arg)
 		nsx_fail("io_uring_setup: %s", nsx_errname(errno));
 	nsx_spawn("w", NULL, exit_fn, (void *)7L);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void show(const char *who, const char *what, int observer, const long *o)

@@ -124,7 +124,7 @@ static int c_fn(void *arg)
 	make_label(1, FL_S_PROCESS);
 	nsx_spawn("c2", NULL, c2_fn, NULL);
 	NSX_SEND("up", 0);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void print(const char *what, int observer, const long *v)

@@ -94,7 +94,7 @@ static void do_connect(const long *arg)
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "8.9",

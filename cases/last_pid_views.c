@@ -59,7 +59,7 @@ static int i_fn(void *arg)
 	inner_proc = nsx_own_proc();
 	nsx_spawn("x", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 NSX_CASE(.family = "A task's own numbers and /proc", .rows = "7.7 7.8",

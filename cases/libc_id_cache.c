@@ -351,7 +351,7 @@ static int maker_fn(void *arg)
 	if (holder_ns < 0 || own_ns < 0)
 		nsx_fail("opening pid namespaces: %s", nsx_errname(errno));
 	(void)arg;
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 /* execer's second thread: exec ourselves, to report from the new image. */

@@ -92,14 +92,14 @@ static int m_fn(void *arg)
 	if (q == (mqd_t)-1 || mq_notify(q, &ev))
 		nsx_fail("mq_open/mq_notify: %s", nsx_errname(errno));
 	NSX_SEND("registered", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int init_fn(void *arg)
 {
 	if (arg)
 		nsx_spawn("m", NULL, m_fn, NULL);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void show(const char *who, int reader, const long *v)

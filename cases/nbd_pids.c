@@ -103,7 +103,7 @@ static int c_fn(void *arg)
 	close(sv[1]);
 	nsx_spawn_agent("c2", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void show(const char *who, int observer, const long *o)

@@ -105,7 +105,7 @@ static int s_fn(void *arg)
 	(void)arg;
 	nl = nl_socket(&port);
 	NSX_SEND("port", port);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static const char *cred(int reader, long got, long pid)

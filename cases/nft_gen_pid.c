@@ -117,7 +117,7 @@ static int c_fn(void *arg)
 {
 	(void)arg;
 	prctl(PR_SET_NAME, "c");
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void print(int who, const long *o)

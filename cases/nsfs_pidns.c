@@ -164,7 +164,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn_agent("d", "deep");
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void show_parent(int caller, int of)

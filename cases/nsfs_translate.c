@@ -69,7 +69,7 @@ static int c_fn(void *arg)
 {
 	(void)arg;
 	nsx_spawn_threaded("c2", NULL, "c2t");
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 /* caller asks ioctl k on ns_task's namespace file about task t, numbered in

@@ -83,14 +83,14 @@ static int c_fn(void *arg)
 	(void)arg;
 	mark(2);
 	nsx_spawn("c2", NULL, c2_fn, NULL);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int x_fn(void *arg)
 {
 	(void)arg;
 	mark(4);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 NSX_CASE(.family = "pid arguments", .rows = "28.21", .kconfig = "CONFIG_NUMA CONFIG_MIGRATION");

@@ -108,7 +108,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn_agent("m", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void show(const char *what, int observer, const long pc[3])

@@ -151,7 +151,7 @@ static int m_fn(void *arg)
 {
 	(void)arg;
 	procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC); /* c's mount */
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int init_fn(void *arg)
@@ -160,7 +160,7 @@ static int init_fn(void *arg)
 	procfd = nsx_own_proc();
 	nsx_spawn("m", NULL, m_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 /* "Pid=x NSpid=a b" for a message laid out by fdinfo(), read through the proc

@@ -255,14 +255,14 @@ static int c_fn(void *arg)
 	(void)arg;
 	mark(2, "c");
 	nsx_spawn("c2", NULL, c2_fn, NULL);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int x_fn(void *arg)
 {
 	(void)arg;
 	mark(4, "x");
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 /* Whose identity a probe read, as the task's name. */

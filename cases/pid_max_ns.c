@@ -116,7 +116,7 @@ static int c_fn(void *arg)
 {
 	(void)arg;
 	own_proc = nsx_own_proc();
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static const char *val(long v)

@@ -143,7 +143,7 @@ static int c_fn(void *arg)
 	int z = nsx_spawn("z", NULL, z_fn, NULL);
 	pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
 	NSX_SEND("up", pfd < 0 ? -errno : 0);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static const char *mask_str(long m)

@@ -124,7 +124,7 @@ static int init_fn(void *arg)
 	if (arg)
 		nsx_spawn("m", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 /* u and x: in outer's pid namespace, each in a user namespace of its own:
@@ -134,7 +134,7 @@ static int userns_fn(void *arg)
 	int e = arg ? nsx_new_userns("100 0 1\n", "200 0 1\n") : nsx_new_userns(NULL, NULL);
 	if (e)
 		nsx_fail("user namespace: %s", nsx_errname(-e));
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static const char *mask_str(unsigned long m)

@@ -198,7 +198,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn("z", NULL, z_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int c, x, z, top_pfd;

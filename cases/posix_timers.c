@@ -139,7 +139,7 @@ static int i_fn(void *arg)
 	(void)arg;
 	inner_proc = nsx_own_proc();
 	nsx_spawn("w", NULL, w_fn, NULL);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void show(const char *what, int ns, const long *v)

@@ -245,7 +245,7 @@ static int p_fn(void *arg)
 		nsx_fail("setsid: %s", nsx_errname(errno));
 	inner_proc = nsx_own_proc();
 	nsx_spawn("q", NULL, q_fn, NULL);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 /* The number v read through mount m, as a name (a list element at depth k

@@ -74,7 +74,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	own_proc = nsx_own_proc();
 	nsx_spawn("c2", NULL, c2_fn, NULL);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void show(const char *how, int reader, int mount_ns, const long *o)

@@ -187,14 +187,14 @@ static int t_fn(void *arg)
 	for (int k = 0; k < 3; k++)
 		sigaction(sigs[k], &sa, NULL);
 	NSX_SEND("handlers", 1); /* registered is not enough: the handlers first */
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int u_fn(void *arg)
 {
 	(void)arg;
 	nsx_block(SIGCHLD);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int i_fn(void *arg)
@@ -203,7 +203,7 @@ static int i_fn(void *arg)
 	nsx_spawn("u", NULL, u_fn, NULL);
 	nsx_spawn("t", NULL, t_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int tracer, t_task; /* the tracer's task (0: top), t */

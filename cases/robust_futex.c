@@ -112,7 +112,7 @@ static int cinit_fn(void *arg)
 	nsx_spawn("ow", NULL, ow_fn, NULL);
 	nsx_spawn_agent("cwait", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static const char *lockres(long r)

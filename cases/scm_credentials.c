@@ -121,7 +121,7 @@ static int task_fn(void *arg)
 		start(A3);
 	}
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 /* One transfer over pair p, socket type t; returns the cell's text. */

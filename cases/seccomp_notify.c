@@ -159,7 +159,7 @@ static int t_fn(void *arg)
 	if (pthread_create(&th, NULL, tt_fn, NULL))
 		nsx_fail("pthread_create");
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void show(int sup, const long *o, long ret)

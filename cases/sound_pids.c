@@ -182,7 +182,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn_agent("c2", NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static const char *pidv(int observer, long v)

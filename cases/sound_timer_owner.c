@@ -108,7 +108,7 @@ static void do_read(const long *arg)
 static int c_fn(void *arg)
 {
 	(void)arg;
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 /* The names of the numbers in after[] not in before[], read in observer's

@@ -34,7 +34,7 @@ static void *mthr_fn(void *arg)
 	(void)arg;
 	nsx_add_thread("mthr");
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int sysv_task(void *arg)
@@ -56,7 +56,7 @@ static int sysv_task(void *arg)
 			nsx_fail("pthread_create");
 	}
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 /* Make the tree; every task then answers sysv_ask().  With file non-NULL the

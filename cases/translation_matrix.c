@@ -117,7 +117,7 @@ static int task_fn(void *arg)
 		nsx_fail("receiving pidfds: %s", nsx_errname(-e));
 	for (int j = 0; j < NT; j++)
 		idx[j] = nsx_find(names[j]);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 /* The cells of one table: si_pid (or the sender's error) and si_code:si_uid. */

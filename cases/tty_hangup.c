@@ -128,7 +128,7 @@ static int s_fn(void *arg)
 	if (setsid() < 0)
 		nsx_fail("setsid: %s", nsx_errname(errno));
 	block_both();
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static int l_fn(void *arg)
@@ -140,7 +140,7 @@ static int l_fn(void *arg)
 	block_both();
 	nsx_spawn("S", NULL, s_fn, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void pending(const char *who)

@@ -114,7 +114,7 @@ static int l_fn(void *arg)
 	long r_outer = nsx_rc(tcsetpgrp(slave, (pid_t)nsx_nr_in(J, nsx_ns_of(0))));
 	long r = nsx_rc(tcsetpgrp(slave, (pid_t)nsx_pid(J)));
 	NSX_SEND("fg", r_outer, r);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static void show_ids(const char *who, int reader, const long *v)

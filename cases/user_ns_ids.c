@@ -109,7 +109,7 @@ static int userns_fn(void *arg)
 		nsx_fail("a user namespace: %s", nsx_errname(-e));
 	nsx_block(SIGUSR1);
 	NSX_SEND("ids", (long)getuid(), (long)getgid());
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 static const char *cred_str(int observer, const long *v)

@@ -39,7 +39,7 @@ static int c_fn(void *arg)
 	(void)arg;
 	nsx_spawn("c2", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);
-	nsx_serve(NULL);
+	nsx_serve();
 }
 
 NSX_CASE(.family = "pid arguments", .rows = "28.23", .kconfig = "CONFIG_SECURITY_YAMA");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * channel.c - the report channel (tasks send, the top receives in the order
- * it chooses), barriers (nsx_go/nsx_step), requests (nsx_call/nsx_serve).
+ * it chooses), barriers (nsx_go/nsx_step), actions (nsx_do/nsx_serve).
  */
 #include "internal.h"
 
@@ -114,37 +114,15 @@ const struct nsx_msg *nsx_do(int task, nsx_action fn, long a0, long a1, long a2)
 	return nsx_recv(task, "reply");
 }
 
-void nsx_request(int task, int op, long a0, long a1, long a2)
-{
-	struct nsx_task *t = &nsx_T->task[task];
-	t->act = NULL;
-	t->op = op;
-	t->arg[0] = a0;
-	t->arg[1] = a1;
-	t->arg[2] = a2;
-	nsx_go(task); /* the release in nsx_go() publishes op and arg */
-}
-
-const struct nsx_msg *nsx_call(int task, int op, long a0, long a1, long a2)
-{
-	nsx_request(task, op, a0, a1, a2);
-	return nsx_recv(task, "reply");
-}
-
-void nsx_serve(void (*handler)(int op, const long *arg))
+void nsx_serve(void)
 {
 	for (;;) {
 		nsx_step();
 		struct nsx_task *t = &nsx_T->task[nsx_me];
 		long arg[4] = {t->arg[0], t->arg[1], t->arg[2], t->arg[3]};
-		if (t->act)
-			t->act(arg);
-		else if (handler)
-			handler(t->op, arg);
-		else
-			nsx_fail(
-			        "nsx_call(%d) to a task that serves only actions (nsx_serve(NULL))",
-			        t->op);
+		if (!t->act)
+			nsx_fail("nsx_go() without an action to a task that serves (nsx_do())");
+		t->act(arg);
 	}
 }
 
@@ -163,21 +141,13 @@ int nsx_parked(void *arg)
 	nsx_park();
 }
 
-static void (*server_handler)(int op, const long *arg);
-
 static int serving(void *arg)
 {
 	(void)arg;
-	nsx_serve(server_handler);
+	nsx_serve();
 }
 
 int nsx_spawn_agent(const char *name, const char *new_ns)
 {
-	return nsx_spawn_server(name, new_ns, NULL);
-}
-
-int nsx_spawn_server(const char *name, const char *new_ns, void (*handler)(int op, const long *arg))
-{
-	server_handler = handler; /* the child has its own copy from fork() */
 	return nsx_spawn(name, new_ns, serving, NULL);
 }

@@ -54,9 +54,8 @@ struct nsx_task {
 	uint32_t go;                  /* futex word: bumped by nsx_go() */
 	int spawner;                  /* index of the task that spawned it */
 	int32_t forked;               /* what fork() returned in the spawner */
-	int op;                       /* nsx_call(): what to do next ... */
+	void (*act)(const long *arg); /* nsx_do(): the action to run next ... */
 	long arg[4];                  /* ... and with what */
-	void (*act)(const long *arg); /* nsx_do(): the action to run, or NULL */
 };
 
 /* Everything lib knows about the case's tasks (in MAP_SHARED memory). */
@@ -257,7 +256,7 @@ void nsx_go(int task);
 /* Wait for the next nsx_go() on the calling task. */
 void nsx_step(void);
 /*
- * Actions: a task that calls nsx_serve(NULL) runs, for each nsx_do()
+ * Actions: a task that calls nsx_serve() runs, for each nsx_do()
  * addressed to it, the function named there with the arguments given
  * (every task is a fork of the same program, so a function means the same
  * in all of them); the action answers with exactly one NSX_REPLY(...),
@@ -267,20 +266,9 @@ typedef void (*nsx_action)(const long *arg);
 const struct nsx_msg *nsx_do(int task, nsx_action fn, long a0, long a1, long a2);
 /* nsx_do() without waiting: the reply is nsx_recv(task, "reply") later. */
 void nsx_ask(int task, nsx_action fn, long a0, long a1, long a2);
-/* nsx_spawn() of a task that only runs actions (nsx_serve(NULL)). */
+/* nsx_spawn() of a task that only runs actions (nsx_serve()). */
 int nsx_spawn_agent(const char *name, const char *new_ns);
-/*
- * The older form: nsx_serve(handler) runs handler(op, arg) for each
- * nsx_call() (an opcode instead of a function); the handler answers with
- * exactly one NSX_REPLY(...).
- */
-const struct nsx_msg *nsx_call(int task, int op, long a0, long a1, long a2);
-/* nsx_call() without waiting: the reply is nsx_recv(task, "reply") later. */
-void nsx_request(int task, int op, long a0, long a1, long a2);
-_Noreturn void nsx_serve(void (*handler)(int op, const long *arg));
-/* nsx_spawn() of a task that only serves handler (nsx_serve()). */
-int nsx_spawn_server(const char *name, const char *new_ns,
-                     void (*handler)(int op, const long *arg));
+_Noreturn void nsx_serve(void);
 #define NSX_REPLY(...) NSX_SEND("reply", __VA_ARGS__)
 /* Wait to be killed (bounded: exits quietly after four timeouts). */
 _Noreturn void nsx_park(void);
