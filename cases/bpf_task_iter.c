@@ -222,9 +222,8 @@ struct rec {
 /* The task whose name is comm, or -1. */
 static int task_named(const char *comm)
 {
-	const struct nsx_table *t = nsx_table();
-	for (int i = 0; i < t->ntasks; i++)
-		if (!strncmp(t->task[i].name, comm, 15))
+	for (int i = 0; i < nsx_ntasks(); i++)
+		if (!strncmp(nsx_task_name(i), comm, 15))
 			return i;
 	return -1;
 }

@@ -74,8 +74,8 @@ static void cg1_clean(void)
 	if (!cg1_mounted)
 		return;
 	cg1_mounted = 0;
-	for (int i = 0; i < nsx_table()->ntasks; i++)
-		if (nsx_table()->task[i].ready == 1)
+	for (int i = 0; i < nsx_ntasks(); i++)
+		if (nsx_task_ready(i) == 1)
 			cg1_write_pid("cgroup.procs", nsx_pid(i));
 	snprintf(g, sizeof(g), "%s/g", cg1_mnt);
 	rmdir(g);
@@ -110,8 +110,7 @@ static int cg1_setup(const char *mnt, const char *opts)
 	for (int i = 0; i < 3; i++) {
 		int e = cg1_write_pid("g/cgroup.procs", nsx_pid(who[i]));
 		if (e)
-			nsx_fail("moving %s into g: %s", nsx_table()->task[who[i]].name,
-			         nsx_errname(-e));
+			nsx_fail("moving %s into g: %s", nsx_task_name(who[i]), nsx_errname(-e));
 	}
 	return c;
 }
@@ -119,7 +118,7 @@ static int cg1_setup(const char *mnt, const char *opts)
 /* Print what who read from g/<name>: the numbers as who sees them. */
 static void cg1_show(int who, const char *name, const long *v)
 {
-	printf("%-3s reads g/%s:", nsx_table()->task[who].name, name);
+	printf("%-3s reads g/%s:", nsx_task_name(who), name);
 	if (v[0] < 0)
 		printf(" %s", nsx_res(v[0]));
 	for (long i = 0; i < v[0]; i++)

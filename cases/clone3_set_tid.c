@@ -130,14 +130,14 @@ static void result(const char *who, const char *flags, const long *tids, int n, 
 		int c = nsx_await_task(name);
 		long self = nsx_recv(c, "born")->v[0];
 		int ns = nsx_ns_of(c);
-		int top_level = nsx_table()->ns[ns].level;
+		int top_level = nsx_ns_level(ns);
 		printf("%s: getpid()=%ld", name, self);
 		for (int l = top_level; l >= 0 && top_level - l < n; l--)
 			printf(", %ld in %s", (long)nsx_nr_in(c, nsx_ns_at(c, l)),
-			       nsx_table()->ns[nsx_ns_at(c, l)].name);
+			       nsx_ns_name(nsx_ns_at(c, l)));
 		for (int l = top_level - n; l >= 0; l--)
 			printf("%s%s", l == top_level - n ? "; not chosen in " : ", ",
-			       nsx_table()->ns[nsx_ns_at(c, l)].name);
+			       nsx_ns_name(nsx_ns_at(c, l)));
 	}
 	printf("\n");
 }

@@ -312,7 +312,7 @@ static void do_reap(const long *arg)
 	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	struct pollfd pf = {pfd, POLLIN, 0};
 	if (pfd < 0 || poll(&pf, 1, nsx_timeout_ms()) != 1)
-		nsx_fail("%s did not exit", nsx_table()->task[arg[0]].name);
+		nsx_fail("%s did not exit", nsx_task_name(arg[0]));
 	close(pfd);
 	long rc = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG) ? -errno : 0;
 	NSX_REPLY(rc, si.si_code, si.si_status, si.si_pid);
@@ -356,13 +356,12 @@ static int global_task(long g, const char *nspid)
 {
 	long nr[NSX_MAX_LEVEL];
 	int n = numbers(nspid, nr, NSX_MAX_LEVEL), base = nsx_base_level();
-	const struct nsx_table *t = nsx_table();
 	if (n < 1 || nr[0] != g)
 		return -1;
-	for (int i = 0; i < t->ntasks; i++) {
-		int ok = n == base + t->task[i].level + 1;
-		for (int l = 0; ok && l <= t->task[i].level; l++)
-			ok = nr[base + l] == t->task[i].nr[l];
+	for (int i = 0; i < nsx_ntasks(); i++) {
+		int ok = n == base + nsx_task_level(i) + 1;
+		for (int l = 0; ok && l <= nsx_task_level(i); l++)
+			ok = nr[base + l] == nsx_task_nr(i, l);
 		if (ok)
 			return i;
 	}

@@ -268,9 +268,9 @@ int main(int argc, char **argv)
 			break;
 		nr[levels++] = x;
 	}
-	int dl = nsx_table()->task[d].level, ok = levels > dl;
+	int dl = nsx_task_level(d), ok = levels > dl;
 	for (int l = 0; ok && l <= dl; l++)
-		ok = nr[levels - 1 - dl + l] == nsx_table()->task[d].nr[l];
+		ok = nr[levels - 1 - dl + l] == nsx_task_nr(d, l);
 
 	printf("# coredump_pids: d (inner, forked by p's thread pt) dumps core through a "
 	       "core_pattern pipe\n");

@@ -79,7 +79,7 @@ static void read_clients(long *o)
 		           &uid) != 6)
 			continue; /* the header */
 		long i = -1;
-		for (int t = 0; t < nsx_table()->ntasks; t++)
+		for (int t = 0; t < nsx_ntasks(); t++)
 			if (!strcmp(nsx_task_name(t), comm))
 				i = t;
 		o[1 + 3 * o[0]] = i;

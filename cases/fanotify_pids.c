@@ -161,7 +161,7 @@ int main(void)
 	int actors[3] = {at, b, c};
 	printf("# fanotify_pids: FAN_OPEN event pids, plain and FAN_REPORT_TID groups\n");
 	for (int k = 0; k < 3; k++) {
-		const char *who = nsx_table()->task[actors[k]].name;
+		const char *who = nsx_task_name(actors[k]);
 		long o = nsx_do(actors[k], do_open, 0, 0, 0)->v[0];
 		long t0 = one_event(0), t1 = one_event(1);
 		const struct nsx_msg *m = nsx_do(i, do_read, 0, 0, 0);

@@ -104,7 +104,7 @@ static int init_fn(void *arg)
 	nsx_send_siginfo("member-kill", SIGUSR2);
 
 	/* top's own number, as top's getpid() returns it in outer. */
-	pid_t top_outer = nsx_table()->task[0].nr[nsx_table()->task[nsx_self()].level - 1];
+	pid_t top_outer = nsx_task_nr(0, nsx_task_level(nsx_self()) - 1);
 	NSX_SEND("kill-parent", nsx_rc(kill(top_outer, SIGUSR1)));
 
 	nsx_step(); /* member has sent SIGTERM, SIGKILL, SIGHUP */

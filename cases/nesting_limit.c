@@ -99,7 +99,7 @@ int main(void)
 	const char *me = nsx_task_name(deepest);
 	for (int i = 0; i < n; i++) {
 		char one[128];
-		int ns = nsx_ns_at(deepest, nsx_table()->task[0].level + i);
+		int ns = nsx_ns_at(deepest, nsx_task_level(0) + i);
 		if (ns < 0)
 			snprintf(one, sizeof(one), "%ld?", nr[i]);
 		else

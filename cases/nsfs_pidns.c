@@ -74,8 +74,8 @@ static long ns_index(int fd)
 		return NKNOWN;
 	for (long k = 0; k < NKNOWN; k++) {
 		int t = -1;
-		for (int i = 0; i < nsx_table()->ntasks; i++)
-			if (!strcmp(nsx_task_name(i), known[k]) && nsx_table()->task[i].ready == 1)
+		for (int i = 0; i < nsx_ntasks(); i++)
+			if (!strcmp(nsx_task_name(i), known[k]) && nsx_task_ready(i) == 1)
 				t = i;
 		if (t < 0)
 			continue;
@@ -96,7 +96,7 @@ static const char *ns_str(long v)
 		return nsx_errname((int)-v);
 	if (v >= NKNOWN)
 		return "another";
-	return nsx_table()->ns[nsx_ns_of(nsx_find(known[v]))].name;
+	return nsx_ns_name(nsx_ns_of(nsx_find(known[v])));
 }
 
 /* NS_GET_PARENT of the pid namespace of task, by the caller. */
@@ -170,9 +170,8 @@ static int c_fn(void *arg)
 static void show_parent(int caller, int of)
 {
 	long r = caller ? nsx_do(caller, do_parent, of, 0, 0)->v[0] : parent_of(of);
-	printf("  %-3s (%s) on %s: %s\n", nsx_task_name(caller),
-	       nsx_table()->ns[nsx_ns_of(caller)].name, nsx_table()->ns[nsx_ns_of(of)].name,
-	       ns_str(r));
+	printf("  %-3s (%s) on %s: %s\n", nsx_task_name(caller), nsx_ns_name(nsx_ns_of(caller)),
+	       nsx_ns_name(nsx_ns_of(of)), ns_str(r));
 }
 
 static void show_links(const char *when, int task)

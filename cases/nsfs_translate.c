@@ -81,10 +81,10 @@ static void row(int caller, int k, int ns_task, int t, long n_override)
 	long n = n_override ? n_override : nsx_nr_in(t, in_ns);
 	long r = caller ? nsx_do(caller, do_ask, ns_task, k, n)->v[0] : ask(ns_task, k, n);
 	char arg[64];
-	snprintf(arg, sizeof(arg), "%s in %s", nsx_name_ns(in_ns, n), nsx_table()->ns[in_ns].name);
+	snprintf(arg, sizeof(arg), "%s in %s", nsx_name_ns(in_ns, n), nsx_ns_name(in_ns));
 	printf("  %-3s %-22s on %-5s's file, %-16s = %s", nsx_task_name(caller), req_names[k % 4],
-	       nsx_table()->ns[file_ns].name, arg, r < 0 ? nsx_res(r) : nsx_name_ns(out_ns, r));
-	printf("%s%s\n", r < 0 ? "" : " in ", r < 0 ? "" : nsx_table()->ns[out_ns].name);
+	       nsx_ns_name(file_ns), arg, r < 0 ? nsx_res(r) : nsx_name_ns(out_ns, r));
+	printf("%s%s\n", r < 0 ? "" : " in ", r < 0 ? "" : nsx_ns_name(out_ns));
 }
 
 NSX_CASE(.family = "Namespace files and chosen numbers", .rows = "5.1 5.2 5.3 5.4");

@@ -175,7 +175,7 @@ static const char *fdinfo_str(int task, int ns, const long *v)
 		snprintf(b, 160, "no fdinfo");
 		return b;
 	}
-	int lvl = nsx_table()->ns[ns].level;
+	int lvl = nsx_ns_level(ns);
 	snprintf(b, 160, "Pid=%s NSpid=%s%s%s", nsx_name_ns(ns, v[0]),
 	         v[1] ? nsx_name_ns(ns, v[2]) : "(none)", v[1] > 1 ? " " : "",
 	         v[1] > 1 ? nsx_nslist_names(task, lvl + 1, &v[3], (int)v[1] - 1) : "");

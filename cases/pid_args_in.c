@@ -188,7 +188,7 @@ static void probe(int p, long n, long n_c2, long out[2])
 		r0 = process_vm_readv((pid_t)n, &lo, 1, &re, 1, 0) < 0 ? -errno : 0;
 		if (!r0) {
 			int t = -1;
-			for (int i = 0; i < nsx_table()->ntasks; i++)
+			for (int i = 0; i < nsx_ntasks(); i++)
 				if (!strcmp(nsx_task_name(i), buf))
 					t = i;
 			id = t < 0 ? 99 : 1000 + t; /* a task index, told apart below */

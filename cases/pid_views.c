@@ -205,7 +205,7 @@ int main(void)
 	int init = nsx_spawn("init", "inner", init_fn, NULL);
 	int inner = nsx_ns_of(init);
 	int outer = nsx_ns_of(top);
-	int lvl_outer = nsx_table()->ns[outer].level, lvl_inner = nsx_table()->ns[inner].level;
+	int lvl_outer = nsx_ns_level(outer), lvl_inner = nsx_ns_level(inner);
 	nsx_recv(init, "ready");
 	int member = nsx_find("member");
 
@@ -229,7 +229,7 @@ int main(void)
 
 	pid_t ip = nsx_pid(init);
 	printf("top: fork() returned %s; getpgid(init)=%s getsid(init)=%s\n",
-	       nsx_name(top, nsx_table()->task[init].forked), nsx_name(top, getpgid(ip)),
+	       nsx_name(top, nsx_forked(init)), nsx_name(top, getpgid(ip)),
 	       nsx_name(top, getsid(ip)));
 
 	printf("outer /proc read by top:\n");

@@ -91,8 +91,8 @@ static int w_fn(void *arg)
 	if (pthread_create(&th, NULL, wt_fn, NULL))
 		nsx_fail("pthread_create");
 	nsx_step(); /* the top has seen wt register */
-	int wt = nsx_find("wt"), me = nsx_self(), lvl = nsx_table()->task[me].level;
-	long outer_nr = nsx_table()->task[wt].nr[lvl - 1], inner_nr = nsx_table()->task[wt].nr[lvl];
+	int wt = nsx_find("wt"), me = nsx_self(), lvl = nsx_task_level(me);
+	long outer_nr = nsx_task_nr(wt, lvl - 1), inner_nr = nsx_task_nr(wt, lvl);
 	long r1 = thread_timer(outer_nr, &t1);
 	long r2 = thread_timer(inner_nr, &t2);
 	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR2};

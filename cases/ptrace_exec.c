@@ -132,7 +132,7 @@ static int inner_fn(void *arg)
 static void show(int tracer, const char *e, const char *et, const long *out)
 {
 	printf("tracer %s (%s), tracee %s (inner) with thread %s:\n", nsx_task_name(tracer),
-	       nsx_table()->ns[nsx_ns_of(tracer)].name, e, et);
+	       nsx_ns_name(nsx_ns_of(tracer)), e, et);
 	if (out[0]) {
 		printf("  %s\n", nsx_res(out[0]));
 		return;

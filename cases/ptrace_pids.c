@@ -161,8 +161,7 @@ int main(void)
 		char kid[8];
 		snprintf(kid, sizeof(kid), "kid%d", n);
 		int k = nsx_find(kid);
-		printf("tracee%d's own fork() returned %s\n", n,
-		       nsx_name(k, nsx_table()->task[k].forked));
+		printf("tracee%d's own fork() returned %s\n", n, nsx_name(k, nsx_forked(k)));
 	}
 	nsx_exit();
 }

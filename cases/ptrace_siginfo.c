@@ -268,7 +268,7 @@ static void send_sig(int from, int sig)
 static void round_with(int tr, int s, int i)
 {
 	tracer = tr;
-	printf("tracer %s (%s):\n", nsx_task_name(tr), nsx_table()->ns[nsx_ns_of(tr)].name);
+	printf("tracer %s (%s):\n", nsx_task_name(tr), nsx_ns_name(nsx_ns_of(tr)));
 	printf("  PTRACE_SEIZE t: %s\n", nsx_res(step(ST_SEIZE, 0)[0]));
 	send_sig(s, SIGUSR1);
 	show_stop("stop");

@@ -98,8 +98,8 @@ static int ow_fn(void *arg)
 		if (pthread_mutex_lock(&sh->m[i]))
 			nsx_fail("pthread_mutex_lock");
 	/* c: the owner TID as it would read from outer instead. */
-	int self = nsx_self(), lvl = nsx_table()->task[self].level;
-	uint32_t outer_nr = (uint32_t)nsx_table()->task[self].nr[lvl - 1];
+	int self = nsx_self(), lvl = nsx_task_level(self);
+	uint32_t outer_nr = (uint32_t)nsx_task_nr(self, lvl - 1);
 	__atomic_store_n(word(2), (*word(2) & ~FUTEX_TID_MASK) | outer_nr, __ATOMIC_RELEASE);
 	NSX_SEND("locked", *word(0), *word(1), *word(2));
 	nsx_step();

@@ -166,9 +166,9 @@ static void show(int sup, const long *o, long ret)
 {
 	printf("%-3s (%s) NOTIF_RECV %s: pid=%s syscall=%s; ID_VALID %s; NOTIF_SEND %s; t's "
 	       "ioprio_get() returns %ld\n",
-	       nsx_task_name(sup), nsx_table()->ns[nsx_ns_of(sup)].name, nsx_res(o[0]),
-	       nsx_name(sup, o[1]), o[2] == SYS_ioprio_get ? "ioprio_get" : "another",
-	       nsx_res(o[3]), nsx_res(o[4]), ret);
+	       nsx_task_name(sup), nsx_ns_name(nsx_ns_of(sup)), nsx_res(o[0]), nsx_name(sup, o[1]),
+	       o[2] == SYS_ioprio_get ? "ioprio_get" : "another", nsx_res(o[3]), nsx_res(o[4]),
+	       ret);
 }
 
 NSX_CASE(.family = "seccomp user notification", .rows = "16.1 16.2");
@@ -204,7 +204,7 @@ int main(void)
 			if (nsx_recv_fds(sv[0], &listener, 1))
 				nsx_fail("taking the listener: %s", nsx_errname(errno));
 		} else if (nsx_do(sups[k], do_take, 0, 0, 0)->v[0]) {
-			nsx_fail("%s taking the listener", nsx_table()->task[sups[k]].name);
+			nsx_fail("%s taking the listener", nsx_task_name(sups[k]));
 		}
 		nsx_ask(t, do_call, 0, 0, 0);
 		if (sups[k] == top)

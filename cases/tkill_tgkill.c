@@ -152,9 +152,9 @@ static int member_fn(void *arg)
 	(void)arg;
 	int worker = nsx_find("worker"), init = nsx_find("init");
 	pid_t w = nsx_pid(worker);
-	int inner_level = nsx_table()->task[nsx_self()].level;
-	pid_t init_outer = nsx_table()->task[init].nr[inner_level - 1];
-	pid_t worker_outer = nsx_table()->task[worker].nr[inner_level - 1];
+	int inner_level = nsx_task_level(nsx_self());
+	pid_t init_outer = nsx_task_nr(init, inner_level - 1);
+	pid_t worker_outer = nsx_task_nr(worker, inner_level - 1);
 
 	nsx_step();
 	NSX_SEND("tkill", sys_tkill(w, SIGUSR1));

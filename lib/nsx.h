@@ -115,8 +115,20 @@ extern const struct nsx_case nsx_case;
 void nsx_init(const char *top_name, const char *ns_name);
 /* The shared task table (read-only use in cases). */
 struct nsx_table *nsx_table(void);
-/* Task i's name. */
+/* Task i's name ("?" for no task), whether it has registered its numbers
+ * (its ready word), what fork() returned for it in its spawner; how many
+ * tasks the case has named. */
 const char *nsx_task_name(int i);
+int nsx_task_ready(int i);
+pid_t nsx_forked(int i);
+int nsx_ntasks(void);
+/* Task i's level (0: the namespace of the proc the case began with) and its
+ * number at level l of its chain, l <= its level. */
+int nsx_task_level(int i);
+pid_t nsx_task_nr(int i, int l);
+/* Namespace ns's name and level. */
+const char *nsx_ns_name(int ns);
+int nsx_ns_level(int ns);
 /*
  * One-line checked calls, for set-up a case needs to go on: each is the
  * value of expr, or fails the case (nsx_fail(), from any task) with the

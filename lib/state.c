@@ -69,6 +69,41 @@ const char *nsx_task_name(int i)
 	return i >= 0 && i < nsx_T->ntasks ? nsx_T->task[i].name : "?";
 }
 
+int nsx_task_ready(int i)
+{
+	return (int)__atomic_load_n(&nsx_T->task[i].ready, __ATOMIC_ACQUIRE);
+}
+
+pid_t nsx_forked(int i)
+{
+	return nsx_T->task[i].forked;
+}
+
+int nsx_ntasks(void)
+{
+	return nsx_T->ntasks;
+}
+
+int nsx_task_level(int i)
+{
+	return nsx_T->task[i].level;
+}
+
+pid_t nsx_task_nr(int i, int l)
+{
+	return l >= 0 && l <= nsx_T->task[i].level ? nsx_T->task[i].nr[l] : 0;
+}
+
+const char *nsx_ns_name(int ns)
+{
+	return nsx_T->ns[ns].name;
+}
+
+int nsx_ns_level(int ns)
+{
+	return nsx_T->ns[ns].level;
+}
+
 int nsx_self(void)
 {
 	return nsx_me;
