@@ -255,7 +255,7 @@ bench-smoke: $(BENCH)
 # make mutants, or make mutants MUTANTS="signal-ancestor-si-pid ..." for some;
 # MUTANT_BASES="6.1" for the linux-source-6.1 base alone (what CI runs);
 # MUTANT_SCOPE=suite boots each mutant with the whole suite instead of the
-# cases its header expects to catch it (mutants/README.md).  MUTANT_SITES=1
+# cases that pin its rows (mutants/README.md).  MUTANT_SITES=1
 # adds a mutant at every translation call site (mutants/sites/README.md; a
 # base built once before; MUTANT_SITES_MAX=N runs the first N reached,
 # MUTANT_SITES_ONLY='<regular expression>' those whose names match).

@@ -245,7 +245,7 @@ static void state(const char *what, long r)
 	       nsx_name(ids[0], w->v[3]));
 }
 
-NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 1.8 2.3",
+NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 1.8 2.3 28.1",
          .variants = "si-pid-not-zeroed");
 
 int main(void)

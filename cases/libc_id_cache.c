@@ -489,7 +489,7 @@ static void print_row(const char *method, const long *o, long parent_tid, long p
 #endif
 }
 
-NSX_CASE(.family = "C library caches", .rows = "3.11");
+NSX_CASE(.family = "C library caches", .rows = "3.9 3.11");
 
 int main(int argc, char **argv)
 {

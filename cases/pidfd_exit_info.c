@@ -216,7 +216,7 @@ static void show_decode(const char *what, uint64_t ino)
 	printf(", x %s\n", v[0] ? nsx_res(v[0]) : nsx_name(x, v[1]));
 }
 
-NSX_CASE(.family = "pidfds", .rows = "4.5",
+NSX_CASE(.family = "pidfds", .rows = "4.2 4.5",
          .finding =
                  "PIDFD_GET_INFO refuses a caller outside the task's namespace hierarchy even the "
                  "exit status of a reaped task (`pid_in_current_pidns()` comes first), although "

@@ -249,7 +249,7 @@ static void show_wait(const char *who, int task, int flags, const char *how)
 	printf("\n");
 }
 
-NSX_CASE(.family = "pidfds", .rows = "28.2 28.16 28.19");
+NSX_CASE(.family = "pidfds", .rows = "4.1 28.2 28.16 28.19");
 
 int main(void)
 {

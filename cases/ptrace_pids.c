@@ -137,7 +137,7 @@ static void show(int tracer, const char *tracee, const struct nsx_msg *m)
 	       m->v[3] < 0 ? nsx_errname((int)-m->v[3]) : "0");
 }
 
-NSX_CASE(.family = "ptrace");
+NSX_CASE(.family = "ptrace", .rows = "15.1");
 
 int main(void)
 {

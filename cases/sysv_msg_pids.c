@@ -106,7 +106,7 @@ static void readers(int q)
 	sysv_opener_rows(do_proc, q, "msg", "lspid", "lrpid");
 }
 
-NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "7.3", .kconfig = "CONFIG_SYSVIPC");
+NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "7.3 12.1", .kconfig = "CONFIG_SYSVIPC");
 
 int main(void)
 {

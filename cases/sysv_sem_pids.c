@@ -59,7 +59,7 @@ static void readers(int id)
 	}
 }
 
-NSX_CASE(.family = "SysV IPC and POSIX message queues", .kconfig = "CONFIG_SYSVIPC");
+NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "12.3", .kconfig = "CONFIG_SYSVIPC");
 
 int main(void)
 {

@@ -13,6 +13,9 @@ by `make checked-on`).  From those this writes, to stdout:
   cases        docs/cases.md, the cases table
   findings     docs/findings.md, the inconsistencies the cases pin
   kconfig      the kernel options the cases need, each with its cases
+  scope        the mutants' expected scope, "<mutant> <case>..." a line: the
+               cases whose .rows meet the map rows a mutant's header names
+               ("Rows:"), or whose .family is its "Family:"
   check        nothing: exits 1 naming every declaration that disagrees
                with docs/family-rules.txt, the map or the golden files, and
                every task or namespace a case prints that its header does
@@ -376,13 +379,41 @@ def check(cases):
     sys.exit(1 if bad else 0)
 
 
+def scope(cases):
+    patches = sorted(glob.glob(os.path.join(TOP, "mutants/[0-9]*.patch")) +
+                     glob.glob(os.path.join(TOP, "mutants/*/[0-9]*.patch")))
+    rows = map_rows()
+    bad = []
+    for p in patches:
+        with open(p) as f:
+            head = f.read().split("\n--- ", 1)[0]
+        field = dict(re.findall(r"^(Mutant|Rows|Family): (.*)$", head, re.M))
+        name = field.get("Mutant", os.path.basename(p))
+        if "Rows" in field:
+            want = set(field["Rows"].split())
+            bad += ["%s: row %s is not in docs/pid-exports.md" % (p, r) for r in want if r not in rows]
+            hit = [c["name"] for c in cases if want & set(words(c, "rows"))]
+        elif "Family" in field:
+            hit = [c["name"] for c in cases if c.get("family") == field["Family"]]
+        else:
+            bad.append("%s: its header has neither Rows: nor Family:" % p)
+            continue
+        if not hit:
+            bad.append("%s: no case pins its %s" % (p, "rows" if "Rows" in field else "family"))
+        print(name, " ".join(hit))
+    for b in bad:
+        print("catalogue: " + b, file=sys.stderr)
+    sys.exit(1 if bad else 0)
+
+
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__.split("\n\n")[-1].strip())
     what = sys.argv[1]
     cases = sorted(meta(sys.argv[2] if len(sys.argv) == 3 else None), key=lambda c: c["name"])
     jobs = {"semantics": semantics, "cases": cases_md,
-            "findings": findings_md, "kconfig": kconfig_md, "check": check}
+            "findings": findings_md, "kconfig": kconfig_md, "check": check,
+            "scope": scope}
     if what not in jobs:
         sys.exit("catalogue: what is %s? (%s)" % (what, ", ".join(jobs)))
     jobs[what](cases)

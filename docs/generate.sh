@@ -4,7 +4,8 @@
 # headers and golden files, and the KTAP records in docs/ktap/:
 # docs/semantics.md, docs/cases.md, docs/findings.md.  Writes them (make
 # docs), or with --check says which differs from what it would write and
-# exits 1 (make docs-check, in make check), after docs/catalogue.py check.
+# exits 1 (make docs-check, in make check), after docs/catalogue.py check
+# and scope (every mutant has cases expected to catch it).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -16,6 +17,8 @@ NSXRUN=$B/runner/nsxrun
 [ -x "$NSXRUN" ] || { echo "docs: no $NSXRUN: run make first" >&2; exit 1; }
 "$NSXRUN" --meta >"$t/meta.json"
 python3 docs/catalogue.py check "$t/meta.json"
+# every mutant's header names rows or a family some case pins
+python3 docs/catalogue.py scope "$t/meta.json" >/dev/null
 python3 docs/catalogue.py semantics "$t/meta.json" >"$t/semantics.md"
 python3 docs/catalogue.py cases "$t/meta.json" >"$t/cases.md"
 python3 docs/catalogue.py findings "$t/meta.json" >"$t/findings.md"

@@ -19,8 +19,9 @@
 # hangs the guest is recorded as crashed, not caught, and the run goes on in a
 # new boot from the next one; a failed control means the mutant before left
 # something behind: the next boot starts from the mutant whose control failed.
-# MUTANT_SCOPE says which cases a mutant runs: "expected" (the default) those
-# its header's "Expected to catch it:" line names, "suite" all of them.  A
+# MUTANT_SCOPE says which cases a mutant runs: "expected" (the default) the
+# cases that pin the map rows its header names (Rows:) or are of the family
+# it names (Family:), "suite" all of them.  A
 # mutant caught only by set-up errors or timeouts, not caught, or crashed
 # fails the run unless mutants/KNOWN-SURVIVORS names it.  The table goes to
 # stdout and build/mutants/table.md.
@@ -147,12 +148,12 @@ done <"$tree/.nsx-applied") >"$M/schema.diff"
 
 scope=${MUTANT_SCOPE:-expected}
 case $scope in expected | suite) ;; *) die "MUTANT_SCOPE=$scope: expected or suite" ;; esac
-# The cases a patch's header expects to catch it (words that name a case).
-expected_cases() {
-	sed -n 's/^Expected to catch it: //p' "$1" | tr ' ' '\n' | while IFS= read -r w; do
-		[ -f "$top/cases/$w.c" ] && printf '%s ' "$w"
-	done
-}
+# The cases expected to catch each mutant (its scope), generated from what
+# the cases declare: those whose .rows meet the map rows its header names
+# ("Rows:"), or whose .family is its "Family:" (docs/catalogue.py scope).
+NSXRUN=$B/runner/nsxrun "$top/docs/catalogue.py" scope >"$M/scope" ||
+	die "cannot work out the mutants' expected scope (docs/catalogue.py scope)"
+expected_cases() { awk -v m="$1" '$1 == m { $1 = ""; sub(/^ /, ""); print }' "$M/scope"; }
 # The mutants to run: those named, else all; the plan's lines "<n> <name> <case...>".
 if [ $# -gt 0 ]; then
 	names="$*"
@@ -166,8 +167,8 @@ for name in $names; do
 	[ -n "$n" ] || die "no mutant $name in $here"
 	p=$(ls "$here"/[0-9]*-"$name".patch)
 	if [ "$scope" = expected ]; then
-		cases=$(expected_cases "$p")
-		[ -n "$cases" ] || die "$name: its header names no case to expect (Expected to catch it:)"
+		cases=$(expected_cases "$name")
+		[ -n "$cases" ] || die "$name: no case pins the rows or family its header names ($p)"
 	else
 		cases=''
 	fi
@@ -175,7 +176,7 @@ for name in $names; do
 done
 
 echo "mutants: $have, tinyconfig + vm/config, every mutant's schema in one kernel ($M/schema.diff)"
-echo "mutants: each mutant runs $([ "$scope" = suite ] && echo "the whole suite" || echo "the cases its header expects to catch it") (MUTANT_SCOPE=$scope)"
+echo "mutants: each mutant runs $([ "$scope" = suite ] && echo "the whole suite" || echo "the cases that pin its rows or family") (MUTANT_SCOPE=$scope)"
 # (not in a pipe: its status would be the pipe's last command's)
 image=$("$top/vm/build-kernel.sh" "$tree" "$M/obj") || die "the kernel does not build (log: $M/obj/build.log)"
 image=$(printf '%s\n' "$image" | tail -n 1)
