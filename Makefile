@@ -32,16 +32,33 @@ SHIM       := $(B)/lib/nsx-getpid-cache.so
 
 .PHONY: lava lava-check deb all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps \
 	mutants lint bench bench-smoke install install-check docs docs-check checked-on evidence evidence-check \
-	pid-exports
+	pid-exports review review-check help
 .DEFAULT_GOAL := all
 # Header and #include dependencies, as the compiler found them (-MMD); they
 # come before `all`, hence the default goal above.  The kernel trees make
 # mutants and make vm build under $(B) are left out: walking them cost a
 # second of every make run.
--include $(shell find $(B) \( -path '$(B)/vm' -o -path '$(B)/mutants*' \) -prune -o -name '*.d' -type f -print 2>/dev/null)
+-include $(shell find $(B) \( -path '$(B)/vm' -o -path '$(B)/mutants*' -o -path '$(B)/review' \) -prune -o -name '*.d' -type f -print 2>/dev/null)
 .DELETE_ON_ERROR:
 
 all: $(RUNNER) $(CASE_BINS) $(SHIM)
+
+help:
+	@echo 'make run              the suite on this kernel (make run RUNFLAGS="--help" for the runner)'
+	@echo 'make check            unit tests, docs checks, the suite: what CI runs first'
+	@echo 'make bless CASES=...  write golden files from clean runs; review the diff'
+	@echo 'make sanitize         ASan + UBSan build of lib, runner, cases; runs them'
+	@echo 'make vm KERNEL=6.1|6.12|7.2|7.3|<bzImage>, or KSRC=<tree>   the suite in a guest'
+	@echo 'make mutants          the kernel mutants (MUTANT_BASES, MUTANTS, MUTANT_SITES=1)'
+	@echo 'make review KSRC=<tree> SERIES=<A..B | mbox | directory>   review a patch series'
+	@echo 'make evidence         the evidence bundle of this kernel'
+	@echo 'make docs             the generated catalogues (docs-check: they are current)'
+	@echo 'make checked-on       docs/ktap/ from the last make vm runs, and the docs'
+	@echo 'make pid-exports KSRC=<tree>   every pid helper call of a tree against the map'
+	@echo 'make bench            the nesting-cost benchmark'
+	@echo 'make install          a kselftest-style tree (INSTALL_PATH)'
+	@echo 'make lava KERNEL=...  the suite as a LAVA job; make deb: the Debian package'
+	@echo 'make lint, format, format-check, clean'
 
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -162,7 +179,7 @@ check-installed: unit bench-smoke install-check docs-check evidence-check $(KUNI
 	tools/leftover-check.sh $(RUNNER)
 	tools/numbers-check.sh $(RUNNER)
 	B=$(B) tools/add-case-check.sh
-	$(MAKE) --no-print-directory lava-check
+	$(MAKE) --no-print-directory lava-check review-check
 	tools/loop-race-check.sh $(B)/cases/ext4_journal_task $(LOOP_STEAL)
 	$(MAKE) --no-print-directory run
 
@@ -224,6 +241,17 @@ evidence: all
 # make check: the bundle is made, holds no absolute path, and is reproducible.
 evidence-check: all
 	B=$(B) tools/evidence-check.sh
+
+# ---- a patch series under review: review/README.md -------------------------
+# make review KSRC=<kernel tree> SERIES=<A..B | mbox | directory of patches>
+REVIEW_DEPS := git='command -v git' coccinelle='command -v spatch' python3='command -v python3'
+review: all
+	@$(NEED) "make review" $(B)/apt.log $(VM_DEPS) $(KSRC_DEPS) $(REVIEW_DEPS)
+	B=$(B) KSRC='$(KSRC)' SERIES='$(SERIES)' review/review.sh
+# make check: its parts on a tiny synthetic series (no kernel built).
+review-check: all
+	@$(NEED) "make review-check" $(B)/apt.log $(REVIEW_DEPS)
+	review/test.sh $(B)
 
 # ---- a kselftest-style install for test labs: kselftest/README.md ----------
 INSTALL_PATH ?= $(B)/install
