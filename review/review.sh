@@ -151,8 +151,7 @@ for side in before after; do
 	image=$image_before
 	[ "$side" = before ] || image=$image_after
 	step "booting the kernel $side the series"
-	B=$B KERNEL=$image "$top/vm/run.sh" >"$W/$side.vm" 2>&1 || true
-	sed -n '/^NSX-VM-BEGIN$/,/^NSX-VM-RESULT /p' "$B/vm/console.log" | grep -v '^NSX-VM-' >"$W/$side.ktap" || true
+	B=$B KERNEL=$image NSX_VM_KTAP=$W/$side.ktap "$top/vm/run.sh" >"$W/$side.vm" 2>&1 || true
 	[ -s "$W/$side.ktap" ] || { tail -20 "$W/$side.vm" >&2; die "the kernel $side the series gave no report ($W/$side.vm)"; }
 	tail -n 1 "$W/$side.vm" | sed "s/^/review: $side: /"
 done
