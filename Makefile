@@ -32,7 +32,7 @@ SHIM       := $(B)/lib/nsx-getpid-cache.so
 
 .PHONY: lava lava-check deb all run bless check check-installed unit sanitize deps clean format format-check vm vm-deps \
 	mutants lint bench bench-smoke install install-check docs docs-check checked-on evidence evidence-check \
-	pid-exports review review-check help
+	pid-exports review review-check help fuzz fuzz-check
 .DEFAULT_GOAL := all
 # Header and #include dependencies, as the compiler found them (-MMD); they
 # come before `all`, hence the default goal above.  The kernel trees make
@@ -55,6 +55,7 @@ help:
 	@echo 'make docs             the generated catalogues (docs-check: they are current)'
 	@echo 'make checked-on       docs/ktap/ from the last make vm runs, and the docs'
 	@echo 'make pid-exports KSRC=<tree>   every pid helper call of a tree against the map'
+	@echo 'make fuzz SECONDS=N SEED=S [KERNEL=...]   random worlds against the model of the laws'
 	@echo 'make bench            the nesting-cost benchmark'
 	@echo 'make install          a kselftest-style tree (INSTALL_PATH)'
 	@echo 'make lava KERNEL=...  the suite as a LAVA job; make deb: the Debian package'
@@ -179,7 +180,7 @@ check-installed: unit bench-smoke install-check docs-check evidence-check $(KUNI
 	tools/leftover-check.sh $(RUNNER)
 	tools/numbers-check.sh $(RUNNER)
 	B=$(B) tools/add-case-check.sh
-	$(MAKE) --no-print-directory lava-check review-check
+	$(MAKE) --no-print-directory lava-check review-check fuzz-check
 	tools/loop-race-check.sh $(B)/cases/ext4_journal_task $(LOOP_STEAL)
 	$(MAKE) --no-print-directory run
 
@@ -252,6 +253,27 @@ review: all
 review-check: all
 	@$(NEED) "make review-check" $(B)/apt.log $(REVIEW_DEPS)
 	review/test.sh $(B)
+
+# ---- random worlds against a model of the laws: fuzz/README.md --------------
+# make fuzz SECONDS=N SEED=S, here or under another kernel (KERNEL= as make vm).
+FUZZ := $(B)/fuzz/nsxfuzz
+SECONDS ?= 10
+SEED ?= 1
+$(FUZZ): fuzz/fuzz.c fuzz/world.c fuzz/model.c fuzz/fuzz.h fuzz/world.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) fuzz/fuzz.c fuzz/world.c fuzz/model.c $(LDFLAGS) -o $@
+fuzz: $(FUZZ)
+ifeq ($(KERNEL),)
+	$(FUZZ) --seconds $(SECONDS) --seed $(SEED)
+else
+	@$(NEED) "make fuzz" $(B)/apt.log $(VM_DEPS)
+	$(MAKE) --no-print-directory all
+	B=$(B) KERNEL='$(KERNEL)' VM_TIMEOUT=$$((2 * $(SECONDS) + 120)) \
+	  VM_APPEND="nsx.test=fuzz nsx.fuzz_seconds=$(SECONDS) nsx.fuzz_seed=$(SEED)" vm/run.sh
+endif
+# make check: the shrinker on a deliberate model error, and a short run.
+fuzz-check: $(FUZZ)
+	fuzz/test.sh $(FUZZ)
 
 # ---- a kselftest-style install for test labs: kselftest/README.md ----------
 INSTALL_PATH ?= $(B)/install

@@ -25,7 +25,7 @@ key=$(
 	{
 		printf '%s\n' "${NSX_VM_APPEND:-}"
 		cd "$top" && ls -lLR --time-style=+%s.%N "$build/runner/nsxrun" "$build/cases" "$build/lib" \
-			"$build/runner/tests" "$build/vm/install" expected vm/guest-init vm/initramfs.sh \
+			"$build/runner/tests" "$build/vm/install" "$build/fuzz" expected vm/guest-init vm/initramfs.sh \
 			/bin/busybox /lib/x86_64-linux-gnu/libc.so.6 \
 			"$(command -v diff)" "$(command -v setpriv)" 2>/dev/null
 	} | cksum
@@ -107,7 +107,14 @@ fi
 
 # An installed tree (make install INSTALL_PATH=BUILD/vm/install), when there
 # is one, for the install check (nsx.test=install); its binaries are the
-# same ELFs, so their libraries are already here.
+# same ELFs, so their libraries are already here.  The random worlds
+# (make fuzz KERNEL=..., nsx.test=fuzz): BUILD/fuzz/nsxfuzz.
+case " ${NSX_VM_APPEND:-} " in *" nsx.test=fuzz "*)
+	mkdir -p "$root/nsx/fuzz"
+	cp "$build/fuzz/nsxfuzz" "$root/nsx/fuzz/"
+	elf "$build/fuzz/nsxfuzz"
+	;;
+esac
 case " ${NSX_VM_APPEND:-} " in *" nsx.test=install "*) with_install=1 ;; *) with_install=0 ;; esac
 if [ "$with_install" = 1 ] && [ -x "$build/vm/install/run_kselftest.sh" ]; then
 	cp -r "$build/vm/install" "$root/nsx/install"
