@@ -68,81 +68,84 @@ static int mount_fd(int m)
 	return m == M_OUTER ? nsx_procfd() : inner_proc;
 }
 
-static int read_at(int dirfd, const char *path, char *buf, size_t len)
-{
-	long n = nsx_read_text(dirfd, path, buf, len);
-	return n < 0 ? (int)n : 0;
-}
-
-/* status fields then stat fields of path ("<pid>" or "<pid>/task/<tid>"):
- * v[0] result, then Tgid Pid PPid TracerPid, NStgid NSpid NSpgid NSsid
- * (their first two levels, count in v[9]), stat pid ppid pgrp session tpgid. */
-enum {
-	V_RES,
-	V_TGID,
-	V_PID,
-	V_PPID,
-	V_TRACER,
-	V_NSTGID,
-	V_NSPID = 7,
-	V_NSPGID = 9,
-	V_NSSID = 11,
-	V_NLEV = 13,
-	V_NGID,
-	V_SPID,
-	V_SPPID,
-	V_SPGRP,
-	V_SSID,
-	V_TPGID,
-	V_N
+/* The status lines read, and what one task's status and stat say. */
+static const char *const keys[] = {"Tgid",   "Pid",   "PPid",   "TracerPid", "Ngid",
+                                   "NStgid", "NSpid", "NSpgid", "NSsid"};
+enum { K_NGID = 4, K_NS = 5, NKEYS = 9 };
+struct fields {
+	long res;          /* 0 or -errno */
+	long st[NKEYS][2]; /* each status line's first two numbers */
+	long nlev;         /* how many numbers the last (NSsid) has, at most 2 */
+	long stat[5];      /* stat pid ppid pgrp session tpgid */
 };
+#define NFIELDS ((int)(sizeof(struct fields) / sizeof(long)))
 
-static void fields(int dirfd, const char *path, long *v)
+/* status and stat of path ("<pid>" or "<pid>/task/<tid>") through dirfd. */
+static void fields(int dirfd, const char *path, struct fields *f)
 {
 	char p[128], buf[4096];
-	static const char *const keys[] = {"Tgid", "Pid", "PPid", "TracerPid"};
-	char *ng;
-	static const char *const lists[] = {"NStgid", "NSpid", "NSpgid", "NSsid"};
-	memset(v, 0, sizeof(long) * V_N);
+	*f = (struct fields){0};
 	snprintf(p, sizeof(p), "%s/status", path);
-	if ((v[V_RES] = read_at(dirfd, p, buf, sizeof(buf))))
+	if ((f->res = nsx_read_text(dirfd, p, buf, sizeof(buf))) < 0)
 		return;
-	for (int k = 0; k < 4; k++) {
-		char key[32];
+	for (int k = 0; k < NKEYS; k++) {
+		char key[32], *s, *e;
 		snprintf(key, sizeof(key), "\n%s:", keys[k]);
-		char *s = strstr(buf, key);
-		v[V_TGID + k] = s ? strtol(s + strlen(key), NULL, 10) : -999;
-	}
-	ng = strstr(buf, "\nNgid:");
-	v[V_NGID] = ng ? strtol(ng + 6, NULL, 10) : -999;
-	for (int k = 0; k < 4; k++) {
-		long nr[4];
-		snprintf(p, sizeof(p), "%s", path);
-		int n = nsx_read_status_list(dirfd, p, lists[k], nr, 4);
-		v[V_NLEV] = n;
-		v[V_NSTGID + 2 * k] = n > 0 ? nr[0] : -999;
-		v[V_NSTGID + 2 * k + 1] = n > 1 ? nr[1] : -999;
+		if (!(s = strstr(buf, key)))
+			nsx_fail("%s: no %s line", p, keys[k]);
+		s += strlen(key);
+		for (f->nlev = 0; f->nlev < 2; f->nlev++, s = e) {
+			long v = strtol(s, &e, 10); /* every line starts with a letter */
+			if (e == s)
+				break;
+			f->st[k][f->nlev] = v;
+		}
 	}
 	snprintf(p, sizeof(p), "%s/stat", path);
-	if ((v[V_RES] = read_at(dirfd, p, buf, sizeof(buf))))
+	if ((f->res = nsx_read_text(dirfd, p, buf, sizeof(buf))) < 0)
 		return;
+	f->res = 0;
 	char *s = strrchr(buf, ')');
-	if (!s || sscanf(s + 2, "%*c %ld %ld %ld %*d %ld", &v[V_SPPID], &v[V_SPGRP], &v[V_SSID],
-	                 &v[V_TPGID]) != 4)
-		v[V_RES] = -EIO;
-	v[V_SPID] = strtol(buf, NULL, 10);
+	if (!s || sscanf(s + 2, "%*c %ld %ld %ld %*d %ld", &f->stat[1], &f->stat[2], &f->stat[3],
+	                 &f->stat[4]) != 4)
+		f->res = -EIO;
+	f->stat[0] = strtol(buf, NULL, 10);
 }
 
-/* The numeric entries of a directory (or the numbers in a children file),
- * sorted: v[0] count or -errno. */
-static void list(int dirfd, const char *path, int children, long *v, int max)
+/* Actions, run by p, or by top itself (run_by()); arg[0] is the mount. */
+
+/* fields() of task arg[1] (thread arg[2] if not 0), in two messages: more
+ * than NSX_MSG_VALS values. */
+static void do_fields(const long *arg)
 {
-	v[0] = 0;
-	if (children) {
+	char path[64];
+	struct fields f;
+	if (arg[2])
+		snprintf(path, sizeof(path), "%ld/task/%ld", arg[1], arg[2]);
+	else
+		snprintf(path, sizeof(path), "%ld", arg[1]);
+	fields(mount_fd((int)arg[0]), path, &f);
+	nsx_send_v("f1", (const long *)&f, NSX_MSG_VALS);
+	nsx_send_v("reply", (const long *)&f + NSX_MSG_VALS, NFIELDS - NSX_MSG_VALS);
+}
+
+/* The numeric entries of the mount's root (arg[1] 0), of task/ of arg[1], or
+ * the numbers in its children file (arg[2] 1), sorted: v[0] count or -errno. */
+static void do_list(const long *arg)
+{
+	long v[NSX_MSG_VALS] = {0};
+	char path[64];
+	int dirfd = mount_fd((int)arg[0]), max = NSX_MSG_VALS - 1;
+	snprintf(path, sizeof(path),
+	         !arg[1]  ? "."
+	         : arg[2] ? "%ld/task/%ld/children"
+	                  : "%ld/task",
+	         arg[1], arg[1]);
+	if (arg[2]) {
 		char buf[512];
-		if ((v[0] = read_at(dirfd, path, buf, sizeof(buf))))
-			return;
-		for (char *s = buf, *e; v[0] < max; s = e) {
+		if ((v[0] = nsx_read_text(dirfd, path, buf, sizeof(buf))) >= 0)
+			v[0] = 0;
+		for (char *s = buf, *e; v[0] >= 0 && v[0] < max; s = e) {
 			long x = strtol(s, &e, 10);
 			if (e == s)
 				break;
@@ -151,14 +154,13 @@ static void list(int dirfd, const char *path, int children, long *v, int max)
 	} else {
 		int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		DIR *d = fd < 0 ? NULL : fdopendir(fd);
-		if (!d) {
+		if (!d)
 			v[0] = -errno;
-			return;
-		}
-		for (struct dirent *e; (e = readdir(d)) && v[0] < max;)
+		for (struct dirent *e; d && (e = readdir(d)) && v[0] < max;)
 			if (e->d_name[0] >= '1' && e->d_name[0] <= '9')
 				v[++v[0]] = strtol(e->d_name, NULL, 10);
-		closedir(d);
+		if (d)
+			closedir(d);
 	}
 	for (int i = 1; i <= v[0]; i++) /* sorted: readdir order is the kernel's */
 		for (int j = i + 1; j <= v[0]; j++)
@@ -167,51 +169,33 @@ static void list(int dirfd, const char *path, int children, long *v, int max)
 				v[i] = v[j];
 				v[j] = t;
 			}
-}
-
-static void self_links(int dirfd, long *v)
-{
-	char buf[64];
-	ssize_t n = readlinkat(dirfd, "self", buf, sizeof(buf) - 1);
-	v[0] = n < 0 ? -errno : 0;
-	buf[n > 0 ? n : 0] = '\0';
-	v[1] = strtol(buf, NULL, 10);
-	n = readlinkat(dirfd, "thread-self", buf, sizeof(buf) - 1);
-	v[2] = n < 0 ? -errno : 0;
-	buf[n > 0 ? n : 0] = '\0';
-	v[3] = strtol(buf, NULL, 10);
-	char *t = strstr(buf, "/task/");
-	v[4] = t ? strtol(t + 6, NULL, 10) : -999;
-}
-
-static void do_fields(const long *arg)
-{
-	char path[64];
-	long f[V_N];
-	if (arg[2])
-		snprintf(path, sizeof(path), "%ld/task/%ld", arg[1], arg[2]);
-	else
-		snprintf(path, sizeof(path), "%ld", arg[1]);
-	fields(mount_fd((int)arg[0]), path, f);
-	/* in two messages: more than NSX_MSG_VALS values */
-	nsx_send_v("f1", f, 10);
-	NSX_REPLY(f[10], f[11], f[12], f[13], f[14], f[15], f[16], f[17], f[18], f[19]);
-}
-
-static void do_list(const long *arg)
-{
-	long v[NSX_MSG_VALS];
-	char path[64];
-	snprintf(path, sizeof(path), arg[2] ? "%ld/task/%ld/children" : "%ld/task", arg[1], arg[1]);
-	list(mount_fd((int)arg[0]), path, (int)arg[2], v, NSX_MSG_VALS - 1);
 	nsx_send_v("reply", v, NSX_MSG_VALS);
 }
 
+/* /proc/self and /proc/thread-self: {result, tgid} of each, then the tid. */
 static void do_self(const long *arg)
 {
-	long v[NSX_MSG_VALS];
-	self_links(mount_fd((int)arg[0]), v);
-	NSX_REPLY(v[0], v[1], v[2], v[3], v[4]);
+	static const char *const links[] = {"self", "thread-self"};
+	long v[5] = {0};
+	for (int k = 0; k < 2; k++) {
+		char buf[64] = "", *t;
+		ssize_t n = readlinkat(mount_fd((int)arg[0]), links[k], buf, sizeof(buf) - 1);
+		v[2 * k] = n < 0 ? -errno : 0;
+		v[2 * k + 1] = strtol(buf, NULL, 10);
+		if ((t = strstr(buf, "/task/")))
+			v[4] = strtol(t + 6, NULL, 10);
+	}
+	nsx_send_v("reply", v, 5);
+}
+
+/* nsx_do() in reader, or, when the reader is top, the action run in top
+ * (its replies come through top's own channel). */
+static const struct nsx_msg *run_by(int reader, nsx_action fn, long a0, long a1, long a2)
+{
+	if (reader != nsx_self())
+		return nsx_do(reader, fn, a0, a1, a2);
+	fn((const long[]){a0, a1, a2, 0});
+	return nsx_recv(reader, "reply");
 }
 
 static void do_sendproc(const long *arg)
@@ -233,16 +217,14 @@ static int q_fn(void *arg)
 	pthread_t th;
 	(void)arg;
 	nsx_spawn("r", NULL, nsx_parked, NULL);
-	if (pthread_create(&th, NULL, qt_fn, NULL))
-		nsx_fail("pthread_create");
+	NSX_TRY_ERR(pthread_create(&th, NULL, qt_fn, NULL));
 	nsx_park();
 }
 
 static int p_fn(void *arg)
 {
 	(void)arg;
-	if (setsid() < 0)
-		nsx_fail("setsid: %s", nsx_errname(errno));
+	NSX_TRY(setsid());
 	inner_proc = nsx_own_proc();
 	nsx_spawn("q", NULL, q_fn, NULL);
 	nsx_serve();
@@ -257,57 +239,50 @@ static const char *nm(int m, int t, int k, long v)
 	return nsx_name_ns(k ? nsx_ns_at(t, m + k) : nsx_find_ns(mount_names[m]), v);
 }
 
+/* do_fields() by reader. */
+static void get_fields(int reader, int m, long t, long th, struct fields *f)
+{
+	const struct nsx_msg *a = run_by(reader, do_fields, m, t, th);
+	memcpy((long *)f + NSX_MSG_VALS, a->v, sizeof(long) * (NFIELDS - NSX_MSG_VALS));
+	memcpy(f, nsx_recv(reader, "f1")->v, sizeof(long) * NSX_MSG_VALS);
+}
+
 static void show_fields(int reader, int m, const char *who, int target, int thread)
 {
-	long f[V_N];
+	struct fields f;
 	int lt = thread ? thread : target; /* the task whose chain names the lists */
-	if (reader == nsx_find("top")) {
-		char path[64];
-		long t = nsx_nr_in(target, nsx_ns_at(target, m));
-		if (thread)
-			snprintf(path, sizeof(path), "%ld/task/%ld", t,
-			         (long)nsx_nr_in(thread, nsx_ns_at(thread, m)));
-		else
-			snprintf(path, sizeof(path), "%ld", t);
-		fields(mount_fd(m), path, f);
-	} else {
-		long t = nsx_nr_in(target, nsx_ns_at(target, m));
-		long th = thread ? nsx_nr_in(thread, nsx_ns_at(thread, m)) : 0;
-		const struct nsx_msg *a = nsx_do(reader, do_fields, m, t, th);
-		memcpy(f + 10, a->v, sizeof(long) * (V_N - 10));
-		memcpy(f, nsx_recv(reader, "f1")->v, sizeof(long) * 10);
-	}
+	get_fields(reader, m, nsx_nr_in(target, nsx_ns_at(target, m)),
+	           thread ? nsx_nr_in(thread, nsx_ns_at(thread, m)) : 0, &f);
 	char line[1024];
 	int n = snprintf(line, sizeof(line), "%-6s proc, %-3s reads %-2s", mount_names[m],
 	                 nsx_task_name(reader), who);
-	if (f[V_RES]) {
-		printf("%s: %s\n", line, nsx_res(f[V_RES]));
+	if (f.res) {
+		printf("%s: %s\n", line, nsx_res(f.res));
 		return;
 	}
-	static const char *const k1[] = {"Tgid", "Pid", "PPid", "TracerPid"};
-	for (int k = 0; k < 4; k++)
-		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%s", k1[k],
+	for (int k = 0; k < K_NGID; k++)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%s", keys[k],
 		              nm(m,
 		                 k == 0   ? target
 		                 : k == 1 ? lt
 		                          : 0,
-		                 0, f[V_TGID + k]));
-	static const char *const k2[] = {"NStgid", "NSpid", "NSpgid", "NSsid"};
-	for (int k = 0; k < 4; k++) {
-		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%s", k2[k],
-		              nm(m, lt, 0, f[V_NSTGID + 2 * k]));
-		if (f[V_NLEV] > 1)
+		                 0, f.st[k][0]));
+	for (int k = K_NS; k < NKEYS; k++) {
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%s", keys[k],
+		              nm(m, lt, 0, f.st[k][0]));
+		if (f.nlev > 1)
 			n += snprintf(line + n, sizeof(line) - (size_t)n, ",%s",
-			              nm(m, lt, 1, f[V_NSTGID + 2 * k + 1]));
+			              nm(m, lt, 1, f.st[k][1]));
 	}
 	static const char *const k3[] = {"pid", "ppid", "pgrp", "session", "tpgid"};
-	n += snprintf(line + n, sizeof(line) - (size_t)n, " Ngid=%ld | stat", f[V_NGID]);
+	n += snprintf(line + n, sizeof(line) - (size_t)n, " Ngid=%ld | stat", f.st[K_NGID][0]);
 	for (int k = 0; k < 5; k++)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%s", k3[k],
-		              nm(m, k == 0 ? lt : 0, 0, f[V_SPID + k]));
+		              nm(m, k == 0 ? lt : 0, 0, f.stat[k]));
 	printf("%s\n", line);
 }
 
+/* A do_list() reply as names in mount m. */
 static const char *names_of(int m, const long *v)
 {
 	static char b[256];
@@ -317,7 +292,7 @@ static const char *names_of(int m, const long *v)
 	b[0] = '\0';
 	for (long i = 1; i <= v[0] && n < 200; i++)
 		n += snprintf(b + n, sizeof(b) - (size_t)n, "%s%s", i > 1 ? " " : "",
-		              nsx_name_ns(nsx_find_ns(m ? "inner" : "outer"), v[i]));
+		              nsx_name_ns(nsx_find_ns(mount_names[m]), v[i]));
 	return v[0] ? b : "(none)";
 }
 
@@ -347,45 +322,24 @@ int main(void)
 	for (int m = M_OUTER; m <= M_INNER; m++)
 		for (int r = 0; r < 2; r++) {
 			int reader = r ? p : top, ns = nsx_find_ns(mount_names[m]);
-			long qn = nsx_nr_in(q, ns), v[NSX_MSG_VALS];
-			char path[64];
-			if (reader == top) {
-				snprintf(path, sizeof(path), "%ld/task", qn);
-				list(mount_fd(m), path, 0, v, NSX_MSG_VALS - 1);
-			} else {
-				memcpy(v, nsx_do(p, do_list, m, qn, 0)->v, sizeof(v));
-			}
+			long qn = nsx_nr_in(q, ns);
 			printf("%-6s proc, %-3s reads q's task/: %s;", mount_names[m],
-			       nsx_task_name(reader), names_of(m, v));
-			if (reader == top) {
-				snprintf(path, sizeof(path), "%ld/task/%ld/children", qn, qn);
-				list(mount_fd(m), path, 1, v, NSX_MSG_VALS - 1);
-			} else {
-				memcpy(v, nsx_do(p, do_list, m, qn, 1)->v, sizeof(v));
-			}
-			printf(" q's children: %s;", names_of(m, v));
-			if (reader == top)
-				self_links(mount_fd(m), v);
-			else
-				memcpy(v, nsx_do(p, do_self, m, 0, 0)->v, sizeof(long) * 5);
+			       nsx_task_name(reader),
+			       names_of(m, run_by(reader, do_list, m, qn, 0)->v));
+			printf(" q's children: %s;",
+			       names_of(m, run_by(reader, do_list, m, qn, 1)->v));
+			const long *v = run_by(reader, do_self, m, 0, 0)->v;
 			printf(" self -> %s", v[0] ? nsx_res(v[0]) : nsx_name_ns(ns, v[1]));
 			printf(", thread-self -> %s", v[2] ? nsx_res(v[2]) : nsx_name_ns(ns, v[3]));
 			if (!v[2])
 				printf("/task/%s", nsx_name_ns(ns, v[4]));
 			printf("\n");
 		}
-	{
-		long v[NSX_MSG_VALS];
-		list(mount_fd(M_INNER), ".", 0, v, NSX_MSG_VALS - 1);
-		printf("inner  proc, top lists /proc: %s\n", names_of(M_INNER, v));
-	}
-	{
-		char path[64];
-		long f[V_N];
-		snprintf(path, sizeof(path), "%d", (int)nsx_pid(top));
-		fields(inner_proc, path, f);
-		printf("inner  proc, top reads /proc/<%s's number>: %s\n",
-		       nsx_name(top, nsx_pid(top)), f[V_RES] ? nsx_res(f[V_RES]) : "found");
-	}
+	printf("inner  proc, top lists /proc: %s\n",
+	       names_of(M_INNER, run_by(top, do_list, M_INNER, 0, 0)->v));
+	struct fields f;
+	get_fields(top, M_INNER, nsx_pid(top), 0, &f);
+	printf("inner  proc, top reads /proc/<%s's number>: %s\n", nsx_name(top, nsx_pid(top)),
+	       f.res ? nsx_res(f.res) : "found");
 	nsx_exit();
 }
