@@ -81,8 +81,11 @@ struct words {
 };
 static struct words *w;
 
+/* fork() with clone flags: stdio flushed first, so no buffered line is
+ * written twice. */
 static long raw_clone(unsigned long flags, uint32_t *ptid, uint32_t *ctid)
 {
+	fflush(NULL);
 	/* x86-64 and most ports: clone(flags, stack, parent_tid, child_tid, tls) */
 	return syscall(SYS_clone, flags | SIGCHLD, NULL, ptid, ctid, 0);
 }
@@ -129,7 +132,6 @@ int main(void)
 		return NSX_EXIT_ERROR;
 	nsx_init("top", "outer");
 
-	fflush(NULL);
 	long c = raw_clone(CLONE_NEWPID | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID, &w->ptid,
 	                   &w->ctid);
 	if (c == 0) {
@@ -164,27 +166,22 @@ int main(void)
 	printf("peer: set_tid_address()=%s\n", nsx_name(peer, st));
 
 	printf("# CLONE_CHILD_CLEARTID: peer (outer) waits on the word while the child exits\n");
-	fflush(NULL);
-	long c2 = raw_clone(CLONE_NEWPID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID, NULL,
-	                    &w->cleared[0]);
+	long c2 = NSX_TRY(raw_clone(CLONE_NEWPID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID, NULL,
+	                            &w->cleared[0]));
 	if (c2 == 0) {
 		nsx_register_child("cleared1", "n1");
 		NSX_SEND("up", 1);
 		nsx_step();
 		_exit(0);
 	}
-	if (c2 < 0)
-		nsx_fail("clone: %s", nsx_errname(errno));
 	nsx_recv(-1, "up");
 	int cleared1 = nsx_find("cleared1");
 	printf("cleared1 (own memory): child_tid word %s read in n1\n",
 	       nsx_name_ns(nsx_ns_of(cleared1), w->cleared[0]));
 	nsx_ask(peer, do_wait, 0, nsx_timeout_ms(), 0);
-	if (nsx_await_syscall(peer, SYS_futex, (unsigned long)&w->cleared[0]))
-		nsx_fail("peer never slept in FUTEX_WAIT");
+	NSX_TRY_ERR(-nsx_await_syscall(peer, SYS_futex, (unsigned long)&w->cleared[0]));
 	nsx_go(cleared1); /* it exits */
-	if (waitpid((pid_t)c2, NULL, 0) != c2)
-		nsx_fail("waitpid cleared1: %s", nsx_errname(errno));
+	NSX_TRY(waitpid((pid_t)c2, NULL, 0));
 	uint32_t after = __atomic_load_n(&w->cleared[0], __ATOMIC_ACQUIRE);
 	/* Had the exit woken peer, nobody would be left waiting on the word. */
 	long woken = syscall(SYS_futex, &w->cleared[0], FUTEX_WAKE, 1, NULL, NULL, 0);
@@ -201,47 +198,38 @@ int main(void)
 
 	static char stack[64 * 1024] __attribute__((aligned(16)));
 	fflush(NULL);
-	int c3 =
+	int c3 = NSX_TRY(
 	        clone(cleared2_fn, stack + sizeof(stack),
 	              CLONE_VM | CLONE_NEWPID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD,
-	              NULL, NULL, NULL, &w->cleared[1]);
-	if (c3 < 0)
-		nsx_fail("clone(CLONE_VM): %s", nsx_errname(errno));
+	              NULL, NULL, NULL, &w->cleared[1]));
 	int cleared2 = nsx_adopt("cleared2", "n2", c3);
-	if (nsx_await_bits(&w->cleared[1], 1))
-		nsx_fail("cleared2 never wrote its child_tid");
+	NSX_TRY_ERR(-nsx_await_bits(&w->cleared[1], 1)); /* cleared2 wrote its child_tid */
 	printf("cleared2 (CLONE_VM, shares top's memory): child_tid word %s read in n2\n",
 	       nsx_name_ns(nsx_ns_of(cleared2), w->cleared[1]));
 	nsx_ask(peer, do_wait, 1, nsx_timeout_ms(), 0);
-	if (nsx_await_syscall(peer, SYS_futex, (unsigned long)&w->cleared[1]))
-		nsx_fail("peer never slept in FUTEX_WAIT");
+	NSX_TRY_ERR(-nsx_await_syscall(peer, SYS_futex, (unsigned long)&w->cleared[1]));
 	__atomic_store_n(&w->go, 1, __ATOMIC_RELEASE);
 	syscall(SYS_futex, &w->go, FUTEX_WAKE, 1, NULL, NULL, 0);
 	m = nsx_recv(peer, "reply");
 	printf("cleared2 exits; peer's FUTEX_WAIT(word, 1) = %s; word = %ld\n", nsx_res(m->v[0]),
 	       m->v[1]);
 
-	fflush(NULL);
-	long c4 = raw_clone(CLONE_NEWPID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID, NULL,
-	                    &w->cleared[2]);
+	long c4 = NSX_TRY(raw_clone(CLONE_NEWPID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID, NULL,
+	                            &w->cleared[2]));
 	if (c4 == 0) {
 		pthread_t th;
 		nsx_register_child("cleared3", "n3");
-		if (pthread_create(&th, NULL, keeper, NULL))
-			nsx_fail("pthread_create in cleared3");
+		NSX_TRY_ERR(pthread_create(&th, NULL, keeper, NULL));
 		NSX_SEND("up", 1);
 		nsx_step();
 		syscall(SYS_exit, 0); /* this thread only: keeper still uses the mm */
 	}
-	if (c4 < 0)
-		nsx_fail("clone: %s", nsx_errname(errno));
 	nsx_recv(-1, "up");
 	int cleared3 = nsx_find("cleared3");
 	printf("cleared3 (own memory, a second thread of its own): child_tid word %s read in n3\n",
 	       nsx_name_ns(nsx_ns_of(cleared3), w->cleared[2]));
 	nsx_ask(peer, do_wait, 2, nsx_timeout_ms(), 0);
-	if (nsx_await_syscall(peer, SYS_futex, (unsigned long)&w->cleared[2]))
-		nsx_fail("peer never slept in FUTEX_WAIT");
+	NSX_TRY_ERR(-nsx_await_syscall(peer, SYS_futex, (unsigned long)&w->cleared[2]));
 	nsx_go(cleared3); /* its first thread exits */
 	m = nsx_recv(peer, "reply");
 	printf("cleared3's first thread exits; peer's FUTEX_WAIT(word, 1) = %s; word = %ld\n",
