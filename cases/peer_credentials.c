@@ -44,7 +44,10 @@
 #include <unistd.h>
 
 static int l1, pair_sv[2], to_m[2], to_top[2];
-static int cfd1 = -1, cfd2 = -1, l2 = -1;
+static int l2 = -1;
+/* The sockets c and m ask about: in c, 1 and 2 its connected sockets, 3 its
+ * end of P; in m, 4 the socket top passed. */
+static int fds[5] = {-1, -1, -1, -1, -1};
 
 static int listener(void)
 {
@@ -62,30 +65,17 @@ static int connect_to(long name)
 	return fd;
 }
 
-static long sock_name(int fd)
-{
-	return nsx_sock_name(fd);
-}
-
-static int taken = -1; /* in m: the socket top passed */
-
 static void do_connect(const long *arg)
 {
 	/* arg: which (1, 2), the listener's name */
-	if (arg[0] == 1)
-		cfd1 = connect_to(arg[1]);
-	else
-		cfd2 = connect_to(arg[1]);
+	fds[arg[0]] = connect_to(arg[1]);
 	NSX_REPLY(0);
 }
 
 static void do_peercred(const long *arg)
 {
 	long pc[3];
-	int fd;
-	/* 1, 2: our connected sockets; 3: our end of P; 4: taken */
-	fd = arg[0] == 1 ? cfd1 : arg[0] == 2 ? cfd2 : arg[0] == 3 ? pair_sv[1] : taken;
-	nsx_peercred(fd, pc);
+	nsx_peercred(fds[arg[0]], pc);
 	NSX_REPLY(pc[0], pc[1], pc[2]);
 }
 
@@ -100,12 +90,13 @@ static void do_listen(const long *arg)
 static void do_take_fd(const long *arg)
 {
 	(void)arg;
-	NSX_REPLY(nsx_recv_fds(to_m[1], &taken, 1));
+	NSX_REPLY(nsx_recv_fds(to_m[1], &fds[4], 1));
 }
 
 static int c_fn(void *arg)
 {
 	(void)arg;
+	fds[3] = pair_sv[1];
 	nsx_spawn_agent("m", NULL);
 	NSX_SEND("up", 1);
 	nsx_serve();
@@ -133,20 +124,17 @@ int main(void)
 	long pc[3];
 	nsx_init("top", "outer");
 	l1 = listener();
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair_sv) ||
-	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, to_m) ||
-	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, to_top))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair_sv));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, to_m));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, to_top));
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	nsx_recv(c, "up");
 	int m = nsx_find("m");
 
 	printf("# peer_credentials: SO_PEERCRED pid as the caller of getsockopt() sees it\n");
 	printf("# L1: c connects, top listen()ed and accepts\n");
-	nsx_do(c, do_connect, 1, sock_name(l1), 0);
-	int s1 = accept4(l1, NULL, NULL, SOCK_CLOEXEC);
-	if (s1 < 0)
-		nsx_fail("accept: %s", nsx_errname(errno));
+	nsx_do(c, do_connect, 1, nsx_sock_name(l1), 0);
+	int s1 = NSX_TRY(accept4(l1, NULL, NULL, SOCK_CLOEXEC));
 	nsx_peercred(s1, pc);
 	show("top, on the accepted socket:", 0, pc);
 	call_show("c, on its connected socket:", c, 1);
@@ -157,10 +145,8 @@ int main(void)
 	printf("# L2: m listen()s and hands the socket to top; c connects, top accepts\n");
 	if (nsx_do(m, do_listen, 0, 0, 0)->v[0] || nsx_recv_fds(to_top[1], &l2, 1))
 		nsx_fail("passing L2 to top");
-	nsx_do(c, do_connect, 2, sock_name(l2), 0);
-	int s2 = accept4(l2, NULL, NULL, SOCK_CLOEXEC);
-	if (s2 < 0)
-		nsx_fail("accept: %s", nsx_errname(errno));
+	nsx_do(c, do_connect, 2, nsx_sock_name(l2), 0);
+	int s2 = NSX_TRY(accept4(l2, NULL, NULL, SOCK_CLOEXEC));
 	call_show("c, on its connected socket:", c, 2);
 	nsx_peercred(s2, pc);
 	show("top, on the socket it accepted:", 0, pc);
