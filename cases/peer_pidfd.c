@@ -77,37 +77,26 @@ static int peer_pidfd(int sock)
 	return getsockopt(sock, SOL_SOCKET, SO_PEERPIDFD, &fd, &len) ? -errno : fd;
 }
 
-/* fdinfo of a pidfd through a proc mount: out = Pid, n, NSpid... */
+/* fdinfo of a pidfd through a proc mount: out = {0 or -errno, Pid, n, NSpid...}. */
 static void fdinfo(int pfd, int fd, long *out)
 {
-	char path[64], buf[1024];
+	char path[64], buf[1024], *p = NULL, *end;
 	snprintf(path, sizeof(path), "self/fdinfo/%d", fd);
-	int f = openat(pfd, path, O_RDONLY | O_CLOEXEC);
-	ssize_t r = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
-	if (f >= 0)
-		close(f);
-	out[0] = -9999;
-	out[1] = 0;
-	if (r <= 0)
+	out[0] = nsx_read_text(pfd, path, buf, sizeof(buf));
+	out[1] = out[2] = 0;
+	if (out[0] >= 0 && !(p = strstr(buf, "\nPid:")))
+		out[0] = -ENOENT;
+	if (out[0] < 0)
 		return;
-	buf[r] = '\0';
-	char *p = strstr(buf, "\nPid:");
-	if (p)
-		out[0] = strtol(p + 5, NULL, 10);
+	out[0] = 0;
+	out[1] = strtol(p + 5, NULL, 10);
 	p = strstr(buf, "\nNSpid:");
-	for (p = p ? p + 7 : NULL; p && out[1] < 5;) {
-		char *end;
+	for (p = p ? p + 7 : NULL; p && out[2] < 5; p = end) {
 		long v = strtol(p, &end, 10);
 		if (end == p)
 			break;
-		out[2 + out[1]++] = v;
-		p = end;
+		out[3 + out[2]++] = v;
 	}
-}
-
-static long recv_pidfd(int sock)
-{
-	return nsx_recv_pidfd(sock);
 }
 
 /* Slots: 0 peer pidfd, 1 taken over SCM_RIGHTS, 2 SCM_PIDFD */
@@ -124,7 +113,7 @@ static void do_fdinfo(const long *arg)
 	long out[8];
 	int slot = (int)arg[0];
 	fdinfo(procfd, fds[slot], out);
-	nsx_send_v("reply", out, 2 + (int)out[1]);
+	nsx_send_v("reply", out, 3 + (int)out[2]);
 }
 
 static void do_take(const long *arg)
@@ -142,9 +131,8 @@ static void do_sendpid(const long *arg)
 static void do_recvpid(const long *arg)
 {
 	(void)arg;
-	long r = recv_pidfd(scm_down[1]);
-	fds[2] = (int)r;
-	NSX_REPLY(r < 0 ? r : 0);
+	fds[2] = nsx_recv_pidfd(scm_down[1]);
+	NSX_REPLY(fds[2] < 0 ? fds[2] : 0);
 }
 
 static int m_fn(void *arg)
@@ -171,14 +159,14 @@ static const char *fdinfo_str(int task, int ns, const long *v)
 	static char buf[4][160];
 	static int r;
 	char *b = buf[r++ % 4];
-	if (v[0] == -9999) {
+	if (v[0] < 0) {
 		snprintf(b, 160, "no fdinfo");
 		return b;
 	}
 	int lvl = nsx_ns_level(ns);
-	snprintf(b, 160, "Pid=%s NSpid=%s%s%s", nsx_name_ns(ns, v[0]),
-	         v[1] ? nsx_name_ns(ns, v[2]) : "(none)", v[1] > 1 ? " " : "",
-	         v[1] > 1 ? nsx_nslist_names(task, lvl + 1, &v[3], (int)v[1] - 1) : "");
+	snprintf(b, 160, "Pid=%s NSpid=%s%s%s", nsx_name_ns(ns, v[1]),
+	         v[2] ? nsx_name_ns(ns, v[3]) : "(none)", v[2] > 1 ? " " : "",
+	         v[2] > 1 ? nsx_nslist_names(task, lvl + 1, &v[4], (int)v[2] - 1) : "");
 	return b;
 }
 
@@ -200,12 +188,11 @@ int main(void)
 	close(sp[1]);
 
 	lsn = listener();
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, scm_up) ||
-	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, scm_down) ||
-	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give) ||
-	    setsockopt(scm_up[1], SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)) ||
-	    setsockopt(scm_down[1], SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)))
-		nsx_fail("sockets: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, scm_up));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, scm_down));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give));
+	NSX_TRY(setsockopt(scm_up[1], SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)));
+	NSX_TRY(setsockopt(scm_down[1], SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)));
 	int c = nsx_spawn("c", "inner", init_fn, NULL);
 	nsx_recv(c, "up");
 	int m = nsx_find("m");
@@ -230,7 +217,7 @@ int main(void)
 
 	printf("# SCM_PIDFD over a datagram socketpair\n");
 	r = nsx_do(c, do_sendpid, 0, 0, 0)->v[0];
-	int got = (int)recv_pidfd(scm_up[1]);
+	int got = nsx_recv_pidfd(scm_up[1]);
 	if (r < 0 || got < 0)
 		nsx_fail("SCM_PIDFD c -> top: %s", nsx_errname(got < 0 ? -got : (int)-r));
 	fdinfo(nsx_procfd(), got, out);
