@@ -61,13 +61,8 @@
 #include <unistd.h>
 
 static int sv[2] = {-1, -1}; /* top -> x, for pidfds */
-static int pfd = -1;         /* the pidfd this task holds (c: of z, x: given) */
+static int pfd = -1;         /* the pidfd this task holds (top, c: of z; x: given) */
 static int old_pfd = -1;     /* c: z's, kept after pfd is reopened */
-
-static long sig0(int fd)
-{
-	return nsx_rc((int)syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0));
-}
 
 /* fdinfo Pid and NSpid (up to 3 levels) of fd, read through the case's proc:
  * v[0] Pid, v[1] count, v[2..] NSpid. */
@@ -77,7 +72,9 @@ static void fdinfo(int fd, long *v)
 	snprintf(path, sizeof(path), "self/fdinfo/%d", fd);
 	nsx_read_text(nsx_procfd(), path, buf, sizeof(buf));
 	char *p = strstr(buf, "\nPid:");
-	v[0] = p ? strtol(p + 5, NULL, 10) : -999;
+	if (!p)
+		nsx_fail("%s: no Pid line", path);
+	v[0] = strtol(p + 5, NULL, 10);
 	v[1] = 0;
 	p = strstr(buf, "\nNSpid:");
 	for (char *s = p ? p + 7 : NULL, *e; s && v[1] < 3; s = e) {
@@ -86,17 +83,6 @@ static void fdinfo(int fd, long *v)
 			break;
 		v[2 + v[1]++] = x;
 	}
-}
-
-static long waitid_pidfd(int fd, int flags, long *out)
-{
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
-	long r = nsx_rc(waitid((idtype_t)3 /* P_PIDFD */, (id_t)fd, &si, WEXITED | flags));
-	out[0] = si.si_pid;
-	out[1] = si.si_code;
-	out[2] = si.si_status;
-	return r;
 }
 
 static int z_fn(void *arg)
@@ -143,18 +129,22 @@ static void do_take(const long *arg)
 	NSX_REPLY(nsx_recv_fds(sv[1], &pfd, 1));
 }
 
+/* Actions, run by c or x, or by top itself (run_by()). */
+
 /* Signal 0 through the old pidfd (arg[0] 1) or the current one. */
 static void do_signal(const long *arg)
 {
-	NSX_REPLY(sig0(arg[0] ? old_pfd : pfd));
+	NSX_REPLY(nsx_rc((int)syscall(SYS_pidfd_send_signal, arg[0] ? old_pfd : pfd, 0, NULL, 0)));
 }
 
-/* waitid(P_PIDFD) with options arg[0], on the old pidfd (arg[1] 1) or the current one. */
+/* waitid(P_PIDFD) with options arg[0] (and WEXITED), on the old pidfd (arg[1]
+ * 1) or the current one: the result, si_pid, si_code, si_status. */
 static void do_wait(const long *arg)
 {
-	long out[3] = {0, 0, 0};
-	long r = waitid_pidfd(arg[1] ? old_pfd : pfd, (int)arg[0], out);
-	NSX_REPLY(r, out[0], out[1], out[2]);
+	siginfo_t si = {0};
+	long r = nsx_rc(waitid((idtype_t)3 /* P_PIDFD */, (id_t)(arg[1] ? old_pfd : pfd), &si,
+	                       WEXITED | (int)arg[0]));
+	NSX_REPLY(r, si.si_pid, si.si_code, si.si_status);
 }
 
 /* c: z2 with set_tid = arg[0] */
@@ -201,7 +191,17 @@ static int c_fn(void *arg)
 	nsx_serve();
 }
 
-static int c, x, z, top_pfd;
+/* nsx_do() in task, or, when the task is top, the action run in top (its
+ * reply comes through top's own channel). */
+static const struct nsx_msg *run_by(int task, nsx_action fn, long a0, long a1, long a2)
+{
+	if (task != nsx_self())
+		return nsx_do(task, fn, a0, a1, a2);
+	fn((const long[]){a0, a1, a2, 0});
+	return nsx_recv(task, "reply");
+}
+
+static int c, x, z;
 
 static const char *fdinfo_str(int reader_ns_task, const long *v)
 {
@@ -219,33 +219,25 @@ static const char *fdinfo_str(int reader_ns_task, const long *v)
 
 static void state(const char *when)
 {
-	long v[5];
-	struct pollfd p = {top_pfd, POLLIN, 0};
+	struct pollfd p = {pfd, POLLIN, 0};
 	int pr = poll(&p, 1, 0);
-	fdinfo(top_pfd, v);
-	printf("%s:\n  top's pidfd: fdinfo %s; poll %s\n", when, fdinfo_str(0, v),
+	printf("%s:\n  top's pidfd: fdinfo %s; poll %s\n", when,
+	       fdinfo_str(0, run_by(0, do_fdinfo, 0, 0, 0)->v),
 	       pr > 0 && (p.revents & POLLIN) ? "POLLIN" : "nothing");
-	const long *cv = nsx_do(c, do_fdinfo, 0, 0, 0)->v;
-	printf("  c's pidfd:   fdinfo %s\n", fdinfo_str(0, cv));
-	printf("  pidfd_send_signal(0): top %s, c %s, x %s\n", nsx_res(sig0(top_pfd)),
+	printf("  c's pidfd:   fdinfo %s\n", fdinfo_str(0, nsx_do(c, do_fdinfo, 0, 0, 0)->v));
+	printf("  pidfd_send_signal(0): top %s, c %s, x %s\n",
+	       nsx_res(run_by(0, do_signal, 0, 0, 0)->v[0]),
 	       nsx_res(nsx_do(c, do_signal, 0, 0, 0)->v[0]),
 	       nsx_res(nsx_do(x, do_signal, 0, 0, 0)->v[0]));
 }
 
 static void show_wait(const char *who, int task, int flags, const char *how)
 {
-	long out[3] = {0, 0, 0}, r;
-	if (task == 0)
-		r = waitid_pidfd(top_pfd, flags, out);
-	else {
-		const long *v = nsx_do(task, do_wait, flags, 0, 0)->v;
-		r = v[0];
-		memcpy(out, v + 1, sizeof(out));
-	}
-	printf("  %s waitid(P_PIDFD, %s): %s", who, how, nsx_res(r));
-	if (!r)
-		printf(" si_pid=%s %s %ld", nsx_name(task, out[0]),
-		       nsx_sicode(SIGCHLD, (int)out[1]), out[2]);
+	const long *v = run_by(task, do_wait, flags, 0, 0)->v; /* result, pid, code, status */
+	printf("  %s waitid(P_PIDFD, %s): %s", who, how, nsx_res(v[0]));
+	if (!v[0])
+		printf(" si_pid=%s %s %ld", nsx_name(task, v[1]), nsx_sicode(SIGCHLD, (int)v[2]),
+		       v[3]);
 	printf("\n");
 }
 
@@ -261,16 +253,16 @@ int main(void)
 	z = nsx_find("z");
 	int inner = nsx_ns_of(c);
 	long z_in = nsx_nr_in(z, inner);
-	top_pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
-	if (top_pfd < 0 || nsx_do(c, do_open, z_in, 0, 0)->v[0] ||
-	    nsx_send_fds(sv[0], &top_pfd, 1) || nsx_do(x, do_take, 0, 0, 0)->v[0])
+	pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
+	if (pfd < 0 || nsx_do(c, do_open, z_in, 0, 0)->v[0] || nsx_send_fds(sv[0], &pfd, 1) ||
+	    nsx_do(x, do_take, 0, 0, 0)->v[0])
 		nsx_fail("pidfds of z: %s", nsx_errname(errno));
 
 	printf("# pidfd_lifecycle: pidfds of z (inner) held by top (outer), c (inner) and x "
 	       "(sib)\n");
 	state("z alive");
 	nsx_go(z);
-	struct pollfd p = {top_pfd, POLLIN, 0};
+	struct pollfd p = {pfd, POLLIN, 0};
 	if (poll(&p, 1, nsx_timeout_ms()) != 1)
 		nsx_fail("z did not exit");
 	state("z exited with 3, not reaped");
