@@ -40,11 +40,8 @@ static void *mthr_fn(void *arg)
 static int sysv_task(void *arg)
 {
 	const char *me = arg;
-	if (strcmp(me, "m")) { /* inits: a /proc of their own namespace */
-		int e = nsx_mount_proc();
-		if (e)
-			nsx_fail("mounting a proc: %s", nsx_errname(-e));
-	}
+	if (strcmp(me, "m")) /* inits: a /proc of their own namespace */
+		NSX_TRY_ERR(-nsx_mount_proc());
 	own_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (!strcmp(me, "a")) {
 		nsx_spawn("m", NULL, sysv_task, "m");
@@ -52,8 +49,7 @@ static int sysv_task(void *arg)
 	}
 	if (!strcmp(me, "m")) {
 		pthread_t th;
-		if (pthread_create(&th, NULL, mthr_fn, NULL))
-			nsx_fail("pthread_create");
+		NSX_TRY_ERR(pthread_create(&th, NULL, mthr_fn, NULL));
 	}
 	NSX_SEND("up", 1);
 	nsx_serve();
@@ -82,8 +78,7 @@ static void sysv_setup(const char *file)
 static const struct nsx_msg *sysv_ask(int v, nsx_action fn, long a0, long a1, long a2)
 {
 	if (v == V_TOP) {
-		long arg[4] = {a0, a1, a2, 0};
-		fn(arg);
+		fn((const long[]){a0, a1, a2, 0});
 		return nsx_recv(0, "reply");
 	}
 	return nsx_do(vidx[v], fn, a0, a1, a2);

@@ -106,14 +106,14 @@ static void readers(int q)
 	sysv_opener_rows(do_proc, q, "msg", "lspid", "lrpid");
 }
 
-NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "7.3 12.1", .kconfig = "CONFIG_SYSVIPC");
+NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "7.3 12.1",
+         .kconfig = "CONFIG_SYSVIPC");
 
 int main(void)
 {
 	sysv_setup("msg");
-	int q1 = msgget(IPC_PRIVATE, IPC_CREAT | 0600), q2 = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
-	if (q1 < 0 || q2 < 0)
-		nsx_fail("msgget: %s", nsx_errname(errno));
+	int q1 = NSX_TRY(msgget(IPC_PRIVATE, IPC_CREAT | 0600));
+	int q2 = NSX_TRY(msgget(IPC_PRIVATE, IPC_CREAT | 0600));
 
 	printf("# sysv_msg_pids: msg_lspid and msg_lrpid as each reader sees them\n");
 	printf("# outer: top | A: a m (and m's thread mthr) | D (in A): d | S: s\n");
@@ -123,8 +123,7 @@ int main(void)
 	readers(q1);
 
 	nsx_ask(vidx[V_MTHR], do_rcv_wait, q2, 0, 0);
-	if (nsx_await_syscall(vidx[V_MTHR], SYS_msgrcv, (unsigned long)q2))
-		nsx_fail("mthr never slept in msgrcv");
+	NSX_TRY_ERR(-nsx_await_syscall(vidx[V_MTHR], SYS_msgrcv, (unsigned long)q2));
 	r1 = sysv_ask(V_S, do_snd, q2, 0, 0)->v[0];
 	r2 = nsx_recv(vidx[V_MTHR], "reply")->v[0];
 	printf("queue 2: mthr waits in msgrcv(), s msgsnd()=%s, mthr's msgrcv()=%s\n", nsx_res(r1),

@@ -59,14 +59,13 @@ static void readers(int id)
 	}
 }
 
-NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "12.3", .kconfig = "CONFIG_SYSVIPC");
+NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "12.3",
+         .kconfig = "CONFIG_SYSVIPC");
 
 int main(void)
 {
 	sysv_setup(NULL);
-	int id = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
-	if (id < 0)
-		nsx_fail("semget: %s", nsx_errname(errno));
+	int id = NSX_TRY(semget(IPC_PRIVATE, 2, IPC_CREAT | 0600));
 	printf("# sysv_sem_pids: sempid (semctl GETPID) as each reader sees it\n");
 	printf("# outer: top | A: a m | D (in A): d | S: s\n");
 	printf("top semget(2 semaphores)\n");
