@@ -40,8 +40,7 @@ static int orphan_fn(void *arg)
 {
 	(void)arg;
 	nsx_block(SIGUSR1);
-	if (prctl(PR_SET_PDEATHSIG, SIGUSR1))
-		nsx_fail("PR_SET_PDEATHSIG");
+	NSX_TRY(prctl(PR_SET_PDEATHSIG, SIGUSR1));
 	NSX_SEND("armed", 1);
 	nsx_send_siginfo("pdeath", SIGUSR1);
 	NSX_SEND("ppid", getppid());

@@ -53,9 +53,7 @@ static int m_fn(void *arg)
 static int u_fn(void *arg)
 {
 	(void)arg;
-	int e = nsx_new_userns("100 0 1\n", "100 0 1\n");
-	if (e)
-		nsx_fail("a user namespace: %s", nsx_errname(-e));
+	NSX_TRY_ERR(-nsx_new_userns("100 0 1\n", "100 0 1\n"));
 	NSX_SEND("ready", 0);
 	nsx_send_siginfo("sig", SIGUSR1);
 	nsx_park();

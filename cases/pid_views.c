@@ -127,9 +127,7 @@ static int init_fn(void *arg)
 	/* Outer /proc first, then a proc of our own over /proc. */
 	NSX_SEND("outer-self", proc_self(nsx_procfd()));
 	send_nslists("outer", nsx_procfd(), "self");
-	int e = nsx_mount_proc();
-	if (e)
-		nsx_fail("mounting a proc for inner: %s", nsx_errname(-e));
+	NSX_TRY_ERR(-nsx_mount_proc());
 	int inner_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	NSX_SEND("inner-self", proc_self(inner_proc));
 	send_nslists("inner", inner_proc, "self");

@@ -131,9 +131,7 @@ static int init_fn(void *arg)
  * u's maps its uid 100 and gid 200 to top's 0, x's maps nothing. */
 static int userns_fn(void *arg)
 {
-	int e = arg ? nsx_new_userns("100 0 1\n", "200 0 1\n") : nsx_new_userns(NULL, NULL);
-	if (e)
-		nsx_fail("user namespace: %s", nsx_errname(-e));
+	NSX_TRY_ERR(-nsx_new_userns(arg ? "100 0 1\n" : NULL, arg ? "200 0 1\n" : NULL));
 	nsx_serve();
 }
 
@@ -183,9 +181,7 @@ int main(void)
 	long v[I_N];
 	nsx_init("top", "outer");
 
-	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
-	if (self < 0)
-		nsx_fail("pidfd_open: %s", nsx_errname(errno));
+	int self = (int)NSX_TRY(syscall(SYS_pidfd_open, getpid(), 0));
 	info(self, v);
 	if (v[0] == -ENOTTY || v[0] == -EINVAL)
 		nsx_skip("PIDFD_GET_INFO: %s: needs Linux 6.13", nsx_errname((int)-v[0]));
@@ -197,10 +193,8 @@ int main(void)
 	int x = nsx_spawn("x", NULL, userns_fn, NULL);
 	nsx_recv(c, "up"); /* after m's spawn */
 	int m = nsx_find("m"), inner = nsx_ns_of(c);
-	int pfd_c = (int)syscall(SYS_pidfd_open, nsx_pid(c), 0);
-	int pfd_m = (int)syscall(SYS_pidfd_open, nsx_pid(m), 0);
-	if (pfd_c < 0 || pfd_m < 0)
-		nsx_fail("pidfd_open: %s", nsx_errname(errno));
+	int pfd_c = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(c), 0));
+	int pfd_m = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(m), 0));
 
 	printf("# pidfd_get_info: PIDFD_GET_INFO(PIDFD_INFO_PID), in the caller's namespaces\n");
 	info(pfd_c, v);

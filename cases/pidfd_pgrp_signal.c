@@ -63,9 +63,7 @@ static int g_fn(void *arg)
 {
 	(void)arg;
 	NSX_TRY(setpgid(0, 0));
-	g_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
-	if (g_pidfd < 0)
-		nsx_fail("pidfd_open: %s", nsx_errname(errno));
+	g_pidfd = (int)NSX_TRY(syscall(SYS_pidfd_open, getpid(), 0));
 	nsx_spawn("m", "inner", m_fn, NULL);
 	NSX_SEND("ready", 0);
 	nsx_send_siginfo("sig", SIGUSR1);
@@ -88,10 +86,8 @@ int main(void)
 	nsx_recv(g, "ready");
 	int m = nsx_find("m");
 	long from_m = nsx_recv(m, "ready")->v[0];
-	int gfd = (int)syscall(SYS_pidfd_open, nsx_pid(g), 0);
-	int mfd = (int)syscall(SYS_pidfd_open, nsx_pid(m), 0);
-	if (gfd < 0 || mfd < 0)
-		nsx_fail("pidfd_open: %s", nsx_errname(errno));
+	int gfd = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(g), 0));
+	int mfd = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(m), 0));
 
 	printf("# pidfd_pgrp_signal: PIDFD_SIGNAL_PROCESS_GROUP reaches the group across "
 	       "namespaces; si_pid per member\n");

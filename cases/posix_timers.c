@@ -88,8 +88,7 @@ static int w_fn(void *arg)
 	pthread_t th;
 	int t1 = -1, t2 = -1, t3 = -1;
 	nsx_block(SIGUSR1);
-	if (pthread_create(&th, NULL, wt_fn, NULL))
-		nsx_fail("pthread_create");
+	NSX_TRY_ERR(pthread_create(&th, NULL, wt_fn, NULL));
 	nsx_step(); /* the top has seen wt register */
 	int wt = nsx_find("wt"), me = nsx_self(), lvl = nsx_task_level(me);
 	long outer_nr = nsx_task_nr(wt, lvl - 1), inner_nr = nsx_task_nr(wt, lvl);
@@ -99,8 +98,8 @@ static int w_fn(void *arg)
 	long r3 = syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &t3) ? -errno : 0;
 	NSX_SEND("created", r1, r2, r3);
 	struct itimerspec its = {.it_value = {0, 1}};
-	if (r2 >= 0 && syscall(SYS_timer_settime, (long)t2, 0, &its, NULL))
-		nsx_fail("timer_settime: %s", nsx_errname(errno));
+	if (r2 >= 0)
+		NSX_TRY(syscall(SYS_timer_settime, (long)t2, 0, &its, NULL));
 	nsx_park();
 }
 

@@ -63,8 +63,7 @@ static int c2_fn(void *arg)
 	pthread_t th;
 	(void)arg;
 	prctl(PR_SET_NAME, "kid");
-	if (pthread_create(&th, NULL, t_fn, NULL))
-		nsx_fail("pthread_create");
+	NSX_TRY_ERR(pthread_create(&th, NULL, t_fn, NULL));
 	NSX_SEND("up", 1);
 	nsx_park();
 }

@@ -54,8 +54,7 @@ static int e_fn(void *arg)
 {
 	pthread_t th;
 	nsx_step(); /* traced by now */
-	if (pthread_create(&th, NULL, thread_fn, arg))
-		nsx_fail("pthread_create");
+	NSX_TRY_ERR(pthread_create(&th, NULL, thread_fn, arg));
 	nsx_park();
 }
 

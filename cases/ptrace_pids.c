@@ -65,8 +65,7 @@ static int tracee_fn(void *arg)
 	NSX_SEND("ready", 1);
 	nsx_step();
 	nsx_spawn(kid, NULL, nsx_parked, NULL);
-	if (pthread_create(&th, NULL, thread_fn, thr))
-		nsx_fail("pthread_create");
+	NSX_TRY_ERR(pthread_create(&th, NULL, thread_fn, thr));
 	nsx_park();
 }
 

@@ -95,8 +95,7 @@ static int ow_fn(void *arg)
 {
 	(void)arg;
 	for (int i = 0; i < 3; i++)
-		if (pthread_mutex_lock(&sh->m[i]))
-			nsx_fail("pthread_mutex_lock");
+		NSX_TRY_ERR(pthread_mutex_lock(&sh->m[i]));
 	/* c: the owner TID as it would read from outer instead. */
 	int self = nsx_self(), lvl = nsx_task_level(self);
 	uint32_t outer_nr = (uint32_t)nsx_task_nr(self, lvl - 1);

@@ -156,8 +156,7 @@ static int t_fn(void *arg)
 	pthread_t th;
 	(void)arg;
 	nsx_spawn_agent("s", NULL);
-	if (pthread_create(&th, NULL, tt_fn, NULL))
-		nsx_fail("pthread_create");
+	NSX_TRY_ERR(pthread_create(&th, NULL, tt_fn, NULL));
 	NSX_SEND("up", 1);
 	nsx_serve();
 }
@@ -201,8 +200,7 @@ int main(void)
 		if (nsx_do(t, do_give, 0, 0, 0)->v[0])
 			nsx_fail("passing the listener: %s", nsx_errname(errno));
 		if (sups[k] == top) {
-			if (nsx_recv_fds(sv[0], &listener, 1))
-				nsx_fail("taking the listener: %s", nsx_errname(errno));
+			NSX_TRY_ERR(-nsx_recv_fds(sv[0], &listener, 1));
 		} else if (nsx_do(sups[k], do_take, 0, 0, 0)->v[0]) {
 			nsx_fail("%s taking the listener", nsx_task_name(sups[k]));
 		}

@@ -180,8 +180,7 @@ static int init_fn(void *arg)
 	int sigs[] = {SIGUSR1, SIGUSR2, SIGRTMIN, SIG_Q, SIG_TQ, SIG_SELF};
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		nsx_block(sigs[i]); /* before the thread: it inherits the mask */
-	if (pthread_create(&th, NULL, worker_fn, NULL))
-		nsx_fail("pthread_create");
+	NSX_TRY_ERR(pthread_create(&th, NULL, worker_fn, NULL));
 	nsx_step(); /* top has seen worker come up */
 	nsx_spawn("member", NULL, member_fn, NULL);
 	NSX_SEND("ready", 1);

@@ -112,9 +112,7 @@ static int task_fn(void *arg)
 	}
 	NSX_SEND("up", k);
 	/* top sends them once every task is up */
-	int e = nsx_recv_fds(sv[k][1], pidfd, NT);
-	if (e)
-		nsx_fail("receiving pidfds: %s", nsx_errname(-e));
+	NSX_TRY_ERR(-nsx_recv_fds(sv[k][1], pidfd, NT));
 	for (int j = 0; j < NT; j++)
 		idx[j] = nsx_find(names[j]);
 	nsx_serve();
@@ -199,13 +197,10 @@ int main(void)
 		nsx_recv(-1, "up");
 	for (int k = 0; k < NT; k++) {
 		idx[k] = k == TOP ? 0 : nsx_find(names[k]);
-		pidfd[k] = (int)syscall(SYS_pidfd_open, nsx_pid(idx[k]), 0);
-		if (pidfd[k] < 0)
-			nsx_fail("pidfd_open(%s): %s", names[k], nsx_errname(errno));
+		pidfd[k] = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(idx[k]), 0));
 	}
 	for (int k = 1; k < NT; k++)
-		if (nsx_send_fds(sv[k][0], pidfd, NT))
-			nsx_fail("sending pidfds: %s", nsx_errname(errno));
+		NSX_TRY_ERR(-nsx_send_fds(sv[k][0], pidfd, NT));
 	printf("# translation_matrix: outer > A1 > A2 > A3, and S1 beside A1\n");
 	printf("# outer: top p0 | A1: a1 m1 | A2: a2 m2 | A3: a3 m3 | S1: s1\n");
 	table("pidfd_send_signal(pidfd, SIGUSR1) with pidfds passed by SCM_RIGHTS", BY_PIDFD);

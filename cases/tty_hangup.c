@@ -93,8 +93,8 @@ static void do_session(const long *arg)
 	int slave = nsx_pty_slave((int)arg[0], 0); /* our controlling terminal */
 	int fg = nsx_spawn(names[0], NULL, fg_fn, arg[1] ? (void *)1 : NULL);
 	pid_t p = nsx_pid(fg);
-	if (setpgid(p, p) || tcsetpgrp(slave, p))
-		nsx_fail("setpgid/tcsetpgrp: %s", nsx_errname(errno));
+	NSX_TRY(setpgid(p, p));
+	NSX_TRY(tcsetpgrp(slave, p));
 	NSX_REPLY(0);
 }
 
@@ -125,8 +125,7 @@ static int s_fn(void *arg)
 {
 	(void)arg;
 	names = names_s;
-	if (setsid() < 0)
-		nsx_fail("setsid: %s", nsx_errname(errno));
+	NSX_TRY(setsid());
 	block_both();
 	nsx_serve();
 }
@@ -135,8 +134,7 @@ static int l_fn(void *arg)
 {
 	(void)arg;
 	names = names_l;
-	if (setsid() < 0)
-		nsx_fail("setsid: %s", nsx_errname(errno));
+	NSX_TRY(setsid());
 	block_both();
 	nsx_spawn("S", NULL, s_fn, NULL);
 	NSX_SEND("up", 1);

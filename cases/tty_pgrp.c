@@ -102,8 +102,7 @@ static int j_fn(void *arg)
 
 static int l_fn(void *arg)
 {
-	if (setsid() < 0)
-		nsx_fail("setsid: %s", nsx_errname(errno));
+	NSX_TRY(setsid());
 	slave = nsx_pty_slave(*(int *)arg, 0); /* no O_NOCTTY: our controlling terminal */
 	int j = nsx_spawn("J", NULL, j_fn, NULL);
 	(void)j;

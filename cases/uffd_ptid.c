@@ -145,8 +145,7 @@ int main(void)
 		         nsx_errname((int)-r));
 	if (r)
 		nsx_fail("userfaultfd in c: %s", nsx_errname((int)-r));
-	if (nsx_recv_fds(sv[0], &uffd, 1))
-		nsx_fail("taking the userfaultfd: %s", nsx_errname(errno));
+	NSX_TRY_ERR(-nsx_recv_fds(sv[0], &uffd, 1));
 	page = sysconf(_SC_PAGESIZE);
 	nsx_recv(-1, "up"); /* ct */
 	int ct = nsx_find("ct");

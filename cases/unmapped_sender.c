@@ -135,9 +135,7 @@ static int init_fn(void *arg)
 static int userns_fn(void *arg)
 {
 	nsx_block(SIGUSR1);
-	int e = nsx_new_userns(arg ? "100 0 1\n" : NULL, NULL);
-	if (e)
-		nsx_fail("a user namespace: %s", nsx_errname(-e));
+	NSX_TRY_ERR(-nsx_new_userns(arg ? "100 0 1\n" : NULL, NULL));
 	NSX_SEND("ready", (long)getuid());
 	nsx_send_siginfo("from-top", SIGUSR1);
 	NSX_SEND("self-rc", nsx_rc(kill(getpid(), SIGUSR1)));
@@ -151,8 +149,8 @@ NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 U.1",
 int main(void)
 {
 	nsx_init("top", "outer");
-	if (pipe2(io_pipe, O_CLOEXEC) || pipe2(rt_pipe, O_CLOEXEC))
-		nsx_fail("pipe: %s", nsx_errname(errno));
+	NSX_TRY(pipe2(io_pipe, O_CLOEXEC));
+	NSX_TRY(pipe2(rt_pipe, O_CLOEXEC));
 	int init = nsx_spawn("init", "inner", init_fn, NULL);
 	nsx_recv(init, "ready");
 	pid_t ip = nsx_pid(init);

@@ -104,9 +104,7 @@ static void do_sig(const long *arg)
 
 static int userns_fn(void *arg)
 {
-	int e = arg ? nsx_new_userns("100 0 1\n", "200 0 1\n") : nsx_new_userns(NULL, NULL);
-	if (e)
-		nsx_fail("a user namespace: %s", nsx_errname(-e));
+	NSX_TRY_ERR(-nsx_new_userns(arg ? "100 0 1\n" : NULL, arg ? "200 0 1\n" : NULL));
 	nsx_block(SIGUSR1);
 	NSX_SEND("ids", (long)getuid(), (long)getgid());
 	nsx_serve();
@@ -141,10 +139,10 @@ int main(void)
 	int one = 1;
 
 	nsx_init("top", "outer");
-	for (int p = 0; p < NPAIR; p++)
-		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, dg[p]) ||
-		    setsockopt(dg[p][1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
-			nsx_fail("socketpair: %s", nsx_errname(errno));
+	for (int p = 0; p < NPAIR; p++) {
+		NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, dg[p]));
+		NSX_TRY(setsockopt(dg[p][1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
+	}
 	lsn = nsx_listen_auto();
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair_sv) || lsn < 0)
 		nsx_fail("sockets: %s", nsx_errname(lsn < 0 ? -lsn : errno));
