@@ -98,7 +98,8 @@ static void readers(int id)
 	sysv_opener_rows(do_proc, id, "shm", "cpid", "lpid");
 }
 
-NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "7.4 12.2", .kconfig = "CONFIG_SYSVIPC");
+NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "7.4 12.2",
+         .kconfig = "CONFIG_SYSVIPC");
 
 int main(void)
 {
