@@ -75,11 +75,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static long sys_getpid(void)
-{
-	return syscall(SYS_getpid);
-}
-
 /* The number /proc/self names in the proc mount behind pfd, or -errno. */
 static long proc_self(int pfd)
 {
@@ -94,7 +89,8 @@ static long proc_self(int pfd)
 /* The three per-level lines of /proc/<pid>/status. */
 static const char *const fields[] = {"NSpid", "NSpgid", "NSsid"};
 
-/* Send key+field for each: the count, then the words. */
+/* Send key+field for each: the count, then the words (the top sends to
+ * itself what it reads). */
 static void send_nslists(const char *key, int pfd, const char *pid)
 {
 	for (int f = 0; f < 3; f++) {
@@ -112,14 +108,15 @@ static void send_nslists(const char *key, int pfd, const char *pid)
 static int member_fn(void *arg)
 {
 	(void)arg;
-	NSX_SEND("ids", sys_getpid(), getppid(), getpgid(0), getsid(0));
+	NSX_SEND("ids", syscall(SYS_getpid), getppid(), getpgid(0), getsid(0));
 	nsx_park();
 }
 
 static int init_fn(void *arg)
 {
 	(void)arg;
-	NSX_SEND("before", sys_getpid(), syscall(SYS_gettid), getppid(), getpgid(0), getsid(0));
+	NSX_SEND("before", syscall(SYS_getpid), syscall(SYS_gettid), getppid(), getpgid(0),
+	         getsid(0));
 	send_nslists("before", nsx_procfd(), "self");
 	long sid = setsid();
 	NSX_SEND("after", sid < 0 ? -errno : sid, getpgid(0), getsid(0));
@@ -140,55 +137,46 @@ static int init_fn(void *arg)
 static int fresh_fn(void *arg)
 {
 	(void)arg;
-	NSX_SEND("ids", sys_getpid(), getppid());
+	NSX_SEND("ids", syscall(SYS_getpid), getppid());
 	return 0;
 }
 
 static int unsharer_fn(void *arg)
 {
 	(void)arg;
-	long before = sys_getpid();
+	long before = syscall(SYS_getpid);
 	long r1 = unshare(CLONE_NEWPID) ? -errno : 0;
-	long after = sys_getpid();
+	long after = syscall(SYS_getpid);
 	long r2 = unshare(CLONE_NEWPID) ? -errno : 0;
 	NSX_SEND("unshare", before, r1, after, r2);
 	if (r2 == 0) /* a kernel that nests a second one: fork into neither */
 		return 0;
 	/* Forks into the namespace unshare() made: lib sees it pending. */
 	nsx_spawn("fresh", "unshared", fresh_fn, NULL);
-	NSX_SEND("after-fork", sys_getpid());
+	NSX_SEND("after-fork", syscall(SYS_getpid));
 	return 0;
 }
 
-/* One status line: its words named at the levels from the proc mount's
- * (level) down, on task's chain of namespaces. */
-static void print_nslist(const char *field, const char *what, int task, int level, const long *v)
-{
-	printf("  %s %s = %s\n", field, what, nsx_nslist_names(task, level, &v[1], (int)v[0]));
-}
-
-/* The three lines a task sent under key. */
+/* The three lines a task sent under key: their words named at the levels
+ * from the proc mount's (level) down, on task's chain of namespaces. */
 static void print_sent(int from, const char *key, const char *what, int task, int level)
 {
 	for (int f = 0; f < 3; f++) {
 		char k[48];
 		snprintf(k, sizeof(k), "%s-%s", key, fields[f]);
-		print_nslist(fields[f], what, task, level, nsx_recv(from, k)->v);
+		const long *v = nsx_recv(from, k)->v;
+		printf("  %s %s = %s\n", fields[f], what,
+		       nsx_nslist_names(task, level, &v[1], (int)v[0]));
 	}
 }
 
-/* The three lines of pid's status read by the top through its /proc. */
+/* The three lines of task's status read by the top through its /proc. */
 static void print_read(const char *what, int task, int level)
 {
 	char pid[16];
 	snprintf(pid, sizeof(pid), "%d", (int)nsx_pid(task));
-	for (int f = 0; f < 3; f++) {
-		long v[NSX_MSG_VALS] = {0};
-		v[0] = nsx_read_status_list(nsx_procfd(), pid, fields[f], &v[1], NSX_MSG_VALS - 1);
-		if (v[0] < 0)
-			nsx_fail("%s of %s unreadable", fields[f], what);
-		print_nslist(fields[f], what, task, level, v);
-	}
+	send_nslists("read", nsx_procfd(), pid);
+	print_sent(0, "read", what, task, level);
 }
 
 NSX_CASE(.family = "A task's own numbers and /proc", .rows = "3.3 3.4 3.5 6.7 6.8 6.9 28.3");
