@@ -92,27 +92,28 @@ static long sys_tkill(pid_t tid, int sig)
 	return nsx_rc(syscall(SYS_tkill, tid, sig));
 }
 
-static void forge(siginfo_t *si, int sig, int code, pid_t pid, uid_t uid)
+/* A caller-made siginfo: code, a forged si_pid and si_uid 4242, value 5. */
+static siginfo_t forge(int sig, int code, pid_t pid)
 {
-	memset(si, 0, sizeof(*si));
-	si->si_signo = sig;
-	si->si_code = code;
-	si->si_pid = pid;
-	si->si_uid = uid;
-	si->si_value.sival_int = 5;
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	si.si_code = code;
+	si.si_pid = pid;
+	si.si_uid = 4242;
+	si.si_value.sival_int = 5;
+	return si;
 }
 
 static long queueinfo(pid_t pid, int sig, int code, pid_t fake_pid)
 {
-	siginfo_t si;
-	forge(&si, sig, code, fake_pid, 4242);
+	siginfo_t si = forge(sig, code, fake_pid);
 	return nsx_rc(syscall(SYS_rt_sigqueueinfo, pid, sig, &si));
 }
 
-static long tgqueueinfo(pid_t tgid, pid_t tid, int sig, pid_t fake_pid)
+static long tgqueueinfo(pid_t tgid, pid_t tid, int sig, int code, pid_t fake_pid)
 {
-	siginfo_t si;
-	forge(&si, sig, SI_QUEUE, fake_pid, 4242);
+	siginfo_t si = forge(sig, code, fake_pid);
 	return nsx_rc(syscall(SYS_rt_tgsigqueueinfo, tgid, tid, sig, &si));
 }
 
@@ -121,19 +122,14 @@ static const char *const worker_keys[] = {"top-tkill",     "top-tgkill",  "membe
                                           "member-tgkill", "init-tgkill", "member-tgq",
                                           "top-tgq"};
 
-static int worker_sig(size_t i)
-{
-	const int sigs[] = {SIGUSR1, SIGUSR2, SIGUSR1, SIGUSR2, SIGRTMIN, SIG_TQ, SIG_TQ};
-	return sigs[i];
-}
-
 static void *worker_fn(void *arg)
 {
 	(void)arg;
 	nsx_add_thread("worker");
 	NSX_SEND("up", 1);
 	for (size_t i = 0; i < sizeof(worker_keys) / sizeof(worker_keys[0]); i++)
-		nsx_send_siginfo(worker_keys[i], worker_sig(i));
+		nsx_send_siginfo(worker_keys[i], (int[]){SIGUSR1, SIGUSR2, SIGUSR1, SIGUSR2,
+		                                         SIGRTMIN, SIG_TQ, SIG_TQ}[i]);
 	/* The same once more through glibc's wrapper instead of the syscall. */
 	sigset_t s;
 	siginfo_t si;
@@ -166,7 +162,7 @@ static int member_fn(void *arg)
 	nsx_step();
 	NSX_SEND("q", queueinfo(1, SIG_Q, SI_QUEUE, 1));
 	nsx_step();
-	NSX_SEND("tgq", tgqueueinfo(1, w, SIG_TQ, 1));
+	NSX_SEND("tgq", tgqueueinfo(1, w, SIG_TQ, SI_QUEUE, 1));
 	nsx_step();
 	NSX_SEND("eperm", queueinfo(1, SIG_Q, SI_USER, 1), queueinfo(1, SIG_Q, SI_KERNEL, 1),
 	         queueinfo(1, SIG_Q, SI_TKILL, 1));
@@ -194,13 +190,17 @@ static int init_fn(void *arg)
 	NSX_SEND("self", r);
 	if (!r) /* a refused one never comes: not waited for */
 		nsx_send_siginfo("self-q", SIG_SELF);
-	siginfo_t si;
-	forge(&si, SIG_SELF, SI_USER, 3, 4242);
-	r = nsx_rc(syscall(SYS_rt_tgsigqueueinfo, 1, 1, SIG_SELF, &si));
+	r = tgqueueinfo(1, 1, SIG_SELF, SI_USER, 3);
 	NSX_SEND("tgself", r);
 	if (!r)
 		nsx_send_siginfo("tgself-q", SIG_SELF);
 	nsx_park();
+}
+
+/* One row: what was done, its result r, and the siginfo task took under key. */
+static void sig_row(const char *what, long r, int task, const char *key)
+{
+	nsx_row(52, what, r, nsx_siginfo_str(task, nsx_recv(task, key)));
 }
 
 NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.4 1.5 6.7 28.1",
@@ -220,24 +220,18 @@ int main(void)
 
 	printf("# tkill_tgkill: thread-directed signals and caller-made siginfo across "
 	       "namespaces\n");
-	long r = sys_tkill(wp, SIGUSR1);
-	nsx_row(52, "top -> worker tkill(SIGUSR1)", r,
-	        nsx_siginfo_str(worker, nsx_recv(worker, "top-tkill")));
-	r = sys_tgkill(ip, wp, SIGUSR2);
-	nsx_row(52, "top -> worker tgkill(init, worker, SIGUSR2)", r,
-	        nsx_siginfo_str(worker, nsx_recv(worker, "top-tgkill")));
+	sig_row("top -> worker tkill(SIGUSR1)", sys_tkill(wp, SIGUSR1), worker, "top-tkill");
+	sig_row("top -> worker tgkill(init, worker, SIGUSR2)", sys_tgkill(ip, wp, SIGUSR2), worker,
+	        "top-tgkill");
 	nsx_go(member);
-	r = nsx_recv(member, "tkill")->v[0];
-	nsx_row(52, "member -> worker tkill(SIGUSR1)", r,
-	        nsx_siginfo_str(worker, nsx_recv(worker, "member-tkill")));
+	sig_row("member -> worker tkill(SIGUSR1)", nsx_recv(member, "tkill")->v[0], worker,
+	        "member-tkill");
 	nsx_go(member);
-	r = nsx_recv(member, "tgkill")->v[0];
-	nsx_row(52, "member -> worker tgkill(init, worker, SIGUSR2)", r,
-	        nsx_siginfo_str(worker, nsx_recv(worker, "member-tgkill")));
+	sig_row("member -> worker tgkill(init, worker, SIGUSR2)", nsx_recv(member, "tgkill")->v[0],
+	        worker, "member-tgkill");
 	nsx_go(init);
-	r = nsx_recv(init, "tgkill")->v[0];
-	nsx_row(52, "init -> worker tgkill(init, worker, SIGRTMIN)", r,
-	        nsx_siginfo_str(worker, nsx_recv(worker, "init-tgkill")));
+	sig_row("init -> worker tgkill(init, worker, SIGRTMIN)", nsx_recv(init, "tgkill")->v[0],
+	        worker, "init-tgkill");
 
 	printf("# numbers from the wrong namespace, used inside inner\n");
 	nsx_go(member);
@@ -248,19 +242,13 @@ int main(void)
 
 	printf("# caller-made siginfo: SI_QUEUE with a forged si_pid (1) and si_uid (4242)\n");
 	nsx_go(member);
-	r = nsx_recv(member, "q")->v[0];
-	nsx_row(52, "member -> init rt_sigqueueinfo", r,
-	        nsx_siginfo_str(init, nsx_recv(init, "member-q")));
-	r = queueinfo(ip, SIG_Q, SI_QUEUE, 1);
-	nsx_row(52, "top -> init rt_sigqueueinfo", r,
-	        nsx_siginfo_str(init, nsx_recv(init, "top-q")));
+	sig_row("member -> init rt_sigqueueinfo", nsx_recv(member, "q")->v[0], init, "member-q");
+	sig_row("top -> init rt_sigqueueinfo", queueinfo(ip, SIG_Q, SI_QUEUE, 1), init, "top-q");
 	nsx_go(member);
-	r = nsx_recv(member, "tgq")->v[0];
-	nsx_row(52, "member -> worker rt_tgsigqueueinfo", r,
-	        nsx_siginfo_str(worker, nsx_recv(worker, "member-tgq")));
-	r = tgqueueinfo(ip, wp, SIG_TQ, 1);
-	nsx_row(52, "top -> worker rt_tgsigqueueinfo", r,
-	        nsx_siginfo_str(worker, nsx_recv(worker, "top-tgq")));
+	sig_row("member -> worker rt_tgsigqueueinfo", nsx_recv(member, "tgq")->v[0], worker,
+	        "member-tgq");
+	sig_row("top -> worker rt_tgsigqueueinfo", tgqueueinfo(ip, wp, SIG_TQ, SI_QUEUE, 1), worker,
+	        "top-tgq");
 
 	printf("# caller-made si_code that only the kernel may use, aimed at another task\n");
 	nsx_go(member);
@@ -272,7 +260,7 @@ int main(void)
 	       nsx_res(queueinfo(ip, SIG_Q, SI_KERNEL, 1)),
 	       nsx_res(queueinfo(ip, SIG_Q, SI_TKILL, 1)));
 	nsx_go(init);
-	r = nsx_recv(init, "self")->v[0];
+	long r = nsx_recv(init, "self")->v[0];
 	nsx_row(52, "init -> init rt_sigqueueinfo(SI_USER, si_pid=3)", r,
 	        r ? "(none sent)" : nsx_siginfo_str(init, nsx_recv(init, "self-q")));
 	r = nsx_recv(init, "tgself")->v[0];
