@@ -69,24 +69,31 @@ static int pos_of(const char *name)
 	return -1;
 }
 
-/* Send SIGUSR1 to the task at position t, by pidfd or by kill(). */
-static long send_to(int by, int t)
-{
-	if (by == BY_PIDFD)
-		return nsx_rc(syscall(SYS_pidfd_send_signal, pidfd[t], SIGUSR1, NULL, 0));
-	return nsx_rc(kill(nsx_pid(idx[t]), SIGUSR1));
-}
-
-/* A task's actions: send to position arg[0] by arg[1], or take one signal. */
+/* A task's actions (the top's too, run_by()): send SIGUSR1 to position
+ * arg[0] by arg[1] (BY_*), or take one signal. */
 static void do_send(const long *arg)
 {
-	NSX_REPLY(send_to((int)arg[1], (int)arg[0]));
+	int t = (int)arg[0];
+	if (arg[1] == BY_PIDFD)
+		NSX_REPLY(nsx_rc(syscall(SYS_pidfd_send_signal, pidfd[t], SIGUSR1, NULL, 0)));
+	else
+		NSX_REPLY(nsx_rc(kill(nsx_pid(idx[t]), SIGUSR1)));
 }
 
 static void do_take(const long *arg)
 {
 	(void)arg;
 	nsx_send_siginfo("reply", SIGUSR1);
+}
+
+/* nsx_do() in task, or, when the task is top, the action run in top (its
+ * reply comes through top's own channel). */
+static const struct nsx_msg *run_by(int task, nsx_action fn, long a0, long a1, long a2)
+{
+	if (task != nsx_self())
+		return nsx_do(task, fn, a0, a1, a2);
+	fn((const long[]){a0, a1, a2, 0});
+	return nsx_recv(task, "reply");
 }
 
 static int task_fn(void *arg);
@@ -132,24 +139,12 @@ static void exchange(int s, int r, int by)
 		snprintf(out, 24, "-");
 		return;
 	}
-	res = s == TOP ? send_to(by, r) : nsx_do(idx[s], do_send, r, by, 0)->v[0];
+	res = run_by(idx[s], do_send, r, by, 0)->v[0];
 	if (res < 0) {
 		snprintf(out, 24, "%s", nsx_errname((int)-res));
 		return;
 	}
-	const struct nsx_msg *m;
-	struct nsx_msg mine;
-	if (r == TOP) {
-		siginfo_t si;
-		memset(&mine, 0, sizeof(mine));
-		mine.v[0] = nsx_sigwait(SIGUSR1, &si) ? -1 : si.si_signo;
-		mine.v[1] = si.si_code;
-		mine.v[2] = si.si_pid;
-		mine.v[3] = si.si_uid;
-		m = &mine;
-	} else {
-		m = nsx_do(idx[r], do_take, 0, 0, 0);
-	}
+	const struct nsx_msg *m = run_by(idx[r], do_take, 0, 0, 0); /* signo code pid uid */
 	if (m->v[0] != SIGUSR1) {
 		snprintf(out, 24, "lost");
 		return;
