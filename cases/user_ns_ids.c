@@ -86,7 +86,7 @@ static void do_peer(const long *arg)
 	(void)arg;
 	long out[4];
 	nsx_peercred(pair_sv[1], out);
-	NSX_REPLY(out[0], out[1], out[2]);
+	NSX_REPLY(1, out[0], out[1], out[2]); /* as cred_str() reads it */
 }
 
 static void do_connect(const long *arg)
@@ -146,10 +146,12 @@ int main(void)
 	lsn = nsx_listen_auto();
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair_sv) || lsn < 0)
 		nsx_fail("sockets: %s", nsx_errname(lsn < 0 ? -lsn : errno));
-	int mapped = nsx_spawn("mapped", "pm", userns_fn, "map");
-	const struct nsx_msg *idm = nsx_recv(mapped, "ids");
-	int unmapped = nsx_spawn("unmapped", "pu", userns_fn, NULL);
-	const struct nsx_msg *idu = nsx_recv(unmapped, "ids");
+	int who[2]; /* mapped, unmapped: their pairs are DOWN_M + k and UP_M + k */
+	who[0] = nsx_spawn("mapped", "pm", userns_fn, "map");
+	const struct nsx_msg *idm = nsx_recv(who[0], "ids");
+	who[1] = nsx_spawn("unmapped", "pu", userns_fn, NULL);
+	const struct nsx_msg *idu = nsx_recv(who[1], "ids");
+	int mapped = who[0];
 
 	printf("# user_ns_ids: uid/gid across user namespaces, pid across pid namespaces\n");
 	printf("mapped: uid_map \"100 0 1\", gid_map \"200 0 1\": getuid()=%ld getgid()=%ld\n",
@@ -157,35 +159,29 @@ int main(void)
 	printf("unmapped: no maps: getuid()=%ld getgid()=%ld\n", idu->v[0], idu->v[1]);
 
 	printf("# SCM_CREDENTIALS (top is uid 0, gid 0)\n");
-	long r = nsx_send_cred(dg[DOWN_M][0], NULL);
-	row("top -> mapped (attached):",
-	    r ? nsx_errname((int)-r) : cred_str(mapped, nsx_do(mapped, do_recv, DOWN_M, 0, 0)->v));
-	r = nsx_send_cred(dg[DOWN_U][0], NULL);
-	row("top -> unmapped (attached):",
-	    r ? nsx_errname((int)-r)
-	      : cred_str(unmapped, nsx_do(unmapped, do_recv, DOWN_U, 0, 0)->v));
-	for (int explicit = 0; explicit < 2; explicit ++) {
-		const char *how = explicit ? "explicit {own pid, getuid(), getgid()}" : "attached";
-		snprintf(line, sizeof(line), "mapped -> top (%s):", how);
-		r = nsx_do(mapped, do_send, UP_M, explicit, 0)->v[0];
-		if (!r)
-			nsx_recv_cred(dg[UP_M][1], v);
-		row(line, r ? nsx_errname((int)-r) : cred_str(0, v));
-		snprintf(line, sizeof(line), "unmapped -> top (%s):", how);
-		r = nsx_do(unmapped, do_send, UP_U, explicit, 0)->v[0];
-		if (!r)
-			nsx_recv_cred(dg[UP_U][1], v);
-		row(line, r ? nsx_errname((int)-r) : cred_str(0, v));
+	for (int k = 0; k < 2; k++) {
+		long r = nsx_send_cred(dg[DOWN_M + k][0], NULL);
+		snprintf(line, sizeof(line), "top -> %s (attached):", nsx_task_name(who[k]));
+		row(line, r ? nsx_errname((int)-r)
+		            : cred_str(who[k], nsx_do(who[k], do_recv, DOWN_M + k, 0, 0)->v));
 	}
+	for (int explicit = 0; explicit < 2; explicit ++)
+		for (int k = 0; k < 2; k++) {
+			snprintf(line, sizeof(line), "%s -> top (%s):", nsx_task_name(who[k]),
+			         explicit ? "explicit {own pid, getuid(), getgid()}" : "attached");
+			long r = nsx_do(who[k], do_send, UP_M + k, explicit, 0)->v[0];
+			if (!r)
+				nsx_recv_cred(dg[UP_M + k][1], v);
+			row(line, r ? nsx_errname((int)-r) : cred_str(0, v));
+		}
 
 	printf("# SO_PEERCRED\n");
-	const struct nsx_msg *m = nsx_do(mapped, do_peer, 0, 0, 0);
-	long pc[4] = {1, m->v[0], m->v[1], m->v[2]};
-	row("mapped, on its end of top's socketpair:", cred_str(mapped, pc));
-	m = nsx_do(unmapped, do_peer, 0, 0, 0);
-	long pu[4] = {1, m->v[0], m->v[1], m->v[2]};
-	row("unmapped, on its end of top's socketpair:", cred_str(unmapped, pu));
-	r = nsx_do(mapped, do_connect, 0, 0, 0)->v[0];
+	for (int k = 0; k < 2; k++) {
+		snprintf(line, sizeof(line),
+		         "%s, on its end of top's socketpair:", nsx_task_name(who[k]));
+		row(line, cred_str(who[k], nsx_do(who[k], do_peer, 0, 0, 0)->v));
+	}
+	long r = nsx_do(mapped, do_connect, 0, 0, 0)->v[0];
 	int acc = r ? -1 : accept4(lsn, NULL, NULL, SOCK_CLOEXEC);
 	if (acc < 0)
 		nsx_fail("connect/accept: %s", nsx_errname(r ? (int)-r : errno));
@@ -194,13 +190,11 @@ int main(void)
 	row("top, on the socket it accepted from mapped:", cred_str(0, pt));
 
 	printf("# si_uid\n");
-	r = kill(nsx_pid(mapped), SIGUSR1) ? -errno : 0;
-	snprintf(line, sizeof(line),
-	         "top -> mapped kill(SIGUSR1)=%s:", r ? nsx_errname((int)-r) : "0");
-	row(line, nsx_siginfo_str(mapped, nsx_do(mapped, do_sig, 0, 0, 0)));
-	r = kill(nsx_pid(unmapped), SIGUSR1) ? -errno : 0;
-	snprintf(line, sizeof(line),
-	         "top -> unmapped kill(SIGUSR1)=%s:", r ? nsx_errname((int)-r) : "0");
-	row(line, nsx_siginfo_str(unmapped, nsx_do(unmapped, do_sig, 0, 0, 0)));
+	for (int k = 0; k < 2; k++) {
+		r = nsx_rc(kill(nsx_pid(who[k]), SIGUSR1));
+		snprintf(line, sizeof(line), "top -> %s kill(SIGUSR1)=%s:", nsx_task_name(who[k]),
+		         nsx_res(r));
+		row(line, nsx_siginfo_str(who[k], nsx_do(who[k], do_sig, 0, 0, 0)));
+	}
 	nsx_exit();
 }
