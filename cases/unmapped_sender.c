@@ -108,11 +108,11 @@ static int init_fn(void *arg)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		nsx_block(sigs[i]);
 	/* The read ends signal us: F_SETOWN takes our own number here. */
-	if (fcntl(io_pipe[0], F_SETOWN, getpid()) || fcntl(rt_pipe[0], F_SETOWN, getpid()) ||
-	    fcntl(rt_pipe[0], F_SETSIG, SIG_POLL) ||
-	    fcntl(io_pipe[0], F_SETFL, O_ASYNC | O_NONBLOCK) ||
-	    fcntl(rt_pipe[0], F_SETFL, O_ASYNC | O_NONBLOCK))
-		nsx_fail("fcntl: %s", nsx_errname(errno));
+	NSX_TRY(fcntl(io_pipe[0], F_SETOWN, getpid()));
+	NSX_TRY(fcntl(rt_pipe[0], F_SETOWN, getpid()));
+	NSX_TRY(fcntl(rt_pipe[0], F_SETSIG, SIG_POLL));
+	NSX_TRY(fcntl(io_pipe[0], F_SETFL, O_ASYNC | O_NONBLOCK));
+	NSX_TRY(fcntl(rt_pipe[0], F_SETFL, O_ASYNC | O_NONBLOCK));
 	NSX_SEND("ready", 1);
 	nsx_send_siginfo("kill", SIGUSR1);
 	nsx_send_siginfo("sigqueue", SIGRTMIN);
@@ -143,6 +143,13 @@ static int userns_fn(void *arg)
 	nsx_park();
 }
 
+/* One row: what was done, its result r, and the siginfo task took under key
+ * (received once r is known: the send happens first). */
+static void sig_row(const char *what, long r, int task, const char *key)
+{
+	nsx_row(44, what, r, nsx_siginfo_str(task, nsx_recv(task, key)));
+}
+
 NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 U.1",
          .kconfig = "CONFIG_USER_NS", .variants = "si-pid-not-zeroed");
 
@@ -157,20 +164,16 @@ int main(void)
 
 	printf("# unmapped_sender: user signals from a sender init cannot see, and signals the "
 	       "kernel makes\n");
-	/* Each send happens before its report is awaited (not inside one call's
-	 * arguments, whose order C leaves open). */
-	long r = nsx_rc(kill(ip, SIGUSR1));
-	nsx_row(44, "top -> init kill(SIGUSR1)", r, nsx_siginfo_str(init, nsx_recv(init, "kill")));
+	/* Each send happens before its report is awaited: sig_row() receives
+	 * once its arguments, the send among them, are evaluated. */
 	union sigval v = {.sival_int = 1};
-	r = nsx_rc(sigqueue(ip, SIGRTMIN, v));
-	nsx_row(44, "top -> init sigqueue(SIGRTMIN)", r,
-	        nsx_siginfo_str(init, nsx_recv(init, "sigqueue")));
-	r = nsx_rc(syscall(SYS_tkill, ip, SIGUSR2));
-	nsx_row(44, "top -> init tkill(SIGUSR2)", r,
-	        nsx_siginfo_str(init, nsx_recv(init, "tkill")));
-	r = write(io_pipe[1], "x", 1) == 1 ? 0 : -errno;
-	nsx_row(44, "top writes init's O_ASYNC pipe", r,
-	        nsx_siginfo_str(init, nsx_recv(init, "sigio")));
+	sig_row("top -> init kill(SIGUSR1)", nsx_rc(kill(ip, SIGUSR1)), init, "kill");
+	sig_row("top -> init sigqueue(SIGRTMIN)", nsx_rc(sigqueue(ip, SIGRTMIN, v)), init,
+	        "sigqueue");
+	sig_row("top -> init tkill(SIGUSR2)", nsx_rc(syscall(SYS_tkill, ip, SIGUSR2)), init,
+	        "tkill");
+	sig_row("top writes init's O_ASYNC pipe", write(io_pipe[1], "x", 1) == 1 ? 0 : -errno, init,
+	        "sigio");
 	long w = write(rt_pipe[1], "x", 1) == 1 ? 0 : -errno;
 	const struct nsx_msg *m = nsx_recv(init, "poll");
 	char poll[96];
@@ -182,30 +185,21 @@ int main(void)
 		         m->v[2] ? "the pipe" : "another fd", m->v[3]);
 	nsx_row(44, "top writes init's F_SETSIG pipe", w, poll);
 	nsx_go(init);
-	nsx_row(44, "init reaches its CPU-time limit", 0,
-	        nsx_siginfo_str(init, nsx_recv(init, "sigxcpu")));
-	m = nsx_recv(init, "self-rc");
-	nsx_row(44, "init -> init kill(SIGUSR1)", m->v[0],
-	        nsx_siginfo_str(init, nsx_recv(init, "self")));
+	sig_row("init reaches its CPU-time limit", 0, init, "sigxcpu");
+	sig_row("init -> init kill(SIGUSR1)", nsx_recv(init, "self-rc")->v[0], init, "self");
 
 	printf("# si_uid across user namespaces: top is uid 0\n");
-	int mapped = nsx_spawn("mapped", "um", userns_fn, "map");
-	m = nsx_recv(mapped, "ready");
-	printf("mapped: getuid()=%ld in its own user namespace (uid_map \"100 0 1\")\n", m->v[0]);
-	r = nsx_rc(kill(nsx_pid(mapped), SIGUSR1));
-	nsx_row(44, "top -> mapped kill(SIGUSR1)", r,
-	        nsx_siginfo_str(mapped, nsx_recv(mapped, "from-top")));
-	m = nsx_recv(mapped, "self-rc");
-	nsx_row(44, "mapped -> mapped kill(SIGUSR1)", m->v[0],
-	        nsx_siginfo_str(mapped, nsx_recv(mapped, "self")));
-	int unmapped = nsx_spawn("unmapped", "uu", userns_fn, NULL);
-	m = nsx_recv(unmapped, "ready");
-	printf("unmapped: getuid()=%ld in its own user namespace (no uid_map)\n", m->v[0]);
-	r = nsx_rc(kill(nsx_pid(unmapped), SIGUSR1));
-	nsx_row(44, "top -> unmapped kill(SIGUSR1)", r,
-	        nsx_siginfo_str(unmapped, nsx_recv(unmapped, "from-top")));
-	m = nsx_recv(unmapped, "self-rc");
-	nsx_row(44, "unmapped -> unmapped kill(SIGUSR1)", m->v[0],
-	        nsx_siginfo_str(unmapped, nsx_recv(unmapped, "self")));
+	for (int k = 0; k < 2; k++) {
+		int t = k ? nsx_spawn("unmapped", "uu", userns_fn, NULL)
+		          : nsx_spawn("mapped", "um", userns_fn, "map");
+		char what[64];
+		printf("%s: getuid()=%ld in its own user namespace (%s)\n", nsx_task_name(t),
+		       nsx_recv(t, "ready")->v[0], k ? "no uid_map" : "uid_map \"100 0 1\"");
+		snprintf(what, sizeof(what), "top -> %s kill(SIGUSR1)", nsx_task_name(t));
+		sig_row(what, nsx_rc(kill(nsx_pid(t), SIGUSR1)), t, "from-top");
+		snprintf(what, sizeof(what), "%s -> %s kill(SIGUSR1)", nsx_task_name(t),
+		         nsx_task_name(t));
+		sig_row(what, nsx_recv(t, "self-rc")->v[0], t, "self");
+	}
 	nsx_exit();
 }
