@@ -123,7 +123,7 @@ static int msq = -1, shmid = -1;
 static mqd_t mq = (mqd_t)-1;
 
 /* "Uid" and "Gid" of /proc/<pid>/status through the case's proc, read by
- * the caller and sent under key: {n, uid x4, n, gid x4}. */
+ * the caller (the top too) and sent under key: {n, uid x4, n, gid x4}. */
 static void send_status_ids(const char *key, const char *pid)
 {
 	long v[10] = {0};
@@ -156,8 +156,8 @@ static void own_signals(void)
 {
 	int p[2];
 	struct stat st;
-	if (pipe2(p, O_CLOEXEC) || fstat(p[0], &st))
-		nsx_fail("pipe: %s", nsx_errname(errno));
+	NSX_TRY(pipe2(p, O_CLOEXEC));
+	NSX_TRY(fstat(p[0], &st));
 	NSX_SEND("stat", (long)st.st_uid, (long)st.st_gid);
 	NSX_SEND("tgkill", syscall(SYS_tgkill, getpid(), gettid(), SIGUSR2) ? -errno : 0);
 	nsx_send_siginfo("tgkill-si", SIGUSR2);
@@ -239,8 +239,7 @@ static int u_fn(void *arg)
 	NSX_SEND("mq_notify", mq_notify(mq, &ev) ? -errno : 0);
 	NSX_SEND("mq_send", mq_send(mq, "x", 1, 0) ? -errno : 0);
 	nsx_send_siginfo("mq-si-u", SIGUSR1);
-	if (mq_receive(mq, msg, sizeof(msg), NULL) < 0)
-		nsx_fail("mq_receive: %s", nsx_errname(errno));
+	NSX_TRY(mq_receive(mq, msg, sizeof(msg), NULL));
 	NSX_SEND("mq_notify2", mq_notify(mq, &ev) ? -errno : 0);
 	nsx_send_siginfo("mq-si", SIGUSR1);
 
@@ -291,16 +290,11 @@ static void make_objects(void)
 {
 	int one = 1;
 	struct mq_attr a = {.mq_maxmsg = 1, .mq_msgsize = 8};
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, dg) ||
-	    setsockopt(dg[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
-	msq = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
-	shmid = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
-	if (msq < 0 || shmid < 0)
-		nsx_fail("msgget/shmget: %s", nsx_errname(errno));
-	mq = mq_open(MQ_NAME, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, &a);
-	if (mq == (mqd_t)-1)
-		nsx_fail("mq_open: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, dg));
+	NSX_TRY(setsockopt(dg[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
+	msq = NSX_TRY(msgget(IPC_PRIVATE, IPC_CREAT | 0600));
+	shmid = NSX_TRY(shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600));
+	mq = NSX_TRY(mq_open(MQ_NAME, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, &a));
 }
 
 static void remove_objects(void)
@@ -313,14 +307,12 @@ static void remove_objects(void)
 static void status_rows(int u)
 {
 	char upid[16];
-	long v[10];
 	printf("# /proc/<pid>/status, stat()\n");
 	ids_row("u reads /proc/self/status:", nsx_recv(u, "status-self")->v);
 	ids_row("u reads /proc/<top>/status:", nsx_recv(u, "status-top")->v);
 	snprintf(upid, sizeof(upid), "%d", (int)nsx_pid(u));
-	v[0] = nsx_read_status_list(nsx_procfd(), upid, "Uid", &v[1], 4);
-	v[5] = nsx_read_status_list(nsx_procfd(), upid, "Gid", &v[6], 4);
-	ids_row("top reads /proc/<u>/status:", v);
+	send_status_ids("status-u", upid);
+	ids_row("top reads /proc/<u>/status:", nsx_recv(0, "status-u")->v);
 	const struct nsx_msg *m = nsx_recv(u, "stat");
 	printf("%-44s st_uid=%ld st_gid=%ld\n", "u fstat() of its pipe:", m->v[0], m->v[1]);
 }
@@ -420,12 +412,10 @@ int main(void)
 		printf("pid=%s uid=%ld gid=%ld\n", nsx_name(0, c[1]), c[2], c[3]);
 	snprintf(line, sizeof(line),
 	         "kill(top, SIGUSR1) by u=%s:", nsx_res(nsx_recv(u, "kill-top")->v[0]));
-	siginfo_t si;
-	long sv[6] = {-1};
-	if (!nsx_sigwait(SIGUSR1, &si)) {
-		long w[6] = {si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, 0};
-		memcpy(sv, w, sizeof(w));
-	}
-	printf("%-44s %s\n", line, nsx_siginfo_v(0, sv));
+	siginfo_t si = {0};
+	if (nsx_sigwait(SIGUSR1, &si))
+		si.si_signo = -1;
+	printf("%-44s %s\n", line,
+	       nsx_siginfo_v(0, (long[]){si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, 0}));
 	nsx_exit();
 }
