@@ -109,6 +109,10 @@ static void gen_world(struct fz_world *w, int deep)
 		w->parent[i] = p;
 		w->newns[i] = level[p] < maxdepth && (deep && i <= maxdepth ? 1 : rnd(100) < 35);
 		level[i] = level[p] + w->newns[i];
+		/* user namespaces at some new pid namespaces: the uid there 0 or
+		 * 100 + i */
+		w->newuser[i] = w->newns[i] && rnd(100) < 40;
+		w->uidv[i] = w->newuser[i] && rnd(3) ? 100 + i : 0;
 		unsigned g = rnd(100);
 		w->pg[i] = g < 55 ? PG_INHERIT : g < 85 ? PG_GROUP : PG_SESSION;
 	}
@@ -188,6 +192,19 @@ static void expect(struct check *c, const char *what, int o, long n, int e)
 	say(c, "\n");
 }
 
+/* A uid against the model's. */
+static void expect_uid(struct check *c, const char *what, int o, long u, long e)
+{
+	size_t l = strlen(c->golden);
+	snprintf(c->golden + l, sizeof c->golden - l, "t%d %s=%ld\n", o, what, e);
+	say(c, "  t%d %s: %ld", o, what, u);
+	if (u != e) {
+		c->bad = 1;
+		say(c, " (the model: %ld)", e);
+	}
+	say(c, "\n");
+}
+
 static void take(struct check *c, int who, int e)
 {
 	long *r = fz_call(who, CMD_TAKE, 0, 0);
@@ -196,34 +213,38 @@ static void take(struct check *c, int who, int e)
 		say(c, "  t%d took %s si_code=%ld\n", who, r[0] ? "SIGUSR1" : "nothing", r[1]);
 		return;
 	}
+	long uid = r[3];
 	expect(c, "took SIGUSR1 si_code=SI_USER si_pid", who, r[2], e);
+	expect_uid(c, "si_uid", who, uid, F.uid[who]);
 }
 
 static void group(struct check *c, const struct fz_op *op, int variants)
 {
 	int a = op->a, leader = F.pgrp[op->b];
-	long got[FZ_MAXT];
+	long got[FZ_MAXT], gotu[FZ_MAXT], wantu[FZ_MAXT], altu[FZ_MAXT];
 	int want[FZ_MAXT], alt[FZ_MAXT];
 	long r = fz_call(a, CMD_KILL, op->b == a ? 0 : -num(leader, a), 0)[0];
 	say(c, "t%d kill(%s, SIGUSR1) = %ld: every member of t%d's group takes it\n", a,
 	    op->b == a ? "0" : "-group", r, leader);
-	fz_law_group(&W, &F, a, leader, variants, want);
+	fz_law_group(&W, &F, a, leader, variants, want, wantu);
 	for (int m = W.nt - 1; m >= 0; m--) {
 		if (want[m] == -2)
 			continue;
 		long *t = fz_call(m, CMD_TAKE, 0, 0);
 		got[m] = t[0] && t[1] == SI_USER ? t[2] : -1;
+		gotu[m] = t[3];
 		expect(c, "took SIGUSR1 si_code=SI_USER si_pid", m, got[m], want[m]);
+		expect_uid(c, "si_uid", m, gotu[m], wantu[m]);
 	}
 	if (!c->bad)
 		return;
 	/* which known behaviour explains it */
 	static const int known[] = {V_UPWARD, V_UPWARD | V_SHARED};
 	for (unsigned k = 0; k < sizeof known / sizeof *known && !c->known; k++) {
-		fz_law_group(&W, &F, a, leader, known[k], alt);
+		fz_law_group(&W, &F, a, leader, known[k], alt, altu);
 		int all = 1;
 		for (int m = 0; m < W.nt; m++)
-			if (alt[m] != -2 && !match(alt[m], got[m], m))
+			if (alt[m] != -2 && (!match(alt[m], got[m], m) || altu[m] != gotu[m]))
 				all = 0;
 		if (all)
 			c->known = known[k];
@@ -271,12 +292,15 @@ static void check_op(const struct fz_op *op, int variants, struct check *c)
 		    fz_call(a, CMD_SCM_SEND, 0, 0)[0]);
 		r = fz_call(b, CMD_SCM_RECV, 0, 0);
 		expect(c, "received pid", b, r[0] ? -1 : r[1], fz_seen(&W, &F, b, a));
+		expect_uid(c, "received uid", b, r[2], F.uid[b]);
 		break;
 	case OP_PEERCRED:
 		say(c, "t%d listens, t%d connects: SO_PEERCRED\n", a, b);
 		fz_call(a, CMD_LISTEN, 0, a);
 		r = fz_call(b, CMD_PEER, 0, a);
+		long pu = r[2];
 		expect(c, "SO_PEERCRED pid", b, r[0] ? -1 : r[1], fz_seen(&W, &F, b, a));
+		expect_uid(c, "SO_PEERCRED uid", b, pu, F.uid[b]);
 		fz_call(a, CMD_UNLISTEN, 0, 0);
 		break;
 	case OP_NSPID:
@@ -335,6 +359,8 @@ static int drop(struct fz_world *w, struct fz_op *op, int j, int whole)
 			int p = i ? w->parent[i] : 0;
 			nw.parent[map[i]] = map[p == j ? w->parent[j] : p];
 			nw.newns[map[i]] = w->newns[i];
+			nw.newuser[map[i]] = w->newuser[i];
+			nw.uidv[map[i]] = w->uidv[i];
 			nw.pg[map[i]] = w->pg[i];
 		}
 	op->a = map[op->a];
@@ -367,6 +393,8 @@ static void shrink(struct fz_op *op, int variants, double budget)
 			if (W.pg[j] != PG_INHERIT || W.newns[j]) {
 				if (W.pg[j] != PG_INHERIT)
 					W.pg[j] = PG_INHERIT;
+				else if (W.newuser[j])
+					W.newuser[j] = W.uidv[j] = 0;
 				else
 					W.newns[j] = 0;
 				if (replay(op, variants, &c) == 1) {
@@ -388,11 +416,15 @@ static void print_world(void)
 			printf("  t0: init of n0, the world's first pid namespace; %s\n",
 			       pg[PG_SESSION]);
 		else if (W.newns[i])
-			printf("  t%d: child of t%d, init of n%d (in n%d); %s\n", i, W.parent[i], i,
-			       F.ns[W.parent[i]], pg[W.pg[i]]);
+			printf("  t%d: child of t%d, init of n%d (in n%d)%s; %s\n", i, W.parent[i],
+			       i, F.ns[W.parent[i]],
+			       W.newuser[i] ? ", in a user namespace of its own" : "", pg[W.pg[i]]);
 		else
 			printf("  t%d: child of t%d in n%d; %s\n", i, W.parent[i], F.ns[i],
 			       pg[W.pg[i]]);
+		if (i && W.newuser[i])
+			printf("      (uid_map \"%d <t%d's uid> 1\": the uid is %ld there)\n",
+			       W.uidv[i], W.parent[i], F.uid[i]);
 	}
 }
 
@@ -403,11 +435,12 @@ static void print_case(const struct check *c)
 	printf("fuzz: as a case (the skeleton of cases/<name>.c, and its golden lines):\n");
 	printf("  nsx_init(\"t0\", \"n0\");  /* setsid() */\n");
 	for (int i = 1; i < W.nt; i++)
-		printf("  in t%d: nsx_spawn(\"t%d\", %s%d%s, t%d_fn, NULL);%s\n", W.parent[i], i,
+		printf("  in t%d: nsx_spawn(\"t%d\", %s%d%s, t%d_fn, NULL);%s%s\n", W.parent[i], i,
 		       W.newns[i] ? "\"n" : "NULL /* n", F.ns[i], W.newns[i] ? "\"" : " */", i,
 		       W.pg[i] == PG_GROUP     ? "  /* setpgid(0, 0) */"
 		       : W.pg[i] == PG_SESSION ? "  /* setsid() */"
-		                               : "");
+		                               : "",
+		       W.newuser[i] ? "  /* nsx_new_userns() */" : "");
 	for (const char *l = c->golden; *l;) {
 		size_t n = strcspn(l, "\n");
 		printf("  %.*s\n", (int)n, l);

@@ -14,11 +14,15 @@ enum fz_pg { PG_INHERIT, PG_GROUP, PG_SESSION };
 
 /* A world: task 0 is the init of the world's first pid namespace; task i
  * (i > 0) is forked by task parent[i], as the init of a new pid namespace
- * when newns[i], and then leaves its process group as pg[i] says. */
+ * when newns[i], in a new user namespace too when newuser[i] (its uid_map
+ * "<uidv[i]> <its parent's uid> 1": the one uid of the world is uidv[i]
+ * there), and then leaves its process group as pg[i] says. */
 struct fz_world {
 	int nt;
 	int parent[FZ_MAXT];
 	int newns[FZ_MAXT];
+	int newuser[FZ_MAXT];
+	int uidv[FZ_MAXT];
 	int pg[FZ_MAXT];
 };
 
@@ -29,6 +33,8 @@ struct fz_facts {
 	int pgrp[FZ_MAXT];   /* its process group's leader */
 	int sess[FZ_MAXT];   /* its session's leader */
 	int joined[FZ_MAXT]; /* when it joined its group (larger: later) */
+	int userns[FZ_MAXT]; /* the task that made its user namespace (-1: the first) */
+	long uid[FZ_MAXT];   /* the world's one uid as its user namespace numbers it */
 };
 
 enum fz_kind {
@@ -68,11 +74,11 @@ int fz_law_ppid(const struct fz_world *w, const struct fz_facts *f, int a, int v
 int fz_law_pgrp(const struct fz_world *w, const struct fz_facts *f, int a);
 int fz_law_sess(const struct fz_world *w, const struct fz_facts *f, int a);
 /* si_pid of a group signal from a for each member m (in want[m]; -2 for a
- * task not in the group).  A value v >= 0 is a task seen in m's
+ * task not in the group), and its si_uid (uid[m]).  A value v >= 0 is a task seen in m's
  * namespace; FZ_NONE is 0; -100 - v is "v's number in v's own namespace"
  * (what V_UPWARD gives a member above the sender). */
 void fz_law_group(const struct fz_world *w, const struct fz_facts *f, int a, int leader,
-                  int variants, int *want);
+                  int variants, int *want, long *uid);
 #define FZ_OWN(t) (-100 - (t))
 
 #endif

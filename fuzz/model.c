@@ -35,6 +35,9 @@ void fz_facts(const struct fz_world *w, struct fz_facts *f)
 		if (i && w->pg[i] == PG_SESSION)
 			f->pgrp[i] = f->sess[i] = i;
 		f->joined[i] = i;
+		/* every task has the one uid; a user namespace numbers it uidv */
+		f->userns[i] = i && w->newuser[i] ? i : i ? f->userns[p] : -1;
+		f->uid[i] = i && w->newuser[i] ? w->uidv[i] : i ? f->uid[p] : 0;
 	}
 }
 
@@ -77,10 +80,21 @@ int fz_law_sess(const struct fz_world *w, const struct fz_facts *f, int a)
 	return fz_seen(w, f, a, f->sess[a]);
 }
 
+/* A uid as the user namespace of task from numbers it, as that of task to
+ * numbers it (65534, the overflow uid, where to's namespace has no number
+ * for it): there is one uid, so only from's own number for it maps. */
+static long uid_to(const struct fz_facts *f, int from, int to, long v)
+{
+	if (f->userns[from] == f->userns[to])
+		return v;
+	return v == f->uid[from] ? f->uid[to] : 65534;
+}
+
 void fz_law_group(const struct fz_world *w, const struct fz_facts *f, int a, int leader,
-                  int variants, int *want)
+                  int variants, int *want, long *uid)
 {
 	int zeroed = 0;
+	long su = f->uid[a]; /* V_SHARED: the one siginfo's si_uid */
 
 	for (int m = 0; m < w->nt; m++)
 		want[m] = -2;
@@ -89,6 +103,12 @@ void fz_law_group(const struct fz_world *w, const struct fz_facts *f, int a, int
 		if (f->pgrp[m] != leader)
 			continue;
 		int seen = fz_visible(w, f, a, f->ns[m]);
+		/* the sender's uid as the member's user namespace numbers it, from
+		 * the one siginfo, rewritten in place (V_SHARED) or in a copy */
+		long u = uid_to(f, a, m, (variants & V_SHARED) ? su : f->uid[a]);
+		if (variants & V_SHARED)
+			su = u;
+		uid[m] = u;
 		if (!(variants & (V_UPWARD | V_SHARED))) {
 			want[m] = seen ? a : FZ_NONE;
 			continue;

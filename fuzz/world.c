@@ -82,13 +82,16 @@ static int read_nspid(long *nr)
 }
 
 static void run(int i, struct fz_slot *s);
+static int wait_word(uint32_t *w, uint32_t v);
 
-static _Noreturn void agent(int i, int newns, int pg)
+static _Noreturn void agent(int i, int newns, int newuser, int pg)
 {
 	struct fz_slot *s = &fz_shm->slot[i];
 	uint32_t seen = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (newuser) /* the parent writes the maps */
+		wait_word(&s->mapped, 1);
 	if (newns && (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	              mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)))
 		s->err = -errno;
@@ -147,16 +150,47 @@ long *fz_call(int i, int cmd, long a0, long a1)
 	return s->r;
 }
 
-/* The fork that makes task i: a raw clone, as fork() with CLONE_NEWPID. */
-static long spawn(int i, int newns, int pg)
+/* /proc/<pid>/<file> (through the caller's proc: pid is its number) := text */
+static int write_proc(long pid, const char *file, const char *text)
 {
-	memset(&fz_shm->slot[i], 0, sizeof fz_shm->slot[i]);
-	long pid = syscall(SYS_clone, SIGCHLD | (newns ? CLONE_NEWPID : 0), NULL, NULL, NULL, NULL);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%ld/%s", pid, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : write(fd, text, strlen(text));
+	int e = n < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	return e;
+}
+
+/* The fork that makes task i: a raw clone, as fork() with CLONE_NEWPID
+ * (and CLONE_NEWUSER, whose maps the parent writes: its own uid is uidv
+ * there). */
+static long spawn(int i, int newns, int newuser, int uidv, int pg)
+{
+	struct fz_slot *s = &fz_shm->slot[i];
+	memset(s, 0, sizeof *s);
+	long pid = syscall(SYS_clone,
+	                   SIGCHLD | (newns ? CLONE_NEWPID : 0) | (newuser ? CLONE_NEWUSER : 0),
+	                   NULL, NULL, NULL, NULL);
 	if (pid == 0)
-		agent(i, newns, pg);
+		agent(i, newns, newuser, pg);
 	if (pid < 0)
 		return -errno;
-	if (wait_word(&fz_shm->slot[i].ready, 1))
+	if (newuser) {
+		char map[64];
+		snprintf(map, sizeof map, "%d %u 1\n", uidv, (unsigned)getuid());
+		int e = write_proc(pid, "uid_map", map);
+		snprintf(map, sizeof map, "%d %u 1\n", uidv, (unsigned)getgid());
+		if (!e)
+			e = write_proc(pid, "setgroups", "deny");
+		if (!e)
+			e = write_proc(pid, "gid_map", map);
+		s->err = e;
+		__atomic_store_n(&s->mapped, 1, __ATOMIC_RELEASE);
+		syscall(SYS_futex, &s->mapped, FUTEX_WAKE, 1, NULL, NULL, 0);
+	}
+	if (wait_word(&s->ready, 1))
 		return -ETIMEDOUT;
 	return pid;
 }
@@ -171,7 +205,8 @@ static void run(int i, struct fz_slot *s)
 
 	switch (s->cmd) {
 	case CMD_SPAWN:
-		r[0] = spawn((int)a[0], (int)(a[1] & 1), (int)(a[1] >> 1));
+		r[0] = spawn((int)a[0], (int)(a[1] & 1), (int)(a[1] >> 1 & 1), (int)(a[1] >> 4),
+		             (int)(a[1] >> 2 & 3));
 		return;
 	case CMD_GETPPID:
 		r[0] = getppid();
@@ -258,6 +293,7 @@ static void run(int i, struct fz_slot *s)
 		               ? -errno
 		               : 0;
 		r[1] = c.pid;
+		r[2] = c.uid;
 		if (fd >= 0)
 			close(fd);
 		return;
@@ -294,14 +330,16 @@ static void run(int i, struct fz_slot *s)
 
 int fz_build(const struct fz_world *w, pid_t *top)
 {
-	long pid = spawn(0, 1, PG_SESSION);
+	long pid = spawn(0, 1, 0, 0, PG_SESSION);
 	*top = (pid_t)pid;
 	if (pid < 0)
 		return (int)pid;
 	if (fz_shm->slot[0].err)
 		return fz_shm->slot[0].err;
 	for (int i = 1; i < w->nt; i++) {
-		long r = fz_call(w->parent[i], CMD_SPAWN, i, w->newns[i] | (w->pg[i] << 1))[0];
+		long r = fz_call(w->parent[i], CMD_SPAWN, i,
+		                 w->newns[i] | w->newuser[i] << 1 | w->pg[i] << 2 |
+		                         w->uidv[i] << 4)[0];
 		if (r < 0)
 			return (int)r;
 		if (fz_shm->slot[i].err)

@@ -8,7 +8,8 @@
 #include <sys/types.h>
 
 enum fz_cmd {
-	CMD_SPAWN = 1, /* fork task arg0 (arg1: newns | pg << 1); r0: its number or -errno */
+	CMD_SPAWN = 1, /* fork task arg0 (arg1: newns | newuser << 1 | pg << 2 | uidv << 4);
+	                  r0: its number or -errno */
 	CMD_GETPPID,   /* r0: getppid() */
 	CMD_GETPGID,   /* r0: getpgid(arg0) or -errno */
 	CMD_GETSID,    /* r0: getsid(0) */
@@ -18,13 +19,13 @@ enum fz_cmd {
 	CMD_SCM_SEND,  /* SCM_CREDENTIALS with its own pid, uid, gid */
 	CMD_SCM_RECV,  /* r0 0 or -errno, r1 the pid, r2 the uid received */
 	CMD_LISTEN,    /* listen on the abstract name arg1 */
-	CMD_PEER,      /* connect to name arg1: r1 SO_PEERCRED's pid */
+	CMD_PEER,      /* connect to name arg1: r1 SO_PEERCRED's pid, r2 its uid */
 	CMD_UNLISTEN,  /* close the listening socket */
 	CMD_NSPID,     /* /proc/<arg0>/status: r0 0 or -errno, r1 count, r2... NSpid */
 };
 
 struct fz_slot {
-	uint32_t go, done, ready; /* futex words */
+	uint32_t go, done, ready, mapped; /* futex words */
 	int cmd, err, lfd;
 	long arg[2];
 	long r[FZ_MAXLV + 2];
