@@ -322,7 +322,7 @@ mutants:
 	  MUTANT_SITES="$(MUTANT_SITES)" MUTANT_SITES_MAX="$(MUTANT_SITES_MAX)" \
 	  MUTANT_SITES_ONLY='$(MUTANT_SITES_ONLY)' mutants/run.sh $(MUTANTS)
 
-FORMAT_SRC := $(wildcard lib/*.[ch] lib/tests/*.c runner/*.[ch] runner/tests/*.c cases/*.[ch] bench/*.c)
+FORMAT_SRC := $(wildcard lib/*.[ch] lib/tests/*.c runner/*.[ch] runner/tests/*.c cases/*.[ch] bench/*.c fuzz/*.[ch])
 format:
 	clang-format -i $(FORMAT_SRC)
 
