@@ -505,54 +505,73 @@ static const char *known_name(int v)
 	return v == V_UPWARD ? "group_signal_upward" : "shared-siginfo";
 }
 
-int main(int argc, char **argv)
+struct run {
+	double seconds;
+	unsigned long long seed;
+	int variants;        /* the model: V_LAW, or V_INJECT (--inject) */
+	const char *vpath;   /* expected/VARIANTS */
+	int shared_expected; /* does it expect shared-siginfo on this kernel */
+	char vline[512];     /* its line */
+	double start;
+	long worlds, ops, deepest, nknown[8];
+};
+
+static void usage(void)
 {
-	double seconds = 10;
-	unsigned long long seed = 1;
-	int inject = 0;
-	const char *vpath = "expected/VARIANTS";
+	fprintf(stderr, "usage: nsxfuzz [--seconds N] [--seed S] [--inject] [--variants FILE]\n");
+	exit(2);
+}
+
+static void parse_args(int argc, char **argv, struct run *r)
+{
 	static const struct option opts[] = {{"seconds", 1, 0, 's'},
 	                                     {"seed", 1, 0, 'S'},
 	                                     {"inject", 0, 0, 'i'},
 	                                     {"variants", 1, 0, 'v'},
 	                                     {0, 0, 0, 0}};
+	*r = (struct run){
+	        .seconds = 10, .seed = 1, .variants = V_LAW, .vpath = "expected/VARIANTS"};
 	for (int o; (o = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
 		if (o == 's')
-			seconds = atof(optarg);
+			r->seconds = atof(optarg);
 		else if (o == 'S')
-			seed = strtoull(optarg, NULL, 0);
+			r->seed = strtoull(optarg, NULL, 0);
 		else if (o == 'i')
-			inject = 1;
+			r->variants = V_INJECT;
 		else if (o == 'v')
-			vpath = optarg;
-		else {
-			fprintf(stderr, "usage: nsxfuzz [--seconds N] [--seed S] [--inject] "
-			                "[--variants FILE]\n");
-			return 2;
-		}
+			r->vpath = optarg;
+		else
+			usage();
 	}
-	rng = seed * 2654435761u + 0x9e3779b97f4a7c15ull;
-	int variants = inject ? V_INJECT : V_LAW;
+	if (optind != argc)
+		usage();
+}
 
-	/* a user namespace where not root, a mount namespace of its own always:
-	 * every proc a world mounts stays in it */
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* A user namespace where not root, a mount namespace of its own always
+ * (every proc a world mounts stays in it); the levels a world may have
+ * (MAX_PID_NS_LEVEL is 32).  0, or the exit status. */
+static int enter(void)
+{
 	if (geteuid() != 0) {
-		char map[64];
-		snprintf(map, sizeof map, "0 %u 1", (unsigned)geteuid());
+		char umap[64], gmap[64];
+		snprintf(umap, sizeof umap, "0 %u 1", (unsigned)geteuid());
+		snprintf(gmap, sizeof gmap, "0 %u 1", (unsigned)getegid());
 		if (unshare(CLONE_NEWUSER)) {
 			printf("fuzz: SKIP no user namespace: %s\n", strerror(errno));
 			return 4;
 		}
-		FILE *f = fopen("/proc/self/setgroups", "w");
-		if (f)
-			fputs("deny", f), fclose(f);
-		f = fopen("/proc/self/uid_map", "w");
-		if (f)
-			fputs(map, f), fclose(f);
-		snprintf(map, sizeof map, "0 %u 1", (unsigned)getegid());
-		f = fopen("/proc/self/gid_map", "w");
-		if (f)
-			fputs(map, f), fclose(f);
+		write_file("/proc/self/setgroups", "deny");
+		write_file("/proc/self/uid_map", umap);
+		write_file("/proc/self/gid_map", gmap);
 	}
 	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
 		printf("fuzz: SKIP no mount namespace: %s\n", strerror(errno));
@@ -563,94 +582,113 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fz_shm->controller = getpid();
-	/* the levels left below this one: MAX_PID_NS_LEVEL is 32 */
 	struct fz_world probe = {.nt = 1};
 	pid_t top;
-	if (fz_build(&probe, &top)) {
-		fprintf(stderr, "fuzz: cannot make a pid namespace\n");
+	int e = fz_build(&probe, &top);
+	fz_teardown(top);
+	if (e) {
+		fprintf(stderr, "fuzz: cannot make a pid namespace: %s\n", strerror(-e));
 		return 2;
 	}
-	fz_teardown(top);
 	maxdepth = 32 - (fz_shm->slot[0].nlv - 1);
 	if (maxdepth > FZ_MAXT - 2)
 		maxdepth = FZ_MAXT - 2;
+	return 0;
+}
 
-	char vline[512];
-	int shared_expected = variant_expected(vpath, "shared-siginfo", vline, sizeof vline);
-	double start = now(), end = start + seconds;
-	long worlds = 0, ops = 0, nknown[8] = {0}, deepest = 0;
-	struct check c;
-	while (now() < end) {
-		gen_world(&W, worlds % 16 == 15);
-		fz_facts(&W, &F);
-		int e = fz_build(&W, &top);
-		if (e) {
-			fz_teardown(top);
-			fprintf(stderr, "fuzz: a world of %d tasks cannot be made: %s\n", W.nt,
-			        strerror(-e));
-			return 2;
-		}
-		base = fz_shm->slot[0].nlv - 1;
-		worlds++;
-		for (int i = 0; i < W.nt; i++)
-			if (F.level[i] > deepest)
-				deepest = F.level[i];
-		for (int k = 0; k < 2000; k++) {
-			struct fz_op op = gen_op();
-			if (op.b < 0)
-				continue;
-			check_op(&op, variants, &c);
-			ops++;
-			if (c.bad && c.known) {
-				if (!nknown[c.known]++) {
-					printf("fuzz: the kernel's %s, after %ld operations (%.1f "
-					       "s):\n%s",
-					       known_name(c.known), ops, now() - start, c.text);
-					if (c.known & V_SHARED)
-						printf("fuzz: that is the known-bad variant "
-						       "shared-siginfo: %s (%s)\n",
-						       shared_expected
-						               ? "expected on this kernel"
-						               : "NOT expected on this kernel",
-						       vline);
-					else
-						printf("fuzz: that is what the case "
-						       "group_signal_upward pins\n");
-				}
-				continue;
-			}
-			if (!c.bad)
-				continue;
-			fz_teardown(top);
-			struct fz_world orig = W;
-			printf("fuzz: DISCREPANCY after %ld operations (%.1f s), seed %llu:\n%s",
-			       ops, now() - start, seed, c.text);
-			if (replay(&op, variants, &c) != 1) {
-				printf("fuzz: the operation alone in a new world does not repeat "
-				       "it\n");
-				return 1;
-			}
-			shrink(&op, variants, 30);
-			replay(&op, variants, &c);
-			printf("fuzz: shrunk from %d tasks to %d: the world\n", orig.nt, W.nt);
-			print_world();
-			printf("fuzz: the operation, as the kernel answered (the model's answer in "
-			       "brackets)\n%s",
-			       c.text);
-			print_case(&c);
-			return 1;
-		}
-		fz_teardown(top);
+/* A known behaviour, said the first time it is seen. */
+static void known(struct run *r, const struct check *c)
+{
+	if (r->nknown[c->known]++)
+		return;
+	printf("fuzz: the kernel's %s, after %ld operations (%.1f s):\n%s", known_name(c->known),
+	       r->ops, now() - r->start, c->text);
+	if (c->known & V_SHARED)
+		printf("fuzz: that is the known-bad variant shared-siginfo: %s (%s)\n",
+		       r->shared_expected ? "expected on this kernel"
+		                          : "NOT expected on this kernel",
+		       r->vline);
+	else
+		printf("fuzz: that is what the case group_signal_upward pins\n");
+}
+
+/* A discrepancy: repeated alone, shrunk, printed.  The exit status. */
+static int discrepancy(struct run *r, struct fz_op *op, struct check *c)
+{
+	int nt = W.nt;
+	printf("fuzz: DISCREPANCY after %ld operations (%.1f s), seed %llu:\n%s", r->ops,
+	       now() - r->start, r->seed, c->text);
+	if (replay(op, r->variants, c) != 1) {
+		printf("fuzz: the operation alone in a new world does not repeat it\n");
+		return 1;
 	}
-	double t = now() - start;
+	shrink(op, r->variants, 30);
+	replay(op, r->variants, c);
+	printf("fuzz: shrunk from %d tasks to %d: the world\n", nt, W.nt);
+	print_world();
+	printf("fuzz: the operation, as the kernel answered (the model's answer in brackets)\n%s",
+	       c->text);
+	print_case(c);
+	return 1;
+}
+
+/* One world and its operations: 0 to go on, else the exit status. */
+static int one_world(struct run *r)
+{
+	struct check c;
+	pid_t top;
+	gen_world(&W, r->worlds % 16 == 15);
+	fz_facts(&W, &F);
+	int e = fz_build(&W, &top);
+	if (e) {
+		fz_teardown(top);
+		fprintf(stderr, "fuzz: a world of %d tasks cannot be made: %s\n", W.nt,
+		        strerror(-e));
+		return 2;
+	}
+	base = fz_shm->slot[0].nlv - 1;
+	r->worlds++;
+	for (int i = 0; i < W.nt; i++)
+		if (F.level[i] > r->deepest)
+			r->deepest = F.level[i];
+	for (int k = 0; k < 2000; k++) {
+		struct fz_op op = gen_op();
+		if (op.b < 0)
+			continue;
+		check_op(&op, r->variants, &c);
+		r->ops++;
+		if (c.bad && c.known)
+			known(r, &c);
+		else if (c.bad) {
+			fz_teardown(top);
+			return discrepancy(r, &op, &c);
+		}
+	}
+	fz_teardown(top);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r;
+	parse_args(argc, argv, &r);
+	rng = r.seed * 2654435761u + 0x9e3779b97f4a7c15ull;
+	int e = enter();
+	if (e)
+		return e;
+	r.shared_expected = variant_expected(r.vpath, "shared-siginfo", r.vline, sizeof r.vline);
+	r.start = now();
+	while (now() < r.start + r.seconds)
+		if ((e = one_world(&r)))
+			return e;
+	double t = now() - r.start;
 	printf("fuzz: seed %llu, %.1f s: %ld worlds (namespaces up to %ld deep), %ld operations "
-	       "checked, "
-	       "%.0f a second\n",
-	       seed, t, worlds, deepest + 1, ops, ops / t);
+	       "checked, %.0f a second\n",
+	       r.seed, t, r.worlds, r.deepest + 1, r.ops, r.ops / t);
 	for (int k = 1; k < 8; k++)
-		if (nknown[k])
-			printf("fuzz: known: %s, %ld times\n", known_name(k), nknown[k]);
-	if (nknown[V_UPWARD | V_SHARED] && !shared_expected) {
+		if (r.nknown[k])
+			printf("fuzz: known: %s, %ld times\n", known_name(k), r.nknown[k]);
+	if (r.nknown[V_UPWARD | V_SHARED] && !r.shared_expected) {
 		printf("fuzz: FAIL: shared-siginfo on a kernel expected/VARIANTS says has the "
 		       "fix\n");
 		return 1;

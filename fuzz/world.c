@@ -81,7 +81,7 @@ static int read_nspid(long *nr)
 	return n;
 }
 
-static void run(int i, struct fz_slot *s);
+static void run(struct fz_slot *s);
 static int wait_word(uint32_t *w, uint32_t v);
 
 static _Noreturn void agent(int i, int newns, int newuser, int pg)
@@ -109,7 +109,7 @@ static _Noreturn void agent(int i, int newns, int newuser, int pg)
 		while ((g = __atomic_load_n(&s->go, __ATOMIC_ACQUIRE)) == seen)
 			futex(&s->go, FUTEX_WAIT, seen, NULL);
 		seen = g;
-		run(i, s);
+		run(s);
 		__atomic_store_n(&s->done, g, __ATOMIC_RELEASE);
 		futex(&s->done, FUTEX_WAKE, 1, NULL);
 	}
@@ -195,13 +195,100 @@ static long spawn(int i, int newns, int newuser, int uidv, int pg)
 	return pid;
 }
 
-static void run(int i, struct fz_slot *s)
+/* SCM_CREDENTIALS with the sender's own pid, uid and gid. */
+static void scm_send(long *r)
+{
+	struct ucred c = {getpid(), getuid(), getgid()};
+	char cbuf[CMSG_SPACE(sizeof c)] = {0}, b = 'x';
+	struct iovec iov = {&b, 1};
+	struct msghdr m = {.msg_iov = &iov,
+	                   .msg_iovlen = 1,
+	                   .msg_control = cbuf,
+	                   .msg_controllen = sizeof cbuf};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_CREDENTIALS;
+	cm->cmsg_len = CMSG_LEN(sizeof c);
+	memcpy(CMSG_DATA(cm), &c, sizeof c);
+	r[0] = sendmsg(scm[0], &m, 0) == 1 ? 0 : -errno;
+}
+
+/* What SCM_CREDENTIALS arrived: r0 0 or -errno, r1 its pid, r2 its uid. */
+static void scm_recv(long *r)
+{
+	struct ucred c = {0, 0, 0};
+	char cbuf[CMSG_SPACE(sizeof c)], b;
+	struct iovec iov = {&b, 1};
+	struct msghdr m = {.msg_iov = &iov,
+	                   .msg_iovlen = 1,
+	                   .msg_control = cbuf,
+	                   .msg_controllen = sizeof cbuf};
+	r[0] = recvmsg(scm[1], &m, MSG_DONTWAIT) == 1 ? 0 : -errno;
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	if (!r[0] && cm && cm->cmsg_type == SCM_CREDENTIALS)
+		memcpy(&c, CMSG_DATA(cm), sizeof c);
+	r[1] = c.pid;
+	r[2] = c.uid;
+}
+
+/* CMD_LISTEN: a listening socket at the abstract name arg1; CMD_PEER: a
+ * connection to it, SO_PEERCRED's pid and uid. */
+static void peer(struct fz_slot *s, const long *a, long *r)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int len = snprintf(sa.sun_path + 1, sizeof sa.sun_path - 1, "nsx-fuzz-%ld-%ld",
+	                   (long)fz_shm->controller, a[1]);
+	socklen_t sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s->cmd == CMD_LISTEN) {
+		r[0] = fd < 0 || bind(fd, (struct sockaddr *)&sa, sl) || listen(fd, 1) ? -errno : 0;
+		s->lfd = fd;
+		return;
+	}
+	struct ucred c = {0, 0, 0};
+	socklen_t cl = sizeof c;
+	r[0] = fd < 0 || connect(fd, (struct sockaddr *)&sa, sl) ||
+	                       getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c, &cl)
+	               ? -errno
+	               : 0;
+	r[1] = c.pid;
+	r[2] = c.uid;
+	if (fd >= 0)
+		close(fd);
+}
+
+/* NSpid of /proc/<arg0>/status, through the caller's proc. */
+static void nspid(const long *a, long *r)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof path, "/proc/%ld/status", a[0]);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t len = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	r[0] = len < 0 ? -errno : 0;
+	r[1] = 0;
+	if (fd >= 0)
+		close(fd);
+	char *p = NULL;
+	if (len > 0) {
+		buf[len] = 0;
+		p = strstr(buf, "\nNSpid:");
+	}
+	for (p = p ? p + 7 : NULL; p && r[1] < FZ_MAXLV;) {
+		char *e;
+		long v = strtol(p, &e, 10);
+		if (e == p)
+			break;
+		r[2 + r[1]++] = v;
+		p = e;
+	}
+}
+
+static void run(struct fz_slot *s)
 {
 	long *a = s->arg, *r = s->r;
 	siginfo_t si;
 	struct timespec zero = {0, 0};
 	sigset_t set;
-	(void)i;
 
 	switch (s->cmd) {
 	case CMD_SPAWN:
@@ -240,91 +327,22 @@ static void run(int i, struct fz_slot *s)
 		r[2] = si.si_pid;
 		r[3] = si.si_uid;
 		return;
-	case CMD_SCM_SEND: {
-		struct ucred c = {getpid(), getuid(), getgid()};
-		char cbuf[CMSG_SPACE(sizeof c)] = {0}, b = 'x';
-		struct iovec iov = {&b, 1};
-		struct msghdr m = {.msg_iov = &iov,
-		                   .msg_iovlen = 1,
-		                   .msg_control = cbuf,
-		                   .msg_controllen = sizeof cbuf};
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_CREDENTIALS;
-		cm->cmsg_len = CMSG_LEN(sizeof c);
-		memcpy(CMSG_DATA(cm), &c, sizeof c);
-		r[0] = sendmsg(scm[0], &m, 0) == 1 ? 0 : -errno;
+	case CMD_SCM_SEND:
+		scm_send(r);
 		return;
-	}
-	case CMD_SCM_RECV: {
-		struct ucred c = {0, 0, 0};
-		char cbuf[CMSG_SPACE(sizeof c)], b;
-		struct iovec iov = {&b, 1};
-		struct msghdr m = {.msg_iov = &iov,
-		                   .msg_iovlen = 1,
-		                   .msg_control = cbuf,
-		                   .msg_controllen = sizeof cbuf};
-		r[0] = recvmsg(scm[1], &m, MSG_DONTWAIT) == 1 ? 0 : -errno;
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-		if (!r[0] && cm && cm->cmsg_type == SCM_CREDENTIALS)
-			memcpy(&c, CMSG_DATA(cm), sizeof c);
-		r[1] = c.pid;
-		r[2] = c.uid;
+	case CMD_SCM_RECV:
+		scm_recv(r);
 		return;
-	}
 	case CMD_LISTEN:
-	case CMD_PEER: {
-		struct sockaddr_un sa = {.sun_family = AF_UNIX};
-		int len = snprintf(sa.sun_path + 1, sizeof sa.sun_path - 1, "nsx-fuzz-%ld-%ld",
-		                   (long)fz_shm->controller, a[1]);
-		socklen_t sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (s->cmd == CMD_LISTEN) {
-			r[0] = fd < 0 || bind(fd, (struct sockaddr *)&sa, sl) || listen(fd, 1)
-			               ? -errno
-			               : 0;
-			s->lfd = fd;
-			return;
-		}
-		struct ucred c = {0, 0, 0};
-		socklen_t cl = sizeof c;
-		r[0] = fd < 0 || connect(fd, (struct sockaddr *)&sa, sl) ||
-		                       getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c, &cl)
-		               ? -errno
-		               : 0;
-		r[1] = c.pid;
-		r[2] = c.uid;
-		if (fd >= 0)
-			close(fd);
+	case CMD_PEER:
+		peer(s, a, r);
 		return;
-	}
+	case CMD_NSPID:
+		nspid(a, r);
+		return;
 	case CMD_UNLISTEN:
 		close(s->lfd);
 		return;
-	case CMD_NSPID: {
-		char path[64], buf[4096];
-		snprintf(path, sizeof path, "/proc/%ld/status", a[0]);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t len = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-		r[0] = len < 0 ? -errno : 0;
-		r[1] = 0;
-		if (fd >= 0)
-			close(fd);
-		char *p = NULL;
-		if (len > 0) {
-			buf[len] = 0;
-			p = strstr(buf, "\nNSpid:");
-		}
-		for (p = p ? p + 7 : NULL; p && r[1] < FZ_MAXLV;) {
-			char *e;
-			long v = strtol(p, &e, 10);
-			if (e == p)
-				break;
-			r[2 + r[1]++] = v;
-			p = e;
-		}
-		return;
-	}
 	}
 }
 
