@@ -114,6 +114,15 @@ const struct nsx_msg *nsx_do(int task, nsx_action fn, long a0, long a1, long a2)
 	return nsx_recv(task, "reply");
 }
 
+const struct nsx_msg *nsx_by(int task, nsx_action fn, long a0, long a1, long a2)
+{
+	const long arg[4] = {a0, a1, a2, 0};
+	if (task != nsx_self())
+		return nsx_do(task, fn, a0, a1, a2);
+	fn(arg);
+	return nsx_recv(task, "reply");
+}
+
 void nsx_serve(void)
 {
 	for (;;) {

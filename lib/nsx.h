@@ -276,6 +276,9 @@ void nsx_step(void);
  */
 typedef void (*nsx_action)(const long *arg);
 const struct nsx_msg *nsx_do(int task, nsx_action fn, long a0, long a1, long a2);
+/* nsx_do() that the top may also address to itself (a column of observers
+ * that includes top): then fn runs in place, and its reply is returned. */
+const struct nsx_msg *nsx_by(int task, nsx_action fn, long a0, long a1, long a2);
 /* nsx_do() without waiting: the reply is nsx_recv(task, "reply") later. */
 void nsx_ask(int task, nsx_action fn, long a0, long a1, long a2);
 /* nsx_spawn() of a task that only runs actions (nsx_serve()). */
@@ -287,6 +290,27 @@ _Noreturn void nsx_park(void);
 /* A task function for nsx_spawn() that only parks: a task that exists to be
  * seen (its arg is ignored). */
 int nsx_parked(void *arg);
+
+/* --- the common scene (scene.c) -------------------------------------------- */
+
+/*
+ * The topology most cases share, made once (kselftest's FIXTURE_SETUP), by
+ * the top: c, the init of a new namespace inner; with NSX_SCENE_C2, c2, a
+ * process of inner forked by c; with NSX_SCENE_C2T, c2 with a second thread
+ * c2t; with NSX_SCENE_X, x, the init of the sibling namespace sib.  c, x and
+ * a c2 without c2t run actions (nsx_do()); a c2 with c2t parks.  Every task
+ * has registered when nsx_scene() returns.  A case with set-up of its own
+ * gives it to its tasks with nsx_do() (c's before c2 exists: nsx_scene(0),
+ * then nsx_scene_c2()).
+ */
+enum { NSX_SCENE_C2 = 1, NSX_SCENE_C2T = 2, NSX_SCENE_X = 4 };
+struct nsx_scene {
+	int top, c, c2, c2t, x; /* task indices; -1 for one not made */
+	int outer, inner, sib;  /* namespace indices; sib -1 without x */
+};
+struct nsx_scene nsx_scene(unsigned what);
+/* Add c2 (NSX_SCENE_C2 or NSX_SCENE_C2T) to a scene made without it. */
+void nsx_scene_c2(struct nsx_scene *s, unsigned what);
 
 /* --- signals (signals.c) -------------------------------------------------- */
 

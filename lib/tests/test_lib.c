@@ -369,6 +369,44 @@ START_TEST(actions_run_in_the_task)
 }
 END_TEST
 
+static void act_add(const long *arg)
+{
+	NSX_REPLY(nsx_self(), arg[0] + arg[1] + arg[2]);
+}
+
+static void scene_and_by(void)
+{
+	struct nsx_scene s = nsx_scene(NSX_SCENE_C2T | NSX_SCENE_X);
+	ck_assert_str_eq(nsx_task_name(s.c), "c");
+	ck_assert_str_eq(nsx_task_name(s.c2t), "c2t");
+	ck_assert_str_eq(nsx_ns_name(s.inner), "inner");
+	ck_assert_str_eq(nsx_ns_name(s.sib), "sib");
+	ck_assert_int_eq(nsx_ns_of(s.c2), s.inner);
+	ck_assert_int_eq(nsx_ns_of(s.x), s.sib);
+	ck_assert_int_eq(nsx_ns_level(s.inner), nsx_ns_level(s.outer) + 1);
+	/* c2 is c's child: number 2 in inner */
+	ck_assert_int_eq(nsx_nr_in(s.c2, s.inner), 2);
+	ck_assert_int_eq(nsx_by(s.x, act_add, 1, 2, 3)->v[0], s.x);
+	const struct nsx_msg *m = nsx_by(s.top, act_add, 4, 5, 6);
+	ck_assert_int_eq(m->v[0], s.top);
+	ck_assert_int_eq(m->v[1], 15);
+	s = nsx_scene(0);
+	ck_assert_int_eq(s.c2, -1);
+	nsx_scene_c2(&s, NSX_SCENE_C2);
+	ck_assert_int_eq(nsx_do(s.c2, act_add, 1, 1, 1)->v[0], s.c2);
+	nsx_reap_all();
+}
+
+START_TEST(scene_tasks_and_actions_by_top)
+{
+	char err[512];
+	int r = as_top_err(scene_and_by, err, sizeof(err));
+	if (r == NSX_EXIT_SKIP || strstr(err, "EPERM"))
+		return; /* no pid namespaces for this user */
+	ck_assert_msg(r == 0, "stderr: %s", err);
+}
+END_TEST
+
 static void fail_in_task(void)
 {
 	nsx_recv(nsx_spawn("bad", NULL, failing_fn, NULL), "never");
@@ -452,6 +490,7 @@ static Suite *lib_suite(void)
 	tcase_add_test(t, declaration_checked);
 	tcase_add_test(t, try_names_the_expression);
 	tcase_add_test(t, actions_run_in_the_task);
+	tcase_add_test(t, scene_tasks_and_actions_by_top);
 	suite_add_tcase(s, t);
 	return s;
 }
