@@ -31,7 +31,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -39,58 +38,29 @@
 static char *base;
 static long page;
 
-static void mark(int id)
+/* Map and touch the page at base + arg[0] pages. */
+static void do_mark(const long *arg)
 {
-	char *p = mmap(base + id * page, (size_t)page, PROT_READ | PROT_WRITE,
+	char *p = mmap(base + arg[0] * page, (size_t)page, PROT_READ | PROT_WRITE,
 	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (p != base + id * page)
-		nsx_fail("mmap at base + %d pages: %s", id, nsx_errname(errno));
+	if (p != base + arg[0] * page)
+		nsx_fail("mmap at base + %ld pages: %s", arg[0], nsx_errname(errno));
 	*p = 1;
+	NSX_REPLY(0);
 }
 
-/* p 0: move_pages on c2's page: {result, status}; p 1: migrate_pages. */
-static void probe(int p, long n, long *o)
-{
-	if (p == 0) {
-		void *pages[1] = {base + 3 * page};
-		int status[1] = {-1};
-		o[0] = nsx_rc(syscall(SYS_move_pages, (pid_t)n, 1UL, pages, NULL, status, 0));
-		o[1] = status[0];
-	} else {
-		unsigned long node0[1] = {1};
-		o[0] = nsx_rc(syscall(SYS_migrate_pages, (pid_t)n, 64UL, node0, node0));
-		o[1] = 0;
-	}
-}
-
+/* arg[0] 0: move_pages on c2's page: {result, status}; 1: migrate_pages. */
 static void do_probe(const long *arg)
 {
-	long o[2];
-	probe((int)arg[0], arg[1], o);
-	NSX_REPLY(o[0], o[1]);
-}
-
-static int c2_fn(void *arg)
-{
-	(void)arg;
-	mark(3);
-	NSX_SEND("marked", 1);
-	nsx_park();
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
-	mark(2);
-	nsx_spawn("c2", NULL, c2_fn, NULL);
-	nsx_serve();
-}
-
-static int x_fn(void *arg)
-{
-	(void)arg;
-	mark(4);
-	nsx_serve();
+	if (arg[0] == 0) {
+		void *pages[1] = {base + 3 * page};
+		int status[1] = {-1};
+		long r = nsx_rc(syscall(SYS_move_pages, (pid_t)arg[1], 1UL, pages, NULL, status, 0));
+		NSX_REPLY(r, status[0]);
+	} else {
+		unsigned long node0[1] = {1};
+		NSX_REPLY(nsx_rc(syscall(SYS_migrate_pages, (pid_t)arg[1], 64UL, node0, node0)), 0);
+	}
 }
 
 NSX_CASE(.family = "pid arguments", .rows = "28.21", .kconfig = "CONFIG_NUMA CONFIG_MIGRATION");
@@ -103,16 +73,13 @@ int main(void)
 	base = mmap(NULL, (size_t)(8 * page), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED || munmap(base, (size_t)(8 * page)))
 		nsx_fail("mmap: %s", nsx_errname(errno));
-	long o[2];
-	probe(1, 0, o);
-	if (o[0] == -ENOSYS)
+	if (nsx_by(0, do_probe, 1, 0, 0)->v[0] == -ENOSYS)
 		nsx_skip("migrate_pages: ENOSYS (CONFIG_NUMA, CONFIG_MIGRATION)");
-	mark(1);
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	int x = nsx_spawn("x", "sib", x_fn, NULL);
-	nsx_recv(-1, "marked");
-	int c2 = nsx_find("c2"), inner = nsx_ns_of(c);
-	long c2_in = nsx_nr_in(c2, inner), c2_out = nsx_pid(c2), top_out = nsx_pid(0);
+	struct nsx_scene s = nsx_scene(NSX_SCENE_C2 | NSX_SCENE_X);
+	int c = s.c, x = s.x, who[4] = {s.top, c, s.c2, x};
+	for (int id = 1; id <= 4; id++)
+		nsx_by(who[id - 1], do_mark, id, 0, 0);
+	long c2_in = nsx_nr_in(s.c2, s.inner), c2_out = nsx_pid(s.c2), top_out = nsx_pid(0);
 	struct {
 		int caller;
 		long n;
@@ -126,11 +93,7 @@ int main(void)
 	for (int p = 0; p < 2; p++) {
 		printf("%-26s", names[p]);
 		for (int k = 0; k < 4; k++) {
-			if (col[k].caller)
-				memcpy(o, nsx_do(col[k].caller, do_probe, p, col[k].n, 0)->v,
-				       sizeof(o));
-			else
-				probe(p, col[k].n, o);
+			const long *o = nsx_by(col[k].caller, do_probe, p, col[k].n, 0)->v;
 			printf("%s%s", k ? " | " : " ", nsx_res(o[0]));
 			if (p == 0 && !o[0]) {
 				if (o[1] >= 0)
