@@ -65,13 +65,6 @@ static void do_ask(const long *arg)
 	NSX_REPLY(ask((int)arg[0], (int)arg[1], arg[2]));
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn_threaded("c2", NULL, "c2t");
-	nsx_serve();
-}
-
 /* caller asks ioctl k on ns_task's namespace file about task t, numbered in
  * the namespace the ioctl reads its argument in. */
 static void row(int caller, int k, int ns_task, int t, long n_override)
@@ -79,7 +72,7 @@ static void row(int caller, int k, int ns_task, int t, long n_override)
 	int file_ns = nsx_ns_of(ns_task), caller_ns = nsx_ns_of(caller);
 	int in_ns = k < 2 ? file_ns : caller_ns, out_ns = k < 2 ? caller_ns : file_ns;
 	long n = n_override ? n_override : nsx_nr_in(t, in_ns);
-	long r = caller ? nsx_do(caller, do_ask, ns_task, k, n)->v[0] : ask(ns_task, k, n);
+	long r = nsx_by(caller, do_ask, ns_task, k, n)->v[0];
 	char arg[64];
 	snprintf(arg, sizeof(arg), "%s in %s", nsx_name_ns(in_ns, n), nsx_ns_name(in_ns));
 	printf("  %-3s %-22s on %-5s's file, %-16s = %s", nsx_task_name(caller), req_names[k % 4],
@@ -92,10 +85,8 @@ NSX_CASE(.family = "Namespace files and chosen numbers", .rows = "5.1 5.2 5.3 5.
 int main(void)
 {
 	nsx_init("top", "outer");
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	int x = nsx_spawn_agent("x", "sib");
-	nsx_await_task("c2t"); /* c spawns c2, which starts c2t */
-	int c2 = nsx_find("c2"), c2t = nsx_find("c2t"), top = nsx_find("top");
+	struct nsx_scene s = nsx_scene(NSX_SCENE_C2T | NSX_SCENE_X);
+	int c = s.c, c2 = s.c2, c2t = s.c2t, x = s.x, top = s.top;
 	long probe = ask(c, 0, 1);
 	if (probe == -ENOTTY)
 		nsx_skip("NS_GET_PID_FROM_PIDNS: ENOTTY: no pid translation ioctls in this kernel "
