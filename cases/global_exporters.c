@@ -240,13 +240,15 @@ static long audit_get(void)
 	return r;
 }
 
-static void ask(int q, long n, long *o)
+/* Question arg[0] (about number arg[1]): NANSWER values. */
+static void do_ask(const long *arg)
 {
-	memset(o, 0, sizeof(long) * NANSWER);
+	long o[NANSWER] = {0};
+	int q = (int)arg[0];
 	if (q == Q_CN)
 		cn_listen(o);
 	else if (q == Q_TS || q == Q_TS_REG)
-		taskstats(n, q == Q_TS_REG, o);
+		taskstats(arg[1], q == Q_TS_REG, o);
 	else if (q == Q_CAD) {
 		FILE *f = fopen("/proc/sys/kernel/cad_pid", "re");
 		o[0] = !f ? -errno : fscanf(f, "%ld", &o[1]) == 1 ? 0 : -EIO;
@@ -254,31 +256,7 @@ static void ask(int q, long n, long *o)
 			fclose(f);
 	} else
 		o[0] = audit_get();
-}
-
-static void do_ask(const long *arg)
-{
-	long o[NANSWER];
-	ask((int)arg[0], arg[1], o);
 	nsx_send_v("reply", o, NANSWER);
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn("c2", NULL, nsx_parked, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
-}
-
-static const long *asked(int who, int q, long n)
-{
-	static long o[NANSWER];
-	if (who == 0)
-		ask(q, n, o);
-	else
-		memcpy(o, nsx_do(who, do_ask, q, n, 0)->v, sizeof(o));
-	return o;
 }
 
 NSX_CASE(.family = "Kernel threads, fault handlers and side channels",
@@ -289,10 +267,9 @@ NSX_CASE(.family = "Kernel threads, fault handlers and side channels",
 int main(void)
 {
 	nsx_init("top", "outer");
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
-	int c2 = nsx_find("c2"), inner = nsx_ns_of(c);
-	const long *o = asked(0, Q_CN, 0);
+	struct nsx_scene s = nsx_scene(NSX_SCENE_C2);
+	int c = s.c, c2 = s.c2, inner = s.inner;
+	const long *o = nsx_by(0, do_ask, Q_CN, 0, 0)->v;
 	if (o[0] == -EPROTONOSUPPORT || o[0] == -ENOENT)
 		nsx_skip("no proc connector (NETLINK_CONNECTOR: %s)", nsx_errname((int)-o[0]));
 
@@ -303,21 +280,22 @@ int main(void)
 	for (int k = 0; k < 2; k++) {
 		int w = who[k];
 		const char *wn = nsx_task_name(w);
-		o = asked(w, Q_CN, 0);
+		o = nsx_by(w, do_ask, Q_CN, 0, 0)->v;
 		printf("%-3s proc connector PROC_CN_MCAST_LISTEN: send %s, acks queued %ld\n", wn,
 		       nsx_res(o[0]), o[1]);
 		long mine = k ? nsx_nr_in(c2, inner) : nsx_pid(c2);
 		long other = k ? nsx_pid(c2) : nsx_nr_in(c2, inner);
-		o = asked(w, Q_TS, mine);
+		o = nsx_by(w, do_ask, Q_TS, mine, 0)->v;
 		printf("%-3s taskstats GET c2's number: %s", wn, nsx_res(o[0]));
 		if (!o[0])
 			printf(" pid=%s ac_pid=%s ac_tgid=%s ac_ppid=%s", nsx_name(w, o[1]),
 			       nsx_name(w, o[2]), nsx_name(w, o[4]), nsx_name(w, o[3]));
 		printf("; the other namespace's number for c2: %s\n",
-		       nsx_res(asked(w, Q_TS, other)[0]));
+		       nsx_res(nsx_by(w, do_ask, Q_TS, other, 0)->v[0]));
 		printf("%-3s taskstats REGISTER_CPUMASK: %s; audit AUDIT_GET: %s\n", wn,
-		       nsx_res(asked(w, Q_TS_REG, 0)[0]), nsx_res(asked(w, Q_AUDIT, 0)[0]));
-		o = asked(w, Q_CAD, 0);
+		       nsx_res(nsx_by(w, do_ask, Q_TS_REG, 0, 0)->v[0]),
+		       nsx_res(nsx_by(w, do_ask, Q_AUDIT, 0, 0)->v[0]));
+		o = nsx_by(w, do_ask, Q_CAD, 0, 0)->v;
 		if (o[0])
 			printf("%-3s /proc/sys/kernel/cad_pid: %s\n", wn, nsx_res(o[0]));
 		else

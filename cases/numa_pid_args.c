@@ -55,7 +55,8 @@ static void do_probe(const long *arg)
 	if (arg[0] == 0) {
 		void *pages[1] = {base + 3 * page};
 		int status[1] = {-1};
-		long r = nsx_rc(syscall(SYS_move_pages, (pid_t)arg[1], 1UL, pages, NULL, status, 0));
+		long r =
+		        nsx_rc(syscall(SYS_move_pages, (pid_t)arg[1], 1UL, pages, NULL, status, 0));
 		NSX_REPLY(r, status[0]);
 	} else {
 		unsigned long node0[1] = {1};
