@@ -86,31 +86,6 @@ static long load(void)
 	return fd < 0 ? fd : 0;
 }
 
-/* Run the program asking about (dev, ino): {result, pid_tgid, ns_ret, ns_pid, ns_tgid}. */
-static void run(unsigned long long dev, unsigned long long ino, long *o)
-{
-	struct ctx x = {.dev = dev, .ino = ino};
-	union bpf_attr a;
-	memset(&a, 0, sizeof(a));
-	a.test.prog_fd = (__u32)prog_fd;
-	a.test.ctx_in = (unsigned long)&x;
-	a.test.ctx_size_in = sizeof(x);
-	o[0] = sys_bpf(BPF_PROG_TEST_RUN, &a) ? -errno : 0;
-	o[1] = (long)x.pid_tgid;
-	o[2] = (long)x.ns_ret;
-	o[3] = x.ns_pid;
-	o[4] = x.ns_tgid;
-}
-
-static long query(long pid)
-{
-	union bpf_attr a;
-	memset(&a, 0, sizeof(a));
-	a.task_fd_query.pid = (__u32)pid;
-	a.task_fd_query.fd = 0;
-	return sys_bpf(BPF_TASK_FD_QUERY, &a) ? -errno : 0;
-}
-
 static void own_ns(unsigned long long *dev, unsigned long long *ino)
 {
 	struct stat st;
@@ -119,27 +94,30 @@ static void own_ns(unsigned long long *dev, unsigned long long *ino)
 	*ino = st.st_ino;
 }
 
+/* BPF_TASK_FD_QUERY of pid arg[0]: {result}. */
 static void do_query(const long *arg)
 {
-	NSX_REPLY(query(arg[0]));
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.task_fd_query.pid = (__u32)arg[0];
+	a.task_fd_query.fd = 0;
+	NSX_REPLY(sys_bpf(BPF_TASK_FD_QUERY, &a) ? -errno : 0);
 }
 
+/* Run the program asking about the caller's own namespace (arg[0] 1) or
+ * outer: {result, pid_tgid, ns_ret, ns_pid, ns_tgid}. */
 static void do_run(const long *arg)
 {
-	long o[5] = {0};
-	unsigned long long dev = outer_dev, ino = outer_ino;
+	struct ctx x = {.dev = outer_dev, .ino = outer_ino};
+	union bpf_attr a;
 	if (arg[0])
-		own_ns(&dev, &ino);
-	run(dev, ino, o);
-	NSX_REPLY(o[0], o[1], o[2], o[3], o[4]);
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn_agent("c2", NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+		own_ns(&x.dev, &x.ino);
+	memset(&a, 0, sizeof(a));
+	a.test.prog_fd = (__u32)prog_fd;
+	a.test.ctx_in = (unsigned long)&x;
+	a.test.ctx_size_in = sizeof(x);
+	long r = sys_bpf(BPF_PROG_TEST_RUN, &a) ? -errno : 0;
+	NSX_REPLY(r, (long)x.pid_tgid, (long)x.ns_ret, x.ns_pid, x.ns_tgid);
 }
 
 static const char *res(long r)
@@ -161,9 +139,8 @@ int main(void)
 		nsx_skip("BPF_PROG_TYPE_SYSCALL refused: EINVAL with no verifier log (5.14+)");
 	if (r)
 		nsx_fail("BPF_PROG_LOAD: %s: %s", nsx_errname((int)-r), bpf_log);
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
-	int c2 = nsx_find("c2");
+	struct nsx_scene s = nsx_scene(NSX_SCENE_C2);
+	int c = s.c, c2 = s.c2, inner = s.inner;
 	printf("# bpf_pids: BPF's pid helpers run by tasks of inner, and BPF_TASK_FD_QUERY's pid; "
 	       "names as the task that ran it sees them\n");
 	int who[2] = {c, c2};
@@ -183,11 +160,10 @@ int main(void)
 			       nsx_name(w, o[3]), nsx_name(w, o[4]));
 		}
 	}
-	int inner = nsx_ns_of(c);
 	printf("c  BPF_TASK_FD_QUERY pid %s: %s; pid %s: %s\n", nsx_name(c, nsx_nr_in(c2, inner)),
 	       res(nsx_do(c, do_query, nsx_nr_in(c2, inner), 0, 0)->v[0]), nsx_name(c, nsx_pid(0)),
 	       res(nsx_do(c, do_query, nsx_pid(0), 0, 0)->v[0]));
 	printf("top BPF_TASK_FD_QUERY pid %s: %s\n", nsx_name(0, nsx_pid(c2)),
-	       res(query(nsx_pid(c2))));
+	       res(nsx_by(0, do_query, nsx_pid(c2), 0, 0)->v[0]));
 	nsx_exit();
 }
