@@ -402,6 +402,11 @@ long nsx_read_long(const char *path, long *v);
 /* A file's text (path relative to dirfd, or absolute; AT_FDCWD), up to len-1
  * bytes, NUL-terminated: the length, or -errno (buf then holds ""). */
 long nsx_read_text(int dirfd, const char *path, char *buf, size_t len);
+/* Write the text fmt makes (printf's) to a file (path relative to dirfd, or
+ * absolute; AT_FDCWD) in one write(2), from its start without truncating
+ * it (a sysctl, a sysfs or cgroup file): 0, or -errno (-EIO when short). */
+long nsx_write_text(int dirfd, const char *path, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 /* In the caller: a new user namespace with these uid_map and gid_map lines
  * (NULL: leave unmapped); 0 or -errno. */
 int nsx_new_userns(const char *uid_map, const char *gid_map);

@@ -173,28 +173,35 @@ void nsx_private_ipc(void)
 	}
 }
 
-static int nsx_write_text(const char *path, const char *text)
+long nsx_write_text(int dirfd, const char *path, const char *fmt, ...)
 {
-	int fd = openat(nsx_proc_dir, path, O_WRONLY | O_CLOEXEC);
+	char text[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	int len = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (len < 0 || len >= (int)sizeof(text))
+		return -EOVERFLOW;
+	int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ssize_t n = write(fd, text, strlen(text));
-	int e = errno;
+	ssize_t n = write(fd, text, (size_t)len);
+	long r = n < 0 ? -errno : n == len ? 0 : -EIO;
 	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -e;
+	return r;
 }
 
 int nsx_new_userns(const char *uid_map, const char *gid_map)
 {
 	if (unshare(CLONE_NEWUSER))
 		return -errno;
-	int e = uid_map ? nsx_write_text("self/uid_map", uid_map) : 0;
+	int e = uid_map ? (int)nsx_write_text(nsx_proc_dir, "self/uid_map", "%s", uid_map) : 0;
 	if (!e && gid_map) {
 		/* Without CAP_SETGID in the parent namespace a gid_map needs
 		 * setgroups denied first (kernel/user_namespace.c). */
-		e = nsx_write_text("self/setgroups", "deny");
+		e = (int)nsx_write_text(nsx_proc_dir, "self/setgroups", "deny");
 		if (!e)
-			e = nsx_write_text("self/gid_map", gid_map);
+			e = (int)nsx_write_text(nsx_proc_dir, "self/gid_map", "%s", gid_map);
 	}
 	return e;
 }

@@ -198,6 +198,11 @@ START_TEST(read_text)
 	/* A missing file: -errno and an empty buffer. */
 	ck_assert_int_eq(nsx_read_text(fd, "nothing", buf, sizeof(buf)), -ENOENT);
 	ck_assert_str_eq(buf, "");
+	/* Written in one write(2), formatted, from the start (no O_TRUNC). */
+	ck_assert_int_eq(nsx_write_text(fd, "f", "%s-%d", "w", 7), 0);
+	ck_assert_int_eq(nsx_read_text(fd, "f", buf, sizeof(buf)), 7);
+	ck_assert_str_eq(buf, "w-7st-4");
+	ck_assert_int_eq(nsx_write_text(fd, "nothing/f", "x"), -ENOENT);
 	close(fd);
 	unlink(path);
 	rmdir(dir);
