@@ -204,6 +204,13 @@ void nsx_try_err_(int e, const char *expr, const char *file, int line)
 		try_failed(e, expr, file, line);
 }
 
+long nsx_try_neg_(long r, const char *expr, const char *file, int line)
+{
+	if (r < 0)
+		try_failed((int)-r, expr, file, line);
+	return r;
+}
+
 void *nsx_try_ptr_(void *p, const char *expr, const char *file, int line)
 {
 	if (!p)

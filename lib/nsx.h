@@ -135,13 +135,16 @@ int nsx_ns_level(int ns);
  * expression, the error's name and the line: "pipe2(p, O_CLOEXEC): EMFILE
  * (cases/x.c:42)".  NSX_TRY for a system call's convention (-1 and errno),
  * NSX_TRY_ERR for one that returns 0 or an error number (pthread_*), and
- * NSX_TRY_PTR for a pointer that is NULL on error with errno set.
+ * NSX_TRY_PTR for a pointer that is NULL on error with errno set, and
+ * NSX_TRY_NEG for lib's own "a value, or -errno" (nsx_write_text()).
  */
 #define NSX_TRY(expr)     nsx_try_((long)(expr), #expr, __FILE__, __LINE__)
 #define NSX_TRY_ERR(expr) nsx_try_err_((expr), #expr, __FILE__, __LINE__)
 #define NSX_TRY_PTR(expr) nsx_try_ptr_((expr), #expr, __FILE__, __LINE__)
+#define NSX_TRY_NEG(expr) nsx_try_neg_((long)(expr), #expr, __FILE__, __LINE__)
 long nsx_try_(long r, const char *expr, const char *file, int line);
 void nsx_try_err_(int e, const char *expr, const char *file, int line);
+long nsx_try_neg_(long r, const char *expr, const char *file, int line);
 void *nsx_try_ptr_(void *p, const char *expr, const char *file, int line);
 /* Index of the calling task. */
 int nsx_self(void);

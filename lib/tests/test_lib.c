@@ -318,6 +318,11 @@ static void try_bad_close(void)
 	NSX_TRY(close(-1));
 }
 
+static void try_neg(void)
+{
+	NSX_TRY_NEG(-ESRCH);
+}
+
 static void try_in_task_fn_body(void)
 {
 	NSX_TRY_ERR(EAGAIN);
@@ -346,6 +351,9 @@ START_TEST(try_names_the_expression)
 	ck_assert_msg(strstr(err, "task t: EAGAIN: EAGAIN ("), "stderr: %s", err);
 	errno = ENOENT;
 	ck_assert_ptr_eq(NSX_TRY_PTR(err), err);
+	ck_assert_int_eq(NSX_TRY_NEG(3L), 3);
+	ck_assert_int_eq(as_top_err(try_neg, err, sizeof(err)), NSX_EXIT_ERROR);
+	ck_assert_msg(strstr(err, "nsx: error: -ESRCH: ESRCH ("), "stderr: %s", err);
 }
 END_TEST
 
