@@ -259,26 +259,15 @@ static void iterate(int link, long *o)
 	}
 }
 
-/* The 16 words iterate() found, as the reply. */
-static void reply_iter(const long *o)
-{
-	NSX_REPLY(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12],
-	          o[13], o[14], o[15]);
-}
-
 /* Iterate over every task, through a link of the caller's own. */
 static void do_iter(const long *arg)
 {
 	long o[16] = {0};
 	(void)arg;
-	long l = make_link(0, -1);
-	if (l < 0) {
-		NSX_REPLY(l);
-		return;
-	}
+	long l = NSX_TRY_NEG(make_link(0, -1));
 	iterate((int)l, o);
 	close((int)l);
-	reply_iter(o);
+	nsx_send_v("reply", o, 16);
 }
 
 /* Through a link for the thread numbered arg[0] in the caller's namespace. */
@@ -302,13 +291,10 @@ static void do_iter_fd(const long *arg)
 	long o[16] = {0};
 	int fd;
 	(void)arg;
-	if (nsx_recv_fds(sv[1], &fd, 1) < 0) {
-		NSX_REPLY(-EBADMSG);
-		return;
-	}
+	NSX_TRY_NEG(nsx_recv_fds(sv[1], &fd, 1));
 	iterate(fd, o);
 	close(fd);
-	reply_iter(o);
+	nsx_send_v("reply", o, 16);
 }
 
 static int named(void *arg)
@@ -326,12 +312,8 @@ static int c_fn(void *arg)
 	prctl(PR_SET_NAME, "c");
 	int c2 = nsx_spawn("c2", NULL, named, NULL);
 	/* c3 gets, in inner, the number c2 has in outer. */
-	char last[16];
-	int n = snprintf(last, sizeof(last), "%ld", (long)nsx_nr_in(c2, 0) - 1);
-	int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, last, (size_t)n) != n)
-		nsx_fail("ns_last_pid in inner: %s", nsx_errname(errno));
-	close(fd);
+	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/proc/sys/kernel/ns_last_pid", "%ld",
+	                           (long)nsx_nr_in(c2, 0) - 1));
 	nsx_spawn("c3", NULL, named, NULL);
 	NSX_SEND("up", 1);
 	nsx_serve();
@@ -392,13 +374,7 @@ int main(void)
 	       "link's number is its creator's\n");
 	printf("c3's number in inner %s c2's in outer\n",
 	       nsx_nr_in(c3, inner) == nsx_nr_in(c2, 0) ? "is" : "is not");
-	long o[16], info[3];
-	long l = make_link(0, -1);
-	if (l < 0)
-		nsx_fail("BPF_LINK_CREATE: %s", nsx_errname((int)-l));
-	iterate((int)l, o);
-	close((int)l);
-	show_iter("top", 0, "all tasks", o);
+	show_iter("top", 0, "all tasks", nsx_by(0, do_iter, 0, 0, 0)->v);
 	show_iter("c", c, "all tasks", nsx_do(c, do_iter, 0, 0, 0)->v);
 
 	const long *v = nsx_do(c, do_link_tid, nsx_nr_in(c2, inner), 0, 0)->v;
@@ -406,21 +382,16 @@ int main(void)
 	       v[4] < 0 ? nsx_res(v[4]) : nsx_name(c, v[5]), v[6]);
 	show_iter("c", c, "its tid link", v);
 
-	int pfd = (int)syscall(SYS_pidfd_open, nsx_pid(c2), 0);
-	if (pfd < 0)
-		nsx_fail("pidfd_open c2: %s", nsx_errname(errno));
-	l = make_link(0, pfd);
+	long o[16], info[3];
+	int pfd = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(c2), 0));
+	int lfd = (int)NSX_TRY_NEG(make_link(0, pfd));
 	close(pfd);
-	if (l < 0)
-		nsx_fail("BPF_LINK_CREATE pid_fd: %s", nsx_errname((int)-l));
-	link_info((int)l, info);
+	link_info(lfd, info);
 	printf("top links pid_fd of c2: link info tid %ld, pid %s\n", info[1],
 	       info[0] < 0 ? nsx_res(info[0]) : nsx_name(0, info[2]));
-	iterate((int)l, o);
+	iterate(lfd, o);
 	show_iter("top", 0, "its pid_fd link", o);
-	int lfd = (int)l;
-	if (nsx_send_fds(sv[0], &lfd, 1) < 0)
-		nsx_fail("sending the link: %s", nsx_errname(errno));
+	NSX_TRY_NEG(nsx_send_fds(sv[0], &lfd, 1));
 	close(lfd);
 	show_iter("c", c, "top's pid_fd link", nsx_do(c, do_iter_fd, 0, 0, 0)->v);
 	nsx_exit();
