@@ -44,7 +44,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* NFT_MSG_GETGEN: {result, pid, comm packed in 2 longs}. */
+/* NFT_MSG_GETGEN, asked as the caller named after its task: {result, pid,
+ * comm packed in 2 longs}. */
 static void getgen(long *o)
 {
 	struct {
@@ -109,15 +110,9 @@ static void do_ask(const long *arg)
 {
 	long o[4];
 	(void)arg;
+	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
 	getgen(o);
-	NSX_REPLY(o[0], o[1], o[2], o[3]);
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
-	prctl(PR_SET_NAME, "c");
-	nsx_serve();
+	nsx_send_v("reply", o, 4);
 }
 
 static void print(int who, const long *o)
@@ -139,12 +134,10 @@ NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "
 
 int main(void)
 {
-	long o[4];
 	nsx_init("top", "outer");
 	if (unshare(CLONE_NEWNET))
 		nsx_skip("unshare(CLONE_NEWNET): %s", nsx_errname(errno));
-	prctl(PR_SET_NAME, "top");
-	getgen(o);
+	const long *o = nsx_by(0, do_ask, 0, 0, 0)->v;
 	if (o[0] == -EINVAL)
 		nsx_skip("no nf_tables subsystem in nfnetlink: EINVAL (CONFIG_NF_TABLES a module "
 		         "not loaded?)");
@@ -153,7 +146,7 @@ int main(void)
 		         nsx_errname((int)-o[0]));
 	if (o[0])
 		nsx_fail("NFT_MSG_GETGEN: %s", nsx_errname((int)-o[0]));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	int c = nsx_scene(0).c;
 	printf("# nft_gen_pid: NFTA_GEN_PROC_PID is the global thread id, as top (outer) and c "
 	       "(inner) see it\n");
 	print(0, o);
