@@ -33,7 +33,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <stdio.h>
@@ -68,37 +67,30 @@ static void make_label(unsigned label, int share)
 	r.action = FL_A_GET;
 	r.share = (uint8_t)share;
 	r.flags = FL_F_CREATE;
-	if (setsockopt(s, IPPROTO_IPV6, FL_MGR, &r, sizeof(r)))
-		nsx_fail("IPV6_FLOWLABEL_MGR create %#x: %s", label, nsx_errname(errno));
+	NSX_TRY(setsockopt(s, IPPROTO_IPV6, FL_MGR, &r, sizeof(r)));
 }
 
-/* Read the table through proc fd pfd at path: up to 3 {label, share, owner}. */
-static int table(int pfd, const char *path, long *v)
+/* Read the table of task arg[1] (the caller's: self) through outer's proc
+ * (arg[0] 0) or inner's (1): {n, then up to 3 {label, share, owner}}. */
+static void do_table(const long *arg)
 {
-	char line[256];
-	int fd = openat(pfd, path, O_RDONLY | O_CLOEXEC), n = 0;
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
-	if (!f)
-		nsx_fail("%s: %s", path, nsx_errname(errno));
-	while (fgets(line, sizeof(line), f) && n < 3) {
+	char path[64] = "self/net/ip6_flowlabel", text[4096], *sp;
+	long v[10] = {0};
+	if (arg[1] != nsx_self())
+		snprintf(path, sizeof(path), "%d/net/ip6_flowlabel", (int)nsx_pid((int)arg[1]));
+	NSX_TRY_NEG(nsx_read_text(arg[0] ? own_proc : nsx_procfd(), path, text, sizeof(text)));
+	for (char *line = strtok_r(text, "\n", &sp); line && v[0] < 3;
+	     line = strtok_r(NULL, "\n", &sp)) {
 		unsigned label;
 		int share, owner;
 		if (sscanf(line, "%x %d %d", &label, &share, &owner) == 3) {
-			v[3 * n] = label;
-			v[3 * n + 1] = share;
-			v[3 * n + 2] = owner;
-			n++;
+			v[1 + 3 * v[0]] = label;
+			v[2 + 3 * v[0]] = share;
+			v[3 + 3 * v[0]] = owner;
+			v[0]++;
 		}
 	}
-	fclose(f);
-	return n;
-}
-
-static void do_table(const long *arg)
-{
-	long v[15] = {0};
-	int n = table(arg[0] ? own_proc : nsx_procfd(), "self/net/ip6_flowlabel", v);
-	NSX_SEND("reply", n, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+	nsx_send_v("reply", v, 10);
 }
 
 static int c2_fn(void *arg)
@@ -148,14 +140,10 @@ int main(void)
 	if (nsx_recv(c, "up")->v[0] == -EAFNOSUPPORT)
 		nsx_skip("no IPv6: socket(AF_INET6): EAFNOSUPPORT (CONFIG_IPV6)");
 	nsx_recv(-1, "made");
-	char path[64];
-	long v[10] = {0};
-	snprintf(path, sizeof(path), "%d/net/ip6_flowlabel", (int)nsx_pid(c));
-	v[0] = table(nsx_procfd(), path, v + 1);
 	printf("# ip6_flowlabel: /proc/net/ip6_flowlabel's Owner is numbered for the proc "
 	       "instance read, named here as the reader sees it\n");
-	print("top, outer's proc, /proc/<c>/net", 0, v);
-	print("c, outer's proc, /proc/self/net", c, nsx_do(c, do_table, 0, 0, 0)->v);
-	print("c, inner's proc, /proc/self/net", c, nsx_do(c, do_table, 1, 0, 0)->v);
+	print("top, outer's proc, /proc/<c>/net", 0, nsx_by(0, do_table, 0, c, 0)->v);
+	print("c, outer's proc, /proc/self/net", c, nsx_do(c, do_table, 0, c, 0)->v);
+	print("c, inner's proc, /proc/self/net", c, nsx_do(c, do_table, 1, c, 0)->v);
 	nsx_exit();
 }
