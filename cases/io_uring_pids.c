@@ -76,19 +76,11 @@ static long async_read(void)
 	return nsx_ring_submit(&ring, &sqe, 0);
 }
 
-static long sq_thread_of(int dirfd)
-{
-	char path[64], buf[2048];
-	snprintf(path, sizeof(path), "self/fdinfo/%d", sq_ring);
-	nsx_read_text(dirfd, path, buf, sizeof(buf));
-	char *s = strstr(buf, "SqThread:");
-	return s ? strtol(s + 9, NULL, 10) : -999;
-}
-
 static void do_setup(const long *arg)
 {
 	(void)arg;
 	struct io_uring_params p;
+	own_proc = nsx_own_proc();
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_SQPOLL;
 	p.sq_thread_idle = 60000;
@@ -99,17 +91,17 @@ static void do_setup(const long *arg)
 		NSX_REPLY(async_read(), sq_ring);
 }
 
-/* SqThread through inner's proc (arg[0] 0) or outer's (1). */
+/* SqThread of task arg[1]'s ring (the caller's: self) through inner's proc
+ * (arg[0] 0) or outer's (1): the number, or -ENOENT. */
 static void do_sqthread(const long *arg)
 {
-	NSX_REPLY(sq_thread_of(arg[0] ? nsx_procfd() : own_proc));
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
-	own_proc = nsx_own_proc();
-	nsx_serve();
+	char path[64], buf[2048];
+	snprintf(path, sizeof(path), "self/fdinfo/%d", sq_ring);
+	if (arg[1] != nsx_self())
+		snprintf(path, sizeof(path), "%d/fdinfo/%d", (int)nsx_pid((int)arg[1]), sq_ring);
+	nsx_read_text(arg[0] ? nsx_procfd() : own_proc, path, buf, sizeof(buf));
+	char *s = strstr(buf, "SqThread:");
+	NSX_REPLY(s ? strtol(s + 9, NULL, 10) : -ENOENT);
 }
 
 /* Whose number v is, at any level the case sees, among c's threads (tids in
@@ -145,7 +137,7 @@ NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "
 int main(void)
 {
 	nsx_init("top", "outer");
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	int c = nsx_scene(0).c;
 	const long *v = nsx_do(c, do_setup, 0, 0, 0)->v;
 	if (v[0] == -ENOSYS || v[0] == -EPERM)
 		nsx_skip("io_uring_setup: %s: io_uring is not available here",
@@ -176,13 +168,9 @@ int main(void)
 	}
 	if (sqp < 0 || wrk < 0)
 		nsx_fail("no SQ thread or io-wq worker in c (%d threads)", n);
-	char path[64], buf[2048];
-	snprintf(path, sizeof(path), "%d/fdinfo/%d", (int)nsx_pid(c), sq_ring);
-	nsx_read_text(nsx_procfd(), path, buf, sizeof(buf));
-	char *s = strstr(buf, "SqThread:");
-	long sqt = s ? strtol(s + 9, NULL, 10) : -999;
-	long sqt_in = nsx_do(c, do_sqthread, 0, 0, 0)->v[0];
-	long sqt_c = nsx_do(c, do_sqthread, 1, 0, 0)->v[0];
+	long sqt = nsx_by(0, do_sqthread, 1, c, 0)->v[0];
+	long sqt_in = nsx_do(c, do_sqthread, 0, c, 0)->v[0];
+	long sqt_c = nsx_do(c, do_sqthread, 1, c, 0)->v[0];
 	long nq = strtol(name[sqp] + 8, NULL, 10), nw = strtol(name[wrk] + 8, NULL, 10);
 	char tn[16][32];
 	for (int i = 0; i < n; i++)
