@@ -40,46 +40,31 @@
 static struct nsx_ring ring;
 static siginfo_t infos[2];
 
-static long submit(int k, int idtype, long id)
+/* Submit a WAITID for (idtype arg[1], id arg[2]) into infos[arg[0]]. */
+static void do_submit(const long *arg)
 {
 	struct io_uring_sqe sqe;
+	int k = (int)arg[0];
 	memset(&sqe, 0, sizeof(sqe));
 	memset(&infos[k], 0, sizeof(infos[k]));
 	sqe.opcode = OP_WAITID;
-	sqe.fd = (int)id;
-	sqe.len = (unsigned)idtype;
+	sqe.fd = (int)arg[2];
+	sqe.len = (unsigned)arg[1];
 	sqe.file_index = WEXITED;
 	sqe.addr2 = (unsigned long)&infos[k];
 	sqe.user_data = (unsigned long)k;
-	return nsx_ring_submit(&ring, &sqe, 0);
+	NSX_TRY_NEG(nsx_ring_submit(&ring, &sqe, 0));
+	NSX_REPLY(0);
 }
 
-/* The next completion: {0 or -errno, user_data, res, si_code, si_pid, si_status}. */
-static void reap(long *o)
-{
-	struct io_uring_cqe cqe;
-	o[0] = nsx_ring_wait(&ring, &cqe);
-	if (o[0])
-		return;
-	const siginfo_t *si = &infos[cqe.user_data & 1];
-	o[1] = (long)cqe.user_data;
-	o[2] = cqe.res;
-	o[3] = si->si_code;
-	o[4] = si->si_pid;
-	o[5] = si->si_status;
-}
-
-static void do_submit(const long *arg)
-{
-	NSX_REPLY(submit((int)arg[0], (int)arg[1], arg[2]));
-}
-
+/* The next completion: {user_data, res, si_code, si_pid, si_status}. */
 static void do_reap(const long *arg)
 {
+	struct io_uring_cqe cqe;
 	(void)arg;
-	long o[6] = {0};
-	reap(o);
-	NSX_REPLY(o[0], o[1], o[2], o[3], o[4], o[5]);
+	NSX_TRY_NEG(nsx_ring_wait(&ring, &cqe));
+	const siginfo_t *si = &infos[cqe.user_data & 1];
+	NSX_REPLY((long)cqe.user_data, cqe.res, si->si_code, si->si_pid, si->si_status);
 }
 
 static int exit_fn(void *arg)
@@ -88,24 +73,22 @@ static int exit_fn(void *arg)
 	return (int)(long)arg;
 }
 
-static int c_fn(void *arg)
+/* In c: a ring of its own, and its child w. */
+static void do_setup(const long *arg)
 {
 	(void)arg;
-	if (nsx_ring_open(&ring, 0))
-		nsx_fail("io_uring_setup: %s", nsx_errname(errno));
-	nsx_spawn("w", NULL, exit_fn, (void *)7L);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_TRY_NEG(nsx_ring_open(&ring, 0));
+	NSX_REPLY(nsx_spawn("w", NULL, exit_fn, (void *)7L));
 }
 
-static void show(const char *who, const char *what, int observer, const long *o)
+/* The completion task who reaps, its pids named as observer sees them. */
+static void show(int who, const char *what, int observer)
 {
-	if (o[0])
-		nsx_fail("%s: waiting for a completion: %s", who, nsx_errname((int)-o[0]));
-	printf("%-3s WAITID(%s): res %s", who, what, nsx_res(o[2]));
-	if (!o[2])
-		printf(", %s si_pid=%s si_status=%ld", nsx_sicode(SIGCHLD, (int)o[3]),
-		       nsx_name(observer, o[4]), o[5]);
+	const long *o = nsx_by(who, do_reap, 0, 0, 0)->v;
+	printf("%-3s WAITID(%s): res %s", nsx_task_name(who), what, nsx_res(o[1]));
+	if (!o[1])
+		printf(", %s si_pid=%s si_status=%ld", nsx_sicode(SIGCHLD, (int)o[2]),
+		       nsx_name(observer, o[3]), o[4]);
 	printf("\n");
 }
 
@@ -123,29 +106,22 @@ int main(void)
 		nsx_skip("IORING_REGISTER_PROBE: %s", nsx_errname((int)-r));
 	if (!r)
 		nsx_skip("IORING_REGISTER_PROBE: no IORING_OP_WAITID (Linux 6.7)");
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
-	int w = nsx_find("w"), o = nsx_spawn("o", NULL, exit_fn, (void *)9L), inner = nsx_ns_of(c);
-	long o1[6];
+	struct nsx_scene s = nsx_scene(0);
+	int c = s.c, w = (int)nsx_do(c, do_setup, 0, 0, 0)->v[0];
+	int o = nsx_spawn("o", NULL, exit_fn, (void *)9L);
 
 	printf("# io_uring_waitid: IORING_OP_WAITID looks up and numbers in the submitter's "
 	       "namespace\n");
-	r = nsx_do(c, do_submit, 1, P_PID, nsx_pid(w))->v[0];
-	if (r)
-		nsx_fail("c's submission: %s", nsx_errname((int)-r));
-	memcpy(o1, nsx_do(c, do_reap, 0, 0, 0)->v, sizeof(o1));
+	nsx_do(c, do_submit, 1, P_PID, nsx_pid(w));
 	char what[64];
 	snprintf(what, sizeof(what), "P_PID %s, WEXITED", nsx_name(c, nsx_pid(w)));
-	show("c", what, c, o1);
-	r = nsx_do(c, do_submit, 0, P_PID, nsx_nr_in(w, inner))->v[0];
-	if (r || submit(0, P_ALL, 0))
-		nsx_fail("submitting: %s", nsx_errname(r ? (int)-r : errno));
+	show(c, what, c);
+	nsx_do(c, do_submit, 0, P_PID, nsx_nr_in(w, s.inner));
+	nsx_by(0, do_submit, 0, P_ALL, 0);
 	nsx_go(w);
 	nsx_go(o);
-	memcpy(o1, nsx_do(c, do_reap, 0, 0, 0)->v, sizeof(o1));
-	show("c", "P_PID w, WEXITED", c, o1);
-	reap(o1);
-	show("top", "P_ALL, WEXITED", 0, o1);
+	show(c, "P_PID w, WEXITED", c);
+	show(0, "P_ALL, WEXITED", 0);
 	nsx_forget(w);
 	nsx_forget(o);
 	nsx_exit();
