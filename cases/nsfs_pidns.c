@@ -99,18 +99,15 @@ static const char *ns_str(long v)
 	return nsx_ns_name(nsx_ns_of(nsx_find(known[v])));
 }
 
-/* NS_GET_PARENT of the pid namespace of task, by the caller. */
-static long parent_of(int task)
+/* NS_GET_PARENT of the pid namespace of task arg[0], by the caller. */
+static void do_parent(const long *arg)
 {
-	int f = open_ns(task, "pid");
-	if (f < 0)
-		return -errno;
+	int f = NSX_TRY(open_ns((int)arg[0], "pid"));
 	int p = ioctl(f, NS_GET_PARENT);
-	long r = p < 0 ? -errno : ns_index(p);
+	NSX_REPLY(p < 0 ? -errno : ns_index(p));
 	if (p >= 0)
 		close(p);
 	close(f);
-	return r;
 }
 
 /* task's ns/pid (v[0]) and pid_for_children (v[1]). */
@@ -130,11 +127,6 @@ static int leaf_fn(void *arg)
 	(void)arg;
 	NSX_SEND("born", getpid());
 	nsx_park();
-}
-
-static void do_parent(const long *arg)
-{
-	NSX_REPLY(parent_of((int)arg[0]));
 }
 
 static void do_setns(const long *arg)
@@ -159,17 +151,15 @@ static void do_fork(const long *arg)
 	NSX_REPLY(0);
 }
 
-static int c_fn(void *arg)
+static void do_deep(const long *arg)
 {
 	(void)arg;
-	nsx_spawn_agent("d", "deep");
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_REPLY(nsx_spawn_agent("d", "deep"));
 }
 
 static void show_parent(int caller, int of)
 {
-	long r = caller ? nsx_do(caller, do_parent, of, 0, 0)->v[0] : parent_of(of);
+	long r = nsx_by(caller, do_parent, of, 0, 0)->v[0];
 	printf("  %-3s (%s) on %s: %s\n", nsx_task_name(caller), nsx_ns_name(nsx_ns_of(caller)),
 	       nsx_ns_name(nsx_ns_of(of)), ns_str(r));
 }
@@ -186,12 +176,10 @@ NSX_CASE(.family = "Namespace files and chosen numbers", .variants = "pidns-befo
 int main(void)
 {
 	nsx_init("top", "outer");
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	int x = nsx_spawn_agent("x", "sib");
+	struct nsx_scene s = nsx_scene(NSX_SCENE_X);
+	int c = s.c, x = s.x, top = s.top, d = (int)nsx_do(c, do_deep, 0, 0, 0)->v[0];
 	int a = nsx_spawn_agent("a", NULL);
 	int b = nsx_spawn_agent("b", NULL);
-	nsx_recv(c, "up");
-	int d = nsx_find("d"), top = nsx_find("top");
 
 	printf("# nsfs_pidns: pid namespace files, NS_GET_PARENT, pid_for_children\n");
 	int f = open_ns(c, "pid");
