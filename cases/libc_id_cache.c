@@ -312,8 +312,7 @@ static void run_method(int m, int holder_ns, int own_ns)
 		nsx_fail("%s: %s", mname[m], nsx_errname(errno));
 	if ((m == M_UNSHARE_FORK || m == M_SETNS_FORK) && setns(own_ns, CLONE_NEWPID))
 		nsx_fail("setns back: %s", nsx_errname(errno));
-	if (waitpid((pid_t)pid, NULL, __WALL) != pid)
-		nsx_fail("waitpid: %s", nsx_errname(errno));
+	NSX_TRY(waitpid((pid_t)pid, NULL, __WALL));
 #ifndef NSX_GETPID_ONLY
 	pthread_mutex_unlock(&sh->ec);
 	sigset_t s;
@@ -346,10 +345,8 @@ static int maker_fn(void *arg)
 	char path[64];
 	nsx_block(SIGUSR1);
 	snprintf(path, sizeof(path), "%d/ns/pid", (int)nsx_pid(nsx_find("holder")));
-	holder_ns = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
-	own_ns = openat(nsx_procfd(), "self/ns/pid", O_RDONLY | O_CLOEXEC);
-	if (holder_ns < 0 || own_ns < 0)
-		nsx_fail("opening pid namespaces: %s", nsx_errname(errno));
+	holder_ns = (int)NSX_TRY(openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC));
+	own_ns = (int)NSX_TRY(openat(nsx_procfd(), "self/ns/pid", O_RDONLY | O_CLOEXEC));
 	(void)arg;
 	nsx_serve();
 }
@@ -371,8 +368,7 @@ static int execer_fn(void *arg)
 	pthread_t th;
 	(void)arg;
 	nsx_step();
-	if (pthread_create(&th, NULL, exec_thread, NULL))
-		nsx_fail("pthread_create");
+	NSX_TRY_ERR(pthread_create(&th, NULL, exec_thread, NULL));
 	pthread_join(th, NULL);
 	return 0;
 }
@@ -521,9 +517,7 @@ int main(int argc, char **argv)
 		nsx_ask(maker, do_run_method, m, 0, 0);
 		const struct nsx_msg *o = nsx_recv(maker, "obs");
 		const struct nsx_msg *a = nsx_recv(maker, "after");
-		long obs[NO];
-		memcpy(obs, o->v, sizeof(obs));
-		print_row(mname[m], obs, a->v[0], a->v[1], a->v[2], -1);
+		print_row(mname[m], o->v, a->v[0], a->v[1], a->v[2], -1);
 	}
 
 	/* execve() from a thread that is not the leader */
