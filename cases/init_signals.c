@@ -205,12 +205,6 @@ static int late_fn(void *arg)
 	nsx_park();
 }
 
-/* Run one command in task t and return its reply. */
-static const struct nsx_msg *run(int t, nsx_action fn, int target, int sig)
-{
-	return nsx_do(t, fn, target, sig, 0);
-}
-
 static int ids[16];
 static const char *const names[] = {"boxinit", "outsider", "init", "m1", "m2", "deep", "d1"};
 #define NNAMES ((int)(sizeof(names) / sizeof(names[0])))
@@ -222,7 +216,7 @@ static void reached(const char *who)
 	size_t off = 0;
 	int got[NNAMES];
 	for (int i = 0; i < NNAMES; i++) {
-		const struct nsx_msg *m = run(ids[i], do_check, 0, 0);
+		const struct nsx_msg *m = nsx_do(ids[i], do_check, 0, 0, 0);
 		got[i] = m->v[0] != 0;
 		if (got[i]) {
 			off += (size_t)snprintf(line + off, sizeof(line) - off, " %s", names[i]);
@@ -237,8 +231,8 @@ static void reached(const char *who)
 
 static void state(const char *what, long r)
 {
-	const struct nsx_msg *m = run(ids[2], do_state, 0, 0);
-	const struct nsx_msg *w = run(ids[0], do_wait, ids[2], WSTOPPED | WNOHANG);
+	const struct nsx_msg *m = nsx_do(ids[2], do_state, 0, 0, 0);
+	const struct nsx_msg *w = nsx_do(ids[0], do_wait, ids[2], WSTOPPED | WNOHANG, 0);
 	printf("%s=%s: init answers, pending SIGTERM=%ld SIGSTOP=%ld SIGKILL=%ld; waitid(WSTOPPED"
 	       "|WNOHANG)=%s si_signo=%ld si_pid=%s\n",
 	       what, nsx_res(r), m->v[0], m->v[1], m->v[2], nsx_res(w->v[0]), w->v[1],
@@ -265,39 +259,39 @@ int main(void)
 	printf("# box > inner > nested; box: boxinit outsider | inner: init m1 m2 | nested: deep "
 	       "d1\n");
 	printf("# signals to init from inside inner\n");
-	state("m1 -> init kill(SIGTERM)", run(m1, do_kill, init, SIGTERM)->v[0]);
-	state("m1 -> init kill(SIGSTOP)", run(m1, do_kill, init, SIGSTOP)->v[0]);
-	state("m1 -> init kill(SIGKILL)", run(m1, do_kill, init, SIGKILL)->v[0]);
-	long r = run(m1, do_kill, init, SIGUSR2)->v[0];
-	const struct nsx_msg *m = run(init, do_state, 0, 0);
+	state("m1 -> init kill(SIGTERM)", nsx_do(m1, do_kill, init, SIGTERM, 0)->v[0]);
+	state("m1 -> init kill(SIGSTOP)", nsx_do(m1, do_kill, init, SIGSTOP, 0)->v[0]);
+	state("m1 -> init kill(SIGKILL)", nsx_do(m1, do_kill, init, SIGKILL, 0)->v[0]);
+	long r = nsx_do(m1, do_kill, init, SIGUSR2, 0)->v[0];
+	const struct nsx_msg *m = nsx_do(init, do_state, 0, 0, 0);
 	printf("m1 -> init kill(SIGUSR2)=%s: init's SA_SIGINFO handler ran %ld time(s): %s\n",
 	       nsx_res(r), m->v[3], nsx_siginfo_v(init, &m->v[4]));
 
 	printf("# signals to init from box, its ancestor\n");
-	state("outsider -> init kill(SIGTERM)", run(outsider, do_kill, init, SIGTERM)->v[0]);
-	r = run(outsider, do_kill, init, SIGSTOP)->v[0];
-	m = run(boxinit, do_wait, init, WSTOPPED);
+	state("outsider -> init kill(SIGTERM)", nsx_do(outsider, do_kill, init, SIGTERM, 0)->v[0]);
+	r = nsx_do(outsider, do_kill, init, SIGSTOP, 0)->v[0];
+	m = nsx_do(boxinit, do_wait, init, WSTOPPED, 0);
 	printf("outsider -> init kill(SIGSTOP)=%s: boxinit's waitid()=%s: %s\n", nsx_res(r),
 	       nsx_res(m->v[0]), nsx_siginfo_v(boxinit, &m->v[1]));
-	r = run(outsider, do_kill, init, SIGCONT)->v[0];
-	m = run(boxinit, do_wait, init, WCONTINUED);
+	r = nsx_do(outsider, do_kill, init, SIGCONT, 0)->v[0];
+	m = nsx_do(boxinit, do_wait, init, WCONTINUED, 0);
 	printf("outsider -> init kill(SIGCONT)=%s: boxinit's waitid()=%s: %s\n", nsx_res(r),
 	       nsx_res(m->v[0]), nsx_siginfo_v(boxinit, &m->v[1]));
 
 	printf("# kill(-1) from inside and from outside\n");
-	run(m1, do_killall, 0, SIGUSR1);
+	nsx_do(m1, do_killall, 0, SIGUSR1, 0);
 	reached("m1");
-	run(init, do_killall, 0, SIGUSR1);
+	nsx_do(init, do_killall, 0, SIGUSR1, 0);
 	reached("init");
-	run(outsider, do_killall, 0, SIGUSR1);
+	nsx_do(outsider, do_killall, 0, SIGUSR1, 0);
 	reached("outsider");
 
 	printf("# the end of inner\n");
 	pid_t pids[NNAMES];
 	for (int i = 0; i < NNAMES; i++)
 		pids[i] = nsx_pid(ids[i]);
-	r = run(outsider, do_kill, init, SIGKILL)->v[0];
-	m = run(boxinit, do_wait, init, WEXITED);
+	r = nsx_do(outsider, do_kill, init, SIGKILL, 0)->v[0];
+	m = nsx_do(boxinit, do_wait, init, WEXITED, 0);
 	printf("outsider -> init kill(SIGKILL)=%s: boxinit's waitid()=%s: %s\n", nsx_res(r),
 	       nsx_res(m->v[0]), nsx_siginfo_v(boxinit, &m->v[1]));
 	for (int i = 3; i < NNAMES; i++)
