@@ -44,41 +44,28 @@
 #define QNAME "/nsx-notify-pid"
 
 /* Mount the mqueue filesystem on /tmp in a mount namespace of our own
- * (once), read the queue's file: v = {0 or -errno, notify, signo, pid}. */
-static void read_queue(long v[4])
+ * (once), read the queue's file: {0 or -errno, notify, signo, pid}. */
+static void do_read(const long *arg)
 {
 	static int mounted;
-	char buf[256];
-	v[1] = v[2] = v[3] = -1;
+	char buf[256] = "", *p;
+	long v[4] = {0, -1, -1, -1};
+	(void)arg;
 	if (!mounted &&
 	    (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	     mount("mqueue", "/tmp", "mqueue", 0, NULL))) {
 		v[0] = -errno;
-		return;
+	} else {
+		mounted = 1;
+		long n = nsx_read_text(AT_FDCWD, "/tmp" QNAME, buf, sizeof(buf));
+		v[0] = n < 0 ? n : 0;
 	}
-	mounted = 1;
-	int fd = open("/tmp" QNAME, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	v[0] = n < 0 ? -errno : 0;
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	char *p;
 	if ((p = strstr(buf, "NOTIFY:")))
 		v[1] = atol(p + 7);
 	if ((p = strstr(buf, "SIGNO:")))
 		v[2] = atol(p + 6);
 	if ((p = strstr(buf, "NOTIFY_PID:")))
 		v[3] = atol(p + 11);
-}
-
-static void do_read(const long *arg)
-{
-	long v[4];
-	(void)arg;
-	read_queue(v);
 	nsx_send_v("reply", v, 4);
 }
 
@@ -88,9 +75,8 @@ static int m_fn(void *arg)
 	struct mq_attr a = {.mq_maxmsg = 1, .mq_msgsize = 8};
 	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
 	nsx_block(SIGUSR1);
-	mqd_t q = mq_open(QNAME, O_RDWR | O_CREAT, 0600, &a);
-	if (q == (mqd_t)-1 || mq_notify(q, &ev))
-		nsx_fail("mq_open/mq_notify: %s", nsx_errname(errno));
+	mqd_t q = (mqd_t)NSX_TRY(mq_open(QNAME, O_RDWR | O_CREAT, 0600, &a));
+	NSX_TRY(mq_notify(q, &ev));
 	NSX_SEND("registered", 1);
 	nsx_serve();
 }
@@ -122,7 +108,6 @@ NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "13.1",
 
 int main(void)
 {
-	long v[4];
 	nsx_init("top", "outer");
 	nsx_private_ipc();
 	int r = nsx_spawn("r", "inner", init_fn, "with m");
@@ -130,14 +115,12 @@ int main(void)
 	nsx_recv(-1, "registered");
 	int m = nsx_find("m");
 	printf("# mqueue_notify_pid: NOTIFY_PID of a queue whose notification m (inner) holds\n");
-	read_queue(v);
-	show("top", 0, v);
+	show("top", 0, nsx_by(0, do_read, 0, 0, 0)->v);
 	show("r", r, nsx_do(r, do_read, 0, 0, 0)->v);
 	show("s", s, nsx_do(s, do_read, 0, 0, 0)->v);
 	show("m", m, nsx_do(m, do_read, 0, 0, 0)->v);
 	printf("# m closed the file it read: its registration is gone\n");
-	read_queue(v);
-	show("top", 0, v);
+	show("top", 0, nsx_by(0, do_read, 0, 0, 0)->v);
 	mq_unlink(QNAME);
 	nsx_exit();
 }
