@@ -135,25 +135,17 @@ static const char *own_str(int reader, long v)
 	return s;
 }
 
+/* The owner of the pipe (fd_index 0) or the socket (1), read by top, i and s. */
 static void show(const char *after, int fd_index, int i, int s)
 {
-	const struct nsx_msg *m[3];
-	struct f_owner_ex ex = {0};
-	int fd = fd_index ? sv[0] : pipefd[0];
-	long own = raw_getown(fd), r = fcntl(fd, F_GETOWN_EX, &ex) ? -errno : 0;
-	struct nsx_msg mine = {.v = {own, r, ex.type, ex.pid}};
-	m[0] = &mine;
-	m[1] = nsx_do(i, do_getown, fd_index, 0, 0);
-	struct nsx_msg mi = *m[1];
-	m[1] = &mi;
-	m[2] = nsx_do(s, do_getown, fd_index, 0, 0);
 	int reader[3] = {0, i, s};
-	const char *who[3] = {"top", "i", "s"};
 	printf("%s:\n", after);
-	for (int k = 0; k < 3; k++)
-		printf("  %-3s F_GETOWN=%-4s F_GETOWN_EX=%s {%s, %s}\n", who[k],
-		       own_str(reader[k], m[k]->v[0]), nsx_res(m[k]->v[1]), owner_type(m[k]->v[2]),
-		       nsx_name(reader[k], m[k]->v[3]));
+	for (int k = 0; k < 3; k++) {
+		const long *v = nsx_by(reader[k], do_getown, fd_index, 0, 0)->v;
+		printf("  %-3s F_GETOWN=%-4s F_GETOWN_EX=%s {%s, %s}\n", nsx_task_name(reader[k]),
+		       own_str(reader[k], v[0]), nsx_res(v[1]), owner_type(v[2]),
+		       nsx_name(reader[k], v[3]));
+	}
 }
 
 NSX_CASE(.family = "File owners and SIGIO", .rows = "10.1 10.2 28.14");
