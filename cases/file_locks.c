@@ -73,8 +73,7 @@ static int reopen(void)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "self/fd/%d", F);
-	int fd = NSX_TRY(openat(nsx_procfd(), path, O_RDWR | O_CLOEXEC));
-	return fd;
+	return (int)NSX_TRY(openat(nsx_procfd(), path, O_RDWR | O_CLOEXEC));
 }
 
 /* F_GETLK (or F_OFD_GETLK) for a write lock on [start, start+len): the
@@ -87,15 +86,16 @@ static long getlk(int fd, int cmd, off_t start, off_t len)
 	return fl.l_type == F_UNLCK ? -100 : fl.l_pid;
 }
 
-/* /proc/locks lines for F through the proc mount pfd, sorted by start:
- * v = {n, then per line: kind (0 POSIX, 1 OFDLCK, 2 FLOCK), pid, start}. */
-static void proc_locks(int pfd, long *v)
+/* /proc/locks lines for F through outer's proc (arg[0] 0) or inner's (1),
+ * sorted by start: {n, then per line: kind (0 POSIX, 1 OFDLCK, 2 FLOCK), pid,
+ * start}. */
+static void do_locks(const long *arg)
 {
 	char buf[16384], key[32];
-	long rows[8][3];
+	long rows[8][3], v[NSX_MSG_VALS] = {0};
 	/* (at most 4 rows are sent; a fifth shows as "...") */
 	int n = 0;
-	nsx_read_text(pfd, "locks", buf, sizeof(buf));
+	nsx_read_text(arg[0] ? inner_proc : nsx_procfd(), "locks", buf, sizeof(buf));
 	snprintf(key, sizeof(key), ":%lu ", ino);
 	for (char *line = strtok(buf, "\n"); line && n < 8; line = strtok(NULL, "\n")) {
 		char kind[16], mode[16], dev[64], start[32];
@@ -120,32 +120,21 @@ static void proc_locks(int pfd, long *v)
 	v[0] = n;
 	for (int k = 0; k < n && k < 5; k++)
 		memcpy(&v[1 + 3 * k], rows[k], sizeof(rows[k]));
+	nsx_send_v("reply", v, 16);
 }
 
-static void getlk_all(long *v)
+/* F_GETLK, then F_OFD_GETLK, of every range, on a description of our own. */
+static void do_getlk(const long *arg)
 {
+	long v[2 * RANGES];
 	int fd = reopen();
+	(void)arg;
 	for (int k = 0; k < RANGES; k++) {
 		v[k] = getlk(fd, F_GETLK, 10 * k, 10);
 		v[RANGES + k] = getlk(fd, F_OFD_GETLK, 10 * k, 10);
 	}
 	close(fd);
-}
-
-static void do_getlk(const long *arg)
-{
-	(void)arg;
-	long v[NSX_MSG_VALS] = {0};
-	getlk_all(v);
 	nsx_send_v("reply", v, 2 * RANGES);
-}
-
-static void do_locks(const long *arg)
-{
-	long v[NSX_MSG_VALS] = {0};
-	/* arg: 0 outer's proc, 1 inner's */
-	proc_locks(arg[0] ? inner_proc : nsx_procfd(), v);
-	nsx_send_v("reply", v, 16);
 }
 
 /* A holder: arg = the range's index; 3 is the OFD lock. */
@@ -154,8 +143,7 @@ static int holder_fn(void *arg)
 	long k = (long)arg;
 	int fd = reopen();
 	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 10 * k, .l_len = 10};
-	if (fcntl(fd, k == 3 ? F_OFD_SETLK : F_SETLK, &fl))
-		nsx_fail("locking range %ld: %s", k, nsx_errname(errno));
+	NSX_TRY(fcntl(fd, k == 3 ? F_OFD_SETLK : F_SETLK, &fl));
 	NSX_SEND("locked", fd);
 	nsx_step();
 	return 0;
@@ -223,7 +211,6 @@ NSX_CASE(.family = "File locks", .rows = "7.1 7.2 9.1 9.2");
 
 int main(void)
 {
-	long v[NSX_MSG_VALS];
 	struct stat st;
 	nsx_init("top", "outer");
 	F = memfd_create("nsx-locks", 0);
@@ -240,17 +227,14 @@ int main(void)
 		nsx_recv(-1, "locked");
 	int hx = nsx_spawn("hx", NULL, hx_fn, NULL);
 	int xfd;
-	if (nsx_recv_fds(give[1], &xfd, 1))
-		nsx_fail("receiving hx's descriptor");
-	if (waitpid(nsx_pid(hx), NULL, 0) != nsx_pid(hx)) /* hx exited: reap it */
-		nsx_fail("waitpid hx: %s", nsx_errname(errno));
+	NSX_TRY_NEG(nsx_recv_fds(give[1], &xfd, 1));
+	NSX_TRY(waitpid(nsx_pid(hx), NULL, 0)); /* hx exited: reap it */
 	int outer = nsx_ns_of(0), inner = nsx_ns_of(i);
 
 	printf("# file_locks: lock holders' pids by F_GETLK, /proc/locks and fdinfo\n");
 	printf("# POSIX locks: hp (outer) [0,10), hi (inner) [10,20), hs (sib) [20,30); "
 	       "OFD: ho [30,40); flock: hx, exited\n");
-	getlk_all(v);
-	show_getlk("top", 0, v);
+	show_getlk("top", 0, nsx_by(0, do_getlk, 0, 0, 0)->v);
 	show_getlk("i", i, nsx_do(i, do_getlk, 0, 0, 0)->v);
 	show_getlk("s", s, nsx_do(s, do_getlk, 0, 0, 0)->v);
 	int fd = reopen();
@@ -258,8 +242,7 @@ int main(void)
 	       pidstr(0, getlk(fd, F_GETLK, 40, 0)));
 	printf("top flock(LOCK_EX|LOCK_NB) on a description of its own: %s\n",
 	       nsx_res(nsx_rc(flock(fd, LOCK_EX | LOCK_NB))));
-	proc_locks(nsx_procfd(), v);
-	show_locks("/proc/locks (outer's) read by top:", outer, v);
+	show_locks("/proc/locks (outer's) read by top:", outer, nsx_by(0, do_locks, 0, 0, 0)->v);
 	show_locks("/proc/locks (outer's) read by i:", outer, nsx_do(i, do_locks, 0, 0, 0)->v);
 	show_locks("/proc/locks (inner's) read by i:", inner, nsx_do(i, do_locks, 1, 0, 0)->v);
 
@@ -275,8 +258,7 @@ int main(void)
 		printf("hp's fdinfo (outer's proc), read by top: lock: %s %s %s\n", kind, mode,
 		       nsx_name(0, pid));
 	nsx_go(hp); /* hp exits, its locks with it */
-	if (waitpid(nsx_pid(hp), NULL, 0) != nsx_pid(hp))
-		nsx_fail("waitpid hp: %s", nsx_errname(errno));
+	NSX_TRY(waitpid(nsx_pid(hp), NULL, 0));
 	printf("after hp exits (reaped): top F_GETLK of [0,10): %s\n",
 	       pidstr(0, getlk(fd, F_GETLK, 0, 10)));
 	close(xfd);
