@@ -61,50 +61,30 @@ static const char *const file_names[F_NFILES] = {"g/cgroup.procs", "g/cgroup.thr
 static char files[F_NFILES][512];
 static int sv[2] = {-1, -1}; /* top -> c, for a file descriptor */
 
-static long write_num(int f, long v)
+static void do_write(const long *arg)
 {
-	char b[32];
-	int n = snprintf(b, sizeof(b), "%ld", v);
-	int fd = open(files[f], O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	long r = write(fd, b, (size_t)n) == n ? 0 : -errno;
-	close(fd);
-	return r;
+	NSX_REPLY(nsx_write_text(AT_FDCWD, files[arg[0]], "%ld", arg[1]));
 }
 
-/* Read the numbers in fd into v[1..], their count into v[0] (or -errno). */
-static void read_nums(int fd, long *v, int max)
+/* Reply with the numbers read from fd (then closed), their count first, or
+ * -errno (of the open that gave fd -1, or of the read). */
+static void reply_read(int fd)
 {
 	char buf[1024];
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	long v[NSX_MSG_VALS] = {0};
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 	v[0] = n < 0 ? -errno : 0;
 	buf[n > 0 ? n : 0] = '\0';
-	for (char *p = buf, *e; v[0] >= 0 && v[0] < max; p = e) {
+	if (fd >= 0)
+		close(fd);
+	for (char *p = buf, *e; v[0] >= 0 && v[0] < NSX_MSG_VALS - 1; p = e) {
 		long x = strtol(p, &e, 10);
 		if (e == p)
 			break;
 		v[++v[0]] = x;
 	}
-}
-
-static void reply_read(int fd)
-{
-	long v[NSX_MSG_VALS] = {0};
-	if (fd < 0)
-		v[0] = -errno;
-	else
-		read_nums(fd, v, NSX_MSG_VALS - 1);
-	if (fd >= 0)
-		close(fd);
 	nsx_send_v("reply", v, NSX_MSG_VALS);
 }
-
-static void do_write(const long *arg)
-{
-	NSX_REPLY(write_num((int)arg[0], arg[1]));
-}
-
 static void do_read(const long *arg)
 {
 	reply_read(open(files[arg[0]], O_RDONLY | O_CLOEXEC));
@@ -114,7 +94,8 @@ static void do_read_fd(const long *arg)
 {
 	(void)arg;
 	int fd = -1;
-	reply_read(nsx_recv_fds(sv[1], &fd, 1) ? -1 : fd);
+	NSX_TRY_NEG(nsx_recv_fds(sv[1], &fd, 1));
+	reply_read(fd);
 }
 
 static int c_fn(void *arg)
@@ -141,24 +122,13 @@ static const char *list(int reader, const long *v)
 
 static void show_read(const char *who, int reader, int f)
 {
-	long v[NSX_MSG_VALS] = {0};
-	if (reader == 0) {
-		int fd = open(files[f], O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			v[0] = -errno;
-		else {
-			read_nums(fd, v, NSX_MSG_VALS - 1);
-			close(fd);
-		}
-	} else {
-		memcpy(v, nsx_do(reader, do_read, f, 0, 0)->v, sizeof(v));
-	}
-	printf("  %-20s read by %s: %s\n", file_names[f], who, list(reader, v));
+	printf("  %-20s read by %s: %s\n", file_names[f], who,
+	       list(reader, nsx_by(reader, do_read, f, 0, 0)->v));
 }
 
 static void show_write(const char *who, int writer, int f, const char *what, long v)
 {
-	long r = writer ? nsx_do(writer, do_write, f, v, 0)->v[0] : write_num(f, v);
+	long r = nsx_by(writer, do_write, f, v, 0)->v[0];
 	printf("  %s writes %s to %s: %s\n", who, what, file_names[f], nsx_res(r));
 }
 
@@ -177,8 +147,7 @@ int main(void)
 	const char *base = nsx_case_cgroup();
 	char g[512];
 	snprintf(g, sizeof(g), "%.400s/g", base);
-	if (mkdir(g, 0755))
-		nsx_fail("mkdir %s: %s", g, nsx_errname(errno));
+	NSX_TRY(mkdir(g, 0755));
 	for (int f = 0; f < F_NFILES; f++)
 		snprintf(files[f], sizeof(files[f]), "%.400s/%s", base, file_names[f]);
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
@@ -197,9 +166,8 @@ int main(void)
 	show_read("top", 0, F_PROCS);
 	show_read("c", c, F_PROCS);
 	show_read("x", x, F_PROCS);
-	int fd = open(files[F_PROCS], O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || nsx_send_fds(sv[0], &fd, 1))
-		nsx_fail("passing %s: %s", files[F_PROCS], nsx_errname(errno));
+	int fd = (int)NSX_TRY(open(files[F_PROCS], O_RDONLY | O_CLOEXEC));
+	NSX_TRY_NEG(nsx_send_fds(sv[0], &fd, 1));
 	close(fd);
 	printf("  %-20s opened by top, read by c: %s\n", file_names[F_PROCS],
 	       list(c, nsx_do(c, do_read_fd, 0, 0, 0)->v));
@@ -208,14 +176,9 @@ int main(void)
 
 	char t[600];
 	snprintf(t, sizeof(t), "%s/t", g);
-	if (mkdir(t, 0755))
-		nsx_fail("mkdir %s: %s", t, nsx_errname(errno));
+	NSX_TRY(mkdir(t, 0755));
 	snprintf(t, sizeof(t), "%s/t/cgroup.type", g);
-	int tfd = open(t, O_WRONLY | O_CLOEXEC);
-	long r = tfd < 0 || write(tfd, "threaded", 8) != 8 ? -errno : 0;
-	if (tfd >= 0)
-		close(tfd);
-	printf("g/t made threaded: %s\n", nsx_res(r));
+	printf("g/t made threaded: %s\n", nsx_res(nsx_write_text(AT_FDCWD, t, "threaded")));
 	show_write("c", c, F_T_THREADS, "c2t's thread id in I", nsx_nr_in(c2t, nsx_ns_of(c)));
 	show_read("top", 0, F_T_THREADS);
 	show_read("c", c, F_T_THREADS);
