@@ -62,18 +62,12 @@ extern char **environ;
 static char task_file[64];
 static int loop_fd = -1, mounted;
 
-/* {result, the number} */
-static void read_task(long *o)
-{
-	o[0] = nsx_read_long(task_file, &o[1]);
-}
-
+/* journal_task as the caller reads it: {0 or -errno, the number}. */
 static void do_read(const long *arg)
 {
-	long o[2];
+	long v = 0, r = nsx_read_long(task_file, &v);
 	(void)arg;
-	read_task(o);
-	NSX_REPLY(o[0], o[1]);
+	NSX_REPLY(r, v);
 }
 
 static void clean(void)
@@ -170,19 +164,17 @@ int main(void)
 	char dev[32];
 	snprintf(dev, sizeof(dev), "/dev/loop%d", n);
 	dir = nsx_mount_dir("ext4");
-	if (mount(dev, dir, "ext4", MS_RDONLY, NULL)) {
-		int e = errno;
-		nsx_skip("mount -t ext4: %s (CONFIG_EXT4_FS)", nsx_errname(e));
-	}
+	if (mount(dev, dir, "ext4", MS_RDONLY, NULL))
+		nsx_skip("mount -t ext4: %s (CONFIG_EXT4_FS)", nsx_errname(errno));
 	mounted = 1;
 	snprintf(task_file, sizeof(task_file), "/sys/fs/ext4/loop%d/journal_task", n);
-	int c = nsx_spawn_agent("c", "inner");
-	long o[2];
+	int who[2] = {0, nsx_scene(0).c};
 	printf("# ext4_journal_task: journal_task names the jbd2 thread in the reader's "
 	       "namespace\n");
-	read_task(o);
-	printf("top reads journal_task: %s\n", o[0] < 0 ? nsx_res(o[0]) : nsx_name(0, o[1]));
-	const long *v = nsx_do(c, do_read, 0, 0, 0)->v;
-	printf("c   reads journal_task: %s\n", v[0] < 0 ? nsx_res(v[0]) : nsx_name(c, v[1]));
+	for (int k = 0; k < 2; k++) {
+		const long *v = nsx_by(who[k], do_read, 0, 0, 0)->v;
+		printf("%-3s reads journal_task: %s\n", nsx_task_name(who[k]),
+		       v[0] < 0 ? nsx_res(v[0]) : nsx_name(who[k], v[1]));
+	}
 	nsx_exit();
 }
