@@ -134,25 +134,24 @@ static long make_veth(void)
 	return talk(NETLINK_ROUTE, &q.nl, NULL, NULL);
 }
 
-static long ifup(int s, const char *name)
+static void ifup(int s, const char *name)
 {
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(s, SIOCGIFFLAGS, &ifr))
-		return -errno;
+	NSX_TRY(ioctl(s, SIOCGIFFLAGS, &ifr));
 	ifr.ifr_flags |= IFF_UP;
-	return ioctl(s, SIOCSIFFLAGS, &ifr) ? -errno : 0;
+	NSX_TRY(ioctl(s, SIOCSIFFLAGS, &ifr));
 }
 
-static long gro_on(int s, const char *name)
+static void gro_on(int s, const char *name)
 {
 	struct ethtool_value ev = {.cmd = ETHTOOL_SGRO, .data = 1};
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	ifr.ifr_data = (void *)&ev;
-	return ioctl(s, SIOCETHTOOL, &ifr) ? -errno : 0;
+	NSX_TRY(ioctl(s, SIOCETHTOOL, &ifr));
 }
 
 static void family_id(struct nlmsghdr *h, void *arg)
@@ -200,29 +199,24 @@ static void napi_one(struct nlmsghdr *h, void *arg)
 	}
 }
 
-static void napi_get(long fam, long *o)
+/* --- the case ----------------------------------------------------------- */
+
+static long fam;
+
+/* The NAPI_GET dump, as napi_one() counts it. */
+static void do_napi(const long *arg)
 {
 	struct req q;
+	long o[4] = {0};
+	(void)arg;
 	memset(&q, 0, sizeof(q));
-	memset(o, 0, 4 * sizeof(long));
 	q.nl.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
 	q.nl.nlmsg_type = (unsigned short)fam;
 	q.nl.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	((struct genlmsghdr *)NLMSG_DATA(&q.nl))->cmd = NETDEV_CMD_NAPI_GET;
 	((struct genlmsghdr *)NLMSG_DATA(&q.nl))->version = 1;
 	o[0] = talk(NETLINK_GENERIC, &q.nl, napi_one, o);
-}
-
-/* --- the case ----------------------------------------------------------- */
-
-static long fam;
-
-static void do_napi(const long *arg)
-{
-	long o[4];
-	(void)arg;
-	napi_get(fam, o);
-	NSX_REPLY(o[0], o[1], o[2], o[3]);
+	nsx_send_v("reply", o, 4);
 }
 
 static void show(const char *who, int observer, const long *o)
@@ -238,9 +232,8 @@ NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "
 int main(void)
 {
 	nsx_init("top", "outer");
-	if (unshare(CLONE_NEWNET | CLONE_NEWNS) ||
-	    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		nsx_fail("network and mount namespaces: %s", nsx_errname(errno));
+	NSX_TRY(unshare(CLONE_NEWNET | CLONE_NEWNS));
+	NSX_TRY(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	NSX_TRY(mount("nsxsysfs", "/sys", "sysfs", 0, NULL));
 	long r = make_veth();
 	if (r == -EOPNOTSUPP)
@@ -251,23 +244,18 @@ int main(void)
 	if (fam < 0)
 		nsx_skip("no generic netlink family \"netdev\": %s (6.3+)", nsx_errname((int)-fam));
 	ifindex = (int)if_nametoindex("nsx0");
-	int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0 || !ifindex)
-		nsx_fail("a socket, nsx0's index: %s", nsx_errname(errno));
-	if ((r = ifup(s, "nsx0")) || (r = ifup(s, "nsx1")))
-		nsx_fail("bringing the veth pair up: %s", nsx_errname((int)-r));
-	if ((r = gro_on(s, "nsx0")))
-		nsx_fail("ETHTOOL_SGRO nsx0: %s", nsx_errname((int)-r));
+	if (!ifindex)
+		nsx_fail("nsx0's index: %s", nsx_errname(errno));
+	int s = (int)NSX_TRY(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	ifup(s, "nsx0");
+	ifup(s, "nsx1");
+	gro_on(s, "nsx0");
 	close(s);
-	int fd = open("/sys/class/net/nsx0/threaded", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, "1", 1) != 1)
-		nsx_fail("/sys/class/net/nsx0/threaded: %s", nsx_errname(errno));
-	close(fd);
-	long o[4];
-	napi_get(fam, o);
+	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/sys/class/net/nsx0/threaded", "1"));
+	const long *o = nsx_by(0, do_napi, 0, 0, 0)->v;
 	if (o[0] == -EOPNOTSUPP)
 		nsx_skip("no NETDEV_CMD_NAPI_GET: EOPNOTSUPP (6.9)");
-	int c = nsx_spawn_agent("c", "inner");
+	int c = nsx_scene(0).c;
 	printf("# napi_thread_pid: a threaded NAPI's kernel thread in the requester's namespace\n");
 	show("top", 0, o);
 	show("c", c, nsx_do(c, do_napi, 0, 0, 0)->v);
