@@ -67,11 +67,10 @@ static int nl_socket(long *port)
 	int one = 1;
 	struct sockaddr_nl a = {.nl_family = AF_NETLINK};
 	socklen_t len = sizeof(a);
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-	    getsockname(fd, (struct sockaddr *)&a, &len) ||
-	    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
-		nsx_fail("netlink socket: %s", nsx_errname(errno));
+	int fd = (int)NSX_TRY(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK));
+	NSX_TRY(bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	NSX_TRY(getsockname(fd, (struct sockaddr *)&a, &len));
+	NSX_TRY(setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
 	*port = (long)(int32_t)a.nl_pid;
 	return fd;
 }
@@ -86,7 +85,9 @@ static long nl_send(long port)
 static void do_send(const long *arg)
 {
 	/* arg: top's port */
-	NSX_REPLY(nl_send(arg[0]), nsx_send_cred(up[1], NULL));
+	NSX_TRY_NEG(nl_send(arg[0]));
+	NSX_TRY_NEG(nsx_send_cred(up[1], NULL));
+	NSX_REPLY(0);
 }
 
 /* Receive the netlink byte, then the unix one. */
@@ -139,10 +140,9 @@ int main(void)
 	/* A network namespace of our own: port ids are per network namespace,
 	 * and an autobind colliding with anyone else's would pick another. */
 	NSX_TRY(unshare(CLONE_NEWNET));
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, up) ||
-	    setsockopt(up[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
-	    setsockopt(up[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, up));
+	NSX_TRY(setsockopt(up[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
+	NSX_TRY(setsockopt(up[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)));
 	nl = nl_socket(&top_port);
 	int s = nsx_spawn("s", "inner", s_fn, NULL);
 	long s_port = nsx_recv(s, "port")->v[0];
@@ -151,16 +151,13 @@ int main(void)
 	       "and s (inner)\n");
 	printf("autobound port ids: top's = %s, s's = %s (each named in its own namespace)\n",
 	       nsx_name(0, top_port), nsx_name(s, s_port));
-	const struct nsx_msg *m = nsx_do(s, do_send, top_port, 0, 0);
-	if (m->v[0] || m->v[1])
-		nsx_fail("s sending: %s %s", nsx_res(m->v[0]), nsx_res(m->v[1]));
+	nsx_do(s, do_send, top_port, 0, 0);
 	nsx_recv_cred(nl, n);
 	nsx_recv_cred(up[0], u);
 	printf("s -> top: netlink %s; AF_UNIX %s\n", cred(0, n[0], n[1]), cred(0, u[0], u[1]));
-	long r1 = nl_send(s_port), r2 = nsx_send_cred(up[0], NULL);
-	if (r1 || r2)
-		nsx_fail("top sending: %s %s", nsx_res(r1), nsx_res(r2));
-	m = nsx_do(s, do_recv, 0, 0, 0);
+	NSX_TRY_NEG(nl_send(s_port));
+	NSX_TRY_NEG(nsx_send_cred(up[0], NULL));
+	const struct nsx_msg *m = nsx_do(s, do_recv, 0, 0, 0);
 	printf("top -> s: netlink %s; AF_UNIX %s\n", cred(s, m->v[0], m->v[1]),
 	       cred(s, m->v[3], m->v[4]));
 	/* Explicit credentials naming s by top's number for it (CAP_SYS_ADMIN
@@ -170,8 +167,7 @@ int main(void)
 	int nl2 = NSX_TRY(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK));
 	NSX_TRY(connect(nl2, (struct sockaddr *)&to, sizeof(to)));
 	struct ucred uc = {(pid_t)nsx_pid(s), getuid(), getgid()};
-	r1 = nsx_send_cred(nl2, &uc);
-	r2 = nsx_send_cred(up[0], &uc);
+	long r1 = nsx_send_cred(nl2, &uc), r2 = nsx_send_cred(up[0], &uc);
 	m = nsx_do(s, do_recv, 0, 0, 0);
 	printf("top -> s, SCM_CREDENTIALS pid=%s (top's number for s): netlink=%s %s; AF_UNIX=%s "
 	       "%s\n",
