@@ -73,11 +73,8 @@ static int b1_fn(void *arg)
 	nsx_spawn_agent("b2", NULL);
 	nsx_spawn_agent("b3", NULL);
 	/* B's own /proc, to set where B's next number starts. */
-	int e = nsx_mount_proc();
-	int fd = e ? -1 : open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, "99", 2) != 2)
-		nsx_fail("ns_last_pid in B: %s", nsx_errname(e ? -e : errno));
-	close(fd);
+	NSX_TRY_NEG(nsx_mount_proc());
+	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/proc/sys/kernel/ns_last_pid", "99"));
 	nsx_spawn_agent("b100", NULL);
 	NSX_SEND("up", 1);
 	nsx_serve();
