@@ -59,15 +59,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int c_fn(void *arg);
-
 static int fuse_fd = -1;
 static char rbuf[FUSE_MIN_READ_BUFFER + 65536];
 
 /* Read one request and answer it: FUSE_INIT with an init reply, anything else
  * with ENOENT; reply {result, opcode, pid, uid}. */
-static void serve_one(void)
+static void do_serve(const long *arg)
 {
+	(void)arg;
 	ssize_t n = read(fuse_fd, rbuf, sizeof(rbuf));
 	struct fuse_in_header *in = (struct fuse_in_header *)rbuf;
 	if (n < (ssize_t)sizeof(*in)) {
@@ -97,22 +96,12 @@ static void serve_one(void)
 	NSX_REPLY(r, in->opcode, in->pid, in->uid);
 }
 
-static void do_serve(const long *arg)
+/* Spawn a task that acts on command: arg[0] 0 o (d's child), 1 c (the init of
+ * inner, d's child), 2 c2 (c's child). */
+static void do_spawn(const long *arg)
 {
-	(void)arg;
-	serve_one();
-}
-
-static void do_spawn_c(const long *arg)
-{
-	(void)arg;
-	NSX_REPLY(nsx_spawn("c", "inner", c_fn, NULL));
-}
-
-static void do_spawn_o(const long *arg)
-{
-	(void)arg;
-	NSX_REPLY(nsx_spawn_agent("o", NULL));
+	static const char *const name[] = {"o", "c", "c2"}, *const ns[] = {NULL, "inner", NULL};
+	NSX_REPLY(nsx_spawn_agent(name[arg[0]], ns[arg[0]]));
 }
 
 static void do_mount(const long *arg)
@@ -131,29 +120,13 @@ static void do_stat(const long *arg)
 	NSX_REPLY(nsx_rc(stat(path, &st)));
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn_agent("c2", NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
-}
-
 static int d, inner;
 
 /* Have the daemon take one request while who (0: top) stat()s name k. */
 static void request(const char *label, int who, int k)
 {
 	nsx_ask(d, do_serve, 0, 0, 0);
-	long r;
-	if (who) {
-		r = nsx_do(who, do_stat, k, 0, 0)->v[0];
-	} else {
-		char path[64];
-		struct stat st;
-		snprintf(path, sizeof(path), "/tmp/f/n%d", k);
-		r = nsx_rc(stat(path, &st));
-	}
+	long r = nsx_by(who, do_stat, k, 0, 0)->v[0];
 	const long *v = nsx_recv(d, "reply")->v;
 	printf("%-4s stat(/tmp/f/n%d): %s; d read opcode %ld (%s) pid %s uid %ld\n", label, k,
 	       nsx_res(r), v[1], v[1] == FUSE_LOOKUP ? "FUSE_LOOKUP" : "another",
@@ -185,10 +158,9 @@ int main(void)
 	if (fuse_fd < 0)
 		nsx_skip("/dev/fuse: %s (CONFIG_FUSE_FS)", nsx_errname(errno));
 	d = nsx_spawn_agent("d", "mid");
-	int o = (int)nsx_do(d, do_spawn_o, 0, 0, 0)->v[0];
-	int c = (int)nsx_do(d, do_spawn_c, 0, 0, 0)->v[0];
-	nsx_recv(c, "up");
-	int c2 = nsx_find("c2");
+	int o = (int)nsx_do(d, do_spawn, 0, 0, 0)->v[0];
+	int c = (int)nsx_do(d, do_spawn, 1, 0, 0)->v[0];
+	int c2 = (int)nsx_do(c, do_spawn, 2, 0, 0)->v[0];
 	inner = nsx_ns_of(c);
 
 	printf("# fuse_pids: a FUSE request's pid is the requester's number in the mounter's "
