@@ -80,19 +80,14 @@ static void drop_groups(void)
 		close(grp[k]);
 }
 
-static long open_file(void)
-{
-	int fd = open("/tmp/f", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
-}
-
+/* Open /tmp/f (and close it): 0 or -errno. */
 static void do_open(const long *arg)
 {
+	int fd = open("/tmp/f", O_RDONLY | O_CLOEXEC);
 	(void)arg;
-	NSX_REPLY(open_file());
+	NSX_REPLY(fd < 0 ? -errno : 0);
+	if (fd >= 0)
+		close(fd);
 }
 
 static void do_read(const long *arg)
@@ -120,17 +115,14 @@ static int a_fn(void *arg)
 {
 	pthread_t th;
 	(void)arg;
-	if (pthread_create(&th, NULL, at_fn, NULL))
-		nsx_fail("pthread_create");
+	NSX_TRY_ERR(pthread_create(&th, NULL, at_fn, NULL));
 	nsx_park();
 }
 
 static int i_fn(void *arg)
 {
 	(void)arg;
-	long r = groups();
-	if (r)
-		nsx_fail("fanotify in i: %s", nsx_errname((int)-r));
+	NSX_TRY_NEG(groups());
 	nsx_spawn_agent("b", NULL);
 	NSX_SEND("up", 1);
 	nsx_serve();
@@ -163,11 +155,10 @@ int main(void)
 	for (int k = 0; k < 3; k++) {
 		const char *who = nsx_task_name(actors[k]);
 		long o = nsx_do(actors[k], do_open, 0, 0, 0)->v[0];
-		long t0 = one_event(0), t1 = one_event(1);
-		const struct nsx_msg *m = nsx_do(i, do_read, 0, 0, 0);
+		const long *t = nsx_by(0, do_read, 0, 0, 0)->v, *m = nsx_do(i, do_read, 0, 0, 0)->v;
 		printf("%-3s opens /tmp/f = %s: top reads pid=%s tid=%s; i reads pid=%s tid=%s\n",
-		       who, nsx_res(o), nsx_name(0, t0), nsx_name(0, t1), nsx_name(i, m->v[0]),
-		       nsx_name(i, m->v[1]));
+		       who, nsx_res(o), nsx_name(0, t[0]), nsx_name(0, t[1]), nsx_name(i, m[0]),
+		       nsx_name(i, m[1]));
 	}
 	nsx_ask(i, do_drop, 0, 0, 0); /* both at once */
 	drop_groups();
