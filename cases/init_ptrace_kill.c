@@ -63,16 +63,11 @@ static void do_alive(const long *arg)
 	NSX_REPLY(1);
 }
 
-/* In m, for the task arg[0]: PTRACE_SEIZE, PTRACE_KILL; or interrupt it,
- * take the stop and detach. */
-static void do_seize(const long *arg)
+/* In m, for the task numbered arg[1]: ptrace request arg[0] (PTRACE_SEIZE,
+ * PTRACE_KILL); or interrupt it, take the stop and detach. */
+static void do_pt(const long *arg)
 {
-	NSX_REPLY(pt(PTRACE_SEIZE, (pid_t)arg[0], 0));
-}
-
-static void do_kill(const long *arg)
-{
-	NSX_REPLY(pt(PTRACE_KILL, (pid_t)arg[0], 0));
+	NSX_REPLY(pt((int)arg[0], (pid_t)arg[1], 0));
 }
 
 static void do_detach(const long *arg)
@@ -104,8 +99,8 @@ int main(void)
 	printf("# init_ptrace_kill: PTRACE_KILL of a namespace's init, from inside and from "
 	       "outside\n");
 	printf("# outer: top | inner: init m\n");
-	long s = nsx_do(m, do_seize, in_inner, 0, 0)->v[0];
-	long k = nsx_do(m, do_kill, in_inner, 0, 0)->v[0];
+	long s = nsx_do(m, do_pt, PTRACE_SEIZE, in_inner, 0)->v[0];
+	long k = nsx_do(m, do_pt, PTRACE_KILL, in_inner, 0)->v[0];
 	long a = nsx_do(init, do_alive, 0, 0, 0)->v[0];
 	printf("m PTRACE_SEIZE(init)=%s, PTRACE_KILL=%s: init answers=%ld, pending: %s\n",
 	       nsx_res(s), nsx_res(k), a, nsx_pending_of(init));
@@ -118,9 +113,7 @@ int main(void)
 	       nsx_res(d->v[3]));
 
 	pid_t pid = nsx_pid(init);
-	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pfd < 0)
-		nsx_fail("pidfd_open: %s", nsx_errname(errno));
+	int pfd = (int)NSX_TRY(syscall(SYS_pidfd_open, pid, 0));
 	s = pt(PTRACE_SEIZE, pid, 0);
 	k = pt(PTRACE_KILL, pid, 0);
 	struct pollfd p = {.fd = pfd, .events = POLLIN};

@@ -42,10 +42,7 @@ enum { Q_DOWN, Q_UP, Q_SIDE, Q_SAME, NQ };
 static mqd_t open_q(int q)
 {
 	struct mq_attr a = {.mq_maxmsg = 1, .mq_msgsize = 8};
-	mqd_t d = mq_open(qname[q], O_RDWR | O_CREAT, 0600, &a);
-	if (d == (mqd_t)-1)
-		nsx_fail("mq_open %s: %s", qname[q], nsx_errname(errno));
-	return d;
+	return (mqd_t)NSX_TRY(mq_open(qname[q], O_RDWR | O_CREAT, 0600, &a));
 }
 
 /* Register for SIGUSR1 on queue q; the notification is taken later. */
@@ -54,8 +51,7 @@ static void register_on(int q)
 	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL,
 	                      .sigev_signo = SIGUSR1,
 	                      .sigev_value = {.sival_int = 7}};
-	if (mq_notify(open_q(q), &ev))
-		nsx_fail("mq_notify %s: %s", qname[q], nsx_errname(errno));
+	NSX_TRY(mq_notify(open_q(q), &ev));
 }
 
 static long send_on(int q)
@@ -86,31 +82,23 @@ static int actor_fn(void *arg)
 
 static int child_fn(void *arg)
 {
-	int member = nsx_spawn("member", NULL, actor_fn, "s3");
-	(void)member;
+	nsx_spawn("member", NULL, actor_fn, "s3");
 	return actor_fn(arg);
 }
 
 static void show(const char *what, int sender, int receiver, int top_receives)
 {
 	long r;
-	const struct nsx_msg *m;
-	struct nsx_msg mine = {0};
 	if (sender == 0) {
 		r = send_on(Q_DOWN);
 	} else {
 		nsx_go(sender);
 		r = nsx_recv(sender, "sent")->v[0];
 	}
-	if (top_receives) {
+	if (top_receives)
 		nsx_send_siginfo("got", SIGUSR1); /* to ourselves, then read back */
-		mine = *nsx_recv(0, "got");
-		m = &mine;
-	} else {
-		m = nsx_recv(receiver, "got");
-	}
 	printf("%-34s mq_send=%s: %s\n", what, r < 0 ? nsx_errname((int)-r) : "0",
-	       nsx_siginfo_str(receiver, m));
+	       nsx_siginfo_str(receiver, nsx_recv(receiver, "got")));
 }
 
 NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "1.11",

@@ -76,12 +76,11 @@ int main(void)
 	nsx_init("top", "outer");
 	nsx_private_ipc();
 	nsx_block(SIGUSR1);
-	self_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	self_pidfd = (int)NSX_TRY(syscall(SYS_pidfd_open, getpid(), 0));
 	struct mq_attr a = {.mq_maxmsg = 1, .mq_msgsize = 8};
-	mqd_t q = mq_open(QNAME, O_RDWR | O_CREAT, 0600, &a);
+	mqd_t q = (mqd_t)NSX_TRY(mq_open(QNAME, O_RDWR | O_CREAT, 0600, &a));
 	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
-	if (self_pidfd < 0 || q == (mqd_t)-1 || mq_notify(q, &ev))
-		nsx_fail("setup: %s", nsx_errname(errno));
+	NSX_TRY(mq_notify(q, &ev));
 
 	int base = nsx_base_level();
 	int made = nsx_chain("l", "L", NSX_MAX_LEVEL, deepest_fn, NULL, &err);
