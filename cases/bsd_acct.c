@@ -57,16 +57,10 @@
 
 static char file_o[PATH_MAX], file_i[PATH_MAX];
 
-static int c2_fn(void *arg)
+/* c2 and o: exit with the status arg. */
+static int exit_fn(void *arg)
 {
-	(void)arg;
-	return 3;
-}
-
-static int o_fn(void *arg)
-{
-	(void)arg;
-	return 5;
+	return (int)(long)arg;
 }
 
 static void do_acct(const long *arg)
@@ -79,7 +73,7 @@ static void do_run_c2(const long *arg)
 {
 	(void)arg;
 	int st = 0;
-	int t = nsx_spawn("c2", NULL, c2_fn, NULL);
+	int t = nsx_spawn("c2", NULL, exit_fn, (void *)3L);
 	pid_t p = nsx_nr_in(t, nsx_ns_of(nsx_self()));
 	NSX_REPLY(waitpid(p, &st, 0) == p ? st : -errno);
 }
@@ -112,9 +106,7 @@ int main(void)
 	nsx_init("top", "outer");
 	snprintf(file_o, sizeof(file_o), "%s/nsx-acct-o-XXXXXX", nsx_tmpdir());
 	snprintf(file_i, sizeof(file_i), "%s/nsx-acct-i-XXXXXX", nsx_tmpdir());
-	int fo = mkstemp(file_o), fi = mkstemp(file_i);
-	if (fo < 0 || fi < 0)
-		nsx_fail("mkstemp: %s", nsx_errname(errno));
+	int fo = (int)NSX_TRY(mkstemp(file_o)), fi = (int)NSX_TRY(mkstemp(file_i));
 	long r = nsx_rc(acct(file_o));
 	if (r == -ENOSYS) {
 		unlink(file_o);
@@ -133,11 +125,8 @@ int main(void)
 
 	long st = nsx_do(c, do_run_c2, 0, 0, 0)->v[0];
 	printf("c reaped c2: status %#lx\n", st);
-	int o = nsx_spawn("o", NULL, o_fn, NULL);
-	int s = 0;
-	pid_t op = nsx_pid(o);
-	if (waitpid(op, &s, 0) != op)
-		nsx_fail("waitpid(o): %s", nsx_errname(errno));
+	int o = nsx_spawn("o", NULL, exit_fn, (void *)5L), s = 0;
+	NSX_TRY(waitpid(nsx_pid(o), &s, 0));
 	printf("top reaped o: status %#x\n", s);
 
 	records("I (inner's file)", fi, nsx_ns_of(c));

@@ -149,14 +149,13 @@ int main(void)
 	int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0)
 		nsx_skip("no /dev/loop-control: %s (CONFIG_BLK_DEV_LOOP)", nsx_errname(errno));
-	int img = memfd_create("nsxlate-ext4", 0);
-	if (img < 0 || ftruncate(img, 4 << 20))
-		nsx_fail("a memfd image: %s", nsx_errname(errno));
+	int img = (int)NSX_TRY(memfd_create("nsxlate-ext4", 0));
+	NSX_TRY(ftruncate(img, 4 << 20));
 	const char *why = mkfs(img);
 	if (why)
 		nsx_skip("%s", why);
-	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		nsx_fail("a mount namespace: %s", nsx_errname(errno));
+	NSX_TRY(unshare(CLONE_NEWNS));
+	NSX_TRY(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	atexit(clean);
 	int n = attach(ctl, img);
 	close(ctl);

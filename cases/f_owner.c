@@ -90,8 +90,8 @@ static int w_fn(void *arg)
 	struct f_owner_ex ex = {.type = F_OWNER_TID};
 	nsx_block(SIGIO);
 	nsx_block(SIGURG);
-	if (setpgid(0, 0) || pthread_create(&wt, NULL, wt_fn, NULL))
-		nsx_fail("setpgid/pthread_create: %s", nsx_errname(errno));
+	NSX_TRY(setpgid(0, 0));
+	NSX_TRY_ERR(pthread_create(&wt, NULL, wt_fn, NULL));
 	nsx_step();
 	NSX_SEND("set", nsx_rc(fcntl(pipefd[0], F_SETOWN, getpid())));
 	nsx_step();

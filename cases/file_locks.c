@@ -153,8 +153,8 @@ static int hx_fn(void *arg)
 {
 	(void)arg;
 	int fd = reopen();
-	if (flock(fd, LOCK_SH) || nsx_send_fds(give[0], &fd, 1))
-		nsx_fail("flock/passing: %s", nsx_errname(errno));
+	NSX_TRY(flock(fd, LOCK_SH));
+	NSX_TRY_NEG(nsx_send_fds(give[0], &fd, 1));
 	return 0; /* exits; its open file description lives on in top */
 }
 
