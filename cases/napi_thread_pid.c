@@ -60,78 +60,21 @@
 
 static int ifindex;
 
-/* --- netlink ------------------------------------------------------------ */
-
-struct req {
-	struct nlmsghdr nl;
-	char buf[1024];
-};
-
-static struct rtattr *put_attr(struct nlmsghdr *nl, int type, const void *data, size_t len)
-{
-	struct rtattr *a = (struct rtattr *)((char *)nl + NLMSG_ALIGN(nl->nlmsg_len));
-	a->rta_type = (unsigned short)type;
-	a->rta_len = (unsigned short)RTA_LENGTH(len);
-	if (len && data)
-		memcpy(RTA_DATA(a), data, len);
-	else if (len)
-		memset(RTA_DATA(a), 0, len);
-	nl->nlmsg_len = NLMSG_ALIGN(nl->nlmsg_len) + RTA_ALIGN(a->rta_len);
-	return a;
-}
-
-static void end_nest(struct nlmsghdr *nl, struct rtattr *a)
-{
-	a->rta_len = (unsigned short)((char *)nl + nl->nlmsg_len - (char *)a);
-}
-
-/* Send a request and read the answer: ack/error, or, for a dump, call fn on
- * each message until NLMSG_DONE.  0 or -errno. */
-static long talk(int proto, struct nlmsghdr *nl, void (*fn)(struct nlmsghdr *, void *), void *arg)
-{
-	char buf[16384];
-	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
-	if (s < 0)
-		return -errno;
-	long r = send(s, nl, nl->nlmsg_len, 0) < 0 ? -errno : 1;
-	while (r == 1) {
-		ssize_t n = recv(s, buf, sizeof(buf), 0);
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		for (struct nlmsghdr *h = (void *)buf; r == 1 && NLMSG_OK(h, (size_t)n);
-		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == NLMSG_DONE)
-				r = 0;
-			else if (h->nlmsg_type == NLMSG_ERROR)
-				r = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-			else if (fn)
-				fn(h, arg);
-		}
-	}
-	close(s);
-	return r;
-}
-
 static long make_veth(void)
 {
-	struct req q;
-	memset(&q, 0, sizeof(q));
-	q.nl.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	q.nl.nlmsg_type = RTM_NEWLINK;
-	q.nl.nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
-	put_attr(&q.nl, IFLA_IFNAME, "nsx0", 5);
-	struct rtattr *li = put_attr(&q.nl, IFLA_LINKINFO, NULL, 0);
-	put_attr(&q.nl, IFLA_INFO_KIND, "veth", 5);
-	struct rtattr *data = put_attr(&q.nl, IFLA_INFO_DATA, NULL, 0);
+	struct nsx_nl m;
+	nsx_nl_start(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, NULL, sizeof(struct ifinfomsg));
+	nsx_nl_put(&m, IFLA_IFNAME, "nsx0", 5);
+	void *li = nsx_nl_put(&m, IFLA_LINKINFO, NULL, 0);
+	nsx_nl_put(&m, IFLA_INFO_KIND, "veth", 5);
+	void *data = nsx_nl_put(&m, IFLA_INFO_DATA, NULL, 0);
 	/* the peer's own struct ifinfomsg, then its attributes */
-	struct rtattr *peer = put_attr(&q.nl, VETH_INFO_PEER, NULL, sizeof(struct ifinfomsg));
-	put_attr(&q.nl, IFLA_IFNAME, "nsx1", 5);
-	end_nest(&q.nl, peer);
-	end_nest(&q.nl, data);
-	end_nest(&q.nl, li);
-	return talk(NETLINK_ROUTE, &q.nl, NULL, NULL);
+	void *peer = nsx_nl_put(&m, VETH_INFO_PEER, NULL, sizeof(struct ifinfomsg));
+	nsx_nl_put(&m, IFLA_IFNAME, "nsx1", 5);
+	nsx_nl_nest_end(&m, peer);
+	nsx_nl_nest_end(&m, data);
+	nsx_nl_nest_end(&m, li);
+	return nsx_nl_talk(NETLINK_ROUTE, &m, NULL, NULL);
 }
 
 static void ifup(int s, const char *name)
@@ -154,68 +97,35 @@ static void gro_on(int s, const char *name)
 	NSX_TRY(ioctl(s, SIOCETHTOOL, &ifr));
 }
 
-static void family_id(struct nlmsghdr *h, void *arg)
-{
-	struct rtattr *a = (void *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
-	int len = (int)h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-	for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
-		if (a->rta_type == CTRL_ATTR_FAMILY_ID)
-			*(int *)arg = *(uint16_t *)RTA_DATA(a);
-}
-
-static long genl_family(const char *name)
-{
-	struct req q;
-	int id = 0;
-	memset(&q, 0, sizeof(q));
-	q.nl.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	q.nl.nlmsg_type = GENL_ID_CTRL;
-	q.nl.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	((struct genlmsghdr *)NLMSG_DATA(&q.nl))->cmd = CTRL_CMD_GETFAMILY;
-	((struct genlmsghdr *)NLMSG_DATA(&q.nl))->version = 1;
-	put_attr(&q.nl, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
-	long r = talk(NETLINK_GENERIC, &q.nl, family_id, &id);
-	return r < 0 ? r : id ? id : -ENOENT;
-}
-
-/* NAPI_GET dump: o = {result, instances on nsx0, pids seen (0/1), last pid}. */
-static void napi_one(struct nlmsghdr *h, void *arg)
-{
-	long *o = arg, ifi = -1, pid = -1;
-	struct rtattr *a = (void *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
-	int len = (int)h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-	for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-		if (a->rta_type == NETDEV_A_NAPI_IFINDEX)
-			ifi = *(uint32_t *)RTA_DATA(a);
-		else if (a->rta_type == NETDEV_A_NAPI_PID)
-			pid = *(uint32_t *)RTA_DATA(a);
-	}
-	if (ifi != ifindex)
-		return;
-	o[1]++;
-	if (pid >= 0) {
-		o[2]++;
-		o[3] = pid;
-	}
-}
-
 /* --- the case ----------------------------------------------------------- */
 
 static long fam;
 
+/* One NAPI instance of the dump: o = {result, instances on nsx0, pids seen
+ * (0/1), last pid}. */
+static void napi_one(const struct nlmsghdr *h, void *arg)
+{
+	long *o = arg;
+	const uint32_t *ifi = nsx_nl_attr(h, GENL_HDRLEN, NETDEV_A_NAPI_IFINDEX, NULL);
+	const uint32_t *pid = nsx_nl_attr(h, GENL_HDRLEN, NETDEV_A_NAPI_PID, NULL);
+	if (!ifi || (long)*ifi != ifindex)
+		return;
+	o[1]++;
+	if (pid) {
+		o[2]++;
+		o[3] = *pid;
+	}
+}
+
 /* The NAPI_GET dump, as napi_one() counts it. */
 static void do_napi(const long *arg)
 {
-	struct req q;
+	struct nsx_nl m;
+	struct genlmsghdr g = {.cmd = NETDEV_CMD_NAPI_GET, .version = 1};
 	long o[4] = {0};
 	(void)arg;
-	memset(&q, 0, sizeof(q));
-	q.nl.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	q.nl.nlmsg_type = (unsigned short)fam;
-	q.nl.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	((struct genlmsghdr *)NLMSG_DATA(&q.nl))->cmd = NETDEV_CMD_NAPI_GET;
-	((struct genlmsghdr *)NLMSG_DATA(&q.nl))->version = 1;
-	o[0] = talk(NETLINK_GENERIC, &q.nl, napi_one, o);
+	nsx_nl_start(&m, (int)fam, NLM_F_DUMP, &g, sizeof(g));
+	o[0] = nsx_nl_talk(NETLINK_GENERIC, &m, napi_one, o);
 	nsx_send_v("reply", o, 4);
 }
 
@@ -240,7 +150,7 @@ int main(void)
 		nsx_skip("no veth: RTM_NEWLINK: EOPNOTSUPP (CONFIG_VETH)");
 	if (r)
 		nsx_fail("RTM_NEWLINK veth: %s", nsx_errname((int)-r));
-	fam = genl_family(NETDEV_FAMILY_NAME);
+	fam = nsx_genl_family(NETDEV_FAMILY_NAME);
 	if (fam < 0)
 		nsx_skip("no generic netlink family \"netdev\": %s (6.3+)", nsx_errname((int)-fam));
 	ifindex = (int)if_nametoindex("nsx0");

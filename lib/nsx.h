@@ -380,6 +380,36 @@ int nsx_connect_name(long name);
 /* Receive one byte and the pidfd of an SCM_PIDFD message; the fd or -errno. */
 int nsx_recv_pidfd(int sock);
 
+/* --- netlink requests (netlink.c) ----------------------------------------- */
+
+/*
+ * A request: nsx_nl_start() with the message type (a family's id), extra
+ * flags (NLM_F_DUMP; NLM_F_REQUEST and NLM_F_ACK are always set) and the
+ * family's header (struct genlmsghdr, nfgenmsg, ifinfomsg; famlen bytes,
+ * copied from fam, zeros when NULL), which it returns; attributes appended
+ * by nsx_nl_put() (zeros when data is NULL), a nest closed by
+ * nsx_nl_nest_end() on the attribute that opened it.  nsx_nl_talk() sends
+ * it on a new socket of protocol proto and hands every answer to fn until
+ * the kernel's NLMSG_DONE or ack (0) or error (-errno), bounded by the
+ * timeout.  nsx_nl_attr(): the payload of the first attribute of type in
+ * an answer (after its famlen-byte family header), searching into those
+ * flagged NLA_F_NESTED; nsx_nl_attr_in() inside a nest's payload; NULL if
+ * none, its length in *len.  nsx_genl_family(): a generic netlink family's
+ * id, or -errno (-ENOENT: no such family).
+ */
+struct nlmsghdr;
+struct nsx_nl {
+	_Alignas(4) char buf[1024];
+};
+void *nsx_nl_start(struct nsx_nl *m, int type, int flags, const void *fam, size_t famlen);
+void *nsx_nl_put(struct nsx_nl *m, int type, const void *data, size_t len);
+void nsx_nl_nest_end(struct nsx_nl *m, void *attr);
+long nsx_nl_talk(int proto, struct nsx_nl *m, void (*fn)(const struct nlmsghdr *, void *),
+                 void *arg);
+const void *nsx_nl_attr(const struct nlmsghdr *h, size_t famlen, int type, int *len);
+const void *nsx_nl_attr_in(const void *nest, int nestlen, int type, int *len);
+long nsx_genl_family(const char *name);
+
 /* --- /proc, namespaces a task makes, files (proc.c) ------------------------ */
 
 /* The /proc directory that was mounted when the case began (an O_PATH fd). */

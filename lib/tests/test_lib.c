@@ -4,6 +4,8 @@
 #include "nsx.h"
 
 #include <check.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -478,6 +480,39 @@ START_TEST(skip_exit_code)
 }
 END_TEST
 
+START_TEST(netlink_build_and_find)
+{
+	struct nsx_nl m;
+	struct genlmsghdr g = {.cmd = 7, .version = 1};
+	uint32_t v = 42, got;
+	int len;
+	ck_assert_int_eq(
+	        ((struct genlmsghdr *)nsx_nl_start(&m, 30, NLM_F_DUMP, &g, sizeof(g)))->cmd, 7);
+	nsx_nl_put(&m, 1, &v, sizeof(v));
+	void *nest = nsx_nl_put(&m, 2 | NLA_F_NESTED, NULL, 0);
+	nsx_nl_put(&m, 3, "abc", 4);
+	nsx_nl_nest_end(&m, nest);
+	nsx_nl_put(&m, 4, NULL, 2);
+	const struct nlmsghdr *h = (const void *)m.buf;
+	ck_assert_int_eq(h->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP);
+	memcpy(&got, nsx_nl_attr(h, GENL_HDRLEN, 1, &len), sizeof(got));
+	ck_assert_int_eq(got, 42);
+	ck_assert_int_eq(len, 4);
+	/* found inside the nest, and inside it alone */
+	ck_assert_str_eq(nsx_nl_attr(h, GENL_HDRLEN, 3, NULL), "abc");
+	const void *in = nsx_nl_attr(h, GENL_HDRLEN, 2, &len);
+	ck_assert_int_eq(len, 8);
+	ck_assert_str_eq(nsx_nl_attr_in(in, len, 3, NULL), "abc");
+	ck_assert_ptr_null(nsx_nl_attr_in(in, len, 1, NULL));
+	ck_assert_int_eq(((const char *)nsx_nl_attr(h, GENL_HDRLEN, 4, &len))[1], 0);
+	ck_assert_ptr_null(nsx_nl_attr(h, GENL_HDRLEN, 5, &len));
+	ck_assert_int_eq(len, 0);
+	/* the kernel's own family, asked of the kernel */
+	ck_assert_int_eq(nsx_genl_family("nlctrl"), GENL_ID_CTRL);
+	ck_assert_int_eq(nsx_genl_family("no-such-family"), -ENOENT);
+}
+END_TEST
+
 static Suite *lib_suite(void)
 {
 	Suite *s = suite_create("lib");
@@ -494,6 +529,7 @@ static Suite *lib_suite(void)
 	tcase_add_test(t, nspid_parse_fields);
 	tcase_add_test(t, read_text);
 	tcase_add_test(t, sysvipc_field);
+	tcase_add_test(t, netlink_build_and_find);
 	suite_add_tcase(s, t);
 	t = tcase_create("channel");
 	tcase_add_test(t, channel_order_and_steps);
