@@ -59,20 +59,6 @@
 
 enum { Q_CN, Q_TS, Q_TS_REG, Q_AUDIT, Q_CAD };
 
-/* A netlink request, and its reply (bounded by MSG_DONTWAIT where told). */
-static int nl_open(int proto, unsigned groups)
-{
-	int s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, proto);
-	struct sockaddr_nl a = {.nl_family = AF_NETLINK, .nl_groups = groups};
-	if (s >= 0 && bind(s, (struct sockaddr *)&a, sizeof(a))) {
-		int e = errno;
-		close(s);
-		errno = e;
-		return -1;
-	}
-	return s;
-}
-
 /* The proc connector: send LISTEN; count the acks queued for it: {send
  * result, acks}. */
 static void cn_listen(long *o)
@@ -83,11 +69,15 @@ static void cn_listen(long *o)
 		enum proc_cn_mcast_op op;
 	} __attribute__((packed)) m;
 	char buf[4096];
-	int s = nl_open(NETLINK_CONNECTOR, CN_IDX_PROC);
-	o[0] = s < 0 ? -errno : 0;
+	struct sockaddr_nl a = {.nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC};
+	int s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_CONNECTOR);
+	o[0] = s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
 	o[1] = 0;
-	if (s < 0)
+	if (o[0]) {
+		if (s >= 0)
+			close(s);
 		return;
+	}
 	memset(&m, 0, sizeof(m));
 	m.nl.nlmsg_len = sizeof(m);
 	m.nl.nlmsg_type = NLMSG_DONE;
@@ -110,134 +100,53 @@ static void cn_listen(long *o)
 	close(s);
 }
 
-/* A generic netlink request with one attribute; the reply in buf. */
-static long genl(int s, int family, int cmd, int attr, const void *val, int len, char *buf,
-                 size_t max)
-{
-	char req[256];
-	memset(req, 0, sizeof(req));
-	struct nlmsghdr *h = (struct nlmsghdr *)req;
-	struct genlmsghdr *g = NLMSG_DATA(h);
-	struct nlattr *a = (struct nlattr *)((char *)g + GENL_HDRLEN);
-	a->nla_type = (unsigned short)attr;
-	a->nla_len = (unsigned short)(NLA_HDRLEN + len);
-	memcpy((char *)a + NLA_HDRLEN, val, (size_t)len);
-	h->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN + NLA_ALIGN(a->nla_len));
-	h->nlmsg_type = (unsigned short)family;
-	h->nlmsg_flags = NLM_F_REQUEST;
-	g->cmd = (unsigned char)cmd;
-	g->version = 1;
-	if (send(s, req, h->nlmsg_len, 0) < 0)
-		return -errno;
-	/* genetlink runs the request within send(): the reply is queued by
-	 * the time it returns, so nothing is waited for. */
-	ssize_t n = recv(s, buf, max, MSG_DONTWAIT);
-	if (n < 0)
-		return -errno;
-	h = (struct nlmsghdr *)buf;
-	if (h->nlmsg_type == NLMSG_ERROR)
-		return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-	return 0;
-}
-
-/* The first attribute of type t in the attributes from p to end (nested
- * ones searched too). */
-static struct nlattr *find_attr(char *p, char *end, int t)
-{
-	while (p + NLA_HDRLEN <= end) {
-		struct nlattr *a = (struct nlattr *)p;
-		if (a->nla_len < NLA_HDRLEN)
-			return NULL;
-		if ((a->nla_type & NLA_TYPE_MASK) == t)
-			return a;
-		if (a->nla_type & NLA_F_NESTED ||
-		    (a->nla_type & NLA_TYPE_MASK) == TASKSTATS_TYPE_AGGR_PID) {
-			struct nlattr *in = find_attr(p + NLA_HDRLEN, p + a->nla_len, t);
-			if (in)
-				return in;
-		}
-		p += NLA_ALIGN(a->nla_len);
-	}
-	return NULL;
-}
-
 enum { NANSWER = 5 }; /* the values a question answers */
+
+/* taskstats' answer for a pid: o[1..4] = pid attr, ac_pid, ac_ppid, ac_tgid. */
+static void ts_answer(const struct nlmsghdr *h, void *arg)
+{
+	long *o = arg;
+	int len;
+	const void *agg = nsx_nl_attr(h, GENL_HDRLEN, TASKSTATS_TYPE_AGGR_PID, &len);
+	const uint32_t *p = agg ? nsx_nl_attr_in(agg, len, TASKSTATS_TYPE_PID, NULL) : NULL;
+	const void *st = agg ? nsx_nl_attr_in(agg, len, TASKSTATS_TYPE_STATS, &len) : NULL;
+	if (p)
+		o[1] = *p;
+	if (st) { /* netlink attributes are 4-byte aligned: copy it out */
+		struct taskstats t;
+		memset(&t, 0, sizeof(t));
+		memcpy(&t, st, len < (int)sizeof(t) ? (size_t)len : sizeof(t));
+		o[2] = t.ac_pid;
+		o[3] = t.ac_ppid;
+		o[4] = t.ac_tgid;
+	}
+}
 
 /* taskstats for number n: {result, pid attr, ac_pid, ac_ppid, ac_tgid}; or with
  * reg, REGISTER_CPUMASK "0": {result}. */
 static void taskstats(long n, int reg, long *o)
 {
-	char buf[8192];
-	memset(o, 0, sizeof(long) * NANSWER);
-	int s = nl_open(NETLINK_GENERIC, 0);
-	if (s < 0) {
-		o[0] = -errno;
+	struct nsx_nl m;
+	struct genlmsghdr g = {.cmd = TASKSTATS_CMD_GET, .version = 1};
+	unsigned int pid = (unsigned int)n;
+	long fam = nsx_genl_family(TASKSTATS_GENL_NAME);
+	if (fam < 0) {
+		o[0] = fam;
 		return;
 	}
-	long r = genl(s, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_NAME,
-	              TASKSTATS_GENL_NAME, sizeof(TASKSTATS_GENL_NAME), buf, sizeof(buf));
-	struct nlmsghdr *h = (struct nlmsghdr *)buf;
-	struct nlattr *id = r ? NULL
-	                      : find_attr((char *)NLMSG_DATA(h) + GENL_HDRLEN, buf + h->nlmsg_len,
-	                                  CTRL_ATTR_FAMILY_ID);
-	if (!id) {
-		o[0] = r ? r : -ENOENT;
-		close(s);
-		return;
-	}
-	int fam = *(unsigned short *)((char *)id + NLA_HDRLEN);
+	nsx_nl_start(&m, (int)fam, 0, &g, sizeof(g));
 	if (reg)
-		r = genl(s, fam, TASKSTATS_CMD_GET, TASKSTATS_CMD_ATTR_REGISTER_CPUMASK, "0", 2,
-		         buf, sizeof(buf));
-	else {
-		unsigned int pid = (unsigned int)n;
-		r = genl(s, fam, TASKSTATS_CMD_GET, TASKSTATS_CMD_ATTR_PID, &pid, sizeof(pid), buf,
-		         sizeof(buf));
-	}
-	o[0] = r;
-	if (!r && !reg) {
-		char *start = (char *)NLMSG_DATA(h) + GENL_HDRLEN, *end = buf + h->nlmsg_len;
-		struct nlattr *p = find_attr(start, end, TASKSTATS_TYPE_PID);
-		struct nlattr *st = find_attr(start, end, TASKSTATS_TYPE_STATS);
-		if (p)
-			o[1] = *(unsigned int *)((char *)p + NLA_HDRLEN);
-		if (st) { /* netlink attributes are 4-byte aligned: copy it out */
-			struct taskstats t;
-			memset(&t, 0, sizeof(t));
-			memcpy(&t, (char *)st + NLA_HDRLEN,
-			       st->nla_len - NLA_HDRLEN < (int)sizeof(t)
-			               ? (size_t)(st->nla_len - NLA_HDRLEN)
-			               : sizeof(t));
-			o[2] = t.ac_pid;
-			o[3] = t.ac_ppid;
-			o[4] = t.ac_tgid;
-		}
-	}
-	close(s);
+		nsx_nl_put(&m, TASKSTATS_CMD_ATTR_REGISTER_CPUMASK, "0", 2);
+	else
+		nsx_nl_put(&m, TASKSTATS_CMD_ATTR_PID, &pid, sizeof(pid));
+	o[0] = nsx_nl_talk(NETLINK_GENERIC, &m, reg ? NULL : ts_answer, o);
 }
 
 static long audit_get(void)
 {
-	struct nlmsghdr h;
-	char buf[1024];
-	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
-	if (s < 0)
-		return -errno;
-	memset(&h, 0, sizeof(h));
-	h.nlmsg_len = NLMSG_LENGTH(0);
-	h.nlmsg_type = AUDIT_GET;
-	h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	long r = send(s, &h, h.nlmsg_len, 0) < 0 ? -errno : 0;
-	if (!r) {
-		/* audit_receive() runs within send(): the ack is already queued */
-		ssize_t n = recv(s, buf, sizeof(buf), MSG_DONTWAIT);
-		struct nlmsghdr *rh = (struct nlmsghdr *)buf;
-		r = n < 0                           ? -errno
-		    : rh->nlmsg_type == NLMSG_ERROR ? ((struct nlmsgerr *)NLMSG_DATA(rh))->error
-		                                    : 0;
-	}
-	close(s);
-	return r;
+	struct nsx_nl m;
+	nsx_nl_start(&m, AUDIT_GET, 0, NULL, 0);
+	return nsx_nl_talk(NETLINK_AUDIT, &m, NULL, NULL);
 }
 
 /* Question arg[0] (about number arg[1]): NANSWER values. */
