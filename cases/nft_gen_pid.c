@@ -44,74 +44,31 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* NFT_MSG_GETGEN, asked as the caller named after its task: {result, pid,
- * comm packed in 2 longs}. */
-static void getgen(long *o)
+/* NFT_MSG_GETGEN's answer: o = {result, pid, comm packed in 2 longs}. */
+static void gen_answer(const struct nlmsghdr *h, void *arg)
 {
-	struct {
-		struct nlmsghdr nl;
-		struct nfgenmsg g;
-	} req;
-	char buf[8192];
-	memset(o, 0, 4 * sizeof(long));
-	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
-	if (s < 0) {
-		o[0] = -errno;
-		return;
-	}
-	memset(&req, 0, sizeof(req));
-	req.nl.nlmsg_len = sizeof(req);
-	req.nl.nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN;
-	req.nl.nlmsg_flags = NLM_F_REQUEST;
-	req.nl.nlmsg_seq = 1;
-	req.g.nfgen_family = AF_UNSPEC;
-	req.g.version = NFNETLINK_V0;
-	if (send(s, &req, sizeof(req), 0) < 0) {
-		o[0] = -errno;
-		close(s);
-		return;
-	}
-	/* nfnetlink answers within send(): the reply is queued already. */
-	ssize_t n = recv(s, buf, sizeof(buf), MSG_DONTWAIT);
-	close(s);
-	if (n < 0) {
-		o[0] = -errno;
-		return;
-	}
-	struct nlmsghdr *h = (struct nlmsghdr *)buf;
-	if (!NLMSG_OK(h, (unsigned)n)) {
-		o[0] = -EIO;
-		return;
-	}
-	if (h->nlmsg_type == NLMSG_ERROR) {
-		o[0] = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-		return;
-	}
-	o[0] = -ENOENT;
-	struct nlattr *a =
-	        (struct nlattr *)((char *)NLMSG_DATA(h) + NLMSG_ALIGN(sizeof(struct nfgenmsg)));
-	int left = (int)h->nlmsg_len - (int)((char *)a - (char *)h);
-	while (left >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= left) {
-		void *d = (char *)a + NLA_HDRLEN;
-		if ((a->nla_type & NLA_TYPE_MASK) == NFTA_GEN_PROC_PID) {
-			uint32_t v;
-			memcpy(&v, d, sizeof(v));
-			o[1] = (long)ntohl(v);
-			o[0] = 0;
-		} else if ((a->nla_type & NLA_TYPE_MASK) == NFTA_GEN_PROC_NAME) {
-			strncpy((char *)&o[2], d, 2 * sizeof(long) - 1);
-		}
-		left -= NLA_ALIGN(a->nla_len);
-		a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
-	}
+	long *o = arg;
+	const uint32_t *pid = nsx_nl_attr(h, sizeof(struct nfgenmsg), NFTA_GEN_PROC_PID, NULL);
+	const char *comm = nsx_nl_attr(h, sizeof(struct nfgenmsg), NFTA_GEN_PROC_NAME, NULL);
+	if (pid)
+		o[1] = (long)ntohl(*pid);
+	if (comm)
+		strncpy((char *)&o[2], comm, 2 * sizeof(long) - 1);
+	o[0] = pid ? 0 : -ENOENT;
 }
 
+/* NFT_MSG_GETGEN, asked as the caller named after its task. */
 static void do_ask(const long *arg)
 {
-	long o[4];
+	struct nsx_nl m;
+	struct nfgenmsg g = {.nfgen_family = AF_UNSPEC, .version = NFNETLINK_V0};
+	long o[4] = {-ENOENT, 0, 0, 0};
 	(void)arg;
 	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
-	getgen(o);
+	nsx_nl_start(&m, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETGEN, 0, &g, sizeof(g));
+	long r = nsx_nl_talk(NETLINK_NETFILTER, &m, gen_answer, o);
+	if (r)
+		o[0] = r;
 	nsx_send_v("reply", o, 4);
 }
 
