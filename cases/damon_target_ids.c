@@ -34,49 +34,22 @@
 static const char *dir; /* debugfs is mounted here */
 static char ids[128];   /* its damon/target_ids */
 
-static long write_ids(const char *s)
+static void do_write(const long *arg)
 {
-	int fd = open(ids, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	long r = write(fd, s, strlen(s)) < 0 ? -errno : 0;
-	close(fd);
-	return r;
+	NSX_REPLY(nsx_write_text(AT_FDCWD, ids, "%ld", arg[0]));
 }
 
-/* Up to 4 numbers read back: v[0] count (or -errno), v[1..]. */
-static void read_ids(long *v)
+/* Up to 4 numbers read back: {count (or -errno), the numbers}. */
+static void do_read(const long *arg)
 {
 	FILE *f = fopen(ids, "re");
-	long x;
-	v[0] = f ? 0 : -errno;
+	long x, v[5] = {f ? 0 : -errno};
+	(void)arg;
 	while (f && v[0] < 4 && fscanf(f, "%ld", &x) == 1)
 		v[1 + v[0]++] = x;
 	if (f)
 		fclose(f);
-}
-
-static void do_write(const long *arg)
-{
-	char b[32];
-	snprintf(b, sizeof(b), "%ld", arg[0]);
-	NSX_REPLY(write_ids(b));
-}
-
-static void do_read(const long *arg)
-{
-	(void)arg;
-	long v[5] = {0};
-	read_ids(v);
-	NSX_REPLY(v[0], v[1], v[2], v[3], v[4]);
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn("c2", NULL, nsx_parked, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	nsx_send_v("reply", v, 5);
 }
 
 static void show(const char *who, int observer, const long *v)
@@ -94,7 +67,7 @@ static int set;
 static void clean(void)
 {
 	if (set)
-		write_ids("");
+		nsx_write_text(AT_FDCWD, ids, "%s", "");
 	set = 0;
 }
 
@@ -127,16 +100,13 @@ int main(void)
 		nsx_skip("no DAMON debugfs interface: %s (CONFIG_DAMON_DBGFS)", nsx_errname(errno));
 	set = 1;
 	atexit(clean);
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
-	int c2 = nsx_find("c2"), inner = nsx_ns_of(c);
-	long v[5];
+	struct nsx_scene s = nsx_scene(NSX_SCENE_C2);
+	int c = s.c, c2 = s.c2, inner = s.inner;
 	printf("# damon_target_ids: target_ids takes the writer's numbers and shows the "
 	       "reader's\n");
 	printf("c   writes %s: %s\n", nsx_name(c, nsx_nr_in(c2, inner)),
 	       nsx_res(nsx_do(c, do_write, nsx_nr_in(c2, inner), 0, 0)->v[0]));
-	read_ids(v);
-	show("top", 0, v);
+	show("top", 0, nsx_by(0, do_read, 0, 0, 0)->v);
 	show("c", c, nsx_do(c, do_read, 0, 0, 0)->v);
 	printf("c   writes %s: %s\n", nsx_name(c, nsx_pid(0)),
 	       nsx_res(nsx_do(c, do_write, nsx_pid(0), 0, 0)->v[0]));
