@@ -56,12 +56,6 @@
 static int sv[2] = {-1, -1};
 static int nbd = -1;
 
-/* The pid file: {result, number}. */
-static void read_pid(long *o)
-{
-	o[0] = nsx_read_long(PIDF, &o[1]);
-}
-
 static void do_setup(const long *arg)
 {
 	(void)arg;
@@ -83,12 +77,12 @@ static void do_doit(const long *arg)
 	NSX_REPLY(ioctl(nbd, NBD_DO_IT) < 0 ? -errno : 0);
 }
 
+/* The pid file: {result, number}. */
 static void do_read(const long *arg)
 {
+	long v = 0, r = nsx_read_long(PIDF, &v);
 	(void)arg;
-	long o[2];
-	read_pid(o);
-	NSX_REPLY(o[0], o[1]);
+	NSX_REPLY(r, v);
 }
 
 static void do_close(const long *arg)
@@ -106,12 +100,12 @@ static int c_fn(void *arg)
 	nsx_serve();
 }
 
-static void show(const char *who, int observer, const long *o)
+/* The pid file as observer reads it. */
+static void show(int observer)
 {
-	if (o[0] < 0)
-		printf("%-3s reads nbd0's pid: %s\n", who, nsx_res(o[0]));
-	else
-		printf("%-3s reads nbd0's pid: %s\n", who, nsx_name(observer, o[1]));
+	const long *o = nsx_by(observer, do_read, 0, 0, 0)->v;
+	printf("%-3s reads nbd0's pid: %s\n", nsx_task_name(observer),
+	       o[0] < 0 ? nsx_res(o[0]) : nsx_name(observer, o[1]));
 }
 
 NSX_CASE(.family = "Device drivers", .rows = "27.13", .kconfig = "CONFIG_BLK_DEV_NBD",
@@ -126,7 +120,6 @@ int main(void)
 	int c = nsx_spawn("c", "inner", c_fn, NULL);
 	nsx_recv(c, "up");
 	close(sv[0]);
-	long o[2];
 	printf("# nbd_pids: /sys/block/nbd0/pid is the global number of the task in "
 	       "NBD_DO_IT\n");
 	const struct nsx_msg *m = nsx_do(c, do_setup, 0, 0, 0);
@@ -135,17 +128,13 @@ int main(void)
 		nsx_exit();
 	long fd = m->v[1];
 	nsx_ask(c, do_doit, 0, 0, 0);
-	if (nsx_await_syscall(c, SYS_ioctl, (unsigned long)fd))
-		nsx_fail("c never slept in NBD_DO_IT");
-	int c2 = nsx_find("c2");
-	read_pid(o);
-	show("top", 0, o);
-	show("c2", c2, nsx_do(c2, do_read, 0, 0, 0)->v);
+	NSX_TRY_NEG(nsx_await_syscall(c, SYS_ioctl, (unsigned long)fd)); /* in NBD_DO_IT */
+	show(0);
+	show(nsx_find("c2"));
 	close(sv[1]);
 	printf("c   NBD_DO_IT returns once top closed its end: %s\n",
 	       nsx_res(nsx_recv(c, "reply")->v[0]));
 	printf("c   closes nbd0: %s\n", nsx_res(nsx_do(c, do_close, 0, 0, 0)->v[0]));
-	read_pid(o);
-	show("top", 0, o);
+	show(0);
 	nsx_exit();
 }
