@@ -55,47 +55,22 @@
 #define CTX   KD "/contexts/0"
 #define TGT   CTX "/targets/0"
 
-static long put(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	long r = write(fd, v, strlen(v)) < 0 ? -errno : 0;
-	close(fd);
-	return r;
-}
-
-/* {result, the number} */
-static void get(const char *path, long *o)
-{
-	o[0] = nsx_read_long(path, &o[1]);
-}
-
 static const char *const files[] = {TGT "/pid_target", KD "/state", KD "/pid"};
 
+/* Write to files[arg[0]]: the number arg[1] (pid_target), or "on" or "off". */
 static void do_write(const long *arg)
 {
-	char b[32];
 	if (arg[0] == 0)
-		snprintf(b, sizeof(b), "%ld", arg[1]);
+		NSX_REPLY(nsx_write_text(AT_FDCWD, files[0], "%ld", arg[1]));
 	else
-		snprintf(b, sizeof(b), "%s", arg[1] ? "on" : "off");
-	NSX_REPLY(put(files[arg[0]], b));
+		NSX_REPLY(nsx_write_text(AT_FDCWD, files[arg[0]], "%s", arg[1] ? "on" : "off"));
 }
 
+/* files[arg[0]] as the caller reads it: {result, the number}. */
 static void do_read(const long *arg)
 {
-	long o[2];
-	get(files[arg[0]], o);
-	NSX_REPLY(o[0], o[1]);
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn("c2", NULL, nsx_parked, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	long v = 0, r = nsx_read_long(files[arg[0]], &v);
+	NSX_REPLY(r, v);
 }
 
 #define STAT "/sys/module/damon_stat/parameters/enabled"
@@ -105,18 +80,20 @@ static int set_up, stat_was_on;
 static void clean(void)
 {
 	if (set_up) {
-		put(KD "/state", "off");
-		put(CTX "/targets/nr_targets", "0");
-		put(KD "/contexts/nr_contexts", "0");
-		put(ADMIN "/nr_kdamonds", "0");
+		nsx_write_text(AT_FDCWD, KD "/state", "off");
+		nsx_write_text(AT_FDCWD, CTX "/targets/nr_targets", "0");
+		nsx_write_text(AT_FDCWD, KD "/contexts/nr_contexts", "0");
+		nsx_write_text(AT_FDCWD, ADMIN "/nr_kdamonds", "0");
 	}
 	if (stat_was_on)
-		put(STAT, "Y");
+		nsx_write_text(AT_FDCWD, STAT, "Y");
 }
 
-static void show(const char *who, int observer, const char *what, const long *o)
+/* files[f] (what) as observer reads it. */
+static void show(int observer, const char *what, int f)
 {
-	printf("%-3s reads %s: %s\n", who, what,
+	const long *o = nsx_by(observer, do_read, f, 0, 0)->v;
+	printf("%-3s reads %s: %s\n", nsx_task_name(observer), what,
 	       o[0] < 0     ? nsx_res(o[0])
 	       : o[1] == -1 ? "-1"
 	                    : nsx_name(observer, o[1]));
@@ -140,41 +117,34 @@ int main(void)
 		if (read(sf, st, sizeof(st) - 1) > 0 && st[0] == 'Y') {
 			stat_was_on = 1;
 			atexit(clean);
-			long e = put(STAT, "N");
-			if (e)
-				nsx_fail("turning DAMON_STAT off: %s", nsx_errname((int)-e));
+			NSX_TRY_NEG(nsx_write_text(AT_FDCWD, STAT, "N"));
 		}
 		close(sf);
 	}
-	long r = put(ADMIN "/nr_kdamonds", "1");
+	long r = nsx_write_text(AT_FDCWD, ADMIN "/nr_kdamonds", "1");
 	if (r)
 		nsx_skip("nr_kdamonds: %s (another DAMON user?)", nsx_errname((int)-r));
 	set_up = 1;
 	if (!stat_was_on)
 		atexit(clean);
-	if ((r = put(KD "/contexts/nr_contexts", "1")) || (r = put(CTX "/targets/nr_targets", "1")))
-		nsx_fail("setting up a context and a target: %s", nsx_errname((int)-r));
-	if ((r = put(CTX "/operations", "vaddr")))
+	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, KD "/contexts/nr_contexts", "1"));
+	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, CTX "/targets/nr_targets", "1"));
+	if ((r = nsx_write_text(AT_FDCWD, CTX "/operations", "vaddr")))
 		nsx_skip("no vaddr operations: %s (CONFIG_DAMON_VADDR)", nsx_errname((int)-r));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
-	int c2 = nsx_find("c2"), inner = nsx_ns_of(c);
-	long o[2];
+	struct nsx_scene s = nsx_scene(NSX_SCENE_C2);
+	int c = s.c, c2 = s.c2, inner = s.inner;
 	printf("# damon_sysfs_pids: pid_target is a bare number, looked up by whoever turns "
 	       "DAMON on; a kdamond's pid is global\n");
 	printf("c   writes pid_target %s: %s\n", nsx_name(c, nsx_nr_in(c2, inner)),
 	       nsx_res(nsx_do(c, do_write, 0, nsx_nr_in(c2, inner), 0)->v[0]));
-	get(files[0], o);
-	show("top", 0, "pid_target", o);
-	show("c", c, "pid_target", nsx_do(c, do_read, 0, 0, 0)->v);
-	printf("top writes on: %s\n", nsx_res(put(files[1], "on")));
+	show(0, "pid_target", 0);
+	show(c, "pid_target", 0);
+	printf("top writes on: %s\n", nsx_res(nsx_by(0, do_write, 1, 1, 0)->v[0]));
 	printf("c   writes on: %s\n", nsx_res(nsx_do(c, do_write, 1, 1, 0)->v[0]));
-	get(files[2], o);
-	show("top", 0, "kdamonds/0/pid", o);
-	show("c", c, "kdamonds/0/pid", nsx_do(c, do_read, 2, 0, 0)->v);
+	show(0, "kdamonds/0/pid", 2);
+	show(c, "kdamonds/0/pid", 2);
 	printf("c   writes off: %s\n", nsx_res(nsx_do(c, do_write, 1, 0, 0)->v[0]));
-	get(files[2], o);
-	show("top", 0, "kdamonds/0/pid", o);
+	show(0, "kdamonds/0/pid", 2);
 	clean();
 	set_up = 0;
 	nsx_exit();
