@@ -55,25 +55,29 @@ static char clients[128];
 
 static int card = -1;
 
-/* Open card0 and ask for client idx: {open/ioctl result, pid}. */
-static void get_client(int idx, long *o)
+/* The caller, its comm set to its task name, opens card0 (once) and asks
+ * for client arg[0]: {open/ioctl result, pid}. */
+static void do_open(const long *arg)
 {
-	struct drm_client cl = {.idx = idx};
+	struct drm_client cl = {.idx = (int)arg[0]};
+	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
 	if (card < 0)
 		card = open(CARD, O_RDWR | O_CLOEXEC);
-	o[0] = card < 0 ? -errno : ioctl(card, DRM_IOCTL_GET_CLIENT, &cl) < 0 ? -errno : 0;
-	o[1] = (long)cl.pid;
+	long r = card < 0 ? -errno : ioctl(card, DRM_IOCTL_GET_CLIENT, &cl) < 0 ? -errno : 0;
+	NSX_REPLY(r, (long)cl.pid);
 }
 
-/* The clients file: {count or -errno, then per line: task index of the
- * comm (-1 if none), pid, uid}, up to 4 lines. */
-static void read_clients(long *o)
+/* The clients file, read by the caller, its comm set to its task name:
+ * {count or -errno, then per line: task index of the comm (-1 if none), pid,
+ * uid}, up to 4 lines. */
+static void do_read(const long *arg)
 {
 	FILE *f = fopen(clients, "re");
 	char line[256], comm[32];
-	long pid, dev, uid;
+	long pid, dev, uid, o[13] = {f ? 0 : -errno};
 	char master, auth;
-	o[0] = f ? 0 : -errno;
+	(void)arg;
+	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
 	while (f && o[0] < 4 && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%31s %ld %ld %c %c %ld", comm, &pid, &dev, &master, &auth,
 		           &uid) != 6)
@@ -89,50 +93,24 @@ static void read_clients(long *o)
 	}
 	if (f)
 		fclose(f);
+	nsx_send_v("reply", o, 13);
 }
 
-static void do_open(const long *arg)
+/* DRM_IOCTL_GET_CLIENT of client idx, by observer. */
+static void show_client(int observer, int idx)
 {
-	long o[13] = {0};
-	get_client((int)arg[0], o);
-	NSX_REPLY(o[0], o[1]);
-}
-
-static void do_read(const long *arg)
-{
-	(void)arg;
-	long o[13] = {0};
-	read_clients(o);
-	NSX_REPLY(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12]);
-}
-
-static int c2_fn(void *arg)
-{
-	(void)arg;
-	prctl(PR_SET_NAME, "c2");
-	nsx_serve();
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
-	prctl(PR_SET_NAME, "c");
-	nsx_spawn("c2", NULL, c2_fn, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
-}
-
-static void show_client(const char *who, int observer, int idx, const long *o)
-{
-	printf("%-3s DRM_IOCTL_GET_CLIENT idx %d: %s", who, idx, nsx_res(o[0]));
+	const long *o = nsx_by(observer, do_open, idx, 0, 0)->v;
+	printf("%-3s DRM_IOCTL_GET_CLIENT idx %d: %s", nsx_task_name(observer), idx, nsx_res(o[0]));
 	if (o[0] == 0)
 		printf(", pid %s", nsx_name(observer, o[1]));
 	printf("\n");
 }
 
-static void show_clients(const char *who, int observer, const long *o)
+/* The clients file, read by observer. */
+static void show_clients(int observer)
 {
-	printf("%-3s reads dri/0/clients:", who);
+	const long *o = nsx_by(observer, do_read, 0, 0, 0)->v;
+	printf("%-3s reads dri/0/clients:", nsx_task_name(observer));
 	if (o[0] < 0)
 		printf(" %s", nsx_res(o[0]));
 	for (long i = 0; i < o[0]; i++) {
@@ -157,25 +135,18 @@ NSX_CASE(.family = "Device drivers", .rows = "27.7 27.8", .kconfig = "CONFIG_DRM
 int main(void)
 {
 	nsx_init("top", "outer");
-	prctl(PR_SET_NAME, "top");
 	if (access(CARD, F_OK))
 		nsx_skip("no " CARD ": %s (CONFIG_DRM_VGEM or another DRM driver)",
 		         nsx_errname(errno));
 	dir = nsx_mount_fs("debugfs", NULL, "CONFIG_DEBUG_FS");
 	snprintf(clients, sizeof(clients), "%s/dri/0/clients", dir);
 	atexit(clean);
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
-	int c2 = nsx_find("c2");
-	long o[13];
+	struct nsx_scene s = nsx_scene(NSX_SCENE_C2);
 	printf("# drm_pids: DRM clients named in the reader's namespace\n");
-	show_client("c", c, 0, nsx_do(c, do_open, 0, 0, 0)->v);
-	get_client(0, o);
-	show_client("top", 0, 0, o);
-	get_client(1, o);
-	show_client("top", 0, 1, o);
-	read_clients(o);
-	show_clients("top", 0, o);
-	show_clients("c2", c2, nsx_do(c2, do_read, 0, 0, 0)->v);
+	show_client(s.c, 0);
+	show_client(0, 0);
+	show_client(0, 1);
+	show_clients(0);
+	show_clients(s.c2);
 	nsx_exit();
 }
