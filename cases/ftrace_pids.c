@@ -65,18 +65,19 @@ static long put(const char *file, const char *v, int trunc)
 	return r;
 }
 
-/* set_event_pid's numbers: {count or -errno, up to 3}. */
-static void read_pids(long *o)
+/* set_event_pid's numbers as the caller reads them: {count or -errno, up to 3}. */
+static void do_readpid(const long *arg)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/set_event_pid", inst);
 	FILE *f = fopen(path, "re");
-	long v;
-	o[0] = f ? 0 : -errno;
+	long v, o[4] = {f ? 0 : -errno};
+	(void)arg;
 	while (f && o[0] < 3 && fscanf(f, "%ld", &v) == 1)
 		o[1 + o[0]++] = v;
 	if (f)
 		fclose(f);
+	nsx_send_v("reply", o, 4);
 }
 
 /* The trace: {c's task_rename events to c-renamed<which>, the last one's
@@ -117,14 +118,6 @@ static void do_setpid(const long *arg)
 	NSX_REPLY(put("set_event_pid", b, 1));
 }
 
-static void do_readpid(const long *arg)
-{
-	(void)arg;
-	long o[4] = {0};
-	read_pids(o);
-	NSX_REPLY(o[0], o[1], o[2], o[3]);
-}
-
 static void do_rename(const long *arg)
 {
 	char b[32];
@@ -150,9 +143,10 @@ static void clean(void)
 	made = 0;
 }
 
-static void show_pids(const char *who, int observer, const long *o)
+static void show_pids(int observer)
 {
-	printf("%-3s reads set_event_pid:", who);
+	const long *o = nsx_by(observer, do_readpid, 0, 0, 0)->v;
+	printf("%-3s reads set_event_pid:", nsx_task_name(observer));
 	if (o[0] < 0)
 		printf(" %s", nsx_res(o[0]));
 	for (long i = 0; i < o[0]; i++)
@@ -170,8 +164,7 @@ int main(void)
 	dir = nsx_mount_fs("tracefs", NULL, "CONFIG_TRACING");
 	atexit(clean);
 	snprintf(inst, sizeof(inst), "%s/instances/nsxlate-XXXXXX", dir);
-	if (!mkdtemp(inst))
-		nsx_fail("a tracing instance: %s: %s", inst, nsx_errname(errno));
+	NSX_TRY_PTR(mkdtemp(inst)); /* a tracing instance */
 	made = 1;
 	long r = put("events/task/task_rename/enable", "1", 0);
 	if (r == -ENOENT)
@@ -183,9 +176,8 @@ int main(void)
 	printf("# ftrace_pids: tracefs takes and shows global pids\n");
 	printf("c   writes set_event_pid 1 (its own number): %s\n",
 	       nsx_res(nsx_do(c, do_setpid, 1, 0, 0)->v[0]));
-	show_pids("c", c, nsx_do(c, do_readpid, 0, 0, 0)->v);
-	read_pids(o);
-	show_pids("top", 0, o);
+	show_pids(c);
+	show_pids(0);
 	printf("c   renames itself: %s\n", nsx_res(nsx_do(c, do_rename, 1, 0, 0)->v[0]));
 	printf("c   writes trace_marker: %s\n", nsx_res(nsx_do(c, do_mark, 0, 0, 0)->v[0]));
 	read_trace(1, o);
