@@ -10,8 +10,8 @@
  *
  * A case defines cg1_read(file, v) before including this: the numbers of its
  * file number file (0, 1, ...) of g as read by the calling task, count in
- * v[0] (-errno if unreadable), up to 8 numbers in v[1..].  c answers
- * cg1_ask(c, file) by running it.
+ * v[0] (-errno if unreadable), up to 8 numbers in v[1..].  Every reader
+ * runs it as the action cg1_do_read().
  */
 #ifndef CGROUP1_H
 #define CGROUP1_H
@@ -38,34 +38,14 @@ static void cg1_do_read(const long *arg)
 {
 	long v[9] = {0};
 	cg1_read((int)arg[0], v);
-	NSX_SEND("reply", v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+	nsx_send_v("reply", v, 9);
 }
 
-static int cg1_c_fn(void *arg)
+static long cg1_write_pid(const char *file, long pid)
 {
-	(void)arg;
-	nsx_spawn_threaded("c2", NULL, "c2t");
-	NSX_SEND("up", 1);
-	nsx_serve();
-}
-
-static int cg1_o_fn(void *arg)
-{
-	(void)arg;
-	nsx_park();
-}
-
-static int cg1_write_pid(const char *file, long pid)
-{
-	char b[32], path[128];
+	char path[128];
 	snprintf(path, sizeof(path), "%s/%s", cg1_mnt, file);
-	int f = open(path, O_WRONLY | O_CLOEXEC);
-	if (f < 0)
-		return -errno;
-	snprintf(b, sizeof(b), "%ld", pid);
-	int r = write(f, b, strlen(b)) < 0 ? -errno : 0;
-	close(f);
-	return r;
+	return nsx_write_text(AT_FDCWD, path, "%ld", pid);
 }
 
 static void cg1_clean(void)
@@ -90,8 +70,8 @@ static int cg1_setup(const char *mnt, const char *opts)
 {
 	char g[128];
 	cg1_mnt = mnt;
-	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		nsx_fail("a mount namespace: %s", nsx_errname(errno));
+	NSX_TRY(unshare(CLONE_NEWNS));
+	NSX_TRY(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	if (mkdir(mnt, 0755) && errno != EEXIST)
 		nsx_fail("mkdir %s: %s", mnt, nsx_errname(errno));
 	if (mount("nsxlate", mnt, "cgroup", 0, opts)) {
@@ -102,17 +82,12 @@ static int cg1_setup(const char *mnt, const char *opts)
 	cg1_mounted = 1;
 	atexit(cg1_clean);
 	snprintf(g, sizeof(g), "%s/g", mnt);
-	if (mkdir(g, 0755))
-		nsx_fail("mkdir g: %s", nsx_errname(errno));
-	int c = nsx_spawn("c", "inner", cg1_c_fn, NULL);
-	nsx_recv(c, "up");
-	int who[3] = {c, nsx_find("c2"), nsx_spawn("o", NULL, cg1_o_fn, NULL)};
-	for (int i = 0; i < 3; i++) {
-		int e = cg1_write_pid("g/cgroup.procs", nsx_pid(who[i]));
-		if (e)
-			nsx_fail("moving %s into g: %s", nsx_task_name(who[i]), nsx_errname(-e));
-	}
-	return c;
+	NSX_TRY(mkdir(g, 0755));
+	struct nsx_scene s = nsx_scene(NSX_SCENE_C2T);
+	int who[3] = {s.c, s.c2, nsx_spawn("o", NULL, nsx_parked, NULL)};
+	for (int i = 0; i < 3; i++) /* into g */
+		NSX_TRY_NEG(cg1_write_pid("g/cgroup.procs", nsx_pid(who[i])));
+	return s.c;
 }
 
 /* Print what who read from g/<name>: the numbers as who sees them. */
@@ -129,10 +104,8 @@ static void cg1_show(int who, const char *name, const long *v)
 /* Read file in the top and in c, and print both. */
 static void cg1_both(int c, int file, const char *name)
 {
-	long v[9];
-	cg1_read(file, v);
-	cg1_show(0, name, v);
-	cg1_show(c, name, nsx_do(c, cg1_do_read, file, 0, 0)->v);
+	cg1_show(0, name, nsx_by(0, cg1_do_read, file, 0, 0)->v);
+	cg1_show(c, name, nsx_by(c, cg1_do_read, file, 0, 0)->v);
 }
 
 #endif
