@@ -53,11 +53,12 @@
 static int pipefd[2] = {-1, -1};
 
 /* pgrp= of the autofs line of /proc/self/mounts, or -1. */
-static long mounts_pgrp(void)
+static void do_pgrp(const long *arg)
 {
 	char line[512];
 	long v = -1;
 	FILE *f = fopen("/proc/self/mounts", "re");
+	(void)arg;
 	while (f && fgets(line, sizeof(line), f)) {
 		char *p = strstr(line, " autofs ");
 		if (p && (p = strstr(p, "pgrp=")))
@@ -65,13 +66,7 @@ static long mounts_pgrp(void)
 	}
 	if (f)
 		fclose(f);
-	return v;
-}
-
-static void do_pgrp(const long *arg)
-{
-	(void)arg;
-	NSX_REPLY(mounts_pgrp());
+	NSX_REPLY(v);
 }
 
 static void do_chdir(const long *arg)
@@ -122,24 +117,17 @@ static void request(int root, int who, int expect_packet)
 {
 	const char *wn = nsx_task_name(who);
 	struct autofs_v5_packet p;
-	long r;
-	if (!who) {
-		char path[64];
-		snprintf(path, sizeof(path), "/tmp/a/%s", wn);
-		r = nsx_rc(chdir(path));
-	} else if (expect_packet) {
+	if (expect_packet) {
 		nsx_ask(who, do_chdir, 0, 0, 0);
 		packet(&p, 1);
 		printf("%-3s chdir(/tmp/a/%s): packet type %d pid %s tgid %s name %.*s\n", wn, wn,
 		       p.hdr.type, nsx_name_ns(dns, p.pid), nsx_name_ns(dns, p.tgid), (int)p.len,
 		       p.name);
 		NSX_TRY(ioctl(root, AUTOFS_IOC_FAIL, (unsigned long)p.wait_queue_token));
-		r = nsx_recv(who, "reply")->v[0];
-		printf("%-3s chdir: %s\n", wn, nsx_res(r));
+		printf("%-3s chdir: %s\n", wn, nsx_res(nsx_recv(who, "reply")->v[0]));
 		return;
-	} else {
-		r = nsx_do(who, do_chdir, 0, 0, 0)->v[0];
 	}
+	long r = nsx_by(who, do_chdir, 0, 0, 0)->v[0];
 	printf("%-3s chdir(/tmp/a/%s): %s; packets waiting: %d\n", wn, wn, nsx_res(r),
 	       packet(&p, 0));
 }
@@ -172,9 +160,10 @@ int main(void)
 
 	printf("# autofs_pids: the daemon's packets number requesters in the daemon's "
 	       "namespace (dns); names are dns's\n");
-	printf("top /proc/self/mounts pgrp=%s\n", nsx_name(0, mounts_pgrp()));
-	printf("d   /proc/self/mounts pgrp=%s\n", nsx_name(d, nsx_do(d, do_pgrp, 0, 0, 0)->v[0]));
-	printf("c   /proc/self/mounts pgrp=%s\n", nsx_name(c, nsx_do(c, do_pgrp, 0, 0, 0)->v[0]));
+	int readers[3] = {0, d, c};
+	for (int k = 0; k < 3; k++)
+		printf("%-3s /proc/self/mounts pgrp=%s\n", nsx_task_name(readers[k]),
+		       nsx_name(readers[k], nsx_by(readers[k], do_pgrp, 0, 0, 0)->v[0]));
 	request(root, r, 1);
 	request(root, r2, 1);
 	request(root, c, 0);

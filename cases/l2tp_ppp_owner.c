@@ -91,19 +91,13 @@ static void do_connect(const long *arg)
 		          got.pppol2tp.s_session);
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve();
-}
-
 NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "8.9",
          .kconfig = "CONFIG_INET CONFIG_NETDEVICES CONFIG_PPP CONFIG_L2TP CONFIG_PPPOL2TP");
 
 int main(void)
 {
 	nsx_init("top", "outer");
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	int c = nsx_scene(0).c;
 	const long *v = nsx_do(c, do_connect, 0, 0, 0)->v;
 	if (v[0] == S_NETNS)
 		nsx_skip("unshare(CLONE_NEWNET): %s (needs CAP_SYS_ADMIN)",
