@@ -74,20 +74,21 @@ static char procs[128]; /* its binder_logs/proc */
 /* The calling process's binder fds, by device (0 = a, 1 = b). */
 static int bfd[2] = {-1, -1};
 
-static long bopen(int dev)
+/* Open device arg[0] and map it: 0 or -errno. */
+static void do_open(const long *arg)
 {
 	char path[64];
+	int dev = (int)arg[0];
 	snprintf(path, sizeof(path), "%s/%c", dir, 'a' + dev);
 	int fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (mmap(NULL, MAPLEN, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED) {
-		long e = -errno;
+	long r = fd < 0 ? -errno : 0;
+	if (!r && mmap(NULL, MAPLEN, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED) {
+		r = -errno;
 		close(fd);
-		return e;
 	}
-	bfd[dev] = fd;
-	return 0;
+	if (!r)
+		bfd[dev] = fd;
+	NSX_REPLY(r);
 }
 
 static long bwr(int dev, void *w, size_t wlen, void *r, size_t rlen, size_t *got)
@@ -105,18 +106,21 @@ static long bwr(int dev, void *w, size_t wlen, void *r, size_t rlen, size_t *got
 	return 0;
 }
 
-static long become_mgr(int dev)
+/* Become device arg[0]'s context manager, and enter the looper. */
+static void do_mgr(const long *arg)
 {
 	uint32_t cmd = BC_ENTER_LOOPER;
+	int dev = (int)arg[0];
 	if (ioctl(bfd[dev], BINDER_SET_CONTEXT_MGR, 0) < 0)
-		return -errno;
-	return bwr(dev, &cmd, sizeof(cmd), NULL, 0, NULL);
+		NSX_REPLY(-errno);
+	else
+		NSX_REPLY(bwr(dev, &cmd, sizeof(cmd), NULL, 0, NULL));
 }
 
 /* A two-way transaction to handle 0, written only: the reply is read later. */
 static uint64_t payload = 0x6e73786c617465;
 
-static long send_txn(int dev)
+static void do_send(const long *arg)
 {
 	struct {
 		uint32_t cmd;
@@ -126,7 +130,7 @@ static long send_txn(int dev)
 	w.tr.code = 1;
 	w.tr.data_size = sizeof(payload);
 	w.tr.data.ptr.buffer = (binder_uintptr_t)(uintptr_t)&payload;
-	return bwr(dev, &w, sizeof(w), NULL, 0, NULL);
+	NSX_REPLY(bwr((int)arg[0], &w, sizeof(w), NULL, 0, NULL));
 }
 
 /*
@@ -187,48 +191,25 @@ static void recv_txn(int dev, long *o)
 	o[0] = -EAGAIN;
 }
 
-static long frozen_info(long pid)
-{
-	struct binder_frozen_status_info fi = {.pid = (uint32_t)pid};
-	return ioctl(bfd[0], BINDER_GET_FROZEN_INFO, &fi) < 0 ? -errno : 0;
-}
-
-static long unfreeze(long pid)
-{
-	struct binder_freeze_info fi = {.pid = (uint32_t)pid, .enable = 0};
-	return ioctl(bfd[0], BINDER_FREEZE, &fi) < 0 ? -errno : 0;
-}
-
-static void do_open(const long *arg)
-{
-	NSX_REPLY(bopen((int)arg[0]));
-}
-
-static void do_mgr(const long *arg)
-{
-	NSX_REPLY(become_mgr((int)arg[0]));
-}
-
-static void do_send(const long *arg)
-{
-	NSX_REPLY(send_txn((int)arg[0]));
-}
-
 static void do_recv(const long *arg)
 {
 	long o[4];
 	recv_txn((int)arg[0], o);
-	NSX_REPLY(o[0], o[1], o[2], o[3]);
+	nsx_send_v("reply", o, 4);
 }
 
+/* BINDER_GET_FROZEN_INFO of pid arg[0] on a. */
 static void do_frozen(const long *arg)
 {
-	NSX_REPLY(frozen_info(arg[0]));
+	struct binder_frozen_status_info fi = {.pid = (uint32_t)arg[0]};
+	NSX_REPLY(ioctl(bfd[0], BINDER_GET_FROZEN_INFO, &fi) < 0 ? -errno : 0);
 }
 
+/* BINDER_FREEZE enable 0 of pid arg[0] on a. */
 static void do_freeze(const long *arg)
 {
-	NSX_REPLY(unfreeze(arg[0]));
+	struct binder_freeze_info fi = {.pid = (uint32_t)arg[0], .enable = 0};
+	NSX_REPLY(ioctl(bfd[0], BINDER_FREEZE, &fi) < 0 ? -errno : 0);
 }
 
 /* The numbers binder_logs/proc has files for (up to max). */
@@ -340,21 +321,17 @@ int main(void)
 	int ctl = NSX_TRY(open(path, O_RDONLY | O_CLOEXEC));
 	for (int i = 0; i < 2; i++) {
 		struct binderfs_device dev = {.name = {(char)('a' + i)}};
-		if (ioctl(ctl, BINDER_CTL_ADD, &dev) < 0)
-			nsx_fail("BINDER_CTL_ADD %c: %s", 'a' + i, nsx_errname(errno));
+		NSX_TRY(ioctl(ctl, BINDER_CTL_ADD, &dev));
 	}
 	close(ctl);
 
 	int c = nsx_spawn_agent("c", "inner");
-	long none[1] = {0}, l1[16], l2[16], l3[16], o[4];
+	long none[1] = {0}, l1[16], l2[16], l3[16];
 	int n1, n2, n3, count;
 	printf("# binder_pids: sender_pid is the reader's number for the sender; the "
 	       "log files and the freeze ioctls use global tgids\n");
-	long r = bopen(0);
-	if (!r)
-		r = bopen(1);
-	if (r)
-		nsx_fail("top opens a binder device: %s", nsx_errname((int)-r));
+	NSX_TRY_NEG(nsx_by(0, do_open, 0, 0, 0)->v[0]);
+	NSX_TRY_NEG(nsx_by(0, do_open, 1, 0, 0)->v[0]);
 	show_gain("top", "opens a and b", none, 0, l1, &n1);
 	printf("c   opens a: %s\n", nsx_res(nsx_do(c, do_open, 0, 0, 0)->v[0]));
 	show_gain("c", "opened a", l1, n1, l2, &n2);
@@ -362,16 +339,14 @@ int main(void)
 	printf("c   opens b: %s\n", nsx_res(nsx_do(c, do_open, 1, 0, 0)->v[0]));
 	show_gain("c", "opened b", l2, n2, l3, &n3);
 
-	printf("top becomes a's context manager: %s\n", nsx_res(become_mgr(0)));
+	printf("top becomes a's context manager: %s\n", nsx_res(nsx_by(0, do_mgr, 0, 0, 0)->v[0]));
 	printf("c   becomes b's context manager: %s\n", nsx_res(nsx_do(c, do_mgr, 1, 0, 0)->v[0]));
 	printf("c   sends on a: %s\n", nsx_res(nsx_do(c, do_send, 0, 0, 0)->v[0]));
-	recv_txn(0, o);
-	show_txn("top", 0, o);
+	show_txn("top", 0, nsx_by(0, do_recv, 0, 0, 0)->v);
 	show_txn("c", c, nsx_do(c, do_recv, 0, 0, 0)->v);
-	printf("top sends on b: %s\n", nsx_res(send_txn(1)));
+	printf("top sends on b: %s\n", nsx_res(nsx_by(0, do_send, 1, 0, 0)->v[0]));
 	show_txn("c", c, nsx_do(c, do_recv, 1, 0, 0)->v);
-	recv_txn(1, o);
-	show_txn("top", 0, o);
+	show_txn("top", 0, nsx_by(0, do_recv, 1, 0, 0)->v);
 
 	int inner = nsx_ns_of(c);
 	long own = nsx_nr_in(c, inner);
@@ -380,7 +355,7 @@ int main(void)
 	printf("c   BINDER_GET_FROZEN_INFO pid %s (its log file's): %s\n", nsx_name(0, g_c),
 	       nsx_res(nsx_do(c, do_frozen, g_c, 0, 0)->v[0]));
 	printf("top BINDER_GET_FROZEN_INFO pid %s: %s\n", nsx_name(0, nsx_pid(c)),
-	       nsx_res(frozen_info(nsx_pid(c))));
+	       nsx_res(nsx_by(0, do_frozen, nsx_pid(c), 0, 0)->v[0]));
 	printf("c   BINDER_FREEZE enable 0 pid %ld (its own number): %s\n", own,
 	       nsx_res(nsx_do(c, do_freeze, own, 0, 0)->v[0]));
 	printf("c   BINDER_FREEZE enable 0 pid %s (its log file's): %s\n", nsx_name(0, g_c),
