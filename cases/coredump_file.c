@@ -41,26 +41,15 @@
 
 static char saved_pattern[512], saved_uses_pid[16];
 
+/* Set kernel.<name> to val, its old value into old first (unless NULL): 0
+ * or -errno. */
 static int sysctl(const char *name, char *old, size_t oldlen, const char *val)
 {
 	char path[128];
 	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
-	if (old) {
-		int f = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n = f < 0 ? -1 : read(f, old, oldlen - 1);
-		old[n > 0 ? n : 0] = '\0';
-		if (f >= 0)
-			close(f);
-		if (f < 0)
-			return -errno;
-	}
+	long r = old ? nsx_read_text(AT_FDCWD, path, old, oldlen) : 0;
 	/* A fresh descriptor: a write at a non-zero offset is ignored. */
-	int f = open(path, O_WRONLY | O_CLOEXEC);
-	if (f < 0)
-		return -errno;
-	int r = write(f, val, strlen(val)) < 0 ? -errno : 0;
-	close(f);
-	return r;
+	return (int)(r < 0 ? r : nsx_write_text(AT_FDCWD, path, "%s", val));
 }
 
 static void put_back(void)

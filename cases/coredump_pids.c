@@ -114,12 +114,7 @@ static int helper(int argc, char **argv)
 		return 1;
 	size_t n = read_all(0, core, sizeof(core));
 	snprintf(path, sizeof(path), "/proc/%s/status", argv[4]);
-	int f = open(path, O_RDONLY);
-	ssize_t k = f < 0 ? -1 : read(f, st, sizeof(st) - 1);
-	if (f >= 0)
-		close(f);
-	if (k > 0) {
-		st[k] = '\0';
+	if (nsx_read_text(AT_FDCWD, path, st, sizeof(st)) > 0) {
 		char *s = strstr(st, "\nNSpid:");
 		if (s)
 			snprintf(nspid, sizeof(nspid), "%.*s", (int)strcspn(s + 8, "\n"), s + 8);
@@ -166,10 +161,7 @@ static int d_fn(void *arg)
 	setrlimit(RLIMIT_CORE, &r);
 	/* No memory in the core, only its notes: the pipe carries kilobytes,
 	 * not the process's mappings (lib's shared table included). */
-	int cf = open("/proc/self/coredump_filter", O_WRONLY | O_CLOEXEC);
-	if (cf < 0 || write(cf, "0", 1) != 1)
-		nsx_fail("coredump_filter: %s", nsx_errname(errno));
-	close(cf);
+	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/proc/self/coredump_filter", "0"));
 	NSX_SEND("ppid", getppid());
 	nsx_step();
 	signal(SIGABRT, SIG_DFL);
@@ -189,8 +181,7 @@ static int p_fn(void *arg)
 {
 	pthread_t th;
 	(void)arg;
-	if (pthread_create(&th, NULL, pt_fn, NULL))
-		nsx_fail("pthread_create");
+	NSX_TRY_ERR(pthread_create(&th, NULL, pt_fn, NULL));
 	nsx_park();
 }
 
@@ -198,13 +189,7 @@ static char saved[512];
 
 static void put_back(void)
 {
-	int f = open(CORE_PATTERN, O_WRONLY | O_CLOEXEC);
-	if (f >= 0) {
-		if (write(f, saved, strlen(saved)) < 0) {
-			/* nothing more to do: the guest is thrown away */
-		}
-		close(f);
-	}
+	nsx_write_text(AT_FDCWD, CORE_PATTERN, "%s", saved); /* failing, the guest goes anyway */
 	unlink(FIFO);
 }
 
@@ -226,8 +211,7 @@ int main(int argc, char **argv)
 	core_pattern_save(saved, sizeof(saved));
 	int f = NSX_TRY(open(CORE_PATTERN, O_WRONLY | O_CLOEXEC));
 	unlink(FIFO);
-	if (mkfifo(FIFO, 0600))
-		nsx_fail("mkfifo %s: %s", FIFO, nsx_errname(errno));
+	NSX_TRY(mkfifo(FIFO, 0600));
 	snprintf(pattern, sizeof(pattern), "|%s " HELPER " %%p %%i %%P %%I " FIFO, self);
 	if (write(f, pattern, strlen(pattern)) < 0) {
 		int e = errno;
@@ -239,14 +223,11 @@ int main(int argc, char **argv)
 	}
 	close(f);
 	atexit(put_back);
-	int fifo = open(FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fifo < 0)
-		nsx_fail("open %s: %s", FIFO, nsx_errname(errno));
+	int fifo = (int)NSX_TRY(open(FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
 
-	int p = nsx_spawn("p", "inner", p_fn, NULL);
+	nsx_spawn("p", "inner", p_fn, NULL);
 	nsx_recv(-1, "up");
 	int d = nsx_find("d");
-	(void)p;
 	nsx_go(d);
 	char buf[1024];
 	const char *why = helper_wait(fifo, nsx_procfd(), nsx_pid(d), buf, sizeof(buf));
