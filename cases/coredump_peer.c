@@ -151,12 +151,6 @@ static void pidfd_info(int fd, long out[4])
 	out[3] = in.ppid;
 }
 
-/* A whole small file, read through dirfd (AT_FDCWD for a path), into buf. */
-static int read_file(int dirfd, const char *path, char *buf, size_t len)
-{
-	return nsx_read_text(dirfd, path, buf, len) > 0 ? 0 : -1;
-}
-
 /* The words of the line "<field>:" of a status-like text, as text. */
 static void field(const char *text, const char *name, char *out, size_t len)
 {
@@ -175,12 +169,7 @@ static void field(const char *text, const char *name, char *out, size_t len)
  * offset is ignored): 0 or -errno. */
 static long set_pattern(const char *pattern)
 {
-	int f = open(CORE_PATTERN, O_WRONLY | O_CLOEXEC);
-	if (f < 0)
-		return -errno;
-	long r = write(f, pattern, strlen(pattern)) < 0 ? -errno : 0;
-	close(f);
-	return r;
+	return nsx_write_text(AT_FDCWD, CORE_PATTERN, "%s", pattern);
 }
 
 /* --- helper mode: run by the kernel, in the initial namespaces, as root --- */
@@ -199,16 +188,16 @@ static int helper(int argc, char **argv)
 		return 1;
 	int pfd = atoi(argv[2]);
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pfd);
-	read_file(AT_FDCWD, path, text, sizeof(text));
+	nsx_read_text(AT_FDCWD, path, text, sizeof(text));
 	field(text, "Pid", buf, sizeof(buf));
 	long fdpid = strtol(buf, NULL, 10);
 	field(text, "NSpid", fdnspid, sizeof(fdnspid));
 	pidfd_info(pfd, info);
 	snprintf(path, sizeof(path), "/proc/%s/status", argv[3]);
-	read_file(AT_FDCWD, path, text, sizeof(text));
+	nsx_read_text(AT_FDCWD, path, text, sizeof(text));
 	field(text, "NSpid", pnspid, sizeof(pnspid));
 	snprintf(path, sizeof(path), "/proc/%ld/status", info[3]);
-	read_file(AT_FDCWD, path, text, sizeof(text));
+	nsx_read_text(AT_FDCWD, path, text, sizeof(text));
 	field(text, "NSpid", ppnspid, sizeof(ppnspid));
 	while (read(0, buf, sizeof(buf)) > 0) {
 		/* the core: drained, so that the dump completes */
@@ -268,23 +257,16 @@ static int dumper_fn(void *thread)
 	pthread_t th;
 	setrlimit(RLIMIT_CORE, &r);
 	/* No memory in the core, only its notes (fs/coredump.c vma_dump_size()). */
-	int cf = open("/proc/self/coredump_filter", O_WRONLY | O_CLOEXEC);
-	if (cf < 0 || write(cf, "0", 1) != 1)
-		nsx_fail("coredump_filter: %s", nsx_errname(errno));
-	close(cf);
+	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/proc/self/coredump_filter", "0"));
 	if (!strcmp(thread, "ft")) {
-		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-		    mount("tmpfs", "/tmp", "tmpfs", 0, "mode=0755"))
-			nsx_fail("a tmpfs on /tmp in f's mount namespace: %s", nsx_errname(errno));
-		int lfd = listen_at(SOCK);
-		if (lfd < 0)
-			nsx_fail("f listening on %s: %s", SOCK, nsx_errname(-lfd));
-		if (nsx_send_fds(pass_f[1], &lfd, 1))
-			nsx_fail("passing the decoy: %s", nsx_errname(errno));
+		NSX_TRY(unshare(CLONE_NEWNS));
+		NSX_TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+		NSX_TRY(mount("tmpfs", "/tmp", "tmpfs", 0, "mode=0755"));
+		int lfd = (int)NSX_TRY_NEG(listen_at(SOCK));
+		NSX_TRY_NEG(nsx_send_fds(pass_f[1], &lfd, 1));
 		close(lfd);
 	}
-	if (pthread_create(&th, NULL, dumping_thread, thread))
-		nsx_fail("pthread_create");
+	NSX_TRY_ERR(pthread_create(&th, NULL, dumping_thread, thread));
 	nsx_park();
 }
 
@@ -295,9 +277,7 @@ static void do_cred(const long *arg)
 	long out[3];
 	int fd;
 	int p = !strcmp(nsx_task_name(nsx_self()), "p");
-	int e = nsx_recv_fds(p ? pass_p[1] : pass_s[1], &fd, 1);
-	if (e)
-		nsx_fail("receiving the connection: %s", nsx_errname(-e));
+	NSX_TRY_NEG(nsx_recv_fds(p ? pass_p[1] : pass_s[1], &fd, 1));
 	nsx_peercred(fd, out);
 	close(fd);
 	NSX_REPLY(out[0], out[1], out[2]);
@@ -443,23 +423,15 @@ int main(int argc, char **argv)
 
 	/* The coredump server: a listening socket at SOCK (the kernel looks it
 	 * up from the initial mount namespace's root: /tmp is the same there). */
-	int lsn = listen_at(SOCK);
-	if (lsn < 0)
-		nsx_fail("listening on %s: %s", SOCK, nsx_errname(-lsn));
+	int lsn = (int)NSX_TRY_NEG(listen_at(SOCK));
 	unlink(FIFO);
-	if (mkfifo(FIFO, 0600))
-		nsx_fail("mkfifo %s: %s", FIFO, nsx_errname(errno));
-	int fifo = open(FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fifo < 0)
-		nsx_fail("open %s: %s", FIFO, nsx_errname(errno));
+	NSX_TRY(mkfifo(FIFO, 0600));
+	int fifo = (int)NSX_TRY(open(FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
 	snprintf(pattern, sizeof(pattern), "|%s " HELPER " %%F %%P " FIFO " " SOCK, self);
-	long r = set_pattern(pattern);
-	if (r)
-		nsx_fail("writing core_pattern: %s", nsx_errname((int)-r));
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass_p) ||
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass_s) ||
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass_f))
-		nsx_fail("socketpair: %s", nsx_errname(errno));
+	NSX_TRY_NEG(set_pattern(pattern));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass_p));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass_s));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass_f));
 
 	int p = nsx_spawn("p", "inner", p_fn, NULL);
 	int s = nsx_spawn_agent("s", "side");
@@ -467,8 +439,7 @@ int main(int argc, char **argv)
 	int d = nsx_find("d"), e = nsx_find("e"), f = nsx_find("f");
 	int dt = nsx_await_task("dt"), et = nsx_await_task("et"), ft = nsx_await_task("ft");
 	int decoy;
-	if (nsx_recv_fds(pass_f[0], &decoy, 1)) /* sent before f registered its thread */
-		nsx_fail("f's listener did not come");
+	NSX_TRY_NEG(nsx_recv_fds(pass_f[0], &decoy, 1)); /* sent before f registered ft */
 
 	printf("# coredump_peer: a core_pattern pipe helper's %%F pidfd and a coredump socket's "
 	       "peer; d, e, f (inner) dump from their threads dt, et, ft\n");
@@ -502,9 +473,7 @@ int main(int argc, char **argv)
 	struct pollfd pl = {lsn, POLLIN, 0};
 	if (poll(&pl, 1, nsx_timeout_ms()) != 1)
 		nsx_fail("no connection on the coredump socket");
-	int c = accept4(lsn, NULL, NULL, SOCK_CLOEXEC);
-	if (c < 0)
-		nsx_fail("accept: %s", nsx_errname(errno));
+	int c = (int)NSX_TRY(accept4(lsn, NULL, NULL, SOCK_CLOEXEC));
 	long cred[3];
 	nsx_peercred(c, cred);
 	printf("top  SO_PEERCRED: pid=%s uid=%ld gid=%ld\n", nsx_name(0, cred[0]), cred[1],
@@ -515,7 +484,7 @@ int main(int argc, char **argv)
 	char text[2048], path[64], pid[64], nspid[256];
 	long nr[NSX_MAX_LEVEL], info[4] = {0, 0, 0, 0};
 	snprintf(path, sizeof(path), "self/fdinfo/%d", pr ? -1 : pidfd);
-	read_file(nsx_procfd(), path, text, sizeof(text));
+	nsx_read_text(nsx_procfd(), path, text, sizeof(text));
 	field(text, "Pid", pid, sizeof(pid));
 	field(text, "NSpid", nspid, sizeof(nspid));
 	if (!pr)
@@ -559,9 +528,7 @@ int main(int argc, char **argv)
 	struct pollfd two[2] = {{lsn, POLLIN, 0}, {decoy, POLLIN, 0}};
 	if (poll(two, 2, nsx_timeout_ms()) < 1)
 		nsx_fail("no connection on either listener");
-	c = accept4(two[0].revents & POLLIN ? lsn : decoy, NULL, NULL, SOCK_CLOEXEC);
-	if (c < 0)
-		nsx_fail("accept: %s", nsx_errname(errno));
+	c = (int)NSX_TRY(accept4(two[0].revents & POLLIN ? lsn : decoy, NULL, NULL, SOCK_CLOEXEC));
 	nsx_peercred(c, cred);
 	for (;;) { /* the core, until the kernel's shutdown, bounded */
 		struct pollfd pf = {c, POLLIN, 0};
