@@ -142,44 +142,29 @@ static void do_wait(const long *arg)
 	NSX_REPLY(r, si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, si.si_status);
 }
 
-static int d1_fn(void *arg)
+/* The tasks (boxinit, outsider, init, m1, m2, deep, d1), each spawned by its
+ * parent (-1: top) in its namespace (NULL: its parent's), all acting on
+ * command. */
+static const char *const names[] = {"boxinit", "outsider", "init", "m1", "m2", "deep", "d1"};
+static const char *const nss[] = {"box", NULL, "inner", NULL, NULL, "nested", NULL};
+static const int parent[] = {-1, 0, 0, 2, 2, 2, 5};
+#define NNAMES ((int)(sizeof(names) / sizeof(names[0])))
+
+/* Spawn task names[arg[0]], a child of the caller. */
+static void do_spawn(const long *arg)
 {
-	(void)arg;
-	nsx_block(SIGUSR1);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_REPLY(nsx_spawn_agent(names[arg[0]], nss[arg[0]]));
 }
 
-static int deep_fn(void *arg)
+/* Before it spawns anything: block SIGUSR1; init also handles SIGUSR2. */
+static void do_prepare(const long *arg)
 {
-	(void)arg;
-	nsx_block(SIGUSR1);
-	nsx_spawn("d1", NULL, d1_fn, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
-}
-
-static int init_fn(void *arg)
-{
-	(void)arg;
 	struct sigaction sa = {.sa_sigaction = on_usr2, .sa_flags = SA_SIGINFO};
-	sigaction(SIGUSR2, &sa, NULL);
-	nsx_block(SIGUSR1);
-	nsx_spawn("m1", NULL, d1_fn, NULL);
-	nsx_spawn("m2", NULL, d1_fn, NULL);
-	nsx_spawn("deep", "nested", deep_fn, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
-}
-
-static int boxinit_fn(void *arg)
-{
 	(void)arg;
+	if (!strcmp(nsx_task_name(nsx_self()), "init"))
+		sigaction(SIGUSR2, &sa, NULL);
 	nsx_block(SIGUSR1);
-	nsx_spawn("outsider", NULL, d1_fn, NULL);
-	nsx_spawn("init", "inner", init_fn, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_REPLY(0);
 }
 
 static int late_fn(void *arg)
@@ -205,9 +190,7 @@ static int late_fn(void *arg)
 	nsx_park();
 }
 
-static int ids[16];
-static const char *const names[] = {"boxinit", "outsider", "init", "m1", "m2", "deep", "d1"};
-#define NNAMES ((int)(sizeof(names) / sizeof(names[0])))
+static int ids[NNAMES];
 
 /* After a kill(-1), which of the tasks got SIGUSR1, and with what siginfo. */
 static void reached(const char *who)
@@ -246,11 +229,11 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	int late = nsx_spawn("late", NULL, late_fn, NULL);
-	nsx_spawn("boxinit", "box", boxinit_fn, NULL);
-	for (int i = 0; i < NNAMES; i++)
-		nsx_recv(-1, "up");
-	for (int i = 0; i < NNAMES; i++)
-		ids[i] = nsx_find(names[i]);
+	for (int i = 0; i < NNAMES; i++) {
+		ids[i] = parent[i] < 0 ? nsx_spawn_agent(names[i], nss[i])
+		                       : (int)nsx_do(ids[parent[i]], do_spawn, i, 0, 0)->v[0];
+		nsx_do(ids[i], do_prepare, 0, 0, 0);
+	}
 	int boxinit = ids[0], outsider = ids[1], init = ids[2], m1 = ids[3];
 	nsx_go(late);
 	nsx_recv(late, "opened");
