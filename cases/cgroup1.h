@@ -93,12 +93,7 @@ static int cg1_setup(const char *mnt, const char *opts)
 /* Print what who read from g/<name>: the numbers as who sees them. */
 static void cg1_show(int who, const char *name, const long *v)
 {
-	printf("%-3s reads g/%s:", nsx_task_name(who), name);
-	if (v[0] < 0)
-		printf(" %s", nsx_res(v[0]));
-	for (long i = 0; i < v[0]; i++)
-		printf(" %s", nsx_name(who, v[1 + i]));
-	printf("\n");
+	printf("%-3s reads g/%s:%s\n", nsx_task_name(who), name, nsx_name_list(who, v));
 }
 
 /* Read file in the top and in c, and print both. */

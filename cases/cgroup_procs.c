@@ -104,19 +104,10 @@ static int c_fn(void *arg)
 	nsx_serve();
 }
 
+/* The numbers in v as reader sees them, "(empty)" for none. */
 static const char *list(int reader, const long *v)
 {
-	static char b[4][256];
-	static int r;
-	char *s = b[r++ % 4];
-	if (v[0] < 0)
-		return nsx_res(v[0]);
-	int len = 0;
-	s[0] = '\0';
-	for (long i = 1; i <= v[0] && len < 200; i++)
-		len += snprintf(s + len, 256 - (size_t)len, "%s%s", i > 1 ? " " : "",
-		                nsx_name(reader, v[i]));
-	return v[0] ? s : "(empty)";
+	return v[0] ? nsx_name_list(reader, v) + 1 : "(empty)";
 }
 
 static void show_read(const char *who, int reader, int f)

@@ -54,12 +54,7 @@ static void do_read(const long *arg)
 
 static void show(const char *who, int observer, const long *v)
 {
-	printf("%-3s reads target_ids:", who);
-	if (v[0] < 0)
-		printf(" %s", nsx_res(v[0]));
-	for (long i = 0; i < v[0]; i++)
-		printf(" %s", nsx_name(observer, v[1 + i]));
-	printf("\n");
+	printf("%-3s reads target_ids:%s\n", who, nsx_name_list(observer, v));
 }
 
 static int set;

@@ -146,12 +146,8 @@ static void clean(void)
 static void show_pids(int observer)
 {
 	const long *o = nsx_by(observer, do_readpid, 0, 0, 0)->v;
-	printf("%-3s reads set_event_pid:", nsx_task_name(observer));
-	if (o[0] < 0)
-		printf(" %s", nsx_res(o[0]));
-	for (long i = 0; i < o[0]; i++)
-		printf(" %s", nsx_name(observer, o[1 + i]));
-	printf("\n");
+	printf("%-3s reads set_event_pid:%s\n", nsx_task_name(observer),
+	       nsx_name_list(observer, o));
 }
 
 NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "27.23 27.24",

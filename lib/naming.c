@@ -53,3 +53,21 @@ const char *nsx_nslist_names(int task, int proc_level, const long *nr, int n)
 	}
 	return b;
 }
+
+const char *nsx_name_list(int observer, const long *v)
+{
+	char *b = nsx_strbuf();
+	size_t off = 0;
+	if (v[0] < 0) {
+		snprintf(b, 256, " %s", nsx_errname((int)-v[0]));
+		return b;
+	}
+	b[0] = '\0';
+	for (long i = 1; i <= v[0] && i < NSX_MSG_VALS && off < 256; i++) {
+		int w = snprintf(b + off, 256 - off, " %s", nsx_name(observer, v[i]));
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+	return b;
+}

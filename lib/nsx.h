@@ -243,6 +243,10 @@ char *nsx_name_in(const struct nsx_table *t, int ns, long v, char *buf, size_t l
 const char *nsx_name(int observer, long v);
 /* nsx_name_in() for the live table, read in namespace ns (rotating buffers). */
 const char *nsx_name_ns(int ns, long v);
+/* A list of numbers a task read, as task observer sees them: v[0] their
+ * count (or -errno), the numbers in v[1..]; each name after a space
+ * (" c c2 0"), " ESRCH" for an error, "" for none (rotating buffers). */
+const char *nsx_name_list(int observer, const long *v);
 /* 0, or -errno if a syscall's result r says it failed (r < 0). */
 long nsx_rc(long r);
 /* "0" for r >= 0, else the name of the errno -r ("ESRCH"). */

@@ -405,6 +405,11 @@ static void scene_and_by(void)
 	const struct nsx_msg *m = nsx_by(s.top, act_add, 4, 5, 6);
 	ck_assert_int_eq(m->v[0], s.top);
 	ck_assert_int_eq(m->v[1], 15);
+	long list[4] = {3, nsx_pid(s.c), 0, nsx_nr_in(s.c2, s.inner)};
+	ck_assert_str_eq(nsx_name_list(s.top, list), " c 0 c2@inner");
+	ck_assert_str_eq(nsx_name_list(s.c, (long[]){1, 1}), " c");
+	ck_assert_str_eq(nsx_name_list(s.c, (long[]){0}), "");
+	ck_assert_str_eq(nsx_name_list(s.c, (long[]){-ESRCH}), " ESRCH");
 	s = nsx_scene(0);
 	ck_assert_int_eq(s.c2, -1);
 	nsx_scene_c2(&s, NSX_SCENE_C2);
