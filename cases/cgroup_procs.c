@@ -72,16 +72,10 @@ static void reply_read(int fd)
 	char buf[1024];
 	long v[NSX_MSG_VALS] = {0};
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	v[0] = n < 0 ? -errno : 0;
 	buf[n > 0 ? n : 0] = '\0';
+	v[0] = n < 0 ? -errno : nsx_numbers(buf, v + 1, NSX_MSG_VALS - 1);
 	if (fd >= 0)
 		close(fd);
-	for (char *p = buf, *e; v[0] >= 0 && v[0] < NSX_MSG_VALS - 1; p = e) {
-		long x = strtol(p, &e, 10);
-		if (e == p)
-			break;
-		v[++v[0]] = x;
-	}
 	nsx_send_v("reply", v, NSX_MSG_VALS);
 }
 static void do_read(const long *arg)

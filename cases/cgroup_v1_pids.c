@@ -35,18 +35,7 @@
 /* File 0: g/cgroup.procs, 1: g/tasks. */
 static void cg1_read(int file, long *v)
 {
-	char path[128];
-	snprintf(path, sizeof(path), MNT "/g/%s", file ? "tasks" : "cgroup.procs");
-	FILE *f = fopen(path, "re");
-	v[0] = 0;
-	if (!f) {
-		v[0] = -errno;
-		return;
-	}
-	long x;
-	while (v[0] < 8 && fscanf(f, "%ld", &x) == 1)
-		v[1 + v[0]++] = x;
-	fclose(f);
+	v[0] = nsx_read_numbers(AT_FDCWD, file ? MNT "/g/tasks" : MNT "/g/cgroup.procs", v + 1, 8);
 }
 
 NSX_CASE(.family = "cgroup member lists", .rows = "23.2",

@@ -317,25 +317,12 @@ static void put_back(void)
 	unlink(SOCK);
 }
 
-/* Parse a list of numbers; returns how many. */
-static int numbers(const char *s, long *nr, int max)
-{
-	int n = 0;
-	for (char *e; n < max; s = e) {
-		long x = strtol(s, &e, 10);
-		if (e == s)
-			break;
-		nr[n++] = x;
-	}
-	return n;
-}
-
 /* The task whose numbers end the NSpid list nspid (read in the initial
  * namespace), if its first word is g: -1 when there is none. */
 static int global_task(long g, const char *nspid)
 {
 	long nr[NSX_MAX_LEVEL];
-	int n = numbers(nspid, nr, NSX_MAX_LEVEL), base = nsx_base_level();
+	int n = nsx_numbers(nspid, nr, NSX_MAX_LEVEL), base = nsx_base_level();
 	if (n < 1 || nr[0] != g)
 		return -1;
 	for (int i = 0; i < nsx_ntasks(); i++) {
@@ -371,7 +358,7 @@ static const char *nspid_names(const char *nspid)
 {
 	static char o[512];
 	long nr[NSX_MAX_LEVEL];
-	int n = numbers(nspid, nr, NSX_MAX_LEVEL), base = nsx_base_level();
+	int n = nsx_numbers(nspid, nr, NSX_MAX_LEVEL), base = nsx_base_level();
 	int i = n ? global_task(nr[0], nspid) : -1;
 	if (i < 0) {
 		snprintf(o, sizeof(o), "%s (no task of the case's)", n ? "unknown" : "none");
@@ -492,7 +479,7 @@ int main(int argc, char **argv)
 	printf("top  SO_PEERPIDFD=%s: fdinfo (outer's proc) Pid=%s NSpid=%s; PIDFD_GET_INFO=%s: "
 	       "pid=%s tgid=%s ppid=%s\n",
 	       nsx_res(pr), nsx_name(0, strtol(pid, NULL, 10)),
-	       nsx_nslist_names(e, 0, nr, numbers(nspid, nr, NSX_MAX_LEVEL)), nsx_res(info[0]),
+	       nsx_nslist_names(e, 0, nr, nsx_numbers(nspid, nr, NSX_MAX_LEVEL)), nsx_res(info[0]),
 	       nsx_name(0, info[1]), nsx_name(0, info[2]), nsx_name(0, info[3]));
 	Elf64_Ehdr eh;
 	size_t have = 0;

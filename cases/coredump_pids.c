@@ -242,13 +242,7 @@ int main(int argc, char **argv)
 
 	/* The helper's NSpid of %P: its last entries must be d's numbers. */
 	long nr[NSX_MAX_LEVEL];
-	int levels = 0;
-	for (char *s = nspid, *e; levels < NSX_MAX_LEVEL; s = e) {
-		long x = strtol(s, &e, 10);
-		if (e == s)
-			break;
-		nr[levels++] = x;
-	}
+	int levels = nsx_numbers(nspid, nr, NSX_MAX_LEVEL);
 	int dl = nsx_task_level(d), ok = levels > dl;
 	for (int l = 0; ok && l <= dl; l++)
 		ok = nr[levels - 1 - dl + l] == nsx_task_nr(d, l);

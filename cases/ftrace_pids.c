@@ -70,13 +70,9 @@ static void do_readpid(const long *arg)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/set_event_pid", inst);
-	FILE *f = fopen(path, "re");
-	long v, o[4] = {f ? 0 : -errno};
+	long o[4] = {0};
 	(void)arg;
-	while (f && o[0] < 3 && fscanf(f, "%ld", &v) == 1)
-		o[1 + o[0]++] = v;
-	if (f)
-		fclose(f);
+	o[0] = nsx_read_numbers(AT_FDCWD, path, o + 1, 3);
 	nsx_send_v("reply", o, 4);
 }
 

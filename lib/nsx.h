@@ -444,6 +444,11 @@ long nsx_read_text(int dirfd, const char *path, char *buf, size_t len);
  * it (a sysctl, a sysfs or cgroup file): 0, or -errno (-EIO when short). */
 long nsx_write_text(int dirfd, const char *path, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+/* The numbers at the start of s, separated by white space, into v (at most
+ * max): how many.  nsx_read_numbers(): those of a file's text (as
+ * nsx_read_text() reads it), or -errno. */
+int nsx_numbers(const char *s, long *v, int max);
+long nsx_read_numbers(int dirfd, const char *path, long *v, int max);
 /* In the caller: a new user namespace with these uid_map and gid_map lines
  * (NULL: leave unmapped); 0 or -errno. */
 int nsx_new_userns(const char *uid_map, const char *gid_map);

@@ -163,6 +163,25 @@ long nsx_read_text(int dirfd, const char *path, char *buf, size_t len)
 	return r;
 }
 
+int nsx_numbers(const char *s, long *v, int max)
+{
+	int n = 0;
+	for (char *e; n < max; s = e) {
+		long x = strtol(s, &e, 10);
+		if (e == s)
+			break;
+		v[n++] = x;
+	}
+	return n;
+}
+
+long nsx_read_numbers(int dirfd, const char *path, long *v, int max)
+{
+	char buf[4096];
+	long r = nsx_read_text(dirfd, path, buf, sizeof(buf));
+	return r < 0 ? r : nsx_numbers(buf, v, max);
+}
+
 void nsx_private_ipc(void)
 {
 	if (unshare(CLONE_NEWIPC)) {

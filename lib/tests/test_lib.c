@@ -205,6 +205,18 @@ START_TEST(read_text)
 	ck_assert_int_eq(nsx_read_text(fd, "f", buf, sizeof(buf)), 7);
 	ck_assert_str_eq(buf, "w-7st-4");
 	ck_assert_int_eq(nsx_write_text(fd, "nothing/f", "x"), -ENOENT);
+	/* Numbers: up to the first word that is none, at most max. */
+	long nr[4];
+	ck_assert_int_eq(nsx_numbers(" 12\n-3 7x 9", nr, 4), 3);
+	ck_assert_int_eq(nr[0], 12);
+	ck_assert_int_eq(nr[1], -3);
+	ck_assert_int_eq(nr[2], 7);
+	ck_assert_int_eq(nsx_numbers("1 2 3 4 5", nr, 2), 2);
+	ck_assert_int_eq(nsx_numbers("", nr, 4), 0);
+	ck_assert_int_eq(nsx_write_text(fd, "f", "4 5\n"), 0);
+	ck_assert_int_eq(nsx_read_numbers(fd, "f", nr, 4), 2);
+	ck_assert_int_eq(nr[1], 5);
+	ck_assert_int_eq(nsx_read_numbers(fd, "nothing", nr, 4), -ENOENT);
 	close(fd);
 	unlink(path);
 	rmdir(dir);
