@@ -105,9 +105,7 @@ static void do_unshare(const long *arg)
 
 static const char *tids_str(const long *tids, int n)
 {
-	static char b[4][128];
-	static int r;
-	char *s = b[r++ % 4];
+	char *s = nsx_strbuf();
 	int len = snprintf(s, 128, "{");
 	for (int k = 0; k < n && len < 100; k++)
 		len += snprintf(s + len, 128 - (size_t)len, "%s%ld", k ? ", " : "", tids[k]);

@@ -102,9 +102,7 @@ static int d_fn(void *arg)
 
 static const char *how(long st)
 {
-	static char b[2][64];
-	static int k;
-	char *s = b[k++ % 2];
+	char *s = nsx_strbuf();
 	snprintf(s, 64, "%s%s",
 	         st >= 0 && WIFSIGNALED(st) ? nsx_signame(WTERMSIG(st)) : "not killed",
 	         st >= 0 && WCOREDUMP(st) ? " with a core" : "");

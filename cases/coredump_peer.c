@@ -339,9 +339,7 @@ static int global_task(long g, const char *nspid)
  * read for it there. */
 static const char *global_name(long g, const char *nspid)
 {
-	static char b[4][64];
-	static int r;
-	char *o = b[r++ % 4];
+	char *o = nsx_strbuf();
 	int i = global_task(g, nspid);
 	if (g == 0)
 		return "0";

@@ -125,13 +125,10 @@ static const char *owner_type(long t)
 /* F_GETOWN's value: a task, or a group as "-<leader>". */
 static const char *own_str(int reader, long v)
 {
-	static char b[4][64];
-	static int r;
-	char *s = b[r++ % 4];
-	if (v < 0)
-		snprintf(s, 64, "-%s", nsx_name(reader, -v));
-	else
-		snprintf(s, 64, "%s", nsx_name(reader, v));
+	if (v >= 0)
+		return nsx_name(reader, v);
+	char *s = nsx_strbuf();
+	snprintf(s, 256, "-%s", nsx_name(reader, -v));
 	return s;
 }
 

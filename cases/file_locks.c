@@ -171,18 +171,10 @@ static int init_fn(void *arg)
 
 static const char *pidstr(int observer, long v)
 {
-	static char b[8][64];
-	static int r;
-	char *s = b[r++ % 8];
-	if (v == -100)
-		snprintf(s, 64, "F_UNLCK");
-	else if (v <= -200)
-		snprintf(s, 64, "%s", nsx_errname((int)(-v - 200)));
-	else if (v == -1)
-		snprintf(s, 64, "-1");
-	else
-		snprintf(s, 64, "%s", nsx_name(observer, v));
-	return s;
+	return v == -100   ? "F_UNLCK"
+	       : v <= -200 ? nsx_errname((int)(-v - 200))
+	       : v == -1   ? "-1"
+	                   : nsx_name(observer, v);
 }
 
 static void show_getlk(const char *who, int observer, const long *v)

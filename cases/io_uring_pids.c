@@ -108,9 +108,7 @@ static void do_sqthread(const long *arg)
  * outer, NSpid read from outer's proc). */
 static const char *whose(long v, int n, const long *tid, char name[][32])
 {
-	static char b[4][96];
-	static int r;
-	char *s = b[r++ % 4];
+	char *s = nsx_strbuf();
 	for (int i = 0; i < n; i++) {
 		char p[32];
 		long nr[4];

@@ -444,9 +444,7 @@ static void nsx_shim_reexec(char **argv)
 /* "ok", or "stale (<who>)" for a value that should equal right. */
 static const char *judge_id(long v, long right, long parent, long other)
 {
-	static char buf[8][48];
-	static int r;
-	char *b = buf[r++ % 8];
+	char *b = nsx_strbuf();
 	if (v == right)
 		return "ok";
 	snprintf(b, 48, "stale (%s)",

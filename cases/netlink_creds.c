@@ -111,15 +111,10 @@ static int s_fn(void *arg)
 
 static const char *cred(int reader, long got, long pid)
 {
-	static char b[4][96];
-	static int r;
-	char *s = b[r++ % 4];
-	if (got < 0)
-		snprintf(s, 96, "%s", nsx_errname((int)-got));
-	else if (!got)
-		snprintf(s, 96, "no credentials");
-	else
-		snprintf(s, 96, "pid=%s", nsx_name(reader, pid));
+	if (got <= 0)
+		return got ? nsx_errname((int)-got) : "no credentials";
+	char *s = nsx_strbuf();
+	snprintf(s, 256, "pid=%s", nsx_name(reader, pid));
 	return s;
 }
 

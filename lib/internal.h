@@ -49,8 +49,6 @@ void nsx_need_own_pidns(const char *what);
 
 /* CLOCK_MONOTONIC in milliseconds. */
 long long nsx_now_ms(void);
-/* One of 16 rotating 256-byte buffers, for names returned to cases. */
-char *nsx_strbuf(void);
 /* v in decimal, in a rotating buffer. */
 const char *nsx_itoa(long v);
 /* The futex syscall on a shared word. */

@@ -247,6 +247,9 @@ const char *nsx_name_ns(int ns, long v);
  * count (or -errno), the numbers in v[1..]; each name after a space
  * (" c c2 0"), " ESRCH" for an error, "" for none (rotating buffers). */
 const char *nsx_name_list(int observer, const long *v);
+/* One of 16 rotating 256-byte buffers, for names lib and cases compose and
+ * return (each valid for the next 15 calls, as nsx_name()'s). */
+char *nsx_strbuf(void);
 /* 0, or -errno if a syscall's result r says it failed (r < 0). */
 long nsx_rc(long r);
 /* "0" for r >= 0, else the name of the errno -r ("ESRCH"). */
