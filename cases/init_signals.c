@@ -171,9 +171,7 @@ static int late_fn(void *arg)
 {
 	(void)arg;
 	nsx_step(); /* init is up: hold its pid namespace */
-	char path[64];
-	snprintf(path, sizeof(path), "%d/ns/pid", (int)nsx_pid(nsx_find("init")));
-	int fd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+	int fd = nsx_open_ns(nsx_find("init"), "pid");
 	NSX_SEND("opened", fd < 0 ? -errno : 0);
 	nsx_step(); /* init is dead */
 	long s = nsx_rc(setns(fd, CLONE_NEWPID));

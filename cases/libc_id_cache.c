@@ -342,11 +342,9 @@ static void do_run_method(const long *arg)
 
 static int maker_fn(void *arg)
 {
-	char path[64];
 	nsx_block(SIGUSR1);
-	snprintf(path, sizeof(path), "%d/ns/pid", (int)nsx_pid(nsx_find("holder")));
-	holder_ns = (int)NSX_TRY(openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC));
-	own_ns = (int)NSX_TRY(openat(nsx_procfd(), "self/ns/pid", O_RDONLY | O_CLOEXEC));
+	holder_ns = NSX_TRY(nsx_open_ns(nsx_find("holder"), "pid"));
+	own_ns = NSX_TRY(nsx_open_ns(nsx_self(), "pid"));
 	(void)arg;
 	nsx_serve();
 }

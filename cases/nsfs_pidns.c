@@ -59,13 +59,6 @@
 static const char *const known[] = {"top", "c", "d", "x", "a1"}; /* one task per namespace */
 #define NKNOWN ((long)(sizeof(known) / sizeof(known[0])))
 
-static int open_ns(int task, const char *which)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "%d/ns/%s", (int)nsx_nr_in(task, 0), which);
-	return openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
-}
-
 /* Which known namespace fd is (an index in known[]), NKNOWN if none. */
 static long ns_index(int fd)
 {
@@ -79,7 +72,7 @@ static long ns_index(int fd)
 				t = i;
 		if (t < 0)
 			continue;
-		int f = open_ns(t, "pid");
+		int f = nsx_open_ns(t, "pid");
 		int same = f >= 0 && !fstat(f, &b) && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 		if (f >= 0)
 			close(f);
@@ -102,7 +95,7 @@ static const char *ns_str(long v)
 /* NS_GET_PARENT of the pid namespace of task arg[0], by the caller. */
 static void do_parent(const long *arg)
 {
-	int f = NSX_TRY(open_ns((int)arg[0], "pid"));
+	int f = NSX_TRY(nsx_open_ns((int)arg[0], "pid"));
 	int p = ioctl(f, NS_GET_PARENT);
 	NSX_REPLY(p < 0 ? -errno : ns_index(p));
 	if (p >= 0)
@@ -115,7 +108,7 @@ static void links(int task, long *v)
 {
 	static const char *const which[] = {"pid", "pid_for_children"};
 	for (int k = 0; k < 2; k++) {
-		int f = open_ns(task, which[k]);
+		int f = nsx_open_ns(task, which[k]);
 		v[k] = f < 0 ? -errno : ns_index(f);
 		if (f >= 0)
 			close(f);
@@ -132,7 +125,7 @@ static int leaf_fn(void *arg)
 static void do_setns(const long *arg)
 {
 	/* into task arg[0]'s pid (0) or pid_for_children (1) */
-	int f = open_ns((int)arg[0], arg[1] ? "pid_for_children" : "pid");
+	int f = nsx_open_ns((int)arg[0], arg[1] ? "pid_for_children" : "pid");
 	long r = f < 0 ? -errno : nsx_rc(setns(f, CLONE_NEWPID));
 	if (f >= 0)
 		close(f);
@@ -182,7 +175,7 @@ int main(void)
 	int b = nsx_spawn_agent("b", NULL);
 
 	printf("# nsfs_pidns: pid namespace files, NS_GET_PARENT, pid_for_children\n");
-	int f = open_ns(c, "pid");
+	int f = nsx_open_ns(c, "pid");
 	int type = f < 0 ? -errno : ioctl(f, NS_GET_NSTYPE);
 	printf("NS_GET_NSTYPE on inner: %s\n", type == CLONE_NEWPID ? "CLONE_NEWPID" : "other");
 	if (f >= 0)

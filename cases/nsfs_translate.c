@@ -49,9 +49,7 @@ static const char *const req_names[4] = {"NS_GET_PID_FROM_PIDNS", "NS_GET_TGID_F
 /* ioctl k on the "pid" (or "net" with k + 4) namespace file of task, number n. */
 static long ask(int task, int k, long n)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "%d/ns/%s", (int)nsx_nr_in(task, 0), k < 4 ? "pid" : "net");
-	int f = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+	int f = nsx_open_ns(task, k < 4 ? "pid" : "net");
 	if (f < 0)
 		return -errno;
 	long r = ioctl(f, reqs[k % 4], n);

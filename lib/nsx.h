@@ -421,6 +421,9 @@ long nsx_genl_family(const char *name);
 
 /* The /proc directory that was mounted when the case began (an O_PATH fd). */
 int nsx_procfd(void);
+/* Task's namespace file ns/<which> ("pid", "pid_for_children", "net"),
+ * opened read-only through the case's proc: the fd, or -1 with errno. */
+int nsx_open_ns(int task, const char *which);
 /* Read "NSpid:" of pid (a number or "self") through procfd; returns count or -1. */
 int nsx_read_nspid(int procfd, const char *pid, long *nr, int max);
 /* The same for any list line of /proc/<pid>/status ("NSpgid", "NSsid"). */

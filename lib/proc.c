@@ -163,6 +163,13 @@ long nsx_read_text(int dirfd, const char *path, char *buf, size_t len)
 	return r;
 }
 
+int nsx_open_ns(int task, const char *which)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "%d/ns/%s", (int)nsx_task_nr(task, 0), which);
+	return openat(nsx_proc_dir, path, O_RDONLY | O_CLOEXEC);
+}
+
 int nsx_numbers(const char *s, long *v, int max)
 {
 	int n = 0;

@@ -414,6 +414,10 @@ static void scene_and_by(void)
 	/* c2 is c's child: number 2 in inner */
 	ck_assert_int_eq(nsx_nr_in(s.c2, s.inner), 2);
 	ck_assert_int_eq(nsx_by(s.x, act_add, 1, 2, 3)->v[0], s.x);
+	int f = nsx_open_ns(s.c, "pid");
+	ck_assert_int_ge(f, 0);
+	close(f);
+	ck_assert_int_eq(nsx_open_ns(s.c, "nothing"), -1);
 	const struct nsx_msg *m = nsx_by(s.top, act_add, 4, 5, 6);
 	ck_assert_int_eq(m->v[0], s.top);
 	ck_assert_int_eq(m->v[1], 15);
