@@ -219,15 +219,6 @@ struct rec {
 	char comm[16];
 };
 
-/* The task whose name is comm, or -1. */
-static int task_named(const char *comm)
-{
-	for (int i = 0; i < nsx_ntasks(); i++)
-		if (!strncmp(nsx_task_name(i), comm, 15))
-			return i;
-	return -1;
-}
-
 /*
  * Create an iterator on link and read it: o[0] = result or number of tasks
  * (up to 5), then per task tgid, tid and its comm as a task index (-1 when
@@ -254,19 +245,23 @@ static void iterate(int link, long *o)
 		rec[i].comm[15] = 0;
 		o[1 + 3 * i] = rec[i].tgid;
 		o[2 + 3 * i] = rec[i].tid;
-		o[3 + 3 * i] = task_named(rec[i].comm);
+		o[3 + 3 * i] = nsx_lookup(rec[i].comm);
 		o[0]++;
 	}
 }
 
-/* Iterate over every task, through a link of the caller's own. */
+/* Iterate over every task, through a link of the caller's own (arg[0] 0)
+ * or the link top passes (1). */
 static void do_iter(const long *arg)
 {
 	long o[16] = {0};
-	(void)arg;
-	long l = NSX_TRY_NEG(make_link(0, -1));
-	iterate((int)l, o);
-	close((int)l);
+	int l = -1;
+	if (arg[0])
+		NSX_TRY_NEG(nsx_recv_fds(sv[1], &l, 1));
+	else
+		l = (int)NSX_TRY_NEG(make_link(0, -1));
+	iterate(l, o);
+	close(l);
 	nsx_send_v("reply", o, 16);
 }
 
@@ -283,18 +278,6 @@ static void do_link_tid(const long *arg)
 	iterate((int)l, o);
 	close((int)l);
 	NSX_REPLY(o[0], o[1], o[2], o[3], info[0], info[1], info[2]);
-}
-
-/* Through the link top passes. */
-static void do_iter_fd(const long *arg)
-{
-	long o[16] = {0};
-	int fd;
-	(void)arg;
-	NSX_TRY_NEG(nsx_recv_fds(sv[1], &fd, 1));
-	iterate(fd, o);
-	close(fd);
-	nsx_send_v("reply", o, 16);
 }
 
 static int named(void *arg)
@@ -393,6 +376,6 @@ int main(void)
 	show_iter("top", 0, "its pid_fd link", o);
 	NSX_TRY_NEG(nsx_send_fds(sv[0], &lfd, 1));
 	close(lfd);
-	show_iter("c", c, "top's pid_fd link", nsx_do(c, do_iter_fd, 0, 0, 0)->v);
+	show_iter("c", c, "top's pid_fd link", nsx_do(c, do_iter, 1, 0, 0)->v);
 	nsx_exit();
 }

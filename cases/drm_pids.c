@@ -82,11 +82,7 @@ static void do_read(const long *arg)
 		if (sscanf(line, "%31s %ld %ld %c %c %ld", comm, &pid, &dev, &master, &auth,
 		           &uid) != 6)
 			continue; /* the header */
-		long i = -1;
-		for (int t = 0; t < nsx_ntasks(); t++)
-			if (!strcmp(nsx_task_name(t), comm))
-				i = t;
-		o[1 + 3 * o[0]] = i;
+		o[1 + 3 * o[0]] = nsx_lookup(comm);
 		o[2 + 3 * o[0]] = pid;
 		o[3 + 3 * o[0]] = uid;
 		o[0]++;

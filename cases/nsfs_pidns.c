@@ -66,10 +66,7 @@ static long ns_index(int fd)
 	if (fstat(fd, &a))
 		return NKNOWN;
 	for (long k = 0; k < NKNOWN; k++) {
-		int t = -1;
-		for (int i = 0; i < nsx_ntasks(); i++)
-			if (!strcmp(nsx_task_name(i), known[k]) && nsx_task_ready(i) == 1)
-				t = i;
+		int t = nsx_lookup(known[k]);
 		if (t < 0)
 			continue;
 		int f = nsx_open_ns(t, "pid");

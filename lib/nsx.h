@@ -211,6 +211,9 @@ int nsx_add_thread(const char *name);
 /* Index of the task called name, once it has registered (a task being
  * spawned is waited for, bounded); fails the case if there is none. */
 int nsx_find(const char *name);
+/* Index of the registered task called name, or -1: no wait, no failure (a
+ * name read from the kernel, such as a comm, that may be no task's). */
+int nsx_lookup(const char *name);
 /* The same for a task that another task spawns, or a thread it makes, when
  * no message can tell the caller it exists: waits (bounded) for it to appear. */
 int nsx_await_task(const char *name);

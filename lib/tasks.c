@@ -127,6 +127,15 @@ int nsx_find(const char *name)
 	nsx_fail("no task called %s (yet: wait for a message sent after its spawn)", name);
 }
 
+int nsx_lookup(const char *name)
+{
+	for (int i = 0; i < nsx_T->ntasks && i < NSX_MAX_TASKS; i++)
+		if (!strcmp(nsx_T->task[i].name, name) &&
+		    __atomic_load_n(&nsx_T->task[i].ready, __ATOMIC_ACQUIRE) == 1)
+			return i;
+	return -1;
+}
+
 int nsx_await_task(const char *name)
 {
 	long long deadline = nsx_now_ms() + nsx_timeout_ms();

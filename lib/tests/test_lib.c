@@ -418,6 +418,8 @@ static void scene_and_by(void)
 	ck_assert_int_ge(f, 0);
 	close(f);
 	ck_assert_int_eq(nsx_open_ns(s.c, "nothing"), -1);
+	ck_assert_int_eq(nsx_lookup("c2t"), s.c2t);
+	ck_assert_int_eq(nsx_lookup("nobody"), -1);
 	const struct nsx_msg *m = nsx_by(s.top, act_add, 4, 5, 6);
 	ck_assert_int_eq(m->v[0], s.top);
 	ck_assert_int_eq(m->v[1], 15);
