@@ -47,7 +47,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #define ADMIN "/sys/kernel/mm/damon/admin/kdamonds"

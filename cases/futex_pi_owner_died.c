@@ -32,7 +32,6 @@
  */
 #include "nsx.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <stdio.h>

@@ -27,7 +27,6 @@
  */
 #include "nsx.h"
 
-#include <errno.h>
 #include <linux/io_uring.h>
 #include <signal.h>
 #include <stdio.h>

@@ -42,7 +42,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 /* NFT_MSG_GETGEN's answer: o = {result, pid, comm packed in 2 longs}. */
 static void gen_answer(const struct nlmsghdr *h, void *arg)

@@ -47,11 +47,9 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
