@@ -530,8 +530,7 @@ int main(int argc, char **argv)
 		nsx_fail("no report from the exec'd image");
 	line[n] = '\0';
 	long o[NO] = {0};
-	sscanf(line, "%ld %ld %ld %ld %ld %ld %ld %ld", &o[O_PID], &o[O_SPID], &o[O_TID],
-	       &o[O_STID], &o[O_ITID], &o[O_EC], &o[O_RAISE_SELF], &o[O_GETATTR]);
+	nsx_numbers(line, o, O_ROBUST); /* the observations up to O_GETATTR, in order */
 #ifdef NSX_GETPID_ONLY
 	(void)pre_pid;
 	(void)pre_tid;
