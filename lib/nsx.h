@@ -148,6 +148,9 @@ long nsx_try_neg_(long r, const char *expr, const char *file, int line);
 void *nsx_try_ptr_(void *p, const char *expr, const char *file, int line);
 /* Index of the calling task. */
 int nsx_self(void);
+/* One of 16 rotating 256-byte buffers, for names lib and cases compose and
+ * return (each valid for the next 15 calls, as nsx_name()'s). */
+char *nsx_strbuf(void);
 /* Skip the case with a reason (exit 4); only meaningful in the top. */
 _Noreturn void nsx_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Setup error: in the top, report and exit 1; in a task, send it to the top. */
@@ -250,9 +253,6 @@ const char *nsx_name_ns(int ns, long v);
  * count (or -errno), the numbers in v[1..]; each name after a space
  * (" c c2 0"), " ESRCH" for an error, "" for none (rotating buffers). */
 const char *nsx_name_list(int observer, const long *v);
-/* One of 16 rotating 256-byte buffers, for names lib and cases compose and
- * return (each valid for the next 15 calls, as nsx_name()'s). */
-char *nsx_strbuf(void);
 /* 0, or -errno if a syscall's result r says it failed (r < 0). */
 long nsx_rc(long r);
 /* "0" for r >= 0, else the name of the errno -r ("ESRCH"). */
