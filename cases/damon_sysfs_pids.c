@@ -130,7 +130,7 @@ int main(void)
 	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, CTX "/targets/nr_targets", "1"));
 	if ((r = nsx_write_text(AT_FDCWD, CTX "/operations", "vaddr")))
 		nsx_skip("no vaddr operations: %s (CONFIG_DAMON_VADDR)", nsx_errname((int)-r));
-	struct nsx_scene s = nsx_scene(NSX_SCENE_C2);
+	struct nsx_scene s = nsx_scene(NSX_SCENE_PARKED);
 	int c = s.c, c2 = s.c2, inner = s.inner;
 	printf("# damon_sysfs_pids: pid_target is a bare number, looked up by whoever turns "
 	       "DAMON on; a kdamond's pid is global\n");

@@ -90,7 +90,7 @@ int main(void)
 		nsx_skip("no DAMON debugfs interface: %s (CONFIG_DAMON_DBGFS)", nsx_errname(errno));
 	set = 1;
 	atexit(clean);
-	struct nsx_scene s = nsx_scene(NSX_SCENE_C2);
+	struct nsx_scene s = nsx_scene(NSX_SCENE_PARKED);
 	int c = s.c, c2 = s.c2, inner = s.inner;
 	printf("# damon_target_ids: target_ids takes the writer's numbers and shows the "
 	       "reader's\n");

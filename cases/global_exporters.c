@@ -176,7 +176,7 @@ NSX_CASE(.family = "Kernel threads, fault handlers and side channels",
 int main(void)
 {
 	nsx_init("top", "outer");
-	struct nsx_scene s = nsx_scene(NSX_SCENE_C2);
+	struct nsx_scene s = nsx_scene(NSX_SCENE_PARKED);
 	int c = s.c, c2 = s.c2, inner = s.inner;
 	const long *o = nsx_by(0, do_ask, Q_CN, 0, 0)->v;
 	if (o[0] == -EPROTONOSUPPORT || o[0] == -ENOENT)

@@ -310,19 +310,23 @@ int nsx_parked(void *arg);
  * The topology most cases share, made once (kselftest's FIXTURE_SETUP), by
  * the top: c, the init of a new namespace inner; with NSX_SCENE_C2, c2, a
  * process of inner forked by c; with NSX_SCENE_C2T, c2 with a second thread
- * c2t; with NSX_SCENE_X, x, the init of the sibling namespace sib.  c, x and
- * a c2 without c2t run actions (nsx_do()); a c2 with c2t parks.  Every task
- * has registered when nsx_scene() returns.  A case with set-up of its own
+ * c2t; with NSX_SCENE_PARKED, a c2 that only exists to be seen; with
+ * NSX_SCENE_X, x, the init of the sibling namespace sib.  c, x and a c2 of
+ * NSX_SCENE_C2 run actions (nsx_do()); the other c2s park (nsx_park():
+ * gone quietly after four timeouts, where a task left idle in nsx_serve()
+ * fails the case after one).  Every task has registered when nsx_scene()
+ * returns.  A case with set-up of its own
  * gives it to its tasks with nsx_do() (c's before c2 exists: nsx_scene(0),
  * then nsx_scene_c2()).
  */
-enum { NSX_SCENE_C2 = 1, NSX_SCENE_C2T = 2, NSX_SCENE_X = 4 };
+enum { NSX_SCENE_C2 = 1, NSX_SCENE_C2T = 2, NSX_SCENE_X = 4, NSX_SCENE_PARKED = 8 };
 struct nsx_scene {
 	int top, c, c2, c2t, x; /* task indices; -1 for one not made */
 	int outer, inner, sib;  /* namespace indices; sib -1 without x */
 };
 struct nsx_scene nsx_scene(unsigned what);
-/* Add c2 (NSX_SCENE_C2 or NSX_SCENE_C2T) to a scene made without it. */
+/* Add c2 (NSX_SCENE_C2, NSX_SCENE_C2T or NSX_SCENE_PARKED) to a scene made
+ * without it. */
 void nsx_scene_c2(struct nsx_scene *s, unsigned what);
 
 /* --- signals (signals.c) -------------------------------------------------- */

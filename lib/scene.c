@@ -6,17 +6,21 @@
  */
 #include "internal.h"
 
-/* In c: fork c2 (with its second thread c2t when arg[0]); reply its index. */
+/* In c: fork c2 as what (arg[0]) asks; reply its index. */
 static void spawn_c2(const long *arg)
 {
-	NSX_REPLY(arg[0] ? nsx_spawn_threaded("c2", NULL, "c2t") : nsx_spawn_agent("c2", NULL));
+	if (arg[0] & NSX_SCENE_C2T)
+		NSX_REPLY(nsx_spawn_threaded("c2", NULL, "c2t"));
+	else if (arg[0] & NSX_SCENE_PARKED)
+		NSX_REPLY(nsx_spawn("c2", NULL, nsx_parked, NULL));
+	else
+		NSX_REPLY(nsx_spawn_agent("c2", NULL));
 }
 
 void nsx_scene_c2(struct nsx_scene *s, unsigned what)
 {
-	int threaded = !!(what & NSX_SCENE_C2T);
-	s->c2 = (int)nsx_do(s->c, spawn_c2, threaded, 0, 0)->v[0];
-	if (threaded)
+	s->c2 = (int)nsx_do(s->c, spawn_c2, what, 0, 0)->v[0];
+	if (what & NSX_SCENE_C2T)
 		s->c2t = nsx_await_task("c2t");
 }
 
@@ -28,7 +32,7 @@ struct nsx_scene nsx_scene(unsigned what)
 	s.outer = nsx_ns_of(s.top);
 	s.c = nsx_spawn_agent("c", "inner");
 	s.inner = nsx_ns_of(s.c);
-	if (what & (NSX_SCENE_C2 | NSX_SCENE_C2T))
+	if (what & (NSX_SCENE_C2 | NSX_SCENE_C2T | NSX_SCENE_PARKED))
 		nsx_scene_c2(&s, what);
 	if (what & NSX_SCENE_X) {
 		s.x = nsx_spawn_agent("x", "sib");
