@@ -73,13 +73,21 @@ def diff_lines(notes):
 
 
 def known(notes, case):
+    """The known-bad variant the runner said the output matches, with what
+    expected/VARIANTS says of this kernel, or None."""
     for n in notes:
-        m = re.match(re.escape(case) + r": output matches (\S+) \((.*?)\)", n)
-        if m:
-            return "%s (%s)" % (m.group(1), m.group(2))
-        m = re.match(re.escape(case) + r": output matches (\S+)", n)
-        if m:
-            return m.group(1)
+        m = re.match(re.escape(case) + r": output matches ([^\s:]+)(.*)", n)
+        if not m:
+            continue
+        label, rest = m.group(1), m.group(2)
+        q = re.match(r" \((a known bug of|the behaviour of) ([^)]*)\)", rest)
+        if q:
+            return "%s, %s %s" % (label, q.group(1), q.group(2))
+        q = re.search(r"VARIANTS expects it only on (.*), not on (\S+)", rest)
+        if q:
+            return "%s, which expected/VARIANTS expects only on %s, not on %s" % (
+                label, q.group(1), q.group(2))
+        return label
     return None
 
 

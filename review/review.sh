@@ -83,8 +83,16 @@ if [ ! -f "$T/before/Makefile" ]; then
 fi
 [ -z "$git" ] || [ -d "$T/before/.git" ] || die "$T holds a copy of a tree that was no git repository: remove it"
 [ -n "$git" ] || [ ! -d "$T/before/.git" ] || die "$T holds a clone of a tree that was a git repository: remove it"
+# git checkout -f rewrites every file whose stat the index does not match,
+# and making hard links changes a file's ctime: the index is refreshed
+# first (a content check), so only files that differ are written, and
+# only they are rebuilt.
+checkout() { # checkout TREE COMMIT
+	git -C "$1" update-index -q --refresh >/dev/null || true
+	git -C "$1" checkout -q -f --detach "$2" || die "cannot check out $2 in $1"
+}
 if [ -n "$git" ]; then
-	git -C "$T/before" checkout -q -f --detach "$a" || die "cannot check out $a in $T/before"
+	checkout "$T/before" "$a"
 fi
 if [ -n "$b" ]; then
 	git -C "$ksrc" diff --name-only "$a" "$b" >"$W/files"
@@ -108,7 +116,7 @@ if [ ! -f "$T/after/Makefile" ]; then
 	: >"$T/after.files"
 fi
 if [ -n "$git" ]; then
-	git -C "$T/after" checkout -q -f --detach "${b:-$a}" || die "cannot check out ${b:-$a} in $T/after"
+	checkout "$T/after" "${b:-$a}"
 fi
 if [ -z "$b" ]; then
 	# The touched files as the series makes them, in a scratch directory.
