@@ -159,7 +159,7 @@ for side in before after; do
 	image=$image_before
 	[ "$side" = before ] || image=$image_after
 	step "booting the kernel $side the series"
-	B=$B KERNEL=$image NSX_VM_KTAP=$W/$side.ktap "$top/vm/run.sh" >"$W/$side.vm" 2>&1 || true
+	KSRC='' B=$B KERNEL=$image NSX_VM_KTAP=$W/$side.ktap "$top/vm/run.sh" >"$W/$side.vm" 2>&1 || true
 	[ -s "$W/$side.ktap" ] || { tail -20 "$W/$side.vm" >&2; die "the kernel $side the series gave no report ($W/$side.vm)"; }
 	tail -n 1 "$W/$side.vm" | sed "s/^/review: $side: /"
 done
