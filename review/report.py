@@ -173,11 +173,12 @@ def main():
     for (pas, case), b, a in changed:
         out.append("%s (%s): %s -> %s" % (case, pas, b[0], a[0]))
         lines = diff_lines(a[1]) or diff_lines(b[1])
-        side = "after" if diff_lines(a[1]) else "before"
-        for l in lines[:4]:
+        # the first two lines each side of the golden-line diff
+        shown = [l for l in lines if l[0] == "-"][:2] + [l for l in lines if l[0] == "+"][:2]
+        for l in shown:
             out.append(("    " + l) if len(l) <= WIDTH - 4 else "    " + l[:WIDTH - 8] + " ...")
-        if len(lines) > 4:
-            out.append("    (%d more changed lines %s)" % (len(lines) - 4, side))
+        if len(lines) > len(shown):
+            out.append("    (%d more changed lines)" % (len(lines) - len(shown)))
         kb_, ka_ = known(b[1], case), known(a[1], case)
         if kb_:
             out.append(wrap("the output before the series matches the known-bad "

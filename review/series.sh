@@ -25,10 +25,10 @@ command -v git >/dev/null || die "git is needed to read a series (apt-get instal
 rm -rf "$out" && mkdir -p "$out"
 
 # The subject of one mail or patch file: its Subject: header, unfolded,
-# "[PATCH ...]" dropped; else the file's name.
+# "[PATCH ...]" dropped; else the name of the file it came from ($2).
 subject() {
 	s=$(git mailinfo -b /dev/null /dev/null <"$1" 2>/dev/null | sed -n 's/^Subject: //p' | head -n 1)
-	[ -n "$s" ] || s=$(basename "$1")
+	[ -n "$s" ] || s=$(basename "$2")
 	printf '%s\n' "$s"
 }
 
@@ -38,7 +38,7 @@ add() { # add FILE: the next patch of the series
 	p=$out/$(printf '%04d' "$n").patch
 	cp "$1" "$p"
 	grep -q '^+++ ' "$p" || die "$2: no diff in it"
-	subject "$p" >>"$out/subjects"
+	subject "$p" "$1" >>"$out/subjects"
 }
 
 if [ -d "$series" ]; then

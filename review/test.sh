@@ -68,6 +68,11 @@ for s in range mbox fromdir; do
 done
 [ "$(cut -d' ' -f2 "$t/range/range")" = "$(git -C "$g" rev-parse HEAD)" ] || fail "range: wrong end commit"
 [ ! -f "$t/mbox/range" ] || fail "mbox: a range file"
+# A plain diff is named by its file.
+mkdir "$t/plain"
+git -C "$g" diff HEAD~1 HEAD >"$t/plain/new-export.diff"
+"$top/review/series.sh" "$t/plain" "$g" "$t/fromplain"
+[ "$(cat "$t/fromplain/subjects")" = new-export.diff ] || fail "a plain diff is not named by its file"
 # What is no series is refused, naming it.
 if "$top/review/series.sh" "$t/nothing" "$g" "$t/bad" 2>"$t/err"; then fail "a missing series was accepted"; fi
 expect "$t/err" "not a directory, a file, or a git range"
