@@ -84,4 +84,20 @@ secs=$(($(date +%s) - s))
 "$here/results.py" "$w/out" "$w/lava-run.log" >"$w/results.txt" || true
 sed 's/^/lava: /' "$w/results.txt"
 echo "lava: lava-run status $rc, ${secs}s; log $w/lava-run.log"
-tail -n 1 "$w/results.txt" | grep -Eq '^[1-9][0-9]* passed, 0 failed' && [ "$rc" = 0 ]
+tail -n 1 "$w/results.txt" | grep -Eq '^[1-9][0-9]* passed, 0 failed' && [ "$rc" = 0 ] || exit 1
+# The verdict must be make vm's on the same kernel: its last whole-suite
+# report of this kernel (vm/run.sh keeps it as B/vm/ktap-<release>.txt, its
+# first line naming the kernel as $meta does), both passes' counts summed.
+vm=''
+for f in "$B"/vm/ktap-*.txt; do
+	[ -f "$f" ] && head -n 1 "$f" | grep -qF "; $meta" && vm=$f
+done
+if [ -z "$vm" ]; then
+	echo "lava: no make vm report of this kernel to compare with (make vm KERNEL=$KERNEL writes one)"
+	exit 0
+fi
+want=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$vm" |
+	awk '{p += $1; f += $3; s += $5; x += $7} END {printf "%d passed, %d failed, %d skipped", p, f, s; if (x) printf ", %d known kernel bug%s (xfail)", x, x == 1 ? "" : "s"}')
+got=$(tail -n 1 "$w/results.txt")
+[ "$got" = "$want" ] || die "LAVA counted \"$got\", make vm \"$want\" ($vm)"
+echo "lava: the same counts as make vm on this kernel ($want)"
