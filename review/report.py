@@ -173,6 +173,9 @@ def main():
     for (pas, case), b, a in changed:
         out.append("%s (%s): %s -> %s" % (case, pas, b[0], a[0]))
         lines = diff_lines(a[1]) or diff_lines(b[1])
+        if lines:
+            out.append("    the kernel %s the series against the golden file"
+                       " (- golden, + printed):" % ("after" if diff_lines(a[1]) else "before"))
         # the first two lines each side of the golden-line diff
         shown = [l for l in lines if l[0] == "-"][:2] + [l for l in lines if l[0] == "+"][:2]
         for l in shown:
