@@ -181,28 +181,9 @@ echo "mutants: each mutant runs $([ "$scope" = suite ] && echo "the whole suite"
 image=$("$top/vm/build-kernel.sh" "$tree" "$M/obj") || die "the kernel does not build (log: $M/obj/build.log)"
 image=$(printf '%s\n' "$image" | tail -n 1)
 
-# Cases a log shows failing: "name diff" or "name error", and the first
-# differing line of the first diff.
-failures() {
-	awk '
-	/^# @@/ { hunk = 1; next }
-	hunk && /^# \+/ && !/^# \+\+\+ / { if (plus == "") plus = substr($0, 3) }
-	hunk && /^# -/ && !/^# --- / { if (minus == "") minus = substr($0, 3) }
-	/^not ok / {
-		kind = ($0 ~ / # (ERROR|TIMEOUT)/) ? "error" : "diff"
-		print $4, kind, (kind == "diff" ? (plus != "" ? plus : minus) : "")
-		plus = ""; minus = ""; hunk = 0
-		next
-	}
-	/^ok / { plus = ""; minus = ""; hunk = 0 }
-	' "$1"
-}
-
-# Did the run in a log end with the runner's totals ("N passed, N failed,
-# ...")?  A log without them is a run the mutant killed.
-completed() {
-	grep -Eq '^[0-9]+ passed, [0-9]+ failed' "$1"
-}
+# failures(), completed(), boot_plan(), site_verdict()
+# shellcheck disable=SC1091 # read at run time
+. "$top/mutants/boot.sh"
 
 # The plan: the base run, then each mutant.  Each boot takes the steps left;
 # a boot's console is split into one log per mutant (logs/<name>.log).
@@ -212,68 +193,9 @@ todo=$M/plan.todo
 	echo base
 	cat "$plan"
 } >"$todo"
+# shellcheck disable=SC2034 # unclean: boot_plan()'s (mutants/boot.sh)
 boots=0 unclean=''
 : >"$M/verdicts"
-# Boot after boot until every step of $todo has run (the plan's lines, as
-# vm/guest-init reads them); $M/verdicts gets a line a mutant begun.
-boot_plan() {
-	while [ -s "$todo" ]; do
-		boots=$((boots + 1))
-		steps=$(wc -l <"$todo")
-		log=$M/logs/boot-$boots.console
-		# NSX_MUTANT_CRASH=<name> (mutants/selftest.sh): the first boot dies
-		# while that mutant is selected, as a crash would
-		crash=''
-		[ "$boots" != 1 ] || [ -z "${NSX_MUTANT_CRASH:-}" ] ||
-			crash=" nsx.crash=$(awk -v m="$NSX_MUTANT_CRASH" '$2 == m { print $1 }' "$M/schema/.nsx-numbers")"
-		NSX_VM_PLAN=$todo KERNEL=$image B=$B VM_APPEND="nsx.test=mutants oops=panic$crash" \
-			VM_TIMEOUT=$((120 + 30 * steps)) "$top/vm/run.sh" >"$log" 2>&1
-		if grep -q '^NSX-MUTANT-BASE status=' "$log"; then
-			grep -q '^NSX-MUTANT-BASE status=0$' "$log" || {
-				tail -40 "$log"
-				die "the suite does not pass on the kernel with no mutant selected ($log)"
-			}
-		elif head -n 1 "$todo" | grep -qx base; then
-			tail -40 "$log"
-			die "the base run never ended ($log)"
-		fi
-		# One log per mutant begun; its verdict when it ended, "crashed" if not.
-		before=$(wc -l <"$M/verdicts")
-		awk -v dir="$M/logs" -v verdicts="$M/verdicts" '
-		/^NSX-MUTANT-BEGIN / { name = $3; file = dir "/" name ".log"; printf "" >file; next }
-		/^NSX-MUTANT-END / { print $3, "ended" >>verdicts; close(file); name = ""; next }
-		/^NSX-MUTANT-UNCLEAN / { print $3, "unclean" >>verdicts; next }
-		name != "" { print >>file }
-		END { if (name != "") print name, "crashed" >>verdicts }
-		' "$log"
-		# The steps left: after the last one that ended or crashed; from the
-		# one whose control failed (once: a second time it is an error).
-		[ "$(wc -l <"$M/verdicts")" -gt "$before" ] || {
-			tail -40 "$log"
-			die "the guest began no mutant ($log)"
-		}
-		last=$(tail -n 1 "$M/verdicts")
-		lname=${last% *} lhow=${last#* }
-		case $lhow in
-		unclean)
-			case " $unclean " in *" $lname "*)
-				grep '^# control: ' "$log" | tail -40
-				die "$lname: its cases fail with no mutant selected, in a fresh boot too ($log)"
-				;;
-			esac
-			unclean="$unclean $lname"
-			prev=$(grep -v " unclean$" "$M/verdicts" | tail -n 1 | cut -d' ' -f1)
-			echo "mutants: $lname's cases failed with no mutant selected after ${prev:-the base run}: booting again from $lname"
-			awk -v m="$lname" 'go || $2 == m { go = 1; print }' "$todo" >"$todo.new"
-			;;
-		*)
-			awk -v m="$lname" 'go; $2 == m { go = 1 }' "$todo" >"$todo.new"
-			[ "$lhow" = ended ] || echo "mutants: $lname crashed or hung the guest ($log): booting again from the next one"
-			;;
-		esac
-		mv "$todo.new" "$todo"
-	done
-}
 boot_plan
 
 table=$M/table.md

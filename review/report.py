@@ -8,13 +8,15 @@ columns, no machine paths), from what review/review.sh left in DIR:
   after.ktap    the same after it (both passes: root, uid 65534)
   kernel        "<version before> <version after>"
   sites/        review/sites.sh's tables (before.sites, after.sites,
-                changed)
+                changed) and review/mutate.sh's verdicts (the site
+                mutants the series adds or changes, on the kernel after it)
   meta.json     nsxrun --meta (what each case declares)
 
 and the project's docs: the export map (docs/pid-exports.md, its internal
-list) through mutants/sites/classify.py, and the site mutants' verdicts of
-the last full site run of the base of the same version, when there is one
-(docs/site-mutants.md for 6.1, docs/site-mutants-<series>.md for others).
+list) through mutants/sites/classify.py, and, for a site the series removes,
+its mutant's verdict in the last full site run of the base of the same
+version, when there is one (docs/site-mutants.md for 6.1,
+docs/site-mutants-<series>.md for others).
 """
 import json
 import os
@@ -119,6 +121,39 @@ def verdicts(version):
     return out, m.group(1) if m else None
 
 
+def after_verdicts(path):
+    """{site name with operator: (verdict, cases, executions)} of
+    review/mutate.sh, on the kernel after the series."""
+    out = {}
+    if os.path.exists(path):
+        for line in open(path):
+            w = line.rstrip("\n").split("|")
+            if len(w) == 4:
+                out[w[0]] = tuple(w[1:])
+    return out
+
+
+def after_verdict(v):
+    """One site mutant's verdict after the series, as a sentence's end."""
+    verdict, cases, hits = v
+    runs = "" if not hits else " (%s execution%s while selected)" % (
+        hits, "" if hits == "1" else "s")
+    if verdict == "killed":
+        return "killed by %s%s" % (cases.replace(" ", ", "), runs)
+    if verdict == "survived":
+        return "survived: executed%s, no case's output changed" % runs
+    if verdict == "errors only":
+        return "not killed by a diff: %s failed with errors only%s" % (
+            cases.replace(" ", ", "), runs)
+    if verdict == "not hit":
+        return "not hit: no case executed it"
+    if verdict == "not built":
+        return "not built: the suite's configuration does not compile its file"
+    if verdict == "crashed":
+        return "crashed or hung the guest"
+    return verdict
+
+
 def classify(sites_file):
     if not os.path.exists(sites_file) or not os.path.getsize(sites_file):
         return {}
@@ -199,6 +234,7 @@ def main():
         funcs = {tuple(l.split()[:2]) for l in open(os.path.join(sd, "changed")) if l.strip()}
     cls_a, cls_b = classify(os.path.join(sd, "after.sites")), classify(os.path.join(sd, "before.sites"))
     ver, vbase = verdicts(kb)
+    aver = after_verdicts(os.path.join(sd, "verdicts"))
     rows_cases = {}
     for c in meta:
         for r in (c.get("rows") or "").split():
@@ -234,7 +270,10 @@ def main():
                 ", ".join(cases) or "no case"), "    ", "      "))
         else:
             out.append(wrap("the map: %s" % ("not in it" if cls == "-" else cls), "    "))
-        if name in ver:
+        if name in aver:
+            out.append(wrap("its mutant on the kernel after the series: %s" %
+                            after_verdict(aver[name]), "    ", "      "))
+        elif name in ver:
             v, by = ver[name]
             out.append(wrap("its mutant on %s (the last site run): %s%s" % (
                 vbase, v, (" by " + by) if by not in ("", "-") else ""), "    ", "      "))
@@ -242,7 +281,9 @@ def main():
             out.append("    its mutant: not in the %s site run" % vbase)
         else:
             out.append("    its mutant: no site run of a %s base" % ".".join(kb.split(".")[:2]))
-        if how != "removed" and not cases and not (name in ver and ver[name][0] == "killed"):
+        killed = aver[name][0] == "killed" if name in aver else (
+            name in ver and ver[name][0] == "killed")
+        if how != "removed" and not cases and not killed:
             uncovered.append(name)
     if uncovered:
         out.append("")

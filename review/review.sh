@@ -5,7 +5,8 @@
 # and writes the review: the golden-line differences between the two, the
 # translation sites the series touches and what guards them.  Everything
 # goes under B/review/; the report is printed and kept as
-# B/review/report.txt, the evidence as B/review/nsxlate-review.tar.gz.
+# B/review/report.txt, the evidence (with make evidence's bundle of each
+# kernel) as B/review/nsxlate-review.tar.gz.
 #
 # Trees, kept warm for the next series on the same KSRC (never written):
 #   KSRC a git repository: a clone reading its objects (git clone --shared:
@@ -166,17 +167,28 @@ done
 
 step "the translation sites in the touched files (Coccinelle)"
 "$here/sites.sh" "$T/before" "$T/after" "$W/files" "$W/sites"
+step "the site mutants the series adds or changes, on the kernel after it"
+B=$B "$here/mutate.sh" "$T" "$W"
 "$B/runner/nsxrun" --meta >"$W/meta.json"
 python3 "$here/report.py" "$W" >"$W/report.txt"
 cp "$W/report.txt" "$R/report.txt"
 
-# The evidence: the report, the series, each kernel's KTAP, the sites.
+# The evidence: the report, the series, each kernel's KTAP and make
+# evidence's bundle of it (tools/evidence.sh: SUMMARY.md, the diffs, the
+# config options), the sites and the site mutants' verdicts.
 E=$R/nsxlate-review
 rm -rf "$E" && mkdir -p "$E"
 cp -r "$W/series" "$E/series"
 cp "$W/report.txt" "$W/before.ktap" "$W/after.ktap" "$E/"
-cp "$W/sites/before.sites" "$W/sites/after.sites" "$W/sites/changed" "$E/"
-for side in before after; do sed "s|$B/|build/|g; s|$top/||g; s|$ksrc|KSRC|g" "$E/$side.ktap" >"$E/$side.ktap.tmp" && mv "$E/$side.ktap.tmp" "$E/$side.ktap"; done
+for side in before after; do
+	"$top/tools/evidence.sh" "$B" "$W/$side.ktap" "$T/$side/nsx-obj/.config" "$W/evidence-$side" ||
+		die "tools/evidence.sh failed on the kernel $side the series"
+	cp -r "$W/evidence-$side/nsxlate-evidence" "$E/evidence-$side"
+done
+cp "$W/sites/before.sites" "$W/sites/after.sites" "$W/sites/changed" "$W/sites/verdicts" "$E/"
+grep -rlF -e "$ksrc" -e "$top/" "$E" | while IFS= read -r f; do
+	sed "s|$B/|build/|g; s|$top/||g; s|$ksrc|KSRC|g" "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+done
 (cd "$R" && find nsxlate-review -print0 | LC_ALL=C sort -z |
 	tar --null -T - --no-recursion --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - | gzip -n >nsxlate-review.tar.gz)
 cat "$W/report.txt"

@@ -4,7 +4,9 @@
 # from a git range, a mailbox and a directory; review/sites.sh finds the
 # translation sites they change (Coccinelle); review/report.py reports the
 # golden-line differences of two made-up KTAP reports and the sites, with
-# the map's row, the cases that pin it and the 6.1 site run's verdict.
+# the map's row, the cases that pin it and the 6.1 site run's verdict;
+# review/mutate.sh picks the site mutants to run, and the report gives
+# their verdicts on the kernel after the series.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${1:-$top/build}
@@ -125,6 +127,22 @@ expect "$t/report" "its mutant on 6.1.192 (the last site run): killed by pid_vie
 expect "$t/report" "kernel/sys.c:nsx_new_export:1:global  added"
 expect "$t/report" "The reviewer's first question: no case pins, and no case's diff kills a"
 grep -q sigchld_si_pid "$t/report" && fail "an unchanged case is reported"
+# The site mutants after the series (review/mutate.sh): the sites it adds
+# or changes; with no object of their file, none is built.
+mkdir -p "$t/trees/after/nsx-obj"
+B=$B "$top/review/mutate.sh" "$t/trees" "$t/w"
+expect "$t/w/sites/verdicts" "kernel/sys.c:getsid:1:global|not built||"
+expect "$t/w/sites/verdicts" "kernel/sys.c:nsx_new_export:1:global|not built||"
+python3 "$top/review/report.py" "$t/w" >"$t/report"
+expect "$t/report" "its mutant on the kernel after the series: not built: the suite's"
+# A verdict after the series is the one reported, and decides the first question.
+printf '%s\n' "kernel/sys.c:getsid:1:global|killed|pid_views sigchld_si_pid|3" \
+	"kernel/sys.c:nsx_new_export:1:global|survived||2" >"$t/w/sites/verdicts"
+python3 "$top/review/report.py" "$t/w" >"$t/report"
+expect "$t/report" "its mutant on the kernel after the series: killed by pid_views,"
+expect "$t/report" "sigchld_si_pid (3 executions while selected)"
+expect "$t/report" "its mutant on the kernel after the series: survived: executed (2"
+expect "$t/report" "kernel/sys.c:nsx_new_export:1:global."
 awk 'length > 80 { exit 1 }' "$t/report" || fail "a line of the report is over 80 columns"
 grep -q "$t\|$top" "$t/report" && fail "the report names a path of the machine"
 # The same report on the same output both sides: no difference.

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define NSXRUN_MAX_PATTERNS 64
+#define NSXRUN_MAX_PATTERNS 256
 
 /* What one case may take (limits.c). */
 #define NSXRUN_OUTPUT_CAP     (4 << 20)    /* bytes a stream, RLIMIT_FSIZE */

@@ -11,18 +11,100 @@
 #   vm/<release>.ktap the KTAP of each make vm kernel run (build/vm)
 #   mutants.md        the last make mutants table, when there is one
 #
+# tools/evidence.sh BUILD KTAP CONFIG DIR: the same bundle for a kernel the
+# suite ran on in a make vm guest (make review: each kernel's), from that
+# run's KTAP (both passes) and the kernel's .config, into
+# DIR/nsxlate-evidence/ and DIR/nsxlate-evidence.tar.gz: SUMMARY.md,
+# kernel.ktap, and out/<pass>/<case>.diff (the golden-line diff of each case
+# that failed or matched a known-bad variant, as the KTAP carries it; the
+# guest keeps no other output and runs no strace).
+#
 # Names are fixed and the tarball is reproducible (sorted, dates and owners
 # zeroed); the machine's paths are replaced by paths relative to the project.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${1:-build}
 case $B in /*) ;; *) B=$top/$B ;; esac
-E=$B/evidence/nsxlate-evidence
-rm -rf "$E" && mkdir -p "$E/out" "$E/strace" "$E/vm"
 cd "$top" || exit 1
 
 # Relative paths only: the project's and the build's become relative.
 scrub() { sed -e "s|$B/|build/|g" -e "s|$top/||g" "$@"; }
+# The bundle's directory as a reproducible tarball beside it.
+bundle() { # bundle DIR: DIR/nsxlate-evidence.tar.gz
+	tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$1" \
+		-cf - nsxlate-evidence | gzip -n >"$1/nsxlate-evidence.tar.gz"
+}
+# SUMMARY.md's section on the options of vm/config, as the kernel has them.
+config_options() { # config_options CONFIG
+	echo "## Config options the suite needs (vm/config), as this kernel has them"
+	echo
+	if [ -s "$1" ]; then
+		echo '```'
+		grep -E '^CONFIG_[A-Z0-9_]+=' vm/config | cut -d= -f1 | while read -r o; do
+			grep -E "^$o=|^# $o is not set" "$1" || echo "# $o: not in this kernel's config"
+		done
+		echo '```'
+	else
+		echo "This kernel exposes no config (/proc/config.gz, /boot/config-*)."
+	fi
+	echo
+}
+
+if [ $# -ge 4 ]; then
+	ktap=$2 kconfig=$3 D=$4
+	E=$D/nsxlate-evidence
+	rm -rf "$E" && mkdir -p "$E/out"
+	scrub "$ktap" | sed 's/; image .*//' >"$E/kernel.ktap"
+	# Each failed (or known-bad) case's golden-line diff, per pass.
+	awk -v dir="$E/out" '
+	/^# pass [0-9]+: / { pass = ($4 == "root") ? "root" : "uid65534"; d = ""; next }
+	/^# --- / { d = "" }
+	/^# [-+@ ]/ { d = d substr($0, 3) "\n"; next }
+	/^not ok / && d != "" {
+		system("mkdir -p \"" dir "/" pass "\"")
+		f = dir "/" pass "/" $4 ".diff"; printf "%s", d >f; close(f)
+	}
+	/^(not )?ok / { d = "" }' "$E/kernel.ktap"
+	{
+		echo "# nsxlate evidence"
+		echo
+		echo "Kernel: \`$(sed -n '1s/^# guest: //p' "$E/kernel.ktap")\` (x86_64, a make vm guest)."
+		echo
+		echo "## Results"
+		echo
+		echo "| pass | result |"
+		echo "|---|---|"
+		awk '/^# pass [0-9]+: / { p = ($4 == "root") ? "root" : "uid 65534" }
+			/^[0-9]+ passed, / { print "| " p " | " $0 " |" }' "$E/kernel.ktap"
+		echo
+		for p in root uid65534; do
+			f=$(awk -v p="$p" '/^# pass [0-9]+: / { on = ($4 == "root") == (p == "root") }
+				on && /^not ok / && !/ # XFAIL/ { print $4 }' "$E/kernel.ktap")
+			x=$(awk -v p="$p" '/^# pass [0-9]+: / { on = ($4 == "root") == (p == "root") }
+				on && /^not ok .* # XFAIL/ { print $4 }' "$E/kernel.ktap")
+			[ -n "$f$x" ] || continue
+			echo "## The $p pass: failures and known kernel bugs"
+			echo
+			for c in $f $x; do
+				first=$(grep -m1 -E '^[-+][^-+]' "$E/out/$p/$c.diff" 2>/dev/null || true)
+				how=failed
+				case " $x " in *" $c "*)
+					how="known kernel bug (XFAIL): $(sed -n "s/^# $c: output matches //p" "$E/kernel.ktap" | head -n 1)"
+					;;
+				esac
+				echo "- \`$c\`: $how${first:+; first differing line: \`$first\`} (out/$p/$c.diff)"
+			done
+			echo
+		done
+		config_options "$kconfig"
+		echo "Files: kernel.ktap, out/; the whole as nsxlate-evidence.tar.gz."
+	} >"$E/SUMMARY.md"
+	bundle "$D"
+	exit 0
+fi
+
+E=$B/evidence/nsxlate-evidence
+rm -rf "$E" && mkdir -p "$E/out" "$E/strace" "$E/vm"
 
 "$B/runner/nsxrun" --cases "$B/cases" --out "$B/evidence/run" >"$B/evidence/host.ktap" 2>&1
 scrub "$B/evidence/host.ktap" >"$E/host.ktap"
@@ -103,18 +185,7 @@ config >"$B/evidence/config" 2>/dev/null || true
 		done
 		echo
 	fi
-	echo "## Config options the suite needs (vm/config), as this kernel has them"
-	echo
-	if [ -s "$B/evidence/config" ]; then
-		echo '```'
-		grep -E '^CONFIG_[A-Z0-9_]+=' vm/config | cut -d= -f1 | while read -r o; do
-			grep -E "^$o=|^# $o is not set" "$B/evidence/config" || echo "# $o: not in this kernel's config"
-		done
-		echo '```'
-	else
-		echo "This kernel exposes no config (/proc/config.gz, /boot/config-*)."
-	fi
-	echo
+	config_options "$B/evidence/config"
 	if [ -f "$E/mutants.md" ]; then
 		echo "## Kernel mutants (the last make mutants)"
 		echo
@@ -123,6 +194,5 @@ config >"$B/evidence/config" 2>/dev/null || true
 	fi
 	echo "Files: host.ktap, out/, strace/, vm/, mutants.md; the whole as nsxlate-evidence.tar.gz."
 } >"$E/SUMMARY.md"
-tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$B/evidence" \
-	-cf - nsxlate-evidence | gzip -n >"$B/evidence/nsxlate-evidence.tar.gz"
+bundle "$B/evidence"
 echo "evidence: $B/evidence/nsxlate-evidence.tar.gz ($E/SUMMARY.md)"

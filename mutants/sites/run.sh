@@ -1,8 +1,8 @@
 # shellcheck shell=sh
 # mutants/sites/run.sh: the site mutants' run, sourced by mutants/run.sh
 # (MUTANT_SITES=1) once the hand-written mutants have run on the same kernel;
-# it uses that script's $M, $image, $top, $B, boot_plan(), failures() and
-# die().  See mutants/sites/README.md.
+# it uses that script's $M, $image, $top, $B, die() and mutants/boot.sh's
+# boot_plan() and site_verdict().  See mutants/sites/README.md.
 #
 # 1. One boot runs each case alone with every site counting (nsx_site_cover):
 #    which cases reach which sites ($M/sites-reach: "<id> <case> <hits>").
@@ -38,8 +38,8 @@ while read -r id file fn ord op _; do
 	fi
 	cases=$(awk -v k="$id" '$1 == k { printf "%s%s", sep, $2; sep = " " }' "$M/sites-reach")
 	[ -n "$cases" ] || continue
-	# more than nsxrun takes by name (64): the whole suite, a superset
-	[ "$(echo "$cases" | wc -w)" -le 64 ] || cases=''
+	# more than nsxrun takes by name (NSXRUN_MAX_PATTERNS): the whole suite, a superset
+	[ "$(echo "$cases" | wc -w)" -le 256 ] || cases=''
 	echo "s$id site-$id $cases" >>"$todo"
 	[ "$max" = 0 ] || [ "$(wc -l <"$todo")" -lt "$max" ] || break
 done <"$sites"
@@ -65,31 +65,9 @@ while read -r id file fn ord op _; do
 	verdict='not reached' caught='' hits=''
 	[ "$reach" = 0 ] || verdict='not run' # (MUTANT_SITES_MAX)
 	if grep -q "^s$id " "$M/sites-plan"; then
-		how=$(grep "^site-$id " "$M/verdicts" | grep -v ' unclean$' | tail -n 1 | cut -d' ' -f2)
-		l=$M/logs/site-$id.log
-		# a run that ended without the runner's totals: the mutant killed
-		# the runner itself (kill(-1) reaching every task, say)
-		[ "$how" != ended ] || completed "$l" || how=died
-		if [ "$how" = ended ]; then
-			caught=$(failures "$l" | awk '$2 == "diff" { printf "%s%s", sep, $1; sep = " " }')
-			errors=$(failures "$l" | awk '$2 == "error" { printf "%s%s", sep, $1; sep = " " }')
-			hits=$(sed -n "s/^NSX-SITE-HITS $id //p" "$l" | tail -n 1)
-			if [ -n "$caught" ]; then
-				verdict=killed
-			elif [ -n "$errors" ]; then
-				verdict='errors only' caught=$errors
-			elif [ "${hits:-0}" = 0 ]; then
-				verdict='not hit'
-			else
-				verdict=survived
-			fi
-		elif [ "$how" = died ]; then
-			verdict='runner killed'
-		elif [ -n "$how" ]; then
-			verdict=crashed
-		else
-			verdict='not run'
-		fi
+		v=$(site_verdict "$id")
+		verdict=${v%%|*} v=${v#*|}
+		caught=${v%%|*} hits=${v#*|}
 	fi
 	echo "$op $verdict" >>"$M/sites-verdicts"
 	name=$file:$fn:$ord:$op
