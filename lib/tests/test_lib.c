@@ -438,6 +438,67 @@ static void scene_and_by(void)
 	nsx_reap_all();
 }
 
+static int exit3(void *arg)
+{
+	(void)arg;
+	return 3;
+}
+
+static int caps_dropped(void *arg)
+{
+	char buf[2048];
+	(void)arg;
+	long r = nsx_drop_caps();
+	nsx_read_text(AT_FDCWD, "/proc/thread-self/status", buf, sizeof(buf));
+	NSX_SEND("caps", r, strstr(buf, "CapEff:\t0000000000000000") != NULL);
+	nsx_park();
+}
+
+static void signal_values(void)
+{
+	long v[6];
+	char out[256];
+	nsx_block(SIGUSR1);
+	kill(getpid(), SIGUSR1);
+	nsx_sigwait_v(SIGUSR1, v);
+	ck_assert_str_eq(nsx_siginfo_v(0, v), "SIGUSR1 si_code=SI_USER si_pid=top si_uid=0");
+	int t = nsx_spawn("t", NULL, exit3, NULL);
+	ck_assert_int_eq(nsx_waitid(nsx_pid(t), WEXITED, v), 0);
+	ck_assert_str_eq(nsx_siginfo_v(0, v),
+	                 "SIGCHLD si_code=CLD_EXITED si_pid=t si_uid=0 si_status=3");
+	ck_assert_int_eq(nsx_waitid(nsx_pid(t), WEXITED, v), -ECHILD);
+	ck_assert_int_eq(v[0], -1);
+	ck_assert_str_eq(nsx_cred_str(0, (long[]){1, getpid(), 5, 6}), "pid=top uid=5 gid=6");
+	ck_assert_str_eq(nsx_cred_str(0, (long[]){0, 0, 0, 0}), "no credentials");
+	ck_assert_str_eq(nsx_cred_str(0, (long[]){-EAGAIN, 0, 0, 0}), "EAGAIN");
+	const long *c = nsx_recv(nsx_spawn("d", NULL, caps_dropped, NULL), "caps")->v;
+	ck_assert_int_eq(c[0], 0);
+	ck_assert_int_eq(c[1], 1);
+	/* nsx_sig_row(): one line on stdout */
+	FILE *f = tmpfile();
+	ck_assert_ptr_nonnull(f);
+	fflush(stdout);
+	int saved = dup(1);
+	dup2(fileno(f), 1);
+	kill(getpid(), SIGUSR1);
+	nsx_send_siginfo("k", SIGUSR1);
+	nsx_sig_row(12, "kill(top)", 0, 0, "k");
+	fflush(stdout);
+	dup2(saved, 1);
+	size_t n = (size_t)pread(fileno(f), out, sizeof(out) - 1, 0);
+	out[n] = '\0';
+	ck_assert_str_eq(out, "kill(top)=0: SIGUSR1 si_code=SI_USER si_pid=top si_uid=0\n");
+	fclose(f);
+	nsx_reap_all();
+}
+
+START_TEST(signal_values_waitid_creds)
+{
+	char err[512];
+	ck_assert_msg(as_top_err(signal_values, err, sizeof(err)) == 0, "stderr: %s", err);
+}
+END_TEST
+
 START_TEST(scene_tasks_and_actions_by_top)
 {
 	char err[512];
@@ -566,6 +627,7 @@ static Suite *lib_suite(void)
 	tcase_add_test(t, try_names_the_expression);
 	tcase_add_test(t, actions_run_in_the_task);
 	tcase_add_test(t, scene_tasks_and_actions_by_top);
+	tcase_add_test(t, signal_values_waitid_creds);
 	suite_add_tcase(s, t);
 	return s;
 }
