@@ -263,7 +263,8 @@ void nsx_row(int width, const char *call, long r, const char *result);
 const char *nsx_errname(int err);
 /* A signal's name ("SIGUSR1", "SIGRTMIN+1"). */
 const char *nsx_signame(int sig);
-/* An si_code's name for signal sig ("SI_USER", "CLD_EXITED"). */
+/* An si_code's name for signal sig ("SI_USER", "CLD_EXITED", a ptrace event
+ * stop's "SIGTRAP|PTRACE_EVENT_STOP<<8"). */
 const char *nsx_sicode(int sig, int code);
 
 /* --- channel, barriers and actions (channel.c) ----------------------------- */

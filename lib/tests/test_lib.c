@@ -117,6 +117,9 @@ START_TEST(symbolic_names)
 	ck_assert_str_eq(nsx_sicode(SIGCHLD, CLD_CONTINUED), "CLD_CONTINUED");
 	ck_assert_str_eq(nsx_sicode(SIGIO, POLL_IN), "POLL_IN");
 	ck_assert_str_eq(nsx_sicode(SIGUSR1, 77), "si_code77");
+	ck_assert_str_eq(nsx_sicode(SIGTRAP, SIGTRAP | 128 << 8), "SIGTRAP|PTRACE_EVENT_STOP<<8");
+	ck_assert_str_eq(nsx_sicode(SIGTRAP, SIGTRAP | 6 << 8), "SIGTRAP|PTRACE_EVENT_EXIT<<8");
+	ck_assert_str_eq(nsx_sicode(SIGTRAP, SIGTRAP | 9 << 8), "si_code2309");
 }
 END_TEST
 
