@@ -50,9 +50,7 @@ static void do_getpid(const long *arg)
 
 static void readers(int id)
 {
-	static const int order[] = {V_TOP, V_A, V_M, V_D, V_S};
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		int v = order[i];
+	for (int v = V_TOP; v < V_MTHR; v++) {
 		const struct nsx_msg *m = sysv_ask(v, do_getpid, id, 0, 0);
 		printf("  read by %-3s GETPID: sem 0 = %-4s sem 1 = %s\n", vname[v],
 		       sysv_name(v, m->v[0]), sysv_name(v, m->v[1]));
