@@ -116,9 +116,8 @@ static void act_exit(const long *arg)
 
 static void do_reap(const long *arg)
 {
-	siginfo_t si = {0};
-	long r = nsx_rc(waitid(P_PID, (id_t)arg[0], &si, WEXITED));
-	NSX_REPLY(r, si.si_code, si.si_status);
+	long v[6], r = nsx_waitid((pid_t)arg[0], WEXITED, v);
+	NSX_REPLY(r, v[1], v[5]);
 }
 
 static int s_fn(void *arg)
