@@ -211,6 +211,10 @@ int nsx_adopt(const char *name, const char *new_ns, pid_t pid);
 /* In a new thread of a task: register it as a task of its own called name (its
  * tid at every level); NSX_SEND and nsx_step in that thread then act for it. */
 int nsx_add_thread(const char *name);
+/* In the calling task: a second thread, registered as task name (as
+ * nsx_add_thread() does), that runs fn(arg) (nsx_parked: it parks), or
+ * actions (nsx_serve()) when fn is NULL; its index, once it has registered. */
+int nsx_thread(const char *name, int (*fn)(void *), void *arg);
 /* Index of the task called name, once it has registered (a task being
  * spawned is waited for, bounded); fails the case if there is none. */
 int nsx_find(const char *name);

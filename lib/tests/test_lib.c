@@ -435,6 +435,10 @@ static void scene_and_by(void)
 	ck_assert_int_eq(s.c2, -1);
 	nsx_scene_c2(&s, NSX_SCENE_C2);
 	ck_assert_int_eq(nsx_do(s.c2, act_add, 1, 1, 1)->v[0], s.c2);
+	int th = nsx_thread("th", NULL, NULL), pk = nsx_thread("pk", nsx_parked, NULL);
+	ck_assert_int_eq(nsx_do(th, act_add, 1, 2, 3)->v[0], th);
+	ck_assert_int_eq(nsx_task_ready(pk), 1);
+	ck_assert_int_eq(nsx_task_nr(th, nsx_task_level(th)) != nsx_pid(s.top), 1);
 	s = nsx_scene(NSX_SCENE_PARKED);
 	ck_assert_str_eq(nsx_task_name(s.c2), "c2");
 	ck_assert_int_eq(nsx_ns_of(s.c2), s.inner);
