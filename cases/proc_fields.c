@@ -50,7 +50,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,20 +172,12 @@ static void do_sendproc(const long *arg)
 	NSX_REPLY(nsx_send_fds(sv[1], &inner_proc, 1));
 }
 
-static void *qt_fn(void *arg)
-{
-	(void)arg;
-	nsx_add_thread("qt");
-	NSX_SEND("up", 1);
-	nsx_park();
-}
-
 static int q_fn(void *arg)
 {
-	pthread_t th;
 	(void)arg;
 	nsx_spawn("r", NULL, nsx_parked, NULL);
-	NSX_TRY_ERR(pthread_create(&th, NULL, qt_fn, NULL));
+	nsx_thread("qt", nsx_parked, NULL);
+	NSX_SEND("up", 1);
 	nsx_park();
 }
 
@@ -273,7 +264,7 @@ int main(void)
 	nsx_init("top", "outer");
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	int p = nsx_spawn("p", "inner", p_fn, NULL);
-	nsx_recv(-1, "up"); /* qt: q, r and qt exist */
+	nsx_recv(-1, "up"); /* from q: q, r and qt exist */
 	int q = nsx_find("q"), qt = nsx_find("qt"), top = nsx_find("top");
 	if (nsx_do(p, do_sendproc, 0, 0, 0)->v[0] || nsx_recv_fds(sv[0], &inner_proc, 1))
 		nsx_fail("inner's proc from p: %s", nsx_errname(errno));

@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,14 +29,6 @@ static int own_proc = -1;   /* in each task: a /proc of its own pid namespace */
 static int top_file = -1;   /* /proc/sysvipc/<file> as the top opened it, inherited */
 static const char *sv_file; /* that file's name: "msg", "shm" */
 
-static void *mthr_fn(void *arg)
-{
-	(void)arg;
-	nsx_add_thread("mthr");
-	NSX_SEND("up", 1);
-	nsx_serve();
-}
-
 static int sysv_task(void *arg)
 {
 	const char *me = arg;
@@ -48,10 +39,8 @@ static int sysv_task(void *arg)
 		nsx_spawn("m", NULL, sysv_task, "m");
 		nsx_spawn("d", "D", sysv_task, "d");
 	}
-	if (!strcmp(me, "m")) {
-		pthread_t th;
-		NSX_TRY_ERR(pthread_create(&th, NULL, mthr_fn, NULL));
-	}
+	if (!strcmp(me, "m"))
+		nsx_thread("mthr", NULL, NULL);
 	NSX_SEND("up", 1);
 	nsx_serve();
 }
@@ -70,7 +59,7 @@ static void sysv_setup(const char *file)
 		nsx_fail("opening /proc/%s: %s", path, nsx_errname(errno));
 	nsx_spawn("a", "A", sysv_task, "a");
 	nsx_spawn("s", "S", sysv_task, "s");
-	for (int n = 1; n < NV; n++)
+	for (int n = 1; n < V_MTHR; n++)
 		nsx_recv(-1, "up");
 	for (int v = 0; v < NV; v++)
 		vidx[v] = nsx_find(vname[v]);
