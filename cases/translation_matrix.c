@@ -61,14 +61,6 @@ static int sv[NT][2];           /* per task: top sends it the pidfds here */
 static int idx[NT];             /* position -> task index (filled as they start) */
 static int pidfd[NT];           /* in each task: a pidfd for every position */
 
-static int pos_of(const char *name)
-{
-	for (int k = 0; k < NT; k++)
-		if (!strcmp(names[k], name))
-			return k;
-	return -1;
-}
-
 /* A task's actions (the top's too, nsx_by()): send SIGUSR1 to position
  * arg[0] by arg[1] (BY_*), or take one signal. */
 static void do_send(const long *arg)
@@ -93,13 +85,12 @@ static void start(int k)
 {
 	static const char *const nsname[NT] = {NULL, NULL, "A1", NULL, "A2",
 	                                       NULL, "A3", NULL, "S1"};
-	nsx_spawn(names[k], nsname[k], task_fn, NULL);
+	nsx_spawn(names[k], nsname[k], task_fn, (void *)(long)k);
 }
 
 static int task_fn(void *arg)
 {
-	(void)arg;
-	int k = pos_of(nsx_task_name(nsx_self()));
+	int k = (int)(long)arg; /* its position */
 	nsx_block(SIGUSR1);
 	/* a1 starts m1 and a2; a2 starts m2 and a3; a3 starts m3. */
 	if (k == A1 || k == A2 || k == A3) {
