@@ -165,14 +165,6 @@ static void do_read(const long *clients)
 	nsx_send_v("reply", o, 11);
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn_agent("c2", NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
-}
-
 static const char *pidv(int observer, long v)
 {
 	return v < 0 && v != -1 ? nsx_res(v) : v == -1 ? "-1" : nsx_name(observer, v);
@@ -216,18 +208,16 @@ int main(void)
 	if (access(CTL, R_OK | W_OK) || access(PCM, R_OK | W_OK) || access(SEQ, R_OK | W_OK))
 		nsx_skip("no access to card 0's devices: %s (root or the audio group)",
 		         nsx_errname(errno));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
-	int c2 = nsx_find("c2");
+	struct nsx_scene sc = nsx_scene(NSX_SCENE_C2);
 	printf("# sound_pids: PCM, rawmidi, control and sequencer owners in the reader's "
 	       "namespace\n");
-	const long *m = nsx_do(c, do_open, 1, 0, 0)->v;
+	const long *m = nsx_do(sc.c, do_open, 1, 0, 0)->v;
 	printf("c   opens the PCM, the sequencer and midi0, locks numid 1: %s\n", nsx_res(m[0]));
 	const long *o = nsx_by(0, do_open, 2, 0, 0)->v;
 	printf("top opens the PCM, the sequencer and midi0, locks numid 2: %s\n", nsx_res(o[0]));
 	if (m[0] < 0 || o[0] < 0)
 		nsx_exit();
 	show("top", 0, nsx_by(0, do_read, m[1], o[1], 0)->v);
-	show("c2", c2, nsx_do(c2, do_read, m[1], o[1], 0)->v);
+	show("c2", sc.c2, nsx_do(sc.c2, do_read, m[1], o[1], 0)->v);
 	nsx_exit();
 }
