@@ -71,39 +71,27 @@ static void do_notty(const long *arg)
 	NSX_REPLY(nsx_rc(ioctl(slave, TIOCNOTTY)));
 }
 
-/* J and K: block the signals, report both when they come. */
-_Noreturn static void take_hangup(void)
+/* J (arg non-NULL: it leads a group of its own and spawns K) and K: block
+ * the signals, report both when they come. */
+static int jk_fn(void *arg)
 {
+	nsx_block(SIGHUP);
+	nsx_block(SIGCONT);
+	if (arg) {
+		NSX_TRY(setpgid(0, 0));
+		nsx_spawn("K", "Kns", jk_fn, NULL);
+	}
+	NSX_SEND("ready", 1);
 	nsx_send_siginfo("sighup", SIGHUP);
 	nsx_send_siginfo("sigcont", SIGCONT);
 	nsx_park();
-}
-
-static int k_fn(void *arg)
-{
-	(void)arg;
-	nsx_block(SIGHUP);
-	nsx_block(SIGCONT);
-	NSX_SEND("ready", 1);
-	take_hangup();
-}
-
-static int j_fn(void *arg)
-{
-	(void)arg;
-	nsx_block(SIGHUP);
-	nsx_block(SIGCONT);
-	NSX_TRY(setpgid(0, 0));
-	nsx_spawn("K", "Kns", k_fn, NULL);
-	NSX_SEND("ready", 1);
-	take_hangup();
 }
 
 static int l_fn(void *arg)
 {
 	NSX_TRY(setsid());
 	slave = nsx_pty_slave(*(int *)arg, 0); /* no O_NOCTTY: our controlling terminal */
-	nsx_spawn("J", NULL, j_fn, NULL);
+	nsx_spawn("J", NULL, jk_fn, "J");
 	NSX_SEND("up", 1);
 	nsx_step(); /* J and K are ready: J's group to the foreground */
 	int J = nsx_find("J");
