@@ -71,7 +71,7 @@ struct ptrace_peeksiginfo_args {
 #endif
 
 static const int sigs[3] = {SIGUSR1, SIGUSR2, SIGWINCH};
-static volatile long rec[3][4]; /* t: {signo, code, pid, uid} of each, 0 if none */
+static volatile long rec[12]; /* t: {signo, code, pid, uid} of each, 0 if none */
 
 /* The tracer's actions (u's, or top's in place): arg[0] is the tracee, by
  * the tracer's number for it. */
@@ -121,10 +121,10 @@ static void on_sig(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	for (int k = 0; k < 3; k++)
 		if (sigs[k] == sig) {
-			rec[k][0] = si->si_signo;
-			rec[k][1] = si->si_code;
-			rec[k][2] = si->si_pid;
-			rec[k][3] = si->si_uid;
+			rec[4 * k] = si->si_signo;
+			rec[4 * k + 1] = si->si_code;
+			rec[4 * k + 2] = si->si_pid;
+			rec[4 * k + 3] = si->si_uid;
 		}
 }
 
@@ -133,11 +133,10 @@ static void do_report(const long *arg)
 	(void)arg;
 	/* in t: what arrived, then forget it */
 	long v[12];
-	for (int k = 0; k < 3; k++)
-		for (int j = 0; j < 4; j++) {
-			v[4 * k + j] = rec[k][j];
-			rec[k][j] = 0;
-		}
+	for (int j = 0; j < 12; j++) {
+		v[j] = rec[j];
+		rec[j] = 0;
+	}
 	nsx_send_v("reply", v, 12);
 }
 
