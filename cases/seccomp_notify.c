@@ -69,7 +69,8 @@ static void *tt_fn(void *arg)
 	nsx_park();
 }
 
-static long install(void)
+/* t: a filter that sends ioprio_get() to a new listener; 0 or -errno. */
+static void do_listen(const long *arg)
 {
 	struct sock_filter f[] = {
 	        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
@@ -78,17 +79,11 @@ static long install(void)
 	        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return -errno;
-	listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-	                        SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-	return listener < 0 ? -errno : 0;
-}
-
-static void do_listen(const long *arg)
-{
 	(void)arg;
-	NSX_REPLY(install());
+	if (!prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		                        SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	NSX_REPLY(listener < 0 ? -errno : 0);
 }
 
 static void do_give(const long *arg)
