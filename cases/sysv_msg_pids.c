@@ -50,24 +50,21 @@ struct msgb {
 
 static void do_snd(const long *arg)
 {
-	int q = (int)arg[0];
 	struct msgb mb = {1, "x"};
-	NSX_REPLY(msgsnd(q, &mb, sizeof(mb.mtext), IPC_NOWAIT) ? -errno : 0);
+	NSX_REPLY(nsx_rc(msgsnd((int)arg[0], &mb, sizeof(mb.mtext), IPC_NOWAIT)));
 }
 
 /* msgrcv() with flags arg[1] (IPC_NOWAIT, or 0: wait for a sender) */
 static void do_rcv(const long *arg)
 {
-	int q = (int)arg[0];
 	struct msgb mb = {1, "x"};
-	NSX_REPLY(msgrcv(q, &mb, sizeof(mb.mtext), 0, (int)arg[1]) < 0 ? -errno : 0);
+	NSX_REPLY(nsx_rc(msgrcv((int)arg[0], &mb, sizeof(mb.mtext), 0, (int)arg[1])));
 }
 
 static void do_stat(const long *arg)
 {
-	int q = (int)arg[0];
 	struct msqid_ds ds;
-	if (msgctl(q, IPC_STAT, &ds))
+	if (msgctl((int)arg[0], IPC_STAT, &ds))
 		NSX_REPLY(-errno, -errno);
 	else
 		NSX_REPLY(ds.msg_lspid, ds.msg_lrpid);
