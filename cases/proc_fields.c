@@ -115,6 +115,11 @@ static void do_fields(const long *arg)
 	nsx_send_v("reply", (const long *)&f + NSX_MSG_VALS, NFIELDS - NSX_MSG_VALS);
 }
 
+static int by_value(const void *a, const void *b)
+{
+	return (*(const long *)a > *(const long *)b) - (*(const long *)a < *(const long *)b);
+}
+
 /* The numeric entries of the mount's root (arg[1] 0), of task/ of arg[1], or
  * the numbers in its children file (arg[2] 1), sorted: v[0] count or -errno. */
 static void do_list(const long *arg)
@@ -140,13 +145,8 @@ static void do_list(const long *arg)
 		if (d)
 			closedir(d);
 	}
-	for (int i = 1; i <= v[0]; i++) /* sorted: readdir order is the kernel's */
-		for (int j = i + 1; j <= v[0]; j++)
-			if (v[j] < v[i]) {
-				long t = v[i];
-				v[i] = v[j];
-				v[j] = t;
-			}
+	if (v[0] > 0) /* sorted: readdir order is the kernel's */
+		qsort(&v[1], (size_t)v[0], sizeof(long), by_value);
 	nsx_send_v("reply", v, NSX_MSG_VALS);
 }
 
