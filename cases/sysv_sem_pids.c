@@ -29,15 +29,13 @@
 
 static void do_semop(const long *arg)
 {
-	int id = (int)arg[0], n = (int)arg[1];
-	struct sembuf sb = {(unsigned short)n, 1, 0};
-	NSX_REPLY(semop(id, &sb, 1) ? -errno : 0);
+	struct sembuf sb = {(unsigned short)arg[1], 1, 0};
+	NSX_REPLY(nsx_rc(semop((int)arg[0], &sb, 1)));
 }
 
 static void do_setval(const long *arg)
 {
-	int id = (int)arg[0], n = (int)arg[1];
-	NSX_REPLY(semctl(id, n, SETVAL, 5) ? -errno : 0);
+	NSX_REPLY(nsx_rc(semctl((int)arg[0], (int)arg[1], SETVAL, 5)));
 }
 
 static void do_getpid(const long *arg)

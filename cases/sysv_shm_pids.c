@@ -42,8 +42,9 @@
 
 static void do_create(const long *arg)
 {
+	long id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
 	(void)arg;
-	NSX_REPLY(shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600));
+	NSX_REPLY(id < 0 ? -errno : id);
 }
 
 /* shmat(), and shmdt() if arg[1] (else it stays attached) */
@@ -55,9 +56,8 @@ static void do_attach(const long *arg)
 
 static void do_stat(const long *arg)
 {
-	int id = (int)arg[0];
 	struct shmid_ds ds;
-	if (shmctl(id, IPC_STAT, &ds))
+	if (shmctl((int)arg[0], IPC_STAT, &ds))
 		NSX_REPLY(-errno, -errno);
 	else
 		NSX_REPLY(ds.shm_cpid, ds.shm_lpid);
@@ -77,9 +77,7 @@ int main(void)
 	sysv_setup("shm");
 	printf("# sysv_shm_pids: shm_cpid and shm_lpid as each reader sees them\n");
 	printf("# outer: top | A: a m | D (in A): d | S: s\n");
-	long id = sysv_ask(V_M, do_create, 0, 0, 0)->v[0];
-	if (id < 0)
-		nsx_fail("shmget: %s", nsx_errname((int)-id));
+	long id = NSX_TRY_NEG(sysv_ask(V_M, do_create, 0, 0, 0)->v[0]);
 	printf("m shmget(IPC_CREAT)\n");
 	readers(id);
 	printf("a shmat()=%s\n", nsx_res(sysv_ask(V_A, do_attach, id, 0, 0)->v[0]));
