@@ -30,7 +30,6 @@
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,11 +48,9 @@ static int uffd = -1;
 static char *area;
 static long page;
 
-static void *ct_fn(void *arg)
+static int ct_fn(void *arg)
 {
 	(void)arg;
-	nsx_add_thread("ct");
-	NSX_SEND("up", 1);
 	for (int k = 0; k < 2; k++) {
 		nsx_step();
 		volatile char c = area[k * page]; /* the fault */
@@ -77,12 +74,13 @@ static void do_open(const long *arg)
 	            -1, 0);
 	struct uffdio_register reg = {
 	        {(uint64_t)(uintptr_t)area, (uint64_t)(2 * page)}, UFFDIO_REGISTER_MODE_MISSING, 0};
-	pthread_t th;
 	if (ioctl(uffd, UFFDIO_API, &api) || ioctl(uffd, UFFDIO_REGISTER, &reg) ||
-	    nsx_send_fds(sv[1], &uffd, 1) || pthread_create(&th, NULL, ct_fn, NULL))
+	    nsx_send_fds(sv[1], &uffd, 1)) {
 		NSX_REPLY(-errno);
-	else
-		NSX_REPLY(0, (long)(uintptr_t)area);
+		return;
+	}
+	nsx_thread("ct", ct_fn, NULL);
+	NSX_REPLY(0, (long)(uintptr_t)area);
 }
 
 /* Read one fault (bounded wait), map a zero page there: {result, ptid, page
@@ -135,7 +133,6 @@ int main(void)
 		nsx_fail("userfaultfd in c: %s", nsx_errname((int)-r));
 	NSX_TRY_ERR(-nsx_recv_fds(sv[0], &uffd, 1));
 	page = sysconf(_SC_PAGESIZE);
-	nsx_recv(-1, "up"); /* ct */
 	int ct = nsx_find("ct");
 
 	printf("# uffd_ptid: UFFD_FEATURE_THREAD_ID for a fault by ct (inner, a thread of c)\n");
