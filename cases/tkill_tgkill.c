@@ -70,7 +70,6 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -112,11 +111,9 @@ static const char *const worker_keys[] = {"top-tkill",     "top-tgkill",  "membe
                                           "member-tgkill", "init-tgkill", "member-tgq",
                                           "top-tgq"};
 
-static void *worker_fn(void *arg)
+static int worker_fn(void *arg)
 {
 	(void)arg;
-	nsx_add_thread("worker");
-	NSX_SEND("up", 1);
 	for (size_t i = 0; i < sizeof(worker_keys) / sizeof(worker_keys[0]); i++)
 		nsx_send_siginfo(worker_keys[i], (int[]){SIGUSR1, SIGUSR2, SIGUSR1, SIGUSR2,
 		                                         SIGRTMIN, SIG_TQ, SIG_TQ}[i]);
@@ -129,7 +126,7 @@ static void *worker_fn(void *arg)
 	memset(&si, 0, sizeof(si));
 	int got = sigtimedwait(&s, &si, &ts);
 	NSX_SEND("glibc-tkill", got, si.si_code, si.si_pid, si.si_uid);
-	return NULL;
+	return 0;
 }
 
 /* Actions of member (and of top, nsx_by()): numbers as the caller sees
@@ -159,12 +156,10 @@ static void act_tgqueue(const long *a)
 static int init_fn(void *arg)
 {
 	(void)arg;
-	pthread_t th;
 	int sigs[] = {SIGUSR1, SIGUSR2, SIGRTMIN, SIG_Q, SIG_TQ, SIG_SELF};
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		nsx_block(sigs[i]); /* before the thread: it inherits the mask */
-	NSX_TRY_ERR(pthread_create(&th, NULL, worker_fn, NULL));
-	nsx_step(); /* top has seen worker come up */
+	nsx_thread("worker", worker_fn, NULL);
 	nsx_spawn_agent("member", NULL);
 	NSX_SEND("ready", 1);
 
@@ -191,11 +186,8 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	int init = nsx_spawn("init", "inner", init_fn, NULL);
-	nsx_recv(-1, "up");
-	int worker = nsx_find("worker");
-	nsx_go(init);
 	nsx_recv(init, "ready");
-	int member = nsx_find("member");
+	int worker = nsx_find("worker"), member = nsx_find("member");
 	pid_t ip = nsx_pid(init), wp = nsx_pid(worker);
 
 	int inner = nsx_ns_of(init);
