@@ -40,7 +40,6 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -59,11 +58,10 @@ static const struct sock_filter allow[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET
 
 /* tt: a filter of its own (this thread only), so that the others' filters
  * differ from its. */
-static void *tt_fn(void *arg)
+static int tt_fn(void *arg)
 {
 	struct sock_fprog prog = {1, (struct sock_filter *)allow};
 	(void)arg;
-	nsx_add_thread("tt");
 	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 	NSX_SEND("tt-filter", r < 0 ? -errno : r);
 	nsx_park();
@@ -134,10 +132,9 @@ static void do_supervise(const long *arg)
 
 static int t_fn(void *arg)
 {
-	pthread_t th;
 	(void)arg;
 	nsx_spawn_agent("s", NULL);
-	NSX_TRY_ERR(pthread_create(&th, NULL, tt_fn, NULL));
+	nsx_thread("tt", tt_fn, NULL);
 	NSX_SEND("up", 1);
 	nsx_serve();
 }
@@ -161,7 +158,7 @@ int main(void)
 	int x = nsx_spawn_agent("x", "sib");
 	nsx_recv(t, "up");
 	int s = nsx_find("s"), top = nsx_find("top");
-	long ttf = nsx_recv(nsx_await_task("tt"), "tt-filter")->v[0];
+	long ttf = nsx_recv(nsx_find("tt"), "tt-filter")->v[0];
 	long r = nsx_do(t, do_listen, 0, 0, 0)->v[0];
 	if (r == -EINVAL || r == -ENOSYS)
 		nsx_skip("SECCOMP_FILTER_FLAG_NEW_LISTENER: %s: needs Linux 5.0",
