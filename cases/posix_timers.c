@@ -40,7 +40,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,12 +54,10 @@
 
 static int inner_proc = -1; /* in i */
 
-static void *wt_fn(void *arg)
+static int wt_fn(void *arg)
 {
-	(void)arg;
-	nsx_add_thread("wt");
-	NSX_SEND("wt-up", 1);
 	siginfo_t si;
+	(void)arg;
 	if (nsx_sigwait(SIGUSR1, &si))
 		NSX_SEND("fired", -1);
 	else
@@ -85,17 +82,13 @@ static long thread_timer(long tid, int *t)
 static int w_fn(void *arg)
 {
 	(void)arg;
-	pthread_t th;
 	int t1 = -1, t2 = -1, t3 = -1;
 	nsx_block(SIGUSR1);
-	NSX_TRY_ERR(pthread_create(&th, NULL, wt_fn, NULL));
-	nsx_step(); /* the top has seen wt register */
-	int wt = nsx_find("wt"), me = nsx_self(), lvl = nsx_task_level(me);
-	long outer_nr = nsx_task_nr(wt, lvl - 1), inner_nr = nsx_task_nr(wt, lvl);
-	long r1 = thread_timer(outer_nr, &t1);
-	long r2 = thread_timer(inner_nr, &t2);
+	int wt = nsx_thread("wt", wt_fn, NULL), lvl = nsx_task_level(wt);
+	long r1 = thread_timer(nsx_task_nr(wt, lvl - 1), &t1); /* wt's outer number */
+	long r2 = thread_timer(nsx_task_nr(wt, lvl), &t2);
 	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR2};
-	long r3 = syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &t3) ? -errno : 0;
+	long r3 = nsx_rc(syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &t3));
 	NSX_SEND("created", r1, r2, r3);
 	struct itimerspec its = {.it_value = {0, 1}};
 	if (r2 >= 0)
@@ -103,14 +96,14 @@ static int w_fn(void *arg)
 	nsx_park();
 }
 
-/* /proc/<pid>/timers through pfd: v = {n, then id, kind (0 pid, 1 tid), nr}. */
-static void timers(int pfd, pid_t pid, long *v)
+/* /proc/<arg[0]>/timers through inner's proc (arg[1] 0) or outer's (1):
+ * {n, then id, kind (0 pid, 1 tid), nr of each}. */
+static void do_timers(const long *arg)
 {
 	char path[64], buf[4096];
-	snprintf(path, sizeof(path), "%d/timers", (int)pid);
-	nsx_read_text(pfd, path, buf, sizeof(buf));
-	v[0] = 0;
-	long id = -1;
+	long v[13] = {0}, id = -1;
+	snprintf(path, sizeof(path), "%ld/timers", arg[0]);
+	nsx_read_text(arg[1] ? nsx_procfd() : inner_proc, path, buf, sizeof(buf));
 	for (char *l = strtok(buf, "\n"); l && v[0] < 4; l = strtok(NULL, "\n")) {
 		char kind[8];
 		long nr;
@@ -123,13 +116,6 @@ static void timers(int pfd, pid_t pid, long *v)
 			v[0]++;
 		}
 	}
-}
-
-/* /proc/<arg[0]>/timers through inner's proc (arg[1] 0) or outer's (1). */
-static void do_timers(const long *arg)
-{
-	long v[NSX_MSG_VALS] = {0};
-	timers(arg[1] ? nsx_procfd() : inner_proc, (pid_t)arg[0], v);
 	nsx_send_v("reply", v, 13);
 }
 
@@ -156,13 +142,10 @@ NSX_CASE(.family = "POSIX timers", .rows = "6.18 28.13");
 
 int main(void)
 {
-	long v[NSX_MSG_VALS];
 	nsx_init("top", "outer");
 	int i = nsx_spawn("i", "inner", i_fn, NULL);
-	nsx_recv(-1, "wt-up");
-	int w = nsx_find("w"), wt = nsx_find("wt"), inner = nsx_ns_of(i);
-	nsx_go(w);
-	const struct nsx_msg *m = nsx_recv(w, "created");
+	const struct nsx_msg *m = nsx_recv(-1, "created");
+	int w = nsx_find("w"), wt = nsx_find("wt"), inner = nsx_ns_of(i), outer = nsx_ns_of(0);
 	printf("# posix_timers: SIGEV_THREAD_ID, the timer signal, /proc/<pid>/timers\n");
 	printf("w timer_create(SIGEV_THREAD_ID, wt's number in outer) = %s\n", nsx_res(m->v[0]));
 	printf("w timer_create(SIGEV_THREAD_ID, wt's number in inner) = %s, timer %ld\n",
@@ -177,11 +160,9 @@ int main(void)
 		       "si_value=%ld\n",
 		       nsx_signame((int)m->v[0]), nsx_sicode((int)m->v[0], (int)m->v[1]), m->v[2],
 		       m->v[3], m->v[4]);
-	timers(nsx_procfd(), nsx_pid(w), v);
-	show("w's timers (outer's proc), top:", nsx_ns_of(0), v);
+	show("w's timers (outer's proc), top:", outer, nsx_by(0, do_timers, nsx_pid(w), 1, 0)->v);
 	show("w's timers (inner's proc), i:", inner,
 	     nsx_do(i, do_timers, nsx_nr_in(w, inner), 0, 0)->v);
-	show("w's timers (outer's proc), i:", nsx_ns_of(0),
-	     nsx_do(i, do_timers, nsx_pid(w), 1, 0)->v);
+	show("w's timers (outer's proc), i:", outer, nsx_do(i, do_timers, nsx_pid(w), 1, 0)->v);
 	nsx_exit();
 }

@@ -50,7 +50,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,22 +84,6 @@ static void fields(int dirfd, const char *path, struct fields *f)
 {
 	char p[128], buf[4096];
 	*f = (struct fields){0};
-	snprintf(p, sizeof(p), "%s/status", path);
-	if ((f->res = nsx_read_text(dirfd, p, buf, sizeof(buf))) < 0)
-		return;
-	for (int k = 0; k < NKEYS; k++) {
-		char key[32], *s, *e;
-		snprintf(key, sizeof(key), "\n%s:", keys[k]);
-		if (!(s = strstr(buf, key)))
-			nsx_fail("%s: no %s line", p, keys[k]);
-		s += strlen(key);
-		for (f->nlev = 0; f->nlev < 2; f->nlev++, s = e) {
-			long v = strtol(s, &e, 10); /* every line starts with a letter */
-			if (e == s)
-				break;
-			f->st[k][f->nlev] = v;
-		}
-	}
 	snprintf(p, sizeof(p), "%s/stat", path);
 	if ((f->res = nsx_read_text(dirfd, p, buf, sizeof(buf))) < 0)
 		return;
@@ -110,9 +93,12 @@ static void fields(int dirfd, const char *path, struct fields *f)
 	                 &f->stat[4]) != 4)
 		f->res = -EIO;
 	f->stat[0] = strtol(buf, NULL, 10);
+	for (int k = 0; k < NKEYS; k++) /* nlev: NSsid's, the last */
+		if ((f->nlev = nsx_read_status_list(dirfd, path, keys[k], f->st[k], 2)) < 0)
+			nsx_fail("%s/status: no %s line", path, keys[k]);
 }
 
-/* Actions, run by p, or by top itself (run_by()); arg[0] is the mount. */
+/* Actions, run by p, or by top itself (nsx_by()); arg[0] is the mount. */
 
 /* fields() of task arg[1] (thread arg[2] if not 0), in two messages: more
  * than NSX_MSG_VALS values. */
@@ -129,6 +115,11 @@ static void do_fields(const long *arg)
 	nsx_send_v("reply", (const long *)&f + NSX_MSG_VALS, NFIELDS - NSX_MSG_VALS);
 }
 
+static int by_value(const void *a, const void *b)
+{
+	return (*(const long *)a > *(const long *)b) - (*(const long *)a < *(const long *)b);
+}
+
 /* The numeric entries of the mount's root (arg[1] 0), of task/ of arg[1], or
  * the numbers in its children file (arg[2] 1), sorted: v[0] count or -errno. */
 static void do_list(const long *arg)
@@ -142,15 +133,7 @@ static void do_list(const long *arg)
 	                  : "%ld/task",
 	         arg[1], arg[1]);
 	if (arg[2]) {
-		char buf[512];
-		if ((v[0] = nsx_read_text(dirfd, path, buf, sizeof(buf))) >= 0)
-			v[0] = 0;
-		for (char *s = buf, *e; v[0] >= 0 && v[0] < max; s = e) {
-			long x = strtol(s, &e, 10);
-			if (e == s)
-				break;
-			v[++v[0]] = x;
-		}
+		v[0] = nsx_read_numbers(dirfd, path, &v[1], max);
 	} else {
 		int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		DIR *d = fd < 0 ? NULL : fdopendir(fd);
@@ -162,13 +145,8 @@ static void do_list(const long *arg)
 		if (d)
 			closedir(d);
 	}
-	for (int i = 1; i <= v[0]; i++) /* sorted: readdir order is the kernel's */
-		for (int j = i + 1; j <= v[0]; j++)
-			if (v[j] < v[i]) {
-				long t = v[i];
-				v[i] = v[j];
-				v[j] = t;
-			}
+	if (v[0] > 0) /* sorted: readdir order is the kernel's */
+		qsort(&v[1], (size_t)v[0], sizeof(long), by_value);
 	nsx_send_v("reply", v, NSX_MSG_VALS);
 }
 
@@ -188,36 +166,18 @@ static void do_self(const long *arg)
 	nsx_send_v("reply", v, 5);
 }
 
-/* nsx_do() in reader, or, when the reader is top, the action run in top
- * (its replies come through top's own channel). */
-static const struct nsx_msg *run_by(int reader, nsx_action fn, long a0, long a1, long a2)
-{
-	if (reader != nsx_self())
-		return nsx_do(reader, fn, a0, a1, a2);
-	fn((const long[]){a0, a1, a2, 0});
-	return nsx_recv(reader, "reply");
-}
-
 static void do_sendproc(const long *arg)
 {
 	(void)arg;
 	NSX_REPLY(nsx_send_fds(sv[1], &inner_proc, 1));
 }
 
-static void *qt_fn(void *arg)
-{
-	(void)arg;
-	nsx_add_thread("qt");
-	NSX_SEND("up", 1);
-	nsx_park();
-}
-
 static int q_fn(void *arg)
 {
-	pthread_t th;
 	(void)arg;
 	nsx_spawn("r", NULL, nsx_parked, NULL);
-	NSX_TRY_ERR(pthread_create(&th, NULL, qt_fn, NULL));
+	nsx_thread("qt", nsx_parked, NULL);
+	NSX_SEND("up", 1);
 	nsx_park();
 }
 
@@ -242,7 +202,7 @@ static const char *nm(int m, int t, int k, long v)
 /* do_fields() by reader. */
 static void get_fields(int reader, int m, long t, long th, struct fields *f)
 {
-	const struct nsx_msg *a = run_by(reader, do_fields, m, t, th);
+	const struct nsx_msg *a = nsx_by(reader, do_fields, m, t, th);
 	memcpy((long *)f + NSX_MSG_VALS, a->v, sizeof(long) * (NFIELDS - NSX_MSG_VALS));
 	memcpy(f, nsx_recv(reader, "f1")->v, sizeof(long) * NSX_MSG_VALS);
 }
@@ -304,7 +264,7 @@ int main(void)
 	nsx_init("top", "outer");
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	int p = nsx_spawn("p", "inner", p_fn, NULL);
-	nsx_recv(-1, "up"); /* qt: q, r and qt exist */
+	nsx_recv(-1, "up"); /* from q: q, r and qt exist */
 	int q = nsx_find("q"), qt = nsx_find("qt"), top = nsx_find("top");
 	if (nsx_do(p, do_sendproc, 0, 0, 0)->v[0] || nsx_recv_fds(sv[0], &inner_proc, 1))
 		nsx_fail("inner's proc from p: %s", nsx_errname(errno));
@@ -325,10 +285,10 @@ int main(void)
 			long qn = nsx_nr_in(q, ns);
 			printf("%-6s proc, %-3s reads q's task/: %s;", mount_names[m],
 			       nsx_task_name(reader),
-			       names_of(m, run_by(reader, do_list, m, qn, 0)->v));
+			       names_of(m, nsx_by(reader, do_list, m, qn, 0)->v));
 			printf(" q's children: %s;",
-			       names_of(m, run_by(reader, do_list, m, qn, 1)->v));
-			const long *v = run_by(reader, do_self, m, 0, 0)->v;
+			       names_of(m, nsx_by(reader, do_list, m, qn, 1)->v));
+			const long *v = nsx_by(reader, do_self, m, 0, 0)->v;
 			printf(" self -> %s", v[0] ? nsx_res(v[0]) : nsx_name_ns(ns, v[1]));
 			printf(", thread-self -> %s", v[2] ? nsx_res(v[2]) : nsx_name_ns(ns, v[3]));
 			if (!v[2])
@@ -336,7 +296,7 @@ int main(void)
 			printf("\n");
 		}
 	printf("inner  proc, top lists /proc: %s\n",
-	       names_of(M_INNER, run_by(top, do_list, M_INNER, 0, 0)->v));
+	       names_of(M_INNER, nsx_by(top, do_list, M_INNER, 0, 0)->v));
 	struct fields f;
 	get_fields(top, M_INNER, nsx_pid(top), 0, &f);
 	printf("inner  proc, top reads /proc/<%s's number>: %s\n", nsx_name(top, nsx_pid(top)),

@@ -23,7 +23,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,18 +51,11 @@ static void do_read(const long *arg)
 	NSX_REPLY(o[0], o[1], o[2], o[3]);
 }
 
-static void *t_fn(void *arg)
-{
-	(void)arg;
-	nsx_park();
-}
-
 static int c2_fn(void *arg)
 {
-	pthread_t th;
 	(void)arg;
 	prctl(PR_SET_NAME, "kid");
-	NSX_TRY_ERR(pthread_create(&th, NULL, t_fn, NULL));
+	nsx_thread("c2t", nsx_parked, NULL);
 	NSX_SEND("up", 1);
 	nsx_park();
 }

@@ -58,27 +58,25 @@ static int e_fn(void *arg)
 	nsx_park();
 }
 
-/* In the tracer: trace e, let it make thread et, let et exec.  out: the clone
- * event's message, waitpid()'s pid at the exec stop, its event, its message,
- * or out[0] = -errno. */
-static void trace(int e, const char *et_name, long *out)
+/* The tracer's action (top's or u's): trace e<arg[0]> (task arg[1]), let it
+ * make thread e<n>t, let that thread exec.  Reply: 0, the clone event's
+ * message, waitpid()'s pid at the exec stop, its event, its message; or
+ * -errno alone. */
+static void do_trace(const long *arg)
 {
-	int status;
+	int status, e = (int)arg[1];
 	unsigned long msg = 0;
-	pid_t ep = nsx_pid(e);
-	memset(out, 0, sizeof(long) * 5);
-	if (ptrace(PTRACE_SEIZE, ep, 0, PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC)) {
-		out[0] = -errno;
-		return;
-	}
+	long out[5] = {0};
+	pid_t ep = nsx_pid(e), w;
+	char et[16];
+	snprintf(et, sizeof(et), "e%ldt", arg[0]);
+	if (ptrace(PTRACE_SEIZE, ep, 0, PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC))
+		goto fail;
 	nsx_go(e);
 	/* the clone event of e, and the new thread's first stop, in any order */
 	for (int seen = 0; seen != 3;) {
-		pid_t w = waitpid(-1, &status, __WALL);
-		if (w < 0) {
-			out[0] = -errno;
-			return;
-		}
+		if ((w = waitpid(-1, &status, __WALL)) < 0)
+			goto fail;
 		if (!WIFSTOPPED(status))
 			continue;
 		if (w == ep && status >> 8 == (SIGTRAP | (PTRACE_EVENT_CLONE << 8))) {
@@ -90,32 +88,25 @@ static void trace(int e, const char *et_name, long *out)
 		}
 		ptrace(PTRACE_CONT, w, 0, 0);
 	}
-	nsx_go(nsx_await_task(et_name));
+	nsx_go(nsx_await_task(et));
 	for (;;) {
-		pid_t w = waitpid(-1, &status, __WALL);
-		if (w < 0) {
-			out[0] = -errno;
-			return;
-		}
+		if ((w = waitpid(-1, &status, __WALL)) < 0)
+			goto fail;
 		if (!WIFSTOPPED(status))
 			continue; /* the old leader's death */
-		if (status >> 16 == PTRACE_EVENT_EXEC) {
-			ptrace(PTRACE_GETEVENTMSG, w, 0, &msg);
-			out[2] = w;
-			out[3] = status >> 16;
-			out[4] = (long)msg;
-			ptrace(PTRACE_DETACH, w, 0, 0);
-			return;
-		}
+		if (status >> 16 == PTRACE_EVENT_EXEC)
+			break;
 		ptrace(PTRACE_CONT, w, 0, 0);
 	}
-}
-
-static void do_trace(const long *arg)
-{
-	long out[5];
-	trace((int)arg[0], "e2t", out);
+	ptrace(PTRACE_GETEVENTMSG, w, 0, &msg);
+	out[2] = w;
+	out[3] = status >> 16;
+	out[4] = (long)msg;
+	ptrace(PTRACE_DETACH, w, 0, 0);
 	nsx_send_v("reply", out, 5);
+	return;
+fail:
+	NSX_REPLY(-errno);
 }
 
 static int inner_fn(void *arg)
@@ -155,11 +146,9 @@ int main(int argc, char **argv)
 	int i = nsx_spawn("i", "inner", inner_fn, NULL);
 	nsx_recv(i, "up");
 	int u = nsx_find("u"), e1 = nsx_find("e1"), e2 = nsx_find("e2");
-	long out[5];
 
 	printf("# ptrace_exec: PTRACE_EVENT_EXEC's message when a non-leader thread execs\n");
-	trace(e1, "e1t", out);
-	show(0, "e1", "e1t", out);
-	show(u, "e2", "e2t", nsx_do(u, do_trace, e2, 0, 0)->v);
+	show(0, "e1", "e1t", nsx_by(0, do_trace, 1, e1, 0)->v);
+	show(u, "e2", "e2t", nsx_do(u, do_trace, 2, e2, 0)->v);
 	nsx_exit();
 }

@@ -37,7 +37,6 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,28 +44,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void *thread_fn(void *arg)
+/* tracee<n>'s action: make kid<n> (fork) and thr<n> (clone). */
+static void act_make(const long *arg)
 {
-	nsx_add_thread(arg);
-	NSX_SEND("up", 1);
-	for (;;)
-		nsx_park();
-	return NULL;
-}
-
-/* tracee<n>: when told, make kid<n> (fork) and thr<n> (clone). */
-static int tracee_fn(void *arg)
-{
-	const char *n = arg;
 	char kid[16], thr[16];
-	pthread_t th;
-	snprintf(kid, sizeof(kid), "kid%s", n);
-	snprintf(thr, sizeof(thr), "thr%s", n);
-	NSX_SEND("ready", 1);
-	nsx_step();
+	snprintf(kid, sizeof(kid), "kid%ld", arg[0]);
+	snprintf(thr, sizeof(thr), "thr%ld", arg[0]);
 	nsx_spawn(kid, NULL, nsx_parked, NULL);
-	NSX_TRY_ERR(pthread_create(&th, NULL, thread_fn, thr));
-	nsx_park();
+	nsx_thread(thr, nsx_parked, NULL);
+	NSX_REPLY(0);
 }
 
 /* Wait for tracee's next ptrace event stop and return its message (or
@@ -91,33 +77,26 @@ static long event(pid_t tracee, int want, long *released)
 	return (long)msg;
 }
 
-/* Trace one fork and one clone of tracee (a task index); send the messages. */
-static void trace(int tracee, const char *key)
+/* The tracer's action (top's or tracer's): trace one fork and one clone
+ * of tracee arg[0] (a task index), which acts as tracee<arg[1]>; reply the
+ * messages. */
+static void do_trace(const long *arg)
 {
-	pid_t p = nsx_pid(tracee);
+	pid_t p = nsx_pid((int)arg[0]);
 	NSX_TRY(ptrace(PTRACE_SEIZE, p, 0, PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE));
-	nsx_go(tracee);
+	nsx_ask((int)arg[0], act_make, arg[1], 0, 0);
 	long fork_rel, clone_rel;
 	long fork_msg = event(p, PTRACE_EVENT_FORK, &fork_rel);
 	long clone_msg = event(p, PTRACE_EVENT_CLONE, &clone_rel);
-	NSX_SEND(key, fork_msg, fork_rel, clone_msg, clone_rel);
-}
-
-static int tracer_fn(void *arg)
-{
-	(void)arg;
-	NSX_SEND("ready", 1);
-	nsx_step();
-	trace(nsx_find("tracee2"), "events");
-	nsx_park();
+	NSX_REPLY(fork_msg, fork_rel, clone_msg, clone_rel);
 }
 
 static int init_fn(void *arg)
 {
 	(void)arg;
-	nsx_spawn("tracee1", NULL, tracee_fn, "1");
-	nsx_spawn("tracer", NULL, tracer_fn, NULL);
-	nsx_spawn("tracee2", NULL, tracee_fn, "2");
+	nsx_spawn_agent("tracee1", NULL);
+	nsx_spawn_agent("tracer", NULL);
+	nsx_spawn_agent("tracee2", NULL);
 	NSX_SEND("ready", 1);
 	nsx_park();
 }
@@ -143,18 +122,15 @@ int main(void)
 	nsx_init("top", "outer");
 	int init = nsx_spawn("init", "inner", init_fn, NULL);
 	nsx_recv(init, "ready");
-	int tracee1 = nsx_find("tracee1"), tracer = nsx_find("tracer");
-	nsx_recv(tracee1, "ready");
-	nsx_recv(tracer, "ready");
-	nsx_recv(nsx_find("tracee2"), "ready");
+	int tracee1 = nsx_find("tracee1"), tracer = nsx_find("tracer"),
+	    tracee2 = nsx_find("tracee2");
 
 	printf("# ptrace_pids: PTRACE_GETEVENTMSG numbers are in the tracer's namespace\n");
-	trace(tracee1, "events");
-	nsx_recv(-1, "up"); /* thr1 has registered */
-	show(0, "tracee1", nsx_recv(0, "events"));
-	nsx_go(tracer);
-	const struct nsx_msg *m = nsx_recv(tracer, "events");
-	nsx_recv(-1, "up"); /* thr2 has registered */
+	const struct nsx_msg *m = nsx_by(0, do_trace, tracee1, 1, 0);
+	nsx_recv(tracee1, "reply"); /* kid1 and thr1 have registered */
+	show(0, "tracee1", m);
+	m = nsx_do(tracer, do_trace, tracee2, 2, 0);
+	nsx_recv(tracee2, "reply");
 	show(tracer, "tracee2", m);
 	for (int n = 1; n <= 2; n++) {
 		char kid[8];

@@ -70,65 +70,50 @@ struct ptrace_peeksiginfo_args {
 };
 #endif
 
-enum { ST_SEIZE, ST_WAIT, ST_GETSI, ST_PEEK, ST_CONT, ST_INTERRUPT, ST_DETACH, ST_EVMSG };
 static const int sigs[3] = {SIGUSR1, SIGUSR2, SIGWINCH};
-static volatile long rec[3][4]; /* t: {signo, code, pid, uid} of each, 0 if none */
+static volatile long rec[12]; /* t: {signo, code, pid, uid} of each, 0 if none */
 
-/* One tracer step on the tracee numbered n (the caller's namespace): out[0]
- * the result (or -errno), then what the step reads. */
-static void tr_step(int st, long n, long arg, long *out)
+/* The tracer's actions (u's, or top's in place): arg[0] is the tracee, by
+ * the tracer's number for it. */
+
+/* ptrace(request arg[1], tracee, 0, data arg[2]): 0 or -errno. */
+static void do_ptrace(const long *arg)
 {
-	siginfo_t si;
+	NSX_REPLY(nsx_rc(ptrace((enum __ptrace_request)arg[1], (pid_t)arg[0], 0, arg[2])));
+}
+
+/* The next stop: {waitpid() result, stop signal (-1 none), event, the
+ * SIGCHLD's code (-1 none), pid and status}. */
+static void do_wait(const long *arg)
+{
+	/* The SIGCHLD first: waitpid() clears the stop's exit_code
+	 * (wait_task_stopped()), and ptrace_stop() fills the SIGCHLD from it
+	 * only after dropping the siglock, so a waitpid() that wins that race
+	 * leaves si_status 0 (seen once in 60 runs). */
+	long c[6];
 	int status = 0;
-	unsigned long msg = 0;
+	nsx_sigwait_v(SIGCHLD, c);
+	long r = waitpid((pid_t)arg[0], &status, __WALL) < 0 ? -errno : 0;
+	NSX_REPLY(r, WIFSTOPPED(status) ? WSTOPSIG(status) : -1, status >> 16, c[0] < 0 ? -1 : c[1],
+	          c[2], c[5]);
+}
+
+/* PTRACE_GETSIGINFO (arg[1] 0) or PTRACE_PEEKSIGINFO of the shared queue
+ * (1): {result, signo, code, pid, uid}. */
+static void do_siginfo(const long *arg)
+{
+	siginfo_t si = {0};
 	struct ptrace_peeksiginfo_args pa = {0, PTRACE_PEEKSIGINFO_SHARED, 1};
-	memset(out, 0, sizeof(long) * 8);
-	memset(&si, 0, sizeof(si));
-	switch (st) {
-	case ST_SEIZE:
-		out[0] = nsx_rc(ptrace(PTRACE_SEIZE, (pid_t)n, 0, arg));
-		break;
-	case ST_WAIT:
-		/* The SIGCHLD first: waitpid() clears the stop's exit_code
-		 * (wait_task_stopped()), and ptrace_stop() fills the SIGCHLD
-		 * from it only after dropping the siglock, so a waitpid() that
-		 * wins that race leaves si_status 0 (seen once in 60 runs). */
-		if (nsx_sigwait(SIGCHLD, &si) == 0) {
-			out[3] = si.si_code;
-			out[4] = si.si_pid;
-			out[5] = si.si_status;
-		} else {
-			out[3] = -1;
-		}
-		out[0] = waitpid((pid_t)n, &status, __WALL) < 0 ? -errno : 0;
-		out[1] = WIFSTOPPED(status) ? WSTOPSIG(status) : -1;
-		out[2] = status >> 16;
-		break;
-	case ST_GETSI:
-	case ST_PEEK:
-		if (st == ST_GETSI)
-			out[0] = nsx_rc(ptrace(PTRACE_GETSIGINFO, (pid_t)n, 0, &si));
-		else
-			out[0] = ptrace(PTRACE_PEEKSIGINFO, (pid_t)n, &pa, &si) < 0 ? -errno : 0;
-		out[1] = si.si_signo;
-		out[2] = si.si_code;
-		out[3] = si.si_pid;
-		out[4] = si.si_uid;
-		break;
-	case ST_CONT:
-		out[0] = nsx_rc(ptrace(PTRACE_CONT, (pid_t)n, 0, arg));
-		break;
-	case ST_INTERRUPT:
-		out[0] = nsx_rc(ptrace(PTRACE_INTERRUPT, (pid_t)n, 0, 0));
-		break;
-	case ST_DETACH:
-		out[0] = nsx_rc(ptrace(PTRACE_DETACH, (pid_t)n, 0, 0));
-		break;
-	case ST_EVMSG:
-		out[0] = nsx_rc(ptrace(PTRACE_GETEVENTMSG, (pid_t)n, 0, &msg));
-		out[1] = (long)msg;
-		break;
-	}
+	long r = nsx_rc(arg[1] ? ptrace(PTRACE_PEEKSIGINFO, (pid_t)arg[0], &pa, &si)
+	                       : ptrace(PTRACE_GETSIGINFO, (pid_t)arg[0], 0, &si));
+	NSX_REPLY(r, si.si_signo, si.si_code, si.si_pid, si.si_uid);
+}
+
+static void do_eventmsg(const long *arg)
+{
+	unsigned long msg = 0;
+	long r = nsx_rc(ptrace(PTRACE_GETEVENTMSG, (pid_t)arg[0], 0, &msg));
+	NSX_REPLY(r, (long)msg);
 }
 
 static void on_sig(int sig, siginfo_t *si, void *uc)
@@ -136,19 +121,11 @@ static void on_sig(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	for (int k = 0; k < 3; k++)
 		if (sigs[k] == sig) {
-			rec[k][0] = si->si_signo;
-			rec[k][1] = si->si_code;
-			rec[k][2] = si->si_pid;
-			rec[k][3] = si->si_uid;
+			rec[4 * k] = si->si_signo;
+			rec[4 * k + 1] = si->si_code;
+			rec[4 * k + 2] = si->si_pid;
+			rec[4 * k + 3] = si->si_uid;
 		}
-}
-
-static void do_tr(const long *arg)
-{
-	long out[8];
-	/* in u */
-	tr_step((int)arg[0], arg[1], arg[2], out);
-	nsx_send_v("reply", out, 8);
 }
 
 static void do_report(const long *arg)
@@ -156,11 +133,10 @@ static void do_report(const long *arg)
 	(void)arg;
 	/* in t: what arrived, then forget it */
 	long v[12];
-	for (int k = 0; k < 3; k++)
-		for (int j = 0; j < 4; j++) {
-			v[4 * k + j] = rec[k][j];
-			rec[k][j] = 0;
-		}
+	for (int j = 0; j < 12; j++) {
+		v[j] = rec[j];
+		rec[j] = 0;
+	}
 	nsx_send_v("reply", v, 12);
 }
 
@@ -208,35 +184,20 @@ static int i_fn(void *arg)
 
 static int tracer, t_task; /* the tracer's task (0: top), t */
 
-static const long *step(int st, long arg)
+/* Action fn of the tracer on t, with two arguments more; its reply. */
+static const long *by_tracer(nsx_action fn, long a1, long a2)
 {
-	static long out[8];
-	long n = nsx_nr_in(t_task, nsx_ns_of(tracer));
-	if (tracer == 0)
-		tr_step(st, n, arg, out);
-	else
-		memcpy(out, nsx_do(tracer, do_tr, st, n, arg)->v, sizeof(out));
-	return out;
+	return nsx_by(tracer, fn, nsx_nr_in(t_task, nsx_ns_of(tracer)), a1, a2)->v;
 }
 
-static const char *code_name(int sig, long code)
+static const char *request(long req, long data)
 {
-	static char b[4][64];
-	static int r;
-	char *s = b[r++ % 4];
-	static const char *const ev[] = {[PTRACE_EVENT_EXIT] = "PTRACE_EVENT_EXIT",
-	                                 [PTRACE_EVENT_STOP] = "PTRACE_EVENT_STOP"};
-	if (sig == SIGTRAP && (code & 0xff) == SIGTRAP && (code >> 8) < 256 &&
-	    (code >> 8) < (long)(sizeof(ev) / sizeof(ev[0])) && ev[code >> 8])
-		snprintf(s, 64, "SIGTRAP|%s<<8", ev[code >> 8]);
-	else
-		snprintf(s, 64, "%s", nsx_sicode(sig, (int)code));
-	return s;
+	return nsx_res(by_tracer(do_ptrace, req, data)[0]);
 }
 
 static void show_stop(const char *what)
 {
-	const long *w = step(ST_WAIT, 0);
+	const long *w = by_tracer(do_wait, 0, 0);
 	long r = w[0], sig = w[1], ev = w[2], code = w[3], pid = w[4], st = w[5];
 	printf("  %s: waitpid %s, stopped by %s%s%s; tracer's SIGCHLD %s si_pid=%s si_status=%s\n",
 	       what, nsx_res(r), sig < 0 ? "nothing" : nsx_signame((int)sig), ev ? " event " : "",
@@ -248,14 +209,14 @@ static void show_stop(const char *what)
 	       nsx_signame((int)st));
 }
 
-static void show_si(const char *how, int st)
+static void show_si(const char *how, int peek)
 {
-	const long *g = step(st, 0);
+	const long *g = by_tracer(do_siginfo, peek, 0);
 	if (g[0])
 		printf("  %s: %s\n", how, nsx_res(g[0]));
 	else
 		printf("  %s: %s %s si_pid=%s si_uid=%ld\n", how, nsx_signame((int)g[1]),
-		       code_name((int)g[1], g[2]), nsx_name(tracer, g[3]), g[4]);
+		       nsx_sicode((int)g[1], (int)g[2]), nsx_name(tracer, g[3]), g[4]);
 }
 
 static void send_sig(int from, int sig)
@@ -269,20 +230,20 @@ static void round_with(int tr, int s, int i)
 {
 	tracer = tr;
 	printf("tracer %s (%s):\n", nsx_task_name(tr), nsx_ns_name(nsx_ns_of(tr)));
-	printf("  PTRACE_SEIZE t: %s\n", nsx_res(step(ST_SEIZE, 0)[0]));
+	printf("  PTRACE_SEIZE t: %s\n", request(PTRACE_SEIZE, 0));
 	send_sig(s, SIGUSR1);
 	show_stop("stop");
 	send_sig(i, SIGUSR2);
-	show_si("GETSIGINFO", ST_GETSI);
-	show_si("PEEKSIGINFO (shared queue)", ST_PEEK);
-	printf("  PTRACE_CONT with SIGWINCH: %s\n", nsx_res(step(ST_CONT, SIGWINCH)[0]));
+	show_si("GETSIGINFO", 0);
+	show_si("PEEKSIGINFO (shared queue)", 1);
+	printf("  PTRACE_CONT with SIGWINCH: %s\n", request(PTRACE_CONT, SIGWINCH));
 	show_stop("stop");
-	show_si("GETSIGINFO", ST_GETSI);
-	printf("  PTRACE_CONT with SIGUSR2: %s\n", nsx_res(step(ST_CONT, SIGUSR2)[0]));
-	printf("  PTRACE_INTERRUPT: %s\n", nsx_res(step(ST_INTERRUPT, 0)[0]));
+	show_si("GETSIGINFO", 0);
+	printf("  PTRACE_CONT with SIGUSR2: %s\n", request(PTRACE_CONT, SIGUSR2));
+	printf("  PTRACE_INTERRUPT: %s\n", request(PTRACE_INTERRUPT, 0));
 	show_stop("stop");
-	show_si("GETSIGINFO", ST_GETSI);
-	printf("  PTRACE_DETACH: %s\n", nsx_res(step(ST_DETACH, 0)[0]));
+	show_si("GETSIGINFO", 0);
+	printf("  PTRACE_DETACH: %s\n", request(PTRACE_DETACH, 0));
 	const long *v = nsx_do(t_task, do_report, 0, 0, 0)->v;
 	for (int k = 0; k < 3; k++)
 		printf("  t's handler got %s\n",
@@ -318,12 +279,12 @@ int main(void)
 
 	tracer = 0;
 	printf("tracer top, PTRACE_O_TRACEEXIT; t exits with 7:\n");
-	printf("  PTRACE_SEIZE t: %s\n", nsx_res(step(ST_SEIZE, PTRACE_O_TRACEEXIT)[0]));
+	printf("  PTRACE_SEIZE t: %s\n", request(PTRACE_SEIZE, PTRACE_O_TRACEEXIT));
 	nsx_ask(t_task, do_exit, 7, 0, 0);
 	show_stop("stop");
-	const long *m = step(ST_EVMSG, 0);
+	const long *m = by_tracer(do_eventmsg, 0, 0);
 	printf("  GETEVENTMSG: %s, exit status %ld\n", nsx_res(m[0]), (m[1] >> 8) & 0xff);
-	show_si("GETSIGINFO", ST_GETSI);
-	printf("  PTRACE_DETACH: %s\n", nsx_res(step(ST_DETACH, 0)[0]));
+	show_si("GETSIGINFO", 0);
+	printf("  PTRACE_DETACH: %s\n", request(PTRACE_DETACH, 0));
 	nsx_exit();
 }

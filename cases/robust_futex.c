@@ -47,11 +47,9 @@
  */
 #include "nsx.h"
 
-#include <errno.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <signal.h>
@@ -73,10 +71,9 @@ static uint32_t *word(int i)
 static void do_reap(const long *arg)
 {
 	/* cinit: wait for its child ow (arg: ow's number in C) */
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
-	long r = waitid(P_PID, (id_t)arg[0], &si, WEXITED) ? -errno : 0;
-	NSX_REPLY(r, si.si_code, si.si_status);
+	long v[6];
+	long r = nsx_waitid((pid_t)arg[0], WEXITED, v);
+	NSX_REPLY(r, v[1], v[5]);
 }
 
 static void do_timedlock(const long *arg)
@@ -114,11 +111,6 @@ static int cinit_fn(void *arg)
 	nsx_serve();
 }
 
-static const char *lockres(long r)
-{
-	return r ? nsx_errname((int)r) : "0";
-}
-
 NSX_CASE(.family = "Futexes and thread ids in user memory", .rows = "14.6",
          .kconfig = "CONFIG_FUTEX");
 
@@ -143,10 +135,10 @@ int main(void)
 
 	printf("# robust_futex: a robust mutex owner dies in a child pid namespace\n");
 	const struct nsx_msg *m = nsx_recv(ow, "locked");
-	printf("ow holds a: read in C %s, read in outer %s\n", nsx_futex_word(C, (uint32_t)m->v[0]),
-	       nsx_futex_word(outer, (uint32_t)m->v[0]));
-	printf("ow holds b: read in C %s, read in outer %s\n", nsx_futex_word(C, (uint32_t)m->v[1]),
-	       nsx_futex_word(outer, (uint32_t)m->v[1]));
+	for (int i = 0; i < 2; i++)
+		printf("ow holds %c: read in C %s, read in outer %s\n", 'a' + i,
+		       nsx_futex_word(C, (uint32_t)m->v[i]),
+		       nsx_futex_word(outer, (uint32_t)m->v[i]));
 	printf("ow holds c, owner TID rewritten to ow's outer number: read in outer %s\n",
 	       nsx_futex_word(outer, (uint32_t)m->v[2]));
 
@@ -156,14 +148,13 @@ int main(void)
 	       nsx_res(m->v[0]), nsx_sicode(SIGCHLD, (int)m->v[1]), m->v[2]);
 	printf("a: %s; b: %s; c read in outer: %s\n", nsx_futex_word(C, *word(0)),
 	       nsx_futex_word(C, *word(1)), nsx_futex_word(outer, *word(2)));
-	m = nsx_do(cwait, do_timedlock, 0, 0, 0);
-	printf("cwait (C) finds a %s; pthread_mutex_timedlock(a, expired deadline) = %s\n",
-	       nsx_futex_word(C, (uint32_t)m->v[1]), lockres(m->v[0]));
-	m = nsx_do(pwait, do_timedlock, 1, 0, 0);
-	printf("pwait (outer) finds b %s; pthread_mutex_timedlock(b, expired deadline) = %s\n",
-	       nsx_futex_word(outer, (uint32_t)m->v[1]), lockres(m->v[0]));
-	m = nsx_do(pwait, do_timedlock, 2, 0, 0);
-	printf("pwait (outer) finds c %s; pthread_mutex_timedlock(c, expired deadline) = %s\n",
-	       nsx_futex_word(outer, (uint32_t)m->v[1]), lockres(m->v[0]));
+	for (int i = 0; i < 3; i++) { /* a by cwait in C, b and c by pwait in outer */
+		int by = i ? pwait : cwait, ns = i ? outer : C;
+		m = nsx_do(by, do_timedlock, i, 0, 0);
+		printf("%s (%s) finds %c %s; pthread_mutex_timedlock(%c, expired deadline) = %s\n",
+		       nsx_task_name(by), nsx_ns_name(ns), 'a' + i,
+		       nsx_futex_word(ns, (uint32_t)m->v[1]), 'a' + i,
+		       m->v[0] ? nsx_errname((int)m->v[0]) : "0");
+	}
 	nsx_exit();
 }

@@ -41,12 +41,8 @@
  */
 #include "nsx.h"
 
-#include <errno.h>
-#include <linux/capability.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 enum { TOP, A1, M1, A2, A3, S1, S2, NT };
@@ -68,56 +64,41 @@ static int idx[NT];
 
 enum { M_ATTACHED, M_EXPLICIT, M_FORGED };
 
-static long send_one(int fd, int mode, pid_t pid)
-{
-	struct ucred uc = {mode == M_FORGED ? pid : getpid(), getuid(), getgid()};
-	return nsx_send_cred(fd, mode == M_ATTACHED ? NULL : &uc);
-}
-
-static long drop_caps(void)
-{
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[2];
-	memset(d, 0, sizeof(d));
-	return syscall(SYS_capset, &h, d) ? -errno : 0;
-}
-
-/* arg: pair, socket type (0 dgram, 1 stream), mode, forged pid */
+/* arg: pair, socket type (0 dgram, 1 stream), mode | forged pid << 8 */
 static void do_send(const long *arg)
 {
-	int p = (int)arg[0], t = (int)arg[1];
-	NSX_REPLY(send_one(sv[p][t][0], (int)(arg[2] & 0xff), (pid_t)(arg[2] >> 8)));
+	int p = (int)arg[0], t = (int)arg[1], mode = (int)(arg[2] & 0xff);
+	struct ucred uc = {mode == M_FORGED ? (pid_t)(arg[2] >> 8) : getpid(), getuid(), getgid()};
+	NSX_REPLY(nsx_send_cred(sv[p][t][0], mode == M_ATTACHED ? NULL : &uc));
 }
 
 static void do_recv(const long *arg)
 {
-	int p = (int)arg[0], t = (int)arg[1];
 	long out[4];
-	nsx_recv_cred(sv[p][t][1], out);
+	nsx_recv_cred(sv[arg[0]][arg[1]][1], out);
 	NSX_REPLY(out[0], out[1], out[2], out[3]);
 }
 
 static void do_dropcaps(const long *arg)
 {
 	(void)arg;
-	NSX_REPLY(drop_caps());
+	NSX_REPLY(nsx_drop_caps());
 }
 
 static int task_fn(void *arg);
 
 static void start(int k)
 {
-	nsx_spawn(names[k], nsnames[k], task_fn, NULL);
+	nsx_spawn(names[k], nsnames[k], task_fn, (void *)(long)k);
 }
 
+/* The task at position arg: a1 starts m1 and a2, a2 starts a3. */
 static int task_fn(void *arg)
 {
-	(void)arg;
-	const char *me = nsx_task_name(nsx_self());
-	if (!strcmp(me, "a1")) {
+	if (arg == (void *)(long)A1) {
 		start(M1);
 		start(A2);
-	} else if (!strcmp(me, "a2")) {
+	} else if (arg == (void *)(long)A2) {
 		start(A3);
 	}
 	NSX_SEND("up", 1);
@@ -127,33 +108,14 @@ static int task_fn(void *arg)
 /* One transfer over pair p, socket type t; returns the cell's text. */
 static const char *transfer(int p, int t, int mode, pid_t pid)
 {
-	static char cell[8][96];
-	static int r;
-	char *out = cell[r++ % 8];
-	long how = mode | ((long)pid << 8), res, got[4];
-	int from = pairs[p].from, to = pairs[p].to;
-
-	if (from == TOP)
-		res = send_one(sv[p][t][0], mode, pid);
-	else
-		res = nsx_do(idx[from], do_send, p, t, how)->v[0];
-	if (res < 0) {
-		snprintf(out, 96, "sendmsg=%s", nsx_errname((int)-res));
-		return out;
-	}
-	if (to == TOP) {
-		nsx_recv_cred(sv[p][t][1], got);
-	} else {
-		const struct nsx_msg *m = nsx_do(idx[to], do_recv, p, t, 0);
-		memcpy(got, m->v, sizeof(got));
-	}
-	if (got[0] < 0)
-		snprintf(out, 96, "recvmsg=%s", nsx_errname((int)-got[0]));
-	else if (got[0] == 0)
-		snprintf(out, 96, "no credentials");
-	else
-		snprintf(out, 96, "pid=%s uid=%ld gid=%ld", nsx_name(idx[to], got[1]), got[2],
-		         got[3]);
+	char *out = nsx_strbuf();
+	int to = idx[pairs[p].to];
+	long res = nsx_by(idx[pairs[p].from], do_send, p, t, mode | ((long)pid << 8))->v[0];
+	const long *got = res < 0 ? NULL : nsx_by(to, do_recv, p, t, 0)->v;
+	if (got && got[0] >= 0)
+		return nsx_cred_str(to, got);
+	snprintf(out, 256, "%s=%s", got ? "recvmsg" : "sendmsg",
+	         nsx_errname((int)-(got ? got[0] : res)));
 	return out;
 }
 
@@ -166,10 +128,9 @@ int main(void)
 	nsx_init("top", "outer");
 	for (int p = 0; p < NPAIRS; p++)
 		for (int t = 0; t < 2; t++) {
-			int on = 1;
-			if (socketpair(AF_UNIX, types[t] | SOCK_CLOEXEC, 0, sv[p][t]) ||
-			    setsockopt(sv[p][t][1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)))
-				nsx_fail("socketpair: %s", nsx_errname(errno));
+			NSX_TRY(socketpair(AF_UNIX, types[t] | SOCK_CLOEXEC, 0, sv[p][t]));
+			NSX_TRY(setsockopt(sv[p][t][1], SOL_SOCKET, SO_PASSCRED, &(int){1},
+			                   sizeof(int)));
 		}
 	start(A1);
 	start(S1);
@@ -193,13 +154,12 @@ int main(void)
 
 	printf("# a ucred naming another task (DGRAM)\n");
 	pid_t m1_in_a1 = nsx_nr_in(idx[M1], nsx_ns_of(idx[A1]));
-	pid_t top_outer = nsx_pid(0);
 	printf("a1 -> top, ucred.pid=<m1's number in A1>: %s\n",
 	       transfer(0, 0, M_FORGED, m1_in_a1));
 	printf("a1 -> top, ucred.pid=<top's number in outer>: %s\n",
-	       transfer(0, 0, M_FORGED, top_outer));
-	long d = nsx_do(idx[M1], do_dropcaps, 0, 0, 0)->v[0];
-	printf("m1 drops all capabilities: capset()=%s\n", d < 0 ? nsx_errname((int)-d) : "0");
+	       transfer(0, 0, M_FORGED, nsx_pid(0)));
+	printf("m1 drops all capabilities: capset()=%s\n",
+	       nsx_res(nsx_do(idx[M1], do_dropcaps, 0, 0, 0)->v[0]));
 	printf("m1 -> top, ucred.pid=<a1's number in A1>: %s\n",
 	       transfer(NPAIRS - 1, 0, M_FORGED, nsx_nr_in(idx[A1], nsx_ns_of(idx[A1]))));
 	printf("m1 -> top, ucred.pid=<its own number>: %s\n",

@@ -40,7 +40,6 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -59,17 +58,17 @@ static const struct sock_filter allow[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET
 
 /* tt: a filter of its own (this thread only), so that the others' filters
  * differ from its. */
-static void *tt_fn(void *arg)
+static int tt_fn(void *arg)
 {
 	struct sock_fprog prog = {1, (struct sock_filter *)allow};
 	(void)arg;
-	nsx_add_thread("tt");
 	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 	NSX_SEND("tt-filter", r < 0 ? -errno : r);
 	nsx_park();
 }
 
-static long install(void)
+/* t: a filter that sends ioprio_get() to a new listener; 0 or -errno. */
+static void do_listen(const long *arg)
 {
 	struct sock_filter f[] = {
 	        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
@@ -78,40 +77,11 @@ static long install(void)
 	        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return -errno;
-	listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-	                        SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-	return listener < 0 ? -errno : 0;
-}
-
-/* Receive one notification, check its id, answer val: {recv result, pid,
- * syscall nr, ID_VALID result, SEND result, id}. */
-static void supervise(int fd, long val, long *out)
-{
-	struct seccomp_notif n;
-	struct seccomp_notif_resp r;
-	memset(&n, 0, sizeof(n));
-	memset(out, 0, sizeof(long) * 6);
-	out[0] = ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &n) ? -errno : 0;
-	if (out[0])
-		return;
-	out[1] = n.pid;
-	out[2] = n.data.nr;
-	out[3] = ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &n.id) ? -errno : 0;
-	out[5] = (long)n.id;
-	if (val < 0)
-		return; /* kept for later */
-	memset(&r, 0, sizeof(r));
-	r.id = n.id;
-	r.val = val;
-	out[4] = ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &r) ? -errno : 0;
-}
-
-static void do_listen(const long *arg)
-{
 	(void)arg;
-	NSX_REPLY(install());
+	if (!prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		                        SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	NSX_REPLY(listener < 0 ? -errno : 0);
 }
 
 static void do_give(const long *arg)
@@ -144,19 +114,27 @@ static void do_call(const long *arg)
 	NSX_REPLY(r < 0 ? -errno : r);
 }
 
+/* Receive one notification, check its id, answer arg[0] (none if < 0):
+ * {recv result, pid, syscall nr, ID_VALID result, SEND result, id}. */
 static void do_supervise(const long *arg)
 {
-	long out[6];
-	supervise(listener, arg[0], out);
-	nsx_send_v("reply", out, 6);
+	struct seccomp_notif n = {0};
+	struct seccomp_notif_resp r = {0};
+	long rr = nsx_rc(ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &n)), rv = 0, rs = 0;
+	if (!rr)
+		rv = nsx_rc(ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n.id));
+	r.id = n.id;
+	r.val = arg[0];
+	if (!rr && arg[0] >= 0)
+		rs = nsx_rc(ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &r));
+	NSX_REPLY(rr, n.pid, n.data.nr, rv, rs, (long)n.id);
 }
 
 static int t_fn(void *arg)
 {
-	pthread_t th;
 	(void)arg;
 	nsx_spawn_agent("s", NULL);
-	NSX_TRY_ERR(pthread_create(&th, NULL, tt_fn, NULL));
+	nsx_thread("tt", tt_fn, NULL);
 	NSX_SEND("up", 1);
 	nsx_serve();
 }
@@ -180,7 +158,7 @@ int main(void)
 	int x = nsx_spawn_agent("x", "sib");
 	nsx_recv(t, "up");
 	int s = nsx_find("s"), top = nsx_find("top");
-	long ttf = nsx_recv(nsx_await_task("tt"), "tt-filter")->v[0];
+	long ttf = nsx_recv(nsx_find("tt"), "tt-filter")->v[0];
 	long r = nsx_do(t, do_listen, 0, 0, 0)->v[0];
 	if (r == -EINVAL || r == -ENOSYS)
 		nsx_skip("SECCOMP_FILTER_FLAG_NEW_LISTENER: %s: needs Linux 5.0",
@@ -196,39 +174,25 @@ int main(void)
 	       nsx_res(ttf), ts > 0 ? nsx_name(t, ts) : nsx_res(ts));
 	int sups[3] = {top, x, s};
 	for (int k = 0; k < 3; k++) {
-		long o[6];
-		if (nsx_do(t, do_give, 0, 0, 0)->v[0])
-			nsx_fail("passing the listener: %s", nsx_errname(errno));
-		if (sups[k] == top) {
-			NSX_TRY_ERR(-nsx_recv_fds(sv[0], &listener, 1));
-		} else if (nsx_do(sups[k], do_take, 0, 0, 0)->v[0]) {
-			nsx_fail("%s taking the listener", nsx_task_name(sups[k]));
-		}
+		NSX_TRY_NEG(nsx_do(t, do_give, 0, 0, 0)->v[0]);
+		NSX_TRY_NEG(nsx_by(sups[k], do_take, 0, 0, 0)->v[0]);
 		nsx_ask(t, do_call, 0, 0, 0);
-		if (sups[k] == top)
-			supervise(listener, 40 + k, o);
-		else
-			memcpy(o, nsx_do(sups[k], do_supervise, 40 + k, 0, 0)->v, sizeof(o));
+		const long *o = nsx_by(sups[k], do_supervise, 40 + k, 0, 0)->v;
 		show(sups[k], o, nsx_recv(t, "reply")->v[0]);
 	}
 
-	long o[6];
 	nsx_ask(t, do_call, 0, 0, 0);
-	supervise(listener, -1, o);
+	const long *o = nsx_by(top, do_supervise, -1, 0, 0)->v;
 	printf("top receives one more: %s, pid=%s, ID_VALID %s\n", nsx_res(o[0]),
 	       nsx_name(top, o[1]), nsx_res(o[3]));
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
-	long k = nsx_rc(kill(nsx_pid(t), SIGKILL));
-	long w = nsx_rc(waitid(P_PID, (id_t)nsx_pid(t), &si, WEXITED | WNOWAIT));
-	printf("top kills t: %s; waitid: %s %s %s\n", nsx_res(k), nsx_res(w),
-	       nsx_sicode(SIGCHLD, si.si_code), nsx_signame(si.si_status));
+	long w[6], k = nsx_rc(kill(nsx_pid(t), SIGKILL));
+	long wr = nsx_waitid(nsx_pid(t), WEXITED | WNOWAIT, w);
+	printf("top kills t: %s; waitid: %s %s %s\n", nsx_res(k), nsx_res(wr),
+	       nsx_sicode(SIGCHLD, (int)w[1]), nsx_signame((int)w[5]));
 	__u64 id = (__u64)o[5];
-	struct seccomp_notif_resp resp;
-	memset(&resp, 0, sizeof(resp));
-	resp.id = id;
+	struct seccomp_notif_resp resp = {.id = id};
 	printf("  then ID_VALID %s, NOTIF_SEND %s\n",
-	       nsx_res(ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) ? -errno : 0),
-	       nsx_res(ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) ? -errno : 0));
+	       nsx_res(nsx_rc(ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id))),
+	       nsx_res(nsx_rc(ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp))));
 	nsx_exit();
 }

@@ -45,10 +45,8 @@
  */
 #include "nsx.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,16 +74,15 @@ static int mid_fn(void *arg)
 	return 0;
 }
 
-/* Take SIGCHLD, then waitid() the same child with the given options. */
+/* Take SIGCHLD, then waitid() the same child with options; send under key
+ * the SIGCHLD's six values, waitid()'s result and its six values (the top
+ * too, to itself). */
 static void send_chld(const char *key, pid_t pid, int options)
 {
-	siginfo_t si;
-	nsx_send_siginfo(key, SIGCHLD);
-	memset(&si, 0, sizeof(si));
-	long r = waitid(P_PID, (id_t)pid, &si, options) ? -errno : 0;
-	char wkey[40];
-	snprintf(wkey, sizeof(wkey), "%s-waitid", key);
-	NSX_SEND(wkey, r, si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, si.si_status);
+	long v[13];
+	nsx_sigwait_v(SIGCHLD, v);
+	v[6] = nsx_waitid(pid, options, &v[7]);
+	nsx_send_v(key, v, 13);
 }
 
 static int reaper_fn(void *arg)
@@ -101,37 +98,20 @@ static int reaper_fn(void *arg)
 	nsx_park();
 }
 
-/* Print the SIGCHLD line and the waitid line for one event. */
-static void show(int observer, const char *what, const struct nsx_msg *sig, const struct nsx_msg *w)
+/* The SIGCHLD line and the waitid line of what observer sent under key. */
+static void show(int observer, const char *what, const char *key)
 {
-	printf("%-32s SIGCHLD: %s\n", what, nsx_siginfo_str(observer, sig));
-	if (w->v[0] < 0) {
-		printf("%-32s waitid:  %s\n", "", nsx_errname((int)-w->v[0]));
-		return;
-	}
-	/* waitid's siginfo: v[1..] = signo, code, pid, uid, -, status */
-	struct nsx_msg m = *w;
-	for (int i = 0; i < 6; i++)
-		m.v[i] = w->v[i + 1];
-	printf("%-32s waitid:  %s\n", "", nsx_siginfo_str(observer, &m));
+	const long *v = nsx_recv(observer, key)->v;
+	printf("%-32s SIGCHLD: %s\n", what, nsx_siginfo_v(observer, v));
+	printf("%-32s waitid:  %s\n", "",
+	       v[6] ? nsx_errname((int)-v[6]) : nsx_siginfo_v(observer, &v[7]));
 }
 
-/* In the top: the same as send_chld(), read back at once. */
+/* In the top: send_chld() and show() at once. */
 static void top_event(const char *what, pid_t pid, int options)
 {
-	siginfo_t si, w;
-	struct nsx_msg s = {0}, m = {0};
-	if (nsx_sigwait(SIGCHLD, &si)) {
-		s.v[0] = -1;
-	} else {
-		long v[] = {si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, si.si_status};
-		memcpy(s.v, v, sizeof(v));
-	}
-	memset(&w, 0, sizeof(w));
-	m.v[0] = waitid(P_PID, (id_t)pid, &w, options) ? -errno : 0;
-	long v[] = {w.si_signo, w.si_code, w.si_pid, w.si_uid, 0, w.si_status};
-	memcpy(&m.v[1], v, sizeof(v));
-	show(0, what, &s, &m);
+	send_chld("top", pid, options);
+	show(0, what, "top");
 }
 
 NSX_CASE(.family = "Children, parents and wait", .rows = "1.7 1.8 2.1 2.2 28.16");
@@ -162,14 +142,12 @@ int main(void)
 	printf("# an orphan inside namespace c is reaped by c's init\n");
 	nsx_go(mid);
 	nsx_go(reaper);
-	show(reaper, "mid exit(0), seen by reaper:", nsx_recv(reaper, "mid"),
-	     nsx_recv(reaper, "mid-waitid"));
+	show(reaper, "mid exit(0), seen by reaper:", "mid");
 	nsx_go(orphan);
 	const struct nsx_msg *m = nsx_recv(orphan, "ppid");
 	printf("orphan after mid's exit: getppid=%s (%ld)\n", nsx_name(orphan, m->v[0]), m->v[0]);
 	nsx_go(reaper);
-	show(reaper, "orphan exit(5), seen by reaper:", nsx_recv(reaper, "orphan"),
-	     nsx_recv(reaper, "orphan-waitid"));
+	show(reaper, "orphan exit(5), seen by reaper:", "orphan");
 	printf("orphan's number in c: %d\n", nsx_nr_in(orphan, nsx_ns_of(reaper)));
 	nsx_exit();
 }

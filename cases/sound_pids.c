@@ -77,13 +77,13 @@ static void find_midi(void)
 	}
 }
 
-/* Open the PCM and the sequencer, lock control numid: {result, seq client}. */
-static void open_all(int numid, long *o)
+/* Open the PCM and the sequencer, lock control numid arg[0]: {result, seq
+ * client}. */
+static void do_open(const long *arg)
 {
-	struct snd_ctl_elem_id id = {.numid = (unsigned)numid};
+	struct snd_ctl_elem_id id = {.numid = (unsigned)arg[0]};
 	int client = -1;
-	o[0] = 0;
-	o[1] = -1;
+	long r = 0;
 	ctl = open(CTL, O_RDWR | O_CLOEXEC);
 	pcm = open(PCM, O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	seq = open(SEQ, O_RDWR | O_CLOEXEC);
@@ -91,11 +91,11 @@ static void open_all(int numid, long *o)
 	snprintf(path, sizeof(path), "/dev/snd/midiC%dD0", midi_card);
 	midi = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
 	if (ctl < 0 || pcm < 0 || seq < 0 || midi < 0)
-		o[0] = -errno;
+		r = -errno;
 	else if (ioctl(ctl, SNDRV_CTL_IOCTL_ELEM_LOCK, &id) < 0 ||
 	         ioctl(seq, SNDRV_SEQ_IOCTL_CLIENT_ID, &client) < 0)
-		o[0] = -errno;
-	o[1] = client;
+		r = -errno;
+	NSX_REPLY(r, client);
 }
 
 /* The Owner PID of rawmidi output substreams 0 and 1 in the card's midi0
@@ -126,9 +126,10 @@ static void read_midi(long *o)
  * ELEM_INFO owner numid 1, access bits, numid 2, access, seq pid of c1,
  * c2's client, client 0, rawmidi output 0's owner, output 1's}; the
  * clients' numbers in arg. */
-static void read_all(const long *clients, long *o)
+static void do_read(const long *clients)
 {
 	char path[64], line[128];
+	long o[11];
 	for (int s = 0; s < 2; s++) {
 		snprintf(path, sizeof(path), STATUS, s);
 		FILE *f = fopen(path, "re");
@@ -161,28 +162,7 @@ static void read_all(const long *clients, long *o)
 	if (fd != seq)
 		close(fd);
 	read_midi(o + 9);
-}
-
-static void do_open(const long *arg)
-{
-	long o[11];
-	open_all((int)arg[0], o);
-	NSX_REPLY(o[0], o[1]);
-}
-
-static void do_read(const long *arg)
-{
-	long o[11];
-	read_all(arg, o);
-	NSX_REPLY(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10]);
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn_agent("c2", NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	nsx_send_v("reply", o, 11);
 }
 
 static const char *pidv(int observer, long v)
@@ -228,22 +208,16 @@ int main(void)
 	if (access(CTL, R_OK | W_OK) || access(PCM, R_OK | W_OK) || access(SEQ, R_OK | W_OK))
 		nsx_skip("no access to card 0's devices: %s (root or the audio group)",
 		         nsx_errname(errno));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
-	int c2 = nsx_find("c2");
-	long o[11], clients[2];
+	struct nsx_scene sc = nsx_scene(NSX_SCENE_C2);
 	printf("# sound_pids: PCM, rawmidi, control and sequencer owners in the reader's "
 	       "namespace\n");
-	const struct nsx_msg *m = nsx_do(c, do_open, 1, 0, 0);
-	printf("c   opens the PCM, the sequencer and midi0, locks numid 1: %s\n", nsx_res(m->v[0]));
-	clients[0] = m->v[1];
-	open_all(2, o);
+	const long *m = nsx_do(sc.c, do_open, 1, 0, 0)->v;
+	printf("c   opens the PCM, the sequencer and midi0, locks numid 1: %s\n", nsx_res(m[0]));
+	const long *o = nsx_by(0, do_open, 2, 0, 0)->v;
 	printf("top opens the PCM, the sequencer and midi0, locks numid 2: %s\n", nsx_res(o[0]));
-	clients[1] = o[1];
-	if (m->v[0] < 0 || o[0] < 0)
+	if (m[0] < 0 || o[0] < 0)
 		nsx_exit();
-	read_all(clients, o);
-	show("top", 0, o);
-	show("c2", c2, nsx_do(c2, do_read, clients[0], clients[1], 0)->v);
+	show("top", 0, nsx_by(0, do_read, m[1], o[1], 0)->v);
+	show("c2", sc.c2, nsx_do(sc.c2, do_read, m[1], o[1], 0)->v);
 	nsx_exit();
 }

@@ -48,19 +48,19 @@
 
 static int timer = -1;
 
-/* Open the timer device and select the system timer: 0 or -errno. */
-static long select_system(void)
+/* Open the timer device and select the system timer: 0 or -errno (by c,
+ * and by top with nsx_by()). */
+static void do_select(const long *arg)
 {
 	struct snd_timer_select sel;
+	(void)arg;
 	memset(&sel, 0, sizeof(sel));
 	sel.id.dev_class = SNDRV_TIMER_CLASS_GLOBAL;
 	sel.id.dev_sclass = SNDRV_TIMER_SCLASS_NONE;
 	sel.id.card = -1;
 	sel.id.device = SNDRV_TIMER_GLOBAL_SYSTEM;
 	timer = open(DEV, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (timer < 0 || ioctl(timer, SNDRV_TIMER_IOCTL_SELECT, &sel) < 0)
-		return -errno;
-	return 0;
+	NSX_REPLY(timer < 0 || ioctl(timer, SNDRV_TIMER_IOCTL_SELECT, &sel) < 0 ? -errno : 0);
 }
 
 /* The numbers of the "Client application N" lines, in the file's order: how
@@ -91,24 +91,12 @@ static int added(const long *before, int nb, const long *after, int na, long *ou
 	return n;
 }
 
-static void do_select(const long *arg)
-{
-	(void)arg;
-	NSX_REPLY(select_system());
-}
-
 static void do_read(const long *arg)
 {
 	(void)arg;
 	long nr[MAXC];
 	int n = clients(nr);
 	NSX_REPLY(n, n > 0 ? nr[0] : 0, n > 1 ? nr[1] : 0, n > 2 ? nr[2] : 0, n > 3 ? nr[3] : 0);
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve();
 }
 
 /* The names of the numbers in after[] not in before[], read in observer's
@@ -141,7 +129,7 @@ int main(void)
 		nsx_skip(PROCF ": %s (CONFIG_SND_PROC_FS)", nsx_errname(-nb));
 	if (nb > 3)
 		nsx_skip(PROCF " lists %d clients of other programs already", nb);
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	int c = nsx_spawn_agent("c", "inner");
 	printf("# sound_timer_owner: the system timer's clients in " PROCF "\n");
 	long r = nsx_do(c, do_select, 0, 0, 0)->v[0];
 	printf("c   selects the system timer: %s\n", nsx_res(r));
@@ -155,7 +143,7 @@ int main(void)
 	int na = clients(after_c);
 	printf("c's client: application %s, read by c; %s, read by top\n",
 	       names(c, before, nb, by_c, nc), names(0, before, nb, after_c, na));
-	r = select_system();
+	r = nsx_by(0, do_select, 0, 0, 0)->v[0];
 	printf("top selects the system timer: %s\n", nsx_res(r));
 	if (r)
 		nsx_exit();

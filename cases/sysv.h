@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,16 +25,9 @@ enum { V_TOP, V_A, V_M, V_D, V_S, V_MTHR, NV };
 static const char *const vname[NV] = {"top", "a", "m", "d", "s", "mthr"};
 static const char *const vns[NV] = {NULL, "A", NULL, "D", "S", NULL};
 static int vidx[NV];
-static int own_proc = -1; /* in each task: a /proc of its own pid namespace */
-static int top_file = -1; /* /proc/sysvipc/<file> as the top opened it, inherited */
-
-static void *mthr_fn(void *arg)
-{
-	(void)arg;
-	nsx_add_thread("mthr");
-	NSX_SEND("up", 1);
-	nsx_serve();
-}
+static int own_proc = -1;   /* in each task: a /proc of its own pid namespace */
+static int top_file = -1;   /* /proc/sysvipc/<file> as the top opened it, inherited */
+static const char *sv_file; /* that file's name: "msg", "shm" */
 
 static int sysv_task(void *arg)
 {
@@ -47,10 +39,8 @@ static int sysv_task(void *arg)
 		nsx_spawn("m", NULL, sysv_task, "m");
 		nsx_spawn("d", "D", sysv_task, "d");
 	}
-	if (!strcmp(me, "m")) {
-		pthread_t th;
-		NSX_TRY_ERR(pthread_create(&th, NULL, mthr_fn, NULL));
-	}
+	if (!strcmp(me, "m"))
+		nsx_thread("mthr", NULL, NULL);
 	NSX_SEND("up", 1);
 	nsx_serve();
 }
@@ -63,12 +53,13 @@ static void sysv_setup(const char *file)
 	nsx_init("top", "outer");
 	nsx_private_ipc();
 	own_proc = nsx_procfd();
+	sv_file = file;
 	snprintf(path, sizeof(path), "sysvipc/%s", file ? file : "");
 	if (file && (top_file = openat(own_proc, path, O_RDONLY | O_CLOEXEC)) < 0)
 		nsx_fail("opening /proc/%s: %s", path, nsx_errname(errno));
 	nsx_spawn("a", "A", sysv_task, "a");
 	nsx_spawn("s", "S", sysv_task, "s");
-	for (int n = 1; n < NV; n++)
+	for (int n = 1; n < V_MTHR; n++)
 		nsx_recv(-1, "up");
 	for (int v = 0; v < NV; v++)
 		vidx[v] = nsx_find(vname[v]);
@@ -77,11 +68,7 @@ static void sysv_setup(const char *file)
 /* Run action fn in reader v (in place for the top) and return its reply. */
 static const struct nsx_msg *sysv_ask(int v, nsx_action fn, long a0, long a1, long a2)
 {
-	if (v == V_TOP) {
-		fn((const long[]){a0, a1, a2, 0});
-		return nsx_recv(0, "reply");
-	}
-	return nsx_do(vidx[v], fn, a0, a1, a2);
+	return nsx_by(vidx[v], fn, a0, a1, a2);
 }
 
 /* Where a reader takes /proc/sysvipc/<file> from: a proc of its own
@@ -89,23 +76,26 @@ static const struct nsx_msg *sysv_ask(int v, nsx_action fn, long a0, long a1, lo
  * file the top opened. */
 enum { SV_OWN_PROC, SV_CASE_PROC, SV_TOP_FILE };
 
-/* Columns c0 and c1 of object id's line in /proc/sysvipc/<file>, taken from
- * where (SV_*), into v[0] and v[1] (-errno each when they cannot be read). */
-static inline void sysvipc_fields(int where, const char *file, long id, int c0, int c1, long v[2])
+/* Action: columns arg[2] and arg[2]+1 of object arg[0]'s line in
+ * /proc/sysvipc/<sv_file>, taken from where arg[1] (SV_*) says (-errno each
+ * when they cannot be read). */
+static inline void sysv_do_proc(const long *arg)
 {
 	char path[64];
 	int fd = top_file;
-	snprintf(path, sizeof(path), "sysvipc/%s", file);
-	if (where != SV_TOP_FILE)
-		fd = openat(where == SV_OWN_PROC ? own_proc : nsx_procfd(), path,
+	long v[2];
+	snprintf(path, sizeof(path), "sysvipc/%s", sv_file);
+	if (arg[1] != SV_TOP_FILE)
+		fd = openat(arg[1] == SV_OWN_PROC ? own_proc : nsx_procfd(), path,
 		            O_RDONLY | O_CLOEXEC);
 	v[0] = v[1] = fd < 0 ? -errno : 0;
-	if (fd < 0)
-		return;
-	v[0] = nsx_sysvipc_field(fd, id, c0);
-	v[1] = nsx_sysvipc_field(fd, id, c1);
-	if (fd != top_file)
+	if (fd >= 0) {
+		v[0] = nsx_sysvipc_field(fd, arg[0], (int)arg[2]);
+		v[1] = nsx_sysvipc_field(fd, arg[0], (int)arg[2] + 1);
+	}
+	if (fd >= 0 && fd != top_file)
 		close(fd);
+	NSX_REPLY(v[0], v[1]);
 }
 
 /* "name" of value x read by reader v, or its errno. */
@@ -114,19 +104,28 @@ static const char *sysv_name(int v, long x)
 	return x < 0 ? nsx_errname((int)-x) : nsx_name(vidx[v], x);
 }
 
-/* The two rows that say whose pid namespace /proc/sysvipc/<file> uses: d
- * opening it through the case's proc (top's namespace's), and d reading the
- * file the top opened, named as the top sees them.  fn is the case's action
- * that replies sysvipc_fields(arg[1], ...) for object arg[0]. */
-static inline void sysv_opener_rows(nsx_action fn, long id, const char *file, const char *c0,
-                                    const char *c1)
+/* The two pids of object id, named n0 and n1, as each reader (not mthr)
+ * reads them: by IPC_STAT (stat, an action replying them) and in columns col
+ * and col+1 of /proc/sysvipc/<sv_file> through a proc of its own namespace.
+ * Then the two rows that say whose pid namespace the file uses: d opening
+ * it through the case's proc (top's namespace's), and d reading the file
+ * the top opened, named as the top sees them. */
+static inline void sysv_readers(long id, nsx_action stat, int col, const char *n0, const char *n1)
 {
-	const struct nsx_msg *pr = sysv_ask(V_D, fn, id, SV_CASE_PROC, 0);
-	printf("  d, opening /proc/sysvipc/%s through top's proc:  %s=%-4s %s=%s\n", file, c0,
-	       sysv_name(V_D, pr->v[0]), c1, sysv_name(V_D, pr->v[1]));
-	pr = sysv_ask(V_D, fn, id, SV_TOP_FILE, 0);
+	for (int v = V_TOP; v < V_MTHR; v++) {
+		const long *st = sysv_ask(v, stat, id, 0, 0)->v;
+		const long *pr = sysv_ask(v, sysv_do_proc, id, SV_OWN_PROC, col)->v;
+		printf("  read by %-3s IPC_STAT: %s=%-4s %s=%-4s  /proc/sysvipc/%s: %s=%-4s "
+		       "%s=%s\n",
+		       vname[v], n0, sysv_name(v, st[0]), n1, sysv_name(v, st[1]), sv_file, n0,
+		       sysv_name(v, pr[0]), n1, sysv_name(v, pr[1]));
+	}
+	const long *pr = sysv_ask(V_D, sysv_do_proc, id, SV_CASE_PROC, col)->v;
+	printf("  d, opening /proc/sysvipc/%s through top's proc:  %s=%-4s %s=%s\n", sv_file, n0,
+	       sysv_name(V_D, pr[0]), n1, sysv_name(V_D, pr[1]));
+	pr = sysv_ask(V_D, sysv_do_proc, id, SV_TOP_FILE, col)->v;
 	printf("  d, reading the /proc/sysvipc/%s top opened:     %s=%-4s %s=%s (named in outer)\n",
-	       file, c0, sysv_name(V_TOP, pr->v[0]), c1, sysv_name(V_TOP, pr->v[1]));
+	       sv_file, n0, sysv_name(V_TOP, pr[0]), n1, sysv_name(V_TOP, pr[1]));
 }
 
 #endif

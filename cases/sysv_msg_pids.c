@@ -50,60 +50,24 @@ struct msgb {
 
 static void do_snd(const long *arg)
 {
-	int q = (int)arg[0];
 	struct msgb mb = {1, "x"};
-	NSX_REPLY(msgsnd(q, &mb, sizeof(mb.mtext), IPC_NOWAIT) ? -errno : 0);
+	NSX_REPLY(nsx_rc(msgsnd((int)arg[0], &mb, sizeof(mb.mtext), IPC_NOWAIT)));
 }
 
+/* msgrcv() with flags arg[1] (IPC_NOWAIT, or 0: wait for a sender) */
 static void do_rcv(const long *arg)
 {
-	int q = (int)arg[0];
 	struct msgb mb = {1, "x"};
-	NSX_REPLY(msgrcv(q, &mb, sizeof(mb.mtext), 0, IPC_NOWAIT) < 0 ? -errno : 0);
-}
-
-static void do_rcv_wait(const long *arg)
-{
-	int q = (int)arg[0];
-	struct msgb mb = {1, "x"};
-	/* blocks until a sender comes */
-	NSX_REPLY(msgrcv(q, &mb, sizeof(mb.mtext), 0, 0) < 0 ? -errno : 0);
+	NSX_REPLY(nsx_rc(msgrcv((int)arg[0], &mb, sizeof(mb.mtext), 0, (int)arg[1])));
 }
 
 static void do_stat(const long *arg)
 {
-	int q = (int)arg[0];
 	struct msqid_ds ds;
-	if (msgctl(q, IPC_STAT, &ds))
+	if (msgctl((int)arg[0], IPC_STAT, &ds))
 		NSX_REPLY(-errno, -errno);
 	else
 		NSX_REPLY(ds.msg_lspid, ds.msg_lrpid);
-}
-
-static void do_proc(const long *arg)
-{
-	int q = (int)arg[0];
-	/* key msqid perms cbytes qnum lspid lrpid ...; arg[1]: SV_* */
-	long v[2];
-	sysvipc_fields((int)arg[1], "msg", q, 5, 6, v);
-	NSX_REPLY(v[0], v[1]);
-}
-
-static void readers(int q)
-{
-	static const int order[] = {V_TOP, V_A, V_M, V_D, V_S};
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		int v = order[i];
-		const struct nsx_msg *st = sysv_ask(v, do_stat, q, 0, 0);
-		long ls = st->v[0], lr = st->v[1];
-		const struct nsx_msg *pr = sysv_ask(v, do_proc, q, SV_OWN_PROC, 0);
-		printf("  read by %-3s IPC_STAT: lspid=%-4s lrpid=%-4s  /proc/sysvipc/msg: "
-		       "lspid=%-4s "
-		       "lrpid=%s\n",
-		       vname[v], sysv_name(v, ls), sysv_name(v, lr), sysv_name(v, pr->v[0]),
-		       sysv_name(v, pr->v[1]));
-	}
-	sysv_opener_rows(do_proc, q, "msg", "lspid", "lrpid");
 }
 
 NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "7.3 12.1",
@@ -118,17 +82,17 @@ int main(void)
 	printf("# sysv_msg_pids: msg_lspid and msg_lrpid as each reader sees them\n");
 	printf("# outer: top | A: a m (and m's thread mthr) | D (in A): d | S: s\n");
 	long r1 = sysv_ask(V_M, do_snd, q1, 0, 0)->v[0];
-	long r2 = sysv_ask(V_A, do_rcv, q1, 0, 0)->v[0];
+	long r2 = sysv_ask(V_A, do_rcv, q1, IPC_NOWAIT, 0)->v[0];
 	printf("queue 1: m msgsnd()=%s, then a msgrcv()=%s\n", nsx_res(r1), nsx_res(r2));
-	readers(q1);
+	sysv_readers(q1, do_stat, 5, "lspid", "lrpid"); /* key msqid perms cbytes qnum lspid */
 
-	nsx_ask(vidx[V_MTHR], do_rcv_wait, q2, 0, 0);
+	nsx_ask(vidx[V_MTHR], do_rcv, q2, 0, 0);
 	NSX_TRY_ERR(-nsx_await_syscall(vidx[V_MTHR], SYS_msgrcv, (unsigned long)q2));
 	r1 = sysv_ask(V_S, do_snd, q2, 0, 0)->v[0];
 	r2 = nsx_recv(vidx[V_MTHR], "reply")->v[0];
 	printf("queue 2: mthr waits in msgrcv(), s msgsnd()=%s, mthr's msgrcv()=%s\n", nsx_res(r1),
 	       nsx_res(r2));
-	readers(q2);
+	sysv_readers(q2, do_stat, 5, "lspid", "lrpid");
 	msgctl(q1, IPC_RMID, NULL);
 	msgctl(q2, IPC_RMID, NULL);
 	nsx_exit();

@@ -29,15 +29,13 @@
 
 static void do_semop(const long *arg)
 {
-	int id = (int)arg[0], n = (int)arg[1];
-	struct sembuf sb = {(unsigned short)n, 1, 0};
-	NSX_REPLY(semop(id, &sb, 1) ? -errno : 0);
+	struct sembuf sb = {(unsigned short)arg[1], 1, 0};
+	NSX_REPLY(nsx_rc(semop((int)arg[0], &sb, 1)));
 }
 
 static void do_setval(const long *arg)
 {
-	int id = (int)arg[0], n = (int)arg[1];
-	NSX_REPLY(semctl(id, n, SETVAL, 5) ? -errno : 0);
+	NSX_REPLY(nsx_rc(semctl((int)arg[0], (int)arg[1], SETVAL, 5)));
 }
 
 static void do_getpid(const long *arg)
@@ -50,9 +48,7 @@ static void do_getpid(const long *arg)
 
 static void readers(int id)
 {
-	static const int order[] = {V_TOP, V_A, V_M, V_D, V_S};
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		int v = order[i];
+	for (int v = V_TOP; v < V_MTHR; v++) {
 		const struct nsx_msg *m = sysv_ask(v, do_getpid, id, 0, 0);
 		printf("  read by %-3s GETPID: sem 0 = %-4s sem 1 = %s\n", vname[v],
 		       sysv_name(v, m->v[0]), sysv_name(v, m->v[1]));

@@ -42,60 +42,31 @@
 
 static void do_create(const long *arg)
 {
+	long id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
 	(void)arg;
-	NSX_REPLY(shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600));
+	NSX_REPLY(id < 0 ? -errno : id);
 }
 
+/* shmat(), and shmdt() if arg[1] (else it stays attached) */
 static void do_attach(const long *arg)
 {
-	int id = (int)arg[0];
-	void *p;
-	/* and stay attached */
-	p = shmat(id, NULL, 0);
-	NSX_REPLY(p == (void *)-1 ? -errno : 0);
-}
-
-static void do_atdt(const long *arg)
-{
-	int id = (int)arg[0];
-	void *p;
-	p = shmat(id, NULL, 0);
-	NSX_REPLY(p == (void *)-1 ? -errno : shmdt(p) ? -errno : 0);
+	void *p = shmat((int)arg[0], NULL, 0);
+	NSX_REPLY(p == (void *)-1 ? -errno : arg[1] && shmdt(p) ? -errno : 0);
 }
 
 static void do_stat(const long *arg)
 {
-	int id = (int)arg[0];
 	struct shmid_ds ds;
-	if (shmctl(id, IPC_STAT, &ds))
+	if (shmctl((int)arg[0], IPC_STAT, &ds))
 		NSX_REPLY(-errno, -errno);
 	else
 		NSX_REPLY(ds.shm_cpid, ds.shm_lpid);
 }
 
-static void do_proc(const long *arg)
+/* key shmid perms size cpid lpid ...: columns 4 and 5 */
+static void readers(long id)
 {
-	int id = (int)arg[0];
-	/* key shmid perms size cpid lpid nattch ...; arg[1]: SV_* */
-	long v[2];
-	sysvipc_fields((int)arg[1], "shm", id, 4, 5, v);
-	NSX_REPLY(v[0], v[1]);
-}
-
-static void readers(int id)
-{
-	static const int order[] = {V_TOP, V_A, V_M, V_D, V_S};
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		int v = order[i];
-		const struct nsx_msg *st = sysv_ask(v, do_stat, id, 0, 0);
-		long c = st->v[0], l = st->v[1];
-		const struct nsx_msg *pr = sysv_ask(v, do_proc, id, SV_OWN_PROC, 0);
-		printf("  read by %-3s IPC_STAT: cpid=%-4s lpid=%-4s  /proc/sysvipc/shm: cpid=%-4s "
-		       "lpid=%s\n",
-		       vname[v], sysv_name(v, c), sysv_name(v, l), sysv_name(v, pr->v[0]),
-		       sysv_name(v, pr->v[1]));
-	}
-	sysv_opener_rows(do_proc, id, "shm", "cpid", "lpid");
+	sysv_readers(id, do_stat, 4, "cpid", "lpid");
 }
 
 NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "7.4 12.2",
@@ -106,15 +77,13 @@ int main(void)
 	sysv_setup("shm");
 	printf("# sysv_shm_pids: shm_cpid and shm_lpid as each reader sees them\n");
 	printf("# outer: top | A: a m | D (in A): d | S: s\n");
-	long id = sysv_ask(V_M, do_create, 0, 0, 0)->v[0];
-	if (id < 0)
-		nsx_fail("shmget: %s", nsx_errname((int)-id));
+	long id = NSX_TRY_NEG(sysv_ask(V_M, do_create, 0, 0, 0)->v[0]);
 	printf("m shmget(IPC_CREAT)\n");
-	readers((int)id);
+	readers(id);
 	printf("a shmat()=%s\n", nsx_res(sysv_ask(V_A, do_attach, id, 0, 0)->v[0]));
-	readers((int)id);
-	printf("s shmat() and shmdt()=%s\n", nsx_res(sysv_ask(V_S, do_atdt, id, 0, 0)->v[0]));
-	readers((int)id);
+	readers(id);
+	printf("s shmat() and shmdt()=%s\n", nsx_res(sysv_ask(V_S, do_attach, id, 1, 0)->v[0]));
+	readers(id);
 	shmctl((int)id, IPC_RMID, NULL);
 	nsx_exit();
 }

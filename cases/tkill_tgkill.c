@@ -70,7 +70,6 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,16 +80,6 @@
 #define SIG_Q    (SIGRTMIN + 1) /* rt_sigqueueinfo to init */
 #define SIG_TQ   (SIGRTMIN + 2) /* rt_tgsigqueueinfo to worker */
 #define SIG_SELF (SIGRTMIN + 3)
-
-static long sys_tgkill(pid_t tgid, pid_t tid, int sig)
-{
-	return nsx_rc(syscall(SYS_tgkill, tgid, tid, sig));
-}
-
-static long sys_tkill(pid_t tid, int sig)
-{
-	return nsx_rc(syscall(SYS_tkill, tid, sig));
-}
 
 /* A caller-made siginfo: code, a forged si_pid and si_uid 4242, value 5. */
 static siginfo_t forge(int sig, int code, pid_t pid)
@@ -122,11 +111,9 @@ static const char *const worker_keys[] = {"top-tkill",     "top-tgkill",  "membe
                                           "member-tgkill", "init-tgkill", "member-tgq",
                                           "top-tgq"};
 
-static void *worker_fn(void *arg)
+static int worker_fn(void *arg)
 {
 	(void)arg;
-	nsx_add_thread("worker");
-	NSX_SEND("up", 1);
 	for (size_t i = 0; i < sizeof(worker_keys) / sizeof(worker_keys[0]); i++)
 		nsx_send_siginfo(worker_keys[i], (int[]){SIGUSR1, SIGUSR2, SIGUSR1, SIGUSR2,
 		                                         SIGRTMIN, SIG_TQ, SIG_TQ}[i]);
@@ -139,50 +126,45 @@ static void *worker_fn(void *arg)
 	memset(&si, 0, sizeof(si));
 	int got = sigtimedwait(&s, &si, &ts);
 	NSX_SEND("glibc-tkill", got, si.si_code, si.si_pid, si.si_uid);
-	return NULL;
+	return 0;
 }
 
-/* member does one action per nsx_go(), in this order, and reports its result. */
-static int member_fn(void *arg)
+/* Actions of member (and of top, nsx_by()): numbers as the caller sees
+ * them; queued ones forge si_pid 1. */
+static void act_tkill(const long *a)
 {
-	(void)arg;
-	int worker = nsx_find("worker"), init = nsx_find("init");
-	pid_t w = nsx_pid(worker);
-	int inner_level = nsx_task_level(nsx_self());
-	pid_t init_outer = nsx_task_nr(init, inner_level - 1);
-	pid_t worker_outer = nsx_task_nr(worker, inner_level - 1);
+	NSX_REPLY(nsx_rc(syscall(SYS_tkill, a[0], a[1])));
+}
 
-	nsx_step();
-	NSX_SEND("tkill", sys_tkill(w, SIGUSR1));
-	nsx_step();
-	NSX_SEND("tgkill", sys_tgkill(1, w, SIGUSR2));
-	nsx_step();
-	NSX_SEND("outer-numbers", sys_tgkill(init_outer, w, SIGUSR1),
-	         sys_tgkill(1, worker_outer, SIGUSR1), sys_tkill(worker_outer, SIGUSR1));
-	nsx_step();
-	NSX_SEND("q", queueinfo(1, SIG_Q, SI_QUEUE, 1));
-	nsx_step();
-	NSX_SEND("tgq", tgqueueinfo(1, w, SIG_TQ, SI_QUEUE, 1));
-	nsx_step();
-	NSX_SEND("eperm", queueinfo(1, SIG_Q, SI_USER, 1), queueinfo(1, SIG_Q, SI_KERNEL, 1),
-	         queueinfo(1, SIG_Q, SI_TKILL, 1));
-	nsx_park();
+static void act_tgkill(const long *a)
+{
+	NSX_REPLY(nsx_rc(syscall(SYS_tgkill, a[0], a[1], a[2])));
+}
+
+/* rt_sigqueueinfo(a[0], a[1], code a[2]) */
+static void act_queue(const long *a)
+{
+	NSX_REPLY(queueinfo((pid_t)a[0], (int)a[1], (int)a[2], 1));
+}
+
+/* rt_tgsigqueueinfo(a[0], a[1], SIG_TQ, SI_QUEUE) */
+static void act_tgqueue(const long *a)
+{
+	NSX_REPLY(tgqueueinfo((pid_t)a[0], (pid_t)a[1], SIG_TQ, SI_QUEUE, 1));
 }
 
 static int init_fn(void *arg)
 {
 	(void)arg;
-	pthread_t th;
 	int sigs[] = {SIGUSR1, SIGUSR2, SIGRTMIN, SIG_Q, SIG_TQ, SIG_SELF};
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		nsx_block(sigs[i]); /* before the thread: it inherits the mask */
-	NSX_TRY_ERR(pthread_create(&th, NULL, worker_fn, NULL));
-	nsx_step(); /* top has seen worker come up */
-	nsx_spawn("member", NULL, member_fn, NULL);
+	nsx_thread("worker", worker_fn, NULL);
+	nsx_spawn_agent("member", NULL);
 	NSX_SEND("ready", 1);
 
 	nsx_step();
-	NSX_SEND("tgkill", sys_tgkill(1, nsx_pid(nsx_find("worker")), SIGRTMIN));
+	NSX_SEND("tgkill", nsx_rc(syscall(SYS_tgkill, 1, nsx_pid(nsx_find("worker")), SIGRTMIN)));
 	nsx_send_siginfo("member-q", SIG_Q);
 	nsx_send_siginfo("top-q", SIG_Q);
 	nsx_step();
@@ -197,12 +179,6 @@ static int init_fn(void *arg)
 	nsx_park();
 }
 
-/* One row: what was done, its result r, and the siginfo task took under key. */
-static void sig_row(const char *what, long r, int task, const char *key)
-{
-	nsx_row(52, what, r, nsx_siginfo_str(task, nsx_recv(task, key)));
-}
-
 NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.4 1.5 6.7 28.1",
          .variants = "si-pid-not-zeroed");
 
@@ -210,55 +186,54 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	int init = nsx_spawn("init", "inner", init_fn, NULL);
-	nsx_recv(-1, "up");
-	int worker = nsx_find("worker");
-	nsx_go(init);
 	nsx_recv(init, "ready");
-	int member = nsx_find("member");
+	int worker = nsx_find("worker"), member = nsx_find("member");
 	pid_t ip = nsx_pid(init), wp = nsx_pid(worker);
-	const struct nsx_msg *m;
+
+	int inner = nsx_ns_of(init);
+	pid_t wi = nsx_nr_in(worker, inner); /* as member sees it */
 
 	printf("# tkill_tgkill: thread-directed signals and caller-made siginfo across "
 	       "namespaces\n");
-	sig_row("top -> worker tkill(SIGUSR1)", sys_tkill(wp, SIGUSR1), worker, "top-tkill");
-	sig_row("top -> worker tgkill(init, worker, SIGUSR2)", sys_tgkill(ip, wp, SIGUSR2), worker,
-	        "top-tgkill");
-	nsx_go(member);
-	sig_row("member -> worker tkill(SIGUSR1)", nsx_recv(member, "tkill")->v[0], worker,
-	        "member-tkill");
-	nsx_go(member);
-	sig_row("member -> worker tgkill(init, worker, SIGUSR2)", nsx_recv(member, "tgkill")->v[0],
-	        worker, "member-tgkill");
+	nsx_sig_row(52, "top -> worker tkill(SIGUSR1)", nsx_by(0, act_tkill, wp, SIGUSR1, 0)->v[0],
+	            worker, "top-tkill");
+	nsx_sig_row(52, "top -> worker tgkill(init, worker, SIGUSR2)",
+	            nsx_by(0, act_tgkill, ip, wp, SIGUSR2)->v[0], worker, "top-tgkill");
+	nsx_sig_row(52, "member -> worker tkill(SIGUSR1)",
+	            nsx_do(member, act_tkill, wi, SIGUSR1, 0)->v[0], worker, "member-tkill");
+	nsx_sig_row(52, "member -> worker tgkill(init, worker, SIGUSR2)",
+	            nsx_do(member, act_tgkill, 1, wi, SIGUSR2)->v[0], worker, "member-tgkill");
 	nsx_go(init);
-	sig_row("init -> worker tgkill(init, worker, SIGRTMIN)", nsx_recv(init, "tgkill")->v[0],
-	        worker, "init-tgkill");
+	nsx_sig_row(52, "init -> worker tgkill(init, worker, SIGRTMIN)",
+	            nsx_recv(init, "tgkill")->v[0], worker, "init-tgkill");
 
 	printf("# numbers from the wrong namespace, used inside inner\n");
-	nsx_go(member);
-	m = nsx_recv(member, "outer-numbers");
-	printf("member: tgkill(<init's outer number>, worker) = %s\n", nsx_res(m->v[0]));
-	printf("member: tgkill(init, <worker's outer number>) = %s\n", nsx_res(m->v[1]));
-	printf("member: tkill(<worker's outer number>) = %s\n", nsx_res(m->v[2]));
+	printf("member: tgkill(<init's outer number>, worker) = %s\n",
+	       nsx_res(nsx_do(member, act_tgkill, ip, wi, SIGUSR1)->v[0]));
+	printf("member: tgkill(init, <worker's outer number>) = %s\n",
+	       nsx_res(nsx_do(member, act_tgkill, 1, wp, SIGUSR1)->v[0]));
+	printf("member: tkill(<worker's outer number>) = %s\n",
+	       nsx_res(nsx_do(member, act_tkill, wp, SIGUSR1, 0)->v[0]));
 
 	printf("# caller-made siginfo: SI_QUEUE with a forged si_pid (1) and si_uid (4242)\n");
-	nsx_go(member);
-	sig_row("member -> init rt_sigqueueinfo", nsx_recv(member, "q")->v[0], init, "member-q");
-	sig_row("top -> init rt_sigqueueinfo", queueinfo(ip, SIG_Q, SI_QUEUE, 1), init, "top-q");
-	nsx_go(member);
-	sig_row("member -> worker rt_tgsigqueueinfo", nsx_recv(member, "tgq")->v[0], worker,
-	        "member-tgq");
-	sig_row("top -> worker rt_tgsigqueueinfo", tgqueueinfo(ip, wp, SIG_TQ, SI_QUEUE, 1), worker,
-	        "top-tgq");
+	nsx_sig_row(52, "member -> init rt_sigqueueinfo",
+	            nsx_do(member, act_queue, 1, SIG_Q, SI_QUEUE)->v[0], init, "member-q");
+	nsx_sig_row(52, "top -> init rt_sigqueueinfo", queueinfo(ip, SIG_Q, SI_QUEUE, 1), init,
+	            "top-q");
+	nsx_sig_row(52, "member -> worker rt_tgsigqueueinfo",
+	            nsx_do(member, act_tgqueue, 1, wi, 0)->v[0], worker, "member-tgq");
+	nsx_sig_row(52, "top -> worker rt_tgsigqueueinfo", tgqueueinfo(ip, wp, SIG_TQ, SI_QUEUE, 1),
+	            worker, "top-tgq");
 
 	printf("# caller-made si_code that only the kernel may use, aimed at another task\n");
-	nsx_go(member);
-	m = nsx_recv(member, "eperm");
-	printf("member -> init rt_sigqueueinfo(SI_USER)=%s (SI_KERNEL)=%s (SI_TKILL)=%s\n",
-	       nsx_res(m->v[0]), nsx_res(m->v[1]), nsx_res(m->v[2]));
-	printf("top -> init rt_sigqueueinfo(SI_USER)=%s (SI_KERNEL)=%s (SI_TKILL)=%s\n",
-	       nsx_res(queueinfo(ip, SIG_Q, SI_USER, 1)),
-	       nsx_res(queueinfo(ip, SIG_Q, SI_KERNEL, 1)),
-	       nsx_res(queueinfo(ip, SIG_Q, SI_TKILL, 1)));
+	for (int k = 0; k < 2; k++) {
+		int by = k ? 0 : member; /* then top */
+		pid_t to = nsx_nr_in(init, nsx_ns_of(by));
+		printf("%s -> init rt_sigqueueinfo(SI_USER)=%s (SI_KERNEL)=%s (SI_TKILL)=%s\n",
+		       nsx_task_name(by), nsx_res(nsx_by(by, act_queue, to, SIG_Q, SI_USER)->v[0]),
+		       nsx_res(nsx_by(by, act_queue, to, SIG_Q, SI_KERNEL)->v[0]),
+		       nsx_res(nsx_by(by, act_queue, to, SIG_Q, SI_TKILL)->v[0]));
+	}
 	nsx_go(init);
 	long r = nsx_recv(init, "self")->v[0];
 	nsx_row(52, "init -> init rt_sigqueueinfo(SI_USER, si_pid=3)", r,
@@ -268,9 +243,8 @@ int main(void)
 	        r ? "(none sent)" : nsx_siginfo_str(init, nsx_recv(init, "tgself-q")));
 
 	printf("# the same tkill() taken with glibc's sigtimedwait() instead of the syscall\n");
-	r = sys_tkill(wp, SIGUSR1);
-	m = nsx_recv(worker, "glibc-tkill");
+	r = nsx_by(0, act_tkill, wp, SIGUSR1, 0)->v[0];
 	printf("top -> worker tkill(SIGUSR1)=%s: sigtimedwait()=%s\n", nsx_res(r),
-	       nsx_siginfo_str(worker, m));
+	       nsx_siginfo_str(worker, nsx_recv(worker, "glibc-tkill")));
 	nsx_exit();
 }

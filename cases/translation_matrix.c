@@ -61,15 +61,7 @@ static int sv[NT][2];           /* per task: top sends it the pidfds here */
 static int idx[NT];             /* position -> task index (filled as they start) */
 static int pidfd[NT];           /* in each task: a pidfd for every position */
 
-static int pos_of(const char *name)
-{
-	for (int k = 0; k < NT; k++)
-		if (!strcmp(names[k], name))
-			return k;
-	return -1;
-}
-
-/* A task's actions (the top's too, run_by()): send SIGUSR1 to position
+/* A task's actions (the top's too, nsx_by()): send SIGUSR1 to position
  * arg[0] by arg[1] (BY_*), or take one signal. */
 static void do_send(const long *arg)
 {
@@ -86,16 +78,6 @@ static void do_take(const long *arg)
 	nsx_send_siginfo("reply", SIGUSR1);
 }
 
-/* nsx_do() in task, or, when the task is top, the action run in top (its
- * reply comes through top's own channel). */
-static const struct nsx_msg *run_by(int task, nsx_action fn, long a0, long a1, long a2)
-{
-	if (task != nsx_self())
-		return nsx_do(task, fn, a0, a1, a2);
-	fn((const long[]){a0, a1, a2, 0});
-	return nsx_recv(task, "reply");
-}
-
 static int task_fn(void *arg);
 
 /* Spawn the task at position k (and what it starts), from its parent. */
@@ -103,13 +85,12 @@ static void start(int k)
 {
 	static const char *const nsname[NT] = {NULL, NULL, "A1", NULL, "A2",
 	                                       NULL, "A3", NULL, "S1"};
-	nsx_spawn(names[k], nsname[k], task_fn, NULL);
+	nsx_spawn(names[k], nsname[k], task_fn, (void *)(long)k);
 }
 
 static int task_fn(void *arg)
 {
-	(void)arg;
-	int k = pos_of(nsx_task_name(nsx_self()));
+	int k = (int)(long)arg; /* its position */
 	nsx_block(SIGUSR1);
 	/* a1 starts m1 and a2; a2 starts m2 and a3; a3 starts m3. */
 	if (k == A1 || k == A2 || k == A3) {
@@ -139,12 +120,12 @@ static void exchange(int s, int r, int by)
 		snprintf(out, 24, "-");
 		return;
 	}
-	res = run_by(idx[s], do_send, r, by, 0)->v[0];
+	res = nsx_by(idx[s], do_send, r, by, 0)->v[0];
 	if (res < 0) {
 		snprintf(out, 24, "%s", nsx_errname((int)-res));
 		return;
 	}
-	const struct nsx_msg *m = run_by(idx[r], do_take, 0, 0, 0); /* signo code pid uid */
+	const struct nsx_msg *m = nsx_by(idx[r], do_take, 0, 0, 0); /* signo code pid uid */
 	if (m->v[0] != SIGUSR1) {
 		snprintf(out, 24, "lost");
 		return;

@@ -46,6 +46,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -61,25 +62,19 @@ static void block_both(void)
 	nsx_block(SIGCONT);
 }
 
-/* The init below, in the foreground group: waits until told, then reports
- * SIGHUP (phase B) or nothing (phase A: it is killed at the end). */
-static int below_fn(void *arg)
-{
-	block_both();
-	NSX_SEND("ready", 1);
-	if (arg) {
-		nsx_step();
-		nsx_send_siginfo("sighup", SIGHUP);
-	}
-	nsx_park();
-}
-
-/* The foreground group's leader: spawns the init below into its group. */
+/* The foreground group's leader (names[0]), which spawns the init below
+ * (names[1]) into its group, and that init, which says it is ready: both
+ * wait until told, then report SIGHUP (phase B, arg non-NULL) or nothing
+ * (phase A: they are killed at the end). */
 static int fg_fn(void *arg)
 {
 	block_both();
-	NSX_TRY(setpgid(0, 0));
-	nsx_spawn(names[1], names[2], below_fn, arg);
+	if (!strcmp(nsx_task_name(nsx_self()), names[0])) {
+		NSX_TRY(setpgid(0, 0));
+		nsx_spawn(names[1], names[2], fg_fn, arg);
+	} else {
+		NSX_SEND("ready", 1);
+	}
 	if (arg) {
 		nsx_step();
 		nsx_send_siginfo("sighup", SIGHUP);
@@ -116,9 +111,8 @@ static void act_exit(const long *arg)
 
 static void do_reap(const long *arg)
 {
-	siginfo_t si = {0};
-	long r = nsx_rc(waitid(P_PID, (id_t)arg[0], &si, WEXITED));
-	NSX_REPLY(r, si.si_code, si.si_status);
+	long v[6], r = nsx_waitid((pid_t)arg[0], WEXITED, v);
+	NSX_REPLY(r, v[1], v[5]);
 }
 
 static int s_fn(void *arg)

@@ -58,11 +58,10 @@ static int slave = -1; /* in L */
 static void do_ids(const long *arg)
 {
 	(void)arg;
-	/* the master's ioctls (x), or the slave's (L) */
+	/* the master's ioctls (top, x), or the slave's (L) */
 	int pg = 0, sid = 0;
 	int fd = slave >= 0 ? slave : master;
-	long r1 = ioctl(fd, TIOCGPGRP, &pg) ? -errno : 0;
-	long r2 = ioctl(fd, TIOCGSID, &sid) ? -errno : 0;
+	long r1 = nsx_rc(ioctl(fd, TIOCGPGRP, &pg)), r2 = nsx_rc(ioctl(fd, TIOCGSID, &sid));
 	NSX_REPLY(r1, pg, r2, sid);
 }
 
@@ -72,40 +71,27 @@ static void do_notty(const long *arg)
 	NSX_REPLY(nsx_rc(ioctl(slave, TIOCNOTTY)));
 }
 
-/* J and K: block the signals, report both when they come. */
-_Noreturn static void take_hangup(void)
+/* J (arg non-NULL: it leads a group of its own and spawns K) and K: block
+ * the signals, report both when they come. */
+static int jk_fn(void *arg)
 {
+	nsx_block(SIGHUP);
+	nsx_block(SIGCONT);
+	if (arg) {
+		NSX_TRY(setpgid(0, 0));
+		nsx_spawn("K", "Kns", jk_fn, NULL);
+	}
+	NSX_SEND("ready", 1);
 	nsx_send_siginfo("sighup", SIGHUP);
 	nsx_send_siginfo("sigcont", SIGCONT);
 	nsx_park();
-}
-
-static int k_fn(void *arg)
-{
-	(void)arg;
-	nsx_block(SIGHUP);
-	nsx_block(SIGCONT);
-	NSX_SEND("ready", 1);
-	take_hangup();
-}
-
-static int j_fn(void *arg)
-{
-	(void)arg;
-	nsx_block(SIGHUP);
-	nsx_block(SIGCONT);
-	NSX_TRY(setpgid(0, 0));
-	nsx_spawn("K", "Kns", k_fn, NULL);
-	NSX_SEND("ready", 1);
-	take_hangup();
 }
 
 static int l_fn(void *arg)
 {
 	NSX_TRY(setsid());
 	slave = nsx_pty_slave(*(int *)arg, 0); /* no O_NOCTTY: our controlling terminal */
-	int j = nsx_spawn("J", NULL, j_fn, NULL);
-	(void)j;
+	nsx_spawn("J", NULL, jk_fn, "J");
 	NSX_SEND("up", 1);
 	nsx_step(); /* J and K are ready: J's group to the foreground */
 	int J = nsx_find("J");
@@ -143,17 +129,13 @@ int main(void)
 
 	printf("# tty_pgrp: a pty whose session (L) and foreground group (J) live in namespace "
 	       "T\n");
-	int pg = 0, sid = 0;
-	long r1 = ioctl(master, TIOCGPGRP, &pg) ? -errno : 0;
-	long r2 = ioctl(master, TIOCGSID, &sid) ? -errno : 0;
-	long mine[4] = {r1, pg, r2, sid};
 	printf("L tcsetpgrp(%s) = %s; tcsetpgrp(J) = %s\n", nsx_name(L, nsx_nr_in(J, nsx_ns_of(0))),
 	       nsx_res(r_outer), nsx_res(r_fg));
 	if (r_fg) { /* the rest needs J's group in the foreground: stop at the diff */
 		printf("J's group is not in the foreground: nothing more to observe\n");
 		nsx_exit();
 	}
-	show_ids("top, on the master:", 0, mine);
+	show_ids("top, on the master:", 0, nsx_by(0, do_ids, 0, 0, 0)->v);
 	show_ids("x (sib), on the master:", x, nsx_do(x, do_ids, 0, 0, 0)->v);
 	show_ids("L, on its slave:", L, nsx_do(L, do_ids, 0, 0, 0)->v);
 

@@ -30,7 +30,6 @@
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,33 +48,9 @@ static int uffd = -1;
 static char *area;
 static long page;
 
-/* Read one fault (bounded wait), map a zero page there: {result, ptid, page
- * index, UFFDIO_ZEROPAGE result}. */
-static void handle(long *o)
-{
-	struct uffd_msg m;
-	struct pollfd p = {uffd, POLLIN, 0};
-	memset(o, 0, sizeof(long) * 4);
-	if (poll(&p, 1, nsx_timeout_ms()) != 1) {
-		o[0] = -ETIMEDOUT;
-		return;
-	}
-	if (read(uffd, &m, sizeof(m)) != (ssize_t)sizeof(m)) {
-		o[0] = -errno;
-		return;
-	}
-	o[1] = m.arg.pagefault.feat.ptid;
-	uint64_t addr = m.arg.pagefault.address & ~(uint64_t)(page - 1);
-	o[2] = (long)((addr - (uint64_t)(uintptr_t)area) / (uint64_t)page);
-	struct uffdio_zeropage z = {{addr, (uint64_t)page}, 0, 0};
-	o[3] = ioctl(uffd, UFFDIO_ZEROPAGE, &z) ? -errno : 0;
-}
-
-static void *ct_fn(void *arg)
+static int ct_fn(void *arg)
 {
 	(void)arg;
-	nsx_add_thread("ct");
-	NSX_SEND("up", 1);
 	for (int k = 0; k < 2; k++) {
 		nsx_step();
 		volatile char c = area[k * page]; /* the fault */
@@ -99,20 +74,32 @@ static void do_open(const long *arg)
 	            -1, 0);
 	struct uffdio_register reg = {
 	        {(uint64_t)(uintptr_t)area, (uint64_t)(2 * page)}, UFFDIO_REGISTER_MODE_MISSING, 0};
-	pthread_t th;
 	if (ioctl(uffd, UFFDIO_API, &api) || ioctl(uffd, UFFDIO_REGISTER, &reg) ||
-	    nsx_send_fds(sv[1], &uffd, 1) || pthread_create(&th, NULL, ct_fn, NULL))
+	    nsx_send_fds(sv[1], &uffd, 1)) {
 		NSX_REPLY(-errno);
-	else
-		NSX_REPLY(0, (long)(uintptr_t)area);
+		return;
+	}
+	nsx_thread("ct", ct_fn, NULL);
+	NSX_REPLY(0, (long)(uintptr_t)area);
 }
 
+/* Read one fault (bounded wait), map a zero page there: {result, ptid, page
+ * index, UFFDIO_ZEROPAGE result}.  By c, or by top with c's uffd. */
 static void do_handle(const long *arg)
 {
+	struct uffd_msg m;
+	struct pollfd p = {uffd, POLLIN, 0};
 	(void)arg;
-	long o[4];
-	handle(o);
-	NSX_REPLY(o[0], o[1], o[2], o[3]);
+	int n = poll(&p, 1, nsx_timeout_ms());
+	if (n != 1 || read(uffd, &m, sizeof(m)) != (ssize_t)sizeof(m)) {
+		NSX_REPLY(n ? -errno : -ETIMEDOUT);
+		return;
+	}
+	uint64_t addr = m.arg.pagefault.address & ~(uint64_t)(page - 1);
+	struct uffdio_zeropage z = {{addr, (uint64_t)page}, 0, 0};
+	NSX_REPLY(0, m.arg.pagefault.feat.ptid,
+	          (long)((addr - (uint64_t)(uintptr_t)area) / (uint64_t)page),
+	          nsx_rc(ioctl(uffd, UFFDIO_ZEROPAGE, &z)));
 }
 
 static void show(int reader, const long *o)
@@ -133,7 +120,6 @@ NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "
 
 int main(void)
 {
-	long o[4];
 	nsx_init("top", "outer");
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	int c = nsx_spawn_agent("c", "inner");
@@ -147,29 +133,16 @@ int main(void)
 		nsx_fail("userfaultfd in c: %s", nsx_errname((int)-r));
 	NSX_TRY_ERR(-nsx_recv_fds(sv[0], &uffd, 1));
 	page = sysconf(_SC_PAGESIZE);
-	nsx_recv(-1, "up"); /* ct */
 	int ct = nsx_find("ct");
 
 	printf("# uffd_ptid: UFFD_FEATURE_THREAD_ID for a fault by ct (inner, a thread of c)\n");
-	printf("ct touches page 0, top (outer) handles it:\n");
-	nsx_go(ct);
-	struct uffd_msg m;
-	struct pollfd p = {uffd, POLLIN, 0};
-	memset(o, 0, sizeof(o));
-	if (poll(&p, 1, nsx_timeout_ms()) != 1 || read(uffd, &m, sizeof(m)) != (ssize_t)sizeof(m)) {
-		o[0] = -errno;
-	} else {
-		uint64_t addr = m.arg.pagefault.address & ~(uint64_t)(page - 1);
-		o[1] = m.arg.pagefault.feat.ptid;
-		o[2] = (long)((addr - (uint64_t)(uintptr_t)area) / (uint64_t)page);
-		struct uffdio_zeropage z = {{addr, (uint64_t)page}, 0, 0};
-		o[3] = ioctl(uffd, UFFDIO_ZEROPAGE, &z) ? -errno : 0;
+	for (int k = 0; k < 2; k++) {
+		int h = k ? c : 0;
+		printf("ct touches page %d, %s (%s) handles it:\n", k, nsx_task_name(h),
+		       nsx_ns_name(nsx_ns_of(h)));
+		nsx_go(ct);
+		show(h, nsx_by(h, do_handle, 0, 0, 0)->v);
+		printf("  ct goes on: page %ld touched\n", nsx_recv(ct, "touched")->v[0]);
 	}
-	show(0, o);
-	printf("  ct goes on: page %ld touched\n", nsx_recv(ct, "touched")->v[0]);
-	printf("ct touches page 1, c (inner) handles it:\n");
-	nsx_go(ct);
-	show(c, nsx_do(c, do_handle, 0, 0, 0)->v);
-	printf("  ct goes on: page %ld touched\n", nsx_recv(ct, "touched")->v[0]);
 	nsx_exit();
 }

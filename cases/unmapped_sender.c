@@ -143,13 +143,6 @@ static int userns_fn(void *arg)
 	nsx_park();
 }
 
-/* One row: what was done, its result r, and the siginfo task took under key
- * (received once r is known: the send happens first). */
-static void sig_row(const char *what, long r, int task, const char *key)
-{
-	nsx_row(44, what, r, nsx_siginfo_str(task, nsx_recv(task, key)));
-}
-
 NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 U.1",
          .kconfig = "CONFIG_USER_NS", .variants = "si-pid-not-zeroed");
 
@@ -164,17 +157,17 @@ int main(void)
 
 	printf("# unmapped_sender: user signals from a sender init cannot see, and signals the "
 	       "kernel makes\n");
-	/* Each send happens before its report is awaited: sig_row() receives
+	/* Each send happens before its report is awaited: nsx_sig_row() receives
 	 * once its arguments, the send among them, are evaluated. */
 	union sigval v = {.sival_int = 1};
-	sig_row("top -> init kill(SIGUSR1)", nsx_rc(kill(ip, SIGUSR1)), init, "kill");
-	sig_row("top -> init sigqueue(SIGRTMIN)", nsx_rc(sigqueue(ip, SIGRTMIN, v)), init,
-	        "sigqueue");
-	sig_row("top -> init tkill(SIGUSR2)", nsx_rc(syscall(SYS_tkill, ip, SIGUSR2)), init,
-	        "tkill");
-	sig_row("top writes init's O_ASYNC pipe", write(io_pipe[1], "x", 1) == 1 ? 0 : -errno, init,
-	        "sigio");
-	long w = write(rt_pipe[1], "x", 1) == 1 ? 0 : -errno;
+	nsx_sig_row(44, "top -> init kill(SIGUSR1)", nsx_rc(kill(ip, SIGUSR1)), init, "kill");
+	nsx_sig_row(44, "top -> init sigqueue(SIGRTMIN)", nsx_rc(sigqueue(ip, SIGRTMIN, v)), init,
+	            "sigqueue");
+	nsx_sig_row(44, "top -> init tkill(SIGUSR2)", nsx_rc(syscall(SYS_tkill, ip, SIGUSR2)), init,
+	            "tkill");
+	nsx_sig_row(44, "top writes init's O_ASYNC pipe", nsx_rc(write(io_pipe[1], "x", 1)), init,
+	            "sigio");
+	long w = nsx_rc(write(rt_pipe[1], "x", 1));
 	const struct nsx_msg *m = nsx_recv(init, "poll");
 	char poll[96];
 	if (m->v[0] < 0)
@@ -185,8 +178,9 @@ int main(void)
 		         m->v[2] ? "the pipe" : "another fd", m->v[3]);
 	nsx_row(44, "top writes init's F_SETSIG pipe", w, poll);
 	nsx_go(init);
-	sig_row("init reaches its CPU-time limit", 0, init, "sigxcpu");
-	sig_row("init -> init kill(SIGUSR1)", nsx_recv(init, "self-rc")->v[0], init, "self");
+	nsx_sig_row(44, "init reaches its CPU-time limit", 0, init, "sigxcpu");
+	nsx_sig_row(44, "init -> init kill(SIGUSR1)", nsx_recv(init, "self-rc")->v[0], init,
+	            "self");
 
 	printf("# si_uid across user namespaces: top is uid 0\n");
 	for (int k = 0; k < 2; k++) {
@@ -196,10 +190,10 @@ int main(void)
 		printf("%s: getuid()=%ld in its own user namespace (%s)\n", nsx_task_name(t),
 		       nsx_recv(t, "ready")->v[0], k ? "no uid_map" : "uid_map \"100 0 1\"");
 		snprintf(what, sizeof(what), "top -> %s kill(SIGUSR1)", nsx_task_name(t));
-		sig_row(what, nsx_rc(kill(nsx_pid(t), SIGUSR1)), t, "from-top");
+		nsx_sig_row(44, what, nsx_rc(kill(nsx_pid(t), SIGUSR1)), t, "from-top");
 		snprintf(what, sizeof(what), "%s -> %s kill(SIGUSR1)", nsx_task_name(t),
 		         nsx_task_name(t));
-		sig_row(what, nsx_recv(t, "self-rc")->v[0], t, "self");
+		nsx_sig_row(44, what, nsx_recv(t, "self-rc")->v[0], t, "self");
 	}
 	nsx_exit();
 }

@@ -86,7 +86,7 @@ static void do_peer(const long *arg)
 	(void)arg;
 	long out[4];
 	nsx_peercred(pair_sv[1], out);
-	NSX_REPLY(1, out[0], out[1], out[2]); /* as cred_str() reads it */
+	NSX_REPLY(1, out[0], out[1], out[2]); /* as nsx_cred_str() reads it */
 }
 
 static void do_connect(const long *arg)
@@ -110,20 +110,6 @@ static int userns_fn(void *arg)
 	nsx_serve();
 }
 
-static const char *cred_str(int observer, const long *v)
-{
-	static char buf[4][96];
-	static int r;
-	char *b = buf[r++ % 4];
-	if (v[0] < 0)
-		snprintf(b, 96, "%s", nsx_errname((int)-v[0]));
-	else if (v[0] == 0)
-		snprintf(b, 96, "no credentials");
-	else
-		snprintf(b, 96, "pid=%s uid=%ld gid=%ld", nsx_name(observer, v[1]), v[2], v[3]);
-	return b;
-}
-
 static void row(const char *what, const char *result)
 {
 	printf("%-60s %s\n", what, result);
@@ -134,7 +120,6 @@ NSX_CASE(.family = "Credentials over sockets", .rows = "8.1 U.1 U.5 U.6 U.10",
 
 int main(void)
 {
-	long v[4];
 	char line[96];
 	int one = 1;
 
@@ -162,24 +147,23 @@ int main(void)
 	for (int k = 0; k < 2; k++) {
 		long r = nsx_send_cred(dg[DOWN_M + k][0], NULL);
 		snprintf(line, sizeof(line), "top -> %s (attached):", nsx_task_name(who[k]));
-		row(line, r ? nsx_errname((int)-r)
-		            : cred_str(who[k], nsx_do(who[k], do_recv, DOWN_M + k, 0, 0)->v));
+		row(line, nsx_cred_str(who[k], r ? (long[4]){r}
+		                                 : nsx_do(who[k], do_recv, DOWN_M + k, 0, 0)->v));
 	}
 	for (int explicit = 0; explicit < 2; explicit ++)
 		for (int k = 0; k < 2; k++) {
 			snprintf(line, sizeof(line), "%s -> top (%s):", nsx_task_name(who[k]),
 			         explicit ? "explicit {own pid, getuid(), getgid()}" : "attached");
 			long r = nsx_do(who[k], do_send, UP_M + k, explicit, 0)->v[0];
-			if (!r)
-				nsx_recv_cred(dg[UP_M + k][1], v);
-			row(line, r ? nsx_errname((int)-r) : cred_str(0, v));
+			row(line, nsx_cred_str(0, r ? (long[4]){r}
+			                            : nsx_by(0, do_recv, UP_M + k, 0, 0)->v));
 		}
 
 	printf("# SO_PEERCRED\n");
 	for (int k = 0; k < 2; k++) {
 		snprintf(line, sizeof(line),
 		         "%s, on its end of top's socketpair:", nsx_task_name(who[k]));
-		row(line, cred_str(who[k], nsx_do(who[k], do_peer, 0, 0, 0)->v));
+		row(line, nsx_cred_str(who[k], nsx_do(who[k], do_peer, 0, 0, 0)->v));
 	}
 	long r = nsx_do(mapped, do_connect, 0, 0, 0)->v[0];
 	int acc = r ? -1 : accept4(lsn, NULL, NULL, SOCK_CLOEXEC);
@@ -187,7 +171,7 @@ int main(void)
 		nsx_fail("connect/accept: %s", nsx_errname(r ? (int)-r : errno));
 	long pt[4] = {1};
 	nsx_peercred(acc, &pt[1]);
-	row("top, on the socket it accepted from mapped:", cred_str(0, pt));
+	row("top, on the socket it accepted from mapped:", nsx_cred_str(0, pt));
 
 	printf("# si_uid\n");
 	for (int k = 0; k < 2; k++) {

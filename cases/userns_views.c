@@ -99,12 +99,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <mqueue.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/msg.h>
 #include <sys/ptrace.h>
 #include <sys/shm.h>
@@ -114,8 +112,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define UID_MAP "100 0 1\n"
-#define GID_MAP "200 0 1\n"
 #define MQ_NAME "/nsx-userns-views"
 
 static int dg[2]; /* u sends on [0]; top receives on [1] (SO_PASSCRED) */
@@ -135,20 +131,9 @@ static void send_status_ids(const char *key, const char *pid)
 /* waitid() on pid with options, sent as the six siginfo values. */
 static void send_waitid(const char *key, pid_t pid, int options)
 {
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, (id_t)pid, &si, options))
-		NSX_SEND(key, -1);
-	else
-		NSX_SEND(key, si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, si.si_status);
-}
-
-static void drop_capabilities(void)
-{
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[2];
-	memset(d, 0, sizeof(d));
-	NSX_TRY(syscall(SYS_capset, &h, d));
+	long v[6];
+	nsx_waitid(pid, options, v);
+	nsx_send_v(key, v, 6);
 }
 
 /* u's signals to itself: tgkill(), kill(), and SIGPIPE from a write(). */
@@ -159,12 +144,12 @@ static void own_signals(void)
 	NSX_TRY(pipe2(p, O_CLOEXEC));
 	NSX_TRY(fstat(p[0], &st));
 	NSX_SEND("stat", (long)st.st_uid, (long)st.st_gid);
-	NSX_SEND("tgkill", syscall(SYS_tgkill, getpid(), gettid(), SIGUSR2) ? -errno : 0);
+	NSX_SEND("tgkill", nsx_rc(syscall(SYS_tgkill, getpid(), gettid(), SIGUSR2)));
 	nsx_send_siginfo("tgkill-si", SIGUSR2);
-	NSX_SEND("kill", kill(getpid(), SIGUSR2) ? -errno : 0);
+	NSX_SEND("kill", nsx_rc(kill(getpid(), SIGUSR2)));
 	nsx_send_siginfo("kill-si", SIGUSR2);
 	close(p[0]);
-	NSX_SEND("write", write(p[1], "x", 1) < 0 ? -errno : 0);
+	NSX_SEND("write", nsx_rc(write(p[1], "x", 1)));
 	nsx_send_siginfo("sigpipe", SIGPIPE);
 	close(p[1]);
 }
@@ -173,45 +158,54 @@ static void own_signals(void)
  * it was sent, and lets k go. */
 static void trace_child(pid_t k)
 {
-	siginfo_t si;
+	siginfo_t si = {0};
 	int st = 0;
-	memset(&si, 0, sizeof(si));
-	long rs = ptrace(PTRACE_SEIZE, k, NULL, NULL) ? -errno : 0;
-	long ri = rs ? rs : ptrace(PTRACE_INTERRUPT, k, NULL, NULL) ? -errno : 0;
+	long rs = nsx_rc(ptrace(PTRACE_SEIZE, k, NULL, NULL));
+	long ri = rs ? rs : nsx_rc(ptrace(PTRACE_INTERRUPT, k, NULL, NULL));
 	pid_t w = ri ? -1 : waitpid(k, &st, __WALL);
-	long rg = w != k ? -ECHILD : ptrace(PTRACE_GETSIGINFO, k, NULL, &si) ? -errno : 0;
+	long rg = w != k ? -ECHILD : nsx_rc(ptrace(PTRACE_GETSIGINFO, k, NULL, &si));
 	NSX_SEND("ptrace", rs, ri, rg);
 	NSX_SEND("ptrace-si", si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, 0);
 	nsx_send_siginfo("ptrace-chld", SIGCHLD);
-	NSX_SEND("detach", w != k ? -ECHILD : ptrace(PTRACE_DETACH, k, NULL, NULL) ? -errno : 0);
+	NSX_SEND("detach", w != k ? -ECHILD : nsx_rc(ptrace(PTRACE_DETACH, k, NULL, NULL)));
 }
 
 /* u stops, continues and kills its child k, and waits for each. */
 static void child_reports(pid_t k)
 {
-	NSX_SEND("stop", kill(k, SIGSTOP) ? -errno : 0);
+	NSX_SEND("stop", nsx_rc(kill(k, SIGSTOP)));
 	nsx_send_siginfo("stop-chld", SIGCHLD);
 	send_waitid("stop-wait", k, WSTOPPED);
-	NSX_SEND("cont", kill(k, SIGCONT) ? -errno : 0);
+	NSX_SEND("cont", nsx_rc(kill(k, SIGCONT)));
 	send_waitid("cont-wait", k, WCONTINUED);
 	nsx_send_siginfo("cont-chld", SIGCHLD);
-	NSX_SEND("kill9", kill(k, SIGKILL) ? -errno : 0);
+	NSX_SEND("kill9", nsx_rc(kill(k, SIGKILL)));
 	nsx_send_siginfo("exit-chld", SIGCHLD);
 	send_waitid("exit-wait", k, WEXITED);
+}
+
+/* Columns uid gid cuid cgid (7..10) of object id in /proc/sysvipc/<file>. */
+static void send_ipc_ids(const char *file, long id)
+{
+	char path[32];
+	snprintf(path, sizeof(path), "sysvipc/%s", file);
+	int fd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+	NSX_SEND(file, nsx_sysvipc_field(fd, id, 7), nsx_sysvipc_field(fd, id, 8),
+	         nsx_sysvipc_field(fd, id, 9), nsx_sysvipc_field(fd, id, 10));
+	close(fd);
 }
 
 static int u_fn(void *arg)
 {
 	(void)arg;
-	int e = nsx_new_userns(UID_MAP, GID_MAP);
+	int e = nsx_new_userns("100 0 1\n", "200 0 1\n");
 	NSX_SEND("userns", e);
 	if (e)
 		nsx_park();
-	drop_capabilities();
-	nsx_block(SIGUSR1);
-	nsx_block(SIGUSR2);
-	nsx_block(SIGPIPE);
-	nsx_block(SIGCHLD);
+	NSX_TRY_NEG(nsx_drop_caps());
+	int sigs[] = {SIGUSR1, SIGUSR2, SIGPIPE, SIGCHLD};
+	for (int i = 0; i < 4; i++)
+		nsx_block(sigs[i]);
 	NSX_SEND("ids", (long)getuid(), (long)getgid());
 	int k = nsx_spawn("k", NULL, nsx_parked, NULL);
 	char top[16];
@@ -221,69 +215,51 @@ static int u_fn(void *arg)
 	own_signals();
 	trace_child(nsx_pid(k));
 	child_reports(nsx_pid(k));
-
-	int fd = openat(nsx_procfd(), "sysvipc/msg", O_RDONLY | O_CLOEXEC);
-	/* key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid ... */
-	NSX_SEND("msg", nsx_sysvipc_field(fd, msq, 7), nsx_sysvipc_field(fd, msq, 8),
-	         nsx_sysvipc_field(fd, msq, 9), nsx_sysvipc_field(fd, msq, 10));
-	close(fd);
-	fd = openat(nsx_procfd(), "sysvipc/shm", O_RDONLY | O_CLOEXEC);
-	/* key shmid perms size cpid lpid nattch uid gid cuid cgid ... */
-	NSX_SEND("shm", nsx_sysvipc_field(fd, shmid, 7), nsx_sysvipc_field(fd, shmid, 8),
-	         nsx_sysvipc_field(fd, shmid, 9), nsx_sysvipc_field(fd, shmid, 10));
-	close(fd);
+	send_ipc_ids("msg", msq);
+	send_ipc_ids("shm", shmid);
 
 	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
 	char msg[8];
 	ev.sigev_value.sival_int = 7;
-	NSX_SEND("mq_notify", mq_notify(mq, &ev) ? -errno : 0);
-	NSX_SEND("mq_send", mq_send(mq, "x", 1, 0) ? -errno : 0);
+	NSX_SEND("mq_notify", nsx_rc(mq_notify(mq, &ev)));
+	NSX_SEND("mq_send", nsx_rc(mq_send(mq, "x", 1, 0)));
 	nsx_send_siginfo("mq-si-u", SIGUSR1);
 	NSX_TRY(mq_receive(mq, msg, sizeof(msg), NULL));
-	NSX_SEND("mq_notify2", mq_notify(mq, &ev) ? -errno : 0);
+	NSX_SEND("mq_notify2", nsx_rc(mq_notify(mq, &ev)));
 	nsx_send_siginfo("mq-si", SIGUSR1);
 
 	struct ucred uc = {getpid(), getuid(), getgid()};
 	NSX_SEND("scm", nsx_send_cred(dg[0], &uc));
-	NSX_SEND("kill-top", kill(nsx_pid(0), SIGUSR1) ? -errno : 0);
+	NSX_SEND("kill-top", nsx_rc(kill(nsx_pid(0), SIGUSR1)));
 	nsx_park();
 }
 
 /* A value read, or its errno's name. */
 static const char *val(long x)
 {
-	static char buf[8][24];
-	static int r;
-	char *b = buf[r++ % 8];
-	if (x < 0)
-		return nsx_errname((int)-x);
-	snprintf(b, sizeof(buf[0]), "%ld", x);
-	return b;
+	char *b = nsx_strbuf();
+	snprintf(b, 256, "%ld", x);
+	return x < 0 ? nsx_errname((int)-x) : b;
 }
 
 /* {n, uid x4, n, gid x4} as a row. */
 static void ids_row(const char *who, const long *v)
 {
-	if (v[0] != 4 || v[5] != 4) {
+	if (v[0] != 4 || v[5] != 4)
 		printf("%-44s unreadable\n", who);
-		return;
-	}
-	printf("%-44s Uid: %ld %ld %ld %ld  Gid: %ld %ld %ld %ld\n", who, v[1], v[2], v[3], v[4],
-	       v[6], v[7], v[8], v[9]);
+	else
+		printf("%-44s Uid: %ld %ld %ld %ld  Gid: %ld %ld %ld %ld\n", who, v[1], v[2], v[3],
+		       v[4], v[6], v[7], v[8], v[9]);
 }
 
-/* "<what>=<result of rkey>:" and the siginfo sent under sikey. */
+/* "<what>=<result u sent under rkey>:", or what alone when rkey is NULL,
+ * and the siginfo u sent under sikey. */
 static void si_row(int u, const char *what, const char *rkey, const char *sikey)
 {
-	char line[96];
-	snprintf(line, sizeof(line), "%s=%s:", what, nsx_res(nsx_recv(u, rkey)->v[0]));
-	printf("%-44s %s\n", line, nsx_siginfo_str(u, nsx_recv(u, sikey)));
-}
-
-static void ipc_row(const char *what, const struct nsx_msg *m)
-{
-	printf("%-44s uid=%s gid=%s cuid=%s cgid=%s\n", what, val(m->v[0]), val(m->v[1]),
-	       val(m->v[2]), val(m->v[3]));
+	if (rkey)
+		nsx_sig_row(44, what, nsx_recv(u, rkey)->v[0], u, sikey);
+	else
+		printf("%-44s %s\n", what, nsx_siginfo_str(u, nsx_recv(u, sikey)));
 }
 
 static void make_objects(void)
@@ -323,29 +299,22 @@ static void child_rows(int u)
 	printf("# u's child k: ptrace, SIGCHLD and waitid() in u\n");
 	int k = nsx_find("k");
 	const long *r = nsx_recv(u, "ptrace")->v;
-	const long *t = nsx_recv(u, "ptrace-si")->v;
 	snprintf(line, sizeof(line), "PTRACE_SEIZE(k)=%s, PTRACE_INTERRUPT=%s:", nsx_res(r[0]),
 	         nsx_res(r[1]));
 	if (r[2])
 		printf("%-44s PTRACE_GETSIGINFO=%s\n", line, nsx_res(r[2]));
 	else
-		printf("%-44s %s si_code=%s si_pid=%s si_uid=%ld\n", line, nsx_signame((int)t[0]),
-		       t[0] == SIGTRAP && t[1] == (SIGTRAP | PTRACE_EVENT_STOP << 8)
-		               ? "SIGTRAP|PTRACE_EVENT_STOP<<8"
-		               : nsx_sicode((int)t[0], (int)t[1]),
-		       nsx_name(u, t[2]), t[3]);
-	printf("%-44s %s\n", "  u's SIGCHLD:", nsx_siginfo_str(u, nsx_recv(u, "ptrace-chld")));
+		si_row(u, line, NULL, "ptrace-si");
+	si_row(u, "  u's SIGCHLD:", NULL, "ptrace-chld");
 	printf("%-44s %s\n", "  PTRACE_DETACH:", nsx_res(nsx_recv(u, "detach")->v[0]));
 	si_row(u, "kill(k, SIGSTOP)", "stop", "stop-chld");
-	printf("%-44s %s\n",
-	       "  then waitid(WSTOPPED):", nsx_siginfo_str(u, nsx_recv(u, "stop-wait")));
+	si_row(u, "  then waitid(WSTOPPED):", NULL, "stop-wait");
 	snprintf(line, sizeof(line),
 	         "kill(k, SIGCONT)=%s, waitid(WCONTINUED):", nsx_res(nsx_recv(u, "cont")->v[0]));
-	printf("%-44s %s\n", line, nsx_siginfo_str(u, nsx_recv(u, "cont-wait")));
-	printf("%-44s %s\n", "  then SIGCHLD:", nsx_siginfo_str(u, nsx_recv(u, "cont-chld")));
+	si_row(u, line, NULL, "cont-wait");
+	si_row(u, "  then SIGCHLD:", NULL, "cont-chld");
 	si_row(u, "kill(k, SIGKILL)", "kill9", "exit-chld");
-	printf("%-44s %s\n",
-	       "  then waitid(WEXITED):", nsx_siginfo_str(u, nsx_recv(u, "exit-wait")));
+	si_row(u, "  then waitid(WEXITED):", NULL, "exit-wait");
 	nsx_forget(k);
 }
 
@@ -386,36 +355,28 @@ int main(void)
 	child_rows(u);
 
 	printf("# objects top made, as u sees them\n");
-	ipc_row("u reads /proc/sysvipc/msg:", nsx_recv(u, "msg"));
-	ipc_row("u reads /proc/sysvipc/shm:", nsx_recv(u, "shm"));
+	for (int f = 0; f < 2; f++) {
+		const char *file = f ? "shm" : "msg";
+		const long *v = nsx_recv(u, file)->v;
+		printf("u reads /proc/sysvipc/%s:                   uid=%s gid=%s cuid=%s "
+		       "cgid=%s\n",
+		       file, val(v[0]), val(v[1]), val(v[2]), val(v[3]));
+	}
 	char line[96];
-	long r = nsx_recv(u, "mq_notify")->v[0];
-	long s = nsx_recv(u, "mq_send")->v[0];
-	snprintf(line, sizeof(line), "mq_notify() by u=%s, mq_send() by u=%s:", nsx_res(r),
-	         nsx_res(s));
-	printf("%-44s %s\n", line, nsx_siginfo_str(u, nsx_recv(u, "mq-si-u")));
-	r = nsx_recv(u, "mq_notify2")->v[0];
-	s = mq_send(mq, "x", 1, 0) ? -errno : 0;
-	snprintf(line, sizeof(line), "mq_notify() by u=%s, mq_send() by top=%s:", nsx_res(r),
-	         nsx_res(s));
-	printf("%-44s %s\n", line, nsx_siginfo_str(u, nsx_recv(u, "mq-si")));
+	snprintf(line, sizeof(line), "mq_notify() by u=%s, mq_send() by u",
+	         nsx_res(nsx_recv(u, "mq_notify")->v[0]));
+	si_row(u, line, "mq_send", "mq-si-u");
+	snprintf(line, sizeof(line), "mq_notify() by u=%s, mq_send() by top",
+	         nsx_res(nsx_recv(u, "mq_notify2")->v[0]));
+	nsx_sig_row(44, line, nsx_rc(mq_send(mq, "x", 1, 0)), u, "mq-si");
 
 	printf("# what top is told of u\n");
-	r = nsx_recv(u, "scm")->v[0];
-	long c[4] = {0};
-	if (!r)
+	long c[4] = {nsx_recv(u, "scm")->v[0]};
+	if (!c[0])
 		nsx_recv_cred(dg[1], c);
-	printf("%-44s ", "u's explicit SCM_CREDENTIALS {u, 100, 200}:");
-	if (r || c[0] != 1)
-		printf("%s\n", r ? nsx_errname((int)-r) : c[0] ? nsx_errname((int)-c[0]) : "none");
-	else
-		printf("pid=%s uid=%ld gid=%ld\n", nsx_name(0, c[1]), c[2], c[3]);
-	snprintf(line, sizeof(line),
-	         "kill(top, SIGUSR1) by u=%s:", nsx_res(nsx_recv(u, "kill-top")->v[0]));
-	siginfo_t si = {0};
-	if (nsx_sigwait(SIGUSR1, &si))
-		si.si_signo = -1;
-	printf("%-44s %s\n", line,
-	       nsx_siginfo_v(0, (long[]){si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, 0}));
+	printf("%-44s %s\n", "u's explicit SCM_CREDENTIALS {u, 100, 200}:", nsx_cred_str(0, c));
+	long r = nsx_recv(u, "kill-top")->v[0], v[6];
+	nsx_sigwait_v(SIGUSR1, v);
+	nsx_row(44, "kill(top, SIGUSR1) by u", r, nsx_siginfo_v(0, v));
 	nsx_exit();
 }

@@ -52,12 +52,6 @@ static void do_own(const long *arg)
 	NSX_REPLY(fd < 0 || ioctl(fd, VHOST_SET_OWNER) < 0 ? -errno : 0);
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_serve();
-}
-
 NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "27.26",
          .kconfig = "CONFIG_VHOST_MENU CONFIG_VHOST_NET", .variants = "vhost-kthread",
          .finding =
@@ -75,7 +69,7 @@ int main(void)
 		nsx_skip("no " DEV ": %s (CONFIG_VHOST_NET)", nsx_errname(errno));
 	if (access(DEV, R_OK | W_OK))
 		nsx_skip("no access to " DEV ": %s (root)", nsx_errname(errno));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
+	int c = nsx_spawn_agent("c", "inner");
 	printf("# vhost_worker_comm: c (inner) owns a vhost-net device\n");
 	long r = nsx_do(c, do_own, 0, 0, 0)->v[0];
 	printf("c opens " DEV " and calls VHOST_SET_OWNER: %s\n", nsx_res(r));

@@ -29,17 +29,10 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+/* By c, x or top (nsx_by()). */
 static void do_set(const long *arg)
 {
 	NSX_REPLY(nsx_rc(prctl(PR_SET_PTRACER, (unsigned long)arg[0], 0, 0, 0)));
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn("c2", NULL, nsx_parked, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
 }
 
 NSX_CASE(.family = "pid arguments", .rows = "28.23", .kconfig = "CONFIG_SECURITY_YAMA");
@@ -50,23 +43,18 @@ int main(void)
 	if (access("/proc/sys/kernel/yama", F_OK))
 		nsx_skip("no Yama: /proc/sys/kernel/yama: %s (CONFIG_SECURITY_YAMA)",
 		         nsx_errname(errno));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	int x = nsx_spawn_agent("x", "sib");
-	nsx_recv(c, "up");
-	int c2 = nsx_find("c2"), inner = nsx_ns_of(c);
-	long c2_in = nsx_nr_in(c2, inner), c2_out = nsx_pid(c2), top_out = nsx_pid(0);
+	struct nsx_scene sc = nsx_scene(NSX_SCENE_PARKED | NSX_SCENE_X);
+	long c2_in = nsx_nr_in(sc.c2, sc.inner), c2_out = nsx_pid(sc.c2), top_out = nsx_pid(0);
 	struct {
 		int caller;
 		long n;
-	} col[4] = {{c, c2_in}, {c, top_out}, {x, c2_in}, {0, c2_out}};
+	} col[4] = {{sc.c, c2_in}, {sc.c, top_out}, {sc.x, c2_in}, {sc.top, c2_out}};
 
 	printf("# yama_ptracer: PR_SET_PTRACER's pid is looked up in the caller's namespace\n");
 	for (int k = 0; k < 4; k++) {
 		int w = col[k].caller;
-		long r = w ? nsx_do(w, do_set, col[k].n, 0, 0)->v[0]
-		           : nsx_rc(prctl(PR_SET_PTRACER, (unsigned long)col[k].n, 0, 0, 0));
-		long r0 = w ? nsx_do(w, do_set, 0, 0, 0)->v[0]
-		            : nsx_rc(prctl(PR_SET_PTRACER, 0UL, 0, 0, 0));
+		long r = nsx_by(w, do_set, col[k].n, 0, 0)->v[0];
+		long r0 = nsx_by(w, do_set, 0, 0, 0)->v[0];
 		printf("%-3s PR_SET_PTRACER %s: %s; PR_SET_PTRACER 0: %s\n", nsx_task_name(w),
 		       nsx_name(w, col[k].n), nsx_res(r), nsx_res(r0));
 	}

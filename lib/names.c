@@ -177,6 +177,19 @@ const char *nsx_sicode(int sig, int code)
 		if (code > 0 && code <= 6)
 			return cld[code];
 	}
+	/* A ptrace event stop's SIGTRAP (ptrace_do_notify(): SIGTRAP | event << 8). */
+	if (sig == SIGTRAP && (code & 0xff) == SIGTRAP) {
+		static const char *const ev[] = {[1] = "SIGTRAP|PTRACE_EVENT_FORK<<8",
+		                                 [2] = "SIGTRAP|PTRACE_EVENT_VFORK<<8",
+		                                 [3] = "SIGTRAP|PTRACE_EVENT_CLONE<<8",
+		                                 [4] = "SIGTRAP|PTRACE_EVENT_EXEC<<8",
+		                                 [5] = "SIGTRAP|PTRACE_EVENT_VFORK_DONE<<8",
+		                                 [6] = "SIGTRAP|PTRACE_EVENT_EXIT<<8",
+		                                 [7] = "SIGTRAP|PTRACE_EVENT_SECCOMP<<8",
+		                                 [128] = "SIGTRAP|PTRACE_EVENT_STOP<<8"};
+		if (code >> 8 < 129 && ev[code >> 8])
+			return ev[code >> 8];
+	}
 	/* POLL_* codes come with SIGIO, or with the signal F_SETSIG chose. */
 	if ((sig == SIGIO || sig >= SIGRTMIN) && code >= POLL_IN && code <= POLL_HUP) {
 		static const char *const poll[] = {NULL,       "POLL_IN",  "POLL_OUT", "POLL_MSG",

@@ -211,6 +211,10 @@ int nsx_adopt(const char *name, const char *new_ns, pid_t pid);
 /* In a new thread of a task: register it as a task of its own called name (its
  * tid at every level); NSX_SEND and nsx_step in that thread then act for it. */
 int nsx_add_thread(const char *name);
+/* In the calling task: a second thread, registered as task name (as
+ * nsx_add_thread() does), that runs fn(arg) (nsx_parked: it parks), or
+ * actions (nsx_serve()) when fn is NULL; its index, once it has registered. */
+int nsx_thread(const char *name, int (*fn)(void *), void *arg);
 /* Index of the task called name, once it has registered (a task being
  * spawned is waited for, bounded); fails the case if there is none. */
 int nsx_find(const char *name);
@@ -263,7 +267,8 @@ void nsx_row(int width, const char *call, long r, const char *result);
 const char *nsx_errname(int err);
 /* A signal's name ("SIGUSR1", "SIGRTMIN+1"). */
 const char *nsx_signame(int sig);
-/* An si_code's name for signal sig ("SI_USER", "CLD_EXITED"). */
+/* An si_code's name for signal sig ("SI_USER", "CLD_EXITED", a ptrace event
+ * stop's "SIGTRAP|PTRACE_EVENT_STOP<<8"). */
 const char *nsx_sicode(int sig, int code);
 
 /* --- channel, barriers and actions (channel.c) ----------------------------- */
@@ -343,6 +348,15 @@ void nsx_send_siginfo(const char *key, int sig);
 const char *nsx_siginfo_str(int observer, const struct nsx_msg *m);
 /* The same for the six values {signo, code, pid, uid, value, status}. */
 const char *nsx_siginfo_v(int observer, const long *v);
+/* nsx_sigwait() into the six values {signo, code, pid, uid, value, status}
+ * that nsx_siginfo_v() names; signo -1 on timeout. */
+void nsx_sigwait_v(int sig, long v[6]);
+/* waitid(P_PID, pid, &si, options): 0 or -errno; si's six values (as
+ * nsx_sigwait_v()'s, value 0) in v, signo -1 when it failed. */
+long nsx_waitid(pid_t pid, int options, long v[6]);
+/* nsx_row() of what and its result r, then the siginfo task sent under key
+ * (nsx_send_siginfo()), named as task sees it. */
+void nsx_sig_row(int width, const char *what, long r, int task, const char *key);
 /* Is sig pending for the calling thread (or its process)? */
 int nsx_pending(int sig);
 /* The signals pending for task (its shared and its own pending sets, read from
@@ -383,6 +397,9 @@ long nsx_send_cred(int sock, const struct ucred *uc);
 void nsx_recv_cred(int sock, long out[4]);
 /* SO_PEERCRED of sock: out = {pid, uid, gid}, or {-errno, 0, 0}. */
 void nsx_peercred(int sock, long out[3]);
+/* What nsx_recv_cred() read, v[1] named as task observer sees it: "pid=<name>
+ * uid=<n> gid=<n>", "no credentials", or the errno's name (rotating buffers). */
+const char *nsx_cred_str(int observer, const long v[4]);
 
 /* A listening stream socket on an autobound abstract address (unique, gone
  * with the socket); the fd or -errno. */
@@ -465,6 +482,9 @@ long nsx_read_numbers(int dirfd, const char *path, long *v, int max);
 /* In the caller: a new user namespace with these uid_map and gid_map lines
  * (NULL: leave unmapped); 0 or -errno. */
 int nsx_new_userns(const char *uid_map, const char *gid_map);
+/* Drop every capability of the calling thread (capset() to nothing, in its
+ * user namespace): 0 or -errno. */
+long nsx_drop_caps(void);
 /* A new empty directory nsxlate-<tag>.XXXXXX in nsx_tmpdir() (mkdtemp) for a mount of
  * the case's own: cases running at once, or one case twice, never share a
  * mount point (removing a directory another mount namespace mounts on

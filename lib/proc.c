@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <sched.h>
@@ -230,6 +231,14 @@ int nsx_new_userns(const char *uid_map, const char *gid_map)
 			e = (int)nsx_write_text(nsx_proc_dir, "self/gid_map", "%s", gid_map);
 	}
 	return e;
+}
+
+long nsx_drop_caps(void)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	memset(d, 0, sizeof(d));
+	return syscall(SYS_capset, &h, d) ? -errno : 0;
 }
 
 int nsx_mount_proc(void)

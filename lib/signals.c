@@ -88,6 +88,43 @@ int nsx_sigwait(int sig, siginfo_t *si)
 	}
 }
 
+static void siginfo_vals(const siginfo_t *si, long v[6])
+{
+	v[0] = si->si_signo;
+	v[1] = si->si_code;
+	v[2] = si->si_pid;
+	v[3] = si->si_uid;
+	v[4] = si->si_value.sival_int;
+	v[5] = si->si_status;
+}
+
+void nsx_sigwait_v(int sig, long v[6])
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	int r = nsx_sigwait(sig, &si);
+	siginfo_vals(&si, v);
+	if (r)
+		v[0] = -1;
+}
+
+long nsx_waitid(pid_t pid, int options, long v[6])
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	long r = waitid(P_PID, (id_t)pid, &si, options) ? -errno : 0;
+	siginfo_vals(&si, v);
+	v[4] = 0; /* a SIGCHLD's siginfo carries no value */
+	if (r)
+		v[0] = -1;
+	return r;
+}
+
+void nsx_sig_row(int width, const char *what, long r, int task, const char *key)
+{
+	nsx_row(width, what, r, nsx_siginfo_str(task, nsx_recv(task, key)));
+}
+
 void nsx_send_siginfo(const char *key, int sig)
 {
 	siginfo_t si;

@@ -132,6 +132,18 @@ void nsx_peercred(int sock, long out[3])
 	out[2] = uc.gid;
 }
 
+const char *nsx_cred_str(int observer, const long v[4])
+{
+	char *b = nsx_strbuf();
+	if (v[0] < 0)
+		snprintf(b, 256, "%s", nsx_errname((int)-v[0]));
+	else if (v[0] == 0)
+		snprintf(b, 256, "no credentials");
+	else
+		snprintf(b, 256, "pid=%s uid=%ld gid=%ld", nsx_name(observer, v[1]), v[2], v[3]);
+	return b;
+}
+
 int nsx_listen_auto(void)
 {
 	sa_family_t fam = AF_UNIX;

@@ -381,17 +381,35 @@ int nsx_chain(const char *prefix, const char *nsprefix, int depth, int (*fn)(voi
 	return made;
 }
 
-static void *parked_thread(void *name)
+struct thread_arg {
+	const char *name;
+	int (*fn)(void *);
+	void *arg;
+};
+
+static void *thread_main(void *p)
 {
-	nsx_add_thread(name);
-	nsx_park();
+	struct thread_arg a = *(struct thread_arg *)p;
+	free(p);
+	nsx_add_thread(a.name);
+	if (!a.fn)
+		nsx_serve();
+	a.fn(a.arg);
+	return NULL;
+}
+
+int nsx_thread(const char *name, int (*fn)(void *), void *arg)
+{
+	pthread_t th;
+	struct thread_arg *a = NSX_TRY_PTR(malloc(sizeof(*a)));
+	*a = (struct thread_arg){name, fn, arg};
+	NSX_TRY_ERR(pthread_create(&th, NULL, thread_main, a));
+	return nsx_await_task(name);
 }
 
 static int threaded_fn(void *thread)
 {
-	pthread_t th;
-	if (pthread_create(&th, NULL, parked_thread, thread))
-		nsx_fail("pthread_create for %s", (const char *)thread);
+	nsx_thread(thread, nsx_parked, NULL);
 	nsx_park();
 }
 

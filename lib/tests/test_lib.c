@@ -117,6 +117,9 @@ START_TEST(symbolic_names)
 	ck_assert_str_eq(nsx_sicode(SIGCHLD, CLD_CONTINUED), "CLD_CONTINUED");
 	ck_assert_str_eq(nsx_sicode(SIGIO, POLL_IN), "POLL_IN");
 	ck_assert_str_eq(nsx_sicode(SIGUSR1, 77), "si_code77");
+	ck_assert_str_eq(nsx_sicode(SIGTRAP, SIGTRAP | 128 << 8), "SIGTRAP|PTRACE_EVENT_STOP<<8");
+	ck_assert_str_eq(nsx_sicode(SIGTRAP, SIGTRAP | 6 << 8), "SIGTRAP|PTRACE_EVENT_EXIT<<8");
+	ck_assert_str_eq(nsx_sicode(SIGTRAP, SIGTRAP | 9 << 8), "si_code2309");
 }
 END_TEST
 
@@ -432,11 +435,76 @@ static void scene_and_by(void)
 	ck_assert_int_eq(s.c2, -1);
 	nsx_scene_c2(&s, NSX_SCENE_C2);
 	ck_assert_int_eq(nsx_do(s.c2, act_add, 1, 1, 1)->v[0], s.c2);
+	int th = nsx_thread("th", NULL, NULL), pk = nsx_thread("pk", nsx_parked, NULL);
+	ck_assert_int_eq(nsx_do(th, act_add, 1, 2, 3)->v[0], th);
+	ck_assert_int_eq(nsx_task_ready(pk), 1);
+	ck_assert_int_eq(nsx_task_nr(th, nsx_task_level(th)) != nsx_pid(s.top), 1);
 	s = nsx_scene(NSX_SCENE_PARKED);
 	ck_assert_str_eq(nsx_task_name(s.c2), "c2");
 	ck_assert_int_eq(nsx_ns_of(s.c2), s.inner);
 	nsx_reap_all();
 }
+
+static int exit3(void *arg)
+{
+	(void)arg;
+	return 3;
+}
+
+static int caps_dropped(void *arg)
+{
+	char buf[2048];
+	(void)arg;
+	long r = nsx_drop_caps();
+	nsx_read_text(AT_FDCWD, "/proc/thread-self/status", buf, sizeof(buf));
+	NSX_SEND("caps", r, strstr(buf, "CapEff:\t0000000000000000") != NULL);
+	nsx_park();
+}
+
+static void signal_values(void)
+{
+	long v[6];
+	char out[256];
+	nsx_block(SIGUSR1);
+	kill(getpid(), SIGUSR1);
+	nsx_sigwait_v(SIGUSR1, v);
+	ck_assert_str_eq(nsx_siginfo_v(0, v), "SIGUSR1 si_code=SI_USER si_pid=top si_uid=0");
+	int t = nsx_spawn("t", NULL, exit3, NULL);
+	ck_assert_int_eq(nsx_waitid(nsx_pid(t), WEXITED, v), 0);
+	ck_assert_str_eq(nsx_siginfo_v(0, v),
+	                 "SIGCHLD si_code=CLD_EXITED si_pid=t si_uid=0 si_status=3");
+	ck_assert_int_eq(nsx_waitid(nsx_pid(t), WEXITED, v), -ECHILD);
+	ck_assert_int_eq(v[0], -1);
+	ck_assert_str_eq(nsx_cred_str(0, (long[]){1, getpid(), 5, 6}), "pid=top uid=5 gid=6");
+	ck_assert_str_eq(nsx_cred_str(0, (long[]){0, 0, 0, 0}), "no credentials");
+	ck_assert_str_eq(nsx_cred_str(0, (long[]){-EAGAIN, 0, 0, 0}), "EAGAIN");
+	const long *c = nsx_recv(nsx_spawn("d", NULL, caps_dropped, NULL), "caps")->v;
+	ck_assert_int_eq(c[0], 0);
+	ck_assert_int_eq(c[1], 1);
+	/* nsx_sig_row(): one line on stdout */
+	FILE *f = tmpfile();
+	ck_assert_ptr_nonnull(f);
+	fflush(stdout);
+	int saved = dup(1);
+	dup2(fileno(f), 1);
+	kill(getpid(), SIGUSR1);
+	nsx_send_siginfo("k", SIGUSR1);
+	nsx_sig_row(12, "kill(top)", 0, 0, "k");
+	fflush(stdout);
+	dup2(saved, 1);
+	size_t n = (size_t)pread(fileno(f), out, sizeof(out) - 1, 0);
+	out[n] = '\0';
+	ck_assert_str_eq(out, "kill(top)=0: SIGUSR1 si_code=SI_USER si_pid=top si_uid=0\n");
+	fclose(f);
+	nsx_reap_all();
+}
+
+START_TEST(signal_values_waitid_creds)
+{
+	char err[512];
+	ck_assert_msg(as_top_err(signal_values, err, sizeof(err)) == 0, "stderr: %s", err);
+}
+END_TEST
 
 START_TEST(scene_tasks_and_actions_by_top)
 {
@@ -566,6 +634,7 @@ static Suite *lib_suite(void)
 	tcase_add_test(t, try_names_the_expression);
 	tcase_add_test(t, actions_run_in_the_task);
 	tcase_add_test(t, scene_tasks_and_actions_by_top);
+	tcase_add_test(t, signal_values_waitid_creds);
 	suite_add_tcase(s, t);
 	return s;
 }
