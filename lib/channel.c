@@ -160,3 +160,13 @@ int nsx_spawn_agent(const char *name, const char *new_ns)
 {
 	return nsx_spawn(name, new_ns, serving, NULL);
 }
+
+static void spawn_agent(const long *arg)
+{
+	NSX_REPLY(nsx_spawn_agent((const char *)arg[0], (const char *)arg[1]));
+}
+
+int nsx_spawn_agent_by(int by, const char *name, const char *new_ns)
+{
+	return (int)nsx_by(by, spawn_agent, (long)name, (long)new_ns, 0)->v[0];
+}

@@ -296,6 +296,10 @@ const struct nsx_msg *nsx_by(int task, nsx_action fn, long a0, long a1, long a2)
 void nsx_ask(int task, nsx_action fn, long a0, long a1, long a2);
 /* nsx_spawn() of a task that only runs actions (nsx_serve()). */
 int nsx_spawn_agent(const char *name, const char *new_ns);
+/* nsx_spawn_agent() done by task by (an agent, or the top itself): the new
+ * task is by's child.  name and new_ns must be where every task has them
+ * (string literals, or static data set before the tasks were made). */
+int nsx_spawn_agent_by(int by, const char *name, const char *new_ns);
 _Noreturn void nsx_serve(void);
 #define NSX_REPLY(...) NSX_SEND("reply", __VA_ARGS__)
 /* Wait to be killed (bounded: exits quietly after four timeouts). */

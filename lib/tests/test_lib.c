@@ -386,6 +386,13 @@ static void actions(void)
 	ck_assert_str_eq(nsx_task_name(99), "?");
 	nsx_ask(a, act_report, 4, 5, 6);
 	ck_assert_int_eq(nsx_recv(a, "reply")->v[1], 15);
+	/* agents made by an agent and by the top: each the child of its maker */
+	int b = nsx_spawn_agent_by(a, "b", NULL), t = nsx_spawn_agent_by(nsx_self(), "t", NULL);
+	ck_assert_str_eq(nsx_name(b, nsx_do(b, act_report, 0, 0, 0)->v[0]), "b");
+	ck_assert_int_eq(nsx_forked(b), nsx_pid(b));
+	ck_assert_str_eq(nsx_task_name(t), "t");
+	ck_assert_int_eq(nsx_table()->task[b].spawner, a);
+	ck_assert_int_eq(nsx_table()->task[t].spawner, nsx_self());
 	nsx_reap_all();
 }
 
