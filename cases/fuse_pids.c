@@ -96,14 +96,6 @@ static void do_serve(const long *arg)
 	NSX_REPLY(r, in->opcode, in->pid, in->uid);
 }
 
-/* Spawn a task that acts on command: arg[0] 0 o (d's child), 1 c (the init of
- * inner, d's child), 2 c2 (c's child). */
-static void do_spawn(const long *arg)
-{
-	static const char *const name[] = {"o", "c", "c2"}, *const ns[] = {NULL, "inner", NULL};
-	NSX_REPLY(nsx_spawn_agent(name[arg[0]], ns[arg[0]]));
-}
-
 static void do_mount(const long *arg)
 {
 	(void)arg;
@@ -158,9 +150,8 @@ int main(void)
 	if (fuse_fd < 0)
 		nsx_skip("/dev/fuse: %s (CONFIG_FUSE_FS)", nsx_errname(errno));
 	d = nsx_spawn_agent("d", "mid");
-	int o = (int)nsx_do(d, do_spawn, 0, 0, 0)->v[0];
-	int c = (int)nsx_do(d, do_spawn, 1, 0, 0)->v[0];
-	int c2 = (int)nsx_do(c, do_spawn, 2, 0, 0)->v[0];
+	int o = nsx_spawn_agent_by(d, "o", NULL), c = nsx_spawn_agent_by(d, "c", "inner");
+	int c2 = nsx_spawn_agent_by(c, "c2", NULL);
 	inner = nsx_ns_of(c);
 
 	printf("# fuse_pids: a FUSE request's pid is the requester's number in the mounter's "
@@ -169,8 +160,7 @@ int main(void)
 	if (r == -ENODEV)
 		nsx_skip("mount -t fuse: ENODEV (CONFIG_FUSE_FS)");
 	printf("c    mount(fuse, /tmp/f): %s\n", nsx_res(r));
-	if (r)
-		nsx_fail("c cannot mount the fuse file system");
+	NSX_TRY_NEG(r);
 	const long *v = nsx_do(d, do_serve, 0, 0, 0)->v;
 	printf("d    read opcode %ld (%s) pid %s uid %ld: answered %s\n", v[1],
 	       v[1] == FUSE_INIT ? "FUSE_INIT" : "another", nsx_name_ns(inner, v[2]), v[3],
