@@ -84,7 +84,6 @@ static int init_fn(void *arg)
 {
 	(void)arg;
 	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0); /* EINVAL without Yama */
-	nsx_spawn_agent("m", NULL);
 	nsx_serve();
 }
 
@@ -94,7 +93,7 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	int init = nsx_spawn("init", "inner", init_fn, NULL);
-	int m = nsx_await_task("m");
+	int m = nsx_spawn_agent_by(init, "m", NULL);
 	pid_t in_inner = nsx_nr_in(init, nsx_ns_of(init));
 	printf("# init_ptrace_kill: PTRACE_KILL of a namespace's init, from inside and from "
 	       "outside\n");
