@@ -107,7 +107,6 @@ static void *at_fn(void *arg)
 {
 	(void)arg;
 	nsx_add_thread("at");
-	NSX_SEND("at-up", 1);
 	nsx_serve();
 }
 
@@ -123,8 +122,6 @@ static int i_fn(void *arg)
 {
 	(void)arg;
 	NSX_TRY_NEG(groups());
-	nsx_spawn_agent("b", NULL);
-	NSX_SEND("up", 1);
 	nsx_serve();
 }
 
@@ -147,9 +144,7 @@ int main(void)
 	nsx_spawn("a", NULL, a_fn, NULL);
 	int i = nsx_spawn("i", "inner", i_fn, NULL);
 	int c = nsx_spawn_agent("c", "sib");
-	nsx_recv(i, "up");
-	nsx_recv(-1, "at-up");
-	int at = nsx_find("at"), b = nsx_find("b");
+	int b = nsx_spawn_agent_by(i, "b", NULL), at = nsx_await_task("at");
 	int actors[3] = {at, b, c};
 	printf("# fanotify_pids: FAN_OPEN event pids, plain and FAN_REPORT_TID groups\n");
 	for (int k = 0; k < 3; k++) {
