@@ -288,6 +288,9 @@ void nsx_step(void);
  * which nsx_do() returns.  For tasks that act on command.
  */
 typedef void (*nsx_action)(const long *arg);
+/* For an action or a task function that ignores its argument:
+ * static void do_x(NSX_UNUSED const long *arg). */
+#define NSX_UNUSED __attribute__((unused))
 const struct nsx_msg *nsx_do(int task, nsx_action fn, long a0, long a1, long a2);
 /* nsx_do() that the top may also address to itself (a column of observers
  * that includes top): then fn runs in place, and its reply is returned. */
