@@ -53,12 +53,11 @@
 static int pipefd[2] = {-1, -1};
 
 /* pgrp= of the autofs line of /proc/self/mounts, or -1. */
-static void do_pgrp(const long *arg)
+static void do_pgrp(NSX_UNUSED const long *arg)
 {
 	char line[512];
 	long v = -1;
 	FILE *f = fopen("/proc/self/mounts", "re");
-	(void)arg;
 	while (f && fgets(line, sizeof(line), f)) {
 		char *p = strstr(line, " autofs ");
 		if (p && (p = strstr(p, "pgrp=")))
@@ -69,24 +68,21 @@ static void do_pgrp(const long *arg)
 	NSX_REPLY(v);
 }
 
-static void do_chdir(const long *arg)
+static void do_chdir(NSX_UNUSED const long *arg)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/tmp/a/%s", nsx_task_name(nsx_self()));
-	(void)arg;
 	NSX_REPLY(nsx_rc(chdir(path)));
 }
 
-static int own_group_fn(void *arg)
+static int own_group_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	NSX_TRY(setpgid(0, 0));
 	nsx_serve();
 }
 
-static int d_fn(void *arg)
+static int d_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	NSX_TRY(setpgid(0, 0));
 	nsx_spawn("r", NULL, own_group_fn, NULL);
 	nsx_spawn("r2", "below", own_group_fn, NULL);

@@ -289,9 +289,8 @@ static int named(void *arg)
 	nsx_park();
 }
 
-static int c_fn(void *arg)
+static int c_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	prctl(PR_SET_NAME, "c");
 	int c2 = nsx_spawn("c2", NULL, named, NULL);
 	/* c3 gets, in inner, the number c2 has in outer. */

@@ -63,15 +63,13 @@ static int exit_fn(void *arg)
 	return (int)(long)arg;
 }
 
-static void do_acct(const long *arg)
+static void do_acct(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(nsx_rc(acct(file_i)));
 }
 
-static void do_run_c2(const long *arg)
+static void do_run_c2(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	int st = 0;
 	int t = nsx_spawn("c2", NULL, exit_fn, (void *)3L);
 	pid_t p = nsx_nr_in(t, nsx_ns_of(nsx_self()));

@@ -82,17 +82,15 @@ static void do_read(const long *arg)
 	reply_read(open(files[arg[0]], O_RDONLY | O_CLOEXEC));
 }
 
-static void do_read_fd(const long *arg)
+static void do_read_fd(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	int fd = -1;
 	NSX_TRY_NEG(nsx_recv_fds(sv[1], &fd, 1));
 	reply_read(fd);
 }
 
-static int c_fn(void *arg)
+static int c_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_spawn_threaded("c2", NULL, "c2t");
 	nsx_serve();
 }

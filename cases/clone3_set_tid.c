@@ -91,15 +91,13 @@ static void do_clone(const long *arg)
 	NSX_REPLY(spawn3(names[w], nss[w], w == 3 || w == 4, tids, (int)(arg[0] >> 8)));
 }
 
-static void do_userns(const long *arg)
+static void do_userns(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(nsx_new_userns("0 0 1\n", "0 0 1\n"));
 }
 
-static void do_unshare(const long *arg)
+static void do_unshare(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(nsx_rc(unshare(CLONE_NEWPID)));
 }
 

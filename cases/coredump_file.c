@@ -77,17 +77,15 @@ static void dump(void)
 	abort();
 }
 
-static int w_fn(void *arg)
+static int w_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_step();
 	dump();
 	return 0;
 }
 
-static int d_fn(void *arg)
+static int d_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	int w[2] = {nsx_spawn("w", NULL, w_fn, NULL), nsx_spawn("w2", NULL, w_fn, NULL)};
 	NSX_SEND("up", 1);
 	for (int i = 0; i < 2; i++) {

@@ -271,9 +271,8 @@ static int dumper_fn(void *thread)
 }
 
 /* p and s: SO_PEERCRED of a connection passed to them; p also reaps. */
-static void do_cred(const long *arg)
+static void do_cred(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	long out[3];
 	int fd;
 	int p = !strcmp(nsx_task_name(nsx_self()), "p");
@@ -298,9 +297,8 @@ static void do_reap(const long *arg)
 	NSX_REPLY(rc, si.si_code, si.si_status, si.si_pid);
 }
 
-static int p_fn(void *arg)
+static int p_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_spawn("d", NULL, dumper_fn, "dt");
 	nsx_spawn("e", NULL, dumper_fn, "et");
 	nsx_spawn("f", NULL, dumper_fn, "ft");

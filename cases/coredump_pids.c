@@ -154,10 +154,9 @@ static int helper(int argc, char **argv)
 
 /* --- the case ------------------------------------------------------------ */
 
-static int d_fn(void *arg)
+static int d_fn(NSX_UNUSED void *arg)
 {
 	struct rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
-	(void)arg;
 	setrlimit(RLIMIT_CORE, &r);
 	/* No memory in the core, only its notes: the pipe carries kilobytes,
 	 * not the process's mappings (lib's shared table included). */
@@ -168,19 +167,17 @@ static int d_fn(void *arg)
 	abort();
 }
 
-static void *pt_fn(void *arg)
+static void *pt_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_add_thread("pt");
 	nsx_spawn("d", NULL, d_fn, NULL); /* forked by this thread */
 	NSX_SEND("up", 1);
 	nsx_park();
 }
 
-static int p_fn(void *arg)
+static int p_fn(NSX_UNUSED void *arg)
 {
 	pthread_t th;
-	(void)arg;
 	NSX_TRY_ERR(pthread_create(&th, NULL, pt_fn, NULL));
 	nsx_park();
 }

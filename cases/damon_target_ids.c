@@ -39,10 +39,9 @@ static void do_write(const long *arg)
 }
 
 /* Up to 4 numbers read back: {count (or -errno), the numbers}. */
-static void do_read(const long *arg)
+static void do_read(NSX_UNUSED const long *arg)
 {
 	long v[5] = {0};
-	(void)arg;
 	v[0] = nsx_read_numbers(AT_FDCWD, ids, v + 1, 4);
 	nsx_send_v("reply", v, 5);
 }

@@ -69,13 +69,12 @@ static void do_open(const long *arg)
 /* The clients file, read by the caller, its comm set to its task name:
  * {count or -errno, then per line: task index of the comm (-1 if none), pid,
  * uid}, up to 4 lines. */
-static void do_read(const long *arg)
+static void do_read(NSX_UNUSED const long *arg)
 {
 	FILE *f = fopen(clients, "re");
 	char line[256], comm[32];
 	long pid, dev, uid, o[13] = {f ? 0 : -errno};
 	char master, auth;
-	(void)arg;
 	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
 	while (f && o[0] < 4 && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%31s %ld %ld %c %c %ld", comm, &pid, &dev, &master, &auth,

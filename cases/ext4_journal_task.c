@@ -63,10 +63,9 @@ static char task_file[64];
 static int loop_fd = -1, mounted;
 
 /* journal_task as the caller reads it: {0 or -errno, the number}. */
-static void do_read(const long *arg)
+static void do_read(NSX_UNUSED const long *arg)
 {
 	long v = 0, r = nsx_read_long(task_file, &v);
-	(void)arg;
 	NSX_REPLY(r, v);
 }
 

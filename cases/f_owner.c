@@ -74,9 +74,8 @@ static void do_getown(const long *arg)
 	NSX_REPLY(own, r, ex.type, ex.pid);
 }
 
-static void *wt_fn(void *arg)
+static void *wt_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_add_thread("wt");
 	nsx_park();
 }
@@ -97,10 +96,9 @@ static void do_take(const long *arg)
 }
 
 /* w: a process group leader with a thread wt, taking SIGIO and SIGURG. */
-static int w_fn(void *arg)
+static int w_fn(NSX_UNUSED void *arg)
 {
 	pthread_t wt;
-	(void)arg;
 	nsx_block(SIGIO);
 	nsx_block(SIGURG);
 	NSX_TRY(setpgid(0, 0));

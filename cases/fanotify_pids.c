@@ -81,46 +81,40 @@ static void drop_groups(void)
 }
 
 /* Open /tmp/f (and close it): 0 or -errno. */
-static void do_open(const long *arg)
+static void do_open(NSX_UNUSED const long *arg)
 {
 	int fd = open("/tmp/f", O_RDONLY | O_CLOEXEC);
-	(void)arg;
 	NSX_REPLY(fd < 0 ? -errno : 0);
 	if (fd >= 0)
 		close(fd);
 }
 
-static void do_read(const long *arg)
+static void do_read(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(one_event(0), one_event(1));
 }
 
-static void do_drop(const long *arg)
+static void do_drop(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	drop_groups();
 	NSX_REPLY(0);
 }
 
-static void *at_fn(void *arg)
+static void *at_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_add_thread("at");
 	nsx_serve();
 }
 
-static int a_fn(void *arg)
+static int a_fn(NSX_UNUSED void *arg)
 {
 	pthread_t th;
-	(void)arg;
 	NSX_TRY_ERR(pthread_create(&th, NULL, at_fn, NULL));
 	nsx_park();
 }
 
-static int i_fn(void *arg)
+static int i_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	NSX_TRY_NEG(groups());
 	nsx_serve();
 }

@@ -124,11 +124,10 @@ static void do_locks(const long *arg)
 }
 
 /* F_GETLK, then F_OFD_GETLK, of every range, on a description of our own. */
-static void do_getlk(const long *arg)
+static void do_getlk(NSX_UNUSED const long *arg)
 {
 	long v[2 * RANGES];
 	int fd = reopen();
-	(void)arg;
 	for (int k = 0; k < RANGES; k++) {
 		v[k] = getlk(fd, F_GETLK, 10 * k, 10);
 		v[RANGES + k] = getlk(fd, F_OFD_GETLK, 10 * k, 10);
@@ -149,9 +148,8 @@ static int holder_fn(void *arg)
 	return 0;
 }
 
-static int hx_fn(void *arg)
+static int hx_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	int fd = reopen();
 	NSX_TRY(flock(fd, LOCK_SH));
 	NSX_TRY_NEG(nsx_send_fds(give[0], &fd, 1));

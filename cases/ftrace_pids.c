@@ -66,12 +66,11 @@ static long put(const char *file, const char *v, int trunc)
 }
 
 /* set_event_pid's numbers as the caller reads them: {count or -errno, up to 3}. */
-static void do_readpid(const long *arg)
+static void do_readpid(NSX_UNUSED const long *arg)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/set_event_pid", inst);
 	long o[4] = {0};
-	(void)arg;
 	o[0] = nsx_read_numbers(AT_FDCWD, path, o + 1, 3);
 	nsx_send_v("reply", o, 4);
 }
@@ -121,9 +120,8 @@ static void do_rename(const long *arg)
 	NSX_REPLY(prctl(PR_SET_NAME, b) ? -errno : 0);
 }
 
-static void do_mark(const long *arg)
+static void do_mark(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(put("trace_marker", MARK, 0));
 }
 

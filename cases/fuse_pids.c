@@ -64,9 +64,8 @@ static char rbuf[FUSE_MIN_READ_BUFFER + 65536];
 
 /* Read one request and answer it: FUSE_INIT with an init reply, anything else
  * with ENOENT; reply {result, opcode, pid, uid}. */
-static void do_serve(const long *arg)
+static void do_serve(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	ssize_t n = read(fuse_fd, rbuf, sizeof(rbuf));
 	struct fuse_in_header *in = (struct fuse_in_header *)rbuf;
 	if (n < (ssize_t)sizeof(*in)) {
@@ -96,9 +95,8 @@ static void do_serve(const long *arg)
 	NSX_REPLY(r, in->opcode, in->pid, in->uid);
 }
 
-static void do_mount(const long *arg)
+static void do_mount(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	char opts[128];
 	snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fuse_fd);
 	NSX_REPLY(nsx_rc(mount("nsxfuse", "/tmp/f", "fuse", MS_NOSUID | MS_NODEV, opts)));

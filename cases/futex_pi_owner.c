@@ -62,9 +62,8 @@ static void do_pi(const long *arg)
 }
 
 /* b1: a proc of B's own, and B's next number after 99. */
-static void do_last_pid(const long *arg)
+static void do_last_pid(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_TRY_NEG(nsx_mount_proc());
 	NSX_REPLY(nsx_write_text(AT_FDCWD, "/proc/sys/kernel/ns_last_pid", "99"));
 }

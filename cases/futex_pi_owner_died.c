@@ -40,23 +40,20 @@
 
 static uint32_t *word;
 
-static void do_lock(const long *arg)
+static void do_lock(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(nsx_futex_lock_pi(word, nsx_timeout_ms()));
 }
 
 /* bo: exit, holding the lock. */
-static void do_exit(const long *arg)
+static void do_exit(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	_exit(0);
 }
 
 /* b1 and w1: a proc of their namespace's own, and its next number after 49. */
-static void do_last(const long *arg)
+static void do_last(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_TRY_NEG(nsx_mount_proc());
 	NSX_REPLY(nsx_write_text(AT_FDCWD, "/proc/sys/kernel/ns_last_pid", "49"));
 }

@@ -50,25 +50,22 @@
 #include <stdio.h>
 #include <unistd.h>
 
-static void do_kill_group(const long *arg)
+static void do_kill_group(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	long pgrp = getpgrp();
 	NSX_REPLY(pgrp, nsx_rc(kill(0, SIGUSR1)));
 	nsx_send_siginfo("sig", SIGUSR1); /* m is a member too */
 }
 
 /* The blocked SIGUSR1, taken. */
-static void do_take(const long *arg)
+static void do_take(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	nsx_send_siginfo("reply", SIGUSR1);
 }
 
 /* g: a process group leader that blocks SIGUSR1 (m, its child, inherits the mask). */
-static int g_fn(void *arg)
+static int g_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_block(SIGUSR1);
 	NSX_TRY(setpgid(0, 0));
 	nsx_serve();

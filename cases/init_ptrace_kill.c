@@ -57,9 +57,8 @@ static long pt(int req, pid_t pid, long data)
 }
 
 /* In init: it answers. */
-static void do_alive(const long *arg)
+static void do_alive(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(1);
 }
 
@@ -80,9 +79,8 @@ static void do_detach(const long *arg)
 	NSX_REPLY(r1, w == pid ? w : -errno, WIFSTOPPED(st) ? st >> 16 : -1, r2);
 }
 
-static int init_fn(void *arg)
+static int init_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0); /* EINVAL without Yama */
 	nsx_serve();
 }

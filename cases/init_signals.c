@@ -109,10 +109,9 @@ static void do_kill(const long *arg)
 }
 
 /* Was SIGUSR1 queued for us?  Take it and say what came. */
-static void do_check(const long *arg)
+static void do_check(NSX_UNUSED const long *arg)
 {
 	siginfo_t si;
-	(void)arg;
 	if (nsx_pending(SIGUSR1) && !nsx_sigwait(SIGUSR1, &si))
 		NSX_REPLY(si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, 0);
 	else
@@ -120,9 +119,8 @@ static void do_check(const long *arg)
 }
 
 /* We are running: report what is pending, handled. */
-static void do_state(const long *arg)
+static void do_state(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(nsx_pending(SIGTERM), nsx_pending(SIGSTOP), nsx_pending(SIGKILL), handled,
 	          h_signo, h_code, h_pid, h_uid, 0, 0);
 }
@@ -145,10 +143,9 @@ static const int parent[] = {-1, 0, 0, 2, 2, 2, 5};
 #define NNAMES ((int)(sizeof(names) / sizeof(names[0])))
 
 /* Before it spawns anything: block SIGUSR1; init also handles SIGUSR2. */
-static void do_prepare(const long *arg)
+static void do_prepare(NSX_UNUSED const long *arg)
 {
 	struct sigaction sa = {.sa_sigaction = on_usr2, .sa_flags = SA_SIGINFO};
-	(void)arg;
 	if (!strcmp(nsx_task_name(nsx_self()), "init"))
 		sigaction(SIGUSR2, &sa, NULL);
 	nsx_block(SIGUSR1);

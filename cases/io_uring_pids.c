@@ -76,9 +76,8 @@ static long async_read(void)
 	return nsx_ring_submit(&ring, &sqe, 0);
 }
 
-static void do_setup(const long *arg)
+static void do_setup(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	struct io_uring_params p;
 	own_proc = nsx_own_proc();
 	memset(&p, 0, sizeof(p));

@@ -57,10 +57,9 @@ static void do_submit(const long *arg)
 }
 
 /* The next completion: {user_data, res, si_code, si_pid, si_status}. */
-static void do_reap(const long *arg)
+static void do_reap(NSX_UNUSED const long *arg)
 {
 	struct io_uring_cqe cqe;
-	(void)arg;
 	NSX_TRY_NEG(nsx_ring_wait(&ring, &cqe));
 	const siginfo_t *si = &infos[cqe.user_data & 1];
 	NSX_REPLY((long)cqe.user_data, cqe.res, si->si_code, si->si_pid, si->si_status);
@@ -73,9 +72,8 @@ static int exit_fn(void *arg)
 }
 
 /* In c: a ring of its own, and its child w. */
-static void do_setup(const long *arg)
+static void do_setup(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_TRY_NEG(nsx_ring_open(&ring, 0));
 	NSX_REPLY(nsx_spawn("w", NULL, exit_fn, (void *)7L));
 }

@@ -93,18 +93,16 @@ static void do_table(const long *arg)
 	nsx_send_v("reply", v, 10);
 }
 
-static int c2_fn(void *arg)
+static int c2_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	make_label(2, FL_S_PROCESS);
 	make_label(3, FL_S_EXCL);
 	NSX_SEND("made", 1);
 	nsx_park();
 }
 
-static int c_fn(void *arg)
+static int c_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	own_proc = nsx_own_proc();
 	NSX_TRY(unshare(CLONE_NEWNET));
 	int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
