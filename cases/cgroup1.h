@@ -90,17 +90,13 @@ static int cg1_setup(const char *mnt, const char *opts)
 	return s.c;
 }
 
-/* Print what who read from g/<name>: the numbers as who sees them. */
-static void cg1_show(int who, const char *name, const long *v)
-{
-	printf("%-3s reads g/%s:%s\n", nsx_task_name(who), name, nsx_name_list(who, v));
-}
-
-/* Read file in the top and in c, and print both. */
+/* Read file in the top and in c; print each one's numbers as it sees them. */
 static void cg1_both(int c, int file, const char *name)
 {
-	cg1_show(0, name, nsx_by(0, cg1_do_read, file, 0, 0)->v);
-	cg1_show(c, name, nsx_by(c, cg1_do_read, file, 0, 0)->v);
+	int who[2] = {0, c};
+	for (int k = 0; k < 2; k++)
+		printf("%-3s reads g/%s:%s\n", nsx_task_name(who[k]), name,
+		       nsx_name_list(who[k], nsx_by(who[k], cg1_do_read, file, 0, 0)->v));
 }
 
 #endif
