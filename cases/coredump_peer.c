@@ -222,19 +222,15 @@ static int helper(int argc, char **argv)
 static int pass_p[2], pass_s[2]; /* SCM_RIGHTS: the accepted connection to p, s */
 static int pass_f[2];            /* SCM_RIGHTS: f's decoy listener to top */
 
-/* A stream socket listening at path (unlinked first): the fd or -errno. */
+/* A stream socket listening at path (unlinked first). */
 static int listen_at(const char *path)
 {
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
 	unlink(path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 4)) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		return -e;
-	}
+	int fd = (int)NSX_TRY(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+	NSX_TRY(bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	NSX_TRY(listen(fd, 4));
 	return fd;
 }
 
@@ -262,7 +258,7 @@ static int dumper_fn(void *thread)
 		NSX_TRY(unshare(CLONE_NEWNS));
 		NSX_TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 		NSX_TRY(mount("tmpfs", "/tmp", "tmpfs", 0, "mode=0755"));
-		int lfd = (int)NSX_TRY_NEG(listen_at(SOCK));
+		int lfd = listen_at(SOCK);
 		NSX_TRY_NEG(nsx_send_fds(pass_f[1], &lfd, 1));
 		close(lfd);
 	}
@@ -270,24 +266,22 @@ static int dumper_fn(void *thread)
 	nsx_park();
 }
 
-/* p and s: SO_PEERCRED of a connection passed to them; p also reaps. */
-static void do_cred(NSX_UNUSED const long *arg)
+/* p and s: SO_PEERCRED of a connection passed to them on socket arg[0]. */
+static void do_cred(const long *arg)
 {
 	long out[3];
 	int fd;
-	int p = !strcmp(nsx_task_name(nsx_self()), "p");
-	NSX_TRY_NEG(nsx_recv_fds(p ? pass_p[1] : pass_s[1], &fd, 1));
+	NSX_TRY_NEG(nsx_recv_fds((int)arg[0], &fd, 1));
 	nsx_peercred(fd, out);
 	close(fd);
 	NSX_REPLY(out[0], out[1], out[2]);
 }
 
+/* p: reap task arg[0] once it has exited (bounded: a pidfd, then WNOHANG). */
 static void do_reap(const long *arg)
 {
-	/* bounded: poll a pidfd, then WNOHANG */
 	pid_t pid = nsx_pid((int)arg[0]);
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
+	siginfo_t si = {0};
 	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	struct pollfd pf = {pfd, POLLIN, 0};
 	if (pfd < 0 || poll(&pf, 1, nsx_timeout_ms()) != 1)
@@ -406,7 +400,7 @@ int main(int argc, char **argv)
 
 	/* The coredump server: a listening socket at SOCK (the kernel looks it
 	 * up from the initial mount namespace's root: /tmp is the same there). */
-	int lsn = (int)NSX_TRY_NEG(listen_at(SOCK));
+	int lsn = listen_at(SOCK);
 	unlink(FIFO);
 	NSX_TRY(mkfifo(FIFO, 0600));
 	int fifo = (int)NSX_TRY(open(FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
@@ -495,14 +489,13 @@ int main(int argc, char **argv)
 	       : eh.e_type == ET_CORE ? "an ELF core (e_type ET_CORE)"
 	                              : "an ELF file that is no core",
 	       k == 0 ? "end of file" : "no end of file");
-	nsx_send_fds(pass_p[0], &c, 1);
-	const struct nsx_msg *m = nsx_do(p, do_cred, 0, 0, 0);
-	printf("p    SO_PEERCRED: pid=%s uid=%ld gid=%ld\n", nsx_name(p, m->v[0]), m->v[1],
-	       m->v[2]);
-	nsx_send_fds(pass_s[0], &c, 1);
-	m = nsx_do(s, do_cred, 0, 0, 0);
-	printf("s    SO_PEERCRED: pid=%s uid=%ld gid=%ld\n", nsx_name(s, m->v[0]), m->v[1],
-	       m->v[2]);
+	int reader[2] = {p, s}, *pass[2] = {pass_p, pass_s};
+	for (int i = 0; i < 2; i++) {
+		nsx_send_fds(pass[i][0], &c, 1);
+		const long *o = nsx_do(reader[i], do_cred, pass[i][1], 0, 0)->v;
+		printf("%-4s SO_PEERCRED: pid=%s uid=%ld gid=%ld\n", nsx_task_name(reader[i]),
+		       nsx_name(reader[i], o[0]), o[1], o[2]);
+	}
 	print_reap(p, e);
 
 	/* Part 3: f dumps; a listener at SOCK in f's mount namespace too. */
