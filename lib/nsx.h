@@ -459,6 +459,12 @@ long nsx_read_long(const char *path, long *v);
 /* A file's text (path relative to dirfd, or absolute; AT_FDCWD), up to len-1
  * bytes, NUL-terminated: the length, or -errno (buf then holds ""). */
 long nsx_read_text(int dirfd, const char *path, char *buf, size_t len);
+/* The value of the line "<name>:" of a text of such lines (/proc/<pid>/status,
+ * fdinfo): what follows the colon and its blanks, to the end of the line, or
+ * "" where no line has that name (rotating buffers, 255 bytes at most).
+ * nsx_read_field(): the same in a file's first 4095 bytes (nsx_read_text()). */
+const char *nsx_field(const char *text, const char *name);
+const char *nsx_read_field(int dirfd, const char *path, const char *name);
 /* Write the text fmt makes (printf's) to a file (path relative to dirfd, or
  * absolute; AT_FDCWD) in one write(2), from its start without truncating
  * it (a sysctl, a sysfs or cgroup file): 0, or -errno (-EIO when short). */

@@ -217,6 +217,16 @@ START_TEST(read_text)
 	ck_assert_int_eq(nsx_read_numbers(fd, "f", nr, 4), 2);
 	ck_assert_int_eq(nr[1], 5);
 	ck_assert_int_eq(nsx_read_numbers(fd, "nothing", nr, 4), -ENOENT);
+	/* Fields: the line's own name only, first line too, blanks skipped. */
+	const char *st = "Pid:\t7\nNSpid:\t7 1\nTgid: x\nNSpidx: 9\nEmpty:\n";
+	ck_assert_str_eq(nsx_field(st, "Pid"), "7");
+	ck_assert_str_eq(nsx_field(st, "NSpid"), "7 1");
+	ck_assert_str_eq(nsx_field(st, "Empty"), "");
+	ck_assert_str_eq(nsx_field(st, "Tg"), "");
+	ck_assert_str_eq(nsx_field(st, "id"), "");
+	ck_assert_int_eq(nsx_write_text(fd, "f", "a: 1\nb:\t2 3\n"), 0);
+	ck_assert_str_eq(nsx_read_field(fd, "f", "b"), "2 3");
+	ck_assert_str_eq(nsx_read_field(fd, "nothing", "b"), "");
 	close(fd);
 	unlink(path);
 	rmdir(dir);
