@@ -151,20 +151,6 @@ static void pidfd_info(int fd, long out[4])
 	out[3] = in.ppid;
 }
 
-/* The words of the line "<field>:" of a status-like text, as text. */
-static void field(const char *text, const char *name, char *out, size_t len)
-{
-	char key[32];
-	snprintf(key, sizeof(key), "\n%s:", name);
-	const char *s = strstr(text, key);
-	out[0] = '\0';
-	if (s) {
-		s += strlen(key);
-		s += strspn(s, " \t");
-		snprintf(out, len, "%.*s", (int)strcspn(s, "\n"), s);
-	}
-}
-
 /* core_pattern written through a fresh descriptor (a write at a non-zero
  * offset is ignored): 0 or -errno. */
 static long set_pattern(const char *pattern)
@@ -182,23 +168,19 @@ static long set_pattern(const char *pattern)
  */
 static int helper(int argc, char **argv)
 {
-	char text[4096], path[64], fdnspid[256], pnspid[256], ppnspid[256], buf[4096], pat[128];
+	char path[64], buf[4096], pat[128];
 	long info[4];
 	if (argc < 6)
 		return 1;
 	int pfd = atoi(argv[2]);
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pfd);
-	nsx_read_text(AT_FDCWD, path, text, sizeof(text));
-	field(text, "Pid", buf, sizeof(buf));
-	long fdpid = strtol(buf, NULL, 10);
-	field(text, "NSpid", fdnspid, sizeof(fdnspid));
+	long fdpid = strtol(nsx_read_field(AT_FDCWD, path, "Pid"), NULL, 10);
+	const char *fdnspid = nsx_read_field(AT_FDCWD, path, "NSpid");
 	pidfd_info(pfd, info);
 	snprintf(path, sizeof(path), "/proc/%s/status", argv[3]);
-	nsx_read_text(AT_FDCWD, path, text, sizeof(text));
-	field(text, "NSpid", pnspid, sizeof(pnspid));
+	const char *pnspid = nsx_read_field(AT_FDCWD, path, "NSpid");
 	snprintf(path, sizeof(path), "/proc/%ld/status", info[3]);
-	nsx_read_text(AT_FDCWD, path, text, sizeof(text));
-	field(text, "NSpid", ppnspid, sizeof(ppnspid));
+	const char *ppnspid = nsx_read_field(AT_FDCWD, path, "NSpid");
 	while (read(0, buf, sizeof(buf)) > 0) {
 		/* the core: drained, so that the dump completes */
 	}
@@ -458,12 +440,11 @@ int main(int argc, char **argv)
 	int pidfd;
 	socklen_t len = sizeof(pidfd);
 	long pr = getsockopt(c, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) ? -errno : 0;
-	char text[2048], path[64], pid[64], nspid[256];
+	char path[64];
 	long nr[NSX_MAX_LEVEL], info[4] = {0, 0, 0, 0};
 	snprintf(path, sizeof(path), "self/fdinfo/%d", pr ? -1 : pidfd);
-	nsx_read_text(nsx_procfd(), path, text, sizeof(text));
-	field(text, "Pid", pid, sizeof(pid));
-	field(text, "NSpid", nspid, sizeof(nspid));
+	const char *pid = nsx_read_field(nsx_procfd(), path, "Pid");
+	const char *nspid = nsx_read_field(nsx_procfd(), path, "NSpid");
 	if (!pr)
 		pidfd_info(pidfd, info);
 	printf("top  SO_PEERPIDFD=%s: fdinfo (outer's proc) Pid=%s NSpid=%s; PIDFD_GET_INFO=%s: "

@@ -102,7 +102,7 @@ static size_t read_all(int fd, char *buf, size_t max)
 static int helper(int argc, char **argv)
 {
 	static char core[64 << 20];
-	char nspid[256] = "", path[64], st[4096];
+	char path[64];
 	long pr[4] = {0, 0, 0, 0}, ps[4] = {0, 0, 0, 0};
 	if (argc < 7)
 		return 1;
@@ -114,11 +114,7 @@ static int helper(int argc, char **argv)
 		return 1;
 	size_t n = read_all(0, core, sizeof(core));
 	snprintf(path, sizeof(path), "/proc/%s/status", argv[4]);
-	if (nsx_read_text(AT_FDCWD, path, st, sizeof(st)) > 0) {
-		char *s = strstr(st, "\nNSpid:");
-		if (s)
-			snprintf(nspid, sizeof(nspid), "%.*s", (int)strcspn(s + 8, "\n"), s + 8);
-	}
+	const char *nspid = nsx_read_field(AT_FDCWD, path, "NSpid");
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)core;
 	for (int i = 0; n > sizeof(*eh) && i < eh->e_phnum; i++) {
 		const Elf64_Phdr *ph =

@@ -237,12 +237,11 @@ int main(void)
 	show_locks("/proc/locks (inner's) read by i:", inner, nsx_do(i, do_locks, 1, 0, 0)->v);
 
 	/* hp's fdinfo through outer's proc: its "lock:" line */
-	char path[64], buf[4096], kind[16], mode[16];
+	char path[64], kind[16], mode[16];
 	long pid = -1;
 	snprintf(path, sizeof(path), "%d/fdinfo/%ld", (int)nsx_pid(hp), hp_fd);
-	nsx_read_text(nsx_procfd(), path, buf, sizeof(buf));
-	char *l = strstr(buf, "lock:\t");
-	if (!l || sscanf(l, "lock:\t%*d: %15s %*s %15s %ld", kind, mode, &pid) != 3)
+	const char *l = nsx_read_field(nsx_procfd(), path, "lock");
+	if (sscanf(l, "%*d: %15s %*s %15s %ld", kind, mode, &pid) != 3)
 		printf("hp's fdinfo (outer's proc), read by top: no lock line\n");
 	else
 		printf("hp's fdinfo (outer's proc), read by top: lock: %s %s %s\n", kind, mode,

@@ -94,13 +94,12 @@ static void do_setup(NSX_UNUSED const long *arg)
  * (arg[0] 0) or outer's (1): the number, or -ENOENT. */
 static void do_sqthread(const long *arg)
 {
-	char path[64], buf[2048];
+	char path[64];
 	snprintf(path, sizeof(path), "self/fdinfo/%d", sq_ring);
 	if (arg[1] != nsx_self())
 		snprintf(path, sizeof(path), "%d/fdinfo/%d", (int)nsx_pid((int)arg[1]), sq_ring);
-	nsx_read_text(arg[0] ? nsx_procfd() : own_proc, path, buf, sizeof(buf));
-	char *s = strstr(buf, "SqThread:");
-	NSX_REPLY(s ? strtol(s + 9, NULL, 10) : -ENOENT);
+	const char *s = nsx_read_field(arg[0] ? nsx_procfd() : own_proc, path, "SqThread");
+	NSX_REPLY(*s ? strtol(s, NULL, 10) : -ENOENT);
 }
 
 /* Whose number v is, at any level the case sees, among c's threads (tids in
