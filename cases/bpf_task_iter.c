@@ -280,25 +280,17 @@ static void do_link_tid(const long *arg)
 	NSX_REPLY(o[0], o[1], o[2], o[3], info[0], info[1], info[2]);
 }
 
-static int named(void *arg)
+/* Set the caller's comm to its task name (the iterator's output reads as names). */
+static void do_name(NSX_UNUSED const long *arg)
 {
-	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
-	NSX_SEND("named", 1); /* the top iterates only after this */
-	if (arg)
-		nsx_serve();
-	nsx_park();
+	NSX_REPLY(nsx_rc(prctl(PR_SET_NAME, nsx_task_name(nsx_self()))));
 }
 
-static int c_fn(NSX_UNUSED void *arg)
+/* In c: inner's next number is c2's number in outer (so c3 gets it). */
+static void do_last_pid(NSX_UNUSED const long *arg)
 {
-	prctl(PR_SET_NAME, "c");
-	int c2 = nsx_spawn("c2", NULL, named, NULL);
-	/* c3 gets, in inner, the number c2 has in outer. */
-	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/proc/sys/kernel/ns_last_pid", "%ld",
-	                           (long)nsx_nr_in(c2, 0) - 1));
-	nsx_spawn("c3", NULL, named, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	long c2_outer = nsx_nr_in(nsx_find("c2"), 0);
+	NSX_REPLY(nsx_write_text(AT_FDCWD, "/proc/sys/kernel/ns_last_pid", "%ld", c2_outer - 1));
 }
 
 static void show_iter(const char *who, int observer, const char *what, const long *o)
@@ -347,11 +339,11 @@ int main(void)
 		nsx_fail("BPF_PROG_LOAD: %s", nsx_errname((int)-r));
 	}
 	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
-	int c2 = nsx_find("c2"), c3 = nsx_find("c3"), inner = nsx_ns_of(c);
-	nsx_recv(c2, "named");
-	nsx_recv(c3, "named");
+	int c = nsx_spawn_agent("c", "inner"), c2 = nsx_spawn_agent_by(c, "c2", NULL);
+	NSX_TRY_NEG(nsx_do(c, do_last_pid, 0, 0, 0)->v[0]);
+	int c3 = nsx_spawn_agent_by(c, "c3", NULL), inner = nsx_ns_of(c);
+	for (int k = 0; k < 3; k++)
+		NSX_TRY_NEG(nsx_do((int[]){c, c2, c3}[k], do_name, 0, 0, 0)->v[0]);
 	printf("# bpf_task_iter: the task iterator walks its creator's namespace; a pidfd "
 	       "link's number is its creator's\n");
 	printf("c3's number in inner %s c2's in outer\n",
