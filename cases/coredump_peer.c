@@ -164,13 +164,15 @@ static long set_pattern(const char *pattern)
  * argv: HELPER %F %P FIFO SOCK.  Reads the fdinfo of the pidfd %F and
  * PIDFD_GET_INFO on it, the NSpid of %P and of the pidfd's parent (the
  * initial proc), drains the core, then writes three core_patterns (from the
- * initial mount namespace), the last one the socket's, and reports.
+ * initial mount namespace), the last one the socket's, and reports, in one
+ * write() to the FIFO it opened first (cases/core_pattern.h: helper_wait).
  */
 static int helper(int argc, char **argv)
 {
 	char path[64], buf[4096], pat[128];
 	long info[4];
-	if (argc < 6)
+	int out = argc < 6 ? -1 : open(argv[4], O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (out < 0)
 		return 1;
 	int pfd = atoi(argv[2]);
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pfd);
@@ -190,13 +192,10 @@ static int helper(int argc, char **argv)
 	w[1] = set_pattern(pat);
 	snprintf(pat, sizeof(pat), "@%s", argv[5]);
 	w[2] = set_pattern(pat);
-	FILE *o = fopen(argv[4], "w");
-	if (!o)
-		return 1;
-	fprintf(o, "%s %s %ld %ld %ld %ld %ld %ld %ld %ld\n%s\n%s\n%s\n", argv[2], argv[3], fdpid,
-	        info[0], info[1], info[2], info[3], w[0], w[1], w[2], fdnspid, pnspid, ppnspid);
-	fclose(o);
-	return 0;
+	int len = snprintf(buf, sizeof(buf), "%s %s %ld %ld %ld %ld %ld %ld %ld %ld\n%s\n%s\n%s\n",
+	                   argv[2], argv[3], fdpid, info[0], info[1], info[2], info[3], w[0], w[1],
+	                   w[2], fdnspid, pnspid, ppnspid);
+	return len > 0 && write(out, buf, (size_t)len) == len ? 0 : 1;
 }
 
 /* --- the case ------------------------------------------------------------ */
@@ -409,7 +408,9 @@ int main(int argc, char **argv)
 	/* Part 1: the pipe helper and its %F. */
 	nsx_go(dt);
 	char buf[2048];
-	helper_report(fifo, buf, sizeof(buf));
+	const char *why = helper_wait(fifo, nsx_procfd(), nsx_pid(d), buf, sizeof(buf));
+	if (why)
+		nsx_fail("no report from the core_pattern helper: %s", why);
 	long v[10];
 	char fdnspid[256] = "", pnspid[256] = "", ppnspid[256] = "";
 	if (sscanf(buf, "%ld %ld %ld %ld %ld %ld %ld %ld %ld %ld\n%255[^\n]\n%255[^\n]\n%255[^\n]",
