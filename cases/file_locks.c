@@ -175,14 +175,15 @@ static const char *pidstr(int observer, long v)
 	                   : nsx_name(observer, v);
 }
 
-static void show_getlk(const char *who, int observer, const long *v)
+/* F_GETLK and F_OFD_GETLK of every range, asked by observer. */
+static void show_getlk(int observer)
 {
-	printf("%-3s F_GETLK:     [0,10) %-6s [10,20) %-6s [20,30) %-6s [30,40) %s\n", who,
-	       pidstr(observer, v[0]), pidstr(observer, v[1]), pidstr(observer, v[2]),
-	       pidstr(observer, v[3]));
-	printf("%-3s F_OFD_GETLK: [0,10) %-6s [10,20) %-6s [20,30) %-6s [30,40) %s\n", who,
-	       pidstr(observer, v[4]), pidstr(observer, v[5]), pidstr(observer, v[6]),
-	       pidstr(observer, v[7]));
+	const long *v = nsx_by(observer, do_getlk, 0, 0, 0)->v;
+	for (int k = 0; k < 2; k++, v += RANGES)
+		printf("%-3s %-12s [0,10) %-6s [10,20) %-6s [20,30) %-6s [30,40) %s\n",
+		       nsx_task_name(observer),
+		       k ? "F_OFD_GETLK:" : "F_GETLK:", pidstr(observer, v[0]),
+		       pidstr(observer, v[1]), pidstr(observer, v[2]), pidstr(observer, v[3]));
 }
 
 static void show_locks(const char *what, int ns, const long *v)
@@ -224,9 +225,9 @@ int main(void)
 	printf("# file_locks: lock holders' pids by F_GETLK, /proc/locks and fdinfo\n");
 	printf("# POSIX locks: hp (outer) [0,10), hi (inner) [10,20), hs (sib) [20,30); "
 	       "OFD: ho [30,40); flock: hx, exited\n");
-	show_getlk("top", 0, nsx_by(0, do_getlk, 0, 0, 0)->v);
-	show_getlk("i", i, nsx_do(i, do_getlk, 0, 0, 0)->v);
-	show_getlk("s", s, nsx_do(s, do_getlk, 0, 0, 0)->v);
+	show_getlk(0);
+	show_getlk(i);
+	show_getlk(s);
 	int fd = reopen();
 	printf("top F_GETLK of [40,EOF) (only hx's flock there): %s\n",
 	       pidstr(0, getlk(fd, F_GETLK, 40, 0)));
