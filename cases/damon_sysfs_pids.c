@@ -110,15 +110,11 @@ int main(void)
 		         nsx_errname(errno));
 	/* DAMON_STAT's exclusive kdamond refuses every other start: off for
 	 * the case's run, on again at its end (clean()). */
-	char st[8] = "";
-	int sf = open(STAT, O_RDONLY | O_CLOEXEC);
-	if (sf >= 0) {
-		if (read(sf, st, sizeof(st) - 1) > 0 && st[0] == 'Y') {
-			stat_was_on = 1;
-			atexit(clean);
-			NSX_TRY_NEG(nsx_write_text(AT_FDCWD, STAT, "N"));
-		}
-		close(sf);
+	char st[8];
+	if (nsx_read_text(AT_FDCWD, STAT, st, sizeof(st)) > 0 && st[0] == 'Y') {
+		stat_was_on = 1;
+		atexit(clean);
+		NSX_TRY_NEG(nsx_write_text(AT_FDCWD, STAT, "N"));
 	}
 	long r = nsx_write_text(AT_FDCWD, ADMIN "/nr_kdamonds", "1");
 	if (r)

@@ -46,9 +46,10 @@ static void do_read(NSX_UNUSED const long *arg)
 	nsx_send_v("reply", v, 5);
 }
 
-static void show(const char *who, int observer, const long *v)
+static void show(int reader)
 {
-	printf("%-3s reads target_ids:%s\n", who, nsx_name_list(observer, v));
+	printf("%-3s reads target_ids:%s\n", nsx_task_name(reader),
+	       nsx_name_list(reader, nsx_by(reader, do_read, 0, 0, 0)->v));
 }
 
 static int set;
@@ -95,8 +96,8 @@ int main(void)
 	       "reader's\n");
 	printf("c   writes %s: %s\n", nsx_name(c, nsx_nr_in(c2, inner)),
 	       nsx_res(nsx_do(c, do_write, nsx_nr_in(c2, inner), 0, 0)->v[0]));
-	show("top", 0, nsx_by(0, do_read, 0, 0, 0)->v);
-	show("c", c, nsx_do(c, do_read, 0, 0, 0)->v);
+	show(0);
+	show(c);
 	printf("c   writes %s: %s\n", nsx_name(c, nsx_pid(0)),
 	       nsx_res(nsx_do(c, do_write, nsx_pid(0), 0, 0)->v[0]));
 	clean();
