@@ -91,14 +91,10 @@ static void do_clone(const long *arg)
 	NSX_REPLY(spawn3(names[w], nss[w], w == 3 || w == 4, tids, (int)(arg[0] >> 8)));
 }
 
-static void do_userns(NSX_UNUSED const long *arg)
+/* u: a user namespace of its own (arg[0] 0); a: unshare(CLONE_NEWPID) (1). */
+static void do_unshare(const long *arg)
 {
-	NSX_REPLY(nsx_new_userns("0 0 1\n", "0 0 1\n"));
-}
-
-static void do_unshare(NSX_UNUSED const long *arg)
-{
-	NSX_REPLY(nsx_rc(unshare(CLONE_NEWPID)));
+	NSX_REPLY(arg[0] ? nsx_rc(unshare(CLONE_NEWPID)) : nsx_new_userns("0 0 1\n", "0 0 1\n"));
 }
 
 static const char *tids_str(const long *tids, int n)
@@ -181,13 +177,13 @@ int main(void)
 
 	int u = nsx_spawn_agent("u", NULL);
 	printf("u enters a user namespace of its own: %s\n",
-	       nsx_res(nsx_do(u, do_userns, 0, 0, 0)->v[0]));
+	       nsx_res(nsx_do(u, do_unshare, 0, 0, 0)->v[0]));
 	task_clone(u, 2, "u0", "0", (long[]){1601}, 1);
 	task_clone(u, 3, "u1", "CLONE_NEWPID", (long[]){1}, 1);
 	task_clone(u, 4, "u2", "CLONE_NEWPID", (long[]){1, 1602}, 2);
 
 	int a = nsx_spawn_agent("a", NULL);
-	printf("a unshare(CLONE_NEWPID): %s\n", nsx_res(nsx_do(a, do_unshare, 0, 0, 0)->v[0]));
+	printf("a unshare(CLONE_NEWPID): %s\n", nsx_res(nsx_do(a, do_unshare, 1, 0, 0)->v[0]));
 	task_clone(a, 5, "a1", "0", (long[]){5, 1900}, 2);
 	task_clone(a, 6, "a2", "0", (long[]){1, 1901}, 2);
 	nsx_exit();
