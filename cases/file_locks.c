@@ -137,15 +137,18 @@ static void do_getlk(NSX_UNUSED const long *arg)
 }
 
 /* A holder: arg = the range's index; 3 is the OFD lock. */
-static int holder_fn(void *arg)
+static void do_lock(const long *arg)
 {
-	long k = (long)arg;
 	int fd = reopen();
-	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 10 * k, .l_len = 10};
-	NSX_TRY(fcntl(fd, k == 3 ? F_OFD_SETLK : F_SETLK, &fl));
-	NSX_SEND("locked", fd);
-	nsx_step();
-	return 0;
+	struct flock fl = {
+	        .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 10 * arg[0], .l_len = 10};
+	NSX_TRY(fcntl(fd, arg[0] == 3 ? F_OFD_SETLK : F_SETLK, &fl));
+	NSX_REPLY(fd);
+}
+
+static void do_exit(NSX_UNUSED const long *arg)
+{
+	_exit(0);
 }
 
 static int hx_fn(NSX_UNUSED void *arg)
@@ -156,14 +159,9 @@ static int hx_fn(NSX_UNUSED void *arg)
 	return 0; /* exits; its open file description lives on in top */
 }
 
-static int init_fn(void *arg)
+static int i_fn(NSX_UNUSED void *arg)
 {
-	if (arg) { /* i: a proc of inner, and hi */
-		inner_proc = nsx_own_proc();
-		nsx_spawn("hi", NULL, holder_fn, (void *)1L);
-	} else {
-		nsx_spawn("hs", NULL, holder_fn, (void *)2L);
-	}
+	inner_proc = nsx_own_proc();
 	nsx_serve();
 }
 
@@ -209,13 +207,12 @@ int main(void)
 	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give))
 		nsx_fail("memfd: %s", nsx_errname(errno));
 	ino = (unsigned long)st.st_ino;
-	int hp = nsx_spawn("hp", NULL, holder_fn, (void *)0L);
-	nsx_spawn("ho", NULL, holder_fn, (void *)3L);
-	int i = nsx_spawn("i", "inner", init_fn, "inner");
-	int s = nsx_spawn("s", "sib", init_fn, NULL);
-	long hp_fd = nsx_recv(hp, "locked")->v[0];
-	for (int k = 0; k < 3; k++) /* ho, hi, hs */
-		nsx_recv(-1, "locked");
+	int i = nsx_spawn("i", "inner", i_fn, NULL), s = nsx_spawn_agent("s", "sib");
+	int hp = nsx_spawn_agent("hp", NULL);
+	long hp_fd = nsx_do(hp, do_lock, 0, 0, 0)->v[0];
+	nsx_do(nsx_spawn_agent_by(i, "hi", NULL), do_lock, 1, 0, 0);
+	nsx_do(nsx_spawn_agent_by(s, "hs", NULL), do_lock, 2, 0, 0);
+	nsx_do(nsx_spawn_agent("ho", NULL), do_lock, 3, 0, 0);
 	int hx = nsx_spawn("hx", NULL, hx_fn, NULL);
 	int xfd;
 	NSX_TRY_NEG(nsx_recv_fds(give[1], &xfd, 1));
@@ -247,7 +244,7 @@ int main(void)
 	else
 		printf("hp's fdinfo (outer's proc), read by top: lock: %s %s %s\n", kind, mode,
 		       nsx_name(0, pid));
-	nsx_go(hp); /* hp exits, its locks with it */
+	nsx_ask(hp, do_exit, 0, 0, 0); /* hp exits, its locks with it */
 	NSX_TRY(waitpid(nsx_pid(hp), NULL, 0));
 	printf("after hp exits (reaped): top F_GETLK of [0,10): %s\n",
 	       pidstr(0, getlk(fd, F_GETLK, 0, 10)));
