@@ -46,8 +46,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #define ENOTSUPP 524 /* the kernel's own, not in errno.h */
 

@@ -52,7 +52,6 @@
 #include <linux/bpf.h>
 #include <linux/btf.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>

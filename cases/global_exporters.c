@@ -52,7 +52,6 @@
 #include <linux/netlink.h>
 #include <linux/taskstats.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>

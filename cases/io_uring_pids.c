@@ -44,13 +44,11 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/io_uring.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>

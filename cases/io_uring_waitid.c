@@ -32,7 +32,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #define OP_WAITID 50 /* IORING_OP_WAITID (6.7), newer than Debian 12's headers */
 
