@@ -75,19 +75,10 @@ static void do_chdir(NSX_UNUSED const long *arg)
 	NSX_REPLY(nsx_rc(chdir(path)));
 }
 
-static int own_group_fn(NSX_UNUSED void *arg)
+/* A process group of the caller's own. */
+static void do_own_group(NSX_UNUSED const long *arg)
 {
-	NSX_TRY(setpgid(0, 0));
-	nsx_serve();
-}
-
-static int d_fn(NSX_UNUSED void *arg)
-{
-	NSX_TRY(setpgid(0, 0));
-	nsx_spawn("r", NULL, own_group_fn, NULL);
-	nsx_spawn("r2", "below", own_group_fn, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_REPLY(nsx_rc(setpgid(0, 0)));
 }
 
 static int dns;
@@ -139,10 +130,10 @@ int main(void)
 	    mount("nsxtmp", "/tmp", "tmpfs", 0, "mode=0755") || mkdir("/tmp/a", 0755))
 		nsx_fail("a mount namespace with a tmpfs on /tmp: %s", nsx_errname(errno));
 	NSX_TRY(pipe2(pipefd, O_CLOEXEC));
-	int d = nsx_spawn("d", "dns", d_fn, NULL);
-	nsx_recv(d, "up");
-	int r = nsx_find("r"), r2 = nsx_find("r2");
-	int c = nsx_spawn("c", "inner", own_group_fn, NULL);
+	int d = nsx_spawn_agent("d", "dns"), c = nsx_spawn_agent("c", "inner");
+	int r = nsx_spawn_agent_by(d, "r", NULL), r2 = nsx_spawn_agent_by(d, "r2", "below");
+	for (int k = 0; k < 4; k++)
+		NSX_TRY_NEG(nsx_do((int[]){d, r, r2, c}[k], do_own_group, 0, 0, 0)->v[0]);
 	dns = nsx_ns_of(d);
 	snprintf(opts, sizeof(opts), "fd=%d,pgrp=%d,minproto=5,maxproto=5,indirect", pipefd[1],
 	         (int)nsx_pid(d));
