@@ -61,14 +61,12 @@ static int level; /* the kernel's level of outer */
 static long spawn3(const char *name, const char *ns, int newpid, const long *tids, int n)
 {
 	pid_t t[40];
-	struct clone_args ca;
 	for (int k = 0; k < n && k < 40; k++)
 		t[k] = (pid_t)tids[k];
-	memset(&ca, 0, sizeof(ca));
-	ca.flags = newpid ? CLONE_NEWPID : 0;
-	ca.exit_signal = SIGCHLD;
-	ca.set_tid = n ? (uintptr_t)t : 0;
-	ca.set_tid_size = (uint64_t)n;
+	struct clone_args ca = {.flags = newpid ? CLONE_NEWPID : 0,
+	                        .exit_signal = SIGCHLD,
+	                        .set_tid = n ? (uintptr_t)t : 0,
+	                        .set_tid_size = (uint64_t)n};
 	fflush(NULL);
 	long p = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (p == 0) {

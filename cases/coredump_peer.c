@@ -141,9 +141,7 @@
 /* PIDFD_GET_INFO on fd: out = {0 or -errno, pid, tgid, ppid}. */
 static void pidfd_info(int fd, long out[4])
 {
-	struct nsx_pidfd_info in;
-	memset(&in, 0, sizeof(in));
-	in.mask = NSX_PIDFD_INFO_PID;
+	struct nsx_pidfd_info in = {.mask = NSX_PIDFD_INFO_PID};
 	out[0] = ioctl(fd, NSX_PIDFD_GET_INFO, &in) ? -errno : 0;
 	out[1] = in.pid;
 	out[2] = in.tgid;

@@ -75,10 +75,7 @@ static void do_serve(NSX_UNUSED const long *arg)
 	struct {
 		struct fuse_out_header h;
 		struct fuse_init_out init;
-	} out;
-	memset(&out, 0, sizeof(out));
-	out.h.unique = in->unique;
-	out.h.len = sizeof(out.h);
+	} out = {.h = {.unique = in->unique, .len = sizeof(out.h)}};
 	if (in->opcode == FUSE_INIT) {
 		const struct fuse_init_in *ii = (const void *)(in + 1);
 		out.init.major = FUSE_KERNEL_VERSION;

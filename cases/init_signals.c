@@ -128,8 +128,7 @@ static void do_state(NSX_UNUSED const long *arg)
 /* waitid() for the target with options arg[1] (WSTOPPED, WCONTINUED, WEXITED, with WNOHANG). */
 static void do_wait(const long *arg)
 {
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
+	siginfo_t si = {0};
 	long r = nsx_rc(waitid(P_PID, (id_t)nsx_pid((int)arg[0]), &si, (int)arg[1]));
 	NSX_REPLY(r, si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, si.si_status);
 }

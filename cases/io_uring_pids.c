@@ -61,26 +61,21 @@ static long async_read(void)
 	static char buf[8];
 	static int pfd[2];
 	static struct nsx_ring ring;
-	struct io_uring_sqe sqe;
 	long r = nsx_ring_open(&ring, 0);
 	if (r || pipe(pfd))
 		return r ? r : -errno;
-	memset(&sqe, 0, sizeof(sqe));
-	sqe.opcode = IORING_OP_READ;
-	sqe.fd = pfd[0];
-	sqe.addr = (unsigned long)buf;
-	sqe.len = sizeof(buf);
-	sqe.flags = IOSQE_ASYNC;
+	struct io_uring_sqe sqe = {.opcode = IORING_OP_READ,
+	                           .flags = IOSQE_ASYNC,
+	                           .fd = pfd[0],
+	                           .addr = (unsigned long)buf,
+	                           .len = sizeof(buf)};
 	return nsx_ring_submit(&ring, &sqe, 0);
 }
 
 static void do_setup(NSX_UNUSED const long *arg)
 {
-	struct io_uring_params p;
+	struct io_uring_params p = {.flags = IORING_SETUP_SQPOLL, .sq_thread_idle = 60000};
 	own_proc = nsx_own_proc();
-	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_SQPOLL;
-	p.sq_thread_idle = 60000;
 	sq_ring = (int)syscall(SYS_io_uring_setup, 4, &p);
 	if (sq_ring < 0)
 		NSX_REPLY(-errno);

@@ -41,16 +41,14 @@ static siginfo_t infos[2];
 /* Submit a WAITID for (idtype arg[1], id arg[2]) into infos[arg[0]]. */
 static void do_submit(const long *arg)
 {
-	struct io_uring_sqe sqe;
 	int k = (int)arg[0];
-	memset(&sqe, 0, sizeof(sqe));
+	struct io_uring_sqe sqe = {.opcode = OP_WAITID,
+	                           .fd = (int)arg[2],
+	                           .len = (unsigned)arg[1],
+	                           .file_index = WEXITED,
+	                           .addr2 = (unsigned long)&infos[k],
+	                           .user_data = (unsigned long)k};
 	memset(&infos[k], 0, sizeof(infos[k]));
-	sqe.opcode = OP_WAITID;
-	sqe.fd = (int)arg[2];
-	sqe.len = (unsigned)arg[1];
-	sqe.file_index = WEXITED;
-	sqe.addr2 = (unsigned long)&infos[k];
-	sqe.user_data = (unsigned long)k;
 	NSX_TRY_NEG(nsx_ring_submit(&ring, &sqe, 0));
 	NSX_REPLY(0);
 }

@@ -59,14 +59,12 @@ static int own_proc = -1;
 /* Make flow label label with share mode share on a new socket kept open. */
 static void make_label(unsigned label, int share)
 {
-	struct fl_req r;
+	struct fl_req r = {.label = htonl(label),
+	                   .action = FL_A_GET,
+	                   .share = (uint8_t)share,
+	                   .flags = FL_F_CREATE};
 	int s = NSX_TRY(socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-	memset(&r, 0, sizeof(r));
 	inet_pton(AF_INET6, "::1", &r.dst);
-	r.label = htonl(label);
-	r.action = FL_A_GET;
-	r.share = (uint8_t)share;
-	r.flags = FL_F_CREATE;
 	NSX_TRY(setsockopt(s, IPPROTO_IPV6, FL_MGR, &r, sizeof(r)));
 }
 
