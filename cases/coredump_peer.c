@@ -197,8 +197,9 @@ static int helper(int argc, char **argv)
 
 /* --- the case ------------------------------------------------------------ */
 
-static int pass_p[2], pass_s[2]; /* SCM_RIGHTS: the accepted connection to p, s */
-static int pass_f[2];            /* SCM_RIGHTS: f's decoy listener to top */
+/* SCM_RIGHTS, one at a time: f's decoy listener to top (pass[1] -> pass[0]),
+ * the accepted connection to p, then to s (pass[0] -> pass[1]). */
+static int pass[2];
 
 /* A stream socket listening at path (unlinked first). */
 static int listen_at(const char *path)
@@ -237,19 +238,19 @@ static int dumper_fn(void *thread)
 		NSX_TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 		NSX_TRY(mount("tmpfs", "/tmp", "tmpfs", 0, "mode=0755"));
 		int lfd = listen_at(SOCK);
-		NSX_TRY_NEG(nsx_send_fds(pass_f[1], &lfd, 1));
+		NSX_TRY_NEG(nsx_send_fds(pass[1], &lfd, 1));
 		close(lfd);
 	}
 	NSX_TRY_ERR(pthread_create(&th, NULL, dumping_thread, thread));
 	nsx_park();
 }
 
-/* p and s: SO_PEERCRED of a connection passed to them on socket arg[0]. */
-static void do_cred(const long *arg)
+/* p and s: SO_PEERCRED of a connection passed to them. */
+static void do_cred(NSX_UNUSED const long *arg)
 {
 	long out[3];
 	int fd;
-	NSX_TRY_NEG(nsx_recv_fds((int)arg[0], &fd, 1));
+	NSX_TRY_NEG(nsx_recv_fds(pass[1], &fd, 1));
 	nsx_peercred(fd, out);
 	close(fd);
 	NSX_REPLY(out[0], out[1], out[2]);
@@ -384,9 +385,7 @@ int main(int argc, char **argv)
 	int fifo = (int)NSX_TRY(open(FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
 	snprintf(pattern, sizeof(pattern), "|%s " HELPER " %%F %%P " FIFO " " SOCK, self);
 	NSX_TRY_NEG(set_pattern(pattern));
-	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass_p));
-	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass_s));
-	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass_f));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass));
 
 	int p = nsx_spawn("p", "inner", p_fn, NULL);
 	int s = nsx_spawn_agent("s", "side");
@@ -394,7 +393,7 @@ int main(int argc, char **argv)
 	int d = nsx_find("d"), e = nsx_find("e"), f = nsx_find("f");
 	int dt = nsx_await_task("dt"), et = nsx_await_task("et"), ft = nsx_await_task("ft");
 	int decoy;
-	NSX_TRY_NEG(nsx_recv_fds(pass_f[0], &decoy, 1)); /* sent before f registered ft */
+	NSX_TRY_NEG(nsx_recv_fds(pass[0], &decoy, 1)); /* sent before f registered ft */
 
 	printf("# coredump_peer: a core_pattern pipe helper's %%F pidfd and a coredump socket's "
 	       "peer; d, e, f (inner) dump from their threads dt, et, ft\n");
@@ -468,10 +467,10 @@ int main(int argc, char **argv)
 	       : eh.e_type == ET_CORE ? "an ELF core (e_type ET_CORE)"
 	                              : "an ELF file that is no core",
 	       k == 0 ? "end of file" : "no end of file");
-	int reader[2] = {p, s}, *pass[2] = {pass_p, pass_s};
+	int reader[2] = {p, s};
 	for (int i = 0; i < 2; i++) {
-		nsx_send_fds(pass[i][0], &c, 1);
-		const long *o = nsx_do(reader[i], do_cred, pass[i][1], 0, 0)->v;
+		nsx_send_fds(pass[0], &c, 1);
+		const long *o = nsx_do(reader[i], do_cred, 0, 0, 0)->v;
 		printf("%-4s SO_PEERCRED: pid=%s uid=%ld gid=%ld\n", nsx_task_name(reader[i]),
 		       nsx_name(reader[i], o[0]), o[1], o[2]);
 	}
