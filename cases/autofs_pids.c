@@ -87,10 +87,7 @@ static int dns;
 static int packet(struct autofs_v5_packet *p, int wait)
 {
 	struct pollfd pf = {.fd = pipefd[0], .events = POLLIN};
-	int n = poll(&pf, 1, wait ? nsx_timeout_ms() : 0);
-	if (n < 0)
-		nsx_fail("poll: %s", nsx_errname(errno));
-	if (n == 0) {
+	if (!NSX_TRY(poll(&pf, 1, wait ? nsx_timeout_ms() : 0))) {
 		if (wait)
 			nsx_fail("no autofs packet within %d ms", nsx_timeout_ms());
 		return 0;

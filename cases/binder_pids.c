@@ -237,9 +237,7 @@ static long show_gain(const char *who, const char *what)
 	long after[16], g = 0;
 	int na = 0, count = 0;
 	char line[64];
-	DIR *d = opendir(procs);
-	if (!d)
-		nsx_fail("opendir %s: %s", procs, nsx_errname(errno));
+	DIR *d = NSX_TRY_PTR(opendir(procs));
 	for (struct dirent *e; (e = readdir(d));)
 		if (e->d_name[0] != '.' && na < 16)
 			after[na++] = strtol(e->d_name, NULL, 10);

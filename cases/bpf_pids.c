@@ -142,8 +142,7 @@ int main(void)
 		const char *wn = nsx_task_name(w);
 		for (int own = 1; own >= 0; own--) {
 			const long *o = nsx_do(w, do_run, own, 0, 0)->v;
-			if (o[0])
-				nsx_fail("BPF_PROG_TEST_RUN: %s", nsx_errname((int)-o[0]));
+			NSX_TRY_NEG(o[0]); /* BPF_PROG_TEST_RUN */
 			if (own)
 				printf("%-2s bpf_get_current_pid_tgid(): tgid=%s pid=%s\n", wn,
 				       nsx_name(w, (long)((unsigned long)o[1] >> 32)),
