@@ -84,9 +84,7 @@ static void read_trace(int which, long *o)
 	snprintf(want, sizeof(want), " newcomm=c-renamed%d ", which);
 	char path[256], line[512];
 	snprintf(path, sizeof(path), "%s/trace", inst);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		nsx_fail("open %s: %s", path, nsx_errname(errno));
+	FILE *f = NSX_TRY_PTR(fopen(path, "re"));
 	o[0] = o[1] = o[2] = o[3] = 0;
 	while (fgets(line, sizeof(line), f)) {
 		char *p;
