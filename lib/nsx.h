@@ -303,6 +303,10 @@ int nsx_spawn_agent(const char *name, const char *new_ns);
  * task is by's child.  name and new_ns must be where every task has them
  * (string literals, or static data set before the tasks were made). */
 int nsx_spawn_agent_by(int by, const char *name, const char *new_ns);
+/* Task by (an agent, or the top itself) starts a second thread, registered
+ * as task name, that runs actions too; its index.  The thread has by's
+ * signal mask; name must be where every task has it, as above. */
+int nsx_agent_thread_by(int by, const char *name);
 _Noreturn void nsx_serve(void);
 #define NSX_REPLY(...) NSX_SEND("reply", __VA_ARGS__)
 /* Wait to be killed (bounded: exits quietly after four timeouts). */

@@ -386,6 +386,11 @@ static void act_report(const long *arg)
 	NSX_REPLY(getpid(), arg[0] + arg[1] + arg[2]);
 }
 
+static void act_self(NSX_UNUSED const long *arg)
+{
+	NSX_REPLY(nsx_self());
+}
+
 static void actions(void)
 {
 	int a = nsx_spawn_agent("a", NULL);
@@ -403,6 +408,10 @@ static void actions(void)
 	ck_assert_str_eq(nsx_task_name(t), "t");
 	ck_assert_int_eq(nsx_table()->task[b].spawner, a);
 	ck_assert_int_eq(nsx_table()->task[t].spawner, nsx_self());
+	/* a thread of b that runs actions of its own */
+	int bt = nsx_agent_thread_by(b, "bt");
+	ck_assert_int_eq(nsx_do(bt, act_self, 0, 0, 0)->v[0], bt);
+	ck_assert_str_eq(nsx_name(b, nsx_do(bt, act_report, 0, 0, 0)->v[0]), "b");
 	nsx_reap_all();
 }
 
