@@ -45,7 +45,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -74,12 +73,6 @@ static void do_getown(const long *arg)
 	NSX_REPLY(own, r, ex.type, ex.pid);
 }
 
-static void *wt_fn(NSX_UNUSED void *arg)
-{
-	nsx_add_thread("wt");
-	nsx_park();
-}
-
 /* In w: F_SETOWN(arg[1]) of the pipe (arg[0] 0) or the socket (1); with
  * arg[2], F_SETOWN_EX(F_OWNER_TID, arg[1]) instead. */
 static void do_setown(const long *arg)
@@ -95,22 +88,13 @@ static void do_take(const long *arg)
 	nsx_send_siginfo("reply", (int)arg[0]);
 }
 
-/* w: a process group leader with a thread wt, taking SIGIO and SIGURG. */
-static int w_fn(NSX_UNUSED void *arg)
+/* w: a process group leader that blocks SIGIO and SIGURG (before its
+ * thread wt starts: wt has the same mask). */
+static void do_setup(NSX_UNUSED const long *arg)
 {
-	pthread_t wt;
 	nsx_block(SIGIO);
 	nsx_block(SIGURG);
-	NSX_TRY(setpgid(0, 0));
-	NSX_TRY_ERR(pthread_create(&wt, NULL, wt_fn, NULL));
-	nsx_serve();
-}
-
-static int init_fn(void *arg)
-{
-	if (arg)
-		nsx_spawn("w", NULL, w_fn, NULL);
-	nsx_serve();
+	NSX_REPLY(nsx_rc(setpgid(0, 0)));
 }
 
 static const char *owner_type(long t)
@@ -152,9 +136,10 @@ int main(void)
 	if (pipe2(pipefd, O_CLOEXEC) || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) ||
 	    fcntl(pipefd[0], F_SETFL, O_ASYNC | O_NONBLOCK) || fcntl(sv[0], F_SETFL, O_ASYNC))
 		nsx_fail("pipe/socketpair: %s", nsx_errname(errno));
-	int i = nsx_spawn("i", "inner", init_fn, "with w");
-	int s = nsx_spawn("s", "sib", init_fn, NULL);
-	int w = nsx_await_task("w"), wt = nsx_await_task("wt"), inner = nsx_ns_of(i);
+	int i = nsx_spawn_agent("i", "inner"), s = nsx_spawn_agent("s", "sib");
+	int w = nsx_spawn_agent_by(i, "w", NULL), inner = nsx_ns_of(i);
+	NSX_TRY_NEG(nsx_do(w, do_setup, 0, 0, 0)->v[0]);
+	int wt = nsx_agent_thread_by(w, "wt");
 	long wn = nsx_nr_in(w, inner); /* w leads its process group */
 	printf("# f_owner: F_SETOWN by w (inner), F_GETOWN in three namespaces, and the signals\n");
 	printf("w F_SETOWN(itself) = %s\n", nsx_res(nsx_do(w, do_setown, 0, wn, 0)->v[0]));

@@ -30,7 +30,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <sys/fanotify.h>
@@ -100,19 +99,6 @@ static void do_drop(NSX_UNUSED const long *arg)
 	NSX_REPLY(0);
 }
 
-static void *at_fn(NSX_UNUSED void *arg)
-{
-	nsx_add_thread("at");
-	nsx_serve();
-}
-
-static int a_fn(NSX_UNUSED void *arg)
-{
-	pthread_t th;
-	NSX_TRY_ERR(pthread_create(&th, NULL, at_fn, NULL));
-	nsx_park();
-}
-
 static int i_fn(NSX_UNUSED void *arg)
 {
 	NSX_TRY_NEG(groups());
@@ -135,10 +121,10 @@ int main(void)
 		nsx_skip("fanotify_init(FAN_CLASS_NOTIF): EPERM");
 	if (r)
 		nsx_fail("fanotify: %s", nsx_errname((int)-r));
-	nsx_spawn("a", NULL, a_fn, NULL);
 	int i = nsx_spawn("i", "inner", i_fn, NULL);
 	int c = nsx_spawn_agent("c", "sib");
-	int b = nsx_spawn_agent_by(i, "b", NULL), at = nsx_await_task("at");
+	int b = nsx_spawn_agent_by(i, "b", NULL);
+	int at = nsx_agent_thread_by(nsx_spawn_agent("a", NULL), "at");
 	int actors[3] = {at, b, c};
 	printf("# fanotify_pids: FAN_OPEN event pids, plain and FAN_REPORT_TID groups\n");
 	for (int k = 0; k < 3; k++) {
