@@ -112,7 +112,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -213,27 +212,16 @@ static int listen_at(const char *path)
 	return fd;
 }
 
-/* A dumping thread: registered as its own task, it aborts when told. */
-static void *dumping_thread(void *name)
-{
-	nsx_add_thread(name);
-	nsx_step();
-	signal(SIGABRT, SIG_DFL);
-	abort();
-}
-
-/* A dumper (arg: its dumping thread's name): a tiny core, dumped by a thread
- * that is not the thread-group leader.  f first makes a mount namespace of its
- * own with a tmpfs on /tmp, listens at SOCK there (the decoy) and gives top
- * that listener. */
-static int dumper_fn(void *thread)
+/* d, e, f: a tiny core, when one of their threads aborts (do_abort()).  f
+ * (arg[0]) first makes a mount namespace of its own with a tmpfs on /tmp,
+ * listens at SOCK there (the decoy) and gives top that listener. */
+static void do_dumper(const long *arg)
 {
 	struct rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
-	pthread_t th;
 	setrlimit(RLIMIT_CORE, &r);
 	/* No memory in the core, only its notes (fs/coredump.c vma_dump_size()). */
 	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/proc/self/coredump_filter", "0"));
-	if (!strcmp(thread, "ft")) {
+	if (arg[0]) {
 		NSX_TRY(unshare(CLONE_NEWNS));
 		NSX_TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 		NSX_TRY(mount("tmpfs", "/tmp", "tmpfs", 0, "mode=0755"));
@@ -241,8 +229,14 @@ static int dumper_fn(void *thread)
 		NSX_TRY_NEG(nsx_send_fds(pass[1], &lfd, 1));
 		close(lfd);
 	}
-	NSX_TRY_ERR(pthread_create(&th, NULL, dumping_thread, thread));
-	nsx_park();
+	NSX_REPLY(0);
+}
+
+/* dt, et, ft: dump the core of their process, not being its leader. */
+static void do_abort(NSX_UNUSED const long *arg)
+{
+	signal(SIGABRT, SIG_DFL);
+	abort();
 }
 
 /* p and s: SO_PEERCRED of a connection passed to them. */
@@ -268,15 +262,6 @@ static void do_reap(const long *arg)
 	close(pfd);
 	long rc = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG) ? -errno : 0;
 	NSX_REPLY(rc, si.si_code, si.si_status, si.si_pid);
-}
-
-static int p_fn(NSX_UNUSED void *arg)
-{
-	nsx_spawn("d", NULL, dumper_fn, "dt");
-	nsx_spawn("e", NULL, dumper_fn, "et");
-	nsx_spawn("f", NULL, dumper_fn, "ft");
-	NSX_SEND("up", 1);
-	nsx_serve();
 }
 
 static char saved[512];
@@ -387,13 +372,14 @@ int main(int argc, char **argv)
 	NSX_TRY_NEG(set_pattern(pattern));
 	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass));
 
-	int p = nsx_spawn("p", "inner", p_fn, NULL);
-	int s = nsx_spawn_agent("s", "side");
-	nsx_recv(p, "up");
-	int d = nsx_find("d"), e = nsx_find("e"), f = nsx_find("f");
-	int dt = nsx_await_task("dt"), et = nsx_await_task("et"), ft = nsx_await_task("ft");
-	int decoy;
-	NSX_TRY_NEG(nsx_recv_fds(pass[0], &decoy, 1)); /* sent before f registered ft */
+	int p = nsx_spawn_agent("p", "inner"), s = nsx_spawn_agent("s", "side");
+	int d = nsx_spawn_agent_by(p, "d", NULL), e = nsx_spawn_agent_by(p, "e", NULL);
+	int f = nsx_spawn_agent_by(p, "f", NULL), decoy;
+	for (int i = 0; i < 3; i++)
+		nsx_do((int[]){d, e, f}[i], do_dumper, i == 2, 0, 0);
+	NSX_TRY_NEG(nsx_recv_fds(pass[0], &decoy, 1));
+	int dt = nsx_agent_thread_by(d, "dt"), et = nsx_agent_thread_by(e, "et");
+	int ft = nsx_agent_thread_by(f, "ft");
 
 	printf("# coredump_peer: a core_pattern pipe helper's %%F pidfd and a coredump socket's "
 	       "peer; d, e, f (inner) dump from their threads dt, et, ft\n");
@@ -402,7 +388,7 @@ int main(int argc, char **argv)
 	       nsx_errname((int)-probe), nsx_errname((int)-own));
 
 	/* Part 1: the pipe helper and its %F. */
-	nsx_go(dt);
+	nsx_ask(dt, do_abort, 0, 0, 0);
 	char buf[2048];
 	const char *why = helper_wait(fifo, nsx_procfd(), nsx_pid(d), buf, sizeof(buf));
 	if (why)
@@ -425,7 +411,7 @@ int main(int argc, char **argv)
 	print_reap(p, d);
 
 	/* Part 2: the coredump socket, with the pattern the helper left. */
-	nsx_go(et);
+	nsx_ask(et, do_abort, 0, 0, 0);
 	struct pollfd pl = {lsn, POLLIN, 0};
 	if (poll(&pl, 1, nsx_timeout_ms()) != 1)
 		nsx_fail("no connection on the coredump socket");
@@ -478,7 +464,7 @@ int main(int argc, char **argv)
 
 	/* Part 3: f dumps; a listener at SOCK in f's mount namespace too. */
 	close(c);
-	nsx_go(ft);
+	nsx_ask(ft, do_abort, 0, 0, 0);
 	struct pollfd two[2] = {{lsn, POLLIN, 0}, {decoy, POLLIN, 0}};
 	if (poll(two, 2, nsx_timeout_ms()) < 1)
 		nsx_fail("no connection on either listener");
