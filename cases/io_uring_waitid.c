@@ -62,17 +62,16 @@ static void do_reap(NSX_UNUSED const long *arg)
 	NSX_REPLY((long)cqe.user_data, cqe.res, si->si_code, si->si_pid, si->si_status);
 }
 
-static int exit_fn(void *arg)
+/* w and o: exit with status arg[0]. */
+static void do_exit(const long *arg)
 {
-	nsx_step();
-	return (int)(long)arg;
+	_exit((int)arg[0]);
 }
 
-/* In c: a ring of its own, and its child w. */
-static void do_setup(NSX_UNUSED const long *arg)
+/* In c: a ring of its own. */
+static void do_ring(NSX_UNUSED const long *arg)
 {
-	NSX_TRY_NEG(nsx_ring_open(&ring, 0));
-	NSX_REPLY(nsx_spawn("w", NULL, exit_fn, (void *)7L));
+	NSX_REPLY(nsx_ring_open(&ring, 0));
 }
 
 /* The completion task who reaps, its pids named as observer sees them. */
@@ -101,8 +100,8 @@ int main(void)
 	if (!r)
 		nsx_skip("IORING_REGISTER_PROBE: no IORING_OP_WAITID (Linux 6.7)");
 	struct nsx_scene s = nsx_scene(0);
-	int c = s.c, w = (int)nsx_do(c, do_setup, 0, 0, 0)->v[0];
-	int o = nsx_spawn("o", NULL, exit_fn, (void *)9L);
+	int c = s.c, w = nsx_spawn_agent_by(c, "w", NULL), o = nsx_spawn_agent("o", NULL);
+	NSX_TRY_NEG(nsx_do(c, do_ring, 0, 0, 0)->v[0]);
 
 	printf("# io_uring_waitid: IORING_OP_WAITID looks up and numbers in the submitter's "
 	       "namespace\n");
@@ -112,8 +111,8 @@ int main(void)
 	show(c, what, c);
 	nsx_do(c, do_submit, 0, P_PID, nsx_nr_in(w, s.inner));
 	nsx_by(0, do_submit, 0, P_ALL, 0);
-	nsx_go(w);
-	nsx_go(o);
+	nsx_ask(w, do_exit, 7, 0, 0);
+	nsx_ask(o, do_exit, 9, 0, 0);
 	show(c, "P_PID w, WEXITED", c);
 	show(0, "P_ALL, WEXITED", 0);
 	nsx_forget(w);
