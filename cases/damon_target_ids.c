@@ -30,8 +30,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static const char *dir; /* debugfs is mounted here */
-static char ids[128];   /* its damon/target_ids */
+static char ids[128]; /* its damon/target_ids */
 
 static void do_write(const long *arg)
 {
@@ -84,7 +83,7 @@ NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "
 int main(void)
 {
 	nsx_init("top", "outer");
-	dir = nsx_mount_fs("debugfs", NULL, "CONFIG_DEBUG_FS");
+	const char *dir = nsx_mount_fs("debugfs", NULL, "CONFIG_DEBUG_FS");
 	snprintf(ids, sizeof(ids), "%s/damon/target_ids", dir);
 	if (access(ids, F_OK))
 		nsx_skip("no DAMON debugfs interface: %s (CONFIG_DAMON_DBGFS)", nsx_errname(errno));

@@ -49,7 +49,6 @@ struct drm_client {
 
 #define CARD "/dev/dri/card0"
 
-static const char *dir; /* debugfs is mounted here */
 static char clients[128];
 
 static int card = -1;
@@ -132,7 +131,7 @@ int main(void)
 	if (access(CARD, F_OK))
 		nsx_skip("no " CARD ": %s (CONFIG_DRM_VGEM or another DRM driver)",
 		         nsx_errname(errno));
-	dir = nsx_mount_fs("debugfs", NULL, "CONFIG_DEBUG_FS");
+	const char *dir = nsx_mount_fs("debugfs", NULL, "CONFIG_DEBUG_FS");
 	snprintf(clients, sizeof(clients), "%s/dri/0/clients", dir);
 	atexit(clean);
 	struct nsx_scene s = nsx_scene(NSX_SCENE_C2);

@@ -49,8 +49,7 @@
 
 #define MARK "nsxlate-mark"
 
-static const char *dir; /* tracefs is mounted here */
-static char inst[160];  /* the instance's directory */
+static char inst[160]; /* the instance's directory */
 
 static long put(const char *file, const char *v, int trunc)
 {
@@ -148,7 +147,7 @@ NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "
 int main(void)
 {
 	nsx_init("top", "outer");
-	dir = nsx_mount_fs("tracefs", NULL, "CONFIG_TRACING");
+	const char *dir = nsx_mount_fs("tracefs", NULL, "CONFIG_TRACING");
 	atexit(clean);
 	snprintf(inst, sizeof(inst), "%s/instances/nsxlate-XXXXXX", dir);
 	NSX_TRY_PTR(mkdtemp(inst)); /* a tracing instance */
