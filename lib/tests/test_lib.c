@@ -218,7 +218,7 @@ START_TEST(read_text)
 	ck_assert_int_eq(nr[1], 5);
 	ck_assert_int_eq(nsx_read_numbers(fd, "nothing", nr, 4), -ENOENT);
 	/* Fields: the line's own name only, first line too, blanks skipped. */
-	const char *st = "Pid:\t7\nNSpid:\t7 1\nTgid: x\nNSpidx: 9\nEmpty:\n";
+	const char *st = "Pid:\t7\n\nNSpid:\t7 1\nTgid: x\nNSpidx: 9\nEmpty:\n";
 	ck_assert_str_eq(nsx_field(st, "Pid"), "7");
 	ck_assert_str_eq(nsx_field(st, "NSpid"), "7 1");
 	ck_assert_str_eq(nsx_field(st, "Empty"), "");
