@@ -189,20 +189,14 @@ int main(int argc, char **argv)
 	char self[256], pattern[600];
 	self_exe(self, sizeof(self));
 	core_pattern_save(saved, sizeof(saved));
-	int f = NSX_TRY(open(CORE_PATTERN, O_WRONLY | O_CLOEXEC));
+	snprintf(pattern, sizeof(pattern), "|%s " HELPER " %%p %%i %%P %%I " FIFO, self);
+	long w = nsx_write_text(AT_FDCWD, CORE_PATTERN, "%s", pattern);
+	if (w == -EACCES || w == -EPERM)
+		nsx_skip("writing core_pattern: %s", nsx_errname((int)-w));
+	NSX_TRY_NEG(w); /* unchanged, if it failed */
+	atexit(put_back);
 	unlink(FIFO);
 	NSX_TRY(mkfifo(FIFO, 0600));
-	snprintf(pattern, sizeof(pattern), "|%s " HELPER " %%p %%i %%P %%I " FIFO, self);
-	if (write(f, pattern, strlen(pattern)) < 0) {
-		int e = errno;
-		close(f);
-		unlink(FIFO);
-		if (e == EACCES || e == EPERM)
-			nsx_skip("writing core_pattern: %s", nsx_errname(e));
-		nsx_fail("writing core_pattern: %s", nsx_errname(e));
-	}
-	close(f);
-	atexit(put_back);
 	int fifo = (int)NSX_TRY(open(FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
 
 	int pt = nsx_agent_thread_by(nsx_spawn_agent("p", "inner"), "pt");
