@@ -111,17 +111,15 @@ int main(void)
 	/* DAMON_STAT's exclusive kdamond refuses every other start: off for
 	 * the case's run, on again at its end (clean()). */
 	char st[8];
+	atexit(clean);
 	if (nsx_read_text(AT_FDCWD, STAT, st, sizeof(st)) > 0 && st[0] == 'Y') {
 		stat_was_on = 1;
-		atexit(clean);
 		NSX_TRY_NEG(nsx_write_text(AT_FDCWD, STAT, "N"));
 	}
 	long r = nsx_write_text(AT_FDCWD, ADMIN "/nr_kdamonds", "1");
 	if (r)
 		nsx_skip("nr_kdamonds: %s (another DAMON user?)", nsx_errname((int)-r));
 	set_up = 1;
-	if (!stat_was_on)
-		atexit(clean);
 	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, KD "/contexts/nr_contexts", "1"));
 	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, CTX "/targets/nr_targets", "1"));
 	if ((r = nsx_write_text(AT_FDCWD, CTX "/operations", "vaddr")))
