@@ -89,17 +89,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t handled, h_signo, h_code, h_pid, h_uid;
+static volatile sig_atomic_t handled;
+static siginfo_t h; /* what the last SIGUSR2 came with */
 
-static void on_usr2(int sig, siginfo_t *si, void *uc)
+static void on_usr2(NSX_UNUSED int sig, siginfo_t *si, NSX_UNUSED void *uc)
 {
-	(void)sig;
-	(void)uc;
+	h = *si;
 	handled++;
-	h_signo = si->si_signo;
-	h_code = si->si_code;
-	h_pid = si->si_pid;
-	h_uid = (sig_atomic_t)si->si_uid;
 }
 
 /* Actions, with arg {target task (-1: kill(-1)), signal or wait options}. */
@@ -122,7 +118,7 @@ static void do_check(NSX_UNUSED const long *arg)
 static void do_state(NSX_UNUSED const long *arg)
 {
 	NSX_REPLY(nsx_pending(SIGTERM), nsx_pending(SIGSTOP), nsx_pending(SIGKILL), handled,
-	          h_signo, h_code, h_pid, h_uid, 0, 0);
+	          h.si_signo, h.si_code, h.si_pid, h.si_uid, 0, 0);
 }
 
 /* waitid() for the target with options arg[1] (WSTOPPED, WCONTINUED, WEXITED, with WNOHANG). */
