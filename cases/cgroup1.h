@@ -2,13 +2,13 @@
 /*
  * cgroup1.h - what the cgroup v1 cases share (cgroup_v1_pids,
  * cgroup_debug_pids): a v1 hierarchy of the case's own, mounted in a mount
- * namespace of its own at CG1_MNT, with one cgroup g holding c, the init of
+ * namespace of its own (cg1_setup()), with one cgroup g holding c, the init of
  * namespace inner, c2 (inner) with a second thread c2t, and o (outer); the
  * top moved them there with their numbers in outer.  When the case ends
  * everyone goes back to the root cgroup and g, the mount and its directory
  * go: the hierarchy is destroyed with them.
  *
- * A case defines cg1_read(file, v) before including this: the numbers of its
+ * A case defines cg1_read(file, v), declared here: the numbers of its
  * file number file (0, 1, ...) of g as read by the calling task, count in
  * v[0] (-errno if unreadable), up to 8 numbers in v[1..].  Every reader
  * runs it as the action cg1_do_read().
