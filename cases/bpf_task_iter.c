@@ -109,8 +109,7 @@ static const char *btf_read(struct btf_info *bi)
 		return "not BTF, or too large";
 	const char *types = buf + h->hdr_len + h->type_off;
 	const char *strs = buf + h->hdr_len + h->str_off;
-	memset(bi, 0, sizeof(*bi));
-	bi->off_tgid = bi->off_pid = bi->off_comm = -1;
+	*bi = (struct btf_info){.off_tgid = -1, .off_pid = -1, .off_comm = -1};
 	int id = 1;
 	for (const char *p = types; p < types + h->type_len; id++) {
 		const struct btf_type *t = (const void *)p;

@@ -138,10 +138,9 @@ int main(void)
 	/* The worker is made as the read is punted; wait (bounded) for it. */
 	long tid[16];
 	char name[16][32];
-	int n = 0, sqp = -1, wrk = -1;
-	struct timespec t0, t;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
+	int n, sqp, wrk;
+	time_t end = time(NULL) + nsx_timeout_ms() / 1000 + 1;
+	do {
 		n = nsx_threads(c, tid, name, 16);
 		sqp = wrk = -1;
 		for (int i = 0; i < n; i++) {
@@ -150,11 +149,7 @@ int main(void)
 			if (!strncmp(name[i], "iou-wrk-", 8))
 				wrk = i;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((sqp >= 0 && wrk >= 0) || t.tv_sec - t0.tv_sec > nsx_timeout_ms() / 1000)
-			break;
-		sched_yield();
-	}
+	} while ((sqp < 0 || wrk < 0) && time(NULL) < end && !sched_yield());
 	if (sqp < 0 || wrk < 0)
 		nsx_fail("no SQ thread or io-wq worker in c (%d threads)", n);
 	long sqt = nsx_by(0, do_sqthread, 1, c, 0)->v[0];
