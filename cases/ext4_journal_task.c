@@ -72,12 +72,10 @@ static void clean(void)
 {
 	if (mounted)
 		umount2(dir, 0);
-	mounted = 0;
 	if (dir)
 		rmdir(dir);
 	if (loop_fd >= 0)
 		close(loop_fd);
-	loop_fd = -1;
 }
 
 /* Attach img read-only (autoclear) to a free loop device: its number, its fd
