@@ -53,12 +53,11 @@
 static int pipefd[2] = {-1, -1};
 
 /* pgrp= of the autofs line of /proc/self/mounts, or -1. */
-static void do_pgrp(const long *arg)
+static void do_pgrp(NSX_UNUSED const long *arg)
 {
 	char line[512];
 	long v = -1;
 	FILE *f = fopen("/proc/self/mounts", "re");
-	(void)arg;
 	while (f && fgets(line, sizeof(line), f)) {
 		char *p = strstr(line, " autofs ");
 		if (p && (p = strstr(p, "pgrp=")))
@@ -69,29 +68,17 @@ static void do_pgrp(const long *arg)
 	NSX_REPLY(v);
 }
 
-static void do_chdir(const long *arg)
+static void do_chdir(NSX_UNUSED const long *arg)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/tmp/a/%s", nsx_task_name(nsx_self()));
-	(void)arg;
 	NSX_REPLY(nsx_rc(chdir(path)));
 }
 
-static int own_group_fn(void *arg)
+/* A process group of the caller's own. */
+static void do_own_group(NSX_UNUSED const long *arg)
 {
-	(void)arg;
-	NSX_TRY(setpgid(0, 0));
-	nsx_serve();
-}
-
-static int d_fn(void *arg)
-{
-	(void)arg;
-	NSX_TRY(setpgid(0, 0));
-	nsx_spawn("r", NULL, own_group_fn, NULL);
-	nsx_spawn("r2", "below", own_group_fn, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_REPLY(nsx_rc(setpgid(0, 0)));
 }
 
 static int dns;
@@ -100,10 +87,7 @@ static int dns;
 static int packet(struct autofs_v5_packet *p, int wait)
 {
 	struct pollfd pf = {.fd = pipefd[0], .events = POLLIN};
-	int n = poll(&pf, 1, wait ? nsx_timeout_ms() : 0);
-	if (n < 0)
-		nsx_fail("poll: %s", nsx_errname(errno));
-	if (n == 0) {
+	if (!NSX_TRY(poll(&pf, 1, wait ? nsx_timeout_ms() : 0))) {
 		if (wait)
 			nsx_fail("no autofs packet within %d ms", nsx_timeout_ms());
 		return 0;
@@ -143,10 +127,10 @@ int main(void)
 	    mount("nsxtmp", "/tmp", "tmpfs", 0, "mode=0755") || mkdir("/tmp/a", 0755))
 		nsx_fail("a mount namespace with a tmpfs on /tmp: %s", nsx_errname(errno));
 	NSX_TRY(pipe2(pipefd, O_CLOEXEC));
-	int d = nsx_spawn("d", "dns", d_fn, NULL);
-	nsx_recv(d, "up");
-	int r = nsx_find("r"), r2 = nsx_find("r2");
-	int c = nsx_spawn("c", "inner", own_group_fn, NULL);
+	int d = nsx_spawn_agent("d", "dns"), c = nsx_spawn_agent("c", "inner");
+	int r = nsx_spawn_agent_by(d, "r", NULL), r2 = nsx_spawn_agent_by(d, "r2", "below");
+	for (int k = 0; k < 4; k++)
+		NSX_TRY_NEG(nsx_do((int[]){d, r, r2, c}[k], do_own_group, 0, 0, 0)->v[0]);
 	dns = nsx_ns_of(d);
 	snprintf(opts, sizeof(opts), "fd=%d,pgrp=%d,minproto=5,maxproto=5,indirect", pipefd[1],
 	         (int)nsx_pid(d));

@@ -198,49 +198,13 @@ static void do_recv(const long *arg)
 	nsx_send_v("reply", o, 4);
 }
 
-/* BINDER_GET_FROZEN_INFO of pid arg[0] on a. */
+/* BINDER_GET_FROZEN_INFO (arg[1] 0) or BINDER_FREEZE enable 0 (1) of pid arg[0] on a. */
 static void do_frozen(const long *arg)
 {
 	struct binder_frozen_status_info fi = {.pid = (uint32_t)arg[0]};
-	NSX_REPLY(ioctl(bfd[0], BINDER_GET_FROZEN_INFO, &fi) < 0 ? -errno : 0);
-}
-
-/* BINDER_FREEZE enable 0 of pid arg[0] on a. */
-static void do_freeze(const long *arg)
-{
-	struct binder_freeze_info fi = {.pid = (uint32_t)arg[0], .enable = 0};
-	NSX_REPLY(ioctl(bfd[0], BINDER_FREEZE, &fi) < 0 ? -errno : 0);
-}
-
-/* The numbers binder_logs/proc has files for (up to max). */
-static int list_procs(long *v, int max)
-{
-	DIR *d = opendir(procs);
-	struct dirent *e;
-	int n = 0;
-	if (!d)
-		nsx_fail("opendir %s: %s", procs, nsx_errname(errno));
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && n < max)
-			v[n++] = strtol(e->d_name, NULL, 10);
-	closedir(d);
-	return n;
-}
-
-static long gained(const long *before, int nb, const long *after, int na, int *count)
-{
-	long g = 0;
-	*count = 0;
-	for (int i = 0; i < na; i++) {
-		int seen = 0;
-		for (int j = 0; j < nb; j++)
-			seen |= after[i] == before[j];
-		if (!seen) {
-			g = after[i];
-			(*count)++;
-		}
-	}
-	return g;
+	struct binder_freeze_info fz = {.pid = (uint32_t)arg[0], .enable = 0};
+	NSX_REPLY(nsx_rc(arg[1] ? ioctl(bfd[0], BINDER_FREEZE, &fz)
+	                        : ioctl(bfd[0], BINDER_GET_FROZEN_INFO, &fi)));
 }
 
 static const char *first_line(long pid, char *buf, size_t len)
@@ -263,13 +227,32 @@ static const char *first_line(long pid, char *buf, size_t len)
 	return buf;
 }
 
-static void show_gain(const char *who, const char *what, const long *before, int nb, long *after,
-                      int *na)
+/* After who's what: the files binder_logs/proc gained since the last call,
+ * and the proc line of the one; returns the number it is named by (the
+ * last, if several). */
+static long show_gain(const char *who, const char *what)
 {
-	int count;
+	static long before[16];
+	static int nb;
+	long after[16], g = 0;
+	int na = 0, count = 0;
 	char line[64];
-	*na = list_procs(after, 16);
-	long g = gained(before, nb, after, *na, &count);
+	DIR *d = NSX_TRY_PTR(opendir(procs));
+	for (struct dirent *e; (e = readdir(d));)
+		if (e->d_name[0] != '.' && na < 16)
+			after[na++] = strtol(e->d_name, NULL, 10);
+	closedir(d);
+	for (int i = 0; i < na; i++) {
+		int seen = 0;
+		for (int j = 0; j < nb; j++)
+			seen |= after[i] == before[j];
+		if (!seen) {
+			g = after[i];
+			count++;
+		}
+	}
+	memcpy(before, after, sizeof(after));
+	nb = na;
 	printf("%-3s %s: binder_logs/proc gains ", who, what);
 	if (count == 0)
 		printf("nothing\n");
@@ -278,25 +261,25 @@ static void show_gain(const char *who, const char *what, const long *before, int
 	else
 		printf("%s, its proc line: %s\n", nsx_name(0, g),
 		       first_line(g, line, sizeof(line)));
+	return g;
 }
 
-static long g_c; /* the number c's log file is named by */
-
-static void show_txn(const char *who, int observer, const long *o)
+/* What reader reads on device dev. */
+static void show_txn(int reader, int dev)
 {
+	const long *o = nsx_by(reader, do_recv, dev, 0, 0)->v;
+	const char *who = nsx_task_name(reader);
 	if (o[0] < 0)
 		printf("%-3s reads: %s\n", who, nsx_res(o[0]));
 	else
 		printf("%-3s reads %s: sender_pid %s, sender_euid %ld\n", who,
-		       o[1] == 1 ? "BR_TRANSACTION" : "BR_REPLY", nsx_name(observer, o[2]), o[3]);
+		       o[1] == 1 ? "BR_TRANSACTION" : "BR_REPLY", nsx_name(reader, o[2]), o[3]);
 }
 
 static void clean(void)
 {
-	for (int i = 0; i < 2; i++)
-		if (bfd[i] >= 0)
-			close(bfd[i]);
-	bfd[0] = bfd[1] = -1;
+	close(bfd[0]); /* -1 if never opened: EBADF, harmless */
+	close(bfd[1]);
 }
 
 NSX_CASE(.family = "Device drivers", .rows = "27.1 27.2 27.4",
@@ -326,30 +309,26 @@ int main(void)
 	close(ctl);
 
 	int c = nsx_spawn_agent("c", "inner");
-	long none[1] = {0}, l1[16], l2[16], l3[16];
-	int n1, n2, n3, count;
 	printf("# binder_pids: sender_pid is the reader's number for the sender; the "
 	       "log files and the freeze ioctls use global tgids\n");
 	NSX_TRY_NEG(nsx_by(0, do_open, 0, 0, 0)->v[0]);
 	NSX_TRY_NEG(nsx_by(0, do_open, 1, 0, 0)->v[0]);
-	show_gain("top", "opens a and b", none, 0, l1, &n1);
+	show_gain("top", "opens a and b");
 	printf("c   opens a: %s\n", nsx_res(nsx_do(c, do_open, 0, 0, 0)->v[0]));
-	show_gain("c", "opened a", l1, n1, l2, &n2);
-	g_c = gained(l1, n1, l2, n2, &count);
+	long g_c = show_gain("c", "opened a"); /* the number c's log file is named by */
 	printf("c   opens b: %s\n", nsx_res(nsx_do(c, do_open, 1, 0, 0)->v[0]));
-	show_gain("c", "opened b", l2, n2, l3, &n3);
+	show_gain("c", "opened b");
 
 	printf("top becomes a's context manager: %s\n", nsx_res(nsx_by(0, do_mgr, 0, 0, 0)->v[0]));
 	printf("c   becomes b's context manager: %s\n", nsx_res(nsx_do(c, do_mgr, 1, 0, 0)->v[0]));
 	printf("c   sends on a: %s\n", nsx_res(nsx_do(c, do_send, 0, 0, 0)->v[0]));
-	show_txn("top", 0, nsx_by(0, do_recv, 0, 0, 0)->v);
-	show_txn("c", c, nsx_do(c, do_recv, 0, 0, 0)->v);
+	show_txn(0, 0);
+	show_txn(c, 0);
 	printf("top sends on b: %s\n", nsx_res(nsx_by(0, do_send, 1, 0, 0)->v[0]));
-	show_txn("c", c, nsx_do(c, do_recv, 1, 0, 0)->v);
-	show_txn("top", 0, nsx_by(0, do_recv, 1, 0, 0)->v);
+	show_txn(c, 1);
+	show_txn(0, 1);
 
-	int inner = nsx_ns_of(c);
-	long own = nsx_nr_in(c, inner);
+	long own = nsx_nr_in(c, nsx_ns_of(c));
 	printf("c   BINDER_GET_FROZEN_INFO pid %ld (its own number): %s\n", own,
 	       nsx_res(nsx_do(c, do_frozen, own, 0, 0)->v[0]));
 	printf("c   BINDER_GET_FROZEN_INFO pid %s (its log file's): %s\n", nsx_name(0, g_c),
@@ -357,8 +336,8 @@ int main(void)
 	printf("top BINDER_GET_FROZEN_INFO pid %s: %s\n", nsx_name(0, nsx_pid(c)),
 	       nsx_res(nsx_by(0, do_frozen, nsx_pid(c), 0, 0)->v[0]));
 	printf("c   BINDER_FREEZE enable 0 pid %ld (its own number): %s\n", own,
-	       nsx_res(nsx_do(c, do_freeze, own, 0, 0)->v[0]));
+	       nsx_res(nsx_do(c, do_frozen, own, 1, 0)->v[0]));
 	printf("c   BINDER_FREEZE enable 0 pid %s (its log file's): %s\n", nsx_name(0, g_c),
-	       nsx_res(nsx_do(c, do_freeze, g_c, 0, 0)->v[0]));
+	       nsx_res(nsx_do(c, do_frozen, g_c, 1, 0)->v[0]));
 	nsx_exit();
 }

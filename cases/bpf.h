@@ -7,6 +7,8 @@
 #ifndef NSX_BPF_H
 #define NSX_BPF_H
 
+#include "nsx.h"
+
 #include <errno.h>
 #include <linux/bpf.h>
 #include <string.h>
@@ -22,9 +24,11 @@ static inline long sys_bpf(int cmd, union bpf_attr *a)
 	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 
 static char bpf_log[65536];
+static int bpf_prog = -1; /* what bpf_load() loaded */
 
 /* BPF_PROG_LOAD of a GPL program of type type (with expected_attach_type,
- * attach_btf_id and prog_flags as given, 0 for none): the fd, or -errno. */
+ * attach_btf_id and prog_flags as given, 0 for none): 0 (the fd in
+ * bpf_prog), or -errno; skips the case without bpf() (ENOSYS). */
 static inline long bpf_load(unsigned type, unsigned attach, unsigned btf_id, unsigned flags,
                             const struct bpf_insn *insns, unsigned n)
 {
@@ -40,8 +44,10 @@ static inline long bpf_load(unsigned type, unsigned attach, unsigned btf_id, uns
 	a.log_buf = (unsigned long)bpf_log;
 	a.log_size = sizeof(bpf_log);
 	a.log_level = 1;
-	long fd = sys_bpf(BPF_PROG_LOAD, &a);
-	return fd < 0 ? -errno : fd;
+	bpf_prog = (int)sys_bpf(BPF_PROG_LOAD, &a);
+	if (bpf_prog < 0 && errno == ENOSYS)
+		nsx_skip("no bpf(): ENOSYS (CONFIG_BPF_SYSCALL)");
+	return bpf_prog < 0 ? -errno : 0;
 }
 
 #endif

@@ -52,7 +52,6 @@
 #include <linux/bpf.h>
 #include <linux/btf.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -61,7 +60,6 @@
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 
-static int prog_fd = -1;
 static int sv[2] = {-1, -1};
 
 /* --- vmlinux BTF: a FUNC's id and task_struct's member offsets ----------- */
@@ -111,8 +109,7 @@ static const char *btf_read(struct btf_info *bi)
 		return "not BTF, or too large";
 	const char *types = buf + h->hdr_len + h->type_off;
 	const char *strs = buf + h->hdr_len + h->str_off;
-	memset(bi, 0, sizeof(*bi));
-	bi->off_tgid = bi->off_pid = bi->off_comm = -1;
+	*bi = (struct btf_info){.off_tgid = -1, .off_pid = -1, .off_comm = -1};
 	int id = 1;
 	for (const char *p = types; p < types + h->type_len; id++) {
 		const struct btf_type *t = (const void *)p;
@@ -171,10 +168,8 @@ static long load(const struct btf_info *bi)
 	        INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
 	        INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
-	long fd = bpf_load(BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER, (unsigned)bi->iter_task_id, 0,
-	                   insns, sizeof(insns) / sizeof(insns[0]));
-	prog_fd = (int)fd;
-	return fd < 0 ? fd : 0;
+	return bpf_load(BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER, (unsigned)bi->iter_task_id, 0, insns,
+	                sizeof(insns) / sizeof(insns[0]));
 }
 
 /* A link for the task iterator: tid, or a pidfd; the link fd or -errno. */
@@ -186,7 +181,7 @@ static long make_link(unsigned tid, int pid_fd)
 	memset(&a, 0, sizeof(a));
 	li.task.tid = tid;
 	li.task.pid_fd = (__u32)(pid_fd < 0 ? 0 : pid_fd);
-	a.link_create.prog_fd = (__u32)prog_fd;
+	a.link_create.prog_fd = (__u32)bpf_prog;
 	a.link_create.attach_type = BPF_TRACE_ITER;
 	if (tid || pid_fd >= 0) {
 		a.link_create.iter_info = (unsigned long)&li;
@@ -280,26 +275,17 @@ static void do_link_tid(const long *arg)
 	NSX_REPLY(o[0], o[1], o[2], o[3], info[0], info[1], info[2]);
 }
 
-static int named(void *arg)
+/* Set the caller's comm to its task name (the iterator's output reads as names). */
+static void do_name(NSX_UNUSED const long *arg)
 {
-	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
-	NSX_SEND("named", 1); /* the top iterates only after this */
-	if (arg)
-		nsx_serve();
-	nsx_park();
+	NSX_REPLY(nsx_rc(prctl(PR_SET_NAME, nsx_task_name(nsx_self()))));
 }
 
-static int c_fn(void *arg)
+/* In c: inner's next number is c2's number in outer (so c3 gets it). */
+static void do_last_pid(NSX_UNUSED const long *arg)
 {
-	(void)arg;
-	prctl(PR_SET_NAME, "c");
-	int c2 = nsx_spawn("c2", NULL, named, NULL);
-	/* c3 gets, in inner, the number c2 has in outer. */
-	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/proc/sys/kernel/ns_last_pid", "%ld",
-	                           (long)nsx_nr_in(c2, 0) - 1));
-	nsx_spawn("c3", NULL, named, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	long c2_outer = nsx_nr_in(nsx_find("c2"), 0);
+	NSX_REPLY(nsx_write_text(AT_FDCWD, "/proc/sys/kernel/ns_last_pid", "%ld", c2_outer - 1));
 }
 
 static void show_iter(const char *who, int observer, const char *what, const long *o)
@@ -341,18 +327,16 @@ int main(void)
 	if (why)
 		nsx_fail(BTF_PATH ": %s", why);
 	long r = load(&bi);
-	if (r == -ENOSYS)
-		nsx_skip("no bpf(): ENOSYS (CONFIG_BPF_SYSCALL)");
 	if (r) {
 		fputs(bpf_log, stderr);
 		nsx_fail("BPF_PROG_LOAD: %s", nsx_errname((int)-r));
 	}
 	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
-	int c2 = nsx_find("c2"), c3 = nsx_find("c3"), inner = nsx_ns_of(c);
-	nsx_recv(c2, "named");
-	nsx_recv(c3, "named");
+	int c = nsx_spawn_agent("c", "inner"), c2 = nsx_spawn_agent_by(c, "c2", NULL);
+	NSX_TRY_NEG(nsx_do(c, do_last_pid, 0, 0, 0)->v[0]);
+	int c3 = nsx_spawn_agent_by(c, "c3", NULL), inner = nsx_ns_of(c);
+	for (int k = 0; k < 3; k++)
+		NSX_TRY_NEG(nsx_do((int[]){c, c2, c3}[k], do_name, 0, 0, 0)->v[0]);
 	printf("# bpf_task_iter: the task iterator walks its creator's namespace; a pidfd "
 	       "link's number is its creator's\n");
 	printf("c3's number in inner %s c2's in outer\n",

@@ -2,13 +2,13 @@
 /*
  * cgroup1.h - what the cgroup v1 cases share (cgroup_v1_pids,
  * cgroup_debug_pids): a v1 hierarchy of the case's own, mounted in a mount
- * namespace of its own at CG1_MNT, with one cgroup g holding c, the init of
+ * namespace of its own (cg1_setup()), with one cgroup g holding c, the init of
  * namespace inner, c2 (inner) with a second thread c2t, and o (outer); the
  * top moved them there with their numbers in outer.  When the case ends
  * everyone goes back to the root cgroup and g, the mount and its directory
  * go: the hierarchy is destroyed with them.
  *
- * A case defines cg1_read(file, v) before including this: the numbers of its
+ * A case defines cg1_read(file, v), declared here: the numbers of its
  * file number file (0, 1, ...) of g as read by the calling task, count in
  * v[0] (-errno if unreadable), up to 8 numbers in v[1..].  Every reader
  * runs it as the action cg1_do_read().
@@ -90,17 +90,13 @@ static int cg1_setup(const char *mnt, const char *opts)
 	return s.c;
 }
 
-/* Print what who read from g/<name>: the numbers as who sees them. */
-static void cg1_show(int who, const char *name, const long *v)
-{
-	printf("%-3s reads g/%s:%s\n", nsx_task_name(who), name, nsx_name_list(who, v));
-}
-
-/* Read file in the top and in c, and print both. */
+/* Read file in the top and in c; print each one's numbers as it sees them. */
 static void cg1_both(int c, int file, const char *name)
 {
-	cg1_show(0, name, nsx_by(0, cg1_do_read, file, 0, 0)->v);
-	cg1_show(c, name, nsx_by(c, cg1_do_read, file, 0, 0)->v);
+	int who[2] = {0, c};
+	for (int k = 0; k < 2; k++)
+		printf("%-3s reads g/%s:%s\n", nsx_task_name(who[k]), name,
+		       nsx_name_list(who[k], nsx_by(who[k], cg1_do_read, file, 0, 0)->v));
 }
 
 #endif

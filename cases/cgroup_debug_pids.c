@@ -29,10 +29,9 @@
 #define MNT "/tmp/nsxlate-cgdebug"
 
 /* The "task N" lines of g/debug.cgroup_css_links. */
-static void cg1_read(int file, long *v)
+static void cg1_read(NSX_UNUSED int file, long *v)
 {
 	char line[256];
-	(void)file;
 	FILE *f = fopen(MNT "/g/debug.cgroup_css_links", "re");
 	v[0] = 0;
 	if (!f) {

@@ -82,19 +82,11 @@ static void do_read(const long *arg)
 	reply_read(open(files[arg[0]], O_RDONLY | O_CLOEXEC));
 }
 
-static void do_read_fd(const long *arg)
+static void do_read_fd(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	int fd = -1;
 	NSX_TRY_NEG(nsx_recv_fds(sv[1], &fd, 1));
 	reply_read(fd);
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn_threaded("c2", NULL, "c2t");
-	nsx_serve();
 }
 
 /* The numbers in v as reader sees them, "(empty)" for none. */
@@ -135,10 +127,9 @@ int main(void)
 		snprintf(files[f], sizeof(files[f]), "%.400s/%s", base, file_names[f]);
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 
-	int c = nsx_spawn("c", "I", c_fn, NULL);
-	int x = nsx_spawn_agent("x", "sib");
-	nsx_await_task("c2t"); /* c spawns c2, which starts c2t */
-	int c2 = nsx_find("c2"), c2t = nsx_find("c2t"), top = nsx_find("top");
+	struct nsx_scene sc = {.c = nsx_spawn_agent("c", "I")}; /* the scene, with I for inner */
+	nsx_scene_c2(&sc, NSX_SCENE_C2T);
+	int c = sc.c, c2 = sc.c2, c2t = sc.c2t, x = nsx_spawn_agent("x", "sib"), top = 0;
 
 	printf("# cgroup_procs: cgroup v2 member lists read and written from pid namespaces "
 	       "(I below outer, sib beside I)\n");

@@ -61,14 +61,12 @@ static int level; /* the kernel's level of outer */
 static long spawn3(const char *name, const char *ns, int newpid, const long *tids, int n)
 {
 	pid_t t[40];
-	struct clone_args ca;
 	for (int k = 0; k < n && k < 40; k++)
 		t[k] = (pid_t)tids[k];
-	memset(&ca, 0, sizeof(ca));
-	ca.flags = newpid ? CLONE_NEWPID : 0;
-	ca.exit_signal = SIGCHLD;
-	ca.set_tid = n ? (uintptr_t)t : 0;
-	ca.set_tid_size = (uint64_t)n;
+	struct clone_args ca = {.flags = newpid ? CLONE_NEWPID : 0,
+	                        .exit_signal = SIGCHLD,
+	                        .set_tid = n ? (uintptr_t)t : 0,
+	                        .set_tid_size = (uint64_t)n};
 	fflush(NULL);
 	long p = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (p == 0) {
@@ -91,16 +89,10 @@ static void do_clone(const long *arg)
 	NSX_REPLY(spawn3(names[w], nss[w], w == 3 || w == 4, tids, (int)(arg[0] >> 8)));
 }
 
-static void do_userns(const long *arg)
-{
-	(void)arg;
-	NSX_REPLY(nsx_new_userns("0 0 1\n", "0 0 1\n"));
-}
-
+/* u: a user namespace of its own (arg[0] 0); a: unshare(CLONE_NEWPID) (1). */
 static void do_unshare(const long *arg)
 {
-	(void)arg;
-	NSX_REPLY(nsx_rc(unshare(CLONE_NEWPID)));
+	NSX_REPLY(arg[0] ? nsx_rc(unshare(CLONE_NEWPID)) : nsx_new_userns("0 0 1\n", "0 0 1\n"));
 }
 
 static const char *tids_str(const long *tids, int n)
@@ -183,13 +175,13 @@ int main(void)
 
 	int u = nsx_spawn_agent("u", NULL);
 	printf("u enters a user namespace of its own: %s\n",
-	       nsx_res(nsx_do(u, do_userns, 0, 0, 0)->v[0]));
+	       nsx_res(nsx_do(u, do_unshare, 0, 0, 0)->v[0]));
 	task_clone(u, 2, "u0", "0", (long[]){1601}, 1);
 	task_clone(u, 3, "u1", "CLONE_NEWPID", (long[]){1}, 1);
 	task_clone(u, 4, "u2", "CLONE_NEWPID", (long[]){1, 1602}, 2);
 
 	int a = nsx_spawn_agent("a", NULL);
-	printf("a unshare(CLONE_NEWPID): %s\n", nsx_res(nsx_do(a, do_unshare, 0, 0, 0)->v[0]));
+	printf("a unshare(CLONE_NEWPID): %s\n", nsx_res(nsx_do(a, do_unshare, 1, 0, 0)->v[0]));
 	task_clone(a, 5, "a1", "0", (long[]){5, 1900}, 2);
 	task_clone(a, 6, "a2", "0", (long[]){1, 1901}, 2);
 	nsx_exit();

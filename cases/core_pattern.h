@@ -45,25 +45,6 @@ static inline void core_pattern_save(char *saved, size_t len)
 	close(f);
 }
 
-/* What the pipe helper wrote to the FIFO fd, up to its end of file (bounded
- * by lib's timeout), NUL-terminated in buf. */
-static inline void helper_report(int fifo, char *buf, size_t len)
-{
-	size_t got = 0;
-	for (;;) {
-		struct pollfd pf = {fifo, POLLIN, 0};
-		int r = poll(&pf, 1, nsx_timeout_ms());
-		ssize_t k = r > 0 ? read(fifo, buf + got, len - 1 - got) : 0;
-		if (k > 0) {
-			got += (size_t)k;
-			continue;
-		}
-		if (r <= 0 || k == 0)
-			break;
-	}
-	buf[got] = '\0';
-}
-
 /* The wait status of process pid, alive or a zombie, as procfd's
  * <pid>/stat says it (field 52, exit_code: fs/proc/array.c do_task_stat(),
  * a dying group's group_exit_code), or -1. */

@@ -69,7 +69,8 @@ static void put_back(void)
 	rmdir(DIR_);
 }
 
-static void dump(void)
+/* w and w2: a core, by abort(). */
+static void do_dump(NSX_UNUSED const long *arg)
 {
 	struct rlimit r = {64 << 20, 64 << 20};
 	setrlimit(RLIMIT_CORE, &r);
@@ -77,27 +78,12 @@ static void dump(void)
 	abort();
 }
 
-static int w_fn(void *arg)
+/* d: reap its child, task arg[0]: the wait status, or -errno. */
+static void do_reap(const long *arg)
 {
-	(void)arg;
-	nsx_step();
-	dump();
-	return 0;
-}
-
-static int d_fn(void *arg)
-{
-	(void)arg;
-	int w[2] = {nsx_spawn("w", NULL, w_fn, NULL), nsx_spawn("w2", NULL, w_fn, NULL)};
-	NSX_SEND("up", 1);
-	for (int i = 0; i < 2; i++) {
-		int st = 0;
-		pid_t p = nsx_nr_in(w[i], nsx_ns_of(nsx_self()));
-		nsx_step();
-		nsx_go(w[i]);
-		NSX_SEND("reaped", waitpid(p, &st, 0) == p ? st : -errno);
-	}
-	nsx_park();
+	int st = 0;
+	pid_t p = nsx_nr_in((int)arg[0], nsx_ns_of(nsx_self()));
+	NSX_REPLY(waitpid(p, &st, 0) == p ? st : -errno);
 }
 
 static const char *how(long st)
@@ -130,13 +116,12 @@ int main(void)
 	}
 	atexit(put_back);
 
-	int d = nsx_spawn("d", "inner", d_fn, NULL);
-	nsx_recv(d, "up");
-	int w = nsx_find("w"), w2 = nsx_find("w2");
+	int d = nsx_spawn_agent("d", "inner");
+	int w = nsx_spawn_agent_by(d, "w", NULL), w2 = nsx_spawn_agent_by(d, "w2", NULL);
 	long st[2];
 	for (int i = 0; i < 2; i++) {
-		nsx_go(d);
-		st[i] = nsx_recv(d, "reaped")->v[0];
+		nsx_ask(i ? w2 : w, do_dump, 0, 0, 0);
+		st[i] = nsx_do(d, do_reap, i ? w2 : w, 0, 0)->v[0];
 	}
 	printf("# coredump_file: core_uses_pid's suffix is the dumper's own-namespace number "
 	       "(names are inner's)\n");

@@ -112,10 +112,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,27 +140,11 @@
 /* PIDFD_GET_INFO on fd: out = {0 or -errno, pid, tgid, ppid}. */
 static void pidfd_info(int fd, long out[4])
 {
-	struct nsx_pidfd_info in;
-	memset(&in, 0, sizeof(in));
-	in.mask = NSX_PIDFD_INFO_PID;
+	struct nsx_pidfd_info in = {.mask = NSX_PIDFD_INFO_PID};
 	out[0] = ioctl(fd, NSX_PIDFD_GET_INFO, &in) ? -errno : 0;
 	out[1] = in.pid;
 	out[2] = in.tgid;
 	out[3] = in.ppid;
-}
-
-/* The words of the line "<field>:" of a status-like text, as text. */
-static void field(const char *text, const char *name, char *out, size_t len)
-{
-	char key[32];
-	snprintf(key, sizeof(key), "\n%s:", name);
-	const char *s = strstr(text, key);
-	out[0] = '\0';
-	if (s) {
-		s += strlen(key);
-		s += strspn(s, " \t");
-		snprintf(out, len, "%.*s", (int)strcspn(s, "\n"), s);
-	}
 }
 
 /* core_pattern written through a fresh descriptor (a write at a non-zero
@@ -178,27 +160,25 @@ static long set_pattern(const char *pattern)
  * argv: HELPER %F %P FIFO SOCK.  Reads the fdinfo of the pidfd %F and
  * PIDFD_GET_INFO on it, the NSpid of %P and of the pidfd's parent (the
  * initial proc), drains the core, then writes three core_patterns (from the
- * initial mount namespace), the last one the socket's, and reports.
+ * initial mount namespace), the last one the socket's, and reports, in one
+ * write() to the FIFO it opened first (cases/core_pattern.h: helper_wait).
  */
 static int helper(int argc, char **argv)
 {
-	char text[4096], path[64], fdnspid[256], pnspid[256], ppnspid[256], buf[4096], pat[128];
+	char path[64], buf[4096], pat[128];
 	long info[4];
-	if (argc < 6)
+	int out = argc < 6 ? -1 : open(argv[4], O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (out < 0)
 		return 1;
 	int pfd = atoi(argv[2]);
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pfd);
-	nsx_read_text(AT_FDCWD, path, text, sizeof(text));
-	field(text, "Pid", buf, sizeof(buf));
-	long fdpid = strtol(buf, NULL, 10);
-	field(text, "NSpid", fdnspid, sizeof(fdnspid));
+	long fdpid = strtol(nsx_read_field(AT_FDCWD, path, "Pid"), NULL, 10);
+	const char *fdnspid = nsx_read_field(AT_FDCWD, path, "NSpid");
 	pidfd_info(pfd, info);
 	snprintf(path, sizeof(path), "/proc/%s/status", argv[3]);
-	nsx_read_text(AT_FDCWD, path, text, sizeof(text));
-	field(text, "NSpid", pnspid, sizeof(pnspid));
+	const char *pnspid = nsx_read_field(AT_FDCWD, path, "NSpid");
 	snprintf(path, sizeof(path), "/proc/%ld/status", info[3]);
-	nsx_read_text(AT_FDCWD, path, text, sizeof(text));
-	field(text, "NSpid", ppnspid, sizeof(ppnspid));
+	const char *ppnspid = nsx_read_field(AT_FDCWD, path, "NSpid");
 	while (read(0, buf, sizeof(buf)) > 0) {
 		/* the core: drained, so that the dump completes */
 	}
@@ -208,87 +188,73 @@ static int helper(int argc, char **argv)
 	w[1] = set_pattern(pat);
 	snprintf(pat, sizeof(pat), "@%s", argv[5]);
 	w[2] = set_pattern(pat);
-	FILE *o = fopen(argv[4], "w");
-	if (!o)
-		return 1;
-	fprintf(o, "%s %s %ld %ld %ld %ld %ld %ld %ld %ld\n%s\n%s\n%s\n", argv[2], argv[3], fdpid,
-	        info[0], info[1], info[2], info[3], w[0], w[1], w[2], fdnspid, pnspid, ppnspid);
-	fclose(o);
-	return 0;
+	int len = snprintf(buf, sizeof(buf), "%s %s %ld %ld %ld %ld %ld %ld %ld %ld\n%s\n%s\n%s\n",
+	                   argv[2], argv[3], fdpid, info[0], info[1], info[2], info[3], w[0], w[1],
+	                   w[2], fdnspid, pnspid, ppnspid);
+	return len > 0 && write(out, buf, (size_t)len) == len ? 0 : 1;
 }
 
 /* --- the case ------------------------------------------------------------ */
 
-static int pass_p[2], pass_s[2]; /* SCM_RIGHTS: the accepted connection to p, s */
-static int pass_f[2];            /* SCM_RIGHTS: f's decoy listener to top */
+/* SCM_RIGHTS, one at a time: f's decoy listener to top (pass[1] -> pass[0]),
+ * the accepted connection to p, then to s (pass[0] -> pass[1]). */
+static int pass[2];
 
-/* A stream socket listening at path (unlinked first): the fd or -errno. */
+/* A stream socket listening at path (unlinked first). */
 static int listen_at(const char *path)
 {
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
 	unlink(path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 4)) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		return -e;
-	}
+	int fd = (int)NSX_TRY(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+	NSX_TRY(bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	NSX_TRY(listen(fd, 4));
 	return fd;
 }
 
-/* A dumping thread: registered as its own task, it aborts when told. */
-static void *dumping_thread(void *name)
+/* d, e, f: a tiny core, when one of their threads aborts (do_abort()).  f
+ * (arg[0]) first makes a mount namespace of its own with a tmpfs on /tmp,
+ * listens at SOCK there (the decoy) and gives top that listener. */
+static void do_dumper(const long *arg)
 {
-	nsx_add_thread(name);
-	nsx_step();
+	struct rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
+	setrlimit(RLIMIT_CORE, &r);
+	/* No memory in the core, only its notes (fs/coredump.c vma_dump_size()). */
+	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/proc/self/coredump_filter", "0"));
+	if (arg[0]) {
+		NSX_TRY(unshare(CLONE_NEWNS));
+		NSX_TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+		NSX_TRY(mount("tmpfs", "/tmp", "tmpfs", 0, "mode=0755"));
+		int lfd = listen_at(SOCK);
+		NSX_TRY_NEG(nsx_send_fds(pass[1], &lfd, 1));
+		close(lfd);
+	}
+	NSX_REPLY(0);
+}
+
+/* dt, et, ft: dump the core of their process, not being its leader. */
+static void do_abort(NSX_UNUSED const long *arg)
+{
 	signal(SIGABRT, SIG_DFL);
 	abort();
 }
 
-/* A dumper (arg: its dumping thread's name): a tiny core, dumped by a thread
- * that is not the thread-group leader.  f first makes a mount namespace of its
- * own with a tmpfs on /tmp, listens at SOCK there (the decoy) and gives top
- * that listener. */
-static int dumper_fn(void *thread)
+/* p and s: SO_PEERCRED of a connection passed to them. */
+static void do_cred(NSX_UNUSED const long *arg)
 {
-	struct rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
-	pthread_t th;
-	setrlimit(RLIMIT_CORE, &r);
-	/* No memory in the core, only its notes (fs/coredump.c vma_dump_size()). */
-	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/proc/self/coredump_filter", "0"));
-	if (!strcmp(thread, "ft")) {
-		NSX_TRY(unshare(CLONE_NEWNS));
-		NSX_TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-		NSX_TRY(mount("tmpfs", "/tmp", "tmpfs", 0, "mode=0755"));
-		int lfd = (int)NSX_TRY_NEG(listen_at(SOCK));
-		NSX_TRY_NEG(nsx_send_fds(pass_f[1], &lfd, 1));
-		close(lfd);
-	}
-	NSX_TRY_ERR(pthread_create(&th, NULL, dumping_thread, thread));
-	nsx_park();
-}
-
-/* p and s: SO_PEERCRED of a connection passed to them; p also reaps. */
-static void do_cred(const long *arg)
-{
-	(void)arg;
 	long out[3];
 	int fd;
-	int p = !strcmp(nsx_task_name(nsx_self()), "p");
-	NSX_TRY_NEG(nsx_recv_fds(p ? pass_p[1] : pass_s[1], &fd, 1));
+	NSX_TRY_NEG(nsx_recv_fds(pass[1], &fd, 1));
 	nsx_peercred(fd, out);
 	close(fd);
 	NSX_REPLY(out[0], out[1], out[2]);
 }
 
+/* p: reap task arg[0] once it has exited (bounded: a pidfd, then WNOHANG). */
 static void do_reap(const long *arg)
 {
-	/* bounded: poll a pidfd, then WNOHANG */
 	pid_t pid = nsx_pid((int)arg[0]);
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
+	siginfo_t si = {0};
 	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	struct pollfd pf = {pfd, POLLIN, 0};
 	if (pfd < 0 || poll(&pf, 1, nsx_timeout_ms()) != 1)
@@ -296,16 +262,6 @@ static void do_reap(const long *arg)
 	close(pfd);
 	long rc = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG) ? -errno : 0;
 	NSX_REPLY(rc, si.si_code, si.si_status, si.si_pid);
-}
-
-static int p_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn("d", NULL, dumper_fn, "dt");
-	nsx_spawn("e", NULL, dumper_fn, "et");
-	nsx_spawn("f", NULL, dumper_fn, "ft");
-	NSX_SEND("up", 1);
-	nsx_serve();
 }
 
 static char saved[512];
@@ -408,23 +364,22 @@ int main(int argc, char **argv)
 
 	/* The coredump server: a listening socket at SOCK (the kernel looks it
 	 * up from the initial mount namespace's root: /tmp is the same there). */
-	int lsn = (int)NSX_TRY_NEG(listen_at(SOCK));
+	int lsn = listen_at(SOCK);
 	unlink(FIFO);
 	NSX_TRY(mkfifo(FIFO, 0600));
 	int fifo = (int)NSX_TRY(open(FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
 	snprintf(pattern, sizeof(pattern), "|%s " HELPER " %%F %%P " FIFO " " SOCK, self);
 	NSX_TRY_NEG(set_pattern(pattern));
-	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass_p));
-	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass_s));
-	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass_f));
+	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pass));
 
-	int p = nsx_spawn("p", "inner", p_fn, NULL);
-	int s = nsx_spawn_agent("s", "side");
-	nsx_recv(p, "up");
-	int d = nsx_find("d"), e = nsx_find("e"), f = nsx_find("f");
-	int dt = nsx_await_task("dt"), et = nsx_await_task("et"), ft = nsx_await_task("ft");
-	int decoy;
-	NSX_TRY_NEG(nsx_recv_fds(pass_f[0], &decoy, 1)); /* sent before f registered ft */
+	int p = nsx_spawn_agent("p", "inner"), s = nsx_spawn_agent("s", "side");
+	int d = nsx_spawn_agent_by(p, "d", NULL), e = nsx_spawn_agent_by(p, "e", NULL);
+	int f = nsx_spawn_agent_by(p, "f", NULL), decoy;
+	for (int i = 0; i < 3; i++)
+		nsx_do((int[]){d, e, f}[i], do_dumper, i == 2, 0, 0);
+	NSX_TRY_NEG(nsx_recv_fds(pass[0], &decoy, 1));
+	int dt = nsx_agent_thread_by(d, "dt"), et = nsx_agent_thread_by(e, "et");
+	int ft = nsx_agent_thread_by(f, "ft");
 
 	printf("# coredump_peer: a core_pattern pipe helper's %%F pidfd and a coredump socket's "
 	       "peer; d, e, f (inner) dump from their threads dt, et, ft\n");
@@ -433,9 +388,11 @@ int main(int argc, char **argv)
 	       nsx_errname((int)-probe), nsx_errname((int)-own));
 
 	/* Part 1: the pipe helper and its %F. */
-	nsx_go(dt);
+	nsx_ask(dt, do_abort, 0, 0, 0);
 	char buf[2048];
-	helper_report(fifo, buf, sizeof(buf));
+	const char *why = helper_wait(fifo, nsx_procfd(), nsx_pid(d), buf, sizeof(buf));
+	if (why)
+		nsx_fail("no report from the core_pattern helper: %s", why);
 	long v[10];
 	char fdnspid[256] = "", pnspid[256] = "", ppnspid[256] = "";
 	if (sscanf(buf, "%ld %ld %ld %ld %ld %ld %ld %ld %ld %ld\n%255[^\n]\n%255[^\n]\n%255[^\n]",
@@ -454,7 +411,7 @@ int main(int argc, char **argv)
 	print_reap(p, d);
 
 	/* Part 2: the coredump socket, with the pattern the helper left. */
-	nsx_go(et);
+	nsx_ask(et, do_abort, 0, 0, 0);
 	struct pollfd pl = {lsn, POLLIN, 0};
 	if (poll(&pl, 1, nsx_timeout_ms()) != 1)
 		nsx_fail("no connection on the coredump socket");
@@ -466,12 +423,11 @@ int main(int argc, char **argv)
 	int pidfd;
 	socklen_t len = sizeof(pidfd);
 	long pr = getsockopt(c, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) ? -errno : 0;
-	char text[2048], path[64], pid[64], nspid[256];
+	char path[64];
 	long nr[NSX_MAX_LEVEL], info[4] = {0, 0, 0, 0};
 	snprintf(path, sizeof(path), "self/fdinfo/%d", pr ? -1 : pidfd);
-	nsx_read_text(nsx_procfd(), path, text, sizeof(text));
-	field(text, "Pid", pid, sizeof(pid));
-	field(text, "NSpid", nspid, sizeof(nspid));
+	const char *pid = nsx_read_field(nsx_procfd(), path, "Pid");
+	const char *nspid = nsx_read_field(nsx_procfd(), path, "NSpid");
 	if (!pr)
 		pidfd_info(pidfd, info);
 	printf("top  SO_PEERPIDFD=%s: fdinfo (outer's proc) Pid=%s NSpid=%s; PIDFD_GET_INFO=%s: "
@@ -497,19 +453,18 @@ int main(int argc, char **argv)
 	       : eh.e_type == ET_CORE ? "an ELF core (e_type ET_CORE)"
 	                              : "an ELF file that is no core",
 	       k == 0 ? "end of file" : "no end of file");
-	nsx_send_fds(pass_p[0], &c, 1);
-	const struct nsx_msg *m = nsx_do(p, do_cred, 0, 0, 0);
-	printf("p    SO_PEERCRED: pid=%s uid=%ld gid=%ld\n", nsx_name(p, m->v[0]), m->v[1],
-	       m->v[2]);
-	nsx_send_fds(pass_s[0], &c, 1);
-	m = nsx_do(s, do_cred, 0, 0, 0);
-	printf("s    SO_PEERCRED: pid=%s uid=%ld gid=%ld\n", nsx_name(s, m->v[0]), m->v[1],
-	       m->v[2]);
+	int reader[2] = {p, s};
+	for (int i = 0; i < 2; i++) {
+		nsx_send_fds(pass[0], &c, 1);
+		const long *o = nsx_do(reader[i], do_cred, 0, 0, 0)->v;
+		printf("%-4s SO_PEERCRED: pid=%s uid=%ld gid=%ld\n", nsx_task_name(reader[i]),
+		       nsx_name(reader[i], o[0]), o[1], o[2]);
+	}
 	print_reap(p, e);
 
 	/* Part 3: f dumps; a listener at SOCK in f's mount namespace too. */
 	close(c);
-	nsx_go(ft);
+	nsx_ask(ft, do_abort, 0, 0, 0);
 	struct pollfd two[2] = {{lsn, POLLIN, 0}, {decoy, POLLIN, 0}};
 	if (poll(two, 2, nsx_timeout_ms()) < 1)
 		nsx_fail("no connection on either listener");

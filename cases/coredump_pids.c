@@ -24,9 +24,9 @@
  * namespace) ends in d's numbers.
  *
  * Waiting for the helper. A deadline on the helper's report (lib's timeout,
- * NSX_TIMEOUT_MS: half the case's, at most 5 s, from nsx_go(d)) fails under
- * load with "no report from the core_pattern helper": the span is work the
- * case can neither hurry nor watch. fs/coredump.c do_coredump() (6.1, 6.12;
+ * NSX_TIMEOUT_MS: half the case's, at most 5 s, from the request that makes
+ * d abort) fails under load with "no report from the core_pattern helper":
+ * the span is work the case can neither hurry nor watch. fs/coredump.c do_coredump() (6.1, 6.12;
  * vfs_coredump() and coredump_pipe() in 7.2) calls
  * call_usermodehelper_exec(UMH_WAIT_EXEC), which queues the start on
  * system_unbound_wq; kernel/umh.c call_usermodehelper_exec_work() forks the
@@ -74,8 +74,6 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,7 +100,7 @@ static size_t read_all(int fd, char *buf, size_t max)
 static int helper(int argc, char **argv)
 {
 	static char core[64 << 20];
-	char nspid[256] = "", path[64], st[4096];
+	char path[64];
 	long pr[4] = {0, 0, 0, 0}, ps[4] = {0, 0, 0, 0};
 	if (argc < 7)
 		return 1;
@@ -114,11 +112,7 @@ static int helper(int argc, char **argv)
 		return 1;
 	size_t n = read_all(0, core, sizeof(core));
 	snprintf(path, sizeof(path), "/proc/%s/status", argv[4]);
-	if (nsx_read_text(AT_FDCWD, path, st, sizeof(st)) > 0) {
-		char *s = strstr(st, "\nNSpid:");
-		if (s)
-			snprintf(nspid, sizeof(nspid), "%.*s", (int)strcspn(s + 8, "\n"), s + 8);
-	}
+	const char *nspid = nsx_read_field(AT_FDCWD, path, "NSpid");
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)core;
 	for (int i = 0; n > sizeof(*eh) && i < eh->e_phnum; i++) {
 		const Elf64_Phdr *ph =
@@ -154,35 +148,21 @@ static int helper(int argc, char **argv)
 
 /* --- the case ------------------------------------------------------------ */
 
-static int d_fn(void *arg)
+static void do_ppid(NSX_UNUSED const long *arg)
+{
+	NSX_REPLY(getppid());
+}
+
+/* d: a core, by abort(). */
+static void do_dump(NSX_UNUSED const long *arg)
 {
 	struct rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
-	(void)arg;
 	setrlimit(RLIMIT_CORE, &r);
 	/* No memory in the core, only its notes: the pipe carries kilobytes,
 	 * not the process's mappings (lib's shared table included). */
 	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/proc/self/coredump_filter", "0"));
-	NSX_SEND("ppid", getppid());
-	nsx_step();
 	signal(SIGABRT, SIG_DFL);
 	abort();
-}
-
-static void *pt_fn(void *arg)
-{
-	(void)arg;
-	nsx_add_thread("pt");
-	nsx_spawn("d", NULL, d_fn, NULL); /* forked by this thread */
-	NSX_SEND("up", 1);
-	nsx_park();
-}
-
-static int p_fn(void *arg)
-{
-	pthread_t th;
-	(void)arg;
-	NSX_TRY_ERR(pthread_create(&th, NULL, pt_fn, NULL));
-	nsx_park();
 }
 
 static char saved[512];
@@ -209,26 +189,20 @@ int main(int argc, char **argv)
 	char self[256], pattern[600];
 	self_exe(self, sizeof(self));
 	core_pattern_save(saved, sizeof(saved));
-	int f = NSX_TRY(open(CORE_PATTERN, O_WRONLY | O_CLOEXEC));
+	snprintf(pattern, sizeof(pattern), "|%s " HELPER " %%p %%i %%P %%I " FIFO, self);
+	long w = nsx_write_text(AT_FDCWD, CORE_PATTERN, "%s", pattern);
+	if (w == -EACCES || w == -EPERM)
+		nsx_skip("writing core_pattern: %s", nsx_errname((int)-w));
+	NSX_TRY_NEG(w); /* unchanged, if it failed */
+	atexit(put_back);
 	unlink(FIFO);
 	NSX_TRY(mkfifo(FIFO, 0600));
-	snprintf(pattern, sizeof(pattern), "|%s " HELPER " %%p %%i %%P %%I " FIFO, self);
-	if (write(f, pattern, strlen(pattern)) < 0) {
-		int e = errno;
-		close(f);
-		unlink(FIFO);
-		if (e == EACCES || e == EPERM)
-			nsx_skip("writing core_pattern: %s", nsx_errname(e));
-		nsx_fail("writing core_pattern: %s", nsx_errname(e));
-	}
-	close(f);
-	atexit(put_back);
 	int fifo = (int)NSX_TRY(open(FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
 
-	nsx_spawn("p", "inner", p_fn, NULL);
-	nsx_recv(-1, "up");
-	int d = nsx_find("d");
-	nsx_go(d);
+	int pt = nsx_agent_thread_by(nsx_spawn_agent("p", "inner"), "pt");
+	int d = nsx_spawn_agent_by(pt, "d", NULL); /* forked by p's thread pt */
+	long ppid = nsx_do(d, do_ppid, 0, 0, 0)->v[0];
+	nsx_ask(d, do_dump, 0, 0, 0);
 	char buf[1024];
 	const char *why = helper_wait(fifo, nsx_procfd(), nsx_pid(d), buf, sizeof(buf));
 	if (why)
@@ -258,6 +232,6 @@ int main(int argc, char **argv)
 	       nsx_name(d, v[5]), nsx_name(d, v[6]), nsx_name(d, v[7]));
 	printf("NT_PRPSINFO pr_pid=%s pr_ppid=%s pr_pgrp=%s pr_sid=%s\n", nsx_name(d, v[8]),
 	       nsx_name(d, v[9]), nsx_name(d, v[10]), nsx_name(d, v[11]));
-	printf("d's own getppid() said %s\n", nsx_name(d, nsx_recv(d, "ppid")->v[0]));
+	printf("d's own getppid() said %s\n", nsx_name(d, ppid));
 	nsx_exit();
 }

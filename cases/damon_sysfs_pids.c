@@ -110,22 +110,16 @@ int main(void)
 		         nsx_errname(errno));
 	/* DAMON_STAT's exclusive kdamond refuses every other start: off for
 	 * the case's run, on again at its end (clean()). */
-	char st[8] = "";
-	int sf = open(STAT, O_RDONLY | O_CLOEXEC);
-	if (sf >= 0) {
-		if (read(sf, st, sizeof(st) - 1) > 0 && st[0] == 'Y') {
-			stat_was_on = 1;
-			atexit(clean);
-			NSX_TRY_NEG(nsx_write_text(AT_FDCWD, STAT, "N"));
-		}
-		close(sf);
+	char st[8];
+	atexit(clean);
+	if (nsx_read_text(AT_FDCWD, STAT, st, sizeof(st)) > 0 && st[0] == 'Y') {
+		stat_was_on = 1;
+		NSX_TRY_NEG(nsx_write_text(AT_FDCWD, STAT, "N"));
 	}
 	long r = nsx_write_text(AT_FDCWD, ADMIN "/nr_kdamonds", "1");
 	if (r)
 		nsx_skip("nr_kdamonds: %s (another DAMON user?)", nsx_errname((int)-r));
 	set_up = 1;
-	if (!stat_was_on)
-		atexit(clean);
 	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, KD "/contexts/nr_contexts", "1"));
 	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, CTX "/targets/nr_targets", "1"));
 	if ((r = nsx_write_text(AT_FDCWD, CTX "/operations", "vaddr")))

@@ -30,8 +30,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static const char *dir; /* debugfs is mounted here */
-static char ids[128];   /* its damon/target_ids */
+static char ids[128]; /* its damon/target_ids */
 
 static void do_write(const long *arg)
 {
@@ -39,17 +38,17 @@ static void do_write(const long *arg)
 }
 
 /* Up to 4 numbers read back: {count (or -errno), the numbers}. */
-static void do_read(const long *arg)
+static void do_read(NSX_UNUSED const long *arg)
 {
 	long v[5] = {0};
-	(void)arg;
 	v[0] = nsx_read_numbers(AT_FDCWD, ids, v + 1, 4);
 	nsx_send_v("reply", v, 5);
 }
 
-static void show(const char *who, int observer, const long *v)
+static void show(int reader)
 {
-	printf("%-3s reads target_ids:%s\n", who, nsx_name_list(observer, v));
+	printf("%-3s reads target_ids:%s\n", nsx_task_name(reader),
+	       nsx_name_list(reader, nsx_by(reader, do_read, 0, 0, 0)->v));
 }
 
 static int set;
@@ -84,7 +83,7 @@ NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "
 int main(void)
 {
 	nsx_init("top", "outer");
-	dir = nsx_mount_fs("debugfs", NULL, "CONFIG_DEBUG_FS");
+	const char *dir = nsx_mount_fs("debugfs", NULL, "CONFIG_DEBUG_FS");
 	snprintf(ids, sizeof(ids), "%s/damon/target_ids", dir);
 	if (access(ids, F_OK))
 		nsx_skip("no DAMON debugfs interface: %s (CONFIG_DAMON_DBGFS)", nsx_errname(errno));
@@ -96,8 +95,8 @@ int main(void)
 	       "reader's\n");
 	printf("c   writes %s: %s\n", nsx_name(c, nsx_nr_in(c2, inner)),
 	       nsx_res(nsx_do(c, do_write, nsx_nr_in(c2, inner), 0, 0)->v[0]));
-	show("top", 0, nsx_by(0, do_read, 0, 0, 0)->v);
-	show("c", c, nsx_do(c, do_read, 0, 0, 0)->v);
+	show(0);
+	show(c);
 	printf("c   writes %s: %s\n", nsx_name(c, nsx_pid(0)),
 	       nsx_res(nsx_do(c, do_write, nsx_pid(0), 0, 0)->v[0]));
 	clean();

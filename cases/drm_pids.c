@@ -49,7 +49,6 @@ struct drm_client {
 
 #define CARD "/dev/dri/card0"
 
-static const char *dir; /* debugfs is mounted here */
 static char clients[128];
 
 static int card = -1;
@@ -69,13 +68,12 @@ static void do_open(const long *arg)
 /* The clients file, read by the caller, its comm set to its task name:
  * {count or -errno, then per line: task index of the comm (-1 if none), pid,
  * uid}, up to 4 lines. */
-static void do_read(const long *arg)
+static void do_read(NSX_UNUSED const long *arg)
 {
 	FILE *f = fopen(clients, "re");
 	char line[256], comm[32];
 	long pid, dev, uid, o[13] = {f ? 0 : -errno};
 	char master, auth;
-	(void)arg;
 	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
 	while (f && o[0] < 4 && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%31s %ld %ld %c %c %ld", comm, &pid, &dev, &master, &auth,
@@ -119,9 +117,7 @@ static void show_clients(int observer)
 
 static void clean(void)
 {
-	if (card >= 0)
-		close(card);
-	card = -1;
+	close(card); /* -1 if never opened: EBADF, harmless */
 }
 
 NSX_CASE(.family = "Device drivers", .rows = "27.7 27.8", .kconfig = "CONFIG_DRM CONFIG_DRM_VGEM",
@@ -133,7 +129,7 @@ int main(void)
 	if (access(CARD, F_OK))
 		nsx_skip("no " CARD ": %s (CONFIG_DRM_VGEM or another DRM driver)",
 		         nsx_errname(errno));
-	dir = nsx_mount_fs("debugfs", NULL, "CONFIG_DEBUG_FS");
+	const char *dir = nsx_mount_fs("debugfs", NULL, "CONFIG_DEBUG_FS");
 	snprintf(clients, sizeof(clients), "%s/dri/0/clients", dir);
 	atexit(clean);
 	struct nsx_scene s = nsx_scene(NSX_SCENE_C2);

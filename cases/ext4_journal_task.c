@@ -51,7 +51,6 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,10 +62,9 @@ static char task_file[64];
 static int loop_fd = -1, mounted;
 
 /* journal_task as the caller reads it: {0 or -errno, the number}. */
-static void do_read(const long *arg)
+static void do_read(NSX_UNUSED const long *arg)
 {
 	long v = 0, r = nsx_read_long(task_file, &v);
-	(void)arg;
 	NSX_REPLY(r, v);
 }
 
@@ -74,12 +72,10 @@ static void clean(void)
 {
 	if (mounted)
 		umount2(dir, 0);
-	mounted = 0;
 	if (dir)
 		rmdir(dir);
 	if (loop_fd >= 0)
 		close(loop_fd);
-	loop_fd = -1;
 }
 
 /* Attach img read-only (autoclear) to a free loop device: its number, its fd

@@ -45,7 +45,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -74,44 +73,28 @@ static void do_getown(const long *arg)
 	NSX_REPLY(own, r, ex.type, ex.pid);
 }
 
-static pthread_t wt;
-static void *wt_fn(void *arg)
+/* In w: F_SETOWN(arg[1]) of the pipe (arg[0] 0) or the socket (1); with
+ * arg[2], F_SETOWN_EX(F_OWNER_TID, arg[1]) instead. */
+static void do_setown(const long *arg)
 {
-	(void)arg;
-	nsx_add_thread("wt");
-	NSX_SEND("wt", 1);
-	nsx_park();
+	int fd = arg[0] ? sv[0] : pipefd[0];
+	struct f_owner_ex ex = {.type = F_OWNER_TID, .pid = (pid_t)arg[1]};
+	NSX_REPLY(nsx_rc(arg[2] ? fcntl(fd, F_SETOWN_EX, &ex) : fcntl(fd, F_SETOWN, (int)arg[1])));
 }
 
-/* w: set the owners when told, then take the signals. */
-static int w_fn(void *arg)
+/* In w: the blocked signal arg[0], taken. */
+static void do_take(const long *arg)
 {
-	(void)arg;
-	struct f_owner_ex ex = {.type = F_OWNER_TID};
+	nsx_send_siginfo("reply", (int)arg[0]);
+}
+
+/* w: a process group leader that blocks SIGIO and SIGURG (before its
+ * thread wt starts: wt has the same mask). */
+static void do_setup(NSX_UNUSED const long *arg)
+{
 	nsx_block(SIGIO);
 	nsx_block(SIGURG);
-	NSX_TRY(setpgid(0, 0));
-	NSX_TRY_ERR(pthread_create(&wt, NULL, wt_fn, NULL));
-	nsx_step();
-	NSX_SEND("set", nsx_rc(fcntl(pipefd[0], F_SETOWN, getpid())));
-	nsx_step();
-	ex.pid = (pid_t)nsx_nr_in(nsx_find("wt"), nsx_ns_of(nsx_self()));
-	NSX_SEND("set", nsx_rc(fcntl(pipefd[0], F_SETOWN_EX, &ex)));
-	nsx_step();
-	NSX_SEND("set", nsx_rc(fcntl(pipefd[0], F_SETOWN, -getpgid(0))));
-	nsx_step();
-	NSX_SEND("set", nsx_rc(fcntl(pipefd[0], F_SETOWN, getpid())),
-	         nsx_rc(fcntl(sv[0], F_SETOWN, getpid())));
-	nsx_send_siginfo("sigio", SIGIO);
-	nsx_send_siginfo("sigurg", SIGURG);
-	nsx_park();
-}
-
-static int init_fn(void *arg)
-{
-	if (arg)
-		nsx_spawn("w", NULL, w_fn, NULL);
-	nsx_serve();
+	NSX_REPLY(nsx_rc(setpgid(0, 0)));
 }
 
 static const char *owner_type(long t)
@@ -153,30 +136,29 @@ int main(void)
 	if (pipe2(pipefd, O_CLOEXEC) || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) ||
 	    fcntl(pipefd[0], F_SETFL, O_ASYNC | O_NONBLOCK) || fcntl(sv[0], F_SETFL, O_ASYNC))
 		nsx_fail("pipe/socketpair: %s", nsx_errname(errno));
-	int i = nsx_spawn("i", "inner", init_fn, "with w");
-	int s = nsx_spawn("s", "sib", init_fn, NULL);
-	nsx_recv(-1, "wt");
-	int w = nsx_find("w");
+	int i = nsx_spawn_agent("i", "inner"), s = nsx_spawn_agent("s", "sib");
+	int w = nsx_spawn_agent_by(i, "w", NULL), inner = nsx_ns_of(i);
+	NSX_TRY_NEG(nsx_do(w, do_setup, 0, 0, 0)->v[0]);
+	int wt = nsx_agent_thread_by(w, "wt");
+	long wn = nsx_nr_in(w, inner); /* w leads its process group */
 	printf("# f_owner: F_SETOWN by w (inner), F_GETOWN in three namespaces, and the signals\n");
-	nsx_go(w);
-	printf("w F_SETOWN(itself) = %s\n", nsx_res(nsx_recv(w, "set")->v[0]));
+	printf("w F_SETOWN(itself) = %s\n", nsx_res(nsx_do(w, do_setown, 0, wn, 0)->v[0]));
 	show("the pipe's owner", 0, i, s);
-	nsx_go(w);
-	printf("w F_SETOWN_EX(F_OWNER_TID, wt) = %s\n", nsx_res(nsx_recv(w, "set")->v[0]));
+	printf("w F_SETOWN_EX(F_OWNER_TID, wt) = %s\n",
+	       nsx_res(nsx_do(w, do_setown, 0, nsx_nr_in(wt, inner), 1)->v[0]));
 	show("the pipe's owner", 0, i, s);
-	nsx_go(w);
-	printf("w F_SETOWN(-its process group) = %s\n", nsx_res(nsx_recv(w, "set")->v[0]));
+	printf("w F_SETOWN(-its process group) = %s\n",
+	       nsx_res(nsx_do(w, do_setown, 0, -wn, 0)->v[0]));
 	show("the pipe's owner", 0, i, s);
-	nsx_go(w);
-	const struct nsx_msg *m = nsx_recv(w, "set");
-	printf("w F_SETOWN(itself) on the pipe = %s, on the socket = %s\n", nsx_res(m->v[0]),
-	       nsx_res(m->v[1]));
+	long rp = nsx_do(w, do_setown, 0, wn, 0)->v[0], rs = nsx_do(w, do_setown, 1, wn, 0)->v[0];
+	printf("w F_SETOWN(itself) on the pipe = %s, on the socket = %s\n", nsx_res(rp),
+	       nsx_res(rs));
 	show("the socket's owner", 1, i, s);
 	long wr = write(pipefd[1], "x", 1) == 1 ? 0 : -errno;
 	printf("top writes into the O_ASYNC pipe = %s: w gets %s\n", nsx_res(wr),
-	       nsx_siginfo_str(w, nsx_recv(w, "sigio")));
+	       nsx_siginfo_str(w, nsx_do(w, do_take, SIGIO, 0, 0)));
 	long oob = send(sv[1], "!", 1, MSG_OOB) == 1 ? 0 : -errno;
 	printf("top sends MSG_OOB on the socket = %s: w gets %s\n", nsx_res(oob),
-	       nsx_siginfo_str(w, nsx_recv(w, "sigurg")));
+	       nsx_siginfo_str(w, nsx_do(w, do_take, SIGURG, 0, 0)));
 	nsx_exit();
 }

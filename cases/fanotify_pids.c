@@ -30,7 +30,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <sys/fanotify.h>
@@ -81,50 +80,28 @@ static void drop_groups(void)
 }
 
 /* Open /tmp/f (and close it): 0 or -errno. */
-static void do_open(const long *arg)
+static void do_open(NSX_UNUSED const long *arg)
 {
 	int fd = open("/tmp/f", O_RDONLY | O_CLOEXEC);
-	(void)arg;
 	NSX_REPLY(fd < 0 ? -errno : 0);
 	if (fd >= 0)
 		close(fd);
 }
 
-static void do_read(const long *arg)
+static void do_read(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(one_event(0), one_event(1));
 }
 
-static void do_drop(const long *arg)
+static void do_drop(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	drop_groups();
 	NSX_REPLY(0);
 }
 
-static void *at_fn(void *arg)
+static int i_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
-	nsx_add_thread("at");
-	NSX_SEND("at-up", 1);
-	nsx_serve();
-}
-
-static int a_fn(void *arg)
-{
-	pthread_t th;
-	(void)arg;
-	NSX_TRY_ERR(pthread_create(&th, NULL, at_fn, NULL));
-	nsx_park();
-}
-
-static int i_fn(void *arg)
-{
-	(void)arg;
 	NSX_TRY_NEG(groups());
-	nsx_spawn_agent("b", NULL);
-	NSX_SEND("up", 1);
 	nsx_serve();
 }
 
@@ -144,12 +121,10 @@ int main(void)
 		nsx_skip("fanotify_init(FAN_CLASS_NOTIF): EPERM");
 	if (r)
 		nsx_fail("fanotify: %s", nsx_errname((int)-r));
-	nsx_spawn("a", NULL, a_fn, NULL);
 	int i = nsx_spawn("i", "inner", i_fn, NULL);
 	int c = nsx_spawn_agent("c", "sib");
-	nsx_recv(i, "up");
-	nsx_recv(-1, "at-up");
-	int at = nsx_find("at"), b = nsx_find("b");
+	int b = nsx_spawn_agent_by(i, "b", NULL);
+	int at = nsx_agent_thread_by(nsx_spawn_agent("a", NULL), "at");
 	int actors[3] = {at, b, c};
 	printf("# fanotify_pids: FAN_OPEN event pids, plain and FAN_REPORT_TID groups\n");
 	for (int k = 0; k < 3; k++) {

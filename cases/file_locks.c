@@ -124,11 +124,10 @@ static void do_locks(const long *arg)
 }
 
 /* F_GETLK, then F_OFD_GETLK, of every range, on a description of our own. */
-static void do_getlk(const long *arg)
+static void do_getlk(NSX_UNUSED const long *arg)
 {
 	long v[2 * RANGES];
 	int fd = reopen();
-	(void)arg;
 	for (int k = 0; k < RANGES; k++) {
 		v[k] = getlk(fd, F_GETLK, 10 * k, 10);
 		v[RANGES + k] = getlk(fd, F_OFD_GETLK, 10 * k, 10);
@@ -138,34 +137,31 @@ static void do_getlk(const long *arg)
 }
 
 /* A holder: arg = the range's index; 3 is the OFD lock. */
-static int holder_fn(void *arg)
+static void do_lock(const long *arg)
 {
-	long k = (long)arg;
 	int fd = reopen();
-	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 10 * k, .l_len = 10};
-	NSX_TRY(fcntl(fd, k == 3 ? F_OFD_SETLK : F_SETLK, &fl));
-	NSX_SEND("locked", fd);
-	nsx_step();
-	return 0;
+	struct flock fl = {
+	        .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 10 * arg[0], .l_len = 10};
+	NSX_TRY(fcntl(fd, arg[0] == 3 ? F_OFD_SETLK : F_SETLK, &fl));
+	NSX_REPLY(fd);
 }
 
-static int hx_fn(void *arg)
+static void do_exit(NSX_UNUSED const long *arg)
 {
-	(void)arg;
+	_exit(0);
+}
+
+static int hx_fn(NSX_UNUSED void *arg)
+{
 	int fd = reopen();
 	NSX_TRY(flock(fd, LOCK_SH));
 	NSX_TRY_NEG(nsx_send_fds(give[0], &fd, 1));
 	return 0; /* exits; its open file description lives on in top */
 }
 
-static int init_fn(void *arg)
+static int i_fn(NSX_UNUSED void *arg)
 {
-	if (arg) { /* i: a proc of inner, and hi */
-		inner_proc = nsx_own_proc();
-		nsx_spawn("hi", NULL, holder_fn, (void *)1L);
-	} else {
-		nsx_spawn("hs", NULL, holder_fn, (void *)2L);
-	}
+	inner_proc = nsx_own_proc();
 	nsx_serve();
 }
 
@@ -177,14 +173,15 @@ static const char *pidstr(int observer, long v)
 	                   : nsx_name(observer, v);
 }
 
-static void show_getlk(const char *who, int observer, const long *v)
+/* F_GETLK and F_OFD_GETLK of every range, asked by observer. */
+static void show_getlk(int observer)
 {
-	printf("%-3s F_GETLK:     [0,10) %-6s [10,20) %-6s [20,30) %-6s [30,40) %s\n", who,
-	       pidstr(observer, v[0]), pidstr(observer, v[1]), pidstr(observer, v[2]),
-	       pidstr(observer, v[3]));
-	printf("%-3s F_OFD_GETLK: [0,10) %-6s [10,20) %-6s [20,30) %-6s [30,40) %s\n", who,
-	       pidstr(observer, v[4]), pidstr(observer, v[5]), pidstr(observer, v[6]),
-	       pidstr(observer, v[7]));
+	const long *v = nsx_by(observer, do_getlk, 0, 0, 0)->v;
+	for (int k = 0; k < 2; k++, v += RANGES)
+		printf("%-3s %-12s [0,10) %-6s [10,20) %-6s [20,30) %-6s [30,40) %s\n",
+		       nsx_task_name(observer),
+		       k ? "F_OFD_GETLK:" : "F_GETLK:", pidstr(observer, v[0]),
+		       pidstr(observer, v[1]), pidstr(observer, v[2]), pidstr(observer, v[3]));
 }
 
 static void show_locks(const char *what, int ns, const long *v)
@@ -210,13 +207,12 @@ int main(void)
 	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give))
 		nsx_fail("memfd: %s", nsx_errname(errno));
 	ino = (unsigned long)st.st_ino;
-	int hp = nsx_spawn("hp", NULL, holder_fn, (void *)0L);
-	nsx_spawn("ho", NULL, holder_fn, (void *)3L);
-	int i = nsx_spawn("i", "inner", init_fn, "inner");
-	int s = nsx_spawn("s", "sib", init_fn, NULL);
-	long hp_fd = nsx_recv(hp, "locked")->v[0];
-	for (int k = 0; k < 3; k++) /* ho, hi, hs */
-		nsx_recv(-1, "locked");
+	int i = nsx_spawn("i", "inner", i_fn, NULL), s = nsx_spawn_agent("s", "sib");
+	int hp = nsx_spawn_agent("hp", NULL);
+	long hp_fd = nsx_do(hp, do_lock, 0, 0, 0)->v[0];
+	nsx_do(nsx_spawn_agent_by(i, "hi", NULL), do_lock, 1, 0, 0);
+	nsx_do(nsx_spawn_agent_by(s, "hs", NULL), do_lock, 2, 0, 0);
+	nsx_do(nsx_spawn_agent("ho", NULL), do_lock, 3, 0, 0);
 	int hx = nsx_spawn("hx", NULL, hx_fn, NULL);
 	int xfd;
 	NSX_TRY_NEG(nsx_recv_fds(give[1], &xfd, 1));
@@ -226,9 +222,9 @@ int main(void)
 	printf("# file_locks: lock holders' pids by F_GETLK, /proc/locks and fdinfo\n");
 	printf("# POSIX locks: hp (outer) [0,10), hi (inner) [10,20), hs (sib) [20,30); "
 	       "OFD: ho [30,40); flock: hx, exited\n");
-	show_getlk("top", 0, nsx_by(0, do_getlk, 0, 0, 0)->v);
-	show_getlk("i", i, nsx_do(i, do_getlk, 0, 0, 0)->v);
-	show_getlk("s", s, nsx_do(s, do_getlk, 0, 0, 0)->v);
+	show_getlk(0);
+	show_getlk(i);
+	show_getlk(s);
 	int fd = reopen();
 	printf("top F_GETLK of [40,EOF) (only hx's flock there): %s\n",
 	       pidstr(0, getlk(fd, F_GETLK, 40, 0)));
@@ -239,17 +235,16 @@ int main(void)
 	show_locks("/proc/locks (inner's) read by i:", inner, nsx_do(i, do_locks, 1, 0, 0)->v);
 
 	/* hp's fdinfo through outer's proc: its "lock:" line */
-	char path[64], buf[4096], kind[16], mode[16];
+	char path[64], kind[16], mode[16];
 	long pid = -1;
 	snprintf(path, sizeof(path), "%d/fdinfo/%ld", (int)nsx_pid(hp), hp_fd);
-	nsx_read_text(nsx_procfd(), path, buf, sizeof(buf));
-	char *l = strstr(buf, "lock:\t");
-	if (!l || sscanf(l, "lock:\t%*d: %15s %*s %15s %ld", kind, mode, &pid) != 3)
+	const char *l = nsx_read_field(nsx_procfd(), path, "lock");
+	if (sscanf(l, "%*d: %15s %*s %15s %ld", kind, mode, &pid) != 3)
 		printf("hp's fdinfo (outer's proc), read by top: no lock line\n");
 	else
 		printf("hp's fdinfo (outer's proc), read by top: lock: %s %s %s\n", kind, mode,
 		       nsx_name(0, pid));
-	nsx_go(hp); /* hp exits, its locks with it */
+	nsx_ask(hp, do_exit, 0, 0, 0); /* hp exits, its locks with it */
 	NSX_TRY(waitpid(nsx_pid(hp), NULL, 0));
 	printf("after hp exits (reaped): top F_GETLK of [0,10): %s\n",
 	       pidstr(0, getlk(fd, F_GETLK, 0, 10)));

@@ -45,13 +45,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define MARK "nsxlate-mark"
 
-static const char *dir; /* tracefs is mounted here */
-static char inst[160];  /* the instance's directory */
+static char inst[160]; /* the instance's directory */
 
 static long put(const char *file, const char *v, int trunc)
 {
@@ -66,12 +64,11 @@ static long put(const char *file, const char *v, int trunc)
 }
 
 /* set_event_pid's numbers as the caller reads them: {count or -errno, up to 3}. */
-static void do_readpid(const long *arg)
+static void do_readpid(NSX_UNUSED const long *arg)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/set_event_pid", inst);
 	long o[4] = {0};
-	(void)arg;
 	o[0] = nsx_read_numbers(AT_FDCWD, path, o + 1, 3);
 	nsx_send_v("reply", o, 4);
 }
@@ -86,9 +83,7 @@ static void read_trace(int which, long *o)
 	snprintf(want, sizeof(want), " newcomm=c-renamed%d ", which);
 	char path[256], line[512];
 	snprintf(path, sizeof(path), "%s/trace", inst);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		nsx_fail("open %s: %s", path, nsx_errname(errno));
+	FILE *f = NSX_TRY_PTR(fopen(path, "re"));
 	o[0] = o[1] = o[2] = o[3] = 0;
 	while (fgets(line, sizeof(line), f)) {
 		char *p;
@@ -121,9 +116,8 @@ static void do_rename(const long *arg)
 	NSX_REPLY(prctl(PR_SET_NAME, b) ? -errno : 0);
 }
 
-static void do_mark(const long *arg)
+static void do_mark(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(put("trace_marker", MARK, 0));
 }
 
@@ -153,7 +147,7 @@ NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "
 int main(void)
 {
 	nsx_init("top", "outer");
-	dir = nsx_mount_fs("tracefs", NULL, "CONFIG_TRACING");
+	const char *dir = nsx_mount_fs("tracefs", NULL, "CONFIG_TRACING");
 	atexit(clean);
 	snprintf(inst, sizeof(inst), "%s/instances/nsxlate-XXXXXX", dir);
 	NSX_TRY_PTR(mkdtemp(inst)); /* a tracing instance */

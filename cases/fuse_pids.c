@@ -64,9 +64,8 @@ static char rbuf[FUSE_MIN_READ_BUFFER + 65536];
 
 /* Read one request and answer it: FUSE_INIT with an init reply, anything else
  * with ENOENT; reply {result, opcode, pid, uid}. */
-static void do_serve(const long *arg)
+static void do_serve(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	ssize_t n = read(fuse_fd, rbuf, sizeof(rbuf));
 	struct fuse_in_header *in = (struct fuse_in_header *)rbuf;
 	if (n < (ssize_t)sizeof(*in)) {
@@ -76,10 +75,7 @@ static void do_serve(const long *arg)
 	struct {
 		struct fuse_out_header h;
 		struct fuse_init_out init;
-	} out;
-	memset(&out, 0, sizeof(out));
-	out.h.unique = in->unique;
-	out.h.len = sizeof(out.h);
+	} out = {.h = {.unique = in->unique, .len = sizeof(out.h)}};
 	if (in->opcode == FUSE_INIT) {
 		const struct fuse_init_in *ii = (const void *)(in + 1);
 		out.init.major = FUSE_KERNEL_VERSION;
@@ -96,17 +92,8 @@ static void do_serve(const long *arg)
 	NSX_REPLY(r, in->opcode, in->pid, in->uid);
 }
 
-/* Spawn a task that acts on command: arg[0] 0 o (d's child), 1 c (the init of
- * inner, d's child), 2 c2 (c's child). */
-static void do_spawn(const long *arg)
+static void do_mount(NSX_UNUSED const long *arg)
 {
-	static const char *const name[] = {"o", "c", "c2"}, *const ns[] = {NULL, "inner", NULL};
-	NSX_REPLY(nsx_spawn_agent(name[arg[0]], ns[arg[0]]));
-}
-
-static void do_mount(const long *arg)
-{
-	(void)arg;
 	char opts[128];
 	snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fuse_fd);
 	NSX_REPLY(nsx_rc(mount("nsxfuse", "/tmp/f", "fuse", MS_NOSUID | MS_NODEV, opts)));
@@ -158,9 +145,8 @@ int main(void)
 	if (fuse_fd < 0)
 		nsx_skip("/dev/fuse: %s (CONFIG_FUSE_FS)", nsx_errname(errno));
 	d = nsx_spawn_agent("d", "mid");
-	int o = (int)nsx_do(d, do_spawn, 0, 0, 0)->v[0];
-	int c = (int)nsx_do(d, do_spawn, 1, 0, 0)->v[0];
-	int c2 = (int)nsx_do(c, do_spawn, 2, 0, 0)->v[0];
+	int o = nsx_spawn_agent_by(d, "o", NULL), c = nsx_spawn_agent_by(d, "c", "inner");
+	int c2 = nsx_spawn_agent_by(c, "c2", NULL);
 	inner = nsx_ns_of(c);
 
 	printf("# fuse_pids: a FUSE request's pid is the requester's number in the mounter's "
@@ -169,8 +155,7 @@ int main(void)
 	if (r == -ENODEV)
 		nsx_skip("mount -t fuse: ENODEV (CONFIG_FUSE_FS)");
 	printf("c    mount(fuse, /tmp/f): %s\n", nsx_res(r));
-	if (r)
-		nsx_fail("c cannot mount the fuse file system");
+	NSX_TRY_NEG(r);
 	const long *v = nsx_do(d, do_serve, 0, 0, 0)->v;
 	printf("d    read opcode %ld (%s) pid %s uid %ld: answered %s\n", v[1],
 	       v[1] == FUSE_INIT ? "FUSE_INIT" : "another", nsx_name_ns(inner, v[2]), v[3],

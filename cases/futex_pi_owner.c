@@ -54,53 +54,28 @@
 
 static uint32_t *word; /* MAP_SHARED, before any task exists */
 
-static void do_lock(const long *arg)
+/* FUTEX_LOCK_PI (arg[1] 0) or FUTEX_UNLOCK_PI (1) of word arg[0]. */
+static void do_pi(const long *arg)
 {
 	uint32_t *w = &word[arg[0]];
-	NSX_REPLY(nsx_futex_lock_pi(w, nsx_timeout_ms()));
+	NSX_REPLY(arg[1] ? nsx_futex_unlock_pi(w) : nsx_futex_lock_pi(w, nsx_timeout_ms()));
 }
 
-static void do_unlock(const long *arg)
+/* b1: a proc of B's own, and B's next number after 99. */
+static void do_last_pid(NSX_UNUSED const long *arg)
 {
-	uint32_t *w = &word[arg[0]];
-	NSX_REPLY(nsx_futex_unlock_pi(w));
-}
-
-static int b1_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn_agent("b2", NULL);
-	nsx_spawn_agent("b3", NULL);
-	/* B's own /proc, to set where B's next number starts. */
 	NSX_TRY_NEG(nsx_mount_proc());
-	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/proc/sys/kernel/ns_last_pid", "99"));
-	nsx_spawn_agent("b100", NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
-}
-
-static int w1_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn_agent("wx", NULL);
-	nsx_spawn_agent("wy", NULL);
-	nsx_spawn("b1", "B", b1_fn, NULL);
-	nsx_serve();
-}
-
-static int T(const char *name)
-{
-	return nsx_find(name);
+	NSX_REPLY(nsx_write_text(AT_FDCWD, "/proc/sys/kernel/ns_last_pid", "99"));
 }
 
 static long lock(const char *who, int w)
 {
-	return nsx_do(T(who), do_lock, w, 0, 0)->v[0];
+	return nsx_do(nsx_find(who), do_pi, w, 0, 0)->v[0];
 }
 
 static long unlock(const char *who, int w)
 {
-	return nsx_do(T(who), do_unlock, w, 0, 0)->v[0];
+	return nsx_do(nsx_find(who), do_pi, w, 1, 0)->v[0];
 }
 
 NSX_CASE(.family = "Futexes and thread ids in user memory", .rows = "14.1 14.2 14.3",
@@ -112,30 +87,36 @@ int main(void)
 	if (word == MAP_FAILED)
 		return NSX_EXIT_ERROR;
 	nsx_init("top", "outer");
-	nsx_spawn("w1", "W", w1_fn, NULL);
-	nsx_recv(-1, "up"); /* from b1, once every task exists */
+	int w1 = nsx_spawn_agent("w1", "W");
+	nsx_spawn_agent_by(w1, "wx", NULL);
+	nsx_spawn_agent_by(w1, "wy", NULL);
+	int b1 = nsx_spawn_agent_by(w1, "b1", "B");
+	nsx_spawn_agent_by(b1, "b2", NULL);
+	nsx_spawn_agent_by(b1, "b3", NULL);
+	NSX_TRY_NEG(nsx_do(b1, do_last_pid, 0, 0, 0)->v[0]);
+	nsx_spawn_agent_by(b1, "b100", NULL);
 	int W = nsx_find_ns("W"), B = nsx_find_ns("B");
 	const char *const order[] = {"w1", "wx", "wy", "b1", "b2", "b3", "b100"};
 
 	printf("# futex_pi_owner: the owner TID in a PI futex word shared across pid namespaces\n");
 	printf("numbers in W:");
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		printf(" %s=%d", order[i], nsx_nr_in(T(order[i]), W));
+		printf(" %s=%d", order[i], nsx_nr_in(nsx_find(order[i]), W));
 	printf("; in B:");
 	for (size_t i = 3; i < sizeof(order) / sizeof(order[0]); i++)
-		printf(" %s=%d", order[i], nsx_nr_in(T(order[i]), B));
+		printf(" %s=%d", order[i], nsx_nr_in(nsx_find(order[i]), B));
 	printf("\n");
 
 	printf("# word 0: owner and waiter in B\n");
 	long r = lock("b2", 0);
 	printf("b2 FUTEX_LOCK_PI=%s: word read in B %s; the same word read in W %s\n", nsx_res(r),
 	       nsx_futex_word(B, word[0]), nsx_futex_word(W, word[0]));
-	nsx_ask(T("b3"), do_lock, 0, 0, 0);
+	nsx_ask(nsx_find("b3"), do_pi, 0, 0, 0);
 	if (nsx_await_bits(&word[0], FUTEX_WAITERS))
 		nsx_fail("b3 did not block on word 0");
 	printf("b3 FUTEX_LOCK_PI blocks: word read in B %s\n", nsx_futex_word(B, word[0]));
 	r = unlock("b2", 0);
-	long r3 = nsx_recv(T("b3"), "reply")->v[0];
+	long r3 = nsx_recv(nsx_find("b3"), "reply")->v[0];
 	printf("b2 FUTEX_UNLOCK_PI=%s: b3's FUTEX_LOCK_PI=%s, word read in B owner=%s\n",
 	       nsx_res(r), nsx_res(r3), nsx_name_ns(B, word[0] & FUTEX_TID_MASK));
 	printf("b2 FUTEX_UNLOCK_PI again=%s\n", nsx_res(unlock("b2", 0)));
@@ -158,13 +139,13 @@ int main(void)
 	r = lock("b2", 3);
 	printf("b2 FUTEX_LOCK_PI=%s: word read in B %s, read in W %s\n", nsx_res(r),
 	       nsx_futex_word(B, word[3]), nsx_futex_word(W, word[3]));
-	nsx_ask(T("wy"), do_lock, 3, 0, 0);
+	nsx_ask(nsx_find("wy"), do_pi, 3, 0, 0);
 	if (nsx_await_bits(&word[3], FUTEX_WAITERS))
 		nsx_fail("wy did not block on word 3");
 	printf("wy (in W) FUTEX_LOCK_PI blocks: word read in W %s\n", nsx_futex_word(W, word[3]));
 	printf("b2 FUTEX_UNLOCK_PI=%s\n", nsx_res(unlock("b2", 3)));
 	r = unlock("wx", 3);
-	long ry = nsx_recv(T("wy"), "reply")->v[0];
+	long ry = nsx_recv(nsx_find("wy"), "reply")->v[0];
 	printf("wx FUTEX_UNLOCK_PI=%s: wy's FUTEX_LOCK_PI=%s; word read in W owner=%s, read in B "
 	       "owner=%s\n",
 	       nsx_res(r), nsx_res(ry), nsx_name_ns(W, word[3] & FUTEX_TID_MASK),

@@ -40,49 +40,22 @@
 
 static uint32_t *word;
 
-static int bo_fn(void *arg)
+static void do_lock(NSX_UNUSED const long *arg)
 {
-	(void)arg;
-	NSX_SEND("locked", nsx_futex_lock_pi(word, nsx_timeout_ms()));
-	nsx_step();
-	return 0; /* exit holding the lock */
-}
-
-static void do_lock(const long *arg)
-{
-	(void)arg;
 	NSX_REPLY(nsx_futex_lock_pi(word, nsx_timeout_ms()));
 }
 
-static void do_last(const long *arg)
+/* bo: exit, holding the lock. */
+static void do_exit(NSX_UNUSED const long *arg)
 {
-	(void)arg;
-	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/proc/sys/kernel/ns_last_pid", "49"));
-	NSX_REPLY(0);
+	_exit(0);
 }
 
-static void do_spawn_bo(const long *arg)
+/* b1 and w1: a proc of their namespace's own, and its next number after 49. */
+static void do_last(NSX_UNUSED const long *arg)
 {
-	(void)arg;
-	NSX_REPLY(nsx_spawn("bo", NULL, bo_fn, NULL));
-}
-
-static int b1_fn(void *arg)
-{
-	(void)arg;
-	/* B's own /proc: ns_last_pid is the writer's namespace's. */
 	NSX_TRY_NEG(nsx_mount_proc());
-	nsx_serve();
-}
-
-static int w1_fn(void *arg)
-{
-	(void)arg;
-	nsx_spawn_agent("wz", NULL);
-	nsx_spawn("b1", "B", b1_fn, NULL);
-	NSX_TRY_NEG(nsx_mount_proc());
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_REPLY(nsx_write_text(AT_FDCWD, "/proc/sys/kernel/ns_last_pid", "49"));
 }
 
 NSX_CASE(.family = "Futexes and thread ids in user memory", .rows = "14.5");
@@ -93,14 +66,13 @@ int main(void)
 	if (word == MAP_FAILED)
 		return NSX_EXIT_ERROR;
 	nsx_init("top", "outer");
-	int w1 = nsx_spawn("w1", "W", w1_fn, NULL);
-	nsx_recv(w1, "up");
-	int wz = nsx_find("wz"), b1 = nsx_find("b1");
+	int w1 = nsx_spawn_agent("w1", "W");
+	int wz = nsx_spawn_agent_by(w1, "wz", NULL), b1 = nsx_spawn_agent_by(w1, "b1", "B");
 	int W = nsx_find_ns("W"), B = nsx_find_ns("B");
-	nsx_do(b1, do_last, 0, 0, 0);
-	nsx_do(w1, do_last, 0, 0, 0);
-	int bo = (int)nsx_do(b1, do_spawn_bo, 0, 0, 0)->v[0];
-	long r = nsx_recv(bo, "locked")->v[0];
+	NSX_TRY_NEG(nsx_do(b1, do_last, 0, 0, 0)->v[0]);
+	NSX_TRY_NEG(nsx_do(w1, do_last, 0, 0, 0)->v[0]);
+	int bo = nsx_spawn_agent_by(b1, "bo", NULL);
+	long r = nsx_do(bo, do_lock, 0, 0, 0)->v[0];
 
 	printf("# futex_pi_owner_died: the waiter that inherits a dead owner's PI futex writes "
 	       "its own number in its own namespace\n");
@@ -112,7 +84,7 @@ int main(void)
 	if (nsx_await_bits(word, FUTEX_WAITERS))
 		nsx_fail("wz did not block");
 	printf("wz (in W) FUTEX_LOCK_PI blocks: word read in W %s\n", nsx_futex_word(W, *word));
-	nsx_go(bo); /* bo exits holding the lock */
+	nsx_ask(bo, do_exit, 0, 0, 0); /* bo exits holding the lock */
 	r = nsx_recv(wz, "reply")->v[0];
 	printf("bo exits holding it: wz's FUTEX_LOCK_PI=%s; word read in W %s, in B %s\n",
 	       nsx_res(r), nsx_futex_word(W, *word), nsx_futex_word(B, *word));

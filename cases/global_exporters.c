@@ -52,17 +52,15 @@
 #include <linux/netlink.h>
 #include <linux/taskstats.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { Q_CN, Q_TS, Q_TS_REG, Q_AUDIT, Q_CAD };
-
 /* The proc connector: send LISTEN; count the acks queued for it: {send
  * result, acks}. */
-static void cn_listen(long *o)
+static void do_cn(NSX_UNUSED const long *arg)
 {
+	long o[2];
 	struct {
 		struct nlmsghdr nl;
 		struct cn_msg cn;
@@ -76,6 +74,7 @@ static void cn_listen(long *o)
 	if (o[0]) {
 		if (s >= 0)
 			close(s);
+		NSX_REPLY(o[0], 0);
 		return;
 	}
 	memset(&m, 0, sizeof(m));
@@ -98,9 +97,8 @@ static void cn_listen(long *o)
 			o[1]++;
 	}
 	close(s);
+	NSX_REPLY(o[0], o[1]);
 }
-
-enum { NANSWER = 5 }; /* the values a question answers */
 
 /* taskstats' answer for a pid: o[1..4] = pid attr, ac_pid, ac_ppid, ac_tgid. */
 static void ts_answer(const struct nlmsghdr *h, void *arg)
@@ -113,8 +111,7 @@ static void ts_answer(const struct nlmsghdr *h, void *arg)
 	if (p)
 		o[1] = *p;
 	if (st) { /* netlink attributes are 4-byte aligned: copy it out */
-		struct taskstats t;
-		memset(&t, 0, sizeof(t));
+		struct taskstats t = {0};
 		memcpy(&t, st, len < (int)sizeof(t) ? (size_t)len : sizeof(t));
 		o[2] = t.ac_pid;
 		o[3] = t.ac_ppid;
@@ -122,50 +119,36 @@ static void ts_answer(const struct nlmsghdr *h, void *arg)
 	}
 }
 
-/* taskstats for number n: {result, pid attr, ac_pid, ac_ppid, ac_tgid}; or with
- * reg, REGISTER_CPUMASK "0": {result}. */
-static void taskstats(long n, int reg, long *o)
+/* taskstats for number arg[0]: {result, pid attr, ac_pid, ac_ppid, ac_tgid};
+ * or with arg[1], REGISTER_CPUMASK "0": {result}. */
+static void do_taskstats(const long *arg)
 {
 	struct nsx_nl m;
 	struct genlmsghdr g = {.cmd = TASKSTATS_CMD_GET, .version = 1};
-	unsigned int pid = (unsigned int)n;
-	long fam = nsx_genl_family(TASKSTATS_GENL_NAME);
-	if (fam < 0) {
-		o[0] = fam;
-		return;
+	unsigned int pid = (unsigned int)arg[0];
+	long o[5] = {nsx_genl_family(TASKSTATS_GENL_NAME)};
+	if (o[0] >= 0) {
+		nsx_nl_start(&m, (int)o[0], 0, &g, sizeof(g));
+		if (arg[1])
+			nsx_nl_put(&m, TASKSTATS_CMD_ATTR_REGISTER_CPUMASK, "0", 2);
+		else
+			nsx_nl_put(&m, TASKSTATS_CMD_ATTR_PID, &pid, sizeof(pid));
+		o[0] = nsx_nl_talk(NETLINK_GENERIC, &m, arg[1] ? NULL : ts_answer, o);
 	}
-	nsx_nl_start(&m, (int)fam, 0, &g, sizeof(g));
-	if (reg)
-		nsx_nl_put(&m, TASKSTATS_CMD_ATTR_REGISTER_CPUMASK, "0", 2);
-	else
-		nsx_nl_put(&m, TASKSTATS_CMD_ATTR_PID, &pid, sizeof(pid));
-	o[0] = nsx_nl_talk(NETLINK_GENERIC, &m, reg ? NULL : ts_answer, o);
+	nsx_send_v("reply", o, 5);
 }
 
-static long audit_get(void)
+static void do_audit_get(NSX_UNUSED const long *arg)
 {
 	struct nsx_nl m;
 	nsx_nl_start(&m, AUDIT_GET, 0, NULL, 0);
-	return nsx_nl_talk(NETLINK_AUDIT, &m, NULL, NULL);
+	NSX_REPLY(nsx_nl_talk(NETLINK_AUDIT, &m, NULL, NULL));
 }
 
-/* Question arg[0] (about number arg[1]): NANSWER values. */
-static void do_ask(const long *arg)
+static void do_cad_pid(NSX_UNUSED const long *arg)
 {
-	long o[NANSWER] = {0};
-	int q = (int)arg[0];
-	if (q == Q_CN)
-		cn_listen(o);
-	else if (q == Q_TS || q == Q_TS_REG)
-		taskstats(arg[1], q == Q_TS_REG, o);
-	else if (q == Q_CAD) {
-		FILE *f = fopen("/proc/sys/kernel/cad_pid", "re");
-		o[0] = !f ? -errno : fscanf(f, "%ld", &o[1]) == 1 ? 0 : -EIO;
-		if (f)
-			fclose(f);
-	} else
-		o[0] = audit_get();
-	nsx_send_v("reply", o, NANSWER);
+	long v = 0, r = nsx_read_long("/proc/sys/kernel/cad_pid", &v);
+	NSX_REPLY(r, v);
 }
 
 NSX_CASE(.family = "Kernel threads, fault handlers and side channels",
@@ -178,7 +161,7 @@ int main(void)
 	nsx_init("top", "outer");
 	struct nsx_scene s = nsx_scene(NSX_SCENE_PARKED);
 	int c = s.c, c2 = s.c2, inner = s.inner;
-	const long *o = nsx_by(0, do_ask, Q_CN, 0, 0)->v;
+	const long *o = nsx_by(0, do_cn, 0, 0, 0)->v;
 	if (o[0] == -EPROTONOSUPPORT || o[0] == -ENOENT)
 		nsx_skip("no proc connector (NETLINK_CONNECTOR: %s)", nsx_errname((int)-o[0]));
 
@@ -189,22 +172,22 @@ int main(void)
 	for (int k = 0; k < 2; k++) {
 		int w = who[k];
 		const char *wn = nsx_task_name(w);
-		o = nsx_by(w, do_ask, Q_CN, 0, 0)->v;
+		o = nsx_by(w, do_cn, 0, 0, 0)->v;
 		printf("%-3s proc connector PROC_CN_MCAST_LISTEN: send %s, acks queued %ld\n", wn,
 		       nsx_res(o[0]), o[1]);
 		long mine = k ? nsx_nr_in(c2, inner) : nsx_pid(c2);
 		long other = k ? nsx_pid(c2) : nsx_nr_in(c2, inner);
-		o = nsx_by(w, do_ask, Q_TS, mine, 0)->v;
+		o = nsx_by(w, do_taskstats, mine, 0, 0)->v;
 		printf("%-3s taskstats GET c2's number: %s", wn, nsx_res(o[0]));
 		if (!o[0])
 			printf(" pid=%s ac_pid=%s ac_tgid=%s ac_ppid=%s", nsx_name(w, o[1]),
 			       nsx_name(w, o[2]), nsx_name(w, o[4]), nsx_name(w, o[3]));
 		printf("; the other namespace's number for c2: %s\n",
-		       nsx_res(nsx_by(w, do_ask, Q_TS, other, 0)->v[0]));
+		       nsx_res(nsx_by(w, do_taskstats, other, 0, 0)->v[0]));
 		printf("%-3s taskstats REGISTER_CPUMASK: %s; audit AUDIT_GET: %s\n", wn,
-		       nsx_res(nsx_by(w, do_ask, Q_TS_REG, 0, 0)->v[0]),
-		       nsx_res(nsx_by(w, do_ask, Q_AUDIT, 0, 0)->v[0]));
-		o = nsx_by(w, do_ask, Q_CAD, 0, 0)->v;
+		       nsx_res(nsx_by(w, do_taskstats, 0, 1, 0)->v[0]),
+		       nsx_res(nsx_by(w, do_audit_get, 0, 0, 0)->v[0]));
+		o = nsx_by(w, do_cad_pid, 0, 0, 0)->v;
 		if (o[0])
 			printf("%-3s /proc/sys/kernel/cad_pid: %s\n", wn, nsx_res(o[0]));
 		else

@@ -50,30 +50,25 @@
 #include <stdio.h>
 #include <unistd.h>
 
-static void do_kill_group(const long *arg)
+static void do_kill_group(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	long pgrp = getpgrp();
 	NSX_REPLY(pgrp, nsx_rc(kill(0, SIGUSR1)));
 	nsx_send_siginfo("sig", SIGUSR1); /* m is a member too */
 }
 
-static int m_fn(void *arg)
+/* The blocked SIGUSR1, taken. */
+static void do_take(NSX_UNUSED const long *arg)
 {
-	(void)arg;
-	nsx_block(SIGUSR1);
-	nsx_serve();
+	nsx_send_siginfo("reply", SIGUSR1);
 }
 
-static int g_fn(void *arg)
+/* g: a process group leader that blocks SIGUSR1 (m, its child, inherits the mask). */
+static int g_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_block(SIGUSR1);
 	NSX_TRY(setpgid(0, 0));
-	nsx_spawn("m", "inner", m_fn, NULL);
-	NSX_SEND("ready", 0);
-	nsx_send_siginfo("sig", SIGUSR1);
-	nsx_park();
+	nsx_serve();
 }
 
 NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.3",
@@ -92,15 +87,13 @@ NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.3",
 int main(void)
 {
 	nsx_init("top", "outer");
-	int g = nsx_spawn("g", NULL, g_fn, NULL);
-	nsx_recv(g, "ready");
-	int m = nsx_find("m");
+	int g = nsx_spawn("g", NULL, g_fn, NULL), m = nsx_spawn_agent_by(g, "m", "inner");
 	printf("# group_signal_upward: inner's init signals its own process group, led from "
 	       "outer\n");
 	const struct nsx_msg *r = nsx_do(m, do_kill_group, 0, 0, 0);
 	printf("m   getpgrp()=%s\n", nsx_name(m, r->v[0]));
 	printf("m   kill(0, SIGUSR1): %s\n", nsx_res(r->v[1]));
 	printf("m   took %s\n", nsx_siginfo_str(m, nsx_recv(m, "sig")));
-	printf("g   took %s\n", nsx_siginfo_str(g, nsx_recv(g, "sig")));
+	printf("g   took %s\n", nsx_siginfo_str(g, nsx_do(g, do_take, 0, 0, 0)));
 	nsx_exit();
 }

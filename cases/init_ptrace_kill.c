@@ -57,9 +57,8 @@ static long pt(int req, pid_t pid, long data)
 }
 
 /* In init: it answers. */
-static void do_alive(const long *arg)
+static void do_alive(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(1);
 }
 
@@ -80,11 +79,9 @@ static void do_detach(const long *arg)
 	NSX_REPLY(r1, w == pid ? w : -errno, WIFSTOPPED(st) ? st >> 16 : -1, r2);
 }
 
-static int init_fn(void *arg)
+static int init_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0); /* EINVAL without Yama */
-	nsx_spawn_agent("m", NULL);
 	nsx_serve();
 }
 
@@ -94,7 +91,7 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	int init = nsx_spawn("init", "inner", init_fn, NULL);
-	int m = nsx_await_task("m");
+	int m = nsx_spawn_agent_by(init, "m", NULL);
 	pid_t in_inner = nsx_nr_in(init, nsx_ns_of(init));
 	printf("# init_ptrace_kill: PTRACE_KILL of a namespace's init, from inside and from "
 	       "outside\n");
@@ -120,8 +117,7 @@ int main(void)
 	/* Half the helpers' timeout: a kernel that dropped the SIGKILL prints
 	 * "alive" before m, waiting for its next request, gives up. */
 	int ready = poll(&p, 1, nsx_timeout_ms() / 2);
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
+	siginfo_t si = {0};
 	long w = ready == 1 ? (waitid(P_PID, (id_t)pid, &si, WEXITED) ? -errno : 0) : -ETIMEDOUT;
 	long v[6] = {si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, si.si_status};
 	printf("top PTRACE_SEIZE(init)=%s, PTRACE_KILL=%s: init's pidfd readable=%d, waitid()=%s: "

@@ -89,35 +89,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t handled, h_signo, h_code, h_pid, h_uid;
+static volatile sig_atomic_t handled;
+static siginfo_t h; /* what the last SIGUSR2 came with */
 
-static void on_usr2(int sig, siginfo_t *si, void *uc)
+static void on_usr2(NSX_UNUSED int sig, siginfo_t *si, NSX_UNUSED void *uc)
 {
-	(void)sig;
-	(void)uc;
+	h = *si;
 	handled++;
-	h_signo = si->si_signo;
-	h_code = si->si_code;
-	h_pid = si->si_pid;
-	h_uid = (sig_atomic_t)si->si_uid;
 }
 
-/* Actions, with arg {target task, signal or wait options}. */
+/* Actions, with arg {target task (-1: kill(-1)), signal or wait options}. */
 static void do_kill(const long *arg)
 {
-	NSX_REPLY(nsx_rc(kill(nsx_pid((int)arg[0]), (int)arg[1])));
-}
-
-static void do_killall(const long *arg)
-{
-	NSX_REPLY(nsx_rc(kill(-1, (int)arg[1])));
+	NSX_REPLY(nsx_rc(kill(arg[0] < 0 ? -1 : nsx_pid((int)arg[0]), (int)arg[1])));
 }
 
 /* Was SIGUSR1 queued for us?  Take it and say what came. */
-static void do_check(const long *arg)
+static void do_check(NSX_UNUSED const long *arg)
 {
 	siginfo_t si;
-	(void)arg;
 	if (nsx_pending(SIGUSR1) && !nsx_sigwait(SIGUSR1, &si))
 		NSX_REPLY(si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, 0);
 	else
@@ -125,18 +115,16 @@ static void do_check(const long *arg)
 }
 
 /* We are running: report what is pending, handled. */
-static void do_state(const long *arg)
+static void do_state(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(nsx_pending(SIGTERM), nsx_pending(SIGSTOP), nsx_pending(SIGKILL), handled,
-	          h_signo, h_code, h_pid, h_uid, 0, 0);
+	          h.si_signo, h.si_code, h.si_pid, h.si_uid, 0, 0);
 }
 
 /* waitid() for the target with options arg[1] (WSTOPPED, WCONTINUED, WEXITED, with WNOHANG). */
 static void do_wait(const long *arg)
 {
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
+	siginfo_t si = {0};
 	long r = nsx_rc(waitid(P_PID, (id_t)nsx_pid((int)arg[0]), &si, (int)arg[1]));
 	NSX_REPLY(r, si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, si.si_status);
 }
@@ -149,32 +137,27 @@ static const char *const nss[] = {"box", NULL, "inner", NULL, NULL, "nested", NU
 static const int parent[] = {-1, 0, 0, 2, 2, 2, 5};
 #define NNAMES ((int)(sizeof(names) / sizeof(names[0])))
 
-/* Spawn task names[arg[0]], a child of the caller. */
-static void do_spawn(const long *arg)
-{
-	NSX_REPLY(nsx_spawn_agent(names[arg[0]], nss[arg[0]]));
-}
-
 /* Before it spawns anything: block SIGUSR1; init also handles SIGUSR2. */
-static void do_prepare(const long *arg)
+static void do_prepare(NSX_UNUSED const long *arg)
 {
 	struct sigaction sa = {.sa_sigaction = on_usr2, .sa_flags = SA_SIGINFO};
-	(void)arg;
 	if (!strcmp(nsx_task_name(nsx_self()), "init"))
 		sigaction(SIGUSR2, &sa, NULL);
 	nsx_block(SIGUSR1);
 	NSX_REPLY(0);
 }
 
-static int late_fn(void *arg)
+/* late: hold init's pid namespace by an fd (arg[0] 0); later setns() into it
+ * and fork() (1). */
+static void do_late(const long *arg)
 {
-	(void)arg;
-	nsx_step(); /* init is up: hold its pid namespace */
-	int fd = nsx_open_ns(nsx_find("init"), "pid");
-	NSX_SEND("opened", fd < 0 ? -errno : 0);
-	nsx_step(); /* init is dead */
-	long s = nsx_rc(setns(fd, CLONE_NEWPID));
-	long f = 0;
+	static int fd = -1;
+	if (!arg[0]) {
+		fd = nsx_open_ns(nsx_find("init"), "pid");
+		NSX_REPLY(fd < 0 ? -errno : 0);
+		return;
+	}
+	long s = nsx_rc(setns(fd, CLONE_NEWPID)), f = 0;
 	if (s == 0) {
 		pid_t p = fork();
 		if (p == 0)
@@ -183,18 +166,18 @@ static int late_fn(void *arg)
 		if (p > 0)
 			waitpid(p, NULL, 0);
 	}
-	NSX_SEND("forked", s, f);
-	nsx_park();
+	NSX_REPLY(s, f);
 }
 
 static int ids[NNAMES];
 
-/* After a kill(-1), which of the tasks got SIGUSR1, and with what siginfo. */
-static void reached(const char *who)
+/* who's kill(-1, SIGUSR1): which of the tasks got it, and with what siginfo. */
+static void reached(int who)
 {
 	char line[256] = "", si[NNAMES][256];
 	size_t off = 0;
 	int got[NNAMES];
+	nsx_do(who, do_kill, -1, SIGUSR1, 0);
 	for (int i = 0; i < NNAMES; i++) {
 		const struct nsx_msg *m = nsx_do(ids[i], do_check, 0, 0, 0);
 		got[i] = m->v[0] != 0;
@@ -203,20 +186,31 @@ static void reached(const char *who)
 			snprintf(si[i], sizeof(si[i]), "%s", nsx_siginfo_v(ids[i], m->v));
 		}
 	}
-	printf("%s kill(-1, SIGUSR1) reached:%s\n", who, off ? line : " nobody");
+	printf("%s kill(-1, SIGUSR1) reached:%s\n", nsx_task_name(who), off ? line : " nobody");
 	for (int i = 0; i < NNAMES; i++)
 		if (got[i])
 			printf("  %-5s %s\n", names[i], si[i]);
 }
 
-static void state(const char *what, long r)
+/* from's kill(sig) of init, which init then survives. */
+static void state(int from, int sig)
 {
+	long r = nsx_do(from, do_kill, ids[2], sig, 0)->v[0];
 	const struct nsx_msg *m = nsx_do(ids[2], do_state, 0, 0, 0);
 	const struct nsx_msg *w = nsx_do(ids[0], do_wait, ids[2], WSTOPPED | WNOHANG, 0);
-	printf("%s=%s: init answers, pending SIGTERM=%ld SIGSTOP=%ld SIGKILL=%ld; waitid(WSTOPPED"
-	       "|WNOHANG)=%s si_signo=%ld si_pid=%s\n",
-	       what, nsx_res(r), m->v[0], m->v[1], m->v[2], nsx_res(w->v[0]), w->v[1],
-	       nsx_name(ids[0], w->v[3]));
+	printf("%s -> init kill(%s)=%s: init answers, pending SIGTERM=%ld SIGSTOP=%ld SIGKILL=%ld; "
+	       "waitid(WSTOPPED|WNOHANG)=%s si_signo=%ld si_pid=%s\n",
+	       nsx_task_name(from), nsx_signame(sig), nsx_res(r), m->v[0], m->v[1], m->v[2],
+	       nsx_res(w->v[0]), w->v[1], nsx_name(ids[0], w->v[3]));
+}
+
+/* outsider's kill(sig) of init, and boxinit's waitid() for it with options. */
+static void from_box(int sig, int options)
+{
+	long r = nsx_do(ids[1], do_kill, ids[2], sig, 0)->v[0];
+	const struct nsx_msg *m = nsx_do(ids[0], do_wait, ids[2], options, 0);
+	printf("outsider -> init kill(%s)=%s: boxinit's waitid()=%s: %s\n", nsx_signame(sig),
+	       nsx_res(r), nsx_res(m->v[0]), nsx_siginfo_v(ids[0], &m->v[1]));
 }
 
 NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 1.8 2.3 28.1",
@@ -225,59 +219,41 @@ NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 1.8 2.3
 int main(void)
 {
 	nsx_init("top", "outer");
-	int late = nsx_spawn("late", NULL, late_fn, NULL);
+	int late = nsx_spawn_agent("late", NULL);
 	for (int i = 0; i < NNAMES; i++) {
-		ids[i] = parent[i] < 0 ? nsx_spawn_agent(names[i], nss[i])
-		                       : (int)nsx_do(ids[parent[i]], do_spawn, i, 0, 0)->v[0];
+		ids[i] = nsx_spawn_agent_by(parent[i] < 0 ? 0 : ids[parent[i]], names[i], nss[i]);
 		nsx_do(ids[i], do_prepare, 0, 0, 0);
 	}
-	int boxinit = ids[0], outsider = ids[1], init = ids[2], m1 = ids[3];
-	nsx_go(late);
-	nsx_recv(late, "opened");
+	int outsider = ids[1], init = ids[2], m1 = ids[3];
+	nsx_do(late, do_late, 0, 0, 0); /* init is up: hold its pid namespace */
 
 	printf("# init_signals: a pid namespace's init, kill(-1), and the end of a namespace\n");
 	printf("# box > inner > nested; box: boxinit outsider | inner: init m1 m2 | nested: deep "
 	       "d1\n");
 	printf("# signals to init from inside inner\n");
-	state("m1 -> init kill(SIGTERM)", nsx_do(m1, do_kill, init, SIGTERM, 0)->v[0]);
-	state("m1 -> init kill(SIGSTOP)", nsx_do(m1, do_kill, init, SIGSTOP, 0)->v[0]);
-	state("m1 -> init kill(SIGKILL)", nsx_do(m1, do_kill, init, SIGKILL, 0)->v[0]);
+	for (int k = 0; k < 3; k++)
+		state(m1, (int[]){SIGTERM, SIGSTOP, SIGKILL}[k]);
 	long r = nsx_do(m1, do_kill, init, SIGUSR2, 0)->v[0];
 	const struct nsx_msg *m = nsx_do(init, do_state, 0, 0, 0);
 	printf("m1 -> init kill(SIGUSR2)=%s: init's SA_SIGINFO handler ran %ld time(s): %s\n",
 	       nsx_res(r), m->v[3], nsx_siginfo_v(init, &m->v[4]));
 
 	printf("# signals to init from box, its ancestor\n");
-	state("outsider -> init kill(SIGTERM)", nsx_do(outsider, do_kill, init, SIGTERM, 0)->v[0]);
-	r = nsx_do(outsider, do_kill, init, SIGSTOP, 0)->v[0];
-	m = nsx_do(boxinit, do_wait, init, WSTOPPED, 0);
-	printf("outsider -> init kill(SIGSTOP)=%s: boxinit's waitid()=%s: %s\n", nsx_res(r),
-	       nsx_res(m->v[0]), nsx_siginfo_v(boxinit, &m->v[1]));
-	r = nsx_do(outsider, do_kill, init, SIGCONT, 0)->v[0];
-	m = nsx_do(boxinit, do_wait, init, WCONTINUED, 0);
-	printf("outsider -> init kill(SIGCONT)=%s: boxinit's waitid()=%s: %s\n", nsx_res(r),
-	       nsx_res(m->v[0]), nsx_siginfo_v(boxinit, &m->v[1]));
+	state(outsider, SIGTERM);
+	from_box(SIGSTOP, WSTOPPED);
+	from_box(SIGCONT, WCONTINUED);
 
 	printf("# kill(-1) from inside and from outside\n");
-	nsx_do(m1, do_killall, 0, SIGUSR1, 0);
-	reached("m1");
-	nsx_do(init, do_killall, 0, SIGUSR1, 0);
-	reached("init");
-	nsx_do(outsider, do_killall, 0, SIGUSR1, 0);
-	reached("outsider");
+	reached(m1);
+	reached(init);
+	reached(outsider);
 
 	printf("# the end of inner\n");
-	pid_t pids[NNAMES];
-	for (int i = 0; i < NNAMES; i++)
-		pids[i] = nsx_pid(ids[i]);
-	r = nsx_do(outsider, do_kill, init, SIGKILL, 0)->v[0];
-	m = nsx_do(boxinit, do_wait, init, WEXITED, 0);
-	printf("outsider -> init kill(SIGKILL)=%s: boxinit's waitid()=%s: %s\n", nsx_res(r),
-	       nsx_res(m->v[0]), nsx_siginfo_v(boxinit, &m->v[1]));
+	from_box(SIGKILL, WEXITED);
 	for (int i = 3; i < NNAMES; i++)
-		printf("then top: kill(%s, 0) = %s\n", names[i], nsx_res(nsx_rc(kill(pids[i], 0))));
-	nsx_go(late);
-	m = nsx_recv(late, "forked");
+		printf("then top: kill(%s, 0) = %s\n", names[i],
+		       nsx_res(nsx_rc(kill(nsx_pid(ids[i]), 0))));
+	m = nsx_do(late, do_late, 1, 0, 0);
 	printf("late: setns(<inner>, CLONE_NEWPID) = %s, then fork() = %s\n", nsx_res(m->v[0]),
 	       nsx_res(m->v[1]));
 	nsx_exit();

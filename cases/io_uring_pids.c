@@ -44,13 +44,11 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/io_uring.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,27 +61,21 @@ static long async_read(void)
 	static char buf[8];
 	static int pfd[2];
 	static struct nsx_ring ring;
-	struct io_uring_sqe sqe;
 	long r = nsx_ring_open(&ring, 0);
 	if (r || pipe(pfd))
 		return r ? r : -errno;
-	memset(&sqe, 0, sizeof(sqe));
-	sqe.opcode = IORING_OP_READ;
-	sqe.fd = pfd[0];
-	sqe.addr = (unsigned long)buf;
-	sqe.len = sizeof(buf);
-	sqe.flags = IOSQE_ASYNC;
+	struct io_uring_sqe sqe = {.opcode = IORING_OP_READ,
+	                           .flags = IOSQE_ASYNC,
+	                           .fd = pfd[0],
+	                           .addr = (unsigned long)buf,
+	                           .len = sizeof(buf)};
 	return nsx_ring_submit(&ring, &sqe, 0);
 }
 
-static void do_setup(const long *arg)
+static void do_setup(NSX_UNUSED const long *arg)
 {
-	(void)arg;
-	struct io_uring_params p;
+	struct io_uring_params p = {.flags = IORING_SETUP_SQPOLL, .sq_thread_idle = 60000};
 	own_proc = nsx_own_proc();
-	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_SQPOLL;
-	p.sq_thread_idle = 60000;
 	sq_ring = (int)syscall(SYS_io_uring_setup, 4, &p);
 	if (sq_ring < 0)
 		NSX_REPLY(-errno);
@@ -95,13 +87,12 @@ static void do_setup(const long *arg)
  * (arg[0] 0) or outer's (1): the number, or -ENOENT. */
 static void do_sqthread(const long *arg)
 {
-	char path[64], buf[2048];
+	char path[64];
 	snprintf(path, sizeof(path), "self/fdinfo/%d", sq_ring);
 	if (arg[1] != nsx_self())
 		snprintf(path, sizeof(path), "%d/fdinfo/%d", (int)nsx_pid((int)arg[1]), sq_ring);
-	nsx_read_text(arg[0] ? nsx_procfd() : own_proc, path, buf, sizeof(buf));
-	char *s = strstr(buf, "SqThread:");
-	NSX_REPLY(s ? strtol(s + 9, NULL, 10) : -ENOENT);
+	const char *s = nsx_read_field(arg[0] ? nsx_procfd() : own_proc, path, "SqThread");
+	NSX_REPLY(*s ? strtol(s, NULL, 10) : -ENOENT);
 }
 
 /* Whose number v is, at any level the case sees, among c's threads (tids in
@@ -147,10 +138,9 @@ int main(void)
 	/* The worker is made as the read is punted; wait (bounded) for it. */
 	long tid[16];
 	char name[16][32];
-	int n = 0, sqp = -1, wrk = -1;
-	struct timespec t0, t;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
+	int n, sqp, wrk;
+	time_t end = time(NULL) + nsx_timeout_ms() / 1000 + 1;
+	do {
 		n = nsx_threads(c, tid, name, 16);
 		sqp = wrk = -1;
 		for (int i = 0; i < n; i++) {
@@ -159,11 +149,7 @@ int main(void)
 			if (!strncmp(name[i], "iou-wrk-", 8))
 				wrk = i;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((sqp >= 0 && wrk >= 0) || t.tv_sec - t0.tv_sec > nsx_timeout_ms() / 1000)
-			break;
-		sched_yield();
-	}
+	} while ((sqp < 0 || wrk < 0) && time(NULL) < end && !sched_yield());
 	if (sqp < 0 || wrk < 0)
 		nsx_fail("no SQ thread or io-wq worker in c (%d threads)", n);
 	long sqt = nsx_by(0, do_sqthread, 1, c, 0)->v[0];

@@ -32,7 +32,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #define OP_WAITID 50 /* IORING_OP_WAITID (6.7), newer than Debian 12's headers */
 
@@ -42,42 +41,37 @@ static siginfo_t infos[2];
 /* Submit a WAITID for (idtype arg[1], id arg[2]) into infos[arg[0]]. */
 static void do_submit(const long *arg)
 {
-	struct io_uring_sqe sqe;
 	int k = (int)arg[0];
-	memset(&sqe, 0, sizeof(sqe));
+	struct io_uring_sqe sqe = {.opcode = OP_WAITID,
+	                           .fd = (int)arg[2],
+	                           .len = (unsigned)arg[1],
+	                           .file_index = WEXITED,
+	                           .addr2 = (unsigned long)&infos[k],
+	                           .user_data = (unsigned long)k};
 	memset(&infos[k], 0, sizeof(infos[k]));
-	sqe.opcode = OP_WAITID;
-	sqe.fd = (int)arg[2];
-	sqe.len = (unsigned)arg[1];
-	sqe.file_index = WEXITED;
-	sqe.addr2 = (unsigned long)&infos[k];
-	sqe.user_data = (unsigned long)k;
 	NSX_TRY_NEG(nsx_ring_submit(&ring, &sqe, 0));
 	NSX_REPLY(0);
 }
 
 /* The next completion: {user_data, res, si_code, si_pid, si_status}. */
-static void do_reap(const long *arg)
+static void do_reap(NSX_UNUSED const long *arg)
 {
 	struct io_uring_cqe cqe;
-	(void)arg;
 	NSX_TRY_NEG(nsx_ring_wait(&ring, &cqe));
 	const siginfo_t *si = &infos[cqe.user_data & 1];
 	NSX_REPLY((long)cqe.user_data, cqe.res, si->si_code, si->si_pid, si->si_status);
 }
 
-static int exit_fn(void *arg)
+/* w and o: exit with status arg[0]. */
+static void do_exit(const long *arg)
 {
-	nsx_step();
-	return (int)(long)arg;
+	_exit((int)arg[0]);
 }
 
-/* In c: a ring of its own, and its child w. */
-static void do_setup(const long *arg)
+/* In c: a ring of its own. */
+static void do_ring(NSX_UNUSED const long *arg)
 {
-	(void)arg;
-	NSX_TRY_NEG(nsx_ring_open(&ring, 0));
-	NSX_REPLY(nsx_spawn("w", NULL, exit_fn, (void *)7L));
+	NSX_REPLY(nsx_ring_open(&ring, 0));
 }
 
 /* The completion task who reaps, its pids named as observer sees them. */
@@ -106,8 +100,8 @@ int main(void)
 	if (!r)
 		nsx_skip("IORING_REGISTER_PROBE: no IORING_OP_WAITID (Linux 6.7)");
 	struct nsx_scene s = nsx_scene(0);
-	int c = s.c, w = (int)nsx_do(c, do_setup, 0, 0, 0)->v[0];
-	int o = nsx_spawn("o", NULL, exit_fn, (void *)9L);
+	int c = s.c, w = nsx_spawn_agent_by(c, "w", NULL), o = nsx_spawn_agent("o", NULL);
+	NSX_TRY_NEG(nsx_do(c, do_ring, 0, 0, 0)->v[0]);
 
 	printf("# io_uring_waitid: IORING_OP_WAITID looks up and numbers in the submitter's "
 	       "namespace\n");
@@ -117,8 +111,8 @@ int main(void)
 	show(c, what, c);
 	nsx_do(c, do_submit, 0, P_PID, nsx_nr_in(w, s.inner));
 	nsx_by(0, do_submit, 0, P_ALL, 0);
-	nsx_go(w);
-	nsx_go(o);
+	nsx_ask(w, do_exit, 7, 0, 0);
+	nsx_ask(o, do_exit, 9, 0, 0);
 	show(c, "P_PID w, WEXITED", c);
 	show(0, "P_ALL, WEXITED", 0);
 	nsx_forget(w);

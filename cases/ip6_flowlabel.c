@@ -59,14 +59,12 @@ static int own_proc = -1;
 /* Make flow label label with share mode share on a new socket kept open. */
 static void make_label(unsigned label, int share)
 {
-	struct fl_req r;
+	struct fl_req r = {.label = htonl(label),
+	                   .action = FL_A_GET,
+	                   .share = (uint8_t)share,
+	                   .flags = FL_F_CREATE};
 	int s = NSX_TRY(socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-	memset(&r, 0, sizeof(r));
 	inet_pton(AF_INET6, "::1", &r.dst);
-	r.label = htonl(label);
-	r.action = FL_A_GET;
-	r.share = (uint8_t)share;
-	r.flags = FL_F_CREATE;
 	NSX_TRY(setsockopt(s, IPPROTO_IPV6, FL_MGR, &r, sizeof(r)));
 }
 
@@ -93,30 +91,28 @@ static void do_table(const long *arg)
 	nsx_send_v("reply", v, 10);
 }
 
-static int c2_fn(void *arg)
+/* In c: a proc of inner's own, a network namespace of its own and label 1;
+ * -EAFNOSUPPORT without IPv6. */
+static void do_setup(NSX_UNUSED const long *arg)
 {
-	(void)arg;
-	make_label(2, FL_S_PROCESS);
-	make_label(3, FL_S_EXCL);
-	NSX_SEND("made", 1);
-	nsx_park();
-}
-
-static int c_fn(void *arg)
-{
-	(void)arg;
 	own_proc = nsx_own_proc();
 	NSX_TRY(unshare(CLONE_NEWNET));
 	int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0 && errno == EAFNOSUPPORT) {
-		NSX_SEND("up", -EAFNOSUPPORT);
-		nsx_park();
+		NSX_REPLY(-EAFNOSUPPORT);
+		return;
 	}
 	close(s);
 	make_label(1, FL_S_PROCESS);
-	nsx_spawn("c2", NULL, c2_fn, NULL);
-	NSX_SEND("up", 0);
-	nsx_serve();
+	NSX_REPLY(0);
+}
+
+/* In c2: labels 2 and 3. */
+static void do_labels(NSX_UNUSED const long *arg)
+{
+	make_label(2, FL_S_PROCESS);
+	make_label(3, FL_S_EXCL);
+	NSX_REPLY(0);
 }
 
 static void print(const char *what, int observer, const long *v)
@@ -136,10 +132,10 @@ NSX_CASE(.family = "A task's own numbers and /proc", .rows = "7.5", .kconfig = "
 int main(void)
 {
 	nsx_init("top", "outer");
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	if (nsx_recv(c, "up")->v[0] == -EAFNOSUPPORT)
+	int c = nsx_scene(0).c;
+	if (nsx_do(c, do_setup, 0, 0, 0)->v[0] == -EAFNOSUPPORT)
 		nsx_skip("no IPv6: socket(AF_INET6): EAFNOSUPPORT (CONFIG_IPV6)");
-	nsx_recv(-1, "made");
+	nsx_do(nsx_spawn_agent_by(c, "c2", NULL), do_labels, 0, 0, 0);
 	printf("# ip6_flowlabel: /proc/net/ip6_flowlabel's Owner is numbered for the proc "
 	       "instance read, named here as the reader sees it\n");
 	print("top, outer's proc, /proc/<c>/net", 0, nsx_by(0, do_table, 0, c, 0)->v);

@@ -293,6 +293,9 @@ void nsx_step(void);
  * which nsx_do() returns.  For tasks that act on command.
  */
 typedef void (*nsx_action)(const long *arg);
+/* For an action or a task function that ignores its argument:
+ * static void do_x(NSX_UNUSED const long *arg). */
+#define NSX_UNUSED __attribute__((unused))
 const struct nsx_msg *nsx_do(int task, nsx_action fn, long a0, long a1, long a2);
 /* nsx_do() that the top may also address to itself (a column of observers
  * that includes top): then fn runs in place, and its reply is returned. */
@@ -301,6 +304,14 @@ const struct nsx_msg *nsx_by(int task, nsx_action fn, long a0, long a1, long a2)
 void nsx_ask(int task, nsx_action fn, long a0, long a1, long a2);
 /* nsx_spawn() of a task that only runs actions (nsx_serve()). */
 int nsx_spawn_agent(const char *name, const char *new_ns);
+/* nsx_spawn_agent() done by task by (an agent, or the top itself): the new
+ * task is by's child.  name and new_ns must be where every task has them
+ * (string literals, or static data set before the tasks were made). */
+int nsx_spawn_agent_by(int by, const char *name, const char *new_ns);
+/* Task by (an agent, or the top itself) starts a second thread, registered
+ * as task name, that runs actions too; its index.  The thread has by's
+ * signal mask; name must be where every task has it, as above. */
+int nsx_agent_thread_by(int by, const char *name);
 _Noreturn void nsx_serve(void);
 #define NSX_REPLY(...) NSX_SEND("reply", __VA_ARGS__)
 /* Wait to be killed (bounded: exits quietly after four timeouts). */
@@ -469,6 +480,12 @@ long nsx_read_long(const char *path, long *v);
 /* A file's text (path relative to dirfd, or absolute; AT_FDCWD), up to len-1
  * bytes, NUL-terminated: the length, or -errno (buf then holds ""). */
 long nsx_read_text(int dirfd, const char *path, char *buf, size_t len);
+/* The value of the line "<name>:" of a text of such lines (/proc/<pid>/status,
+ * fdinfo): what follows the colon and its blanks, to the end of the line, or
+ * "" where no line has that name (rotating buffers, 255 bytes at most).
+ * nsx_read_field(): the same in a file's first 4095 bytes (nsx_read_text()). */
+const char *nsx_field(const char *text, const char *name);
+const char *nsx_read_field(int dirfd, const char *path, const char *name);
 /* Write the text fmt makes (printf's) to a file (path relative to dirfd, or
  * absolute; AT_FDCWD) in one write(2), from its start without truncating
  * it (a sysctl, a sysfs or cgroup file): 0, or -errno (-EIO when short). */

@@ -164,6 +164,29 @@ long nsx_read_text(int dirfd, const char *path, char *buf, size_t len)
 	return r;
 }
 
+const char *nsx_field(const char *text, const char *name)
+{
+	char *o = nsx_strbuf();
+	size_t n = strlen(name);
+	o[0] = '\0';
+	for (const char *s = text; s; s = strchr(s, '\n')) {
+		s += *s == '\n';
+		if (!strncmp(s, name, n) && s[n] == ':') {
+			s += n + 1 + strspn(s + n + 1, " \t");
+			snprintf(o, 256, "%.*s", (int)strcspn(s, "\n"), s);
+			break;
+		}
+	}
+	return o;
+}
+
+const char *nsx_read_field(int dirfd, const char *path, const char *name)
+{
+	char buf[4096];
+	nsx_read_text(dirfd, path, buf, sizeof(buf));
+	return nsx_field(buf, name);
+}
+
 int nsx_open_ns(int task, const char *which)
 {
 	char path[64];

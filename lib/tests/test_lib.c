@@ -220,6 +220,16 @@ START_TEST(read_text)
 	ck_assert_int_eq(nsx_read_numbers(fd, "f", nr, 4), 2);
 	ck_assert_int_eq(nr[1], 5);
 	ck_assert_int_eq(nsx_read_numbers(fd, "nothing", nr, 4), -ENOENT);
+	/* Fields: the line's own name only, first line too, blanks skipped. */
+	const char *st = "Pid:\t7\n\nNSpid:\t7 1\nTgid: x\nNSpidx: 9\nEmpty:\n";
+	ck_assert_str_eq(nsx_field(st, "Pid"), "7");
+	ck_assert_str_eq(nsx_field(st, "NSpid"), "7 1");
+	ck_assert_str_eq(nsx_field(st, "Empty"), "");
+	ck_assert_str_eq(nsx_field(st, "Tg"), "");
+	ck_assert_str_eq(nsx_field(st, "id"), "");
+	ck_assert_int_eq(nsx_write_text(fd, "f", "a: 1\nb:\t2 3\n"), 0);
+	ck_assert_str_eq(nsx_read_field(fd, "f", "b"), "2 3");
+	ck_assert_str_eq(nsx_read_field(fd, "nothing", "b"), "");
 	close(fd);
 	unlink(path);
 	rmdir(dir);
@@ -379,6 +389,11 @@ static void act_report(const long *arg)
 	NSX_REPLY(getpid(), arg[0] + arg[1] + arg[2]);
 }
 
+static void act_self(NSX_UNUSED const long *arg)
+{
+	NSX_REPLY(nsx_self());
+}
+
 static void actions(void)
 {
 	int a = nsx_spawn_agent("a", NULL);
@@ -389,6 +404,17 @@ static void actions(void)
 	ck_assert_str_eq(nsx_task_name(99), "?");
 	nsx_ask(a, act_report, 4, 5, 6);
 	ck_assert_int_eq(nsx_recv(a, "reply")->v[1], 15);
+	/* agents made by an agent and by the top: each the child of its maker */
+	int b = nsx_spawn_agent_by(a, "b", NULL), t = nsx_spawn_agent_by(nsx_self(), "t", NULL);
+	ck_assert_str_eq(nsx_name(b, nsx_do(b, act_report, 0, 0, 0)->v[0]), "b");
+	ck_assert_int_eq(nsx_forked(b), nsx_pid(b));
+	ck_assert_str_eq(nsx_task_name(t), "t");
+	ck_assert_int_eq(nsx_table()->task[b].spawner, a);
+	ck_assert_int_eq(nsx_table()->task[t].spawner, nsx_self());
+	/* a thread of b that runs actions of its own */
+	int bt = nsx_agent_thread_by(b, "bt");
+	ck_assert_int_eq(nsx_do(bt, act_self, 0, 0, 0)->v[0], bt);
+	ck_assert_str_eq(nsx_name(b, nsx_do(bt, act_report, 0, 0, 0)->v[0]), "b");
 	nsx_reap_all();
 }
 
