@@ -255,6 +255,9 @@ const char *nsx_name_ns(int ns, long v);
 const char *nsx_name_list(int observer, const long *v);
 /* 0, or -errno if a syscall's result r says it failed (r < 0). */
 long nsx_rc(long r);
+/* r itself, or -errno if r < 0: for a call whose value is the answer (an
+ * fd, a policy, a pid), to be shown by nsx_res() when it failed. */
+long nsx_val(long r);
 /* "0" for r >= 0, else the name of the errno -r ("ESRCH"). */
 const char *nsx_res(long r);
 /* Print "<call>=<nsx_res(r)>:" padded to width, then result, as one line. */
