@@ -465,6 +465,12 @@ long nsx_write_text(int dirfd, const char *path, const char *fmt, ...)
  * nsx_read_text() reads it), or -errno. */
 int nsx_numbers(const char *s, long *v, int max);
 long nsx_read_numbers(int dirfd, const char *path, long *v, int max);
+/* The numbers of the line "<field>:" of a text such as /proc's status and
+ * fdinfo files ("Pid", "NSpid"), into v (at most max): how many, or -ENOENT
+ * when no line has that field.  nsx_read_field(): those of a file's text
+ * (as nsx_read_text() reads it), or -errno. */
+int nsx_text_field(const char *text, const char *field, long *v, int max);
+long nsx_read_field(int dirfd, const char *path, const char *field, long *v, int max);
 /* In the caller: a new user namespace with these uid_map and gid_map lines
  * (NULL: leave unmapped); 0 or -errno. */
 int nsx_new_userns(const char *uid_map, const char *gid_map);

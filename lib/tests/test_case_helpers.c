@@ -4,7 +4,10 @@
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 NSX_CASE(.family = "lib's unit tests");
 
@@ -18,11 +21,40 @@ START_TEST(val_is_the_value_or_the_error)
 }
 END_TEST
 
+START_TEST(field_of_a_text)
+{
+	const char *t = "pos:\t0\nPid:\t-1\nNSpid:\t2001 7 1\nNSpidx:\t9\nempty:\n3 4\n";
+	long v[4] = {0};
+	ck_assert_int_eq(nsx_text_field(t, "Pid", v, 4), 1);
+	ck_assert_int_eq(v[0], -1);
+	ck_assert_int_eq(nsx_text_field(t, "NSpid", v, 4), 3);
+	ck_assert_int_eq(v[0], 2001);
+	ck_assert_int_eq(v[2], 1);
+	ck_assert_int_eq(nsx_text_field(t, "NSpid", v, 2), 2);
+	ck_assert_int_eq(nsx_text_field(t, "pos", v, 4), 1);
+	ck_assert_int_eq(nsx_text_field(t, "empty", v, 4), 0);    /* the next line is not read */
+	ck_assert_int_eq(nsx_text_field(t, "id", v, 4), -ENOENT); /* only at a line's start */
+	ck_assert_int_eq(nsx_text_field(t, "NS", v, 4), -ENOENT);
+	ck_assert_int_eq(nsx_text_field("", "Pid", v, 4), -ENOENT);
+
+	char path[] = "/tmp/nsx-field.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, t, strlen(t)), (long)strlen(t));
+	close(fd);
+	ck_assert_int_eq(nsx_read_field(AT_FDCWD, path, "NSpid", v, 4), 3);
+	ck_assert_int_eq(v[1], 7);
+	unlink(path);
+	ck_assert_int_eq(nsx_read_field(AT_FDCWD, path, "NSpid", v, 4), -ENOENT);
+}
+END_TEST
+
 static Suite *helpers_suite(void)
 {
 	Suite *s = suite_create("case_helpers");
 	TCase *t = tcase_create("values");
 	tcase_add_test(t, val_is_the_value_or_the_error);
+	tcase_add_test(t, field_of_a_text);
 	suite_add_tcase(s, t);
 	return s;
 }
