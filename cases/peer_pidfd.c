@@ -36,10 +36,7 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -54,22 +51,6 @@ static int lsn, scm_up[2], scm_down[2], give[2];
 static int procfd = -1; /* in c and m: inner's /proc */
 static int fds[3];      /* in each task: pidfds it holds, by slot */
 
-static int listener(void)
-{
-	int fd = nsx_listen_auto();
-	if (fd < 0)
-		nsx_fail("listener: %s", nsx_errname(-fd));
-	return fd;
-}
-
-static int connect_to(int lfd)
-{
-	int fd = nsx_connect_name(nsx_sock_name(lfd));
-	if (fd < 0)
-		nsx_fail("connect: %s", nsx_errname(-fd));
-	return fd;
-}
-
 static int peer_pidfd(int sock)
 {
 	int fd;
@@ -80,23 +61,12 @@ static int peer_pidfd(int sock)
 /* fdinfo of a pidfd through a proc mount: out = {0 or -errno, Pid, n, NSpid...}. */
 static void fdinfo(int pfd, int fd, long *out)
 {
-	char path[64], buf[1024], *p = NULL, *end;
+	char path[64];
 	snprintf(path, sizeof(path), "self/fdinfo/%d", fd);
-	out[0] = nsx_read_text(pfd, path, buf, sizeof(buf));
-	out[1] = out[2] = 0;
-	if (out[0] >= 0 && !(p = strstr(buf, "\nPid:")))
-		out[0] = -ENOENT;
-	if (out[0] < 0)
-		return;
-	out[0] = 0;
-	out[1] = strtol(p + 5, NULL, 10);
-	p = strstr(buf, "\nNSpid:");
-	for (p = p ? p + 7 : NULL; p && out[2] < 5; p = end) {
-		long v = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		out[3 + out[2]++] = v;
-	}
+	long r = nsx_read_field(pfd, path, "Pid", &out[1], 1);
+	long n = nsx_read_field(pfd, path, "NSpid", &out[3], 5);
+	out[0] = r < 0 ? r : 0;
+	out[2] = n < 0 ? 0 : n;
 }
 
 /* Slots: 0 peer pidfd, 1 taken over SCM_RIGHTS, 2 SCM_PIDFD */
@@ -104,7 +74,7 @@ static void do_connect(const long *arg)
 {
 	(void)arg;
 	/* connect, keep the peer's pidfd in slot 0 */
-	fds[0] = peer_pidfd(connect_to(lsn));
+	fds[0] = peer_pidfd((int)NSX_TRY_NEG(nsx_connect_name(nsx_sock_name(lsn))));
 	NSX_REPLY(fds[0] < 0 ? fds[0] : 0);
 }
 
@@ -135,18 +105,11 @@ static void do_recvpid(const long *arg)
 	NSX_REPLY(fds[2] < 0 ? fds[2] : 0);
 }
 
-static int m_fn(void *arg)
-{
-	(void)arg;
-	procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC); /* c's mount */
-	nsx_serve();
-}
-
 static int init_fn(void *arg)
 {
 	(void)arg;
 	procfd = nsx_own_proc();
-	nsx_spawn("m", NULL, m_fn, NULL);
+	nsx_spawn_agent("m", NULL); /* procfd is c's mount there too */
 	NSX_SEND("up", 1);
 	nsx_serve();
 }
@@ -156,9 +119,7 @@ static int init_fn(void *arg)
  * at the levels below it on task's chain. */
 static const char *fdinfo_str(int task, int ns, const long *v)
 {
-	static char buf[4][160];
-	static int r;
-	char *b = buf[r++ % 4];
+	char *b = nsx_strbuf();
 	if (v[0] < 0) {
 		snprintf(b, 160, "no fdinfo");
 		return b;
@@ -187,7 +148,7 @@ int main(void)
 	close(sp[0]);
 	close(sp[1]);
 
-	lsn = listener();
+	lsn = (int)NSX_TRY_NEG(nsx_listen_auto());
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, scm_up));
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, scm_down));
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give));
@@ -200,30 +161,26 @@ int main(void)
 
 	printf("# peer_pidfd: pidfds of socket peers across pid namespaces\n");
 	printf("# SO_PEERPIDFD: c connects to a socket top listen()ed; top accepts\n");
-	long r = nsx_do(c, do_connect, 0, 0, 0)->v[0];
-	int acc = accept4(lsn, NULL, NULL, SOCK_CLOEXEC);
-	int pfd_c = peer_pidfd(acc);
-	if (r < 0 || acc < 0 || pfd_c < 0)
-		nsx_fail("SO_PEERPIDFD: %s", nsx_errname(errno));
+	NSX_TRY_NEG(nsx_do(c, do_connect, 0, 0, 0)->v[0]);
+	int pfd_c =
+	        (int)NSX_TRY_NEG(peer_pidfd((int)NSX_TRY(accept4(lsn, NULL, NULL, SOCK_CLOEXEC))));
 	fdinfo(nsx_procfd(), pfd_c, out);
 	printf("%-44s %s\n",
 	       "top, peer of its accepted socket (outer /proc):", fdinfo_str(c, outer, out));
 	printf("%-44s %s\n", "c, peer of its connected socket (inner /proc):",
 	       fdinfo_str(0, inner, nsx_do(c, do_fdinfo, 0, 0, 0)->v));
-	if (nsx_send_fds(give[0], &pfd_c, 1) || nsx_do(m, do_take, 1, 0, 0)->v[0])
-		nsx_fail("passing a pidfd to m");
+	NSX_TRY_NEG(nsx_send_fds(give[0], &pfd_c, 1));
+	NSX_TRY_NEG(nsx_do(m, do_take, 1, 0, 0)->v[0]);
 	printf("%-44s %s\n", "m, top's pidfd for c (inner /proc):",
 	       fdinfo_str(c, inner, nsx_do(m, do_fdinfo, 1, 0, 0)->v));
 
 	printf("# SCM_PIDFD over a datagram socketpair\n");
-	r = nsx_do(c, do_sendpid, 0, 0, 0)->v[0];
-	int got = nsx_recv_pidfd(scm_up[1]);
-	if (r < 0 || got < 0)
-		nsx_fail("SCM_PIDFD c -> top: %s", nsx_errname(got < 0 ? -got : (int)-r));
+	NSX_TRY_NEG(nsx_do(c, do_sendpid, 0, 0, 0)->v[0]);
+	int got = (int)NSX_TRY_NEG(nsx_recv_pidfd(scm_up[1]));
 	fdinfo(nsx_procfd(), got, out);
 	printf("%-44s %s\n", "c -> top, top reads (outer /proc):", fdinfo_str(c, outer, out));
-	if (write(scm_down[0], "x", 1) != 1 || nsx_do(c, do_recvpid, 0, 0, 0)->v[0])
-		nsx_fail("SCM_PIDFD top -> c");
+	NSX_TRY(write(scm_down[0], "x", 1));
+	NSX_TRY_NEG(nsx_do(c, do_recvpid, 0, 0, 0)->v[0]);
 	printf("%-44s %s\n", "top -> c, c reads (inner /proc):",
 	       fdinfo_str(0, inner, nsx_do(c, do_fdinfo, 2, 0, 0)->v));
 
