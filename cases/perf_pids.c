@@ -50,18 +50,16 @@ static long pagesz;
  * bound to a CPU: perf_mmap()), each with its ring. */
 static long open_on(pid_t pid)
 {
-	struct perf_event_attr a;
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.type = PERF_TYPE_SOFTWARE;
-	a.config = PERF_COUNT_SW_DUMMY;
-	a.sample_type = PERF_SAMPLE_TID;
-	a.sample_id_all = 1;
-	a.task = 1;
-	a.comm = 1;
-	a.inherit = 1;
-	a.exclude_kernel = 1;
-	a.exclude_hv = 1;
+	struct perf_event_attr a = {.size = sizeof(a),
+	                            .type = PERF_TYPE_SOFTWARE,
+	                            .config = PERF_COUNT_SW_DUMMY,
+	                            .sample_type = PERF_SAMPLE_TID,
+	                            .sample_id_all = 1,
+	                            .task = 1,
+	                            .comm = 1,
+	                            .inherit = 1,
+	                            .exclude_kernel = 1,
+	                            .exclude_hv = 1};
 	pagesz = sysconf(_SC_PAGESIZE);
 	ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
 	if (ncpus > MAX_CPUS)
@@ -127,6 +125,7 @@ static int k_fn(void *arg)
 	return 0;
 }
 
+/* c: events on itself (arg[0] 0); x: may it open one on number arg[0]? */
 static void do_open(const long *arg)
 {
 	NSX_REPLY(open_on((pid_t)arg[0]));
@@ -139,13 +138,6 @@ static void do_fork(const long *arg)
 	int k = nsx_spawn("k", NULL, k_fn, NULL);
 	int st;
 	NSX_REPLY(nsx_rc(waitpid(nsx_pid(k), &st, 0)));
-}
-
-static void do_peek(const long *arg)
-{
-	/* x: may it open an event on number arg[0]? */
-	long r = open_on((pid_t)arg[0]);
-	NSX_REPLY(r);
 }
 
 static void do_read(const long *arg)
@@ -182,18 +174,15 @@ NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "
 
 int main(void)
 {
-	long v[NSX_MSG_VALS];
 	nsx_init("top", "outer");
 	int c = nsx_spawn_agent("c", "inner");
 	int x = nsx_spawn_agent("x", "sib");
 	long r = open_on(nsx_pid(c));
 	if (r == -EACCES || r == -EPERM) {
-		char par[16] = "?";
-		FILE *pf = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
-		if (pf && fscanf(pf, "%15s", par) != 1)
-			snprintf(par, sizeof(par), "?");
-		if (pf)
-			fclose(pf);
+		char par[24] = "?";
+		long p;
+		if (nsx_read_long("/proc/sys/kernel/perf_event_paranoid", &p) == 0)
+			snprintf(par, sizeof(par), "%ld", p);
 		nsx_skip("perf_event_open: %s: perf_event_paranoid=%s refuses watching a task "
 		         "without CAP_PERFMON",
 		         nsx_errname((int)-r), par);
@@ -201,25 +190,20 @@ int main(void)
 	if (r == -ENOSYS || r == -ENOENT)
 		nsx_skip("perf_event_open: %s: no perf events in this kernel",
 		         nsx_errname((int)-r));
-	if (r)
-		nsx_fail("perf_event_open on c: %s", nsx_errname((int)-r));
-	r = nsx_do(c, do_open, 0, 0, 0)->v[0];
-	if (r)
-		nsx_fail("perf_event_open in c: %s", nsx_errname((int)-r));
+	NSX_TRY_NEG(r); /* perf_event_open() on c */
+	NSX_TRY_NEG(nsx_do(c, do_open, 0, 0, 0)->v[0]);
 
 	printf("# perf_pids: side-band records about k (forked by c, inner) for openers top "
 	       "(outer) and c\n");
-	if (nsx_do(c, do_fork, 0, 0, 0)->v[0])
-		nsx_fail("k was not reaped");
+	NSX_TRY_NEG(nsx_do(c, do_fork, 0, 0, 0)->v[0]);
 	int k = nsx_find("k");
 	static const int types[] = {PERF_RECORD_FORK, PERF_RECORD_COMM, PERF_RECORD_EXIT};
-	for (int t = 0; t < 3; t++) {
-		records(nsx_pid(k), types[t], v, NSX_MSG_VALS - 1);
-		show(0, v);
+	for (int t = 0; t < 6; t++) {
+		int reader = t < 3 ? 0 : c;
+		show(reader,
+		     nsx_by(reader, do_read, nsx_nr_in(k, nsx_ns_of(reader)), types[t % 3], 0)->v);
 	}
-	for (int t = 0; t < 3; t++)
-		show(c, nsx_do(c, do_read, nsx_nr_in(k, nsx_ns_of(c)), types[t], 0)->v);
 	printf("x (sib) opens an event on c's outer number: %s\n",
-	       nsx_res(nsx_do(x, do_peek, nsx_pid(c), 0, 0)->v[0]));
+	       nsx_res(nsx_do(x, do_open, nsx_pid(c), 0, 0)->v[0]));
 	nsx_exit();
 }
