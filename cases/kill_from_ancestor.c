@@ -79,19 +79,16 @@ static int member_fn(void *arg)
 	nsx_send_siginfo("init-queue", SIGRTMIN + 1);
 	NSX_SEND("to-init", nsx_rc(kill(1, SIGUSR2)));
 	nsx_step();
-	long t = nsx_rc(kill(1, SIGTERM));
-	long k = nsx_rc(kill(1, SIGKILL));
-	long h = nsx_rc(kill(1, SIGHUP));
-	NSX_SEND("protect", t, k, h);
+	long t = nsx_rc(kill(1, SIGTERM)), k = nsx_rc(kill(1, SIGKILL));
+	NSX_SEND("protect", t, k, nsx_rc(kill(1, SIGHUP)));
 	nsx_park();
 }
 
 static int init_fn(void *arg)
 {
 	(void)arg;
-	int sigs[] = {SIGUSR1, SIGUSR2, SIGRTMIN, SIGRTMIN + 1, SIGHUP};
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		nsx_block(sigs[i]);
+	for (int i = 0; i < 5; i++)
+		nsx_block((int[]){SIGUSR1, SIGUSR2, SIGRTMIN, SIGRTMIN + 1, SIGHUP}[i]);
 	int member = nsx_spawn("member", NULL, member_fn, NULL);
 	NSX_SEND("ready", 1);
 
@@ -120,6 +117,12 @@ static int init_fn(void *arg)
 	nsx_park();
 }
 
+/* One row: what was done, its result r, and the siginfo task took under key. */
+static void sig_row(const char *what, long r, int task, const char *key)
+{
+	nsx_row(44, what, r, nsx_siginfo_str(task, nsx_recv(task, key)));
+}
+
 NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 1.5 28.1",
          .variants = "si-pid-not-zeroed");
 
@@ -138,27 +141,18 @@ int main(void)
 	       "protection\n");
 	long k1 = nsx_rc(kill(ip, SIGUSR1)), q1 = queue(ip, SIGRTMIN, 42);
 	long k2 = nsx_rc(kill(mp, SIGUSR1)), q2 = queue(mp, SIGRTMIN, 42);
-	nsx_row(44, "top -> init kill(SIGUSR1)", k1,
-	        nsx_siginfo_str(init, nsx_recv(init, "top-kill")));
-	nsx_row(44, "top -> init sigqueue(SIGRTMIN, 42)", q1,
-	        nsx_siginfo_str(init, nsx_recv(init, "top-queue")));
-	nsx_row(44, "top -> member kill(SIGUSR1)", k2,
-	        nsx_siginfo_str(member, nsx_recv(member, "top-kill")));
-	nsx_row(44, "top -> member sigqueue(SIGRTMIN, 42)", q2,
-	        nsx_siginfo_str(member, nsx_recv(member, "top-queue")));
-
-	const struct nsx_msg *m = nsx_recv(init, "self-kill-rc");
-	nsx_row(44, "init -> init kill(SIGUSR2)", m->v[0],
-	        nsx_siginfo_str(init, nsx_recv(init, "self-kill")));
-	m = nsx_recv(init, "to-member");
+	sig_row("top -> init kill(SIGUSR1)", k1, init, "top-kill");
+	sig_row("top -> init sigqueue(SIGRTMIN, 42)", q1, init, "top-queue");
+	sig_row("top -> member kill(SIGUSR1)", k2, member, "top-kill");
+	sig_row("top -> member sigqueue(SIGRTMIN, 42)", q2, member, "top-queue");
+	sig_row("init -> init kill(SIGUSR2)", nsx_recv(init, "self-kill-rc")->v[0], init,
+	        "self-kill");
+	const struct nsx_msg *m = nsx_recv(init, "to-member");
 	long km = m->v[0], qm = m->v[1];
-	nsx_row(44, "init -> member kill(SIGUSR2)", km,
-	        nsx_siginfo_str(member, nsx_recv(member, "init-kill")));
-	nsx_row(44, "init -> member sigqueue(SIGRTMIN+1, 7)", qm,
-	        nsx_siginfo_str(member, nsx_recv(member, "init-queue")));
-	m = nsx_recv(member, "to-init");
-	nsx_row(44, "member -> init kill(SIGUSR2)", m->v[0],
-	        nsx_siginfo_str(init, nsx_recv(init, "member-kill")));
+	sig_row("init -> member kill(SIGUSR2)", km, member, "init-kill");
+	sig_row("init -> member sigqueue(SIGRTMIN+1, 7)", qm, member, "init-queue");
+	sig_row("member -> init kill(SIGUSR2)", nsx_recv(member, "to-init")->v[0], init,
+	        "member-kill");
 	printf("init: kill(<top's number in outer>, SIGUSR1) = %s\n",
 	       nsx_res(nsx_recv(init, "kill-parent")->v[0]));
 
