@@ -66,8 +66,7 @@ static void do_ask(const long *arg)
 	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
 	nsx_nl_start(&m, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETGEN, 0, &g, sizeof(g));
 	long r = nsx_nl_talk(NETLINK_NETFILTER, &m, gen_answer, o);
-	if (r)
-		o[0] = r;
+	o[0] = r ? r : o[0];
 	nsx_send_v("reply", o, 4);
 }
 
@@ -100,8 +99,7 @@ int main(void)
 	if (o[0] == -EPROTONOSUPPORT || o[0] == -EOPNOTSUPP)
 		nsx_skip("no nf_tables: %s (CONFIG_NETFILTER_NETLINK, CONFIG_NF_TABLES)",
 		         nsx_errname((int)-o[0]));
-	if (o[0])
-		nsx_fail("NFT_MSG_GETGEN: %s", nsx_errname((int)-o[0]));
+	NSX_TRY_NEG(o[0]); /* NFT_MSG_GETGEN */
 	int c = nsx_scene(0).c;
 	printf("# nft_gen_pid: NFTA_GEN_PROC_PID is the global thread id, as top (outer) and c "
 	       "(inner) see it\n");
