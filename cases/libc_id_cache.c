@@ -25,15 +25,9 @@
  * robust mutexes (so the kernel cannot mark a dead child's robust mutex
  * OWNER_DIED, and the parent finds a mutex "it" owns), errorcheck and
  * recursive mutex ownership, and, in musl, gettid() and raise() (tkill() on
- * the cached id). Reading libc_id_cache (and -musl): one line per way of
- * making the child; ok means the library agrees with the kernel, stale
- * (parent) that it still holds the parent's value; internal tid is the id
- * the library writes into a PI mutex it locks (self is right);
- * errorcheck=EDEADLK means the child believes it owns a mutex its parent
- * holds; robust=ETIMEDOUT means a mutex the dead child held was never
- * marked OWNER_DIED; raise()->parent means the child's raise() signalled
- * its parent. libc_id_cache_shim proves the getpid() detector fires: under
- * a preloaded shim that re-creates the old glibc cache its golden file
+ * the cached id); one line per way of making the child shows which (the
+ * columns below). libc_id_cache_shim proves the getpid() detector fires:
+ * under a preloaded shim that re-creates the old glibc cache its golden file
  * holds the stale values, and a libc that cached getpid() again would show
  * the same diff in libc_id_cache. make run builds the musl variant when
  * musl-gcc is there (make check as root installs musl-tools); otherwise it
@@ -55,7 +49,7 @@
  *     with the task the stale value denotes ("parent").
  *   internal tid: the thread id the library writes into the futex word of
  *     a freshly locked PTHREAD_PRIO_INHERIT mutex (found as the word that
- *     changed, not by offset): self, parent or other.
+ *     changed, not by offset): self (right), parent or other.
  *   errorcheck: pthread_mutex_timedlock() with an already-expired deadline
  *     (the epoch) by the child on an error-checking mutex its parent holds:
  *     ETIMEDOUT is right (the lock is taken, the futex wait times out at
