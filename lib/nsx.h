@@ -291,6 +291,9 @@ void nsx_step(void);
  * which nsx_do() returns.  For tasks that act on command.
  */
 typedef void (*nsx_action)(const long *arg);
+/* A task function's or an action's argument it does not use, instead of a
+ * "(void)arg;" line: static void do_x(const long *arg NSX_UNUSED). */
+#define NSX_UNUSED __attribute__((unused))
 const struct nsx_msg *nsx_do(int task, nsx_action fn, long a0, long a1, long a2);
 /* nsx_do() that the top may also address to itself (a column of observers
  * that includes top): then fn runs in place, and its reply is returned. */

@@ -49,12 +49,24 @@ START_TEST(field_of_a_text)
 }
 END_TEST
 
+static long seven(const long *arg NSX_UNUSED)
+{
+	return 7;
+}
+
+START_TEST(unused_argument_compiles_quietly)
+{
+	ck_assert_int_eq(seven(NULL), 7); /* -Wextra -Werror: no unused-parameter warning */
+}
+END_TEST
+
 static Suite *helpers_suite(void)
 {
 	Suite *s = suite_create("case_helpers");
 	TCase *t = tcase_create("values");
 	tcase_add_test(t, val_is_the_value_or_the_error);
 	tcase_add_test(t, field_of_a_text);
+	tcase_add_test(t, unused_argument_compiles_quietly);
 	suite_add_tcase(s, t);
 	return s;
 }
