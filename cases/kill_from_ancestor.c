@@ -70,9 +70,8 @@ static long queue(pid_t pid, int sig, int value)
 	return nsx_rc(sigqueue(pid, sig, v));
 }
 
-static int member_fn(void *arg)
+static int member_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	nsx_send_siginfo("top-kill", SIGUSR1);
 	nsx_send_siginfo("top-queue", SIGRTMIN);
 	nsx_send_siginfo("init-kill", SIGUSR2);
@@ -84,9 +83,8 @@ static int member_fn(void *arg)
 	nsx_park();
 }
 
-static int init_fn(void *arg)
+static int init_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	for (int i = 0; i < 5; i++)
 		nsx_block((int[]){SIGUSR1, SIGUSR2, SIGRTMIN, SIGRTMIN + 1, SIGHUP}[i]);
 	int member = nsx_spawn("member", NULL, member_fn, NULL);

@@ -51,9 +51,8 @@ enum { S_NETNS = 1, S_UDP, S_PPPOX, S_CONNECT, S_NAME, S_DONE };
 
 /* In a network namespace of its own, a UDP socket and a PPPoL2TP tunnel
  * management socket on it: {step, 0 or -errno, pid, tunnel, session}. */
-static void do_connect(const long *arg)
+static void do_connect(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	struct sockaddr_pppol2tp sa, got;
 	socklen_t len = sizeof(got);
 	int step = S_NETNS, udp = -1, px = -1;

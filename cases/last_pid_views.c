@@ -46,16 +46,14 @@ static long last_pid(int pfd, int which)
 	return p ? atol(p + 1) : -1;
 }
 
-static void do_read(const long *arg)
+static void do_read(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(last_pid(nsx_procfd(), 0), last_pid(inner_proc, 0), last_pid(nsx_procfd(), 1),
 	          last_pid(inner_proc, 1));
 }
 
-static int i_fn(void *arg)
+static int i_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	inner_proc = nsx_own_proc();
 	nsx_spawn("x", NULL, nsx_parked, NULL);
 	NSX_SEND("up", 1);

@@ -218,10 +218,9 @@ static void probe(long *o)
 	o[O_ROBUST] = pthread_mutex_lock(&sh->robust);
 }
 
-static int probe_and_send(void *arg)
+static int probe_and_send(void *arg NSX_UNUSED)
 {
 	long o[NO] = {0};
-	(void)arg;
 	probe(o);
 	nsx_send_v("obs", o, NO);
 	return 0;
@@ -311,10 +310,9 @@ static void run_method(const long *arg)
 }
 
 /* execer's second thread: exec ourselves, to report from the new image. */
-static void *exec_thread(void *arg)
+static void *exec_thread(void *arg NSX_UNUSED)
 {
 	char fd[16];
-	(void)arg;
 	snprintf(fd, sizeof(fd), "%d", exec_pipe[1]);
 	nsx_add_thread("exec-thread");
 	NSX_SEND("pre-exec", syscall(SYS_getpid), syscall(SYS_gettid));
@@ -322,10 +320,9 @@ static void *exec_thread(void *arg)
 	nsx_fail("execl: %s", nsx_errname(errno));
 }
 
-static int execer_fn(void *arg)
+static int execer_fn(void *arg NSX_UNUSED)
 {
 	pthread_t th;
-	(void)arg;
 	NSX_TRY_ERR(pthread_create(&th, NULL, exec_thread, NULL));
 	pthread_join(th, NULL);
 	return 0;

@@ -45,12 +45,11 @@
 
 /* Mount the mqueue filesystem on /tmp in a mount namespace of our own
  * (once), read the queue's file: {0 or -errno, notify, signo, pid}. */
-static void do_read(const long *arg)
+static void do_read(const long *arg NSX_UNUSED)
 {
 	static int mounted;
 	char buf[256] = "", *p;
 	long v[4] = {0, -1, -1, -1};
-	(void)arg;
 	if (!mounted &&
 	    (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	     mount("mqueue", "/tmp", "mqueue", 0, NULL))) {
@@ -69,9 +68,8 @@ static void do_read(const long *arg)
 	nsx_send_v("reply", v, 4);
 }
 
-static int m_fn(void *arg)
+static int m_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	struct mq_attr a = {.mq_maxmsg = 1, .mq_msgsize = 8};
 	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
 	nsx_block(SIGUSR1);

@@ -112,12 +112,11 @@ static void napi_one(const struct nlmsghdr *h, void *arg)
 }
 
 /* The NAPI_GET dump, as napi_one() counts it. */
-static void do_napi(const long *arg)
+static void do_napi(const long *arg NSX_UNUSED)
 {
 	struct nsx_nl m;
 	struct genlmsghdr g = {.cmd = NETDEV_CMD_NAPI_GET, .version = 1};
 	long o[4] = {0};
-	(void)arg;
 	nsx_nl_start(&m, (int)fam, NLM_F_DUMP, &g, sizeof(g));
 	o[0] = nsx_nl_talk(NETLINK_GENERIC, &m, napi_one, o);
 	nsx_send_v("reply", o, 4);

@@ -54,9 +54,8 @@
 
 static int self_pidfd;
 
-static int deepest_fn(void *arg)
+static int deepest_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	long r = syscall(SYS_pidfd_send_signal, self_pidfd, SIGUSR1, NULL, 0) ? -errno : 0;
 	NSX_SEND("pidfd", r);
 	mqd_t q = mq_open(QNAME, O_WRONLY);

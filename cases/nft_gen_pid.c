@@ -57,12 +57,11 @@ static void gen_answer(const struct nlmsghdr *h, void *arg)
 }
 
 /* NFT_MSG_GETGEN, asked as the caller named after its task. */
-static void do_ask(const long *arg)
+static void do_ask(const long *arg NSX_UNUSED)
 {
 	struct nsx_nl m;
 	struct nfgenmsg g = {.nfgen_family = AF_UNSPEC, .version = NFNETLINK_V0};
 	long o[4] = {-ENOENT, 0, 0, 0};
-	(void)arg;
 	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
 	nsx_nl_start(&m, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETGEN, 0, &g, sizeof(g));
 	long r = nsx_nl_talk(NETLINK_NETFILTER, &m, gen_answer, o);

@@ -108,9 +108,8 @@ static long link_of(int task, const char *which)
 	return v;
 }
 
-static int leaf_fn(void *arg)
+static int leaf_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_SEND("born", getpid());
 	nsx_park();
 }
@@ -125,9 +124,8 @@ static void do_setns(const long *arg)
 	NSX_REPLY(r);
 }
 
-static void do_unshare(const long *arg)
+static void do_unshare(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(nsx_rc(unshare(CLONE_NEWPID)));
 }
 
@@ -137,9 +135,8 @@ static void do_fork(const long *arg)
 	NSX_REPLY(0);
 }
 
-static void do_deep(const long *arg)
+static void do_deep(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(nsx_spawn_agent("d", "deep"));
 }
 

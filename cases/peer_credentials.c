@@ -64,23 +64,20 @@ static void do_peercred(const long *arg)
 	NSX_REPLY(pc[0], pc[1], pc[2]);
 }
 
-static void do_listen(const long *arg)
+static void do_listen(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	/* m: listen on L2 and give the socket to top */
 	l2 = (int)NSX_TRY_NEG(nsx_listen_auto());
 	NSX_REPLY(nsx_send_fds(to_top[0], &l2, 1));
 }
 
-static void do_take_fd(const long *arg)
+static void do_take_fd(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(nsx_recv_fds(to_m[1], &fds[4], 1));
 }
 
-static int c_fn(void *arg)
+static int c_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	fds[3] = pair_sv[1];
 	nsx_spawn_agent("m", NULL);
 	NSX_SEND("up", 1);

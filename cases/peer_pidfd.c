@@ -70,9 +70,8 @@ static void fdinfo(int pfd, int fd, long *out)
 }
 
 /* Slots: 0 peer pidfd, 1 taken over SCM_RIGHTS, 2 SCM_PIDFD */
-static void do_connect(const long *arg)
+static void do_connect(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	/* connect, keep the peer's pidfd in slot 0 */
 	fds[0] = peer_pidfd((int)NSX_TRY_NEG(nsx_connect_name(nsx_sock_name(lsn))));
 	NSX_REPLY(fds[0] < 0 ? fds[0] : 0);
@@ -92,22 +91,19 @@ static void do_take(const long *arg)
 	NSX_REPLY(nsx_recv_fds(give[1], &fds[arg[0]], 1));
 }
 
-static void do_sendpid(const long *arg)
+static void do_sendpid(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(write(scm_up[0], "x", 1) == 1 ? 0 : -errno);
 }
 
-static void do_recvpid(const long *arg)
+static void do_recvpid(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	fds[2] = nsx_recv_pidfd(scm_down[1]);
 	NSX_REPLY(fds[2] < 0 ? fds[2] : 0);
 }
 
-static int init_fn(void *arg)
+static int init_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	procfd = nsx_own_proc();
 	nsx_spawn_agent("m", NULL); /* procfd is c's mount there too */
 	NSX_SEND("up", 1);

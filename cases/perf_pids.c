@@ -118,9 +118,8 @@ static void records(long who, int only, long *v, int max)
 		}
 }
 
-static int k_fn(void *arg)
+static int k_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	prctl(PR_SET_NAME, "kid");
 	return 0;
 }
@@ -131,9 +130,8 @@ static void do_open(const long *arg)
 	NSX_REPLY(open_on((pid_t)arg[0]));
 }
 
-static void do_fork(const long *arg)
+static void do_fork(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	/* c: spawn k, which names itself and exits; reap it */
 	int k = nsx_spawn("k", NULL, k_fn, NULL);
 	int st;

@@ -74,9 +74,8 @@ static long clone_tid(int newpid, long t0, long t1)
 }
 
 /* c: a proc of its own namespace, and its fd for top */
-static void do_proc(const long *arg)
+static void do_proc(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	own_proc = nsx_own_proc();
 	NSX_REPLY(nsx_send_fds(sv[1], &own_proc, 1));
 }

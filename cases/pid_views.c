@@ -109,16 +109,14 @@ static void send_view(const char *key, int pfd)
 	nsx_send_v(key, v, 1 + nslists(pfd, "self", v + 1));
 }
 
-static int member_fn(void *arg)
+static int member_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_SEND("ids", syscall(SYS_getpid), getppid(), getpgid(0), getsid(0));
 	nsx_park();
 }
 
-static int init_fn(void *arg)
+static int init_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_SEND("before", syscall(SYS_getpid), syscall(SYS_gettid), getppid(), getpgid(0),
 	         getsid(0));
 	send_view("before-ns", nsx_procfd());
@@ -135,16 +133,14 @@ static int init_fn(void *arg)
 	nsx_park();
 }
 
-static int fresh_fn(void *arg)
+static int fresh_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_SEND("ids", syscall(SYS_getpid), getppid());
 	return 0;
 }
 
-static int unsharer_fn(void *arg)
+static int unsharer_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	long before = syscall(SYS_getpid);
 	long r1 = unshare(CLONE_NEWPID) ? -errno : 0;
 	long after = syscall(SYS_getpid);

@@ -109,9 +109,8 @@ static void do_info(const long *arg)
 	NSX_REPLY(o[0], o[1], o[2], o[3], o[4]);
 }
 
-static void do_take(const long *arg)
+static void do_take(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(nsx_recv_fds(sv[1], &pfd, 1));
 }
 
@@ -128,16 +127,14 @@ static void do_reap(const long *arg)
 	NSX_REPLY(nsx_rc(waitid(P_PID, (id_t)arg[0], &si, WEXITED)));
 }
 
-static int z_fn(void *arg)
+static int z_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	nsx_step();
 	return 3;
 }
 
-static int c_fn(void *arg)
+static int c_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	int z = nsx_spawn("z", NULL, z_fn, NULL);
 	pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
 	NSX_SEND("up", nsx_rc(pfd));

@@ -88,9 +88,8 @@ static void info(int fd, long out[I_N])
 	out[I_MASK] = (long)in.mask;
 }
 
-static void do_take(const long *arg)
+static void do_take(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(nsx_recv_fds(give[1], &taken, 1));
 }
 

@@ -73,9 +73,8 @@ static void fdinfo(int fd, long *v)
 	v[1] = nsx_read_field(nsx_procfd(), path, "NSpid", v + 2, 3);
 }
 
-static int z_fn(void *arg)
+static int z_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	nsx_step();
 	return 3;
 }
@@ -109,9 +108,8 @@ static void do_open(const long *arg)
 }
 
 /* x: the pidfd top passes */
-static void do_take(const long *arg)
+static void do_take(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	if (pfd >= 0)
 		close(pfd);
 	NSX_REPLY(nsx_recv_fds(sv[1], &pfd, 1));
@@ -120,9 +118,8 @@ static void do_take(const long *arg)
 /* Actions, run by c or x, or by top itself (nsx_by()). */
 
 /* Signal 0 through the pidfd. */
-static void do_signal(const long *arg)
+static void do_signal(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(nsx_rc((int)syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0)));
 }
 
@@ -171,9 +168,8 @@ static void do_fdinfo(const long *arg)
 	nsx_send_v("reply", v, 5);
 }
 
-static int c_fn(void *arg)
+static int c_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	nsx_spawn("z", NULL, z_fn, NULL);
 	NSX_SEND("up", 1);
 	nsx_serve();

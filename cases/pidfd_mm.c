@@ -57,9 +57,8 @@ static void do_probe(const long *arg)
 	NSX_REPLY(r[0], r[1], r[2]);
 }
 
-static int o_fn(void *arg)
+static int o_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	page[0] = 1;
 	nsx_park();
 }
