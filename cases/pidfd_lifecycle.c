@@ -79,13 +79,6 @@ static int z_fn(void *arg NSX_UNUSED)
 	return 3;
 }
 
-static int z2_fn(void)
-{
-	int m = memfd_create("z2-mark", MFD_CLOEXEC);
-	NSX_SEND("memfd", m);
-	nsx_park();
-}
-
 static long getfd(int fd, long target_fd)
 {
 	char path[64], link[128];
@@ -136,16 +129,14 @@ static void do_wait(const long *arg)
 static void do_clone(const long *arg)
 {
 	pid_t t = (pid_t)arg[0];
-	struct clone_args ca;
-	memset(&ca, 0, sizeof(ca));
-	ca.exit_signal = SIGCHLD;
-	ca.set_tid = (uintptr_t)&t;
-	ca.set_tid_size = 1;
+	struct clone_args ca = {
+	        .exit_signal = SIGCHLD, .set_tid = (uintptr_t)&t, .set_tid_size = 1};
 	fflush(NULL);
 	long p = syscall(SYS_clone3, &ca, sizeof(ca));
-	if (p == 0) {
+	if (p == 0) { /* z2: a file to be taken with pidfd_getfd() */
 		nsx_register_child("z2", NULL);
-		z2_fn();
+		NSX_SEND("memfd", memfd_create("z2-mark", MFD_CLOEXEC));
+		nsx_park();
 	}
 	NSX_REPLY(nsx_val(p));
 }
@@ -168,11 +159,10 @@ static void do_fdinfo(const long *arg)
 	nsx_send_v("reply", v, 5);
 }
 
-static int c_fn(void *arg NSX_UNUSED)
+/* c: fork z */
+static void do_spawn_z(const long *arg NSX_UNUSED)
 {
-	nsx_spawn("z", NULL, z_fn, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_REPLY(nsx_spawn("z", NULL, z_fn, NULL));
 }
 
 static int c, x, z;
@@ -186,9 +176,7 @@ static void give_x(int fd)
 
 static const char *fdinfo_str(int reader_ns_task, const long *v)
 {
-	static char b[4][128];
-	static int r;
-	char *s = b[r++ % 4];
+	char *s = nsx_strbuf();
 	int len = snprintf(s, 128, "Pid %s NSpid",
 	                   v[0] == -1 ? "-1" : nsx_name(reader_ns_task, v[0]));
 	for (long k = 0; k < v[1]; k++)
@@ -228,10 +216,9 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
-	c = nsx_spawn("c", "inner", c_fn, NULL);
+	c = nsx_spawn_agent("c", "inner");
 	x = nsx_spawn_agent("x", "sib");
-	nsx_recv(c, "up");
-	z = nsx_find("z");
+	z = (int)nsx_do(c, do_spawn_z, 0, 0, 0)->v[0];
 	int inner = nsx_ns_of(c);
 	long z_in = nsx_nr_in(z, inner);
 	pfd = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(z), 0));
@@ -267,9 +254,9 @@ int main(void)
 	printf(", fdinfo %s; the old one: %s\n", fdinfo_str(0, nsx_do(c, do_fdinfo, 0, 0, 0)->v),
 	       fdinfo_str(0, nsx_do(c, do_fdinfo, 1, 0, 0)->v));
 
-	int z2fd = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(z2), 0));
-	give_x(z2fd);
-	long t = getfd(z2fd, memfd);
+	pfd = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(z2), 0));
+	give_x(pfd);
+	long t = nsx_by(0, do_getfd, memfd, 0, 0)->v[0];
 	long xr = nsx_do(x, do_getfd, memfd, 0, 0)->v[0];
 	printf("pidfd_getfd(z2's pidfd, its memfd): top %s, x %s; x's pidfd_send_signal(0): %s\n",
 	       t == 1 ? "memfd:z2-mark" : nsx_res(t), xr == 1 ? "memfd:z2-mark" : nsx_res(xr),
