@@ -97,7 +97,7 @@ static void show(const char *what, int sender, int receiver, int top_receives)
 	}
 	if (top_receives)
 		nsx_send_siginfo("got", SIGUSR1); /* to ourselves, then read back */
-	printf("%-34s mq_send=%s: %s\n", what, r < 0 ? nsx_errname((int)-r) : "0",
+	printf("%-34s mq_send=%s: %s\n", what, nsx_res(r),
 	       nsx_siginfo_str(receiver, nsx_recv(receiver, "got")));
 }
 
@@ -113,13 +113,11 @@ int main(void)
 		mq_close(open_q(q));
 	register_on(Q_UP);
 	int child = nsx_spawn("child", "inner", child_fn, "r0s1r3");
-	nsx_recv(child, "ready");
-	int member = nsx_find("member");
-	nsx_recv(member, "ready");
 	int s1 = nsx_spawn("s1", "n1", actor_fn, "r2");
-	nsx_recv(s1, "ready");
 	int s2 = nsx_spawn("s2", "n2", actor_fn, "s2");
-	nsx_recv(s2, "ready");
+	for (int i = 0; i < 4; i++)
+		nsx_recv(-1, "ready"); /* child, member, s1, s2: all registered */
+	int member = nsx_find("member");
 
 	printf("# mq_notify_si_pid: SIGEV_SIGNAL notification si_pid across pid namespaces\n");
 	show("top -> child (parent -> child):", 0, child, 0);
