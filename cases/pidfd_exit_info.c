@@ -63,6 +63,10 @@ struct info {
 #define INFO_PID  (1ULL << 0)
 #define INFO_EXIT (1ULL << 3)
 #define KERNFS_FH 0xfe
+struct handle { /* a pidfs file handle: the inode number */
+	struct file_handle fh;
+	uint64_t ino;
+};
 
 static int sv[2] = {-1, -1};
 static int pfd = -1; /* the pidfd of z this task holds */
@@ -78,30 +82,6 @@ static void info(int fd, uint64_t want, long *o)
 	o[4] = WIFEXITED(in.exit_code) ? WEXITSTATUS(in.exit_code) : -1;
 }
 
-/* open_by_handle_at() of pidfs inode ino: 0 and the pidfd's pid for the
- * caller (fdinfo through the case's proc), or -errno. */
-static long decode(uint64_t ino, long *pid_out)
-{
-	struct {
-		struct file_handle fh;
-		uint64_t ino;
-	} h;
-	h.fh.handle_bytes = 8;
-	h.fh.handle_type = KERNFS_FH;
-	memcpy(h.fh.f_handle, &ino, 8);
-	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
-	int f = open_by_handle_at(self, &h.fh, O_RDONLY);
-	long r = f < 0 ? -errno : 0;
-	close(self);
-	if (f >= 0) {
-		long o[5];
-		info(f, INFO_PID, o);
-		*pid_out = o[0] ? o[0] : o[2];
-		close(f);
-	}
-	return r;
-}
-
 static void do_info(const long *arg)
 {
 	long o[5];
@@ -114,11 +94,23 @@ static void do_take(const long *arg NSX_UNUSED)
 	NSX_REPLY(nsx_recv_fds(sv[1], &pfd, 1));
 }
 
+/* open_by_handle_at() of pidfs inode arg[0]: {0 or -errno, and the pid
+ * PIDFD_GET_INFO gives the caller for the pidfd it opened}. */
 static void do_handle(const long *arg)
 {
-	long p = 0;
-	long r = decode((uint64_t)arg[0], &p);
-	NSX_REPLY(r, p);
+	struct handle h = {.fh.handle_bytes = 8, .fh.handle_type = KERNFS_FH};
+	long o[5] = {0};
+	uint64_t ino = (uint64_t)arg[0];
+	memcpy(h.fh.f_handle, &ino, 8);
+	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	int f = open_by_handle_at(self, &h.fh, O_RDONLY);
+	long r = nsx_rc(f);
+	close(self);
+	if (f >= 0) {
+		info(f, INFO_PID, o);
+		close(f);
+	}
+	NSX_REPLY(r, o[0] ? o[0] : o[2]);
 }
 
 static void do_reap(const long *arg)
@@ -133,12 +125,12 @@ static int z_fn(void *arg NSX_UNUSED)
 	return 3;
 }
 
-static int c_fn(void *arg NSX_UNUSED)
+/* c: fork z, and hold a pidfd of it */
+static void do_spawn_z(const long *arg NSX_UNUSED)
 {
 	int z = nsx_spawn("z", NULL, z_fn, NULL);
-	pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
-	NSX_SEND("up", nsx_rc(pfd));
-	nsx_serve();
+	pfd = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(z), 0));
+	NSX_REPLY(z);
 }
 
 static const char *mask_str(long m)
@@ -177,12 +169,8 @@ static void stage(const char *when)
 
 static uint64_t handle_of(int fd, long *r)
 {
-	struct {
-		struct file_handle fh;
-		uint64_t ino;
-	} h;
+	struct handle h = {.fh.handle_bytes = 8};
 	int mnt;
-	h.fh.handle_bytes = 8;
 	*r = name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH) ? -errno : 0;
 	if (!*r && (h.fh.handle_type != KERNFS_FH || h.fh.handle_bytes != 8))
 		*r = -EPROTO;
@@ -225,10 +213,9 @@ int main(void)
 		        "name_to_handle_at() on a pidfd: EOPNOTSUPP: no pidfs file handles in this "
 		        "kernel (6.12 has none, 6.18 has them)");
 
-	c = nsx_spawn("c", "inner", c_fn, NULL);
+	c = nsx_spawn_agent("c", "inner");
 	x = nsx_spawn_agent("x", "sib");
-	NSX_TRY_NEG(nsx_recv(c, "up")->v[0]);
-	z = nsx_find("z");
+	z = (int)nsx_do(c, do_spawn_z, 0, 0, 0)->v[0];
 	pfd = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(z), 0));
 	NSX_TRY_NEG(nsx_send_fds(sv[0], &pfd, 1));
 	NSX_TRY_NEG(nsx_do(x, do_take, 0, 0, 0)->v[0]);
