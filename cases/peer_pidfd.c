@@ -116,10 +116,8 @@ static int init_fn(void *arg NSX_UNUSED)
 static const char *fdinfo_str(int task, int ns, const long *v)
 {
 	char *b = nsx_strbuf();
-	if (v[0] < 0) {
-		snprintf(b, 160, "no fdinfo");
-		return b;
-	}
+	if (v[0] < 0)
+		return "no fdinfo";
 	int lvl = nsx_ns_level(ns);
 	snprintf(b, 160, "Pid=%s NSpid=%s%s%s", nsx_name_ns(ns, v[1]),
 	         v[2] ? nsx_name_ns(ns, v[3]) : "(none)", v[2] > 1 ? " " : "",
