@@ -114,9 +114,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef CLONE_NEWPID
-#define CLONE_NEWPID 0x20000000
-#endif
 #ifdef NSX_GETPID_ONLY
 #define FULL 0 /* libc_id_cache_shim: the getpid() column only */
 #else
