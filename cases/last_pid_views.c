@@ -80,9 +80,10 @@ int main(void)
 	nsx_spawn("y", NULL, nsx_parked, NULL);
 	int inner = nsx_ns_of(i);
 	printf("# last_pid_views: the last pid allocated, by reader and by proc mount\n");
-	printf("top reads outer's proc:  loadavg last=%s ns_last_pid=%s\n",
-	       nsx_name(0, last_pid(nsx_procfd(), 0)), nsx_name(0, last_pid(nsx_procfd(), 1)));
-	const struct nsx_msg *m = nsx_do(i, do_read, 0, 0, 0);
+	const struct nsx_msg *m = nsx_by(0, do_read, 0, 0, 0); /* top has no inner proc */
+	printf("top reads outer's proc:  loadavg last=%s ns_last_pid=%s\n", nsx_name(0, m->v[0]),
+	       nsx_name(0, m->v[2]));
+	m = nsx_do(i, do_read, 0, 0, 0);
 	printf("i reads outer's proc:    loadavg last=%s ns_last_pid=%s\n",
 	       nsx_name_ns(inner, m->v[0]), nsx_name_ns(inner, m->v[2]));
 	printf("i reads inner's proc:    loadavg last=%s ns_last_pid=%s\n",

@@ -48,6 +48,7 @@
 static void do_read(const long *arg NSX_UNUSED)
 {
 	static int mounted;
+	static const char *const keys[] = {"NOTIFY:", "SIGNO:", "NOTIFY_PID:"};
 	char buf[256] = "", *p;
 	long v[4] = {0, -1, -1, -1};
 	if (!mounted &&
@@ -59,12 +60,9 @@ static void do_read(const long *arg NSX_UNUSED)
 		long n = nsx_read_text(AT_FDCWD, "/tmp" QNAME, buf, sizeof(buf));
 		v[0] = n < 0 ? n : 0;
 	}
-	if ((p = strstr(buf, "NOTIFY:")))
-		v[1] = atol(p + 7);
-	if ((p = strstr(buf, "SIGNO:")))
-		v[2] = atol(p + 6);
-	if ((p = strstr(buf, "NOTIFY_PID:")))
-		v[3] = atol(p + 11);
+	for (int k = 0; k < 3; k++)
+		if ((p = strstr(buf, keys[k])))
+			v[k + 1] = atol(p + strlen(keys[k]));
 	nsx_send_v("reply", v, 4);
 }
 

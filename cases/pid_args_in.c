@@ -85,8 +85,7 @@ static char ident[NSX_NAME_LEN];
 static void caps(int pid, struct __user_cap_data_struct d[2], int set)
 {
 	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, pid};
-	if (syscall(set ? SYS_capset : SYS_capget, &h, d))
-		nsx_fail("%s: %s", set ? "capset" : "capget", nsx_errname(errno));
+	NSX_TRY(syscall(set ? SYS_capset : SYS_capget, &h, d));
 }
 
 /* Give the calling task identity arg[0]. */
