@@ -76,46 +76,39 @@ static long open_on(pid_t pid)
 	return 0;
 }
 
-/* The records about task number `who` (the opener's numbering), FORK, COMM,
- * then EXIT, from every CPU's ring: for each its type, pid, ppid, tid, ptid (0
- * where the record has none), the sample_id pid and tid, and for COMM
- * whether the name is "kid".  v[0] = count. */
-static void records(long who, int only, long *v, int max)
+/* The records of one type (FORK, COMM or EXIT) about task number `who` (the
+ * opener's numbering), from every CPU's ring: for each its type, pid, ppid,
+ * tid, ptid (0 where the record has none), the sample_id pid and tid, and
+ * for COMM whether the name is "kid".  v[0] = count. */
+static void records(long who, long type, long *v, int max)
 {
-	static const int order[] = {PERF_RECORD_FORK, PERF_RECORD_COMM, PERF_RECORD_EXIT};
 	v[0] = 0;
-	for (int o = 0; o < 3; o++)
-		for (int cpu = 0; cpu < ncpus; cpu++) {
-			struct perf_event_mmap_page *mp = ring[cpu];
-			uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE);
-			const char *data = (const char *)ring[cpu] + pagesz;
-			uint64_t size = (uint64_t)(RING_PAGES * pagesz), off = mp->data_tail;
-			while (off < head && (v[0] + 1) * 8 + 1 <= max) {
-				const struct perf_event_header *h =
-				        (const void *)(data + off % size);
-				const uint32_t *u = (const uint32_t *)(h + 1);
-				long rec[8] = {h->type, 0, 0, 0, 0, 0, 0, 0};
-				size_t idoff = 0;
-				if (h->type == PERF_RECORD_FORK || h->type == PERF_RECORD_EXIT) {
-					rec[1] = u[0], rec[2] = u[1], rec[3] = u[2], rec[4] = u[3];
-					idoff = 4 * 4 + 8; /* pid ppid tid ptid, time */
-				} else if (h->type == PERF_RECORD_COMM) {
-					rec[1] = u[0], rec[3] = u[1];
-					rec[7] = !strcmp((const char *)(u + 2), "kid");
-					idoff = 8 + ((strlen((const char *)(u + 2)) + 1 + 7) &
-					             ~(size_t)7);
-				}
-				if (h->type == (unsigned)order[o] && (!only || order[o] == only) &&
-				    idoff && rec[1] == who) {
-					const uint32_t *id =
-					        (const uint32_t *)((const char *)(h + 1) + idoff);
-					rec[5] = id[0], rec[6] = id[1];
-					memcpy(v + 1 + 8 * v[0], rec, sizeof(rec));
-					v[0]++;
-				}
-				off += h->size;
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		struct perf_event_mmap_page *mp = ring[cpu];
+		uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE);
+		const char *data = (const char *)ring[cpu] + pagesz;
+		uint64_t size = (uint64_t)(RING_PAGES * pagesz), off = mp->data_tail;
+		while (off < head && (v[0] + 1) * 8 + 1 <= max) {
+			const struct perf_event_header *h = (const void *)(data + off % size);
+			off += h->size;
+			const uint32_t *u = (const uint32_t *)(h + 1);
+			long rec[8] = {h->type, 0, 0, 0, 0, 0, 0, 0};
+			size_t idoff = 0;
+			if (h->type == PERF_RECORD_FORK || h->type == PERF_RECORD_EXIT) {
+				rec[1] = u[0], rec[2] = u[1], rec[3] = u[2], rec[4] = u[3];
+				idoff = 4 * 4 + 8; /* pid ppid tid ptid, time */
+			} else if (h->type == PERF_RECORD_COMM) {
+				rec[1] = u[0], rec[3] = u[1];
+				rec[7] = !strcmp((const char *)(u + 2), "kid");
+				idoff = 8 + ((strlen((const char *)(u + 2)) + 1 + 7) & ~(size_t)7);
 			}
+			if (h->type != type || !idoff || rec[1] != who)
+				continue;
+			const uint32_t *id = (const uint32_t *)((const char *)(h + 1) + idoff);
+			rec[5] = id[0], rec[6] = id[1];
+			memcpy(v + 1 + 8 * v[0]++, rec, sizeof(rec));
 		}
+	}
 }
 
 static int k_fn(void *arg NSX_UNUSED)
