@@ -337,18 +337,13 @@ static int exec_report(int fd)
 }
 
 #ifdef NSX_SHIM
-/* Is the shim mapped into this process?  (/proc/self/maps: LD_PRELOAD is
+#include <link.h>
+
+/* Is this object the shim?  (Asked of every object loaded: LD_PRELOAD is
  * silently ignored by a static binary, and a missing .so only warns.) */
-static int shim_mapped(void)
+static int is_shim(struct dl_phdr_info *info, size_t size NSX_UNUSED, void *data NSX_UNUSED)
 {
-	char line[4352];
-	int found = 0;
-	FILE *f = fopen("/proc/self/maps", "re");
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = strstr(line, "/nsx-getpid-cache.so") != NULL;
-	if (f)
-		fclose(f);
-	return found;
+	return strstr(info->dlpi_name, "/nsx-getpid-cache.so") != NULL;
 }
 
 /* Run again with the getpid() cache shim preloaded (once); in the second
@@ -358,7 +353,7 @@ static void nsx_shim_reexec(char **argv)
 {
 	char self[4096], shim[4200];
 	if (getenv("NSX_SHIM_ACTIVE")) {
-		if (!shim_mapped())
+		if (!dl_iterate_phdr(is_shim, NULL))
 			nsx_fail("the getpid() cache shim is not loaded (LD_PRELOAD=%s ignored: "
 			         "a static build?)",
 			         getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "");
