@@ -131,8 +131,7 @@ static void do_unshare(const long *arg NSX_UNUSED)
 
 static void do_fork(const long *arg)
 {
-	nsx_spawn(arg[0] == 1 ? "a1" : "b1", "N", leaf_fn, NULL);
-	NSX_REPLY(0);
+	NSX_REPLY(nsx_spawn(arg[0] == 1 ? "a1" : "b1", "N", leaf_fn, NULL));
 }
 
 static void do_deep(const long *arg NSX_UNUSED)
@@ -178,15 +177,13 @@ int main(void)
 	show_links("a after", a);
 	printf("  b setns to a's pid_for_children: %s\n",
 	       nsx_res(nsx_do(b, do_setns, a, 1, 0)->v[0]));
-	nsx_do(a, do_fork, 1, 0, 0);
-	int a1 = nsx_find("a1");
+	int a1 = (int)nsx_do(a, do_fork, 1, 0, 0)->v[0];
 	printf("  a forks a1: getpid in a1 = %ld\n", nsx_recv(a1, "born")->v[0]);
 	show_links("a once a1 exists", a);
 	printf("  b setns to a's pid_for_children: %s\n",
 	       nsx_res(nsx_do(b, do_setns, a, 1, 0)->v[0]));
 	show_links("b after", b);
-	nsx_do(b, do_fork, 2, 0, 0);
-	int b1 = nsx_find("b1");
+	int b1 = (int)nsx_do(b, do_fork, 2, 0, 0)->v[0];
 	printf("  b forks b1: getpid in b1 = %ld (%s)\n", nsx_recv(b1, "born")->v[0],
 	       nsx_name(b1, nsx_nr_in(b1, nsx_ns_of(b1))));
 	show_links("b1", b1);
