@@ -58,17 +58,6 @@ static int peer_pidfd(int sock)
 	return getsockopt(sock, SOL_SOCKET, SO_PEERPIDFD, &fd, &len) ? -errno : fd;
 }
 
-/* fdinfo of a pidfd through a proc mount: out = {0 or -errno, Pid, n, NSpid...}. */
-static void fdinfo(int pfd, int fd, long *out)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "self/fdinfo/%d", fd);
-	long r = nsx_read_field(pfd, path, "Pid", &out[1], 1);
-	long n = nsx_read_field(pfd, path, "NSpid", &out[3], 5);
-	out[0] = r < 0 ? r : 0;
-	out[2] = n < 0 ? 0 : n;
-}
-
 /* Slots: 0 peer pidfd, 1 taken over SCM_RIGHTS, 2 SCM_PIDFD */
 static void do_connect(const long *arg NSX_UNUSED)
 {
@@ -77,11 +66,17 @@ static void do_connect(const long *arg NSX_UNUSED)
 	NSX_REPLY(fds[0] < 0 ? fds[0] : 0);
 }
 
+/* fdinfo of the pidfd in slot arg[0] through this task's proc: {0 or
+ * -errno, Pid, n, NSpid...}. */
 static void do_fdinfo(const long *arg)
 {
+	char path[64];
 	long out[8];
-	int slot = (int)arg[0];
-	fdinfo(procfd, fds[slot], out);
+	snprintf(path, sizeof(path), "self/fdinfo/%d", fds[arg[0]]);
+	long r = nsx_read_field(procfd, path, "Pid", &out[1], 1);
+	long n = nsx_read_field(procfd, path, "NSpid", &out[3], 5);
+	out[0] = r < 0 ? r : 0;
+	out[2] = n < 0 ? 0 : n;
 	nsx_send_v("reply", out, 3 + (int)out[2]);
 }
 
@@ -110,26 +105,25 @@ static int init_fn(void *arg NSX_UNUSED)
 	nsx_serve();
 }
 
-/* "Pid=x NSpid=a b" for a message laid out by fdinfo(), read through the proc
- * of namespace ns for a pidfd of task: the first NSpid word in ns, the others
- * at the levels below it on task's chain. */
-static const char *fdinfo_str(int task, int ns, const long *v)
+/* A row: the fdinfo of the pidfd of task that reader holds in slot, read
+ * through reader's proc, of namespace ns: "Pid=x NSpid=a b", the first NSpid
+ * word in ns, the others at the levels below it on task's chain. */
+static void row(const char *what, int reader, int slot, int task, int ns)
 {
-	char *b = nsx_strbuf();
+	const long *v = nsx_by(reader, do_fdinfo, slot, 0, 0)->v;
 	if (v[0] < 0)
-		return "no fdinfo";
-	int lvl = nsx_ns_level(ns);
-	snprintf(b, 160, "Pid=%s NSpid=%s%s%s", nsx_name_ns(ns, v[1]),
-	         v[2] ? nsx_name_ns(ns, v[3]) : "(none)", v[2] > 1 ? " " : "",
-	         v[2] > 1 ? nsx_nslist_names(task, lvl + 1, &v[4], (int)v[2] - 1) : "");
-	return b;
+		printf("%-44s no fdinfo\n", what);
+	else
+		printf("%-44s Pid=%s NSpid=%s%s%s\n", what, nsx_name_ns(ns, v[1]),
+		       v[2] ? nsx_name_ns(ns, v[3]) : "(none)", v[2] > 1 ? " " : "",
+		       v[2] > 1 ? nsx_nslist_names(task, nsx_ns_level(ns) + 1, &v[4], (int)v[2] - 1)
+		                : "");
 }
 
 NSX_CASE(.family = "pidfds", .rows = "4.1 4.4", .kconfig = "CONFIG_NET CONFIG_UNIX");
 
 int main(void)
 {
-	long out[8];
 	int one = 1;
 	nsx_init("top", "outer");
 
@@ -152,31 +146,25 @@ int main(void)
 	nsx_recv(c, "up");
 	int m = nsx_find("m");
 	int outer = nsx_ns_of(0), inner = nsx_ns_of(c);
+	procfd = nsx_procfd(); /* top's */
 
 	printf("# peer_pidfd: pidfds of socket peers across pid namespaces\n");
 	printf("# SO_PEERPIDFD: c connects to a socket top listen()ed; top accepts\n");
 	NSX_TRY_NEG(nsx_do(c, do_connect, 0, 0, 0)->v[0]);
-	int pfd_c =
-	        (int)NSX_TRY_NEG(peer_pidfd((int)NSX_TRY(accept4(lsn, NULL, NULL, SOCK_CLOEXEC))));
-	fdinfo(nsx_procfd(), pfd_c, out);
-	printf("%-44s %s\n",
-	       "top, peer of its accepted socket (outer /proc):", fdinfo_str(c, outer, out));
-	printf("%-44s %s\n", "c, peer of its connected socket (inner /proc):",
-	       fdinfo_str(0, inner, nsx_do(c, do_fdinfo, 0, 0, 0)->v));
-	NSX_TRY_NEG(nsx_send_fds(give[0], &pfd_c, 1));
+	fds[0] = (int)NSX_TRY_NEG(peer_pidfd((int)NSX_TRY(accept4(lsn, NULL, NULL, SOCK_CLOEXEC))));
+	row("top, peer of its accepted socket (outer /proc):", 0, 0, c, outer);
+	row("c, peer of its connected socket (inner /proc):", c, 0, 0, inner);
+	NSX_TRY_NEG(nsx_send_fds(give[0], &fds[0], 1));
 	NSX_TRY_NEG(nsx_do(m, do_take, 1, 0, 0)->v[0]);
-	printf("%-44s %s\n", "m, top's pidfd for c (inner /proc):",
-	       fdinfo_str(c, inner, nsx_do(m, do_fdinfo, 1, 0, 0)->v));
+	row("m, top's pidfd for c (inner /proc):", m, 1, c, inner);
 
 	printf("# SCM_PIDFD over a datagram socketpair\n");
 	NSX_TRY_NEG(nsx_do(c, do_sendpid, 0, 0, 0)->v[0]);
-	int got = (int)NSX_TRY_NEG(nsx_recv_pidfd(scm_up[1]));
-	fdinfo(nsx_procfd(), got, out);
-	printf("%-44s %s\n", "c -> top, top reads (outer /proc):", fdinfo_str(c, outer, out));
+	fds[2] = (int)NSX_TRY_NEG(nsx_recv_pidfd(scm_up[1]));
+	row("c -> top, top reads (outer /proc):", 0, 2, c, outer);
 	NSX_TRY(write(scm_down[0], "x", 1));
 	NSX_TRY_NEG(nsx_do(c, do_recvpid, 0, 0, 0)->v[0]);
-	printf("%-44s %s\n", "top -> c, c reads (inner /proc):",
-	       fdinfo_str(0, inner, nsx_do(c, do_fdinfo, 2, 0, 0)->v));
+	row("top -> c, c reads (inner /proc):", c, 2, 0, inner);
 
 	nsx_exit();
 }
