@@ -84,8 +84,11 @@ static int init_fn(void *arg)
 	nsx_serve();
 }
 
-static void show(const char *who, int reader, const long *v)
+/* The queue's file as reader reads it. */
+static void show(int reader)
 {
+	const long *v = nsx_by(reader, do_read, 0, 0, 0)->v;
+	const char *who = nsx_task_name(reader);
 	if (v[0] < 0)
 		printf("read by %-4s %s\n", who, nsx_errname((int)-v[0]));
 	else if (v[2] > 0)
@@ -111,12 +114,10 @@ int main(void)
 	nsx_recv(-1, "registered");
 	int m = nsx_find("m");
 	printf("# mqueue_notify_pid: NOTIFY_PID of a queue whose notification m (inner) holds\n");
-	show("top", 0, nsx_by(0, do_read, 0, 0, 0)->v);
-	show("r", r, nsx_do(r, do_read, 0, 0, 0)->v);
-	show("s", s, nsx_do(s, do_read, 0, 0, 0)->v);
-	show("m", m, nsx_do(m, do_read, 0, 0, 0)->v);
+	for (int i = 0; i < 4; i++)
+		show((int[]){0, r, s, m}[i]);
 	printf("# m closed the file it read: its registration is gone\n");
-	show("top", 0, nsx_by(0, do_read, 0, 0, 0)->v);
+	show(0);
 	mq_unlink(QNAME);
 	nsx_exit();
 }
