@@ -80,16 +80,12 @@ static void do_proc(const long *arg NSX_UNUSED)
 	NSX_REPLY(nsx_send_fds(sv[1], &own_proc, 1));
 }
 
-static void do_read(const long *arg)
+/* pid_max through own_proc (arg[0] 1) or the case's proc: arg[1] written
+ * (0 or -errno), or, with arg[1] 0, read (the value, or -errno). */
+static void do_pid_max(const long *arg)
 {
 	int dirfd = arg[0] ? own_proc : nsx_procfd();
-	NSX_REPLY(read_at(dirfd));
-}
-
-static void do_write(const long *arg)
-{
-	int dirfd = arg[0] ? own_proc : nsx_procfd();
-	NSX_REPLY(write_at(dirfd, arg[1]));
+	NSX_REPLY(arg[1] ? write_at(dirfd, arg[1]) : read_at(dirfd));
 }
 
 static void do_clone(const long *arg)
@@ -120,12 +116,13 @@ int main(void)
 	printf("# pid_max_ns: pid_max per pid namespace\n");
 	printf("top writes 1900 through outer's proc: %s\n", nsx_res(write_at(nsx_procfd(), 1900)));
 	printf("c writes 400 through inner's proc: %s\n",
-	       nsx_res(nsx_do(c, do_write, 1, 400, 0)->v[0]));
-	printf("c writes 100: %s\n", nsx_res(nsx_do(c, do_write, 1, 100, 0)->v[0]));
+	       nsx_res(nsx_do(c, do_pid_max, 1, 400, 0)->v[0]));
+	printf("c writes 100: %s\n", nsx_res(nsx_do(c, do_pid_max, 1, 100, 0)->v[0]));
 	printf("top reads: through outer's proc %s, through inner's %s\n",
 	       val(read_at(nsx_procfd())), val(read_at(own_proc)));
 	printf("c reads: through inner's proc %s, through outer's %s\n",
-	       val(nsx_do(c, do_read, 1, 0, 0)->v[0]), val(nsx_do(c, do_read, 0, 0, 0)->v[0]));
+	       val(nsx_do(c, do_pid_max, 1, 0, 0)->v[0]),
+	       val(nsx_do(c, do_pid_max, 0, 0, 0)->v[0]));
 	/* top's clones pick their number in outer; c's children get theirs
 	 * in outer from its counter, so outer's pid_max is put back first. */
 	long t1950 = clone_tid(1, 1, 1950), t1850 = clone_tid(1, 1, 1850);
