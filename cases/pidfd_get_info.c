@@ -101,20 +101,16 @@ static void do_info(const long *arg)
 	nsx_send_v("reply", out, I_N);
 }
 
-static int init_fn(void *arg)
+/* c forks m; u and x, in outer's pid namespace, each make a user namespace
+ * of their own: u's maps its uid 100 and gid 200 to top's 0, x's nothing. */
+static void do_setup(const long *arg)
 {
-	if (arg)
+	if (arg[0] == 'c')
 		nsx_spawn("m", NULL, nsx_parked, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
-}
-
-/* u and x: in outer's pid namespace, each in a user namespace of its own:
- * u's maps its uid 100 and gid 200 to top's 0, x's maps nothing. */
-static int userns_fn(void *arg)
-{
-	NSX_TRY_ERR(-nsx_new_userns(arg ? "100 0 1\n" : NULL, arg ? "200 0 1\n" : NULL));
-	nsx_serve();
+	else
+		NSX_TRY_ERR(-nsx_new_userns(arg[0] == 'u' ? "100 0 1\n" : NULL,
+		                            arg[0] == 'u' ? "200 0 1\n" : NULL));
+	NSX_REPLY(0);
 }
 
 static const char *mask_str(unsigned long m)
@@ -169,11 +165,10 @@ int main(void)
 		nsx_skip("PIDFD_GET_INFO: %s: needs Linux 6.13", nsx_errname((int)-v[0]));
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give));
 
-	int c = nsx_spawn("c", "inner", init_fn, "with m");
-	int s = nsx_spawn("s", "sib", init_fn, NULL);
-	int u = nsx_spawn("u", NULL, userns_fn, "mapped");
-	int x = nsx_spawn("x", NULL, userns_fn, NULL);
-	nsx_recv(c, "up"); /* after m's spawn */
+	int c = nsx_spawn_agent("c", "inner"), s = nsx_spawn_agent("s", "sib");
+	int u = nsx_spawn_agent("u", NULL), x = nsx_spawn_agent("x", NULL);
+	for (int i = 0; i < 3; i++)
+		nsx_do((int[]){c, u, x}[i], do_setup, "cux"[i], 0, 0);
 	int m = nsx_find("m"), inner = nsx_ns_of(c);
 	int pfd_c = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(c), 0));
 
