@@ -41,7 +41,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 /* after netinet/in.h, which keeps linux/in.h from defining its structs again */
 #include <linux/if_pppol2tp.h>
 #include <linux/if_pppox.h>

@@ -25,11 +25,9 @@
  */
 #include "nsx.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static int inner_proc = -1; /* in i: inner's proc mount */
 

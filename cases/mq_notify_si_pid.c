@@ -32,8 +32,6 @@
 #include <mqueue.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
 static const char *const qname[] = {"/nsx-parent-child", "/nsx-child-parent", "/nsx-sibling",
                                     "/nsx-same-ns"};

@@ -39,7 +39,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <unistd.h>
 
 #define QNAME "/nsx-notify-pid"
 

@@ -43,8 +43,6 @@
 #include <fcntl.h>
 #include <linux/nbd.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>

@@ -51,7 +51,6 @@
 #include <sched.h>
 #include <linux/netlink.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 

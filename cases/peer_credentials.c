@@ -37,11 +37,7 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 static int l1, pair_sv[2], to_m[2], to_top[2];
 static int l2 = -1;

@@ -46,7 +46,6 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <signal.h>
