@@ -203,46 +203,45 @@ static void p_setpgid(const long *a)
 	answer(nsx_rc(setpgid((pid_t)a[0], (pid_t)a[0])), -1);
 }
 
-static void p_prio_user(const long *a) /* glibc returns the lowest nice of them */
+static void p_prio_user(const long *a NSX_UNUSED) /* glibc returns the lowest nice of them */
 {
-	(void)a;
 	errno = 0;
 	long id = getpriority(PRIO_USER, getuid());
 	NSX_REPLY(-errno, id);
 }
 
-static void p_ioprio_user(const long *a) /* the best of them; the level of a best-effort one */
+/* the best of them; the level of a best-effort one */
+static void p_ioprio_user(const long *a NSX_UNUSED)
 {
-	(void)a;
 	long r = nsx_val(syscall(SYS_ioprio_get, IOPRIO_WHO_USER, (int)getuid()));
 	answer(r, (r >> 13) == IOPRIO_CLASS_BE ? (r & 0xff) : 0);
 }
 
 /* What a probe read, shown as: */
 enum { NOTHING, IDENTITY, POLICY, SAME };
-static const struct probe {
+struct probe {
 	const char *name;
 	nsx_action fn;
 	int shows;
-} probes[] =
-        {
-                {"sched_setscheduler(SCHED_BATCH)", p_setsched, NOTHING},
-                {"sched_getscheduler", p_getsched, POLICY},
-                {"sched_getaffinity", p_affinity, NOTHING},
-                {"prlimit64(RLIMIT_NOFILE)", p_prlimit, IDENTITY},
-                {"getpriority", p_priority, IDENTITY},
-                {"ioprio_get", p_ioprio, IDENTITY},
-                {"process_vm_readv", p_vm_readv, IDENTITY},
-                {"get_robust_list", p_robust, IDENTITY},
-                {"capget", p_capget, IDENTITY},
-                {"kcmp(KCMP_VM) with c2", p_kcmp, SAME},
-                {"clock_gettime(CPU clock of pid)", p_cpuclock, NOTHING},
-                {"setpgid(pid, pid)", p_setpgid, NOTHING},
-},
-  by_uid[] = {
-          /* no pid argument: asked by c and x alone */
-          {"getpriority(PRIO_USER, getuid())", p_prio_user, IDENTITY},
-          {"ioprio_get(IOPRIO_WHO_USER, getuid())", p_ioprio_user, IDENTITY},
+};
+static const struct probe probes[] = {
+        {"sched_setscheduler(SCHED_BATCH)", p_setsched, NOTHING},
+        {"sched_getscheduler", p_getsched, POLICY},
+        {"sched_getaffinity", p_affinity, NOTHING},
+        {"prlimit64(RLIMIT_NOFILE)", p_prlimit, IDENTITY},
+        {"getpriority", p_priority, IDENTITY},
+        {"ioprio_get", p_ioprio, IDENTITY},
+        {"process_vm_readv", p_vm_readv, IDENTITY},
+        {"get_robust_list", p_robust, IDENTITY},
+        {"capget", p_capget, IDENTITY},
+        {"kcmp(KCMP_VM) with c2", p_kcmp, SAME},
+        {"clock_gettime(CPU clock of pid)", p_cpuclock, NOTHING},
+        {"setpgid(pid, pid)", p_setpgid, NOTHING},
+};
+static const struct probe by_uid[] = {
+        /* no pid argument: asked by c and x alone */
+        {"getpriority(PRIO_USER, getuid())", p_prio_user, IDENTITY},
+        {"ioprio_get(IOPRIO_WHO_USER, getuid())", p_ioprio_user, IDENTITY},
 };
 
 /* A probe's answer: its result, and what it read, as p shows it. */
@@ -285,11 +284,11 @@ int main(void)
 	       nsx_name(s.top, c2_out));
 	for (size_t p = 0; p < sizeof(probes) / sizeof(probes[0]); p++) {
 		printf("%-32s", probes[p].name);
-		for (int k = 0; k < 4; k++)
-			printf("%s%s", k ? " | " : " ",
-			       answer_str(&probes[p], nsx_by(col[k].caller, probes[p].fn, col[k].n,
-			                                     col[k].n_c2, 0)
-			                                      ->v));
+		for (int k = 0; k < 4; k++) {
+			const long *o =
+			        nsx_by(col[k].caller, probes[p].fn, col[k].n, col[k].n_c2, 0)->v;
+			printf("%s%s", k ? " | " : " ", answer_str(&probes[p], o));
+		}
 		printf("\n");
 	}
 	printf("# every task of the caller's uid, asked by c (inner) and x (sib); top, outside "
