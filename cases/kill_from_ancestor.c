@@ -126,10 +126,7 @@ NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 1.5 28.
 
 int main(void)
 {
-	int st;
-
 	nsx_init("top", "outer");
-	int top = 0;
 	int init = nsx_spawn("init", "inner", init_fn, NULL);
 	nsx_recv(init, "ready");
 	int member = nsx_find("member");
@@ -172,9 +169,10 @@ int main(void)
 	printf("top -> init kill(SIGTERM)=%s: init reports SIGTERM pending=%ld\n", nsx_res(kt),
 	       m->v[0]);
 	long kk = nsx_rc(kill(ip, SIGKILL));
+	int st;
 	pid_t w = waitpid(ip, &st, 0);
 	printf("top -> init kill(SIGKILL)=%s: waitpid()=%s, %s by %s\n", nsx_res(kk),
-	       nsx_name(top, w), WIFSIGNALED(st) ? "killed" : "exited",
+	       nsx_name(0, w), WIFSIGNALED(st) ? "killed" : "exited",
 	       WIFSIGNALED(st) ? nsx_signame(WTERMSIG(st)) : "exit");
 	printf("after init died: kill(member, 0) = %s\n", nsx_res(nsx_rc(kill(mp, 0))));
 	nsx_exit();

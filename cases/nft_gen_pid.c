@@ -71,11 +71,9 @@ static void do_ask(const long *arg NSX_UNUSED)
 
 static void print(int who, const long *o)
 {
-	char comm[2 * sizeof(long)];
-	memcpy(comm, &o[2], sizeof(comm));
-	comm[sizeof(comm) - 1] = 0;
-	printf("%-3s NFT_MSG_GETGEN: NFTA_GEN_PROC_PID %s, NFTA_GEN_PROC_NAME %s\n",
-	       nsx_task_name(who), nsx_name(who, o[1]), comm);
+	printf("%-3s NFT_MSG_GETGEN: NFTA_GEN_PROC_PID %s, NFTA_GEN_PROC_NAME %.*s\n",
+	       nsx_task_name(who), nsx_name(who, o[1]), (int)(2 * sizeof(long) - 1),
+	       (const char *)&o[2]);
 }
 
 NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "27.15",
