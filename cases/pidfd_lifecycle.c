@@ -62,16 +62,6 @@ static int sv[2] = {-1, -1}; /* top -> x, for pidfds */
 static int pfd = -1;         /* the pidfd this task holds (top, c: of z; x: given) */
 static int old_pfd = -1;     /* c: z's, kept after pfd is reopened */
 
-/* fdinfo Pid and NSpid (up to 3 levels) of fd, read through the case's proc:
- * v[0] Pid, v[1] count, v[2..] NSpid. */
-static void fdinfo(int fd, long *v)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "self/fdinfo/%d", fd);
-	NSX_TRY_NEG(nsx_read_field(nsx_procfd(), path, "Pid", v, 1));
-	v[1] = nsx_read_field(nsx_procfd(), path, "NSpid", v + 2, 3);
-}
-
 static int z_fn(void *arg NSX_UNUSED)
 {
 	nsx_step();
@@ -150,11 +140,15 @@ static void do_getfd(const long *arg)
 	NSX_REPLY(getfd(pfd, arg[0]));
 }
 
-/* fdinfo of the old (arg[0] 1) or current pidfd */
+/* fdinfo Pid and NSpid (up to 3 levels) of the old (arg[0] 1) or current
+ * pidfd, read through the case's proc: {Pid, count, NSpid...}. */
 static void do_fdinfo(const long *arg)
 {
-	long v[5];
-	fdinfo(arg[0] ? old_pfd : pfd, v);
+	char path[64];
+	long v[5] = {0};
+	snprintf(path, sizeof(path), "self/fdinfo/%d", arg[0] ? old_pfd : pfd);
+	NSX_TRY_NEG(nsx_read_field(nsx_procfd(), path, "Pid", v, 1));
+	v[1] = nsx_read_field(nsx_procfd(), path, "NSpid", v + 2, 3);
 	nsx_send_v("reply", v, 5);
 }
 
