@@ -50,12 +50,11 @@ static void do_read(const long *arg NSX_UNUSED)
 	          last_pid(inner_proc, 1));
 }
 
-static int i_fn(void *arg NSX_UNUSED)
+/* i: a proc of its own namespace, then fork x */
+static void do_setup(const long *arg NSX_UNUSED)
 {
 	inner_proc = nsx_own_proc();
-	nsx_spawn("x", NULL, nsx_parked, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_REPLY(nsx_spawn("x", NULL, nsx_parked, NULL));
 }
 
 NSX_CASE(.family = "A task's own numbers and /proc", .rows = "7.7 7.8",
@@ -73,8 +72,8 @@ NSX_CASE(.family = "A task's own numbers and /proc", .rows = "7.7 7.8",
 int main(void)
 {
 	nsx_init("top", "outer");
-	int i = nsx_spawn("i", "inner", i_fn, NULL);
-	nsx_recv(i, "up"); /* x exists */
+	int i = nsx_spawn_agent("i", "inner");
+	nsx_do(i, do_setup, 0, 0, 0);
 	nsx_spawn("y", NULL, nsx_parked, NULL);
 	int inner = nsx_ns_of(i);
 	printf("# last_pid_views: the last pid allocated, by reader and by proc mount\n");

@@ -72,12 +72,11 @@ static void do_take_fd(const long *arg NSX_UNUSED)
 	NSX_REPLY(nsx_recv_fds(to_m[1], &fds[4], 1));
 }
 
-static int c_fn(void *arg NSX_UNUSED)
+/* c: take its end of P, fork m */
+static void do_setup(const long *arg NSX_UNUSED)
 {
 	fds[3] = pair_sv[1];
-	nsx_spawn_agent("m", NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_REPLY(nsx_spawn_agent("m", NULL));
 }
 
 /* SO_PEERCRED of task's socket which, as task sees it. */
@@ -99,9 +98,8 @@ int main(void)
 	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair_sv));
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, to_m));
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, to_top));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
-	int m = nsx_find("m");
+	int c = nsx_spawn_agent("c", "inner");
+	int m = (int)nsx_do(c, do_setup, 0, 0, 0)->v[0];
 
 	printf("# peer_credentials: SO_PEERCRED pid as the caller of getsockopt() sees it\n");
 	printf("# L1: c connects, top listen()ed and accepts\n");

@@ -96,12 +96,11 @@ static void do_recvpid(const long *arg NSX_UNUSED)
 	NSX_REPLY(fds[2] < 0 ? fds[2] : 0);
 }
 
-static int init_fn(void *arg NSX_UNUSED)
+/* c: a proc of its own namespace, then fork m (procfd is c's mount there too) */
+static void do_setup(const long *arg NSX_UNUSED)
 {
 	procfd = nsx_own_proc();
-	nsx_spawn_agent("m", NULL); /* procfd is c's mount there too */
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_REPLY(nsx_spawn_agent("m", NULL));
 }
 
 /* A row: the fdinfo of the pidfd of task that reader holds in slot, read
@@ -141,9 +140,8 @@ int main(void)
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give));
 	NSX_TRY(setsockopt(scm_up[1], SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)));
 	NSX_TRY(setsockopt(scm_down[1], SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)));
-	int c = nsx_spawn("c", "inner", init_fn, NULL);
-	nsx_recv(c, "up");
-	int m = nsx_find("m");
+	int c = nsx_spawn_agent("c", "inner");
+	int m = (int)nsx_do(c, do_setup, 0, 0, 0)->v[0];
 	int outer = nsx_ns_of(0), inner = nsx_ns_of(c);
 	procfd = nsx_procfd(); /* top's */
 
