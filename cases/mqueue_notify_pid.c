@@ -65,22 +65,20 @@ static void do_read(const long *arg NSX_UNUSED)
 	nsx_send_v("reply", v, 4);
 }
 
-static int m_fn(void *arg NSX_UNUSED)
+/* r: fork m */
+static void do_fork_m(const long *arg NSX_UNUSED)
+{
+	NSX_REPLY(nsx_spawn_agent("m", NULL));
+}
+
+/* m: make the queue and register for its notification */
+static void do_register(const long *arg NSX_UNUSED)
 {
 	struct mq_attr a = {.mq_maxmsg = 1, .mq_msgsize = 8};
 	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
 	nsx_block(SIGUSR1);
-	mqd_t q = (mqd_t)NSX_TRY(mq_open(QNAME, O_RDWR | O_CREAT, 0600, &a));
-	NSX_TRY(mq_notify(q, &ev));
-	NSX_SEND("registered", 1);
-	nsx_serve();
-}
-
-static int init_fn(void *arg)
-{
-	if (arg)
-		nsx_spawn("m", NULL, m_fn, NULL);
-	nsx_serve();
+	NSX_TRY(mq_notify((mqd_t)NSX_TRY(mq_open(QNAME, O_RDWR | O_CREAT, 0600, &a)), &ev));
+	NSX_REPLY(0);
 }
 
 /* The queue's file as reader reads it. */
@@ -108,10 +106,9 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	nsx_private_ipc();
-	int r = nsx_spawn("r", "inner", init_fn, "with m");
-	int s = nsx_spawn("s", "sib", init_fn, NULL);
-	nsx_recv(-1, "registered");
-	int m = nsx_find("m");
+	int r = nsx_spawn_agent("r", "inner"), s = nsx_spawn_agent("s", "sib");
+	int m = (int)nsx_do(r, do_fork_m, 0, 0, 0)->v[0];
+	nsx_do(m, do_register, 0, 0, 0);
 	printf("# mqueue_notify_pid: NOTIFY_PID of a queue whose notification m (inner) holds\n");
 	for (int i = 0; i < 4; i++)
 		show((int[]){0, r, s, m}[i]);
