@@ -115,12 +115,11 @@ static void do_setup(const long *arg)
 static const char *mask_str(unsigned long m)
 {
 	static const char *const bit[] = {"PID", "CREDS", "CGROUPID", "EXIT", "COREDUMP"};
-	static char b[96];
+	char *b = nsx_strbuf();
 	size_t off = 0;
-	b[0] = '\0';
 	for (int i = 0; i < 64; i++)
 		if (m & (1UL << i))
-			off += (size_t)snprintf(b + off, sizeof(b) - off, "%s%s", off ? "|" : "",
+			off += (size_t)snprintf(b + off, 96 - off, "%s%s", off ? "|" : "",
 			                        i < 5 ? bit[i] : "?");
 	return off ? b : "0";
 }
