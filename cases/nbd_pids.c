@@ -57,15 +57,8 @@ static int nbd = -1;
 static void do_setup(const long *arg NSX_UNUSED)
 {
 	nbd = open(DEV, O_RDWR | O_CLOEXEC);
-	if (nbd < 0) {
-		NSX_REPLY(-errno);
-		return;
-	}
-	if (ioctl(nbd, NBD_SET_SOCK, sv[0]) < 0) {
-		NSX_REPLY(-errno);
-		return;
-	}
-	NSX_REPLY(ioctl(nbd, NBD_SET_SIZE, 1UL << 20) < 0 ? -errno : 0, nbd);
+	long r = nbd < 0 ? -errno : nsx_rc(ioctl(nbd, NBD_SET_SOCK, sv[0]));
+	NSX_REPLY(r ? r : nsx_rc(ioctl(nbd, NBD_SET_SIZE, 1UL << 20)), nbd);
 }
 
 static void do_doit(const long *arg NSX_UNUSED)
