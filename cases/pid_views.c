@@ -192,9 +192,7 @@ int main(void)
 	 * then top's, whoever started the case. */
 	long top_sid = setsid();
 	int init = nsx_spawn("init", "inner", init_fn, NULL);
-	int inner = nsx_ns_of(init);
-	int outer = nsx_ns_of(top);
-	int lvl_outer = nsx_ns_level(outer);
+	int inner = nsx_ns_of(init), outer = nsx_ns_of(top), lvl_outer = nsx_ns_level(outer);
 	nsx_recv(init, "ready");
 	int member = nsx_find("member");
 
