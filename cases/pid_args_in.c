@@ -82,25 +82,20 @@ static const char *const ids[] = {"another task", "top", "c", "c2", "x"};
 static struct robust_list_head robust_heads[8];
 static char ident[NSX_NAME_LEN];
 
-static void caps(int pid, struct __user_cap_data_struct d[2], int set)
-{
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, pid};
-	NSX_TRY(syscall(set ? SYS_capset : SYS_capget, &h, d));
-}
-
 /* Give the calling task identity arg[0]. */
 static void mark(const long *arg)
 {
 	int id = (int)arg[0];
 	struct rlimit r;
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
 	snprintf(ident, sizeof(ident), "%s", ids[id]);
 	NSX_TRY(getrlimit(RLIMIT_NOFILE, &r));
 	r.rlim_cur = 100 + (rlim_t)id;
 	robust_heads[id].list.next = &robust_heads[id].list;
-	caps(0, d, 0);
+	NSX_TRY(syscall(SYS_capget, &h, d));
 	d[0].effective &= ~(1u << (CAP_BASE + id));
-	caps(0, d, 1);
+	NSX_TRY(syscall(SYS_capset, &h, d));
 	NSX_TRY(setrlimit(RLIMIT_NOFILE, &r));
 	NSX_TRY(setpriority(PRIO_PROCESS, 0, id));
 	NSX_TRY(syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, (IOPRIO_CLASS_BE << 13) | id));
