@@ -212,8 +212,7 @@ int main(void)
 	c = nsx_spawn_agent("c", "inner");
 	x = nsx_spawn_agent("x", "sib");
 	z = (int)nsx_do(c, do_spawn_z, 0, 0, 0)->v[0];
-	int inner = nsx_ns_of(c);
-	long z_in = nsx_nr_in(z, inner);
+	long z_in = nsx_nr_in(z, nsx_ns_of(c)); /* z's number in inner */
 	pfd = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(z), 0));
 	NSX_TRY_NEG(nsx_do(c, do_open, z_in, 0, 0)->v[0]);
 	give_x(pfd);
