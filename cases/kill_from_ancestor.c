@@ -57,12 +57,9 @@
  */
 #include "nsx.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 static long queue(pid_t pid, int sig, int value)
 {
@@ -70,54 +67,51 @@ static long queue(pid_t pid, int sig, int value)
 	return nsx_rc(sigqueue(pid, sig, v));
 }
 
-static int member_fn(void *arg)
+/* init: block the signals (member inherits the mask), fork member */
+static void do_setup(const long *arg NSX_UNUSED)
 {
-	(void)arg;
-	nsx_send_siginfo("top-kill", SIGUSR1);
-	nsx_send_siginfo("top-queue", SIGRTMIN);
-	nsx_send_siginfo("init-kill", SIGUSR2);
-	nsx_send_siginfo("init-queue", SIGRTMIN + 1);
-	NSX_SEND("to-init", nsx_rc(kill(1, SIGUSR2)));
-	nsx_step();
-	long t = nsx_rc(kill(1, SIGTERM));
-	long k = nsx_rc(kill(1, SIGKILL));
-	long h = nsx_rc(kill(1, SIGHUP));
-	NSX_SEND("protect", t, k, h);
-	nsx_park();
+	for (int i = 0; i < 5; i++)
+		nsx_block((int[]){SIGUSR1, SIGUSR2, SIGRTMIN, SIGRTMIN + 1, SIGHUP}[i]);
+	NSX_REPLY(nsx_spawn_agent("member", NULL));
 }
 
-static int init_fn(void *arg)
+static void do_kill(const long *arg)
 {
-	(void)arg;
-	int sigs[] = {SIGUSR1, SIGUSR2, SIGRTMIN, SIGRTMIN + 1, SIGHUP};
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		nsx_block(sigs[i]);
-	int member = nsx_spawn("member", NULL, member_fn, NULL);
-	NSX_SEND("ready", 1);
+	NSX_REPLY(nsx_rc(kill((pid_t)arg[0], (int)arg[1])));
+}
 
-	nsx_send_siginfo("top-kill", SIGUSR1);
-	nsx_send_siginfo("top-queue", SIGRTMIN);
-	NSX_SEND("self-kill-rc", nsx_rc(kill((pid_t)syscall(SYS_getpid), SIGUSR2)));
-	nsx_send_siginfo("self-kill", SIGUSR2);
-	pid_t mp = nsx_pid(member);
-	NSX_SEND("to-member", nsx_rc(kill(mp, SIGUSR2)), queue(mp, SIGRTMIN + 1, 7));
-	nsx_send_siginfo("member-kill", SIGUSR2);
+static void do_queue(const long *arg)
+{
+	NSX_REPLY(queue((pid_t)arg[0], (int)arg[1], (int)arg[2]));
+}
 
-	/* top's own number, as top's getpid() returns it in outer. */
-	pid_t top_outer = nsx_task_nr(0, nsx_task_level(nsx_self()) - 1);
-	NSX_SEND("kill-parent", nsx_rc(kill(top_outer, SIGUSR1)));
+/* Take the blocked signal arg[0]: its siginfo is the reply. */
+static void do_take(const long *arg)
+{
+	nsx_send_siginfo("reply", (int)arg[0]);
+}
 
-	nsx_step(); /* member has sent SIGTERM, SIGKILL, SIGHUP */
-	NSX_SEND("pending", nsx_pending(SIGTERM), nsx_pending(SIGKILL), nsx_pending(SIGHUP));
+/* Unblock SIGHUP first if arg[0]; reply what is pending then. */
+static void do_pending(const long *arg)
+{
 	sigset_t hup;
 	sigemptyset(&hup);
 	sigaddset(&hup, SIGHUP);
-	sigprocmask(SIG_UNBLOCK, &hup, NULL);
-	NSX_SEND("unblocked", nsx_pending(SIGHUP));
+	if (arg[0])
+		sigprocmask(SIG_UNBLOCK, &hup, NULL);
+	NSX_REPLY(nsx_pending(SIGTERM), nsx_pending(SIGKILL), nsx_pending(SIGHUP));
+}
 
-	nsx_step(); /* top has sent SIGTERM */
-	NSX_SEND("after-term", nsx_pending(SIGTERM));
-	nsx_park();
+/* One row: what was done, its result r, and the siginfo of sig task took. */
+static void sig_row(const char *what, long r, int task, int sig)
+{
+	nsx_row(44, what, r, nsx_siginfo_str(task, nsx_do(task, do_take, sig, 0, 0)));
+}
+
+/* What task's kill(pid, sig) returned. */
+static long kill_by(int task, long pid, int sig)
+{
+	return nsx_do(task, do_kill, pid, sig, 0)->v[0];
 }
 
 NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 1.5 28.1",
@@ -125,64 +119,48 @@ NSX_CASE(.family = "Signals from one namespace to another", .rows = "1.2 1.5 28.
 
 int main(void)
 {
-	int st;
-
 	nsx_init("top", "outer");
-	int top = 0;
-	int init = nsx_spawn("init", "inner", init_fn, NULL);
-	nsx_recv(init, "ready");
-	int member = nsx_find("member");
-	pid_t ip = nsx_pid(init), mp = nsx_pid(member);
+	int init = nsx_spawn_agent("init", "inner");
+	int member = (int)nsx_do(init, do_setup, 0, 0, 0)->v[0];
+	pid_t ip = nsx_pid(init), mp = nsx_pid(member), m_in = nsx_nr_in(member, nsx_ns_of(init));
+	/* top's own number, as top's getpid() returns it in outer */
+	pid_t top_outer = nsx_task_nr(0, nsx_task_level(init) - 1);
 
 	printf("# kill_from_ancestor: signals from outer into inner, inside inner, and init's "
 	       "protection\n");
 	long k1 = nsx_rc(kill(ip, SIGUSR1)), q1 = queue(ip, SIGRTMIN, 42);
 	long k2 = nsx_rc(kill(mp, SIGUSR1)), q2 = queue(mp, SIGRTMIN, 42);
-	nsx_row(44, "top -> init kill(SIGUSR1)", k1,
-	        nsx_siginfo_str(init, nsx_recv(init, "top-kill")));
-	nsx_row(44, "top -> init sigqueue(SIGRTMIN, 42)", q1,
-	        nsx_siginfo_str(init, nsx_recv(init, "top-queue")));
-	nsx_row(44, "top -> member kill(SIGUSR1)", k2,
-	        nsx_siginfo_str(member, nsx_recv(member, "top-kill")));
-	nsx_row(44, "top -> member sigqueue(SIGRTMIN, 42)", q2,
-	        nsx_siginfo_str(member, nsx_recv(member, "top-queue")));
-
-	const struct nsx_msg *m = nsx_recv(init, "self-kill-rc");
-	nsx_row(44, "init -> init kill(SIGUSR2)", m->v[0],
-	        nsx_siginfo_str(init, nsx_recv(init, "self-kill")));
-	m = nsx_recv(init, "to-member");
-	long km = m->v[0], qm = m->v[1];
-	nsx_row(44, "init -> member kill(SIGUSR2)", km,
-	        nsx_siginfo_str(member, nsx_recv(member, "init-kill")));
-	nsx_row(44, "init -> member sigqueue(SIGRTMIN+1, 7)", qm,
-	        nsx_siginfo_str(member, nsx_recv(member, "init-queue")));
-	m = nsx_recv(member, "to-init");
-	nsx_row(44, "member -> init kill(SIGUSR2)", m->v[0],
-	        nsx_siginfo_str(init, nsx_recv(init, "member-kill")));
+	sig_row("top -> init kill(SIGUSR1)", k1, init, SIGUSR1);
+	sig_row("top -> init sigqueue(SIGRTMIN, 42)", q1, init, SIGRTMIN);
+	sig_row("top -> member kill(SIGUSR1)", k2, member, SIGUSR1);
+	sig_row("top -> member sigqueue(SIGRTMIN, 42)", q2, member, SIGRTMIN);
+	sig_row("init -> init kill(SIGUSR2)", kill_by(init, 1, SIGUSR2), init, SIGUSR2);
+	long km = kill_by(init, m_in, SIGUSR2);
+	long qm = nsx_do(init, do_queue, m_in, SIGRTMIN + 1, 7)->v[0];
+	sig_row("init -> member kill(SIGUSR2)", km, member, SIGUSR2);
+	sig_row("init -> member sigqueue(SIGRTMIN+1, 7)", qm, member, SIGRTMIN + 1);
+	sig_row("member -> init kill(SIGUSR2)", kill_by(member, 1, SIGUSR2), init, SIGUSR2);
 	printf("init: kill(<top's number in outer>, SIGUSR1) = %s\n",
-	       nsx_res(nsx_recv(init, "kill-parent")->v[0]));
+	       nsx_res(kill_by(init, top_outer, SIGUSR1)));
 
 	printf("# init protection\n");
-	nsx_go(member);
-	m = nsx_recv(member, "protect");
+	long t = kill_by(member, 1, SIGTERM), k = kill_by(member, 1, SIGKILL);
 	printf("member -> init kill(SIGTERM)=%s kill(SIGKILL)=%s kill(SIGHUP, blocked in "
 	       "init)=%s\n",
-	       nsx_res(m->v[0]), nsx_res(m->v[1]), nsx_res(m->v[2]));
-	nsx_go(init);
-	m = nsx_recv(init, "pending");
+	       nsx_res(t), nsx_res(k), nsx_res(kill_by(member, 1, SIGHUP)));
+	const struct nsx_msg *m = nsx_do(init, do_pending, 0, 0, 0);
 	printf("init reports: pending SIGTERM=%ld SIGKILL=%ld SIGHUP=%ld\n", m->v[0], m->v[1],
 	       m->v[2]);
-	m = nsx_recv(init, "unblocked");
-	printf("init unblocked SIGHUP and reports: SIGHUP pending=%ld\n", m->v[0]);
+	printf("init unblocked SIGHUP and reports: SIGHUP pending=%ld\n",
+	       nsx_do(init, do_pending, 1, 0, 0)->v[2]);
 	long kt = nsx_rc(kill(ip, SIGTERM));
-	nsx_go(init);
-	m = nsx_recv(init, "after-term");
 	printf("top -> init kill(SIGTERM)=%s: init reports SIGTERM pending=%ld\n", nsx_res(kt),
-	       m->v[0]);
+	       nsx_do(init, do_pending, 0, 0, 0)->v[0]);
 	long kk = nsx_rc(kill(ip, SIGKILL));
+	int st;
 	pid_t w = waitpid(ip, &st, 0);
 	printf("top -> init kill(SIGKILL)=%s: waitpid()=%s, %s by %s\n", nsx_res(kk),
-	       nsx_name(top, w), WIFSIGNALED(st) ? "killed" : "exited",
+	       nsx_name(0, w), WIFSIGNALED(st) ? "killed" : "exited",
 	       WIFSIGNALED(st) ? nsx_signame(WTERMSIG(st)) : "exit");
 	printf("after init died: kill(member, 0) = %s\n", nsx_res(nsx_rc(kill(mp, 0))));
 	nsx_exit();

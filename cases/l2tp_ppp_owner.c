@@ -41,7 +41,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 /* after netinet/in.h, which keeps linux/in.h from defining its structs again */
 #include <linux/if_pppol2tp.h>
 #include <linux/if_pppox.h>
@@ -51,9 +50,8 @@ enum { S_NETNS = 1, S_UDP, S_PPPOX, S_CONNECT, S_NAME, S_DONE };
 
 /* In a network namespace of its own, a UDP socket and a PPPoL2TP tunnel
  * management socket on it: {step, 0 or -errno, pid, tunnel, session}. */
-static void do_connect(const long *arg)
+static void do_connect(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	struct sockaddr_pppol2tp sa, got;
 	socklen_t len = sizeof(got);
 	int step = S_NETNS, udp = -1, px = -1;

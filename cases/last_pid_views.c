@@ -25,11 +25,9 @@
  */
 #include "nsx.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static int inner_proc = -1; /* in i: inner's proc mount */
 
@@ -46,20 +44,17 @@ static long last_pid(int pfd, int which)
 	return p ? atol(p + 1) : -1;
 }
 
-static void do_read(const long *arg)
+static void do_read(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(last_pid(nsx_procfd(), 0), last_pid(inner_proc, 0), last_pid(nsx_procfd(), 1),
 	          last_pid(inner_proc, 1));
 }
 
-static int i_fn(void *arg)
+/* i: a proc of its own namespace, then fork x */
+static void do_setup(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	inner_proc = nsx_own_proc();
-	nsx_spawn("x", NULL, nsx_parked, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_REPLY(nsx_spawn("x", NULL, nsx_parked, NULL));
 }
 
 NSX_CASE(.family = "A task's own numbers and /proc", .rows = "7.7 7.8",
@@ -77,14 +72,15 @@ NSX_CASE(.family = "A task's own numbers and /proc", .rows = "7.7 7.8",
 int main(void)
 {
 	nsx_init("top", "outer");
-	int i = nsx_spawn("i", "inner", i_fn, NULL);
-	nsx_recv(i, "up"); /* x exists */
+	int i = nsx_spawn_agent("i", "inner");
+	nsx_do(i, do_setup, 0, 0, 0);
 	nsx_spawn("y", NULL, nsx_parked, NULL);
 	int inner = nsx_ns_of(i);
 	printf("# last_pid_views: the last pid allocated, by reader and by proc mount\n");
-	printf("top reads outer's proc:  loadavg last=%s ns_last_pid=%s\n",
-	       nsx_name(0, last_pid(nsx_procfd(), 0)), nsx_name(0, last_pid(nsx_procfd(), 1)));
-	const struct nsx_msg *m = nsx_do(i, do_read, 0, 0, 0);
+	const struct nsx_msg *m = nsx_by(0, do_read, 0, 0, 0); /* top has no inner proc */
+	printf("top reads outer's proc:  loadavg last=%s ns_last_pid=%s\n", nsx_name(0, m->v[0]),
+	       nsx_name(0, m->v[2]));
+	m = nsx_do(i, do_read, 0, 0, 0);
 	printf("i reads outer's proc:    loadavg last=%s ns_last_pid=%s\n",
 	       nsx_name_ns(inner, m->v[0]), nsx_name_ns(inner, m->v[2]));
 	printf("i reads inner's proc:    loadavg last=%s ns_last_pid=%s\n",

@@ -25,15 +25,9 @@
  * robust mutexes (so the kernel cannot mark a dead child's robust mutex
  * OWNER_DIED, and the parent finds a mutex "it" owns), errorcheck and
  * recursive mutex ownership, and, in musl, gettid() and raise() (tkill() on
- * the cached id). Reading libc_id_cache (and -musl): one line per way of
- * making the child; ok means the library agrees with the kernel, stale
- * (parent) that it still holds the parent's value; internal tid is the id
- * the library writes into a PI mutex it locks (self is right);
- * errorcheck=EDEADLK means the child believes it owns a mutex its parent
- * holds; robust=ETIMEDOUT means a mutex the dead child held was never
- * marked OWNER_DIED; raise()->parent means the child's raise() signalled
- * its parent. libc_id_cache_shim proves the getpid() detector fires: under
- * a preloaded shim that re-creates the old glibc cache its golden file
+ * the cached id); one line per way of making the child shows which (the
+ * columns below). libc_id_cache_shim proves the getpid() detector fires:
+ * under a preloaded shim that re-creates the old glibc cache its golden file
  * holds the stale values, and a libc that cached getpid() again would show
  * the same diff in libc_id_cache. make run builds the musl variant when
  * musl-gcc is there (make check as root installs musl-tools); otherwise it
@@ -55,7 +49,7 @@
  *     with the task the stale value denotes ("parent").
  *   internal tid: the thread id the library writes into the futex word of
  *     a freshly locked PTHREAD_PRIO_INHERIT mutex (found as the word that
- *     changed, not by offset): self, parent or other.
+ *     changed, not by offset): self (right), parent or other.
  *   errorcheck: pthread_mutex_timedlock() with an already-expired deadline
  *     (the epoch) by the child on an error-checking mutex its parent holds:
  *     ETIMEDOUT is right (the lock is taken, the futex wait times out at
@@ -120,42 +114,34 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef CLONE_NEWPID
-#define CLONE_NEWPID 0x20000000
+#ifdef NSX_GETPID_ONLY
+#define FULL 0 /* libc_id_cache_shim: the getpid() column only */
+#else
+#define FULL 1
 #endif
 
 struct clone_args_v0 {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 };
 
-enum {
-	M_FORK,
-	M_VFORK,
-	M_CLONE,
-	M_CLONE_VM,
-	M_CLONE_NEWPID,
-	M_CLONE_VM_NEWPID,
-	M_RAW_CLONE,
-	M_RAW_CLONE_NEWPID,
-	M_CLONE3,
-	M_CLONE3_NEWPID,
-	M_UNSHARE_FORK,
-	M_SETNS_FORK,
-	NM
-};
-static const char *const mname[NM] = {
-        "fork()",
-        "vfork()",
-        "clone() wrapper",
-        "clone() wrapper CLONE_VM",
-        "clone() wrapper CLONE_NEWPID",
-        "clone() wrapper CLONE_VM|CLONE_NEWPID",
-        "syscall(SYS_clone)",
-        "syscall(SYS_clone) CLONE_NEWPID",
-        "clone3",
-        "clone3 CLONE_NEWPID",
-        "unshare(CLONE_NEWPID)+fork()",
-        "setns(H)+fork()",
+/* The ways of making the child: the call, and the flags it is given. */
+enum { FORK, VFORK, CLONE, RAW_CLONE, CLONE3, UNSHARE_FORK, SETNS_FORK };
+static const struct method {
+	const char *name;
+	int how, flags;
+} methods[] = {
+        {"fork()", FORK, 0},
+        {"vfork()", VFORK, 0},
+        {"clone() wrapper", CLONE, 0},
+        {"clone() wrapper CLONE_VM", CLONE, CLONE_VM},
+        {"clone() wrapper CLONE_NEWPID", CLONE, CLONE_NEWPID},
+        {"clone() wrapper CLONE_VM|CLONE_NEWPID", CLONE, CLONE_VM | CLONE_NEWPID},
+        {"syscall(SYS_clone)", RAW_CLONE, 0},
+        {"syscall(SYS_clone) CLONE_NEWPID", RAW_CLONE, CLONE_NEWPID},
+        {"clone3", CLONE3, 0},
+        {"clone3 CLONE_NEWPID", CLONE3, CLONE_NEWPID},
+        {"unshare(CLONE_NEWPID)+fork()", UNSHARE_FORK, 0},
+        {"setns(H)+fork()", SETNS_FORK, 0},
 };
 
 struct shared {
@@ -171,17 +157,16 @@ static char stack[256 * 1024] __attribute__((aligned(16)));
 enum { O_PID, O_SPID, O_TID, O_STID, O_ITID, O_EC, O_RAISE_SELF, O_GETATTR, O_ROBUST, NO };
 
 /* An already-expired deadline (the epoch): a timed lock either takes the
- * mutex at once or fails with ETIMEDOUT without sleeping.  (Some helpers go
- * unused in the getpid-only variant.) */
+ * mutex at once or fails with ETIMEDOUT without sleeping. */
 static const struct timespec expired = {0, 0};
 
 /* The thread id the library writes into a PI mutex it locks: the int of the
  * mutex that changes, masked. */
-__attribute__((unused)) static long internal_tid(void)
+static long internal_tid(void)
 {
 	pthread_mutexattr_t at;
 	pthread_mutex_t m;
-	int before[sizeof(m) / sizeof(int)];
+	int before[sizeof(m) / sizeof(int)], now[sizeof(m) / sizeof(int)];
 	pthread_mutexattr_init(&at);
 	if (pthread_mutexattr_setprotocol(&at, PTHREAD_PRIO_INHERIT))
 		return -ENOTSUP;
@@ -189,17 +174,23 @@ __attribute__((unused)) static long internal_tid(void)
 	memcpy(before, &m, sizeof(before));
 	if (pthread_mutex_lock(&m))
 		return -EINVAL;
-	long tid = -ENOENT;
-	for (size_t i = 0; i < sizeof(before) / sizeof(int); i++) {
-		int now;
-		memcpy(&now, (char *)&m + i * sizeof(int), sizeof(int));
-		if (now != before[i]) {
-			tid = now & FUTEX_TID_MASK;
-			break;
-		}
-	}
+	memcpy(now, &m, sizeof(now));
 	pthread_mutex_unlock(&m);
-	return tid;
+	for (size_t i = 0; i < sizeof(now) / sizeof(int); i++)
+		if (now[i] != before[i])
+			return now[i] & FUTEX_TID_MASK;
+	return -ENOENT;
+}
+
+/* Is a SIGUSR1 (blocked) pending for the caller?  Taken, without waiting. */
+static long took_sigusr1(void)
+{
+	sigset_t s;
+	siginfo_t si;
+	struct timespec zero = {0, 0};
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR1);
+	return syscall(SYS_rt_sigtimedwait, &s, &si, &zero, (size_t)(_NSIG / 8)) == SIGUSR1;
 }
 
 /* The probes, in the child; the robust mutex stays locked. */
@@ -207,10 +198,8 @@ static void probe(long *o)
 {
 	o[O_PID] = getpid();
 	o[O_SPID] = syscall(SYS_getpid);
-#ifndef NSX_GETPID_ONLY
-	sigset_t s;
-	siginfo_t si;
-	struct timespec zero = {0, 0};
+	if (!FULL)
+		return;
 	o[O_TID] = gettid();
 	o[O_STID] = syscall(SYS_gettid);
 	o[O_ITID] = internal_tid();
@@ -218,142 +207,109 @@ static void probe(long *o)
 	if (o[O_EC] == 0)
 		pthread_mutex_unlock(&sh->ec);
 	raise(SIGUSR1);
-	sigemptyset(&s);
-	sigaddset(&s, SIGUSR1);
-	o[O_RAISE_SELF] =
-	        syscall(SYS_rt_sigtimedwait, &s, &si, &zero, (size_t)(_NSIG / 8)) == SIGUSR1;
+	o[O_RAISE_SELF] = took_sigusr1();
 	pthread_attr_t at;
 	o[O_GETATTR] = pthread_getattr_np(pthread_self(), &at);
 	if (o[O_GETATTR] == 0)
 		pthread_attr_destroy(&at);
 	o[O_ROBUST] = pthread_mutex_lock(&sh->robust);
-#endif
 }
 
-static void probe_and_send(void)
+static int probe_and_send(void *arg NSX_UNUSED)
 {
 	long o[NO] = {0};
 	probe(o);
 	nsx_send_v("obs", o, NO);
-}
-
-static int clone_fn(void *arg)
-{
-	(void)arg;
-	probe_and_send();
 	return 0;
 }
 
-static void init_robust(void)
+/* The shared page: the errorcheck mutex, and a fresh robust one. */
+static void init_shared(void)
 {
 	pthread_mutexattr_t at;
 	pthread_mutexattr_init(&at);
 	pthread_mutexattr_setpshared(&at, PTHREAD_PROCESS_SHARED);
+	if (!sh) {
+		sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		          0);
+		if (sh == MAP_FAILED)
+			exit(NSX_EXIT_ERROR);
+		pthread_mutexattr_settype(&at, PTHREAD_MUTEX_ERRORCHECK);
+		pthread_mutex_init(&sh->ec, &at);
+		pthread_mutexattr_settype(&at, PTHREAD_MUTEX_DEFAULT);
+	}
 	pthread_mutexattr_setrobust(&at, PTHREAD_MUTEX_ROBUST);
 	pthread_mutex_init(&sh->robust, &at);
 }
 
-/* maker: make a subject child by method m, probe, and report. */
-static void run_method(int m, int holder_ns, int own_ns)
+/* A subject child made the way m says; it probes and exits at once. */
+static long make_child(const struct method *m)
 {
-	long pid = -1;
-	int r;
-	init_robust();
-#ifndef NSX_GETPID_ONLY
-	pthread_mutex_lock(&sh->ec);
-#endif
-	fflush(NULL);
-	switch (m) {
-	case M_FORK:
-		pid = fork();
-		break;
-	case M_VFORK:
+	long pid;
+	switch (m->how) {
+	case VFORK:
 		pid = vfork();
-		if (pid == 0) {
-			probe_and_send();
-			_exit(0);
-		}
 		break;
-	case M_CLONE:
-	case M_CLONE_VM:
-	case M_CLONE_NEWPID:
-	case M_CLONE_VM_NEWPID: {
-		int f = SIGCHLD | (m == M_CLONE_VM || m == M_CLONE_VM_NEWPID ? CLONE_VM : 0) |
-		        (m == M_CLONE_NEWPID || m == M_CLONE_VM_NEWPID ? CLONE_NEWPID : 0);
-		pid = clone(clone_fn, stack + sizeof(stack), f, NULL);
+	case CLONE:
+		return clone(probe_and_send, stack + sizeof(stack), SIGCHLD | m->flags, NULL);
+	case RAW_CLONE:
+		pid = syscall(SYS_clone, SIGCHLD | m->flags, NULL, NULL, NULL, 0);
 		break;
-	}
-	case M_RAW_CLONE:
-	case M_RAW_CLONE_NEWPID:
-		pid = syscall(SYS_clone, SIGCHLD | (m == M_RAW_CLONE_NEWPID ? CLONE_NEWPID : 0),
-		              NULL, NULL, NULL, 0);
-		break;
-	case M_CLONE3:
-	case M_CLONE3_NEWPID: {
-		struct clone_args_v0 ca = {.flags = m == M_CLONE3_NEWPID ? CLONE_NEWPID : 0,
-		                           .exit_signal = SIGCHLD};
+	case CLONE3: {
+		struct clone_args_v0 ca = {.flags = (uint64_t)m->flags, .exit_signal = SIGCHLD};
 		pid = syscall(SYS_clone3, &ca, sizeof(ca));
 		break;
 	}
-	case M_UNSHARE_FORK:
-		NSX_TRY(unshare(CLONE_NEWPID));
+	default:
 		pid = fork();
-		break;
-	case M_SETNS_FORK:
-		NSX_TRY(setns(holder_ns, CLONE_NEWPID));
-		pid = fork();
-		break;
 	}
-	if (pid == 0) { /* fork-like children of fork, raw clone, clone3 */
-		probe_and_send();
-		_exit(0);
+	if (pid == 0)
+		_exit(probe_and_send(NULL));
+	return pid;
+}
+
+/* In maker: make a subject child by method arg[0], let it probe, reap it;
+ * reply maker's tid, whether the child's raise() reached maker, and the
+ * robust mutex the child died holding. */
+static void run_method(const long *arg)
+{
+	const struct method *m = &methods[arg[0]];
+	long got = 0, r = 0;
+	int own = -1;
+	init_shared();
+	if (FULL)
+		pthread_mutex_lock(&sh->ec);
+	fflush(NULL);
+	if (m->how >= UNSHARE_FORK) {
+		own = (int)NSX_TRY(nsx_open_ns(nsx_self(), "pid"));
+		if (m->how == UNSHARE_FORK)
+			NSX_TRY(unshare(CLONE_NEWPID));
+		else
+			NSX_TRY(setns(NSX_TRY(nsx_open_ns(nsx_find("holder"), "pid")),
+			              CLONE_NEWPID));
 	}
+	long pid = make_child(m);
 	if (pid < 0)
-		nsx_fail("%s: %s", mname[m], nsx_errname(errno));
-	if ((m == M_UNSHARE_FORK || m == M_SETNS_FORK) && setns(own_ns, CLONE_NEWPID))
-		nsx_fail("setns back: %s", nsx_errname(errno));
+		nsx_fail("%s: %s", m->name, nsx_errname(errno));
+	if (own >= 0) {
+		NSX_TRY(setns(own, CLONE_NEWPID));
+		close(own);
+	}
 	NSX_TRY(waitpid((pid_t)pid, NULL, __WALL));
-#ifndef NSX_GETPID_ONLY
-	pthread_mutex_unlock(&sh->ec);
-	sigset_t s;
-	siginfo_t si;
-	struct timespec zero = {0, 0};
-	sigemptyset(&s);
-	sigaddset(&s, SIGUSR1);
-	long parent_got =
-	        syscall(SYS_rt_sigtimedwait, &s, &si, &zero, (size_t)(_NSIG / 8)) == SIGUSR1;
-	r = pthread_mutex_timedlock(&sh->robust, &expired);
-	if (r == 0 || r == EOWNERDEAD)
-		pthread_mutex_unlock(&sh->robust);
-	NSX_SEND("after", syscall(SYS_gettid), parent_got, r);
-#else
-	(void)r;
-	(void)expired;
-	NSX_SEND("after", syscall(SYS_gettid), 0, 0);
-#endif
-}
-
-static int holder_ns = -1, own_ns = -1;
-
-static void do_run_method(const long *arg)
-{
-	run_method((int)arg[0], holder_ns, own_ns);
-}
-
-static int maker_fn(void *arg)
-{
-	nsx_block(SIGUSR1);
-	holder_ns = NSX_TRY(nsx_open_ns(nsx_find("holder"), "pid"));
-	own_ns = NSX_TRY(nsx_open_ns(nsx_self(), "pid"));
-	(void)arg;
-	nsx_serve();
+	if (FULL) {
+		pthread_mutex_unlock(&sh->ec);
+		got = took_sigusr1();
+		r = pthread_mutex_timedlock(&sh->robust, &expired);
+		if (r == 0 || r == EOWNERDEAD)
+			pthread_mutex_unlock(&sh->robust);
+	}
+	NSX_REPLY(syscall(SYS_gettid), got, r);
 }
 
 /* execer's second thread: exec ourselves, to report from the new image. */
-static void *exec_thread(void *arg)
+static void *exec_thread(void *arg NSX_UNUSED)
 {
 	char fd[16];
-	(void)arg;
 	snprintf(fd, sizeof(fd), "%d", exec_pipe[1]);
 	nsx_add_thread("exec-thread");
 	NSX_SEND("pre-exec", syscall(SYS_getpid), syscall(SYS_gettid));
@@ -361,11 +317,9 @@ static void *exec_thread(void *arg)
 	nsx_fail("execl: %s", nsx_errname(errno));
 }
 
-static int execer_fn(void *arg)
+static int execer_fn(void *arg NSX_UNUSED)
 {
 	pthread_t th;
-	(void)arg;
-	nsx_step();
 	NSX_TRY_ERR(pthread_create(&th, NULL, exec_thread, NULL));
 	pthread_join(th, NULL);
 	return 0;
@@ -375,37 +329,21 @@ static int execer_fn(void *arg)
 static int exec_report(int fd)
 {
 	long o[NO] = {0};
-	char line[256];
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED)
-		return 1;
-	pthread_mutex_init(&sh->ec, NULL);
-	init_robust();
-	sigset_t s;
-	sigemptyset(&s);
-	sigaddset(&s, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &s, NULL); /* for raise() */
+	init_shared();
+	nsx_block(SIGUSR1); /* for raise() */
 	probe(o);
 	o[O_EC] = -1; /* no parent holds anything here */
-	int n = snprintf(line, sizeof(line), "%ld %ld %ld %ld %ld %ld %ld %ld\n", o[O_PID],
-	                 o[O_SPID], o[O_TID], o[O_STID], o[O_ITID], o[O_EC], o[O_RAISE_SELF],
-	                 o[O_GETATTR]);
-	return write(fd, line, (size_t)n) == n ? 0 : 1;
+	return write(fd, o, sizeof(o)) == (ssize_t)sizeof(o) ? 0 : 1;
 }
 
 #ifdef NSX_SHIM
-/* Is the shim mapped into this process?  (/proc/self/maps: LD_PRELOAD is
+#include <link.h>
+
+/* Is this object the shim?  (Asked of every object loaded: LD_PRELOAD is
  * silently ignored by a static binary, and a missing .so only warns.) */
-static int shim_mapped(void)
+static int is_shim(struct dl_phdr_info *info, size_t size NSX_UNUSED, void *data NSX_UNUSED)
 {
-	char line[4352];
-	int found = 0;
-	FILE *f = fopen("/proc/self/maps", "re");
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = strstr(line, "/nsx-getpid-cache.so") != NULL;
-	if (f)
-		fclose(f);
-	return found;
+	return strstr(info->dlpi_name, "/nsx-getpid-cache.so") != NULL;
 }
 
 /* Run again with the getpid() cache shim preloaded (once); in the second
@@ -415,7 +353,7 @@ static void nsx_shim_reexec(char **argv)
 {
 	char self[4096], shim[4200];
 	if (getenv("NSX_SHIM_ACTIVE")) {
-		if (!shim_mapped())
+		if (!dl_iterate_phdr(is_shim, NULL))
 			nsx_fail("the getpid() cache shim is not loaded (LD_PRELOAD=%s ignored: "
 			         "a static build?)",
 			         getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "");
@@ -452,33 +390,33 @@ static const char *judge_id(long v, long right, long parent, long other)
 	return b;
 }
 
-__attribute__((unused)) static const char *who(long v, long self, long parent)
+static const char *who(long v, long self, long parent)
 {
 	return v < 0 ? nsx_errname((int)-v) : v == self ? "self" : v == parent ? "parent" : "other";
 }
 
-__attribute__((unused)) static const char *err0(long r)
+static const char *err0(long r)
 {
 	return r < 0 ? "-" : r ? nsx_errname((int)r) : "0";
 }
 
-static void print_row(const char *method, const long *o, long parent_tid, long parent_got,
-                      long robust, long other)
+/* A row: the child's observations o, and maker's a = {its tid, whether it
+ * took the child's raise(), the robust lock's result (-1: none)}. */
+static void print_row(const char *method, const long *o, const long *a, long other)
 {
-#ifdef NSX_GETPID_ONLY
-	(void)parent_got;
-	(void)robust;
-	(void)other;
-	printf("%-40s getpid=%s\n", method, judge_id(o[O_PID], o[O_SPID], parent_tid, -1));
-#else
-	const char *raised = o[O_RAISE_SELF] ? "self" : parent_got ? "parent" : "nobody";
+	if (!FULL) {
+		printf("%-40s getpid=%s\n", method, judge_id(o[O_PID], o[O_SPID], a[0], -1));
+		return;
+	}
 	printf("%-38s getpid=%-11s gettid=%-11s internal tid=%-6s errorcheck=%-9s robust=%-10s "
 	       "raise()->%-6s getattr=%s\n",
-	       method, judge_id(o[O_PID], o[O_SPID], parent_tid, other),
-	       judge_id(o[O_TID], o[O_STID], parent_tid, other),
-	       who(o[O_ITID], o[O_STID], parent_tid), err0(o[O_EC]),
-	       robust < 0 ? "-" : err0(robust), raised, err0(o[O_GETATTR]));
-#endif
+	       method, judge_id(o[O_PID], o[O_SPID], a[0], other),
+	       judge_id(o[O_TID], o[O_STID], a[0], other), who(o[O_ITID], o[O_STID], a[0]),
+	       err0(o[O_EC]), err0(a[2]),
+	       o[O_RAISE_SELF] ? "self"
+	       : a[1]          ? "parent"
+	                       : "nobody",
+	       err0(o[O_GETATTR]));
 }
 
 NSX_CASE(.family = "C library caches", .rows = "3.9 3.11");
@@ -490,57 +428,37 @@ int main(int argc, char **argv)
 #ifdef NSX_SHIM
 	nsx_shim_reexec(argv);
 #endif
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED)
-		return NSX_EXIT_ERROR;
-	pthread_mutexattr_t at;
-	pthread_mutexattr_init(&at);
-	pthread_mutexattr_setpshared(&at, PTHREAD_PROCESS_SHARED);
-	pthread_mutexattr_settype(&at, PTHREAD_MUTEX_ERRORCHECK);
-	pthread_mutex_init(&sh->ec, &at);
-
 	nsx_init("top", "outer");
-	if (pipe(exec_pipe) || fcntl(exec_pipe[0], F_SETFD, FD_CLOEXEC))
-		nsx_fail("pipe: %s", nsx_errname(errno));
+	init_shared();
+	nsx_block(SIGUSR1); /* in maker, which the children's raise() may reach */
+	NSX_TRY(pipe(exec_pipe));
+	NSX_TRY(fcntl(exec_pipe[0], F_SETFD, FD_CLOEXEC));
 	nsx_spawn("holder", "H", nsx_parked, NULL);
-	int maker = nsx_spawn("maker", NULL, maker_fn, NULL);
+	int maker = nsx_spawn_agent("maker", NULL);
 
 	printf("# libc_id_cache: the library's idea of a child's ids, by how the child was made\n");
-#ifdef NSX_GETPID_ONLY
-	printf("# getpid() against the syscall, under a getpid() cache (LD_PRELOAD shim)\n");
-#endif
-	for (int m = 0; m < NM; m++) {
-		nsx_ask(maker, do_run_method, m, 0, 0);
-		const struct nsx_msg *o = nsx_recv(maker, "obs");
-		const struct nsx_msg *a = nsx_recv(maker, "after");
-		print_row(mname[m], o->v, a->v[0], a->v[1], a->v[2], -1);
+	if (!FULL)
+		printf("# getpid() against the syscall, under a getpid() cache (LD_PRELOAD "
+		       "shim)\n");
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		const long *a = nsx_do(maker, run_method, (long)i, 0, 0)->v;
+		print_row(methods[i].name, nsx_recv(maker, "obs")->v, a, -1);
 	}
 
 	/* execve() from a thread that is not the leader */
-	int execer = nsx_spawn("execer", NULL, execer_fn, NULL);
-	nsx_go(execer);
-	const struct nsx_msg *pre = nsx_recv(-1, "pre-exec");
-	long pre_pid = pre->v[0], pre_tid = pre->v[1];
-	char line[256] = "";
-	struct pollfd pfd = {exec_pipe[0], POLLIN, 0};
-	ssize_t n = poll(&pfd, 1, nsx_timeout_ms()) == 1
-	                    ? read(exec_pipe[0], line, sizeof(line) - 1)
-	                    : -1;
-	if (n <= 0)
-		nsx_fail("no report from the exec'd image");
-	line[n] = '\0';
+	nsx_spawn("execer", NULL, execer_fn, NULL);
+	const long *pre = nsx_recv(-1, "pre-exec")->v;
 	long o[NO] = {0};
-	nsx_numbers(line, o, O_ROBUST); /* the observations up to O_GETATTR, in order */
-#ifdef NSX_GETPID_ONLY
-	(void)pre_pid;
-	(void)pre_tid;
-	printf("execve() from a non-leader thread:\n");
-#else
-	printf("execve() from a non-leader thread: its tid before exec was %s, after exec gettid "
-	       "syscall = %s\n",
-	       pre_tid == pre_pid ? "the pid" : "its own",
-	       o[O_STID] == pre_pid ? "the pid" : "other");
-#endif
-	print_row("  the new image:", o, -2, 0, -1, pre_tid);
+	struct pollfd pfd = {exec_pipe[0], POLLIN, 0};
+	if (poll(&pfd, 1, nsx_timeout_ms()) != 1 ||
+	    read(exec_pipe[0], o, sizeof(o)) != (ssize_t)sizeof(o))
+		nsx_fail("no report from the exec'd image");
+	printf("execve() from a non-leader thread:");
+	if (FULL)
+		printf(" its tid before exec was %s, after exec gettid syscall = %s",
+		       pre[1] == pre[0] ? "the pid" : "its own",
+		       o[O_STID] == pre[0] ? "the pid" : "other");
+	printf("\n");
+	print_row("  the new image:", o, (const long[]){-2, 0, -1}, pre[1]);
 	nsx_exit();
 }

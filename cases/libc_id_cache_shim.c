@@ -16,9 +16,10 @@
  * value is the parent's number in the *outer* namespace while the child is 1:
  * exactly the 2007 review's warning about a pid changing under a cache.
  *
- * The case checks that the shim really is mapped (/proc/self/maps) after it
- * re-executes itself with LD_PRELOAD: a missing .so or a static build (which
- * ignores LD_PRELOAD) is a set-up error saying so, not a run of "ok" lines.
+ * The case checks that the shim really is loaded (in the dynamic linker's
+ * list of objects) after it re-executes itself with LD_PRELOAD: a missing
+ * .so or a static build (which ignores LD_PRELOAD) is a set-up error saying
+ * so, not a run of "ok" lines.
  */
 #define NSX_GETPID_ONLY 1
 #define NSX_SHIM        1

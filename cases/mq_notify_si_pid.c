@@ -27,13 +27,10 @@
  */
 #include "nsx.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
 static const char *const qname[] = {"/nsx-parent-child", "/nsx-child-parent", "/nsx-sibling",
                                     "/nsx-same-ns"};
@@ -45,60 +42,39 @@ static mqd_t open_q(int q)
 	return (mqd_t)NSX_TRY(mq_open(qname[q], O_RDWR | O_CREAT, 0600, &a));
 }
 
-/* Register for SIGUSR1 on queue q; the notification is taken later. */
-static void register_on(int q)
+/* Actions: register for SIGUSR1 on queue arg[0] (the notification is
+ * taken later); send on it; take SIGUSR1 (its siginfo is the reply); fork
+ * member. */
+static void do_register(const long *arg)
 {
 	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL,
 	                      .sigev_signo = SIGUSR1,
 	                      .sigev_value = {.sival_int = 7}};
-	NSX_TRY(mq_notify(open_q(q), &ev));
+	NSX_TRY(mq_notify(open_q((int)arg[0]), &ev));
+	NSX_REPLY(0);
 }
 
-static long send_on(int q)
+static void do_send(const long *arg)
 {
-	return mq_send(open_q(q), "m", 1, 0) ? -errno : 0;
+	NSX_REPLY(nsx_rc(mq_send(open_q((int)arg[0]), "m", 1, 0)));
 }
 
-/* A receiver registers, says so, then reports the signal; a sender waits
- * for its turn and sends.  arg: "r<q>" or "s<q>", or both for child. */
-static int actor_fn(void *arg)
+static void do_take(const long *arg NSX_UNUSED)
 {
-	const char *plan = arg;
-	nsx_block(SIGUSR1);
-	for (const char *p = plan; *p; p += 2)
-		if (*p == 'r')
-			register_on(p[1] - '0');
-	NSX_SEND("ready", 1);
-	for (const char *p = plan; *p; p += 2) {
-		if (*p == 's') {
-			nsx_step();
-			NSX_SEND("sent", send_on(p[1] - '0'));
-		} else {
-			nsx_send_siginfo("got", SIGUSR1);
-		}
-	}
-	nsx_park();
+	nsx_send_siginfo("reply", SIGUSR1);
 }
 
-static int child_fn(void *arg)
+static void do_fork_member(const long *arg NSX_UNUSED)
 {
-	nsx_spawn("member", NULL, actor_fn, "s3");
-	return actor_fn(arg);
+	NSX_REPLY(nsx_spawn_agent("member", NULL));
 }
 
-static void show(const char *what, int sender, int receiver, int top_receives)
+/* sender sends on queue q, on which receiver is registered. */
+static void show(const char *what, int sender, int receiver, int q)
 {
-	long r;
-	if (sender == 0) {
-		r = send_on(Q_DOWN);
-	} else {
-		nsx_go(sender);
-		r = nsx_recv(sender, "sent")->v[0];
-	}
-	if (top_receives)
-		nsx_send_siginfo("got", SIGUSR1); /* to ourselves, then read back */
-	printf("%-34s mq_send=%s: %s\n", what, r < 0 ? nsx_errname((int)-r) : "0",
-	       nsx_siginfo_str(receiver, nsx_recv(receiver, "got")));
+	long r = nsx_by(sender, do_send, q, 0, 0)->v[0];
+	printf("%-34s mq_send=%s: %s\n", what, nsx_res(r),
+	       nsx_siginfo_str(receiver, nsx_by(receiver, do_take, 0, 0, 0)));
 }
 
 NSX_CASE(.family = "SysV IPC and POSIX message queues", .rows = "1.11",
@@ -108,24 +84,21 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	nsx_private_ipc();
-	nsx_block(SIGUSR1);
+	nsx_block(SIGUSR1); /* and in every task: they inherit the mask */
 	for (int q = 0; q < NQ; q++)
 		mq_close(open_q(q));
-	register_on(Q_UP);
-	int child = nsx_spawn("child", "inner", child_fn, "r0s1r3");
-	nsx_recv(child, "ready");
-	int member = nsx_find("member");
-	nsx_recv(member, "ready");
-	int s1 = nsx_spawn("s1", "n1", actor_fn, "r2");
-	nsx_recv(s1, "ready");
-	int s2 = nsx_spawn("s2", "n2", actor_fn, "s2");
-	nsx_recv(s2, "ready");
+	int child = nsx_spawn_agent("child", "inner");
+	int member = (int)nsx_do(child, do_fork_member, 0, 0, 0)->v[0];
+	int s1 = nsx_spawn_agent("s1", "n1"), s2 = nsx_spawn_agent("s2", "n2");
+	const int registrant[NQ] = {child, 0, s1, child};
+	for (int q = 0; q < NQ; q++)
+		nsx_by(registrant[q], do_register, q, 0, 0);
 
 	printf("# mq_notify_si_pid: SIGEV_SIGNAL notification si_pid across pid namespaces\n");
-	show("top -> child (parent -> child):", 0, child, 0);
-	show("child -> top (child -> parent):", child, 0, 1);
-	show("s2 -> s1 (sibling -> sibling):", s2, s1, 0);
-	show("member -> child (same namespace):", member, child, 0);
+	show("top -> child (parent -> child):", 0, child, Q_DOWN);
+	show("child -> top (child -> parent):", child, 0, Q_UP);
+	show("s2 -> s1 (sibling -> sibling):", s2, s1, Q_SIDE);
+	show("member -> child (same namespace):", member, child, Q_SAME);
 	for (int q = 0; q < NQ; q++)
 		mq_unlink(qname[q]);
 	nsx_exit();

@@ -39,18 +39,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <unistd.h>
 
 #define QNAME "/nsx-notify-pid"
 
 /* Mount the mqueue filesystem on /tmp in a mount namespace of our own
  * (once), read the queue's file: {0 or -errno, notify, signo, pid}. */
-static void do_read(const long *arg)
+static void do_read(const long *arg NSX_UNUSED)
 {
 	static int mounted;
+	static const char *const keys[] = {"NOTIFY:", "SIGNO:", "NOTIFY_PID:"};
 	char buf[256] = "", *p;
 	long v[4] = {0, -1, -1, -1};
-	(void)arg;
 	if (!mounted &&
 	    (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	     mount("mqueue", "/tmp", "mqueue", 0, NULL))) {
@@ -60,36 +59,33 @@ static void do_read(const long *arg)
 		long n = nsx_read_text(AT_FDCWD, "/tmp" QNAME, buf, sizeof(buf));
 		v[0] = n < 0 ? n : 0;
 	}
-	if ((p = strstr(buf, "NOTIFY:")))
-		v[1] = atol(p + 7);
-	if ((p = strstr(buf, "SIGNO:")))
-		v[2] = atol(p + 6);
-	if ((p = strstr(buf, "NOTIFY_PID:")))
-		v[3] = atol(p + 11);
+	for (int k = 0; k < 3; k++)
+		if ((p = strstr(buf, keys[k])))
+			v[k + 1] = atol(p + strlen(keys[k]));
 	nsx_send_v("reply", v, 4);
 }
 
-static int m_fn(void *arg)
+/* r: fork m */
+static void do_fork_m(const long *arg NSX_UNUSED)
 {
-	(void)arg;
+	NSX_REPLY(nsx_spawn_agent("m", NULL));
+}
+
+/* m: make the queue and register for its notification */
+static void do_register(const long *arg NSX_UNUSED)
+{
 	struct mq_attr a = {.mq_maxmsg = 1, .mq_msgsize = 8};
 	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
 	nsx_block(SIGUSR1);
-	mqd_t q = (mqd_t)NSX_TRY(mq_open(QNAME, O_RDWR | O_CREAT, 0600, &a));
-	NSX_TRY(mq_notify(q, &ev));
-	NSX_SEND("registered", 1);
-	nsx_serve();
+	NSX_TRY(mq_notify((mqd_t)NSX_TRY(mq_open(QNAME, O_RDWR | O_CREAT, 0600, &a)), &ev));
+	NSX_REPLY(0);
 }
 
-static int init_fn(void *arg)
+/* The queue's file as reader reads it. */
+static void show(int reader)
 {
-	if (arg)
-		nsx_spawn("m", NULL, m_fn, NULL);
-	nsx_serve();
-}
-
-static void show(const char *who, int reader, const long *v)
-{
+	const long *v = nsx_by(reader, do_read, 0, 0, 0)->v;
+	const char *who = nsx_task_name(reader);
 	if (v[0] < 0)
 		printf("read by %-4s %s\n", who, nsx_errname((int)-v[0]));
 	else if (v[2] > 0)
@@ -110,17 +106,14 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	nsx_private_ipc();
-	int r = nsx_spawn("r", "inner", init_fn, "with m");
-	int s = nsx_spawn("s", "sib", init_fn, NULL);
-	nsx_recv(-1, "registered");
-	int m = nsx_find("m");
+	int r = nsx_spawn_agent("r", "inner"), s = nsx_spawn_agent("s", "sib");
+	int m = (int)nsx_do(r, do_fork_m, 0, 0, 0)->v[0];
+	nsx_do(m, do_register, 0, 0, 0);
 	printf("# mqueue_notify_pid: NOTIFY_PID of a queue whose notification m (inner) holds\n");
-	show("top", 0, nsx_by(0, do_read, 0, 0, 0)->v);
-	show("r", r, nsx_do(r, do_read, 0, 0, 0)->v);
-	show("s", s, nsx_do(s, do_read, 0, 0, 0)->v);
-	show("m", m, nsx_do(m, do_read, 0, 0, 0)->v);
+	for (int i = 0; i < 4; i++)
+		show((int[]){0, r, s, m}[i]);
 	printf("# m closed the file it read: its registration is gone\n");
-	show("top", 0, nsx_by(0, do_read, 0, 0, 0)->v);
+	show(0);
 	mq_unlink(QNAME);
 	nsx_exit();
 }

@@ -43,8 +43,6 @@
 #include <linux/veth.h>
 #include <sched.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -77,24 +75,18 @@ static long make_veth(void)
 	return nsx_nl_talk(NETLINK_ROUTE, &m, NULL, NULL);
 }
 
-static void ifup(int s, const char *name)
+/* Interface name up, and with GRO on if gro. */
+static void ifup(int s, const char *name, int gro)
 {
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
+	struct ethtool_value ev = {.cmd = ETHTOOL_SGRO, .data = 1};
+	struct ifreq ifr = {0};
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	NSX_TRY(ioctl(s, SIOCGIFFLAGS, &ifr));
 	ifr.ifr_flags |= IFF_UP;
 	NSX_TRY(ioctl(s, SIOCSIFFLAGS, &ifr));
-}
-
-static void gro_on(int s, const char *name)
-{
-	struct ethtool_value ev = {.cmd = ETHTOOL_SGRO, .data = 1};
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	ifr.ifr_data = (void *)&ev;
-	NSX_TRY(ioctl(s, SIOCETHTOOL, &ifr));
+	if (gro)
+		NSX_TRY(ioctl(s, SIOCETHTOOL, &ifr));
 }
 
 /* --- the case ----------------------------------------------------------- */
@@ -118,12 +110,11 @@ static void napi_one(const struct nlmsghdr *h, void *arg)
 }
 
 /* The NAPI_GET dump, as napi_one() counts it. */
-static void do_napi(const long *arg)
+static void do_napi(const long *arg NSX_UNUSED)
 {
 	struct nsx_nl m;
 	struct genlmsghdr g = {.cmd = NETDEV_CMD_NAPI_GET, .version = 1};
 	long o[4] = {0};
-	(void)arg;
 	nsx_nl_start(&m, (int)fam, NLM_F_DUMP, &g, sizeof(g));
 	o[0] = nsx_nl_talk(NETLINK_GENERIC, &m, napi_one, o);
 	nsx_send_v("reply", o, 4);
@@ -148,8 +139,7 @@ int main(void)
 	long r = make_veth();
 	if (r == -EOPNOTSUPP)
 		nsx_skip("no veth: RTM_NEWLINK: EOPNOTSUPP (CONFIG_VETH)");
-	if (r)
-		nsx_fail("RTM_NEWLINK veth: %s", nsx_errname((int)-r));
+	NSX_TRY_NEG(r); /* RTM_NEWLINK veth */
 	fam = nsx_genl_family(NETDEV_FAMILY_NAME);
 	if (fam < 0)
 		nsx_skip("no generic netlink family \"netdev\": %s (6.3+)", nsx_errname((int)-fam));
@@ -157,9 +147,9 @@ int main(void)
 	if (!ifindex)
 		nsx_fail("nsx0's index: %s", nsx_errname(errno));
 	int s = (int)NSX_TRY(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-	ifup(s, "nsx0");
-	ifup(s, "nsx1");
-	gro_on(s, "nsx0");
+	ifup(s, "nsx0", 0);
+	ifup(s, "nsx1", 0);
+	ifup(s, "nsx0", 1);
 	close(s);
 	NSX_TRY_NEG(nsx_write_text(AT_FDCWD, "/sys/class/net/nsx0/threaded", "1"));
 	const long *o = nsx_by(0, do_napi, 0, 0, 0)->v;

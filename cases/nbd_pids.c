@@ -43,8 +43,6 @@
 #include <fcntl.h>
 #include <linux/nbd.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -56,44 +54,32 @@
 static int sv[2] = {-1, -1};
 static int nbd = -1;
 
-static void do_setup(const long *arg)
+static void do_setup(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	nbd = open(DEV, O_RDWR | O_CLOEXEC);
-	if (nbd < 0) {
-		NSX_REPLY(-errno);
-		return;
-	}
-	if (ioctl(nbd, NBD_SET_SOCK, sv[0]) < 0) {
-		NSX_REPLY(-errno);
-		return;
-	}
-	NSX_REPLY(ioctl(nbd, NBD_SET_SIZE, 1UL << 20) < 0 ? -errno : 0, nbd);
+	long r = nbd < 0 ? -errno : nsx_rc(ioctl(nbd, NBD_SET_SOCK, sv[0]));
+	NSX_REPLY(r ? r : nsx_rc(ioctl(nbd, NBD_SET_SIZE, 1UL << 20)), nbd);
 }
 
-static void do_doit(const long *arg)
+static void do_doit(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(ioctl(nbd, NBD_DO_IT) < 0 ? -errno : 0);
 }
 
 /* The pid file: {result, number}. */
-static void do_read(const long *arg)
+static void do_read(const long *arg NSX_UNUSED)
 {
 	long v = 0, r = nsx_read_long(PIDF, &v);
-	(void)arg;
 	NSX_REPLY(r, v);
 }
 
-static void do_close(const long *arg)
+static void do_close(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(close(nbd) ? -errno : 0);
 }
 
-static int c_fn(void *arg)
+static int c_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	close(sv[1]);
 	nsx_spawn_agent("c2", NULL);
 	NSX_SEND("up", 1);

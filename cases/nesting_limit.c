@@ -54,11 +54,9 @@
 
 static int self_pidfd;
 
-static int deepest_fn(void *arg)
+static int deepest_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
-	long r = syscall(SYS_pidfd_send_signal, self_pidfd, SIGUSR1, NULL, 0) ? -errno : 0;
-	NSX_SEND("pidfd", r);
+	NSX_SEND("pidfd", nsx_rc(syscall(SYS_pidfd_send_signal, self_pidfd, SIGUSR1, NULL, 0)));
 	mqd_t q = mq_open(QNAME, O_WRONLY);
 	long s = q == (mqd_t)-1 || mq_send(q, "m", 1, 0) ? -errno : 0;
 	NSX_SEND("mq", s);
@@ -115,10 +113,9 @@ int main(void)
 	       "the words name: %s\n",
 	       base + n - 1, nr[n - 1], names);
 
-	const struct nsx_msg *m = nsx_recv(deepest, "pidfd");
 	printf("the deepest -> top pidfd_send_signal(SIGUSR1) = %s\n",
-	       m->v[0] < 0 ? nsx_errname((int)-m->v[0]) : "0");
-	m = nsx_recv(deepest, "mq");
+	       nsx_res(nsx_recv(deepest, "pidfd")->v[0]));
+	const struct nsx_msg *m = nsx_recv(deepest, "mq");
 	siginfo_t si;
 	if (m->v[0] < 0 || nsx_sigwait(SIGUSR1, &si)) {
 		printf("the deepest -> top mq_send() = %s: no notification\n",

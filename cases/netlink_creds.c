@@ -51,7 +51,6 @@
 #include <sched.h>
 #include <linux/netlink.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -91,19 +90,17 @@ static void do_send(const long *arg)
 }
 
 /* Receive the netlink byte, then the unix one. */
-static void do_recv(const long *arg)
+static void do_recv(const long *arg NSX_UNUSED)
 {
 	long out[4], u[4];
-	(void)arg;
 	nsx_recv_cred(nl, out);
 	nsx_recv_cred(up[1], u);
 	NSX_REPLY(out[0], out[1], out[2], u[0], u[1]);
 }
 
-static int s_fn(void *arg)
+static int s_fn(void *arg NSX_UNUSED)
 {
 	long port;
-	(void)arg;
 	nl = nl_socket(&port);
 	NSX_SEND("port", port);
 	nsx_serve();

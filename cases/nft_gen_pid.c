@@ -57,27 +57,23 @@ static void gen_answer(const struct nlmsghdr *h, void *arg)
 }
 
 /* NFT_MSG_GETGEN, asked as the caller named after its task. */
-static void do_ask(const long *arg)
+static void do_ask(const long *arg NSX_UNUSED)
 {
 	struct nsx_nl m;
 	struct nfgenmsg g = {.nfgen_family = AF_UNSPEC, .version = NFNETLINK_V0};
 	long o[4] = {-ENOENT, 0, 0, 0};
-	(void)arg;
 	prctl(PR_SET_NAME, nsx_task_name(nsx_self()));
 	nsx_nl_start(&m, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETGEN, 0, &g, sizeof(g));
 	long r = nsx_nl_talk(NETLINK_NETFILTER, &m, gen_answer, o);
-	if (r)
-		o[0] = r;
+	o[0] = r ? r : o[0];
 	nsx_send_v("reply", o, 4);
 }
 
 static void print(int who, const long *o)
 {
-	char comm[2 * sizeof(long)];
-	memcpy(comm, &o[2], sizeof(comm));
-	comm[sizeof(comm) - 1] = 0;
-	printf("%-3s NFT_MSG_GETGEN: NFTA_GEN_PROC_PID %s, NFTA_GEN_PROC_NAME %s\n",
-	       nsx_task_name(who), nsx_name(who, o[1]), comm);
+	printf("%-3s NFT_MSG_GETGEN: NFTA_GEN_PROC_PID %s, NFTA_GEN_PROC_NAME %.*s\n",
+	       nsx_task_name(who), nsx_name(who, o[1]), (int)(2 * sizeof(long) - 1),
+	       (const char *)&o[2]);
 }
 
 NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "27.15",
@@ -100,8 +96,7 @@ int main(void)
 	if (o[0] == -EPROTONOSUPPORT || o[0] == -EOPNOTSUPP)
 		nsx_skip("no nf_tables: %s (CONFIG_NETFILTER_NETLINK, CONFIG_NF_TABLES)",
 		         nsx_errname((int)-o[0]));
-	if (o[0])
-		nsx_fail("NFT_MSG_GETGEN: %s", nsx_errname((int)-o[0]));
+	NSX_TRY_NEG(o[0]); /* NFT_MSG_GETGEN */
 	int c = nsx_scene(0).c;
 	printf("# nft_gen_pid: NFTA_GEN_PROC_PID is the global thread id, as top (outer) and c "
 	       "(inner) see it\n");

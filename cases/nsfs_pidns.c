@@ -98,21 +98,18 @@ static void do_parent(const long *arg)
 	close(f);
 }
 
-/* task's ns/pid (v[0]) and pid_for_children (v[1]). */
-static void links(int task, long *v)
+/* Where task's ns/<which> leads: ns_index(), or -errno. */
+static long link_of(int task, const char *which)
 {
-	static const char *const which[] = {"pid", "pid_for_children"};
-	for (int k = 0; k < 2; k++) {
-		int f = nsx_open_ns(task, which[k]);
-		v[k] = f < 0 ? -errno : ns_index(f);
-		if (f >= 0)
-			close(f);
-	}
+	int f = nsx_open_ns(task, which);
+	long v = f < 0 ? -errno : ns_index(f);
+	if (f >= 0)
+		close(f);
+	return v;
 }
 
-static int leaf_fn(void *arg)
+static int leaf_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_SEND("born", getpid());
 	nsx_park();
 }
@@ -127,21 +124,18 @@ static void do_setns(const long *arg)
 	NSX_REPLY(r);
 }
 
-static void do_unshare(const long *arg)
+static void do_unshare(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(nsx_rc(unshare(CLONE_NEWPID)));
 }
 
 static void do_fork(const long *arg)
 {
-	nsx_spawn(arg[0] == 1 ? "a1" : "b1", "N", leaf_fn, NULL);
-	NSX_REPLY(0);
+	NSX_REPLY(nsx_spawn(arg[0] == 1 ? "a1" : "b1", "N", leaf_fn, NULL));
 }
 
-static void do_deep(const long *arg)
+static void do_deep(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(nsx_spawn_agent("d", "deep"));
 }
 
@@ -154,9 +148,8 @@ static void show_parent(int caller, int of)
 
 static void show_links(const char *when, int task)
 {
-	long v[2];
-	links(task, v);
-	printf("  %s: ns/pid -> %s, pid_for_children -> %s\n", when, ns_str(v[0]), ns_str(v[1]));
+	printf("  %s: ns/pid -> %s, pid_for_children -> %s\n", when, ns_str(link_of(task, "pid")),
+	       ns_str(link_of(task, "pid_for_children")));
 }
 
 NSX_CASE(.family = "Namespace files and chosen numbers", .variants = "pidns-before-init");
@@ -170,18 +163,12 @@ int main(void)
 	int b = nsx_spawn_agent("b", NULL);
 
 	printf("# nsfs_pidns: pid namespace files, NS_GET_PARENT, pid_for_children\n");
-	int f = nsx_open_ns(c, "pid");
-	int type = f < 0 ? -errno : ioctl(f, NS_GET_NSTYPE);
+	int type = ioctl((int)NSX_TRY(nsx_open_ns(c, "pid")), NS_GET_NSTYPE);
 	printf("NS_GET_NSTYPE on inner: %s\n", type == CLONE_NEWPID ? "CLONE_NEWPID" : "other");
-	if (f >= 0)
-		close(f);
 	printf("NS_GET_PARENT:\n");
-	show_parent(top, c);
-	show_parent(top, d);
-	show_parent(top, top);
-	show_parent(c, d);
-	show_parent(c, c);
-	show_parent(x, c);
+	const int calls[][2] = {{top, c}, {top, d}, {top, top}, {c, d}, {c, c}, {x, c}};
+	for (int i = 0; i < 6; i++)
+		show_parent(calls[i][0], calls[i][1]);
 
 	printf("a unshares, then forks a1; b setns()es into a's pid_for_children, then forks "
 	       "b1:\n");
@@ -190,15 +177,13 @@ int main(void)
 	show_links("a after", a);
 	printf("  b setns to a's pid_for_children: %s\n",
 	       nsx_res(nsx_do(b, do_setns, a, 1, 0)->v[0]));
-	nsx_do(a, do_fork, 1, 0, 0);
-	int a1 = nsx_find("a1");
+	int a1 = (int)nsx_do(a, do_fork, 1, 0, 0)->v[0];
 	printf("  a forks a1: getpid in a1 = %ld\n", nsx_recv(a1, "born")->v[0]);
 	show_links("a once a1 exists", a);
 	printf("  b setns to a's pid_for_children: %s\n",
 	       nsx_res(nsx_do(b, do_setns, a, 1, 0)->v[0]));
 	show_links("b after", b);
-	nsx_do(b, do_fork, 2, 0, 0);
-	int b1 = nsx_find("b1");
+	int b1 = (int)nsx_do(b, do_fork, 2, 0, 0)->v[0];
 	printf("  b forks b1: getpid in b1 = %ld (%s)\n", nsx_recv(b1, "born")->v[0],
 	       nsx_name(b1, nsx_nr_in(b1, nsx_ns_of(b1))));
 	show_links("b1", b1);

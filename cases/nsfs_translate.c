@@ -28,7 +28,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -51,8 +50,7 @@ static long ask(int task, int k, long n)
 	int f = nsx_open_ns(task, k < 4 ? "pid" : "net");
 	if (f < 0)
 		return -errno;
-	long r = ioctl(f, reqs[k % 4], n);
-	r = r < 0 ? -errno : r;
+	long r = nsx_val(ioctl(f, reqs[k % 4], n));
 	close(f);
 	return r;
 }
@@ -72,9 +70,10 @@ static void row(int caller, int k, int ns_task, int t, long n_override)
 	long r = nsx_by(caller, do_ask, ns_task, k, n)->v[0];
 	char arg[64];
 	snprintf(arg, sizeof(arg), "%s in %s", nsx_name_ns(in_ns, n), nsx_ns_name(in_ns));
-	printf("  %-3s %-22s on %-5s's file, %-16s = %s", nsx_task_name(caller), req_names[k % 4],
-	       nsx_ns_name(file_ns), arg, r < 0 ? nsx_res(r) : nsx_name_ns(out_ns, r));
-	printf("%s%s\n", r < 0 ? "" : " in ", r < 0 ? "" : nsx_ns_name(out_ns));
+	printf("  %-3s %-22s on %-5s's file, %-16s = %s%s%s\n", nsx_task_name(caller),
+	       req_names[k % 4], nsx_ns_name(file_ns), arg,
+	       r < 0 ? nsx_res(r) : nsx_name_ns(out_ns, r), r < 0 ? "" : " in ",
+	       r < 0 ? "" : nsx_ns_name(out_ns));
 }
 
 NSX_CASE(.family = "Namespace files and chosen numbers", .rows = "5.1 5.2 5.3 5.4");

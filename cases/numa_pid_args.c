@@ -96,12 +96,10 @@ int main(void)
 		for (int k = 0; k < 4; k++) {
 			const long *o = nsx_by(col[k].caller, do_probe, p, col[k].n, 0)->v;
 			printf("%s%s", k ? " | " : " ", nsx_res(o[0]));
-			if (p == 0 && !o[0]) {
-				if (o[1] >= 0)
-					printf(" status node %ld", o[1]);
-				else
-					printf(" status %s", nsx_errname((int)-o[1]));
-			}
+			if (p == 0 && !o[0] && o[1] >= 0)
+				printf(" status node %ld", o[1]);
+			else if (p == 0 && !o[0])
+				printf(" status %s", nsx_errname((int)-o[1]));
 		}
 		printf("\n");
 	}

@@ -36,9 +36,8 @@
 #include <unistd.h>
 
 /* A child of the task that dies: arm the death signal, report it. */
-static int orphan_fn(void *arg)
+static int orphan_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	nsx_block(SIGUSR1);
 	NSX_TRY(prctl(PR_SET_PDEATHSIG, SIGUSR1));
 	NSX_SEND("armed", 1);
@@ -56,9 +55,8 @@ static int parent_fn(void *arg)
 	return 0;
 }
 
-static int n_fn(void *arg)
+static int n_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	static const char *const k[] = {"k", NULL};
 	nsx_spawn("q", NULL, parent_fn, (void *)k);
 	nsx_park();

@@ -37,38 +37,19 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 static int l1, pair_sv[2], to_m[2], to_top[2];
 static int l2 = -1;
-/* The sockets c and m ask about: in c, 1 and 2 its connected sockets, 3 its
- * end of P; in m, 4 the socket top passed. */
+/* The sockets each task asks about: in c, 1 and 2 its connected sockets, 3
+ * its end of P; in top, 1 and 2 the sockets it accepted, 3 its end of P; in
+ * m, 4 the socket top passed. */
 static int fds[5] = {-1, -1, -1, -1, -1};
-
-static int listener(void)
-{
-	int fd = nsx_listen_auto();
-	if (fd < 0)
-		nsx_fail("listener: %s", nsx_errname(-fd));
-	return fd;
-}
-
-static int connect_to(long name)
-{
-	int fd = nsx_connect_name(name);
-	if (fd < 0)
-		nsx_fail("connect: %s", nsx_errname(-fd));
-	return fd;
-}
 
 static void do_connect(const long *arg)
 {
 	/* arg: which (1, 2), the listener's name */
-	fds[arg[0]] = connect_to(arg[1]);
+	fds[arg[0]] = (int)NSX_TRY_NEG(nsx_connect_name(arg[1]));
 	NSX_REPLY(0);
 }
 
@@ -79,81 +60,68 @@ static void do_peercred(const long *arg)
 	NSX_REPLY(pc[0], pc[1], pc[2]);
 }
 
-static void do_listen(const long *arg)
+static void do_listen(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	/* m: listen on L2 and give the socket to top */
-	l2 = listener();
+	l2 = (int)NSX_TRY_NEG(nsx_listen_auto());
 	NSX_REPLY(nsx_send_fds(to_top[0], &l2, 1));
 }
 
-static void do_take_fd(const long *arg)
+static void do_take_fd(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(nsx_recv_fds(to_m[1], &fds[4], 1));
 }
 
-static int c_fn(void *arg)
+/* c: take its end of P, fork m */
+static void do_setup(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	fds[3] = pair_sv[1];
-	nsx_spawn_agent("m", NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_REPLY(nsx_spawn_agent("m", NULL));
 }
 
-static void show(const char *what, int observer, const long pc[3])
+/* SO_PEERCRED of task's socket which, as task sees it. */
+static void show(const char *what, int task, int which)
 {
+	const long *pc = nsx_by(task, do_peercred, which, 0, 0)->v;
 	if (pc[0] < 0)
 		printf("%-58s %s\n", what, nsx_errname((int)-pc[0]));
 	else
-		printf("%-58s pid=%s uid=%ld gid=%ld\n", what, nsx_name(observer, pc[0]), pc[1],
-		       pc[2]);
-}
-
-static void call_show(const char *what, int task, int which)
-{
-	const struct nsx_msg *m = nsx_do(task, do_peercred, which, 0, 0);
-	show(what, task, m->v);
+		printf("%-58s pid=%s uid=%ld gid=%ld\n", what, nsx_name(task, pc[0]), pc[1], pc[2]);
 }
 
 NSX_CASE(.family = "Credentials over sockets", .rows = "8.1", .kconfig = "CONFIG_NET CONFIG_UNIX");
 
 int main(void)
 {
-	long pc[3];
 	nsx_init("top", "outer");
-	l1 = listener();
+	l1 = (int)NSX_TRY_NEG(nsx_listen_auto());
 	NSX_TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair_sv));
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, to_m));
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, to_top));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	nsx_recv(c, "up");
-	int m = nsx_find("m");
+	int c = nsx_spawn_agent("c", "inner");
+	int m = (int)nsx_do(c, do_setup, 0, 0, 0)->v[0];
 
 	printf("# peer_credentials: SO_PEERCRED pid as the caller of getsockopt() sees it\n");
 	printf("# L1: c connects, top listen()ed and accepts\n");
 	nsx_do(c, do_connect, 1, nsx_sock_name(l1), 0);
-	int s1 = NSX_TRY(accept4(l1, NULL, NULL, SOCK_CLOEXEC));
-	nsx_peercred(s1, pc);
-	show("top, on the accepted socket:", 0, pc);
-	call_show("c, on its connected socket:", c, 1);
-	if (nsx_send_fds(to_m[0], &s1, 1) || nsx_do(m, do_take_fd, 0, 0, 0)->v[0])
-		nsx_fail("passing the accepted socket to m");
-	call_show("m (inner), on top's accepted socket:", m, 4);
+	fds[1] = (int)NSX_TRY(accept4(l1, NULL, NULL, SOCK_CLOEXEC));
+	show("top, on the accepted socket:", 0, 1);
+	show("c, on its connected socket:", c, 1);
+	NSX_TRY_NEG(nsx_send_fds(to_m[0], &fds[1], 1));
+	NSX_TRY_NEG(nsx_do(m, do_take_fd, 0, 0, 0)->v[0]);
+	show("m (inner), on top's accepted socket:", m, 4);
 
 	printf("# L2: m listen()s and hands the socket to top; c connects, top accepts\n");
-	if (nsx_do(m, do_listen, 0, 0, 0)->v[0] || nsx_recv_fds(to_top[1], &l2, 1))
-		nsx_fail("passing L2 to top");
+	NSX_TRY_NEG(nsx_do(m, do_listen, 0, 0, 0)->v[0]);
+	NSX_TRY_NEG(nsx_recv_fds(to_top[1], &l2, 1));
 	nsx_do(c, do_connect, 2, nsx_sock_name(l2), 0);
-	int s2 = NSX_TRY(accept4(l2, NULL, NULL, SOCK_CLOEXEC));
-	call_show("c, on its connected socket:", c, 2);
-	nsx_peercred(s2, pc);
-	show("top, on the socket it accepted:", 0, pc);
+	fds[2] = (int)NSX_TRY(accept4(l2, NULL, NULL, SOCK_CLOEXEC));
+	show("c, on its connected socket:", c, 2);
+	show("top, on the socket it accepted:", 0, 2);
 
 	printf("# socketpair P made by top; c holds the other end\n");
-	call_show("c, on its end:", c, 3);
-	nsx_peercred(pair_sv[0], pc);
-	show("top, on its end:", 0, pc);
+	show("c, on its end:", c, 3);
+	fds[3] = pair_sv[0];
+	show("top, on its end:", 0, 3);
 	nsx_exit();
 }

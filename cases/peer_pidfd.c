@@ -36,12 +36,8 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #ifndef SO_PASSPIDFD
@@ -54,22 +50,6 @@ static int lsn, scm_up[2], scm_down[2], give[2];
 static int procfd = -1; /* in c and m: inner's /proc */
 static int fds[3];      /* in each task: pidfds it holds, by slot */
 
-static int listener(void)
-{
-	int fd = nsx_listen_auto();
-	if (fd < 0)
-		nsx_fail("listener: %s", nsx_errname(-fd));
-	return fd;
-}
-
-static int connect_to(int lfd)
-{
-	int fd = nsx_connect_name(nsx_sock_name(lfd));
-	if (fd < 0)
-		nsx_fail("connect: %s", nsx_errname(-fd));
-	return fd;
-}
-
 static int peer_pidfd(int sock)
 {
 	int fd;
@@ -77,42 +57,25 @@ static int peer_pidfd(int sock)
 	return getsockopt(sock, SOL_SOCKET, SO_PEERPIDFD, &fd, &len) ? -errno : fd;
 }
 
-/* fdinfo of a pidfd through a proc mount: out = {0 or -errno, Pid, n, NSpid...}. */
-static void fdinfo(int pfd, int fd, long *out)
-{
-	char path[64], buf[1024], *p = NULL, *end;
-	snprintf(path, sizeof(path), "self/fdinfo/%d", fd);
-	out[0] = nsx_read_text(pfd, path, buf, sizeof(buf));
-	out[1] = out[2] = 0;
-	if (out[0] >= 0 && !(p = strstr(buf, "\nPid:")))
-		out[0] = -ENOENT;
-	if (out[0] < 0)
-		return;
-	out[0] = 0;
-	out[1] = strtol(p + 5, NULL, 10);
-	p = strstr(buf, "\nNSpid:");
-	for (p = p ? p + 7 : NULL; p && out[2] < 5; p = end) {
-		long v = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		out[3 + out[2]++] = v;
-	}
-}
-
 /* Slots: 0 peer pidfd, 1 taken over SCM_RIGHTS, 2 SCM_PIDFD */
-static void do_connect(const long *arg)
+static void do_connect(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	/* connect, keep the peer's pidfd in slot 0 */
-	fds[0] = peer_pidfd(connect_to(lsn));
+	fds[0] = peer_pidfd((int)NSX_TRY_NEG(nsx_connect_name(nsx_sock_name(lsn))));
 	NSX_REPLY(fds[0] < 0 ? fds[0] : 0);
 }
 
+/* fdinfo of the pidfd in slot arg[0] through this task's proc: {0 or
+ * -errno, Pid, n, NSpid...}. */
 static void do_fdinfo(const long *arg)
 {
+	char path[64];
 	long out[8];
-	int slot = (int)arg[0];
-	fdinfo(procfd, fds[slot], out);
+	snprintf(path, sizeof(path), "self/fdinfo/%d", fds[arg[0]]);
+	long r = nsx_read_field_numbers(procfd, path, "Pid", &out[1], 1);
+	long n = nsx_read_field_numbers(procfd, path, "NSpid", &out[3], 5);
+	out[0] = r < 0 ? r : 0;
+	out[2] = n < 0 ? 0 : n;
 	nsx_send_v("reply", out, 3 + (int)out[2]);
 }
 
@@ -122,59 +85,43 @@ static void do_take(const long *arg)
 	NSX_REPLY(nsx_recv_fds(give[1], &fds[arg[0]], 1));
 }
 
-static void do_sendpid(const long *arg)
+static void do_sendpid(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(write(scm_up[0], "x", 1) == 1 ? 0 : -errno);
 }
 
-static void do_recvpid(const long *arg)
+static void do_recvpid(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	fds[2] = nsx_recv_pidfd(scm_down[1]);
 	NSX_REPLY(fds[2] < 0 ? fds[2] : 0);
 }
 
-static int m_fn(void *arg)
+/* c: a proc of its own namespace, then fork m (procfd is c's mount there too) */
+static void do_setup(const long *arg NSX_UNUSED)
 {
-	(void)arg;
-	procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC); /* c's mount */
-	nsx_serve();
-}
-
-static int init_fn(void *arg)
-{
-	(void)arg;
 	procfd = nsx_own_proc();
-	nsx_spawn("m", NULL, m_fn, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
+	NSX_REPLY(nsx_spawn_agent("m", NULL));
 }
 
-/* "Pid=x NSpid=a b" for a message laid out by fdinfo(), read through the proc
- * of namespace ns for a pidfd of task: the first NSpid word in ns, the others
- * at the levels below it on task's chain. */
-static const char *fdinfo_str(int task, int ns, const long *v)
+/* A row: the fdinfo of the pidfd of task that reader holds in slot, read
+ * through reader's proc, of namespace ns: "Pid=x NSpid=a b", the first NSpid
+ * word in ns, the others at the levels below it on task's chain. */
+static void row(const char *what, int reader, int slot, int task, int ns)
 {
-	static char buf[4][160];
-	static int r;
-	char *b = buf[r++ % 4];
-	if (v[0] < 0) {
-		snprintf(b, 160, "no fdinfo");
-		return b;
-	}
-	int lvl = nsx_ns_level(ns);
-	snprintf(b, 160, "Pid=%s NSpid=%s%s%s", nsx_name_ns(ns, v[1]),
-	         v[2] ? nsx_name_ns(ns, v[3]) : "(none)", v[2] > 1 ? " " : "",
-	         v[2] > 1 ? nsx_nslist_names(task, lvl + 1, &v[4], (int)v[2] - 1) : "");
-	return b;
+	const long *v = nsx_by(reader, do_fdinfo, slot, 0, 0)->v;
+	if (v[0] < 0)
+		printf("%-44s no fdinfo\n", what);
+	else
+		printf("%-44s Pid=%s NSpid=%s%s%s\n", what, nsx_name_ns(ns, v[1]),
+		       v[2] ? nsx_name_ns(ns, v[3]) : "(none)", v[2] > 1 ? " " : "",
+		       v[2] > 1 ? nsx_nslist_names(task, nsx_ns_level(ns) + 1, &v[4], (int)v[2] - 1)
+		                : "");
 }
 
 NSX_CASE(.family = "pidfds", .rows = "4.1 4.4", .kconfig = "CONFIG_NET CONFIG_UNIX");
 
 int main(void)
 {
-	long out[8];
 	int one = 1;
 	nsx_init("top", "outer");
 
@@ -187,45 +134,34 @@ int main(void)
 	close(sp[0]);
 	close(sp[1]);
 
-	lsn = listener();
+	lsn = (int)NSX_TRY_NEG(nsx_listen_auto());
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, scm_up));
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, scm_down));
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give));
 	NSX_TRY(setsockopt(scm_up[1], SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)));
 	NSX_TRY(setsockopt(scm_down[1], SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)));
-	int c = nsx_spawn("c", "inner", init_fn, NULL);
-	nsx_recv(c, "up");
-	int m = nsx_find("m");
+	int c = nsx_spawn_agent("c", "inner");
+	int m = (int)nsx_do(c, do_setup, 0, 0, 0)->v[0];
 	int outer = nsx_ns_of(0), inner = nsx_ns_of(c);
+	procfd = nsx_procfd(); /* top's */
 
 	printf("# peer_pidfd: pidfds of socket peers across pid namespaces\n");
 	printf("# SO_PEERPIDFD: c connects to a socket top listen()ed; top accepts\n");
-	long r = nsx_do(c, do_connect, 0, 0, 0)->v[0];
-	int acc = accept4(lsn, NULL, NULL, SOCK_CLOEXEC);
-	int pfd_c = peer_pidfd(acc);
-	if (r < 0 || acc < 0 || pfd_c < 0)
-		nsx_fail("SO_PEERPIDFD: %s", nsx_errname(errno));
-	fdinfo(nsx_procfd(), pfd_c, out);
-	printf("%-44s %s\n",
-	       "top, peer of its accepted socket (outer /proc):", fdinfo_str(c, outer, out));
-	printf("%-44s %s\n", "c, peer of its connected socket (inner /proc):",
-	       fdinfo_str(0, inner, nsx_do(c, do_fdinfo, 0, 0, 0)->v));
-	if (nsx_send_fds(give[0], &pfd_c, 1) || nsx_do(m, do_take, 1, 0, 0)->v[0])
-		nsx_fail("passing a pidfd to m");
-	printf("%-44s %s\n", "m, top's pidfd for c (inner /proc):",
-	       fdinfo_str(c, inner, nsx_do(m, do_fdinfo, 1, 0, 0)->v));
+	NSX_TRY_NEG(nsx_do(c, do_connect, 0, 0, 0)->v[0]);
+	fds[0] = (int)NSX_TRY_NEG(peer_pidfd((int)NSX_TRY(accept4(lsn, NULL, NULL, SOCK_CLOEXEC))));
+	row("top, peer of its accepted socket (outer /proc):", 0, 0, c, outer);
+	row("c, peer of its connected socket (inner /proc):", c, 0, 0, inner);
+	NSX_TRY_NEG(nsx_send_fds(give[0], &fds[0], 1));
+	NSX_TRY_NEG(nsx_do(m, do_take, 1, 0, 0)->v[0]);
+	row("m, top's pidfd for c (inner /proc):", m, 1, c, inner);
 
 	printf("# SCM_PIDFD over a datagram socketpair\n");
-	r = nsx_do(c, do_sendpid, 0, 0, 0)->v[0];
-	int got = nsx_recv_pidfd(scm_up[1]);
-	if (r < 0 || got < 0)
-		nsx_fail("SCM_PIDFD c -> top: %s", nsx_errname(got < 0 ? -got : (int)-r));
-	fdinfo(nsx_procfd(), got, out);
-	printf("%-44s %s\n", "c -> top, top reads (outer /proc):", fdinfo_str(c, outer, out));
-	if (write(scm_down[0], "x", 1) != 1 || nsx_do(c, do_recvpid, 0, 0, 0)->v[0])
-		nsx_fail("SCM_PIDFD top -> c");
-	printf("%-44s %s\n", "top -> c, c reads (inner /proc):",
-	       fdinfo_str(0, inner, nsx_do(c, do_fdinfo, 2, 0, 0)->v));
+	NSX_TRY_NEG(nsx_do(c, do_sendpid, 0, 0, 0)->v[0]);
+	fds[2] = (int)NSX_TRY_NEG(nsx_recv_pidfd(scm_up[1]));
+	row("c -> top, top reads (outer /proc):", 0, 2, c, outer);
+	NSX_TRY(write(scm_down[0], "x", 1));
+	NSX_TRY_NEG(nsx_do(c, do_recvpid, 0, 0, 0)->v[0]);
+	row("top -> c, c reads (inner /proc):", c, 2, 0, inner);
 
 	nsx_exit();
 }

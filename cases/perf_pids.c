@@ -50,18 +50,16 @@ static long pagesz;
  * bound to a CPU: perf_mmap()), each with its ring. */
 static long open_on(pid_t pid)
 {
-	struct perf_event_attr a;
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.type = PERF_TYPE_SOFTWARE;
-	a.config = PERF_COUNT_SW_DUMMY;
-	a.sample_type = PERF_SAMPLE_TID;
-	a.sample_id_all = 1;
-	a.task = 1;
-	a.comm = 1;
-	a.inherit = 1;
-	a.exclude_kernel = 1;
-	a.exclude_hv = 1;
+	struct perf_event_attr a = {.size = sizeof(a),
+	                            .type = PERF_TYPE_SOFTWARE,
+	                            .config = PERF_COUNT_SW_DUMMY,
+	                            .sample_type = PERF_SAMPLE_TID,
+	                            .sample_id_all = 1,
+	                            .task = 1,
+	                            .comm = 1,
+	                            .inherit = 1,
+	                            .exclude_kernel = 1,
+	                            .exclude_hv = 1};
 	pagesz = sysconf(_SC_PAGESIZE);
 	ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
 	if (ncpus > MAX_CPUS)
@@ -78,74 +76,58 @@ static long open_on(pid_t pid)
 	return 0;
 }
 
-/* The records about task number `who` (the opener's numbering), FORK, COMM,
- * then EXIT, from every CPU's ring: for each its type, pid, ppid, tid, ptid (0
- * where the record has none), the sample_id pid and tid, and for COMM
- * whether the name is "kid".  v[0] = count. */
-static void records(long who, int only, long *v, int max)
+/* The records of one type (FORK, COMM or EXIT) about task number `who` (the
+ * opener's numbering), from every CPU's ring: for each its type, pid, ppid,
+ * tid, ptid (0 where the record has none), the sample_id pid and tid, and
+ * for COMM whether the name is "kid".  v[0] = count. */
+static void records(long who, long type, long *v, int max)
 {
-	static const int order[] = {PERF_RECORD_FORK, PERF_RECORD_COMM, PERF_RECORD_EXIT};
 	v[0] = 0;
-	for (int o = 0; o < 3; o++)
-		for (int cpu = 0; cpu < ncpus; cpu++) {
-			struct perf_event_mmap_page *mp = ring[cpu];
-			uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE);
-			const char *data = (const char *)ring[cpu] + pagesz;
-			uint64_t size = (uint64_t)(RING_PAGES * pagesz), off = mp->data_tail;
-			while (off < head && (v[0] + 1) * 8 + 1 <= max) {
-				const struct perf_event_header *h =
-				        (const void *)(data + off % size);
-				const uint32_t *u = (const uint32_t *)(h + 1);
-				long rec[8] = {h->type, 0, 0, 0, 0, 0, 0, 0};
-				size_t idoff = 0;
-				if (h->type == PERF_RECORD_FORK || h->type == PERF_RECORD_EXIT) {
-					rec[1] = u[0], rec[2] = u[1], rec[3] = u[2], rec[4] = u[3];
-					idoff = 4 * 4 + 8; /* pid ppid tid ptid, time */
-				} else if (h->type == PERF_RECORD_COMM) {
-					rec[1] = u[0], rec[3] = u[1];
-					rec[7] = !strcmp((const char *)(u + 2), "kid");
-					idoff = 8 + ((strlen((const char *)(u + 2)) + 1 + 7) &
-					             ~(size_t)7);
-				}
-				if (h->type == (unsigned)order[o] && (!only || order[o] == only) &&
-				    idoff && rec[1] == who) {
-					const uint32_t *id =
-					        (const uint32_t *)((const char *)(h + 1) + idoff);
-					rec[5] = id[0], rec[6] = id[1];
-					memcpy(v + 1 + 8 * v[0], rec, sizeof(rec));
-					v[0]++;
-				}
-				off += h->size;
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		struct perf_event_mmap_page *mp = ring[cpu];
+		uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE);
+		const char *data = (const char *)ring[cpu] + pagesz;
+		uint64_t size = (uint64_t)(RING_PAGES * pagesz), off = mp->data_tail;
+		while (off < head && (v[0] + 1) * 8 + 1 <= max) {
+			const struct perf_event_header *h = (const void *)(data + off % size);
+			off += h->size;
+			const uint32_t *u = (const uint32_t *)(h + 1);
+			long rec[8] = {h->type, 0, 0, 0, 0, 0, 0, 0};
+			size_t idoff = 0;
+			if (h->type == PERF_RECORD_FORK || h->type == PERF_RECORD_EXIT) {
+				rec[1] = u[0], rec[2] = u[1], rec[3] = u[2], rec[4] = u[3];
+				idoff = 4 * 4 + 8; /* pid ppid tid ptid, time */
+			} else if (h->type == PERF_RECORD_COMM) {
+				rec[1] = u[0], rec[3] = u[1];
+				rec[7] = !strcmp((const char *)(u + 2), "kid");
+				idoff = 8 + ((strlen((const char *)(u + 2)) + 1 + 7) & ~(size_t)7);
 			}
+			if (h->type != type || !idoff || rec[1] != who)
+				continue;
+			const uint32_t *id = (const uint32_t *)((const char *)(h + 1) + idoff);
+			rec[5] = id[0], rec[6] = id[1];
+			memcpy(v + 1 + 8 * v[0]++, rec, sizeof(rec));
 		}
+	}
 }
 
-static int k_fn(void *arg)
+static int k_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	prctl(PR_SET_NAME, "kid");
 	return 0;
 }
 
+/* c: events on itself (arg[0] 0); x: may it open one on number arg[0]? */
 static void do_open(const long *arg)
 {
 	NSX_REPLY(open_on((pid_t)arg[0]));
 }
 
-static void do_fork(const long *arg)
+/* c: spawn k, which names itself and exits; reap it */
+static void do_fork(const long *arg NSX_UNUSED)
 {
-	(void)arg;
-	/* c: spawn k, which names itself and exits; reap it */
 	int k = nsx_spawn("k", NULL, k_fn, NULL);
-	int st;
-	NSX_REPLY(nsx_rc(waitpid(nsx_pid(k), &st, 0)));
-}
-
-static void do_peek(const long *arg)
-{
-	/* x: may it open an event on number arg[0]? */
-	long r = open_on((pid_t)arg[0]);
-	NSX_REPLY(r);
+	NSX_REPLY(nsx_rc(waitpid(nsx_pid(k), NULL, 0)));
 }
 
 static void do_read(const long *arg)
@@ -182,18 +164,15 @@ NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "
 
 int main(void)
 {
-	long v[NSX_MSG_VALS];
 	nsx_init("top", "outer");
 	int c = nsx_spawn_agent("c", "inner");
 	int x = nsx_spawn_agent("x", "sib");
 	long r = open_on(nsx_pid(c));
 	if (r == -EACCES || r == -EPERM) {
-		char par[16] = "?";
-		FILE *pf = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
-		if (pf && fscanf(pf, "%15s", par) != 1)
-			snprintf(par, sizeof(par), "?");
-		if (pf)
-			fclose(pf);
+		char par[24] = "?";
+		long p;
+		if (nsx_read_long("/proc/sys/kernel/perf_event_paranoid", &p) == 0)
+			snprintf(par, sizeof(par), "%ld", p);
 		nsx_skip("perf_event_open: %s: perf_event_paranoid=%s refuses watching a task "
 		         "without CAP_PERFMON",
 		         nsx_errname((int)-r), par);
@@ -201,25 +180,20 @@ int main(void)
 	if (r == -ENOSYS || r == -ENOENT)
 		nsx_skip("perf_event_open: %s: no perf events in this kernel",
 		         nsx_errname((int)-r));
-	if (r)
-		nsx_fail("perf_event_open on c: %s", nsx_errname((int)-r));
-	r = nsx_do(c, do_open, 0, 0, 0)->v[0];
-	if (r)
-		nsx_fail("perf_event_open in c: %s", nsx_errname((int)-r));
+	NSX_TRY_NEG(r); /* perf_event_open() on c */
+	NSX_TRY_NEG(nsx_do(c, do_open, 0, 0, 0)->v[0]);
 
 	printf("# perf_pids: side-band records about k (forked by c, inner) for openers top "
 	       "(outer) and c\n");
-	if (nsx_do(c, do_fork, 0, 0, 0)->v[0])
-		nsx_fail("k was not reaped");
+	NSX_TRY_NEG(nsx_do(c, do_fork, 0, 0, 0)->v[0]);
 	int k = nsx_find("k");
 	static const int types[] = {PERF_RECORD_FORK, PERF_RECORD_COMM, PERF_RECORD_EXIT};
-	for (int t = 0; t < 3; t++) {
-		records(nsx_pid(k), types[t], v, NSX_MSG_VALS - 1);
-		show(0, v);
+	for (int t = 0; t < 6; t++) {
+		int reader = t < 3 ? 0 : c;
+		show(reader,
+		     nsx_by(reader, do_read, nsx_nr_in(k, nsx_ns_of(reader)), types[t % 3], 0)->v);
 	}
-	for (int t = 0; t < 3; t++)
-		show(c, nsx_do(c, do_read, nsx_nr_in(k, nsx_ns_of(c)), types[t], 0)->v);
 	printf("x (sib) opens an event on c's outer number: %s\n",
-	       nsx_res(nsx_do(x, do_peek, nsx_pid(c), 0, 0)->v[0]));
+	       nsx_res(nsx_do(x, do_open, nsx_pid(c), 0, 0)->v[0]));
 	nsx_exit();
 }

@@ -42,29 +42,17 @@
 #include <stdio.h>
 #include <unistd.h>
 
-static int m_fn(void *arg)
+/* A member of g's group (arg: its name): g makes the group and forks m, then
+ * u, which unshares its user namespace; each reports the SIGUSR1 it takes. */
+static int member_fn(void *arg)
 {
-	(void)arg;
-	NSX_SEND("ready", 0);
-	nsx_send_siginfo("sig", SIGUSR1);
-	nsx_park();
-}
-
-static int u_fn(void *arg)
-{
-	(void)arg;
-	NSX_TRY_ERR(-nsx_new_userns("100 0 1\n", "100 0 1\n"));
-	NSX_SEND("ready", 0);
-	nsx_send_siginfo("sig", SIGUSR1);
-	nsx_park();
-}
-
-static int g_fn(void *arg)
-{
-	(void)arg;
-	NSX_TRY(setpgid(0, 0));
-	nsx_spawn("m", "inner", m_fn, NULL);
-	nsx_spawn("u", NULL, u_fn, NULL);
+	if (*(const char *)arg == 'g') {
+		NSX_TRY(setpgid(0, 0));
+		nsx_spawn("m", "inner", member_fn, "m");
+		nsx_spawn("u", NULL, member_fn, "u");
+	} else if (*(const char *)arg == 'u') {
+		NSX_TRY_ERR(-nsx_new_userns("100 0 1\n", "100 0 1\n"));
+	}
 	NSX_SEND("ready", 0);
 	nsx_send_siginfo("sig", SIGUSR1);
 	nsx_park();
@@ -89,17 +77,16 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	nsx_block(SIGUSR1);
-	int g = nsx_spawn("g", NULL, g_fn, NULL);
-	nsx_recv(g, "ready");
-	int m = nsx_find("m");
-	nsx_recv(m, "ready");
-	int u = nsx_find("u");
-	nsx_recv(u, "ready");
+	int g = nsx_spawn("g", NULL, member_fn, "g");
+	nsx_recv(g, "ready"); /* m and u exist */
+	int members[3] = {g, nsx_find("m"), nsx_find("u")};
+	for (int i = 1; i < 3; i++)
+		nsx_recv(members[i], "ready");
 	printf("# pgrp_kill: kill(-pgrp) to a group with members in outer and inner, one in a "
 	       "user namespace of its own; si_pid and si_uid per member\n");
 	printf("top kill(-g, SIGUSR1): %s\n", nsx_res(nsx_rc(kill(-(pid_t)nsx_pid(g), SIGUSR1))));
-	printf("g   took %s\n", nsx_siginfo_str(g, nsx_recv(g, "sig")));
-	printf("m   took %s\n", nsx_siginfo_str(m, nsx_recv(m, "sig")));
-	printf("u   took %s\n", nsx_siginfo_str(u, nsx_recv(u, "sig")));
+	for (int i = 0; i < 3; i++)
+		printf("%-3s took %s\n", nsx_task_name(members[i]),
+		       nsx_siginfo_str(members[i], nsx_recv(members[i], "sig")));
 	nsx_exit();
 }

@@ -73,219 +73,184 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-enum {
-	P_SETSCHED,
-	P_GETSCHED,
-	P_AFFINITY,
-	P_PRLIMIT,
-	P_PRIORITY,
-	P_IOPRIO,
-	P_VM_READV,
-	P_ROBUST,
-	P_CAPGET,
-	P_KCMP,
-	P_CPUCLOCK,
-	P_SETPGID,
-	P_N,
-	P_PRIO_USER = P_N, /* no pid argument: asked by c and x alone */
-	P_IOPRIO_USER,
-	P_ALL
-};
-static const char *const probe_names[P_ALL] = {"sched_setscheduler(SCHED_BATCH)",
-                                               "sched_getscheduler",
-                                               "sched_getaffinity",
-                                               "prlimit64(RLIMIT_NOFILE)",
-                                               "getpriority",
-                                               "ioprio_get",
-                                               "process_vm_readv",
-                                               "get_robust_list",
-                                               "capget",
-                                               "kcmp(KCMP_VM) with c2",
-                                               "clock_gettime(CPU clock of pid)",
-                                               "setpgid(pid, pid)",
-                                               "getpriority(PRIO_USER, getuid())",
-                                               "ioprio_get(IOPRIO_WHO_USER, getuid())"};
-
 #define IOPRIO_CLASS_BE    2
 #define IOPRIO_WHO_PROCESS 1
 #define IOPRIO_WHO_USER    3
 #define CAP_BASE           26 /* identity id drops capability CAP_BASE+id from its effective set */
 
+static const char *const ids[] = {"another task", "top", "c", "c2", "x"};
 static struct robust_list_head robust_heads[8];
 static char ident[NSX_NAME_LEN];
 
-static void caps(int pid, struct __user_cap_data_struct d[2], int set)
+/* Give the calling task identity arg[0]. */
+static void mark(const long *arg)
 {
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, pid};
-	if (syscall(set ? SYS_capset : SYS_capget, &h, d))
-		nsx_fail("%s: %s", set ? "capset" : "capget", nsx_errname(errno));
-}
-
-/* Give the calling task identity id. */
-static void mark(int id, const char *name)
-{
+	int id = (int)arg[0];
 	struct rlimit r;
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
-	snprintf(ident, sizeof(ident), "%s", name);
-	if (getrlimit(RLIMIT_NOFILE, &r))
-		nsx_fail("getrlimit: %s", nsx_errname(errno));
+	snprintf(ident, sizeof(ident), "%s", ids[id]);
+	NSX_TRY(getrlimit(RLIMIT_NOFILE, &r));
 	r.rlim_cur = 100 + (rlim_t)id;
 	robust_heads[id].list.next = &robust_heads[id].list;
-	caps(0, d, 0);
+	NSX_TRY(syscall(SYS_capget, &h, d));
 	d[0].effective &= ~(1u << (CAP_BASE + id));
-	caps(0, d, 1);
-	if (setrlimit(RLIMIT_NOFILE, &r) || setpriority(PRIO_PROCESS, 0, id) ||
-	    syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, (IOPRIO_CLASS_BE << 13) | id) ||
-	    syscall(SYS_set_robust_list, &robust_heads[id], sizeof(robust_heads[id])))
-		nsx_fail("marking %s: %s", name, nsx_errname(errno));
+	NSX_TRY(syscall(SYS_capset, &h, d));
+	NSX_TRY(setrlimit(RLIMIT_NOFILE, &r));
+	NSX_TRY(setpriority(PRIO_PROCESS, 0, id));
+	NSX_TRY(syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, (IOPRIO_CLASS_BE << 13) | id));
+	NSX_TRY(syscall(SYS_set_robust_list, &robust_heads[id], sizeof(robust_heads[id])));
+	NSX_REPLY(0);
 }
 
-/* Probe p with number n (and c2's number in the caller's namespace, for
- * kcmp): {result (0 or -errno), identity read or -1}. */
-static void probe(int p, long n, long n_c2, long out[2])
+/* The probes, actions with the number arg[0] (and c2's number in the
+ * caller's namespace, arg[1], for kcmp): each replies {0 or -errno, what it
+ * read or -1}.  r is nsx_rc() or nsx_val() of the call. */
+static void answer(long r, long read)
 {
-	struct rlimit r;
-	struct iovec lo, re;
+	NSX_REPLY(r < 0 ? r : 0, r < 0 ? -1 : read);
+}
+
+static void p_setsched(const long *a)
+{
+	struct sched_param sp = {0};
+	answer(nsx_rc(sched_setscheduler((pid_t)a[0], SCHED_BATCH, &sp)), -1);
+}
+
+static void p_getsched(const long *a)
+{
+	long r = nsx_val(sched_getscheduler((pid_t)a[0]));
+	answer(r, r);
+}
+
+static void p_affinity(const long *a)
+{
+	cpu_set_t set;
+	answer(nsx_rc(syscall(SYS_sched_getaffinity, (pid_t)a[0], sizeof(set), &set)), -1);
+}
+
+static void p_prlimit(const long *a)
+{
+	struct rlimit r = {0};
+	long rc = nsx_rc(prlimit((pid_t)a[0], RLIMIT_NOFILE, NULL, &r));
+	answer(rc, (long)r.rlim_cur - 100);
+}
+
+static void p_priority(const long *a)
+{
+	errno = 0;
+	long id = getpriority(PRIO_PROCESS, (id_t)a[0]);
+	NSX_REPLY(-errno, id);
+}
+
+static void p_ioprio(const long *a)
+{
+	long r = nsx_val(syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, (int)a[0]));
+	answer(r, r & 0xff);
+}
+
+static void p_vm_readv(const long *a)
+{
 	char buf[NSX_NAME_LEN] = "";
+	struct iovec lo = {buf, sizeof(buf) - 1}, re = {ident, sizeof(buf) - 1};
+	long r = nsx_rc(process_vm_readv((pid_t)a[0], &lo, 1, &re, 1, 0)), id = 0;
+	for (int i = 1; i < 5; i++)
+		if (!strcmp(ids[i], buf))
+			id = i;
+	answer(r, id);
+}
+
+static void p_robust(const long *a)
+{
 	struct robust_list_head *head = NULL;
 	size_t len = 0;
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, (int)n};
+	long r = nsx_rc(syscall(SYS_get_robust_list, (int)a[0], &head, &len));
+	answer(r, r ? -1 : (long)(head - robust_heads));
+}
+
+static void p_capget(const long *a)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, (int)a[0]};
 	struct __user_cap_data_struct d[2];
-	struct sched_param sp = {0};
-	cpu_set_t set;
-	long r0 = 0, id = -1;
-
-	switch (p) {
-	case P_SETSCHED:
-		r0 = nsx_rc(sched_setscheduler((pid_t)n, SCHED_BATCH, &sp));
-		break;
-	case P_GETSCHED:
-		r0 = sched_getscheduler((pid_t)n);
-		id = r0 >= 0 ? r0 : -1;
-		r0 = r0 >= 0 ? 0 : -errno;
-		break;
-	case P_AFFINITY:
-		r0 = syscall(SYS_sched_getaffinity, (pid_t)n, sizeof(set), &set);
-		r0 = r0 > 0 ? 0 : -errno;
-		break;
-	case P_PRLIMIT:
-		r0 = nsx_rc(prlimit((pid_t)n, RLIMIT_NOFILE, NULL, &r));
-		id = r0 ? -1 : (long)r.rlim_cur - 100;
-		break;
-	case P_PRIORITY:
-		errno = 0;
-		id = getpriority(PRIO_PROCESS, (id_t)n);
-		r0 = errno ? -errno : 0;
-		break;
-	case P_IOPRIO:
-		r0 = syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, (int)n);
-		id = r0 >= 0 ? (r0 & 0xff) : -1;
-		r0 = r0 >= 0 ? 0 : -errno;
-		break;
-	case P_VM_READV:
-		lo = (struct iovec){buf, sizeof(buf) - 1};
-		re = (struct iovec){ident, sizeof(buf) - 1};
-		r0 = process_vm_readv((pid_t)n, &lo, 1, &re, 1, 0) < 0 ? -errno : 0;
-		if (!r0) {
-			int t = -1;
-			for (int i = 0; i < nsx_ntasks(); i++)
-				if (!strcmp(nsx_task_name(i), buf))
-					t = i;
-			id = t < 0 ? 99 : 1000 + t; /* a task index, told apart below */
-		}
-		break;
-	case P_ROBUST:
-		r0 = syscall(SYS_get_robust_list, (int)n, &head, &len) ? -errno : 0;
-		id = r0 ? -1 : (long)(head - robust_heads);
-		break;
-	case P_CAPGET:
-		r0 = syscall(SYS_capget, &h, d) ? -errno : 0;
-		if (!r0)
-			for (int i = 1; i < 6; i++)
-				if (!(d[0].effective & (1u << (CAP_BASE + i))))
-					id = i;
-		break;
-	case P_CPUCLOCK: { /* the raw syscall: glibc turns EINVAL into ESRCH */
-		struct timespec ts;
-		clockid_t ck =
-		        (clockid_t)((~(unsigned)n) << 3 | 2); /* MAKE_PROCESS_CPUCLOCK(n, SCHED) */
-		r0 = nsx_rc(syscall(SYS_clock_gettime, ck, &ts));
-		break;
-	}
-	case P_SETPGID:
-		r0 = nsx_rc(setpgid((pid_t)n, (pid_t)n));
-		break;
-	case P_PRIO_USER: /* glibc returns the lowest nice of them */
-		errno = 0;
-		id = getpriority(PRIO_USER, getuid());
-		r0 = errno ? -errno : 0;
-		break;
-	case P_IOPRIO_USER: /* the best of them; the level of a best-effort one */
-		r0 = syscall(SYS_ioprio_get, IOPRIO_WHO_USER, (int)getuid());
-		id = r0 >= 0 && (r0 >> 13) == IOPRIO_CLASS_BE ? (r0 & 0xff) : 0;
-		r0 = r0 >= 0 ? 0 : -errno;
-		break;
-	case P_KCMP:
-		r0 = syscall(SYS_kcmp, (pid_t)n, (pid_t)n_c2, KCMP_VM, 0, 0);
-		id = r0 >= 0 ? (r0 == 0 ? 0 : 1) : -1;
-		r0 = r0 >= 0 ? 0 : -errno;
-		break;
-	}
-	out[0] = r0;
-	out[1] = id;
+	long r = nsx_rc(syscall(SYS_capget, &h, d)), id = -1;
+	for (int i = 1; !r && i < 6; i++)
+		if (!(d[0].effective & (1u << (CAP_BASE + i))))
+			id = i;
+	answer(r, id);
 }
 
-static void do_probe(const long *arg)
+static void p_kcmp(const long *a)
 {
-	long out[2];
-	probe((int)arg[0], arg[1], arg[2], out);
-	NSX_REPLY(out[0], out[1]);
+	long r = nsx_val(syscall(SYS_kcmp, (pid_t)a[0], (pid_t)a[1], KCMP_VM, 0, 0));
+	answer(r, r != 0);
 }
 
-static int c2_fn(void *arg)
+static void p_cpuclock(const long *a) /* the raw syscall: glibc turns EINVAL into ESRCH */
 {
-	(void)arg;
-	mark(3, "c2");
-	NSX_SEND("marked", 1);
-	nsx_park();
+	struct timespec ts;
+	clockid_t ck =
+	        (clockid_t)((~(unsigned)a[0]) << 3 | 2); /* MAKE_PROCESS_CPUCLOCK(n, SCHED) */
+	answer(nsx_rc(syscall(SYS_clock_gettime, ck, &ts)), -1);
 }
 
-static int c_fn(void *arg)
+static void p_setpgid(const long *a)
 {
-	(void)arg;
-	mark(2, "c");
-	nsx_spawn("c2", NULL, c2_fn, NULL);
-	nsx_serve();
+	answer(nsx_rc(setpgid((pid_t)a[0], (pid_t)a[0])), -1);
 }
 
-static int x_fn(void *arg)
+static void p_prio_user(const long *a NSX_UNUSED) /* glibc returns the lowest nice of them */
 {
-	(void)arg;
-	mark(4, "x");
-	nsx_serve();
+	errno = 0;
+	long id = getpriority(PRIO_USER, getuid());
+	NSX_REPLY(-errno, id);
 }
 
-/* Whose identity a probe read, as the task's name. */
-static const char *whose(int p, long id)
+/* the best of them; the level of a best-effort one */
+static void p_ioprio_user(const long *a NSX_UNUSED)
 {
-	static const char *const by_id[] = {"?", "top", "c", "c2", "x"};
-	static char bufs[4][64];
-	static int r;
-	char *b = bufs[r++ % 4];
-	if (id < 0)
-		return "";
-	if (p == P_GETSCHED)
-		snprintf(b, 64, " %s",
-		         id == SCHED_BATCH   ? "SCHED_BATCH"
-		         : id == SCHED_OTHER ? "SCHED_OTHER"
-		                             : "another policy");
-	else if (p == P_KCMP)
-		snprintf(b, 64, " %s", id ? "different" : "same");
-	else if (p == P_VM_READV)
-		snprintf(b, 64, " %s",
-		         id >= 1000 ? nsx_task_name(id - 1000) : "another task's memory");
-	else
-		snprintf(b, 64, " %s", id >= 1 && id <= 4 ? by_id[id] : "another task");
+	long r = nsx_val(syscall(SYS_ioprio_get, IOPRIO_WHO_USER, (int)getuid()));
+	answer(r, (r >> 13) == IOPRIO_CLASS_BE ? (r & 0xff) : 0);
+}
+
+/* What a probe read, shown as: */
+enum { NOTHING, IDENTITY, POLICY, SAME };
+struct probe {
+	const char *name;
+	nsx_action fn;
+	int shows;
+};
+static const struct probe probes[] = {
+        {"sched_setscheduler(SCHED_BATCH)", p_setsched, NOTHING},
+        {"sched_getscheduler", p_getsched, POLICY},
+        {"sched_getaffinity", p_affinity, NOTHING},
+        {"prlimit64(RLIMIT_NOFILE)", p_prlimit, IDENTITY},
+        {"getpriority", p_priority, IDENTITY},
+        {"ioprio_get", p_ioprio, IDENTITY},
+        {"process_vm_readv", p_vm_readv, IDENTITY},
+        {"get_robust_list", p_robust, IDENTITY},
+        {"capget", p_capget, IDENTITY},
+        {"kcmp(KCMP_VM) with c2", p_kcmp, SAME},
+        {"clock_gettime(CPU clock of pid)", p_cpuclock, NOTHING},
+        {"setpgid(pid, pid)", p_setpgid, NOTHING},
+};
+static const struct probe by_uid[] = {
+        /* no pid argument: asked by c and x alone */
+        {"getpriority(PRIO_USER, getuid())", p_prio_user, IDENTITY},
+        {"ioprio_get(IOPRIO_WHO_USER, getuid())", p_ioprio_user, IDENTITY},
+};
+
+/* A probe's answer: its result, and what it read, as p shows it. */
+static const char *answer_str(const struct probe *p, const long *o)
+{
+	char *b = nsx_strbuf();
+	long id = o[1];
+	snprintf(b, 64, "%s%s%s", nsx_res(o[0]), id < 0 || p->shows == NOTHING ? "" : " ",
+	         id < 0 || p->shows == NOTHING ? ""
+	         : p->shows == POLICY          ? (id == SCHED_BATCH   ? "SCHED_BATCH"
+	                                          : id == SCHED_OTHER ? "SCHED_OTHER"
+	                                                              : "another policy")
+	         : p->shows == SAME            ? (id ? "different" : "same")
+	                                       : ids[id >= 1 && id <= 4 ? id : 0]);
 	return b;
 }
 
@@ -295,47 +260,38 @@ NSX_CASE(.family = "pid arguments", .rows = "28.4 28.5 28.6 28.7 28.8 28.9 28.10
 int main(void)
 {
 	nsx_init("top", "outer");
-	mark(1, "top");
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	int x = nsx_spawn("x", "sib", x_fn, NULL);
-	nsx_recv(-1, "marked"); /* from c2 */
-	int c2 = nsx_find("c2"), top = nsx_find("top");
-	int inner = nsx_ns_of(c);
-	long c2_in = nsx_nr_in(c2, inner), c2_out = nsx_pid(c2), top_out = nsx_pid(top);
-	struct {
+	struct nsx_scene s = nsx_scene(NSX_SCENE_C2 | NSX_SCENE_X);
+	int c = s.c, x = s.x, marked[] = {s.top, c, s.c2, x};
+	for (int i = 0; i < 4; i++)
+		nsx_by(marked[i], mark, i + 1, 0, 0);
+	long c2_in = nsx_nr_in(s.c2, s.inner), c2_out = nsx_pid(s.c2), top_out = nsx_pid(s.top);
+	const struct {
 		int caller;
 		long n, n_c2;
-	} col[4] = {{c, c2_in, c2_in}, {c, top_out, c2_in}, {x, c2_in, c2_in}, {0, c2_out, c2_out}};
+	} col[4] = {
+	        {c, c2_in, c2_in}, {c, top_out, c2_in}, {x, c2_in, c2_in}, {s.top, c2_out, c2_out}};
 
 	printf("# pid_args_in: a pid argument is looked up in the caller's namespace\n");
 	printf("# columns: the caller with the number (named for the caller): the result and "
 	       "whose identity it read\n");
 	printf("%-32s c with %s | c with %s | x with %s | top with %s\n", "call",
-	       nsx_name(c, c2_in), nsx_name(c, top_out), nsx_name(x, c2_in), nsx_name(0, c2_out));
-	for (int p = 0; p < P_N; p++) {
-		char line[512];
-		int len = snprintf(line, sizeof(line), "%-32s", probe_names[p]);
+	       nsx_name(c, c2_in), nsx_name(c, top_out), nsx_name(x, c2_in),
+	       nsx_name(s.top, c2_out));
+	for (size_t p = 0; p < sizeof(probes) / sizeof(probes[0]); p++) {
+		printf("%-32s", probes[p].name);
 		for (int k = 0; k < 4; k++) {
-			long out[2];
-			if (col[k].caller)
-				memcpy(out,
-				       nsx_do(col[k].caller, do_probe, p, col[k].n, col[k].n_c2)->v,
-				       sizeof(out));
-			else
-				probe(p, col[k].n, col[k].n_c2, out);
-			len += snprintf(line + len, sizeof(line) - (size_t)len, "%s%s%s",
-			                k ? " | " : " ", nsx_res(out[0]), whose(p, out[1]));
+			const long *o =
+			        nsx_by(col[k].caller, probes[p].fn, col[k].n, col[k].n_c2, 0)->v;
+			printf("%s%s", k ? " | " : " ", answer_str(&probes[p], o));
 		}
-		printf("%s\n", line);
+		printf("\n");
 	}
 	printf("# every task of the caller's uid, asked by c (inner) and x (sib); top, outside "
 	       "both, has the lowest nice and level\n");
-	for (int p = P_PRIO_USER; p < P_ALL; p++) {
-		long oc[2], ox[2];
-		memcpy(oc, nsx_do(c, do_probe, p, 0, 0)->v, sizeof(oc));
-		memcpy(ox, nsx_do(x, do_probe, p, 0, 0)->v, sizeof(ox));
-		printf("%-38s c: %s%s | x: %s%s\n", probe_names[p], nsx_res(oc[0]), whose(p, oc[1]),
-		       nsx_res(ox[0]), whose(p, ox[1]));
+	for (int p = 0; p < 2; p++) {
+		const char *by_c = answer_str(&by_uid[p], nsx_do(c, by_uid[p].fn, 0, 0, 0)->v);
+		printf("%-38s c: %s | x: %s\n", by_uid[p].name, by_c,
+		       answer_str(&by_uid[p], nsx_do(x, by_uid[p].fn, 0, 0, 0)->v));
 	}
 	nsx_exit();
 }

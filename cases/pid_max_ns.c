@@ -36,52 +36,36 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 static int sv[2] = {-1, -1};
 static int own_proc = -1; /* c: its inner proc; top: c's copy */
 
+/* pid_max through the proc at dirfd: the value, or -errno. */
 static long read_at(int dirfd)
 {
-	char buf[32];
-	int f = openat(dirfd, "sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
-	ssize_t n = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
-	long r = n > 0 ? (buf[n] = '\0', strtol(buf, NULL, 10)) : -errno;
-	if (f >= 0)
-		close(f);
-	return r;
+	long v = -EIO, r = nsx_read_numbers(dirfd, "sys/kernel/pid_max", &v, 1);
+	return r < 0 ? r : v;
 }
 
 static long write_at(int dirfd, long v)
 {
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%ld", v);
-	int f = openat(dirfd, "sys/kernel/pid_max", O_WRONLY | O_CLOEXEC);
-	long r = f < 0 ? -errno : write(f, buf, (size_t)n) == n ? 0 : -errno;
-	if (f >= 0)
-		close(f);
-	return r;
+	return nsx_write_text(dirfd, "sys/kernel/pid_max", "%ld", v);
 }
 
 static long clone_tid(int newpid, long t0, long t1)
 {
 	pid_t t[2] = {(pid_t)t0, (pid_t)t1};
-	struct clone_args ca;
-	memset(&ca, 0, sizeof(ca));
-	ca.flags = newpid ? CLONE_NEWPID : 0;
-	ca.exit_signal = SIGCHLD;
-	ca.set_tid = (uintptr_t)t;
-	ca.set_tid_size = t1 ? 2 : 1;
+	struct clone_args ca = {.flags = newpid ? CLONE_NEWPID : 0,
+	                        .exit_signal = SIGCHLD,
+	                        .set_tid = (uintptr_t)t,
+	                        .set_tid_size = t1 ? 2 : 1};
 	fflush(NULL);
 	long p = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (p == 0)
@@ -89,22 +73,19 @@ static long clone_tid(int newpid, long t0, long t1)
 	return p < 0 ? -errno : 0;
 }
 
-static void do_proc(const long *arg)
+/* c: a proc of its own namespace, and its fd for top */
+static void do_proc(const long *arg NSX_UNUSED)
 {
-	(void)arg;
+	own_proc = nsx_own_proc();
 	NSX_REPLY(nsx_send_fds(sv[1], &own_proc, 1));
 }
 
-static void do_read(const long *arg)
+/* pid_max through own_proc (arg[0] 1) or the case's proc: arg[1] written
+ * (0 or -errno), or, with arg[1] 0, read (the value, or -errno). */
+static void do_pid_max(const long *arg)
 {
 	int dirfd = arg[0] ? own_proc : nsx_procfd();
-	NSX_REPLY(read_at(dirfd));
-}
-
-static void do_write(const long *arg)
-{
-	int dirfd = arg[0] ? own_proc : nsx_procfd();
-	NSX_REPLY(write_at(dirfd, arg[1]));
+	NSX_REPLY(arg[1] ? write_at(dirfd, arg[1]) : read_at(dirfd));
 }
 
 static void do_clone(const long *arg)
@@ -112,18 +93,9 @@ static void do_clone(const long *arg)
 	NSX_REPLY(clone_tid(0, arg[1], 0));
 }
 
-static int c_fn(void *arg)
-{
-	(void)arg;
-	own_proc = nsx_own_proc();
-	nsx_serve();
-}
-
 static const char *val(long v)
 {
-	static char b[4][32];
-	static int r;
-	char *s = b[r++ % 4];
+	char *s = nsx_strbuf();
 	if (v < 0)
 		return nsx_res(v);
 	snprintf(s, 32, "%ld", v);
@@ -137,28 +109,24 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
-	int c = nsx_spawn("c", "inner", c_fn, NULL);
-	if (nsx_do(c, do_proc, 0, 0, 0)->v[0] || nsx_recv_fds(sv[0], &own_proc, 1))
-		nsx_fail("c's proc: %s", nsx_errname(errno));
-
-	long was = read_at(nsx_procfd());
-	if (was < 0)
-		nsx_fail("outer's pid_max: %s", nsx_errname((int)-was));
+	int c = nsx_spawn_agent("c", "inner");
+	NSX_TRY_NEG(nsx_do(c, do_proc, 0, 0, 0)->v[0]);
+	NSX_TRY_NEG(nsx_recv_fds(sv[0], &own_proc, 1));
+	long was = NSX_TRY_NEG(read_at(nsx_procfd()));
 	printf("# pid_max_ns: pid_max per pid namespace\n");
 	printf("top writes 1900 through outer's proc: %s\n", nsx_res(write_at(nsx_procfd(), 1900)));
 	printf("c writes 400 through inner's proc: %s\n",
-	       nsx_res(nsx_do(c, do_write, 1, 400, 0)->v[0]));
-	printf("c writes 100: %s\n", nsx_res(nsx_do(c, do_write, 1, 100, 0)->v[0]));
+	       nsx_res(nsx_do(c, do_pid_max, 1, 400, 0)->v[0]));
+	printf("c writes 100: %s\n", nsx_res(nsx_do(c, do_pid_max, 1, 100, 0)->v[0]));
 	printf("top reads: through outer's proc %s, through inner's %s\n",
 	       val(read_at(nsx_procfd())), val(read_at(own_proc)));
 	printf("c reads: through inner's proc %s, through outer's %s\n",
-	       val(nsx_do(c, do_read, 1, 0, 0)->v[0]), val(nsx_do(c, do_read, 0, 0, 0)->v[0]));
+	       val(nsx_do(c, do_pid_max, 1, 0, 0)->v[0]),
+	       val(nsx_do(c, do_pid_max, 0, 0, 0)->v[0]));
 	/* top's clones pick their number in outer; c's children get theirs
 	 * in outer from its counter, so outer's pid_max is put back first. */
 	long t1950 = clone_tid(1, 1, 1950), t1850 = clone_tid(1, 1, 1850);
-	long r = write_at(nsx_procfd(), was);
-	if (r)
-		nsx_fail("putting outer's pid_max back to %ld: %s", was, nsx_errname((int)-r));
+	NSX_TRY_NEG(write_at(nsx_procfd(), was));
 	long c350 = nsx_do(c, do_clone, 0, 350, 0)->v[0];
 	long c450 = nsx_do(c, do_clone, 0, 450, 0)->v[0];
 	printf("c clone3 set_tid {350}: %s; {450}: %s\n", nsx_res(c350), nsx_res(c450));

@@ -89,61 +89,58 @@ static long proc_self(int pfd)
 /* The three per-level lines of /proc/<pid>/status. */
 static const char *const fields[] = {"NSpid", "NSpgid", "NSsid"};
 
-/* Send key+field for each: the count, then the words (the top sends to
- * itself what it reads). */
-static void send_nslists(const char *key, int pfd, const char *pid)
+/* The three lines of pid's status through the proc mount pfd, into v: for
+ * each its count, then its words; returns how many values that is. */
+static int nslists(int pfd, const char *pid, long *v)
 {
-	for (int f = 0; f < 3; f++) {
-		long nr[NSX_MSG_VALS] = {0};
-		char k[48];
-		int n = nsx_read_status_list(pfd, pid, fields[f], nr + 1, NSX_MSG_VALS - 1);
-		if (n < 0)
+	int len = 0;
+	for (int f = 0; f < 3; f++, len += (int)v[len] + 1) {
+		v[len] = nsx_read_status_list(pfd, pid, fields[f], v + len + 1, 4);
+		if (v[len] < 0)
 			nsx_fail("%s of %s unreadable", fields[f], pid);
-		nr[0] = n;
-		snprintf(k, sizeof(k), "%s-%s", key, fields[f]);
-		nsx_send_v(k, nr, n + 1);
 	}
+	return len;
 }
 
-static int member_fn(void *arg)
+/* Send what /proc/self names through the proc mount pfd, then its lines. */
+static void send_view(const char *key, int pfd)
 {
-	(void)arg;
+	long v[NSX_MSG_VALS] = {proc_self(pfd)};
+	nsx_send_v(key, v, 1 + nslists(pfd, "self", v + 1));
+}
+
+static int member_fn(void *arg NSX_UNUSED)
+{
 	NSX_SEND("ids", syscall(SYS_getpid), getppid(), getpgid(0), getsid(0));
 	nsx_park();
 }
 
-static int init_fn(void *arg)
+static int init_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_SEND("before", syscall(SYS_getpid), syscall(SYS_gettid), getppid(), getpgid(0),
 	         getsid(0));
-	send_nslists("before", nsx_procfd(), "self");
+	send_view("before-ns", nsx_procfd());
 	long sid = setsid();
 	NSX_SEND("after", sid < 0 ? -errno : sid, getpgid(0), getsid(0));
 
 	/* Outer /proc first, then a proc of our own over /proc. */
-	NSX_SEND("outer-self", proc_self(nsx_procfd()));
-	send_nslists("outer", nsx_procfd(), "self");
+	send_view("outer", nsx_procfd());
 	NSX_TRY_ERR(-nsx_mount_proc());
-	int inner_proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	NSX_SEND("inner-self", proc_self(inner_proc));
-	send_nslists("inner", inner_proc, "self");
+	send_view("inner", open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC));
 
 	nsx_spawn("member", NULL, member_fn, NULL);
 	NSX_SEND("ready", 1);
 	nsx_park();
 }
 
-static int fresh_fn(void *arg)
+static int fresh_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_SEND("ids", syscall(SYS_getpid), getppid());
 	return 0;
 }
 
-static int unsharer_fn(void *arg)
+static int unsharer_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	long before = syscall(SYS_getpid);
 	long r1 = unshare(CLONE_NEWPID) ? -errno : 0;
 	long after = syscall(SYS_getpid);
@@ -157,26 +154,32 @@ static int unsharer_fn(void *arg)
 	return 0;
 }
 
-/* The three lines a task sent under key: their words named at the levels
- * from the proc mount's (level) down, on task's chain of namespaces. */
-static void print_sent(int from, const char *key, const char *what, int task, int level)
+/* The three lines nslists() put in v: their words named at the levels from
+ * the proc mount's (level) down, on task's chain of namespaces. */
+static void print_lists(const long *v, const char *what, int task, int level)
 {
-	for (int f = 0; f < 3; f++) {
-		char k[48];
-		snprintf(k, sizeof(k), "%s-%s", key, fields[f]);
-		const long *v = nsx_recv(from, k)->v;
+	for (int f = 0; f < 3; f++, v += v[0] + 1)
 		printf("  %s %s = %s\n", fields[f], what,
-		       nsx_nslist_names(task, level, &v[1], (int)v[0]));
-	}
+		       nsx_nslist_names(task, level, v + 1, (int)v[0]));
+}
+
+/* What init sent under key: /proc/self and its lines, through a proc of ns. */
+static void print_view(const char *title, int init, const char *key, int ns)
+{
+	const long *v = nsx_recv(init, key)->v;
+	printf("%s:\n  /proc/self -> %s\n", title,
+	       v[0] < 0 ? nsx_res(v[0]) : nsx_name_ns(ns, v[0]));
+	print_lists(v + 1, "init", init, nsx_ns_level(ns));
 }
 
 /* The three lines of task's status read by the top through its /proc. */
 static void print_read(const char *what, int task, int level)
 {
 	char pid[16];
+	long v[NSX_MSG_VALS];
 	snprintf(pid, sizeof(pid), "%d", (int)nsx_pid(task));
-	send_nslists("read", nsx_procfd(), pid);
-	print_sent(0, "read", what, task, level);
+	nslists(nsx_procfd(), pid, v);
+	print_lists(v, what, task, level);
 }
 
 NSX_CASE(.family = "A task's own numbers and /proc", .rows = "3.3 3.4 3.5 6.7 6.8 6.9 28.3");
@@ -189,9 +192,7 @@ int main(void)
 	 * then top's, whoever started the case. */
 	long top_sid = setsid();
 	int init = nsx_spawn("init", "inner", init_fn, NULL);
-	int inner = nsx_ns_of(init);
-	int outer = nsx_ns_of(top);
-	int lvl_outer = nsx_ns_level(outer), lvl_inner = nsx_ns_level(inner);
+	int inner = nsx_ns_of(init), outer = nsx_ns_of(top), lvl_outer = nsx_ns_level(outer);
 	nsx_recv(init, "ready");
 	int member = nsx_find("member");
 
@@ -204,7 +205,7 @@ int main(void)
 	printf("init before setsid: getpid=%s gettid=%s getppid=%s getpgid=%s getsid=%s\n",
 	       nsx_name(init, m->v[0]), nsx_name(init, m->v[1]), nsx_name(init, m->v[2]),
 	       nsx_name(init, m->v[3]), nsx_name(init, m->v[4]));
-	print_sent(init, "before", "init", init, lvl_outer);
+	print_lists(nsx_recv(init, "before-ns")->v + 1, "init", init, lvl_outer);
 	m = nsx_recv(init, "after");
 	printf("init setsid()=%s, after: getpgid=%s getsid=%s\n",
 	       m->v[0] < 0 ? nsx_errname((int)-m->v[0]) : nsx_name(init, m->v[0]),
@@ -222,16 +223,8 @@ int main(void)
 	print_read("init", init, lvl_outer);
 	print_read("member", member, lvl_outer);
 
-	printf("inner /proc read by init:\n");
-	m = nsx_recv(init, "inner-self");
-	printf("  /proc/self -> %s\n",
-	       m->v[0] < 0 ? nsx_res(m->v[0]) : nsx_name_ns(inner, m->v[0]));
-	print_sent(init, "inner", "init", init, lvl_inner);
-	printf("outer /proc read by init:\n");
-	m = nsx_recv(init, "outer-self");
-	printf("  /proc/self -> %s\n",
-	       m->v[0] < 0 ? nsx_res(m->v[0]) : nsx_name_ns(outer, m->v[0]));
-	print_sent(init, "outer", "init", init, lvl_outer);
+	print_view("inner /proc read by init", init, "inner", inner);
+	print_view("outer /proc read by init", init, "outer", outer);
 
 	int unsharer = nsx_spawn("unsharer", NULL, unsharer_fn, NULL);
 	m = nsx_recv(unsharer, "unshare");

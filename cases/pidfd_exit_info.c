@@ -63,45 +63,23 @@ struct info {
 #define INFO_PID  (1ULL << 0)
 #define INFO_EXIT (1ULL << 3)
 #define KERNFS_FH 0xfe
+struct handle { /* a pidfs file handle: the inode number */
+	struct file_handle fh;
+	uint64_t ino;
+};
 
 static int sv[2] = {-1, -1};
-static int pfd = -1;
+static int pfd = -1; /* the pidfd of z this task holds */
 
 /* {result, mask, pid, ppid, exit status} */
 static void info(int fd, uint64_t want, long *o)
 {
-	struct info in;
-	memset(&in, 0, sizeof(in));
-	in.mask = want;
+	struct info in = {.mask = want};
 	o[0] = ioctl(fd, GET_INFO, &in) ? -errno : 0;
 	o[1] = (long)in.mask;
 	o[2] = in.pid;
 	o[3] = in.ppid;
 	o[4] = WIFEXITED(in.exit_code) ? WEXITSTATUS(in.exit_code) : -1;
-}
-
-/* open_by_handle_at() of pidfs inode ino: 0 and the pidfd's pid for the
- * caller (fdinfo through the case's proc), or -errno. */
-static long decode(uint64_t ino, long *pid_out)
-{
-	struct {
-		struct file_handle fh;
-		uint64_t ino;
-	} h;
-	h.fh.handle_bytes = 8;
-	h.fh.handle_type = KERNFS_FH;
-	memcpy(h.fh.f_handle, &ino, 8);
-	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
-	int f = open_by_handle_at(self, &h.fh, O_RDONLY);
-	long r = f < 0 ? -errno : 0;
-	close(self);
-	if (f >= 0) {
-		long o[5];
-		info(f, INFO_PID, o);
-		*pid_out = o[0] ? o[0] : o[2];
-		close(f);
-	}
-	return r;
 }
 
 static void do_info(const long *arg)
@@ -111,17 +89,28 @@ static void do_info(const long *arg)
 	NSX_REPLY(o[0], o[1], o[2], o[3], o[4]);
 }
 
-static void do_take(const long *arg)
+static void do_take(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(nsx_recv_fds(sv[1], &pfd, 1));
 }
 
+/* open_by_handle_at() of pidfs inode arg[0]: {0 or -errno, and the pid
+ * PIDFD_GET_INFO gives the caller for the pidfd it opened}. */
 static void do_handle(const long *arg)
 {
-	long p = 0;
-	long r = decode((uint64_t)arg[0], &p);
-	NSX_REPLY(r, p);
+	struct handle h = {.fh.handle_bytes = 8, .fh.handle_type = KERNFS_FH};
+	long o[5] = {0};
+	uint64_t ino = (uint64_t)arg[0];
+	memcpy(h.fh.f_handle, &ino, 8);
+	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	int f = open_by_handle_at(self, &h.fh, O_RDONLY);
+	long r = nsx_rc(f);
+	close(self);
+	if (f >= 0) {
+		info(f, INFO_PID, o);
+		close(f);
+	}
+	NSX_REPLY(r, o[0] ? o[0] : o[2]);
 }
 
 static void do_reap(const long *arg)
@@ -130,27 +119,23 @@ static void do_reap(const long *arg)
 	NSX_REPLY(nsx_rc(waitid(P_PID, (id_t)arg[0], &si, WEXITED)));
 }
 
-static int z_fn(void *arg)
+static int z_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	nsx_step();
 	return 3;
 }
 
-static int c_fn(void *arg)
+/* c: fork z, and hold a pidfd of it */
+static void do_spawn_z(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	int z = nsx_spawn("z", NULL, z_fn, NULL);
-	pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
-	NSX_SEND("up", pfd < 0 ? -errno : 0);
-	nsx_serve();
+	pfd = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(z), 0));
+	NSX_REPLY(z);
 }
 
 static const char *mask_str(long m)
 {
-	static char b[4][64];
-	static int r;
-	char *s = b[r++ % 4];
+	char *s = nsx_strbuf();
 	snprintf(s, 64, "%s%s", m & (long)INFO_PID ? "PID" : "-",
 	         m & (long)INFO_EXIT ? "+EXIT" : "");
 	return s;
@@ -158,13 +143,9 @@ static const char *mask_str(long m)
 
 static int c, x, z;
 
-static void show_info(int who, int fd, uint64_t want)
+static void show_info(int who, uint64_t want)
 {
-	long o[5];
-	if (who == 0)
-		info(fd, want, o);
-	else
-		memcpy(o, nsx_do(who, do_info, (long)want, 0, 0)->v, sizeof(o));
+	const long *o = nsx_by(who, do_info, (long)want, 0, 0)->v;
 	printf("  %-3s %-14s: ", nsx_task_name(who),
 	       want & INFO_EXIT ? "PID|EXIT asked" : "PID asked");
 	if (o[0]) {
@@ -179,25 +160,17 @@ static void show_info(int who, int fd, uint64_t want)
 	printf("\n");
 }
 
-static void stage(const char *when, int top_pfd)
+static void stage(const char *when)
 {
 	printf("%s:\n", when);
-	for (int k = 0; k < 2; k++) {
-		uint64_t want = k ? INFO_PID | INFO_EXIT : INFO_PID;
-		show_info(0, top_pfd, want);
-		show_info(c, -1, want);
-		show_info(x, -1, want);
-	}
+	for (int k = 0; k < 6; k++)
+		show_info((int[]){0, c, x}[k % 3], k < 3 ? INFO_PID : INFO_PID | INFO_EXIT);
 }
 
 static uint64_t handle_of(int fd, long *r)
 {
-	struct {
-		struct file_handle fh;
-		uint64_t ino;
-	} h;
+	struct handle h = {.fh.handle_bytes = 8};
 	int mnt;
-	h.fh.handle_bytes = 8;
 	*r = name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH) ? -errno : 0;
 	if (!*r && (h.fh.handle_type != KERNFS_FH || h.fh.handle_bytes != 8))
 		*r = -EPROTO;
@@ -208,12 +181,14 @@ static uint64_t handle_of(int fd, long *r)
 
 static void show_decode(const char *what, uint64_t ino)
 {
-	long p = 0, r = decode(ino, &p);
-	printf("  open_by_handle_at(%s): top %s", what, r ? nsx_res(r) : nsx_name(0, p));
-	const long *v = nsx_do(c, do_handle, (long)ino, 0, 0)->v;
-	printf(", c %s", v[0] ? nsx_res(v[0]) : nsx_name(c, v[1]));
-	v = nsx_do(x, do_handle, (long)ino, 0, 0)->v;
-	printf(", x %s\n", v[0] ? nsx_res(v[0]) : nsx_name(x, v[1]));
+	printf("  open_by_handle_at(%s):", what);
+	for (int k = 0; k < 3; k++) {
+		int who = (int[]){0, c, x}[k];
+		const long *v = nsx_by(who, do_handle, (long)ino, 0, 0)->v;
+		printf("%s %s %s", k ? "," : "", nsx_task_name(who),
+		       v[0] ? nsx_res(v[0]) : nsx_name(who, v[1]));
+	}
+	printf("\n");
 }
 
 NSX_CASE(.family = "pidfds", .rows = "4.2 4.5",
@@ -238,34 +213,32 @@ int main(void)
 		        "name_to_handle_at() on a pidfd: EOPNOTSUPP: no pidfs file handles in this "
 		        "kernel (6.12 has none, 6.18 has them)");
 
-	c = nsx_spawn("c", "inner", c_fn, NULL);
+	c = nsx_spawn_agent("c", "inner");
 	x = nsx_spawn_agent("x", "sib");
-	if (nsx_recv(c, "up")->v[0])
-		nsx_fail("c's pidfd of z");
-	z = nsx_find("z");
-	int top_pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
-	if (top_pfd < 0 || nsx_send_fds(sv[0], &top_pfd, 1) || nsx_do(x, do_take, 0, 0, 0)->v[0])
-		nsx_fail("pidfds of z: %s", nsx_errname(errno));
-	uint64_t z_ino = handle_of(top_pfd, &hr);
+	z = (int)nsx_do(c, do_spawn_z, 0, 0, 0)->v[0];
+	pfd = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(z), 0));
+	NSX_TRY_NEG(nsx_send_fds(sv[0], &pfd, 1));
+	NSX_TRY_NEG(nsx_do(x, do_take, 0, 0, 0)->v[0]);
+	uint64_t z_ino = handle_of(pfd, &hr);
 
 	printf("# pidfd_exit_info: PIDFD_GET_INFO and pidfs file handles for z (inner), by top "
 	       "(outer), c (inner), x (sib)\n");
 	printf("name_to_handle_at(pidfd of z): %s, FILEID_KERNFS, 8 bytes\n", nsx_res(hr));
-	stage("z alive", top_pfd);
+	stage("z alive");
 	show_decode("z's handle", z_ino);
 	show_decode("top's handle", top_ino);
 
 	nsx_go(z);
-	struct pollfd p = {top_pfd, POLLIN, 0};
+	struct pollfd p = {pfd, POLLIN, 0};
 	if (poll(&p, 1, nsx_timeout_ms()) != 1)
 		nsx_fail("z did not exit");
-	stage("z exited with 3, not reaped", top_pfd);
+	stage("z exited with 3, not reaped");
 	nsx_do(c, do_reap, nsx_nr_in(z, nsx_ns_of(c)), 0, 0);
 	nsx_forget(z);
-	info(top_pfd, INFO_PID | INFO_EXIT, o);
+	info(pfd, INFO_PID | INFO_EXIT, o);
 	if (o[0] == -ESRCH)
 		nsx_skip("PIDFD_INFO_EXIT: ESRCH for a reaped task: needs Linux 6.15");
-	stage("z reaped by c", top_pfd);
+	stage("z reaped by c");
 	show_decode("z's handle", z_ino);
 	nsx_exit();
 }

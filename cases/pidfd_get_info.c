@@ -48,9 +48,7 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -61,29 +59,13 @@
 static int give[2];    /* SCM_RIGHTS: pidfds from top to the other tasks */
 static int taken = -1; /* in the other tasks: the pidfd received */
 
-/* What one PIDFD_GET_INFO answered, as message values. */
-enum {
-	I_RC,
-	I_PID,
-	I_TGID,
-	I_PPID,
-	I_RUID,
-	I_EUID,
-	I_SUID,
-	I_FSUID,
-	I_RGID,
-	I_EGID,
-	I_SGID,
-	I_FSGID,
-	I_CGROUP,
-	I_MASK,
-	I_N
-};
+/* What one PIDFD_GET_INFO answered, as message values: the result, pid,
+ * tgid, ppid, the uids r/e/s/fs, the gids r/e/s/fs, cgroup, mask. */
+enum { I_RC, I_PID, I_TGID, I_PPID, I_UID, I_GID = I_UID + 4, I_CGROUP = I_GID + 4, I_MASK, I_N };
 
 static long get_info(int fd, struct nsx_pidfd_info *in)
 {
-	memset(in, 0, sizeof(*in));
-	in->mask = NSX_PIDFD_INFO_PID;
+	*in = (struct nsx_pidfd_info){.mask = NSX_PIDFD_INFO_PID};
 	return ioctl(fd, NSX_PIDFD_GET_INFO, in) ? -errno : 0;
 }
 
@@ -105,9 +87,8 @@ static void info(int fd, long out[I_N])
 	out[I_MASK] = (long)in.mask;
 }
 
-static void do_take(const long *arg)
+static void do_take(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	NSX_REPLY(nsx_recv_fds(give[1], &taken, 1));
 }
 
@@ -119,31 +100,26 @@ static void do_info(const long *arg)
 	nsx_send_v("reply", out, I_N);
 }
 
-static int init_fn(void *arg)
+/* c forks m; u and x, in outer's pid namespace, each make a user namespace
+ * of their own: u's maps its uid 100 and gid 200 to top's 0, x's nothing. */
+static void do_setup(const long *arg)
 {
-	if (arg)
+	if (arg[0] == 'c')
 		nsx_spawn("m", NULL, nsx_parked, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
-}
-
-/* u and x: in outer's pid namespace, each in a user namespace of its own:
- * u's maps its uid 100 and gid 200 to top's 0, x's maps nothing. */
-static int userns_fn(void *arg)
-{
-	NSX_TRY_ERR(-nsx_new_userns(arg ? "100 0 1\n" : NULL, arg ? "200 0 1\n" : NULL));
-	nsx_serve();
+	else
+		NSX_TRY_ERR(-nsx_new_userns(arg[0] == 'u' ? "100 0 1\n" : NULL,
+		                            arg[0] == 'u' ? "200 0 1\n" : NULL));
+	NSX_REPLY(0);
 }
 
 static const char *mask_str(unsigned long m)
 {
 	static const char *const bit[] = {"PID", "CREDS", "CGROUPID", "EXIT", "COREDUMP"};
-	static char b[96];
+	char *b = nsx_strbuf();
 	size_t off = 0;
-	b[0] = '\0';
 	for (int i = 0; i < 64; i++)
 		if (m & (1UL << i))
-			off += (size_t)snprintf(b + off, sizeof(b) - off, "%s%s", off ? "|" : "",
+			off += (size_t)snprintf(b + off, 96 - off, "%s%s", off ? "|" : "",
 			                        i < 5 ? bit[i] : "?");
 	return off ? b : "0";
 }
@@ -159,15 +135,15 @@ static void show(const char *what, int observer, const long *v)
 	       nsx_name(observer, v[I_TGID]), nsx_name(observer, v[I_PPID]));
 	printf("%-26s uid r/e/s/fs=%ld/%ld/%ld/%ld gid r/e/s/fs=%ld/%ld/%ld/%ld cgroup=%s "
 	       "mask=%s\n",
-	       "", v[I_RUID], v[I_EUID], v[I_SUID], v[I_FSUID], v[I_RGID], v[I_EGID], v[I_SGID],
-	       v[I_FSGID], cg[v[I_CGROUP]], mask_str((unsigned long)v[I_MASK]));
+	       "", v[I_UID], v[I_UID + 1], v[I_UID + 2], v[I_UID + 3], v[I_GID], v[I_GID + 1],
+	       v[I_GID + 2], v[I_GID + 3], cg[v[I_CGROUP]], mask_str((unsigned long)v[I_MASK]));
 }
 
 /* Hand fd to task over SCM_RIGHTS. */
 static void hand(int task, int fd)
 {
-	if (nsx_send_fds(give[0], &fd, 1) || nsx_do(task, do_take, 0, 0, 0)->v[0])
-		nsx_fail("passing a pidfd to %s", nsx_task_name(task));
+	NSX_TRY_NEG(nsx_send_fds(give[0], &fd, 1));
+	NSX_TRY_NEG(nsx_do(task, do_take, 0, 0, 0)->v[0]);
 }
 
 NSX_CASE(.family = "pidfds", .rows = "4.2 28.2",
@@ -187,20 +163,16 @@ int main(void)
 		nsx_skip("PIDFD_GET_INFO: %s: needs Linux 6.13", nsx_errname((int)-v[0]));
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, give));
 
-	int c = nsx_spawn("c", "inner", init_fn, "with m");
-	int s = nsx_spawn("s", "sib", init_fn, NULL);
-	int u = nsx_spawn("u", NULL, userns_fn, "mapped");
-	int x = nsx_spawn("x", NULL, userns_fn, NULL);
-	nsx_recv(c, "up"); /* after m's spawn */
+	int c = nsx_spawn_agent("c", "inner"), s = nsx_spawn_agent("s", "sib");
+	int u = nsx_spawn_agent("u", NULL), x = nsx_spawn_agent("x", NULL);
+	for (int i = 0; i < 3; i++)
+		nsx_do((int[]){c, u, x}[i], do_setup, "cux"[i], 0, 0);
 	int m = nsx_find("m"), inner = nsx_ns_of(c);
 	int pfd_c = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(c), 0));
-	int pfd_m = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(m), 0));
 
 	printf("# pidfd_get_info: PIDFD_GET_INFO(PIDFD_INFO_PID), in the caller's namespaces\n");
-	info(pfd_c, v);
-	show("top on c:", 0, v);
-	info(pfd_m, v);
-	show("top on m:", 0, v);
+	show("top on c:", 0, nsx_by(0, do_info, nsx_pid(c), 0, 0)->v);
+	show("top on m:", 0, nsx_by(0, do_info, nsx_pid(m), 0, 0)->v);
 	show("c on m:", c, nsx_do(c, do_info, nsx_nr_in(m, inner), 0, 0)->v);
 	show("c on itself:", c, nsx_do(c, do_info, 1, 0, 0)->v);
 	hand(c, self);
@@ -208,9 +180,7 @@ int main(void)
 	hand(s, pfd_c);
 	show("s (sibling) on c:", s, nsx_do(s, do_info, 0, 0, 0)->v);
 	printf("# u (outer): own user namespace, uid 100 gid 200 = top's 0; x (outer): unmapped\n");
-	int pfd_u = (int)syscall(SYS_pidfd_open, nsx_pid(u), 0);
-	info(pfd_u, v);
-	show("top on u:", 0, v);
+	show("top on u:", 0, nsx_by(0, do_info, nsx_pid(u), 0, 0)->v);
 	show("u on itself:", u, nsx_do(u, do_info, nsx_pid(u), 0, 0)->v);
 	show("u on c:", u, nsx_do(u, do_info, nsx_pid(c), 0, 0)->v);
 	show("x on c:", x, nsx_do(x, do_info, nsx_pid(c), 0, 0)->v);

@@ -46,13 +46,11 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -64,39 +62,10 @@ static int sv[2] = {-1, -1}; /* top -> x, for pidfds */
 static int pfd = -1;         /* the pidfd this task holds (top, c: of z; x: given) */
 static int old_pfd = -1;     /* c: z's, kept after pfd is reopened */
 
-/* fdinfo Pid and NSpid (up to 3 levels) of fd, read through the case's proc:
- * v[0] Pid, v[1] count, v[2..] NSpid. */
-static void fdinfo(int fd, long *v)
+static int z_fn(void *arg NSX_UNUSED)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "self/fdinfo/%d", fd);
-	nsx_read_text(nsx_procfd(), path, buf, sizeof(buf));
-	char *p = strstr(buf, "\nPid:");
-	if (!p)
-		nsx_fail("%s: no Pid line", path);
-	v[0] = strtol(p + 5, NULL, 10);
-	v[1] = 0;
-	p = strstr(buf, "\nNSpid:");
-	for (char *s = p ? p + 7 : NULL, *e; s && v[1] < 3; s = e) {
-		long x = strtol(s, &e, 10);
-		if (e == s)
-			break;
-		v[2 + v[1]++] = x;
-	}
-}
-
-static int z_fn(void *arg)
-{
-	(void)arg;
 	nsx_step();
 	return 3;
-}
-
-static int z2_fn(void)
-{
-	int m = memfd_create("z2-mark", MFD_CLOEXEC);
-	NSX_SEND("memfd", m);
-	nsx_park();
 }
 
 static long getfd(int fd, long target_fd)
@@ -117,33 +86,31 @@ static void do_open(const long *arg)
 {
 	old_pfd = pfd;
 	pfd = (int)syscall(SYS_pidfd_open, (pid_t)arg[0], 0);
-	NSX_REPLY(pfd < 0 ? -errno : 0);
+	NSX_REPLY(nsx_rc(pfd));
 }
 
 /* x: the pidfd top passes */
-static void do_take(const long *arg)
+static void do_take(const long *arg NSX_UNUSED)
 {
-	(void)arg;
 	if (pfd >= 0)
 		close(pfd);
 	NSX_REPLY(nsx_recv_fds(sv[1], &pfd, 1));
 }
 
-/* Actions, run by c or x, or by top itself (run_by()). */
+/* Actions, run by c or x, or by top itself (nsx_by()). */
 
-/* Signal 0 through the old pidfd (arg[0] 1) or the current one. */
-static void do_signal(const long *arg)
+/* Signal 0 through the pidfd. */
+static void do_signal(const long *arg NSX_UNUSED)
 {
-	NSX_REPLY(nsx_rc((int)syscall(SYS_pidfd_send_signal, arg[0] ? old_pfd : pfd, 0, NULL, 0)));
+	NSX_REPLY(nsx_rc((int)syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0)));
 }
 
-/* waitid(P_PIDFD) with options arg[0] (and WEXITED), on the old pidfd (arg[1]
- * 1) or the current one: the result, si_pid, si_code, si_status. */
+/* waitid(P_PIDFD) with options arg[0] (and WEXITED): the result, si_pid,
+ * si_code, si_status. */
 static void do_wait(const long *arg)
 {
 	siginfo_t si = {0};
-	long r = nsx_rc(waitid((idtype_t)3 /* P_PIDFD */, (id_t)(arg[1] ? old_pfd : pfd), &si,
-	                       WEXITED | (int)arg[0]));
+	long r = nsx_rc(waitid((idtype_t)3 /* P_PIDFD */, (id_t)pfd, &si, WEXITED | (int)arg[0]));
 	NSX_REPLY(r, si.si_pid, si.si_code, si.si_status);
 }
 
@@ -151,18 +118,16 @@ static void do_wait(const long *arg)
 static void do_clone(const long *arg)
 {
 	pid_t t = (pid_t)arg[0];
-	struct clone_args ca;
-	memset(&ca, 0, sizeof(ca));
-	ca.exit_signal = SIGCHLD;
-	ca.set_tid = (uintptr_t)&t;
-	ca.set_tid_size = 1;
+	struct clone_args ca = {
+	        .exit_signal = SIGCHLD, .set_tid = (uintptr_t)&t, .set_tid_size = 1};
 	fflush(NULL);
 	long p = syscall(SYS_clone3, &ca, sizeof(ca));
-	if (p == 0) {
+	if (p == 0) { /* z2: a file to be taken with pidfd_getfd() */
 		nsx_register_child("z2", NULL);
-		z2_fn();
+		NSX_SEND("memfd", memfd_create("z2-mark", MFD_CLOEXEC));
+		nsx_park();
 	}
-	NSX_REPLY(p < 0 ? -errno : p);
+	NSX_REPLY(nsx_val(p));
 }
 
 static void do_kill(const long *arg)
@@ -175,39 +140,36 @@ static void do_getfd(const long *arg)
 	NSX_REPLY(getfd(pfd, arg[0]));
 }
 
-/* fdinfo of the old (arg[0] 1) or current pidfd */
+/* fdinfo Pid and NSpid (up to 3 levels) of the old (arg[0] 1) or current
+ * pidfd, read through the case's proc: {Pid, count, NSpid...}. */
 static void do_fdinfo(const long *arg)
 {
-	long v[5];
-	fdinfo(arg[0] ? old_pfd : pfd, v);
+	char path[64];
+	long v[5] = {0};
+	snprintf(path, sizeof(path), "self/fdinfo/%d", arg[0] ? old_pfd : pfd);
+	NSX_TRY_NEG(nsx_read_field_numbers(nsx_procfd(), path, "Pid", v, 1));
+	v[1] = nsx_read_field_numbers(nsx_procfd(), path, "NSpid", v + 2, 3);
 	nsx_send_v("reply", v, 5);
 }
 
-static int c_fn(void *arg)
+/* c: fork z */
+static void do_spawn_z(const long *arg NSX_UNUSED)
 {
-	(void)arg;
-	nsx_spawn("z", NULL, z_fn, NULL);
-	NSX_SEND("up", 1);
-	nsx_serve();
-}
-
-/* nsx_do() in task, or, when the task is top, the action run in top (its
- * reply comes through top's own channel). */
-static const struct nsx_msg *run_by(int task, nsx_action fn, long a0, long a1, long a2)
-{
-	if (task != nsx_self())
-		return nsx_do(task, fn, a0, a1, a2);
-	fn((const long[]){a0, a1, a2, 0});
-	return nsx_recv(task, "reply");
+	NSX_REPLY(nsx_spawn("z", NULL, z_fn, NULL));
 }
 
 static int c, x, z;
 
+/* Top's pidfd fd, sent to x, which takes it as its own. */
+static void give_x(int fd)
+{
+	NSX_TRY_NEG(nsx_send_fds(sv[0], &fd, 1));
+	NSX_TRY_NEG(nsx_do(x, do_take, 0, 0, 0)->v[0]);
+}
+
 static const char *fdinfo_str(int reader_ns_task, const long *v)
 {
-	static char b[4][128];
-	static int r;
-	char *s = b[r++ % 4];
+	char *s = nsx_strbuf();
 	int len = snprintf(s, 128, "Pid %s NSpid",
 	                   v[0] == -1 ? "-1" : nsx_name(reader_ns_task, v[0]));
 	for (long k = 0; k < v[1]; k++)
@@ -222,18 +184,18 @@ static void state(const char *when)
 	struct pollfd p = {pfd, POLLIN, 0};
 	int pr = poll(&p, 1, 0);
 	printf("%s:\n  top's pidfd: fdinfo %s; poll %s\n", when,
-	       fdinfo_str(0, run_by(0, do_fdinfo, 0, 0, 0)->v),
+	       fdinfo_str(0, nsx_by(0, do_fdinfo, 0, 0, 0)->v),
 	       pr > 0 && (p.revents & POLLIN) ? "POLLIN" : "nothing");
 	printf("  c's pidfd:   fdinfo %s\n", fdinfo_str(0, nsx_do(c, do_fdinfo, 0, 0, 0)->v));
 	printf("  pidfd_send_signal(0): top %s, c %s, x %s\n",
-	       nsx_res(run_by(0, do_signal, 0, 0, 0)->v[0]),
+	       nsx_res(nsx_by(0, do_signal, 0, 0, 0)->v[0]),
 	       nsx_res(nsx_do(c, do_signal, 0, 0, 0)->v[0]),
 	       nsx_res(nsx_do(x, do_signal, 0, 0, 0)->v[0]));
 }
 
 static void show_wait(const char *who, int task, int flags, const char *how)
 {
-	const long *v = run_by(task, do_wait, flags, 0, 0)->v; /* result, pid, code, status */
+	const long *v = nsx_by(task, do_wait, flags, 0, 0)->v; /* result, pid, code, status */
 	printf("  %s waitid(P_PIDFD, %s): %s", who, how, nsx_res(v[0]));
 	if (!v[0])
 		printf(" si_pid=%s %s %ld", nsx_name(task, v[1]), nsx_sicode(SIGCHLD, (int)v[2]),
@@ -247,16 +209,13 @@ int main(void)
 {
 	nsx_init("top", "outer");
 	NSX_TRY(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
-	c = nsx_spawn("c", "inner", c_fn, NULL);
+	c = nsx_spawn_agent("c", "inner");
 	x = nsx_spawn_agent("x", "sib");
-	nsx_recv(c, "up");
-	z = nsx_find("z");
-	int inner = nsx_ns_of(c);
-	long z_in = nsx_nr_in(z, inner);
-	pfd = (int)syscall(SYS_pidfd_open, nsx_pid(z), 0);
-	if (pfd < 0 || nsx_do(c, do_open, z_in, 0, 0)->v[0] || nsx_send_fds(sv[0], &pfd, 1) ||
-	    nsx_do(x, do_take, 0, 0, 0)->v[0])
-		nsx_fail("pidfds of z: %s", nsx_errname(errno));
+	z = (int)nsx_do(c, do_spawn_z, 0, 0, 0)->v[0];
+	long z_in = nsx_nr_in(z, nsx_ns_of(c)); /* z's number in inner */
+	pfd = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(z), 0));
+	NSX_TRY_NEG(nsx_do(c, do_open, z_in, 0, 0)->v[0]);
+	give_x(pfd);
 
 	printf("# pidfd_lifecycle: pidfds of z (inner) held by top (outer), c (inner) and x "
 	       "(sib)\n");
@@ -287,10 +246,9 @@ int main(void)
 	printf(", fdinfo %s; the old one: %s\n", fdinfo_str(0, nsx_do(c, do_fdinfo, 0, 0, 0)->v),
 	       fdinfo_str(0, nsx_do(c, do_fdinfo, 1, 0, 0)->v));
 
-	int z2fd = (int)syscall(SYS_pidfd_open, nsx_pid(z2), 0);
-	if (z2fd < 0 || nsx_send_fds(sv[0], &z2fd, 1) || nsx_do(x, do_take, 0, 0, 0)->v[0])
-		nsx_fail("pidfds of z2: %s", nsx_errname(errno));
-	long t = getfd(z2fd, memfd);
+	pfd = (int)NSX_TRY(syscall(SYS_pidfd_open, nsx_pid(z2), 0));
+	give_x(pfd);
+	long t = nsx_by(0, do_getfd, memfd, 0, 0)->v[0];
 	long xr = nsx_do(x, do_getfd, memfd, 0, 0)->v[0];
 	printf("pidfd_getfd(z2's pidfd, its memfd): top %s, x %s; x's pidfd_send_signal(0): %s\n",
 	       t == 1 ? "memfd:z2-mark" : nsx_res(t), xr == 1 ? "memfd:z2-mark" : nsx_res(xr),

@@ -42,11 +42,10 @@ static int o_pidfd = -1;
 static void probe(long n, long *r)
 {
 	struct iovec v = {page, sizeof(page)};
-	long k = syscall(SYS_process_madvise, o_pidfd, &v, 1, MADV_COLD, 0);
-	r[0] = k < 0 ? -errno : k;
+	r[0] = nsx_val(syscall(SYS_process_madvise, o_pidfd, &v, 1, MADV_COLD, 0));
 	r[1] = nsx_rc(syscall(SYS_process_mrelease, o_pidfd, 0));
-	k = syscall(SYS_pidfd_open, (pid_t)n, 0);
-	r[2] = k < 0 ? -errno : 0;
+	long k = syscall(SYS_pidfd_open, (pid_t)n, 0);
+	r[2] = nsx_rc(k);
 	if (k >= 0)
 		close((int)k);
 }
@@ -58,21 +57,20 @@ static void do_probe(const long *arg)
 	NSX_REPLY(r[0], r[1], r[2]);
 }
 
-static int o_fn(void *arg)
+static int o_fn(void *arg NSX_UNUSED)
 {
-	(void)arg;
 	page[0] = 1;
 	nsx_park();
 }
 
-static void show(const char *who, int observer, long n, const long *r)
+static void show(int observer, long n, const long *r)
 {
-	char adv[32];
-	snprintf(adv, sizeof(adv), "%ld", r[0]);
+	char *adv = nsx_strbuf();
+	snprintf(adv, 32, "%ld", r[0]);
 	printf("%-3s pidfd of o: process_madvise(MADV_COLD, 1 page) = %s; process_mrelease = %s; "
 	       "pidfd_open(%s) = %s\n",
-	       who, r[0] < 0 ? nsx_res(r[0]) : adv, nsx_res(r[1]), nsx_name(observer, n),
-	       nsx_res(r[2]));
+	       nsx_task_name(observer), r[0] < 0 ? nsx_res(r[0]) : adv, nsx_res(r[1]),
+	       nsx_name(observer, n), nsx_res(r[2]));
 }
 
 NSX_CASE(.family = "pidfds", .rows = "28.25", .kconfig = "CONFIG_ADVISE_SYSCALLS",
@@ -85,13 +83,12 @@ int main(void)
 	o_pidfd = (int)syscall(SYS_pidfd_open, nsx_pid(o), 0);
 	if (o_pidfd < 0)
 		nsx_skip("pidfd_open: %s (5.3)", nsx_errname(errno));
-	long r[3];
-	probe(nsx_pid(o), r);
+	const long *r = nsx_by(0, do_probe, nsx_pid(o), 0, 0)->v;
 	if (r[0] == -ENOSYS)
 		nsx_skip("process_madvise: ENOSYS (5.10, CONFIG_ADVISE_SYSCALLS)");
 	int c = nsx_spawn_agent("c", "inner");
 	printf("# pidfd_mm: a pidfd reaches its process's memory from any namespace\n");
-	show("c", c, nsx_pid(o), nsx_do(c, do_probe, nsx_pid(o), 0, 0)->v);
-	show("top", 0, nsx_pid(o), r);
+	show(c, nsx_pid(o), nsx_do(c, do_probe, nsx_pid(o), 0, 0)->v);
+	show(0, nsx_pid(o), r);
 	nsx_exit();
 }

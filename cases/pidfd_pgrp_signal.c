@@ -42,7 +42,6 @@
 #ifndef PIDFD_SIGNAL_PROCESS_GROUP
 #define PIDFD_SIGNAL_PROCESS_GROUP (1U << 2)
 #endif
-enum { OP_SEND = 1 };
 
 static int g_pidfd = -1;
 
@@ -51,21 +50,19 @@ static long pgrp_signal(int fd, int sig)
 	return nsx_rc(syscall(SYS_pidfd_send_signal, fd, sig, NULL, PIDFD_SIGNAL_PROCESS_GROUP));
 }
 
-static int m_fn(void *arg)
+/* g (arg non-NULL) makes the group and its pidfd and forks m; m signals the
+ * group through it (signal 0).  Each reports the SIGUSR1 it takes. */
+static int member_fn(void *arg)
 {
-	(void)arg;
-	NSX_SEND("ready", pgrp_signal(g_pidfd, 0));
-	nsx_send_siginfo("sig", SIGUSR1);
-	nsx_park();
-}
-
-static int g_fn(void *arg)
-{
-	(void)arg;
-	NSX_TRY(setpgid(0, 0));
-	g_pidfd = (int)NSX_TRY(syscall(SYS_pidfd_open, getpid(), 0));
-	nsx_spawn("m", "inner", m_fn, NULL);
-	NSX_SEND("ready", 0);
+	long r = 0;
+	if (arg) {
+		NSX_TRY(setpgid(0, 0));
+		g_pidfd = (int)NSX_TRY(syscall(SYS_pidfd_open, getpid(), 0));
+		nsx_spawn("m", "inner", member_fn, NULL);
+	} else {
+		r = pgrp_signal(g_pidfd, 0);
+	}
+	NSX_SEND("ready", r);
 	nsx_send_siginfo("sig", SIGUSR1);
 	nsx_park();
 }
@@ -82,7 +79,7 @@ int main(void)
 	if (pgrp_signal(self, 0) == -EINVAL)
 		nsx_skip("pidfd_send_signal(PIDFD_SIGNAL_PROCESS_GROUP): EINVAL (6.9)");
 	nsx_block(SIGUSR1);
-	int g = nsx_spawn("g", NULL, g_fn, NULL);
+	int g = nsx_spawn("g", NULL, member_fn, "g");
 	nsx_recv(g, "ready");
 	int m = nsx_find("m");
 	long from_m = nsx_recv(m, "ready")->v[0];

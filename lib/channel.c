@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -172,18 +171,9 @@ int nsx_spawn_agent_by(int by, const char *name, const char *new_ns)
 	return (int)nsx_by(by, spawn_agent, (long)name, (long)new_ns, 0)->v[0];
 }
 
-static void *agent_thread(void *name)
-{
-	nsx_add_thread(name);
-	nsx_serve();
-}
-
 static void start_agent_thread(const long *arg)
 {
-	pthread_t th;
-	if (pthread_create(&th, NULL, agent_thread, (void *)arg[0]))
-		nsx_fail("pthread_create for %s", (const char *)arg[0]);
-	NSX_REPLY(nsx_await_task((const char *)arg[0]));
+	NSX_REPLY(nsx_thread((const char *)arg[0], NULL, NULL));
 }
 
 int nsx_agent_thread_by(int by, const char *name)

@@ -94,6 +94,11 @@ long nsx_rc(long r)
 	return r < 0 ? -errno : 0;
 }
 
+long nsx_val(long r)
+{
+	return r < 0 ? -errno : r;
+}
+
 const char *nsx_res(long r)
 {
 	return r < 0 ? nsx_errname((int)-r) : "0";

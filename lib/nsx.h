@@ -259,6 +259,9 @@ const char *nsx_name_ns(int ns, long v);
 const char *nsx_name_list(int observer, const long *v);
 /* 0, or -errno if a syscall's result r says it failed (r < 0). */
 long nsx_rc(long r);
+/* r itself, or -errno if r < 0: for a call whose value is the answer (an
+ * fd, a policy, a pid), to be shown by nsx_res() when it failed. */
+long nsx_val(long r);
 /* "0" for r >= 0, else the name of the errno -r ("ESRCH"). */
 const char *nsx_res(long r);
 /* Print "<call>=<nsx_res(r)>:" padded to width, then result, as one line. */
@@ -293,8 +296,8 @@ void nsx_step(void);
  * which nsx_do() returns.  For tasks that act on command.
  */
 typedef void (*nsx_action)(const long *arg);
-/* For an action or a task function that ignores its argument:
- * static void do_x(NSX_UNUSED const long *arg). */
+/* A task function's or an action's argument it does not use, instead of a
+ * "(void)arg;" line: static void do_x(NSX_UNUSED const long *arg). */
 #define NSX_UNUSED __attribute__((unused))
 const struct nsx_msg *nsx_do(int task, nsx_action fn, long a0, long a1, long a2);
 /* nsx_do() that the top may also address to itself (a column of observers
@@ -496,6 +499,12 @@ long nsx_write_text(int dirfd, const char *path, const char *fmt, ...)
  * nsx_read_text() reads it), or -errno. */
 int nsx_numbers(const char *s, long *v, int max);
 long nsx_read_numbers(int dirfd, const char *path, long *v, int max);
+/* The numbers of the line "<field>:" of a text such as /proc's status and
+ * fdinfo files ("Pid", "NSpid"), into v (at most max): how many, or -ENOENT
+ * when no line has that field.  nsx_read_field_numbers(): those of a file's
+ * text (as nsx_read_text() reads it), or -errno. */
+int nsx_field_numbers(const char *text, const char *field, long *v, int max);
+long nsx_read_field_numbers(int dirfd, const char *path, const char *field, long *v, int max);
 /* In the caller: a new user namespace with these uid_map and gid_map lines
  * (NULL: leave unmapped); 0 or -errno. */
 int nsx_new_userns(const char *uid_map, const char *gid_map);

@@ -213,6 +213,28 @@ long nsx_read_numbers(int dirfd, const char *path, long *v, int max)
 	return r < 0 ? r : nsx_numbers(buf, v, max);
 }
 
+int nsx_field_numbers(const char *text, const char *field, long *v, int max)
+{
+	size_t len = strlen(field);
+	for (const char *p = text; p; p = strchr(p, '\n')) {
+		p += *p == '\n';
+		if (!strncmp(p, field, len) && p[len] == ':') {
+			char line[512];
+			snprintf(line, sizeof(line), "%.*s", (int)strcspn(p + len + 1, "\n"),
+			         p + len + 1);
+			return nsx_numbers(line, v, max);
+		}
+	}
+	return -ENOENT;
+}
+
+long nsx_read_field_numbers(int dirfd, const char *path, const char *field, long *v, int max)
+{
+	char buf[4096];
+	long r = nsx_read_text(dirfd, path, buf, sizeof(buf));
+	return r < 0 ? r : nsx_field_numbers(buf, field, v, max);
+}
+
 void nsx_private_ipc(void)
 {
 	if (unshare(CLONE_NEWIPC)) {
