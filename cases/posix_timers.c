@@ -54,10 +54,9 @@
 
 static int inner_proc = -1; /* in i */
 
-static int wt_fn(void *arg)
+static int wt_fn(NSX_UNUSED void *arg)
 {
 	siginfo_t si;
-	(void)arg;
 	if (nsx_sigwait(SIGUSR1, &si))
 		NSX_SEND("fired", -1);
 	else
@@ -79,9 +78,8 @@ static long thread_timer(long tid, int *t)
 	return syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, t) ? -errno : (long)*t;
 }
 
-static int w_fn(void *arg)
+static int w_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	int t1 = -1, t2 = -1, t3 = -1;
 	nsx_block(SIGUSR1);
 	int wt = nsx_thread("wt", wt_fn, NULL), lvl = nsx_task_level(wt);
@@ -119,9 +117,8 @@ static void do_timers(const long *arg)
 	nsx_send_v("reply", v, 13);
 }
 
-static int i_fn(void *arg)
+static int i_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	inner_proc = nsx_own_proc();
 	nsx_spawn("w", NULL, w_fn, NULL);
 	nsx_serve();

@@ -166,24 +166,21 @@ static void do_self(const long *arg)
 	nsx_send_v("reply", v, 5);
 }
 
-static void do_sendproc(const long *arg)
+static void do_sendproc(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(nsx_send_fds(sv[1], &inner_proc, 1));
 }
 
-static int q_fn(void *arg)
+static int q_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_spawn("r", NULL, nsx_parked, NULL);
 	nsx_thread("qt", nsx_parked, NULL);
 	NSX_SEND("up", 1);
 	nsx_park();
 }
 
-static int p_fn(void *arg)
+static int p_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	NSX_TRY(setsid());
 	inner_proc = nsx_own_proc();
 	nsx_spawn("q", NULL, q_fn, NULL);

@@ -51,18 +51,16 @@ static void do_read(const long *arg)
 	NSX_REPLY(o[0], o[1], o[2], o[3]);
 }
 
-static int c2_fn(void *arg)
+static int c2_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	prctl(PR_SET_NAME, "kid");
 	nsx_thread("c2t", nsx_parked, NULL);
 	NSX_SEND("up", 1);
 	nsx_park();
 }
 
-static int c_fn(void *arg)
+static int c_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	own_proc = nsx_own_proc();
 	nsx_spawn("c2", NULL, c2_fn, NULL);
 	nsx_serve();

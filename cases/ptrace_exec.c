@@ -109,9 +109,8 @@ fail:
 	NSX_REPLY(-errno);
 }
 
-static int inner_fn(void *arg)
+static int inner_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_spawn_agent("u", NULL);
 	nsx_spawn("e1", NULL, e_fn, (void *)"e1t");
 	nsx_spawn("e2", NULL, e_fn, (void *)"e2t");

@@ -91,9 +91,8 @@ static void do_trace(const long *arg)
 	NSX_REPLY(fork_msg, fork_rel, clone_msg, clone_rel);
 }
 
-static int init_fn(void *arg)
+static int init_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_spawn_agent("tracee1", NULL);
 	nsx_spawn_agent("tracer", NULL);
 	nsx_spawn_agent("tracee2", NULL);

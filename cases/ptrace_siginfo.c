@@ -128,9 +128,8 @@ static void on_sig(int sig, siginfo_t *si, void *uc)
 		}
 }
 
-static void do_report(const long *arg)
+static void do_report(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	/* in t: what arrived, then forget it */
 	long v[12];
 	for (int j = 0; j < 12; j++) {
@@ -153,10 +152,9 @@ static void do_sig(const long *arg)
 	NSX_REPLY(nsx_rc(kill((pid_t)arg[0], (int)arg[1])));
 }
 
-static int t_fn(void *arg)
+static int t_fn(NSX_UNUSED void *arg)
 {
 	struct sigaction sa;
-	(void)arg;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_sig;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
@@ -166,16 +164,14 @@ static int t_fn(void *arg)
 	nsx_serve();
 }
 
-static int u_fn(void *arg)
+static int u_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_block(SIGCHLD);
 	nsx_serve();
 }
 
-static int i_fn(void *arg)
+static int i_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_spawn("u", NULL, u_fn, NULL);
 	nsx_spawn("t", NULL, t_fn, NULL);
 	NSX_SEND("up", 1);

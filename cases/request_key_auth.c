@@ -150,12 +150,11 @@ static int upcall(int argc, char **argv)
 
 /* --- the case -------------------------------------------------------------- */
 
-static void do_request(const long *arg)
+static void do_request(NSX_UNUSED const long *arg)
 {
 	char desc[64], buf[96];
 	long g = 0, o = 0, i = 0, ii = 0;
 	struct timespec ts;
-	(void)arg;
 	/* A description no earlier run has left a key for. */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	snprintf(desc, sizeof(desc), "nsxlate:request_key_auth:%ld.%ld", (long)ts.tv_sec,

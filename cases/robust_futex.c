@@ -88,9 +88,8 @@ static void do_timedlock(const long *arg)
 	NSX_REPLY(r, before);
 }
 
-static int ow_fn(void *arg)
+static int ow_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	for (int i = 0; i < 3; i++)
 		NSX_TRY_ERR(pthread_mutex_lock(&sh->m[i]));
 	/* c: the owner TID as it would read from outer instead. */
@@ -102,9 +101,8 @@ static int ow_fn(void *arg)
 	return 0; /* dies holding all three */
 }
 
-static int cinit_fn(void *arg)
+static int cinit_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_spawn("ow", NULL, ow_fn, NULL);
 	nsx_spawn_agent("cwait", NULL);
 	NSX_SEND("up", 1);

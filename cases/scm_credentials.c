@@ -79,9 +79,8 @@ static void do_recv(const long *arg)
 	NSX_REPLY(out[0], out[1], out[2], out[3]);
 }
 
-static void do_dropcaps(const long *arg)
+static void do_dropcaps(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(nsx_drop_caps());
 }
 

@@ -58,17 +58,16 @@ static const struct sock_filter allow[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET
 
 /* tt: a filter of its own (this thread only), so that the others' filters
  * differ from its. */
-static int tt_fn(void *arg)
+static int tt_fn(NSX_UNUSED void *arg)
 {
 	struct sock_fprog prog = {1, (struct sock_filter *)allow};
-	(void)arg;
 	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 	NSX_SEND("tt-filter", r < 0 ? -errno : r);
 	nsx_park();
 }
 
 /* t: a filter that sends ioprio_get() to a new listener; 0 or -errno. */
-static void do_listen(const long *arg)
+static void do_listen(NSX_UNUSED const long *arg)
 {
 	struct sock_filter f[] = {
 	        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
@@ -77,39 +76,34 @@ static void do_listen(const long *arg)
 	        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
-	(void)arg;
 	if (!prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 		                        SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 	NSX_REPLY(listener < 0 ? -errno : 0);
 }
 
-static void do_give(const long *arg)
+static void do_give(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(nsx_send_fds(sv[1], &listener, 1));
 }
 
-static void do_take(const long *arg)
+static void do_take(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	if (listener >= 0)
 		close(listener);
 	NSX_REPLY(nsx_recv_fds(sv[0], &listener, 1));
 }
 
-static void do_tsync(const long *arg)
+static void do_tsync(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	/* t: a filter for all threads, which tt's blocks */
 	struct sock_fprog prog = {1, (struct sock_filter *)allow};
 	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
 	NSX_REPLY(r < 0 ? -errno : r);
 }
 
-static void do_call(const long *arg)
+static void do_call(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	long r = syscall(SYS_ioprio_get, 1, 0);
 	NSX_REPLY(r < 0 ? -errno : r);
 }
@@ -130,9 +124,8 @@ static void do_supervise(const long *arg)
 	NSX_REPLY(rr, n.pid, n.data.nr, rv, rs, (long)n.id);
 }
 
-static int t_fn(void *arg)
+static int t_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_spawn_agent("s", NULL);
 	nsx_thread("tt", tt_fn, NULL);
 	NSX_SEND("up", 1);

@@ -90,9 +90,8 @@ static long raw_clone(unsigned long flags, uint32_t *ptid, uint32_t *ctid)
 	return syscall(SYS_clone, flags | SIGCHLD, NULL, ptid, ctid, 0);
 }
 
-static void do_settid(const long *arg)
+static void do_settid(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	static uint32_t dummy;
 	NSX_REPLY(syscall(SYS_set_tid_address, &dummy));
 }
@@ -107,18 +106,16 @@ static void do_wait(const long *arg)
 }
 
 /* cleared2 shares top's memory (CLONE_VM): raw syscalls only, no lib. */
-static int cleared2_fn(void *arg)
+static int cleared2_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	while (__atomic_load_n(&w->go, __ATOMIC_ACQUIRE) == 0)
 		syscall(SYS_futex, &w->go, FUTEX_WAIT, 0, NULL, NULL, 0);
 	return 0; /* glibc's clone() then calls exit */
 }
 
 /* cleared3's second thread: keeps the mm in use until the case ends. */
-static void *keeper(void *arg)
+static void *keeper(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_park();
 }
 

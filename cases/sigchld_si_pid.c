@@ -50,24 +50,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int exiter_fn(void *arg)
+static int exiter_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_step();
 	return 7;
 }
 
-static int orphan_fn(void *arg)
+static int orphan_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_step();
 	NSX_SEND("ppid", getppid());
 	return 5;
 }
 
-static int mid_fn(void *arg)
+static int mid_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_spawn("orphan", NULL, orphan_fn, NULL);
 	NSX_SEND("ready", 1);
 	nsx_step();
@@ -85,9 +82,8 @@ static void send_chld(const char *key, pid_t pid, int options)
 	nsx_send_v(key, v, 13);
 }
 
-static int reaper_fn(void *arg)
+static int reaper_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	nsx_block(SIGCHLD);
 	int mid = nsx_spawn("mid", NULL, mid_fn, NULL);
 	NSX_SEND("ready", 1);

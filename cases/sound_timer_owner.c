@@ -50,10 +50,9 @@ static int timer = -1;
 
 /* Open the timer device and select the system timer: 0 or -errno (by c,
  * and by top with nsx_by()). */
-static void do_select(const long *arg)
+static void do_select(NSX_UNUSED const long *arg)
 {
 	struct snd_timer_select sel;
-	(void)arg;
 	memset(&sel, 0, sizeof(sel));
 	sel.id.dev_class = SNDRV_TIMER_CLASS_GLOBAL;
 	sel.id.dev_sclass = SNDRV_TIMER_SCLASS_NONE;
@@ -91,9 +90,8 @@ static int added(const long *before, int nb, const long *after, int na, long *ou
 	return n;
 }
 
-static void do_read(const long *arg)
+static void do_read(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	long nr[MAXC];
 	int n = clients(nr);
 	NSX_REPLY(n, n > 0 ? nr[0] : 0, n > 1 ? nr[1] : 0, n > 2 ? nr[2] : 0, n > 3 ? nr[3] : 0);

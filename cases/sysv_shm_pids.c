@@ -40,10 +40,9 @@
 
 #include <sys/shm.h>
 
-static void do_create(const long *arg)
+static void do_create(NSX_UNUSED const long *arg)
 {
 	long id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
-	(void)arg;
 	NSX_REPLY(id < 0 ? -errno : id);
 }
 

@@ -111,9 +111,8 @@ static const char *const worker_keys[] = {"top-tkill",     "top-tgkill",  "membe
                                           "member-tgkill", "init-tgkill", "member-tgq",
                                           "top-tgq"};
 
-static int worker_fn(void *arg)
+static int worker_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	for (size_t i = 0; i < sizeof(worker_keys) / sizeof(worker_keys[0]); i++)
 		nsx_send_siginfo(worker_keys[i], (int[]){SIGUSR1, SIGUSR2, SIGUSR1, SIGUSR2,
 		                                         SIGRTMIN, SIG_TQ, SIG_TQ}[i]);
@@ -153,9 +152,8 @@ static void act_tgqueue(const long *a)
 	NSX_REPLY(tgqueueinfo((pid_t)a[0], (pid_t)a[1], SIG_TQ, SI_QUEUE, 1));
 }
 
-static int init_fn(void *arg)
+static int init_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	int sigs[] = {SIGUSR1, SIGUSR2, SIGRTMIN, SIG_Q, SIG_TQ, SIG_SELF};
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		nsx_block(sigs[i]); /* before the thread: it inherits the mask */

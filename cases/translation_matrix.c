@@ -72,9 +72,8 @@ static void do_send(const long *arg)
 		NSX_REPLY(nsx_rc(kill(nsx_pid(idx[t]), SIGUSR1)));
 }
 
-static void do_take(const long *arg)
+static void do_take(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	nsx_send_siginfo("reply", SIGUSR1);
 }
 

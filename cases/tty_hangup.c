@@ -93,17 +93,15 @@ static void do_session(const long *arg)
 	NSX_REPLY(0);
 }
 
-static void do_take(const long *arg)
+static void do_take(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	nsx_send_siginfo("sighup", SIGHUP);
 	nsx_send_siginfo("sigcont", SIGCONT);
 	NSX_REPLY(0);
 }
 
-static void act_exit(const long *arg)
+static void act_exit(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(0);
 	fflush(NULL);
 	_exit(0);
@@ -115,18 +113,16 @@ static void do_reap(const long *arg)
 	NSX_REPLY(r, v[1], v[5]);
 }
 
-static int s_fn(void *arg)
+static int s_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	names = names_s;
 	NSX_TRY(setsid());
 	block_both();
 	nsx_serve();
 }
 
-static int l_fn(void *arg)
+static int l_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	names = names_l;
 	NSX_TRY(setsid());
 	block_both();

@@ -55,9 +55,8 @@
 static int master = -1;
 static int slave = -1; /* in L */
 
-static void do_ids(const long *arg)
+static void do_ids(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	/* the master's ioctls (top, x), or the slave's (L) */
 	int pg = 0, sid = 0;
 	int fd = slave >= 0 ? slave : master;
@@ -65,9 +64,8 @@ static void do_ids(const long *arg)
 	NSX_REPLY(r1, pg, r2, sid);
 }
 
-static void do_notty(const long *arg)
+static void do_notty(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	NSX_REPLY(nsx_rc(ioctl(slave, TIOCNOTTY)));
 }
 

@@ -48,9 +48,8 @@ static int uffd = -1;
 static char *area;
 static long page;
 
-static int ct_fn(void *arg)
+static int ct_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	for (int k = 0; k < 2; k++) {
 		nsx_step();
 		volatile char c = area[k * page]; /* the fault */
@@ -60,9 +59,8 @@ static int ct_fn(void *arg)
 	nsx_park();
 }
 
-static void do_open(const long *arg)
+static void do_open(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	struct uffdio_api api = {UFFD_API, UFFD_FEATURE_THREAD_ID, 0};
 	page = sysconf(_SC_PAGESIZE);
 	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
@@ -85,11 +83,10 @@ static void do_open(const long *arg)
 
 /* Read one fault (bounded wait), map a zero page there: {result, ptid, page
  * index, UFFDIO_ZEROPAGE result}.  By c, or by top with c's uffd. */
-static void do_handle(const long *arg)
+static void do_handle(NSX_UNUSED const long *arg)
 {
 	struct uffd_msg m;
 	struct pollfd p = {uffd, POLLIN, 0};
-	(void)arg;
 	int n = poll(&p, 1, nsx_timeout_ms());
 	if (n != 1 || read(uffd, &m, sizeof(m)) != (ssize_t)sizeof(m)) {
 		NSX_REPLY(n ? -errno : -ETIMEDOUT);

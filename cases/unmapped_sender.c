@@ -101,9 +101,8 @@ static void earn_sigxcpu(void)
 	}
 }
 
-static int init_fn(void *arg)
+static int init_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	int sigs[] = {SIGUSR1, SIGUSR2, SIGRTMIN, SIGIO, SIG_POLL, SIGXCPU};
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		nsx_block(sigs[i]);

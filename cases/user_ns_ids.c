@@ -81,24 +81,21 @@ static void do_send(const long *arg)
 	NSX_REPLY(nsx_send_cred(dg[arg[0]][0], arg[1] ? &uc : NULL));
 }
 
-static void do_peer(const long *arg)
+static void do_peer(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	long out[4];
 	nsx_peercred(pair_sv[1], out);
 	NSX_REPLY(1, out[0], out[1], out[2]); /* as nsx_cred_str() reads it */
 }
 
-static void do_connect(const long *arg)
+static void do_connect(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	int fd = nsx_connect_name(nsx_sock_name(lsn));
 	NSX_REPLY(fd < 0 ? fd : 0);
 }
 
-static void do_sig(const long *arg)
+static void do_sig(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	nsx_send_siginfo("reply", SIGUSR1);
 }
 

@@ -195,9 +195,8 @@ static void send_ipc_ids(const char *file, long id)
 	close(fd);
 }
 
-static int u_fn(void *arg)
+static int u_fn(NSX_UNUSED void *arg)
 {
-	(void)arg;
 	int e = nsx_new_userns("100 0 1\n", "200 0 1\n");
 	NSX_SEND("userns", e);
 	if (e)

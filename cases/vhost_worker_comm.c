@@ -45,9 +45,8 @@
 
 #define DEV "/dev/vhost-net"
 
-static void do_own(const long *arg)
+static void do_own(NSX_UNUSED const long *arg)
 {
-	(void)arg;
 	int fd = open(DEV, O_RDWR | O_CLOEXEC);
 	NSX_REPLY(fd < 0 || ioctl(fd, VHOST_SET_OWNER) < 0 ? -errno : 0);
 }
