@@ -307,11 +307,10 @@ static void run_method(const long *arg)
 }
 
 /* execer's second thread: exec ourselves, to report from the new image. */
-static void *exec_thread(void *arg NSX_UNUSED)
+static int exec_thread(void *arg NSX_UNUSED)
 {
 	char fd[16];
 	snprintf(fd, sizeof(fd), "%d", exec_pipe[1]);
-	nsx_add_thread("exec-thread");
 	NSX_SEND("pre-exec", syscall(SYS_getpid), syscall(SYS_gettid));
 	execl("/proc/self/exe", "libc_id_cache", "--exec-report", fd, (char *)NULL);
 	nsx_fail("execl: %s", nsx_errname(errno));
@@ -319,10 +318,8 @@ static void *exec_thread(void *arg NSX_UNUSED)
 
 static int execer_fn(void *arg NSX_UNUSED)
 {
-	pthread_t th;
-	NSX_TRY_ERR(pthread_create(&th, NULL, exec_thread, NULL));
-	pthread_join(th, NULL);
-	return 0;
+	nsx_thread("exec-thread", exec_thread, NULL);
+	nsx_park(); /* until the thread's execve() ends it */
 }
 
 /* In the image execve() started: probe ourselves, report on the pipe. */
