@@ -69,12 +69,10 @@ static int wt_fn(NSX_UNUSED void *arg)
  * syscall writes the kernel's timer id, an int (glibc's timer_t is not). */
 static long thread_timer(long tid, int *t)
 {
-	struct sigevent ev;
-	memset(&ev, 0, sizeof(ev));
-	ev.sigev_notify = SIGEV_THREAD_ID;
-	ev.sigev_signo = SIGUSR1;
-	ev.sigev_value.sival_int = 7;
-	ev.sigev_notify_thread_id = (pid_t)tid;
+	struct sigevent ev = {.sigev_notify = SIGEV_THREAD_ID,
+	                      .sigev_signo = SIGUSR1,
+	                      .sigev_value.sival_int = 7,
+	                      .sigev_notify_thread_id = (pid_t)tid};
 	return syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, t) ? -errno : (long)*t;
 }
 
