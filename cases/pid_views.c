@@ -68,7 +68,6 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,8 +124,7 @@ static int init_fn(void *arg NSX_UNUSED)
 
 	/* Outer /proc first, then a proc of our own over /proc. */
 	send_view("outer", nsx_procfd());
-	NSX_TRY_ERR(-nsx_mount_proc());
-	send_view("inner", open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC));
+	send_view("inner", nsx_own_proc());
 
 	nsx_spawn("member", NULL, member_fn, NULL);
 	NSX_SEND("ready", 1);

@@ -56,7 +56,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/ptrace.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -69,7 +69,6 @@
  */
 #include "nsx.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
