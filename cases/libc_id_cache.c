@@ -309,10 +309,9 @@ static void run_method(const long *arg)
 /* execer's second thread: exec ourselves, to report from the new image. */
 static int exec_thread(void *arg NSX_UNUSED)
 {
-	char fd[16];
-	snprintf(fd, sizeof(fd), "%d", exec_pipe[1]);
 	NSX_SEND("pre-exec", syscall(SYS_getpid), syscall(SYS_gettid));
-	execl("/proc/self/exe", "libc_id_cache", "--exec-report", fd, (char *)NULL);
+	execl("/proc/self/exe", "libc_id_cache", "--exec-report", nsx_fmt("%d", exec_pipe[1]),
+	      (char *)NULL);
 	nsx_fail("execl: %s", nsx_errname(errno));
 }
 
@@ -377,14 +376,11 @@ static void nsx_shim_reexec(char **argv)
 /* "ok", or "stale (<who>)" for a value that should equal right. */
 static const char *judge_id(long v, long right, long parent, long other)
 {
-	char *b = nsx_strbuf();
 	if (v == right)
 		return "ok";
-	snprintf(b, 48, "stale (%s)",
-	         v == parent  ? "parent"
-	         : v == other ? "thread before exec"
-	                      : "other");
-	return b;
+	return nsx_fmt("stale (%s)", v == parent  ? "parent"
+	                             : v == other ? "thread before exec"
+	                                          : "other");
 }
 
 static const char *who(long v, long self, long parent)

@@ -69,7 +69,6 @@ int main(void)
 {
 	int err;
 	long nr[NSX_MAX_LEVEL];
-	char buf[16];
 
 	nsx_init("top", "outer");
 	nsx_private_ipc();
@@ -87,8 +86,8 @@ int main(void)
 	printf("the deepest task is at level %d; making level %d: unshare(CLONE_NEWPID) = %s\n",
 	       base + made, base + made + 1, nsx_errname(err));
 
-	snprintf(buf, sizeof(buf), "%d", (int)nsx_pid(deepest));
-	int n = nsx_read_nspid(nsx_procfd(), buf, nr, NSX_MAX_LEVEL);
+	int n = nsx_read_nspid(nsx_procfd(), nsx_fmt("%d", (int)nsx_pid(deepest)), nr,
+	                       NSX_MAX_LEVEL);
 	if (n <= 0)
 		nsx_fail("NSpid of the deepest unreadable");
 	/* Each word named at its level; runs of one name once. */

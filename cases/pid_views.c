@@ -173,10 +173,8 @@ static void print_view(const char *title, int init, const char *key, int ns)
 /* The three lines of task's status read by the top through its /proc. */
 static void print_read(const char *what, int task, int level)
 {
-	char pid[16];
 	long v[NSX_MSG_VALS];
-	snprintf(pid, sizeof(pid), "%d", (int)nsx_pid(task));
-	nslists(nsx_procfd(), pid, v);
+	nslists(nsx_procfd(), nsx_fmt("%d", (int)nsx_pid(task)), v);
 	print_lists(v, what, task, level);
 }
 

@@ -64,8 +64,7 @@ static void do_trace(const long *arg)
 	unsigned long msg = 0;
 	long out[5] = {0};
 	pid_t ep = nsx_pid(e), w;
-	char et[16];
-	snprintf(et, sizeof(et), "e%ldt", arg[0]);
+	const char *et = nsx_fmt("e%ldt", arg[0]);
 	if (ptrace(PTRACE_SEIZE, ep, 0, PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC))
 		goto fail;
 	nsx_go(e);
