@@ -94,14 +94,10 @@ int main(void)
 	char names[1024] = "", prev[128] = "";
 	const char *me = nsx_task_name(deepest);
 	for (int i = 0; i < n; i++) {
-		char one[128];
 		int ns = nsx_ns_at(deepest, nsx_task_level(0) + i);
-		if (ns < 0)
-			snprintf(one, sizeof(one), "%ld?", nr[i]);
-		else
-			nsx_name_in(nsx_table(), ns, nr[i], one, sizeof(one));
+		const char *one = ns < 0 ? nsx_fmt("%ld?", nr[i]) : nsx_name_ns(ns, nr[i]);
 		if (!strcmp(one, me))
-			snprintf(one, sizeof(one), "deepest");
+			one = "deepest";
 		if (strcmp(one, prev)) {
 			size_t len = strlen(names);
 			snprintf(names + len, sizeof(names) - len, "%s%s", len ? " " : "", one);
