@@ -96,7 +96,7 @@ static void do_sqthread(const long *arg)
 
 /* Whose number v is, at any level the case sees, among c's threads (tids in
  * outer, NSpid read from outer's proc). */
-static const char *whose(long v, int n, const long *tid, char name[][32])
+static const char *whose(long v, int n, const long *tid, const char *const *name)
 {
 	for (int i = 0; i < n; i++) {
 		long nr[4];
@@ -149,12 +149,9 @@ int main(void)
 	long sqt_in = nsx_do(c, do_sqthread, 0, c, 0)->v[0];
 	long sqt_c = nsx_do(c, do_sqthread, 1, c, 0)->v[0];
 	long nq = strtol(name[sqp] + 8, NULL, 10), nw = strtol(name[wrk] + 8, NULL, 10);
-	char tn[16][32];
+	const char *tn[16];
 	for (int i = 0; i < n; i++)
-		snprintf(tn[i], 32, "%s",
-		         i == sqp   ? "the SQ thread"
-		         : i == wrk ? "the worker"
-		                    : "c");
+		tn[i] = i == sqp ? "the SQ thread" : i == wrk ? "the worker" : "c";
 
 	printf("# io_uring_pids: c (inner) has an SQPOLL ring and an io-wq worker\n");
 	printf("fdinfo SqThread through outer's proc: %s; through inner's (c): %s\n",
