@@ -97,17 +97,9 @@ static void do_unshare(const long *arg)
 
 static const char *tids_str(const long *tids, int n)
 {
-	char *s = nsx_strbuf();
-	int len = snprintf(s, 128, "{");
-	for (int k = 0; k < n && len < 100; k++)
-		len += snprintf(s + len, 128 - (size_t)len, "%s%ld", k ? ", " : "", tids[k]);
-	if (n == 33)
-		snprintf(s, 128, "{33 entries}");
-	else if (n > 2)
-		snprintf(s, 128, "{one entry more than the child has levels}");
-	else
-		snprintf(s + len, 128 - (size_t)len, "}");
-	return s;
+	if (n > 2)
+		return n == 33 ? "{33 entries}" : "{one entry more than the child has levels}";
+	return n == 1 ? nsx_fmt("{%ld}", tids[0]) : nsx_fmt("{%ld, %ld}", tids[0], tids[1]);
 }
 
 /* The result of a clone3 and, if it made a child, what the child says. */

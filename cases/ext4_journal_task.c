@@ -156,10 +156,8 @@ int main(void)
 	int n = attach(ctl, img);
 	close(ctl);
 	close(img);
-	char dev[32];
-	snprintf(dev, sizeof(dev), "/dev/loop%d", n);
 	dir = nsx_mount_dir("ext4");
-	if (mount(dev, dir, "ext4", MS_RDONLY, NULL))
+	if (mount(nsx_fmt("/dev/loop%d", n), dir, "ext4", MS_RDONLY, NULL))
 		nsx_skip("mount -t ext4: %s (CONFIG_EXT4_FS)", nsx_errname(errno));
 	mounted = 1;
 	snprintf(task_file, sizeof(task_file), "/sys/fs/ext4/loop%d/journal_task", n);

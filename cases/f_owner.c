@@ -108,11 +108,7 @@ static const char *owner_type(long t)
 /* F_GETOWN's value: a task, or a group as "-<leader>". */
 static const char *own_str(int reader, long v)
 {
-	if (v >= 0)
-		return nsx_name(reader, v);
-	char *s = nsx_strbuf();
-	snprintf(s, 256, "-%s", nsx_name(reader, -v));
-	return s;
+	return v >= 0 ? nsx_name(reader, v) : nsx_fmt("-%s", nsx_name(reader, -v));
 }
 
 /* The owner of the pipe (fd_index 0) or the socket (1), read by top, i and s. */

@@ -71,9 +71,7 @@ static unsigned long ino;
 /* A description of F of our own (the memfd reopened through /proc). */
 static int reopen(void)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "self/fd/%d", F);
-	return (int)NSX_TRY(openat(nsx_procfd(), path, O_RDWR | O_CLOEXEC));
+	return (int)NSX_TRY(openat(nsx_procfd(), nsx_fmt("self/fd/%d", F), O_RDWR | O_CLOEXEC));
 }
 
 /* F_GETLK (or F_OFD_GETLK) for a write lock on [start, start+len): the
@@ -235,10 +233,10 @@ int main(void)
 	show_locks("/proc/locks (inner's) read by i:", inner, nsx_do(i, do_locks, 1, 0, 0)->v);
 
 	/* hp's fdinfo through outer's proc: its "lock:" line */
-	char path[64], kind[16], mode[16];
+	char kind[16], mode[16];
 	long pid = -1;
-	snprintf(path, sizeof(path), "%d/fdinfo/%ld", (int)nsx_pid(hp), hp_fd);
-	const char *l = nsx_read_field(nsx_procfd(), path, "lock");
+	const char *l = nsx_read_field(nsx_procfd(),
+	                               nsx_fmt("%d/fdinfo/%ld", (int)nsx_pid(hp), hp_fd), "lock");
 	if (sscanf(l, "%*d: %15s %*s %15s %ld", kind, mode, &pid) != 3)
 		printf("hp's fdinfo (outer's proc), read by top: no lock line\n");
 	else

@@ -94,17 +94,14 @@ static void do_serve(NSX_UNUSED const long *arg)
 
 static void do_mount(NSX_UNUSED const long *arg)
 {
-	char opts[128];
-	snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fuse_fd);
+	const char *opts = nsx_fmt("fd=%d,rootmode=40000,user_id=0,group_id=0", fuse_fd);
 	NSX_REPLY(nsx_rc(mount("nsxfuse", "/tmp/f", "fuse", MS_NOSUID | MS_NODEV, opts)));
 }
 
 static void do_stat(const long *arg)
 {
-	char path[64];
 	struct stat st;
-	snprintf(path, sizeof(path), "/tmp/f/n%ld", arg[0]);
-	NSX_REPLY(nsx_rc(stat(path, &st)));
+	NSX_REPLY(nsx_rc(stat(nsx_fmt("/tmp/f/n%ld", arg[0]), &st)));
 }
 
 static int d, inner;

@@ -81,8 +81,7 @@ int main(void)
 	printf("bo FUTEX_LOCK_PI=%s: word read in B %s, in W %s\n", nsx_res(r),
 	       nsx_futex_word(B, *word), nsx_futex_word(W, *word));
 	nsx_ask(wz, do_lock, 0, 0, 0);
-	if (nsx_await_bits(word, FUTEX_WAITERS))
-		nsx_fail("wz did not block");
+	NSX_TRY_NEG(nsx_await_bits(word, FUTEX_WAITERS)); /* wz blocks */
 	printf("wz (in W) FUTEX_LOCK_PI blocks: word read in W %s\n", nsx_futex_word(W, *word));
 	nsx_ask(bo, do_exit, 0, 0, 0); /* bo exits holding the lock */
 	r = nsx_recv(wz, "reply")->v[0];

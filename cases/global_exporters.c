@@ -65,7 +65,10 @@ static void do_cn(NSX_UNUSED const long *arg)
 		struct nlmsghdr nl;
 		struct cn_msg cn;
 		enum proc_cn_mcast_op op;
-	} __attribute__((packed)) m;
+	} __attribute__((packed))
+	m = {.nl = {.nlmsg_len = sizeof(m), .nlmsg_type = NLMSG_DONE},
+	     .cn = {.id = {CN_IDX_PROC, CN_VAL_PROC}, .seq = 4242, .ack = 7, .len = sizeof(m.op)},
+	     .op = PROC_CN_MCAST_LISTEN};
 	char buf[4096];
 	struct sockaddr_nl a = {.nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC};
 	int s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_CONNECTOR);
@@ -77,16 +80,6 @@ static void do_cn(NSX_UNUSED const long *arg)
 		NSX_REPLY(o[0], 0);
 		return;
 	}
-	memset(&m, 0, sizeof(m));
-	m.nl.nlmsg_len = sizeof(m);
-	m.nl.nlmsg_type = NLMSG_DONE;
-	m.nl.nlmsg_pid = 0;
-	m.cn.id.idx = CN_IDX_PROC;
-	m.cn.id.val = CN_VAL_PROC;
-	m.cn.seq = 4242;
-	m.cn.ack = 7;
-	m.cn.len = sizeof(m.op);
-	m.op = PROC_CN_MCAST_LISTEN;
 	o[0] = send(s, &m, sizeof(m), 0) < 0 ? -errno : 0;
 	ssize_t n;
 	while ((n = recv(s, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {

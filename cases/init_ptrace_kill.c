@@ -40,7 +40,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -117,9 +116,7 @@ int main(void)
 	/* Half the helpers' timeout: a kernel that dropped the SIGKILL prints
 	 * "alive" before m, waiting for its next request, gives up. */
 	int ready = poll(&p, 1, nsx_timeout_ms() / 2);
-	siginfo_t si = {0};
-	long w = ready == 1 ? (waitid(P_PID, (id_t)pid, &si, WEXITED) ? -errno : 0) : -ETIMEDOUT;
-	long v[6] = {si.si_signo, si.si_code, si.si_pid, si.si_uid, 0, si.si_status};
+	long v[6], w = ready == 1 ? nsx_waitid(pid, WEXITED, v) : -ETIMEDOUT;
 	printf("top PTRACE_SEIZE(init)=%s, PTRACE_KILL=%s: init's pidfd readable=%d, waitid()=%s: "
 	       "%s\n",
 	       nsx_res(s), nsx_res(k), ready, nsx_res(w), w ? "alive" : nsx_siginfo_v(0, v));

@@ -87,30 +87,23 @@ static void do_setup(NSX_UNUSED const long *arg)
  * (arg[0] 0) or outer's (1): the number, or -ENOENT. */
 static void do_sqthread(const long *arg)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "self/fdinfo/%d", sq_ring);
-	if (arg[1] != nsx_self())
-		snprintf(path, sizeof(path), "%d/fdinfo/%d", (int)nsx_pid((int)arg[1]), sq_ring);
+	const char *path = arg[1] == nsx_self()
+	                           ? nsx_fmt("self/fdinfo/%d", sq_ring)
+	                           : nsx_fmt("%d/fdinfo/%d", (int)nsx_pid((int)arg[1]), sq_ring);
 	const char *s = nsx_read_field(arg[0] ? nsx_procfd() : own_proc, path, "SqThread");
 	NSX_REPLY(*s ? strtol(s, NULL, 10) : -ENOENT);
 }
 
 /* Whose number v is, at any level the case sees, among c's threads (tids in
  * outer, NSpid read from outer's proc). */
-static const char *whose(long v, int n, const long *tid, char name[][32])
+static const char *whose(long v, int n, const long *tid, const char *const *name)
 {
-	char *s = nsx_strbuf();
 	for (int i = 0; i < n; i++) {
-		char p[32];
 		long nr[4];
-		snprintf(p, sizeof(p), "%ld", tid[i]);
-		int k = nsx_read_status_list(nsx_procfd(), p, "NSpid", nr, 4);
+		int k = nsx_read_status_list(nsx_procfd(), nsx_fmt("%ld", tid[i]), "NSpid", nr, 4);
 		for (int l = 0; l < k; l++)
-			if (nr[l] == v) {
-				snprintf(s, 96, "%s's number in %s", name[i],
-				         l ? "inner" : "outer");
-				return s;
-			}
+			if (nr[l] == v)
+				return nsx_fmt("%s's number in %s", name[i], l ? "inner" : "outer");
 	}
 	return "none";
 }
@@ -156,12 +149,9 @@ int main(void)
 	long sqt_in = nsx_do(c, do_sqthread, 0, c, 0)->v[0];
 	long sqt_c = nsx_do(c, do_sqthread, 1, c, 0)->v[0];
 	long nq = strtol(name[sqp] + 8, NULL, 10), nw = strtol(name[wrk] + 8, NULL, 10);
-	char tn[16][32];
+	const char *tn[16];
 	for (int i = 0; i < n; i++)
-		snprintf(tn[i], 32, "%s",
-		         i == sqp   ? "the SQ thread"
-		         : i == wrk ? "the worker"
-		                    : "c");
+		tn[i] = i == sqp ? "the SQ thread" : i == wrk ? "the worker" : "c";
 
 	printf("# io_uring_pids: c (inner) has an SQPOLL ring and an io-wq worker\n");
 	printf("fdinfo SqThread through outer's proc: %s; through inner's (c): %s\n",

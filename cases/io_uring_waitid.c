@@ -106,9 +106,7 @@ int main(void)
 	printf("# io_uring_waitid: IORING_OP_WAITID looks up and numbers in the submitter's "
 	       "namespace\n");
 	nsx_do(c, do_submit, 1, P_PID, nsx_pid(w));
-	char what[64];
-	snprintf(what, sizeof(what), "P_PID %s, WEXITED", nsx_name(c, nsx_pid(w)));
-	show(c, what, c);
+	show(c, nsx_fmt("P_PID %s, WEXITED", nsx_name(c, nsx_pid(w))), c);
 	nsx_do(c, do_submit, 0, P_PID, nsx_nr_in(w, s.inner));
 	nsx_by(0, do_submit, 0, P_ALL, 0);
 	nsx_ask(w, do_exit, 7, 0, 0);

@@ -307,22 +307,18 @@ static void run_method(const long *arg)
 }
 
 /* execer's second thread: exec ourselves, to report from the new image. */
-static void *exec_thread(void *arg NSX_UNUSED)
+static int exec_thread(void *arg NSX_UNUSED)
 {
-	char fd[16];
-	snprintf(fd, sizeof(fd), "%d", exec_pipe[1]);
-	nsx_add_thread("exec-thread");
 	NSX_SEND("pre-exec", syscall(SYS_getpid), syscall(SYS_gettid));
-	execl("/proc/self/exe", "libc_id_cache", "--exec-report", fd, (char *)NULL);
+	execl("/proc/self/exe", "libc_id_cache", "--exec-report", nsx_fmt("%d", exec_pipe[1]),
+	      (char *)NULL);
 	nsx_fail("execl: %s", nsx_errname(errno));
 }
 
 static int execer_fn(void *arg NSX_UNUSED)
 {
-	pthread_t th;
-	NSX_TRY_ERR(pthread_create(&th, NULL, exec_thread, NULL));
-	pthread_join(th, NULL);
-	return 0;
+	nsx_thread("exec-thread", exec_thread, NULL);
+	nsx_park(); /* until the thread's execve() ends it */
 }
 
 /* In the image execve() started: probe ourselves, report on the pipe. */
@@ -380,14 +376,11 @@ static void nsx_shim_reexec(char **argv)
 /* "ok", or "stale (<who>)" for a value that should equal right. */
 static const char *judge_id(long v, long right, long parent, long other)
 {
-	char *b = nsx_strbuf();
 	if (v == right)
 		return "ok";
-	snprintf(b, 48, "stale (%s)",
-	         v == parent  ? "parent"
-	         : v == other ? "thread before exec"
-	                      : "other");
-	return b;
+	return nsx_fmt("stale (%s)", v == parent  ? "parent"
+	                             : v == other ? "thread before exec"
+	                                          : "other");
 }
 
 static const char *who(long v, long self, long parent)

@@ -69,7 +69,6 @@ int main(void)
 {
 	int err;
 	long nr[NSX_MAX_LEVEL];
-	char buf[16];
 
 	nsx_init("top", "outer");
 	nsx_private_ipc();
@@ -87,22 +86,18 @@ int main(void)
 	printf("the deepest task is at level %d; making level %d: unshare(CLONE_NEWPID) = %s\n",
 	       base + made, base + made + 1, nsx_errname(err));
 
-	snprintf(buf, sizeof(buf), "%d", (int)nsx_pid(deepest));
-	int n = nsx_read_nspid(nsx_procfd(), buf, nr, NSX_MAX_LEVEL);
+	int n = nsx_read_nspid(nsx_procfd(), nsx_fmt("%d", (int)nsx_pid(deepest)), nr,
+	                       NSX_MAX_LEVEL);
 	if (n <= 0)
 		nsx_fail("NSpid of the deepest unreadable");
 	/* Each word named at its level; runs of one name once. */
 	char names[1024] = "", prev[128] = "";
 	const char *me = nsx_task_name(deepest);
 	for (int i = 0; i < n; i++) {
-		char one[128];
 		int ns = nsx_ns_at(deepest, nsx_task_level(0) + i);
-		if (ns < 0)
-			snprintf(one, sizeof(one), "%ld?", nr[i]);
-		else
-			nsx_name_in(nsx_table(), ns, nr[i], one, sizeof(one));
+		const char *one = ns < 0 ? nsx_fmt("%ld?", nr[i]) : nsx_name_ns(ns, nr[i]);
 		if (!strcmp(one, me))
-			snprintf(one, sizeof(one), "deepest");
+			one = "deepest";
 		if (strcmp(one, prev)) {
 			size_t len = strlen(names);
 			snprintf(names + len, sizeof(names) - len, "%s%s", len ? " " : "", one);

@@ -110,9 +110,7 @@ static const char *cred(int reader, long got, long pid)
 {
 	if (got <= 0)
 		return got ? nsx_errname((int)-got) : "no credentials";
-	char *s = nsx_strbuf();
-	snprintf(s, 256, "pid=%s", nsx_name(reader, pid));
-	return s;
+	return nsx_fmt("pid=%s", nsx_name(reader, pid));
 }
 
 NSX_CASE(.family = "Credentials over sockets", .rows = "8.3 8.4 8.5", .kconfig = "CONFIG_NET_NS",

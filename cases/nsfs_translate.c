@@ -68,8 +68,7 @@ static void row(int caller, int k, int ns_task, int t, long n_override)
 	int in_ns = k < 2 ? file_ns : caller_ns, out_ns = k < 2 ? caller_ns : file_ns;
 	long n = n_override ? n_override : nsx_nr_in(t, in_ns);
 	long r = nsx_by(caller, do_ask, ns_task, k, n)->v[0];
-	char arg[64];
-	snprintf(arg, sizeof(arg), "%s in %s", nsx_name_ns(in_ns, n), nsx_ns_name(in_ns));
+	const char *arg = nsx_fmt("%s in %s", nsx_name_ns(in_ns, n), nsx_ns_name(in_ns));
 	printf("  %-3s %-22s on %-5s's file, %-16s = %s%s%s\n", nsx_task_name(caller),
 	       req_names[k % 4], nsx_ns_name(file_ns), arg,
 	       r < 0 ? nsx_res(r) : nsx_name_ns(out_ns, r), r < 0 ? "" : " in ",

@@ -69,9 +69,8 @@ static void do_connect(const long *arg NSX_UNUSED)
  * -errno, Pid, n, NSpid...}. */
 static void do_fdinfo(const long *arg)
 {
-	char path[64];
+	const char *path = nsx_fmt("self/fdinfo/%d", fds[arg[0]]);
 	long out[8];
-	snprintf(path, sizeof(path), "self/fdinfo/%d", fds[arg[0]]);
 	long r = nsx_read_field_numbers(procfd, path, "Pid", &out[1], 1);
 	long n = nsx_read_field_numbers(procfd, path, "NSpid", &out[3], 5);
 	out[0] = r < 0 ? r : 0;

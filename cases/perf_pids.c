@@ -169,10 +169,10 @@ int main(void)
 	int x = nsx_spawn_agent("x", "sib");
 	long r = open_on(nsx_pid(c));
 	if (r == -EACCES || r == -EPERM) {
-		char par[24] = "?";
 		long p;
-		if (nsx_read_long("/proc/sys/kernel/perf_event_paranoid", &p) == 0)
-			snprintf(par, sizeof(par), "%ld", p);
+		const char *par = nsx_read_long("/proc/sys/kernel/perf_event_paranoid", &p)
+		                          ? "?"
+		                          : nsx_fmt("%ld", p);
 		nsx_skip("perf_event_open: %s: perf_event_paranoid=%s refuses watching a task "
 		         "without CAP_PERFMON",
 		         nsx_errname((int)-r), par);

@@ -242,16 +242,14 @@ static const struct probe by_uid[] = {
 /* A probe's answer: its result, and what it read, as p shows it. */
 static const char *answer_str(const struct probe *p, const long *o)
 {
-	char *b = nsx_strbuf();
 	long id = o[1];
-	snprintf(b, 64, "%s%s%s", nsx_res(o[0]), id < 0 || p->shows == NOTHING ? "" : " ",
-	         id < 0 || p->shows == NOTHING ? ""
-	         : p->shows == POLICY          ? (id == SCHED_BATCH   ? "SCHED_BATCH"
-	                                          : id == SCHED_OTHER ? "SCHED_OTHER"
-	                                                              : "another policy")
-	         : p->shows == SAME            ? (id ? "different" : "same")
-	                                       : ids[id >= 1 && id <= 4 ? id : 0]);
-	return b;
+	return nsx_fmt("%s%s%s", nsx_res(o[0]), id < 0 || p->shows == NOTHING ? "" : " ",
+	               id < 0 || p->shows == NOTHING ? ""
+	               : p->shows == POLICY          ? (id == SCHED_BATCH   ? "SCHED_BATCH"
+	                                                : id == SCHED_OTHER ? "SCHED_OTHER"
+	                                                                    : "another policy")
+	               : p->shows == SAME            ? (id ? "different" : "same")
+	                                             : ids[id >= 1 && id <= 4 ? id : 0]);
 }
 
 NSX_CASE(.family = "pid arguments", .rows = "28.4 28.5 28.6 28.7 28.8 28.9 28.10 28.11 28.12 28.22",

@@ -95,11 +95,7 @@ static void do_clone(const long *arg)
 
 static const char *val(long v)
 {
-	char *s = nsx_strbuf();
-	if (v < 0)
-		return nsx_res(v);
-	snprintf(s, 32, "%ld", v);
-	return s;
+	return v < 0 ? nsx_res(v) : nsx_fmt("%ld", v);
 }
 
 NSX_CASE(.family = "Namespace files and chosen numbers", .rows = "7.13", .min_kernel = "6.14",

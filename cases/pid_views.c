@@ -68,7 +68,6 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,8 +124,7 @@ static int init_fn(void *arg NSX_UNUSED)
 
 	/* Outer /proc first, then a proc of our own over /proc. */
 	send_view("outer", nsx_procfd());
-	NSX_TRY_ERR(-nsx_mount_proc());
-	send_view("inner", open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC));
+	send_view("inner", nsx_own_proc());
 
 	nsx_spawn("member", NULL, member_fn, NULL);
 	NSX_SEND("ready", 1);
@@ -175,10 +173,8 @@ static void print_view(const char *title, int init, const char *key, int ns)
 /* The three lines of task's status read by the top through its /proc. */
 static void print_read(const char *what, int task, int level)
 {
-	char pid[16];
 	long v[NSX_MSG_VALS];
-	snprintf(pid, sizeof(pid), "%d", (int)nsx_pid(task));
-	nslists(nsx_procfd(), pid, v);
+	nslists(nsx_procfd(), nsx_fmt("%d", (int)nsx_pid(task)), v);
 	print_lists(v, what, task, level);
 }
 

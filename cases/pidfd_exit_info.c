@@ -135,10 +135,8 @@ static void do_spawn_z(const long *arg NSX_UNUSED)
 
 static const char *mask_str(long m)
 {
-	char *s = nsx_strbuf();
-	snprintf(s, 64, "%s%s", m & (long)INFO_PID ? "PID" : "-",
-	         m & (long)INFO_EXIT ? "+EXIT" : "");
-	return s;
+	return nsx_fmt("%s%s", m & (long)INFO_PID ? "PID" : "-",
+	               m & (long)INFO_EXIT ? "+EXIT" : "");
 }
 
 static int c, x, z;

@@ -70,12 +70,11 @@ static int z_fn(void *arg NSX_UNUSED)
 
 static long getfd(int fd, long target_fd)
 {
-	char path[64], link[128];
+	char link[128];
 	int g = (int)syscall(SYS_pidfd_getfd, fd, (int)target_fd, 0);
 	if (g < 0)
 		return -errno;
-	snprintf(path, sizeof(path), "self/fd/%d", g);
-	ssize_t n = readlinkat(nsx_procfd(), path, link, sizeof(link) - 1);
+	ssize_t n = readlinkat(nsx_procfd(), nsx_fmt("self/fd/%d", g), link, sizeof(link) - 1);
 	close(g);
 	link[n > 0 ? n : 0] = '\0';
 	return !strncmp(link, "/memfd:z2-mark", 14) ? 1 : 2;
@@ -144,9 +143,8 @@ static void do_getfd(const long *arg)
  * pidfd, read through the case's proc: {Pid, count, NSpid...}. */
 static void do_fdinfo(const long *arg)
 {
-	char path[64];
+	const char *path = nsx_fmt("self/fdinfo/%d", arg[0] ? old_pfd : pfd);
 	long v[5] = {0};
-	snprintf(path, sizeof(path), "self/fdinfo/%d", arg[0] ? old_pfd : pfd);
 	NSX_TRY_NEG(nsx_read_field_numbers(nsx_procfd(), path, "Pid", v, 1));
 	v[1] = nsx_read_field_numbers(nsx_procfd(), path, "NSpid", v + 2, 3);
 	nsx_send_v("reply", v, 5);

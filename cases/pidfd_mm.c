@@ -65,12 +65,10 @@ static int o_fn(void *arg NSX_UNUSED)
 
 static void show(int observer, long n, const long *r)
 {
-	char *adv = nsx_strbuf();
-	snprintf(adv, 32, "%ld", r[0]);
 	printf("%-3s pidfd of o: process_madvise(MADV_COLD, 1 page) = %s; process_mrelease = %s; "
 	       "pidfd_open(%s) = %s\n",
-	       nsx_task_name(observer), r[0] < 0 ? nsx_res(r[0]) : adv, nsx_res(r[1]),
-	       nsx_name(observer, n), nsx_res(r[2]));
+	       nsx_task_name(observer), r[0] < 0 ? nsx_res(r[0]) : nsx_fmt("%ld", r[0]),
+	       nsx_res(r[1]), nsx_name(observer, n), nsx_res(r[2]));
 }
 
 NSX_CASE(.family = "pidfds", .rows = "28.25", .kconfig = "CONFIG_ADVISE_SYSCALLS",

@@ -69,12 +69,10 @@ static int wt_fn(NSX_UNUSED void *arg)
  * syscall writes the kernel's timer id, an int (glibc's timer_t is not). */
 static long thread_timer(long tid, int *t)
 {
-	struct sigevent ev;
-	memset(&ev, 0, sizeof(ev));
-	ev.sigev_notify = SIGEV_THREAD_ID;
-	ev.sigev_signo = SIGUSR1;
-	ev.sigev_value.sival_int = 7;
-	ev.sigev_notify_thread_id = (pid_t)tid;
+	struct sigevent ev = {.sigev_notify = SIGEV_THREAD_ID,
+	                      .sigev_signo = SIGUSR1,
+	                      .sigev_value.sival_int = 7,
+	                      .sigev_notify_thread_id = (pid_t)tid};
 	return syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, t) ? -errno : (long)*t;
 }
 
@@ -98,10 +96,10 @@ static int w_fn(NSX_UNUSED void *arg)
  * {n, then id, kind (0 pid, 1 tid), nr of each}. */
 static void do_timers(const long *arg)
 {
-	char path[64], buf[4096];
+	char buf[4096];
 	long v[13] = {0}, id = -1;
-	snprintf(path, sizeof(path), "%ld/timers", arg[0]);
-	nsx_read_text(arg[1] ? nsx_procfd() : inner_proc, path, buf, sizeof(buf));
+	nsx_read_text(arg[1] ? nsx_procfd() : inner_proc, nsx_fmt("%ld/timers", arg[0]), buf,
+	              sizeof(buf));
 	for (char *l = strtok(buf, "\n"); l && v[0] < 4; l = strtok(NULL, "\n")) {
 		char kind[8];
 		long nr;

@@ -82,10 +82,9 @@ struct fields {
 /* status and stat of path ("<pid>" or "<pid>/task/<tid>") through dirfd. */
 static void fields(int dirfd, const char *path, struct fields *f)
 {
-	char p[128], buf[4096];
+	char buf[4096];
 	*f = (struct fields){0};
-	snprintf(p, sizeof(p), "%s/stat", path);
-	if ((f->res = nsx_read_text(dirfd, p, buf, sizeof(buf))) < 0)
+	if ((f->res = nsx_read_text(dirfd, nsx_fmt("%s/stat", path), buf, sizeof(buf))) < 0)
 		return;
 	f->res = 0;
 	char *s = strrchr(buf, ')');
@@ -104,13 +103,9 @@ static void fields(int dirfd, const char *path, struct fields *f)
  * than NSX_MSG_VALS values. */
 static void do_fields(const long *arg)
 {
-	char path[64];
 	struct fields f;
-	if (arg[2])
-		snprintf(path, sizeof(path), "%ld/task/%ld", arg[1], arg[2]);
-	else
-		snprintf(path, sizeof(path), "%ld", arg[1]);
-	fields(mount_fd((int)arg[0]), path, &f);
+	fields(mount_fd((int)arg[0]),
+	       arg[2] ? nsx_fmt("%ld/task/%ld", arg[1], arg[2]) : nsx_fmt("%ld", arg[1]), &f);
 	nsx_send_v("f1", (const long *)&f, NSX_MSG_VALS);
 	nsx_send_v("reply", (const long *)&f + NSX_MSG_VALS, NFIELDS - NSX_MSG_VALS);
 }
@@ -125,13 +120,11 @@ static int by_value(const void *a, const void *b)
 static void do_list(const long *arg)
 {
 	long v[NSX_MSG_VALS] = {0};
-	char path[64];
 	int dirfd = mount_fd((int)arg[0]), max = NSX_MSG_VALS - 1;
-	snprintf(path, sizeof(path),
-	         !arg[1]  ? "."
-	         : arg[2] ? "%ld/task/%ld/children"
-	                  : "%ld/task",
-	         arg[1], arg[1]);
+	const char *path = nsx_fmt(!arg[1]  ? "."
+	                           : arg[2] ? "%ld/task/%ld/children"
+	                                    : "%ld/task",
+	                           arg[1], arg[1]);
 	if (arg[2]) {
 		v[0] = nsx_read_numbers(dirfd, path, &v[1], max);
 	} else {

@@ -34,9 +34,8 @@ static int own_proc = -1;
 /* {result, the number in the first line, #threads}. */
 static void sched_line(int dirfd, long nr, long *o)
 {
-	char path[64], buf[256], comm[32] = "";
-	snprintf(path, sizeof(path), "%ld/sched", nr);
-	long n = nsx_read_text(dirfd, path, buf, sizeof(buf));
+	char buf[256], comm[32] = "";
+	long n = nsx_read_text(dirfd, nsx_fmt("%ld/sched", nr), buf, sizeof(buf));
 	o[0] = n < 0 ? n : 0;
 	o[1] = o[2] = -1;
 	if (!o[0] && sscanf(buf, "%31s (%ld, #threads: %ld)", comm, &o[1], &o[2]) != 3)

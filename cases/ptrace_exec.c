@@ -30,7 +30,6 @@
 #include "nsx.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,10 +39,8 @@
 
 #define EXEC_CHILD "--exec-child"
 
-static void *thread_fn(void *arg)
+static int thread_fn(NSX_UNUSED void *arg)
 {
-	const char *name = arg;
-	nsx_add_thread(name);
 	nsx_step(); /* told by the tracer */
 	char *const argv[] = {(char *)"ptrace_exec", (char *)EXEC_CHILD, NULL};
 	execv("/proc/self/exe", argv);
@@ -52,9 +49,8 @@ static void *thread_fn(void *arg)
 
 static int e_fn(void *arg)
 {
-	pthread_t th;
 	nsx_step(); /* traced by now */
-	NSX_TRY_ERR(pthread_create(&th, NULL, thread_fn, arg));
+	nsx_thread(arg, thread_fn, NULL);
 	nsx_park();
 }
 
@@ -68,8 +64,7 @@ static void do_trace(const long *arg)
 	unsigned long msg = 0;
 	long out[5] = {0};
 	pid_t ep = nsx_pid(e), w;
-	char et[16];
-	snprintf(et, sizeof(et), "e%ldt", arg[0]);
+	const char *et = nsx_fmt("e%ldt", arg[0]);
 	if (ptrace(PTRACE_SEIZE, ep, 0, PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC))
 		goto fail;
 	nsx_go(e);

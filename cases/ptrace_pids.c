@@ -132,9 +132,7 @@ int main(void)
 	nsx_recv(tracee2, "reply");
 	show(tracer, "tracee2", m);
 	for (int n = 1; n <= 2; n++) {
-		char kid[8];
-		snprintf(kid, sizeof(kid), "kid%d", n);
-		int k = nsx_find(kid);
+		int k = nsx_find(nsx_fmt("kid%d", n));
 		printf("tracee%d's own fork() returned %s\n", n, nsx_name(k, nsx_forked(k)));
 	}
 	nsx_exit();

@@ -55,9 +55,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/ptrace.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -154,10 +152,7 @@ static void do_sig(const long *arg)
 
 static int t_fn(NSX_UNUSED void *arg)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_sig;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	struct sigaction sa = {.sa_sigaction = on_sig, .sa_flags = SA_SIGINFO | SA_RESTART};
 	for (int k = 0; k < 3; k++)
 		sigaction(sigs[k], &sa, NULL);
 	NSX_SEND("handlers", 1); /* registered is not enough: the handlers first */

@@ -107,15 +107,13 @@ static int task_fn(void *arg)
 /* One transfer over pair p, socket type t; returns the cell's text. */
 static const char *transfer(int p, int t, int mode, pid_t pid)
 {
-	char *out = nsx_strbuf();
 	int to = idx[pairs[p].to];
 	long res = nsx_by(idx[pairs[p].from], do_send, p, t, mode | ((long)pid << 8))->v[0];
 	const long *got = res < 0 ? NULL : nsx_by(to, do_recv, p, t, 0)->v;
 	if (got && got[0] >= 0)
 		return nsx_cred_str(to, got);
-	snprintf(out, 256, "%s=%s", got ? "recvmsg" : "sendmsg",
-	         nsx_errname((int)-(got ? got[0] : res)));
-	return out;
+	return nsx_fmt("%s=%s", got ? "recvmsg" : "sendmsg",
+	               nsx_errname((int)-(got ? got[0] : res)));
 }
 
 NSX_CASE(.family = "Credentials over sockets", .rows = "8.2 8.3",
@@ -143,9 +141,9 @@ int main(void)
 	printf("# outer: top | A1: a1 m1 | A2 (in A1): a2 | A3 (in A2): a3 | S1: s1 | S2: s2\n");
 	for (int p = 0; p < NPAIRS - 1; p++)
 		for (int t = 0; t < 2; t++) {
-			char what[64];
-			snprintf(what, sizeof(what), "%s %s -> %s (%s)", t ? "STREAM" : "DGRAM ",
-			         names[pairs[p].from], names[pairs[p].to], pairs[p].what);
+			const char *what =
+			        nsx_fmt("%s %s -> %s (%s)", t ? "STREAM" : "DGRAM ",
+			                names[pairs[p].from], names[pairs[p].to], pairs[p].what);
 			const char *ex = transfer(p, t, M_EXPLICIT, 0);
 			printf("%-44s explicit: %-22s attached: %s\n", what, ex,
 			       transfer(p, t, M_ATTACHED, 0));

@@ -49,12 +49,11 @@ static int sysv_task(void *arg)
  * top first opens /proc/sysvipc/<file> (top_file), which every task inherits. */
 static void sysv_setup(const char *file)
 {
-	char path[64];
 	nsx_init("top", "outer");
 	nsx_private_ipc();
 	own_proc = nsx_procfd();
 	sv_file = file;
-	snprintf(path, sizeof(path), "sysvipc/%s", file ? file : "");
+	const char *path = nsx_fmt("sysvipc/%s", file ? file : "");
 	if (file && (top_file = openat(own_proc, path, O_RDONLY | O_CLOEXEC)) < 0)
 		nsx_fail("opening /proc/%s: %s", path, nsx_errname(errno));
 	nsx_spawn("a", "A", sysv_task, "a");
@@ -81,13 +80,11 @@ enum { SV_OWN_PROC, SV_CASE_PROC, SV_TOP_FILE };
  * when they cannot be read). */
 static inline void sysv_do_proc(const long *arg)
 {
-	char path[64];
 	int fd = top_file;
 	long v[2];
-	snprintf(path, sizeof(path), "sysvipc/%s", sv_file);
 	if (arg[1] != SV_TOP_FILE)
-		fd = openat(arg[1] == SV_OWN_PROC ? own_proc : nsx_procfd(), path,
-		            O_RDONLY | O_CLOEXEC);
+		fd = openat(arg[1] == SV_OWN_PROC ? own_proc : nsx_procfd(),
+		            nsx_fmt("sysvipc/%s", sv_file), O_RDONLY | O_CLOEXEC);
 	v[0] = v[1] = fd < 0 ? -errno : 0;
 	if (fd >= 0) {
 		v[0] = nsx_sysvipc_field(fd, arg[0], (int)arg[2]);

@@ -69,10 +69,8 @@
  */
 #include "nsx.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,10 +82,7 @@
 /* A caller-made siginfo: code, a forged si_pid and si_uid 4242, value 5. */
 static siginfo_t forge(int sig, int code, pid_t pid)
 {
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
-	si.si_signo = sig;
-	si.si_code = code;
+	siginfo_t si = {.si_signo = sig, .si_code = code};
 	si.si_pid = pid;
 	si.si_uid = 4242;
 	si.si_value.sival_int = 5;
@@ -118,11 +113,10 @@ static int worker_fn(NSX_UNUSED void *arg)
 		                                         SIGRTMIN, SIG_TQ, SIG_TQ}[i]);
 	/* The same once more through glibc's wrapper instead of the syscall. */
 	sigset_t s;
-	siginfo_t si;
+	siginfo_t si = {0};
 	struct timespec ts = {nsx_timeout_ms() / 1000, (nsx_timeout_ms() % 1000) * 1000000L};
 	sigemptyset(&s);
 	sigaddset(&s, SIGUSR1);
-	memset(&si, 0, sizeof(si));
 	int got = sigtimedwait(&s, &si, &ts);
 	NSX_SEND("glibc-tkill", got, si.si_code, si.si_pid, si.si_uid);
 	return 0;

@@ -168,13 +168,11 @@ int main(void)
 	            "sigio");
 	long w = nsx_rc(write(rt_pipe[1], "x", 1));
 	const struct nsx_msg *m = nsx_recv(init, "poll");
-	char poll[96];
-	if (m->v[0] < 0)
-		snprintf(poll, sizeof(poll), "no signal (timed out)");
-	else
-		snprintf(poll, sizeof(poll), "%s si_code=%s si_fd=%s si_band=%#lx",
-		         nsx_signame((int)m->v[0]), nsx_sicode((int)m->v[0], (int)m->v[1]),
-		         m->v[2] ? "the pipe" : "another fd", m->v[3]);
+	const char *poll = m->v[0] < 0 ? "no signal (timed out)"
+	                               : nsx_fmt("%s si_code=%s si_fd=%s si_band=%#lx",
+	                                         nsx_signame((int)m->v[0]),
+	                                         nsx_sicode((int)m->v[0], (int)m->v[1]),
+	                                         m->v[2] ? "the pipe" : "another fd", m->v[3]);
 	nsx_row(44, "top writes init's F_SETSIG pipe", w, poll);
 	nsx_go(init);
 	nsx_sig_row(44, "init reaches its CPU-time limit", 0, init, "sigxcpu");
@@ -185,14 +183,13 @@ int main(void)
 	for (int k = 0; k < 2; k++) {
 		int t = k ? nsx_spawn("unmapped", "uu", userns_fn, NULL)
 		          : nsx_spawn("mapped", "um", userns_fn, "map");
-		char what[64];
 		printf("%s: getuid()=%ld in its own user namespace (%s)\n", nsx_task_name(t),
 		       nsx_recv(t, "ready")->v[0], k ? "no uid_map" : "uid_map \"100 0 1\"");
-		snprintf(what, sizeof(what), "top -> %s kill(SIGUSR1)", nsx_task_name(t));
-		nsx_sig_row(44, what, nsx_rc(kill(nsx_pid(t), SIGUSR1)), t, "from-top");
-		snprintf(what, sizeof(what), "%s -> %s kill(SIGUSR1)", nsx_task_name(t),
-		         nsx_task_name(t));
-		nsx_sig_row(44, what, nsx_recv(t, "self-rc")->v[0], t, "self");
+		const char *who = nsx_task_name(t);
+		nsx_sig_row(44, nsx_fmt("top -> %s kill(SIGUSR1)", who),
+		            nsx_rc(kill(nsx_pid(t), SIGUSR1)), t, "from-top");
+		nsx_sig_row(44, nsx_fmt("%s -> %s kill(SIGUSR1)", who, who),
+		            nsx_recv(t, "self-rc")->v[0], t, "self");
 	}
 	nsx_exit();
 }

@@ -117,7 +117,7 @@ NSX_CASE(.family = "Credentials over sockets", .rows = "8.1 U.1 U.5 U.6 U.10",
 
 int main(void)
 {
-	char line[96];
+	const char *line;
 	int one = 1;
 
 	nsx_init("top", "outer");
@@ -143,14 +143,15 @@ int main(void)
 	printf("# SCM_CREDENTIALS (top is uid 0, gid 0)\n");
 	for (int k = 0; k < 2; k++) {
 		long r = nsx_send_cred(dg[DOWN_M + k][0], NULL);
-		snprintf(line, sizeof(line), "top -> %s (attached):", nsx_task_name(who[k]));
+		line = nsx_fmt("top -> %s (attached):", nsx_task_name(who[k]));
 		row(line, nsx_cred_str(who[k], r ? (long[4]){r}
 		                                 : nsx_do(who[k], do_recv, DOWN_M + k, 0, 0)->v));
 	}
 	for (int explicit = 0; explicit < 2; explicit ++)
 		for (int k = 0; k < 2; k++) {
-			snprintf(line, sizeof(line), "%s -> top (%s):", nsx_task_name(who[k]),
-			         explicit ? "explicit {own pid, getuid(), getgid()}" : "attached");
+			line = nsx_fmt("%s -> top (%s):", nsx_task_name(who[k]),
+			               explicit ? "explicit {own pid, getuid(), getgid()}"
+			                        : "attached");
 			long r = nsx_do(who[k], do_send, UP_M + k, explicit, 0)->v[0];
 			row(line, nsx_cred_str(0, r ? (long[4]){r}
 			                            : nsx_by(0, do_recv, UP_M + k, 0, 0)->v));
@@ -158,8 +159,7 @@ int main(void)
 
 	printf("# SO_PEERCRED\n");
 	for (int k = 0; k < 2; k++) {
-		snprintf(line, sizeof(line),
-		         "%s, on its end of top's socketpair:", nsx_task_name(who[k]));
+		line = nsx_fmt("%s, on its end of top's socketpair:", nsx_task_name(who[k]));
 		row(line, nsx_cred_str(who[k], nsx_do(who[k], do_peer, 0, 0, 0)->v));
 	}
 	long r = nsx_do(mapped, do_connect, 0, 0, 0)->v[0];
@@ -173,8 +173,7 @@ int main(void)
 	printf("# si_uid\n");
 	for (int k = 0; k < 2; k++) {
 		r = nsx_rc(kill(nsx_pid(who[k]), SIGUSR1));
-		snprintf(line, sizeof(line), "top -> %s kill(SIGUSR1)=%s:", nsx_task_name(who[k]),
-		         nsx_res(r));
+		line = nsx_fmt("top -> %s kill(SIGUSR1)=%s:", nsx_task_name(who[k]), nsx_res(r));
 		row(line, nsx_siginfo_str(who[k], nsx_do(who[k], do_sig, 0, 0, 0)));
 	}
 	nsx_exit();

@@ -187,9 +187,7 @@ static void child_reports(pid_t k)
 /* Columns uid gid cuid cgid (7..10) of object id in /proc/sysvipc/<file>. */
 static void send_ipc_ids(const char *file, long id)
 {
-	char path[32];
-	snprintf(path, sizeof(path), "sysvipc/%s", file);
-	int fd = openat(nsx_procfd(), path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(nsx_procfd(), nsx_fmt("sysvipc/%s", file), O_RDONLY | O_CLOEXEC);
 	NSX_SEND(file, nsx_sysvipc_field(fd, id, 7), nsx_sysvipc_field(fd, id, 8),
 	         nsx_sysvipc_field(fd, id, 9), nsx_sysvipc_field(fd, id, 10));
 	close(fd);
@@ -207,10 +205,8 @@ static int u_fn(NSX_UNUSED void *arg)
 		nsx_block(sigs[i]);
 	NSX_SEND("ids", (long)getuid(), (long)getgid());
 	int k = nsx_spawn("k", NULL, nsx_parked, NULL);
-	char top[16];
-	snprintf(top, sizeof(top), "%d", (int)nsx_pid(0));
 	send_status_ids("status-self", "self");
-	send_status_ids("status-top", top);
+	send_status_ids("status-top", nsx_fmt("%d", (int)nsx_pid(0)));
 	own_signals();
 	trace_child(nsx_pid(k));
 	child_reports(nsx_pid(k));
@@ -236,9 +232,7 @@ static int u_fn(NSX_UNUSED void *arg)
 /* A value read, or its errno's name. */
 static const char *val(long x)
 {
-	char *b = nsx_strbuf();
-	snprintf(b, 256, "%ld", x);
-	return x < 0 ? nsx_errname((int)-x) : b;
+	return x < 0 ? nsx_errname((int)-x) : nsx_fmt("%ld", x);
 }
 
 /* {n, uid x4, n, gid x4} as a row. */
@@ -281,12 +275,10 @@ static void remove_objects(void)
 
 static void status_rows(int u)
 {
-	char upid[16];
 	printf("# /proc/<pid>/status, stat()\n");
 	ids_row("u reads /proc/self/status:", nsx_recv(u, "status-self")->v);
 	ids_row("u reads /proc/<top>/status:", nsx_recv(u, "status-top")->v);
-	snprintf(upid, sizeof(upid), "%d", (int)nsx_pid(u));
-	send_status_ids("status-u", upid);
+	send_status_ids("status-u", nsx_fmt("%d", (int)nsx_pid(u)));
 	ids_row("top reads /proc/<u>/status:", nsx_recv(0, "status-u")->v);
 	const struct nsx_msg *m = nsx_recv(u, "stat");
 	printf("%-44s st_uid=%ld st_gid=%ld\n", "u fstat() of its pipe:", m->v[0], m->v[1]);
@@ -294,12 +286,11 @@ static void status_rows(int u)
 
 static void child_rows(int u)
 {
-	char line[96];
 	printf("# u's child k: ptrace, SIGCHLD and waitid() in u\n");
 	int k = nsx_find("k");
 	const long *r = nsx_recv(u, "ptrace")->v;
-	snprintf(line, sizeof(line), "PTRACE_SEIZE(k)=%s, PTRACE_INTERRUPT=%s:", nsx_res(r[0]),
-	         nsx_res(r[1]));
+	const char *line =
+	        nsx_fmt("PTRACE_SEIZE(k)=%s, PTRACE_INTERRUPT=%s:", nsx_res(r[0]), nsx_res(r[1]));
 	if (r[2])
 		printf("%-44s PTRACE_GETSIGINFO=%s\n", line, nsx_res(r[2]));
 	else
@@ -308,8 +299,8 @@ static void child_rows(int u)
 	printf("%-44s %s\n", "  PTRACE_DETACH:", nsx_res(nsx_recv(u, "detach")->v[0]));
 	si_row(u, "kill(k, SIGSTOP)", "stop", "stop-chld");
 	si_row(u, "  then waitid(WSTOPPED):", NULL, "stop-wait");
-	snprintf(line, sizeof(line),
-	         "kill(k, SIGCONT)=%s, waitid(WCONTINUED):", nsx_res(nsx_recv(u, "cont")->v[0]));
+	line = nsx_fmt("kill(k, SIGCONT)=%s, waitid(WCONTINUED):",
+	               nsx_res(nsx_recv(u, "cont")->v[0]));
 	si_row(u, line, NULL, "cont-wait");
 	si_row(u, "  then SIGCHLD:", NULL, "cont-chld");
 	si_row(u, "kill(k, SIGKILL)", "kill9", "exit-chld");
@@ -361,12 +352,11 @@ int main(void)
 		       "cgid=%s\n",
 		       file, val(v[0]), val(v[1]), val(v[2]), val(v[3]));
 	}
-	char line[96];
-	snprintf(line, sizeof(line), "mq_notify() by u=%s, mq_send() by u",
-	         nsx_res(nsx_recv(u, "mq_notify")->v[0]));
+	const char *line = nsx_fmt("mq_notify() by u=%s, mq_send() by u",
+	                           nsx_res(nsx_recv(u, "mq_notify")->v[0]));
 	si_row(u, line, "mq_send", "mq-si-u");
-	snprintf(line, sizeof(line), "mq_notify() by u=%s, mq_send() by top",
-	         nsx_res(nsx_recv(u, "mq_notify2")->v[0]));
+	line = nsx_fmt("mq_notify() by u=%s, mq_send() by top", /* u registered */
+	               nsx_res(nsx_recv(u, "mq_notify2")->v[0]));
 	nsx_sig_row(44, line, nsx_rc(mq_send(mq, "x", 1, 0)), u, "mq-si");
 
 	printf("# what top is told of u\n");

@@ -151,6 +151,9 @@ int nsx_self(void);
 /* One of 16 rotating 256-byte buffers, for names lib and cases compose and
  * return (each valid for the next 15 calls, as nsx_name()'s). */
 char *nsx_strbuf(void);
+/* The text printf makes of fmt, in one of those buffers (cut at 255 bytes):
+ * a path or a cell of a row, composed where it is used. */
+const char *nsx_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Skip the case with a reason (exit 4); only meaningful in the top. */
 _Noreturn void nsx_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Setup error: in the top, report and exit 1; in a task, send it to the top. */

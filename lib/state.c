@@ -121,6 +121,16 @@ char *nsx_strbuf(void)
 	return buf[r++ % 16];
 }
 
+const char *nsx_fmt(const char *fmt, ...)
+{
+	char *b = nsx_strbuf();
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b, 256, fmt, ap);
+	va_end(ap);
+	return b;
+}
+
 const char *nsx_itoa(long v)
 {
 	char *b = nsx_strbuf();

@@ -21,6 +21,19 @@ START_TEST(val_is_the_value_or_the_error)
 }
 END_TEST
 
+START_TEST(fmt_is_printf_in_a_rotating_buffer)
+{
+	const char *a = nsx_fmt("%d/fdinfo/%s", 42, "7");
+	ck_assert_str_eq(a, "42/fdinfo/7");
+	ck_assert_str_eq(nsx_fmt("-%s", a), "-42/fdinfo/7"); /* another buffer */
+	ck_assert_str_eq(a, "42/fdinfo/7");
+	char big[400];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_uint_eq(strlen(nsx_fmt("%s", big)), 255); /* cut, never overflowing */
+}
+END_TEST
+
 START_TEST(field_of_a_text)
 {
 	const char *t = "pos:\t0\nPid:\t-1\nNSpid:\t2001 7 1\nNSpidx:\t9\nempty:\n3 4\n";
@@ -65,6 +78,7 @@ static Suite *helpers_suite(void)
 	Suite *s = suite_create("case_helpers");
 	TCase *t = tcase_create("values");
 	tcase_add_test(t, val_is_the_value_or_the_error);
+	tcase_add_test(t, fmt_is_printf_in_a_rotating_buffer);
 	tcase_add_test(t, field_of_a_text);
 	tcase_add_test(t, unused_argument_compiles_quietly);
 	suite_add_tcase(s, t);
