@@ -52,10 +52,18 @@ step "$n patch(es) in the series"
 # rebuilt).  The sources of a copy are hard links (git checkout and the sync
 # below replace a file, never write into it); the objects are real copies
 # (the compiler writes into its output file).
+# The kernel's own objects name the source tree "..", but objtool's
+# (tools/objtool: the tools' build) name their paths in full: the copy's
+# command files are made to name the copy's, or objtool would be built
+# again, and with it every object that objtool checks (all of them).
 copy_tree() { # copy_tree FROM TO
 	mkdir -p "$2"
 	(cd "$1" && find . -mindepth 1 -maxdepth 1 ! -name nsx-obj -exec cp -al {} "$2/" \;)
-	[ ! -d "$1/nsx-obj" ] || cp -a "$1/nsx-obj" "$2/nsx-obj"
+	[ -d "$1/nsx-obj" ] || return 0
+	cp -a "$1/nsx-obj" "$2/nsx-obj"
+	[ ! -d "$2/nsx-obj/tools" ] || grep -rlIF "$1/" "$2/nsx-obj/tools" | while IFS= read -r f; do
+		sed "s|$1/|$2/|g" "$f" >"$f.nsx" && touch -r "$f" "$f.nsx" && mv "$f.nsx" "$f"
+	done
 }
 a='' b=''
 [ ! -f "$W/series/range" ] || read -r a b <"$W/series/range"
