@@ -151,6 +151,10 @@ def after_verdict(v):
         return "not built: the suite's configuration does not compile its file"
     if verdict == "crashed":
         return "crashed or hung the guest"
+    if verdict == "runner killed":
+        return "killed the runner itself (no totals)"
+    if verdict == "not run":
+        return "not run: no case passed on the kernel after the series"
     return verdict
 
 
@@ -273,6 +277,9 @@ def main():
         if name in aver:
             out.append(wrap("its mutant on the kernel after the series: %s" %
                             after_verdict(aver[name]), "    ", "      "))
+        elif how != "removed" and os.path.exists(os.path.join(sd, "mutate.failed")):
+            out.append("    its mutant on the kernel after the series: not run (the step"
+                       " failed)")
         elif name in ver:
             v, by = ver[name]
             out.append(wrap("its mutant on %s (the last site run): %s%s" % (

@@ -25,6 +25,18 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${1:-build}
 case $B in /*) ;; *) B=$top/$B ;; esac
+case $# in 0 | 1 | 4) ;; *)
+	echo "usage: tools/evidence.sh [BUILD] | tools/evidence.sh BUILD KTAP CONFIG DIR" >&2
+	exit 1
+	;;
+esac
+if [ $# = 4 ]; then
+	[ -f "$2" ] || { echo "evidence: no KTAP $2" >&2; exit 1; }
+	ktap=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+	kconfig=$3
+	[ ! -f "$3" ] || kconfig=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
+	mkdir -p "$4" && D=$(cd "$4" && pwd)
+fi
 cd "$top" || exit 1
 
 # Relative paths only: the project's and the build's become relative.
@@ -35,7 +47,7 @@ bundle() { # bundle DIR: DIR/nsxlate-evidence.tar.gz
 		-cf - nsxlate-evidence | gzip -n >"$1/nsxlate-evidence.tar.gz"
 }
 # SUMMARY.md's section on the options of vm/config, as the kernel has them.
-config_options() { # config_options CONFIG
+config_options() { # config_options CONFIG [what, when there is none]
 	echo "## Config options the suite needs (vm/config), as this kernel has them"
 	echo
 	if [ -s "$1" ]; then
@@ -45,13 +57,12 @@ config_options() { # config_options CONFIG
 		done
 		echo '```'
 	else
-		echo "This kernel exposes no config (/proc/config.gz, /boot/config-*)."
+		echo "${2:-This kernel exposes no config (/proc/config.gz, /boot/config-*).}"
 	fi
 	echo
 }
 
-if [ $# -ge 4 ]; then
-	ktap=$2 kconfig=$3 D=$4
+if [ $# = 4 ]; then
 	E=$D/nsxlate-evidence
 	rm -rf "$E" && mkdir -p "$E/out"
 	scrub "$ktap" | sed 's/; image .*//' >"$E/kernel.ktap"
@@ -87,16 +98,21 @@ if [ $# -ge 4 ]; then
 			echo
 			for c in $f $x; do
 				first=$(grep -m1 -E '^[-+][^-+]' "$E/out/$p/$c.diff" 2>/dev/null || true)
-				how=failed
+				line=$(awk -v p="$p" -v c="$c" '/^# pass [0-9]+: / { on = ($4 == "root") == (p == "root") }
+					on && /^not ok / && $4 == c { print; exit }' "$E/kernel.ktap")
+				how=${line#*" $c"}
+				how=${how# # }
 				case " $x " in *" $c "*)
 					how="known kernel bug (XFAIL): $(sed -n "s/^# $c: output matches //p" "$E/kernel.ktap" | head -n 1)"
 					;;
 				esac
-				echo "- \`$c\`: $how${first:+; first differing line: \`$first\`} (out/$p/$c.diff)"
+				diff=''
+				[ ! -f "$E/out/$p/$c.diff" ] || diff=" (out/$p/$c.diff)"
+				echo "- \`$c\`: ${how:-golden-line diff}${first:+; first differing line: \`$first\`}$diff"
 			done
 			echo
 		done
-		config_options "$kconfig"
+		config_options "$kconfig" "No configuration of this kernel was given."
 		echo "Files: kernel.ktap, out/; the whole as nsxlate-evidence.tar.gz."
 	} >"$E/SUMMARY.md"
 	bundle "$D"

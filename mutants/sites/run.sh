@@ -38,7 +38,8 @@ while read -r id file fn ord op _; do
 	fi
 	cases=$(awk -v k="$id" '$1 == k { printf "%s%s", sep, $2; sep = " " }' "$M/sites-reach")
 	[ -n "$cases" ] || continue
-	# more than nsxrun takes by name (NSXRUN_MAX_PATTERNS): the whole suite, a superset
+	# more than nsxrun takes by name (256, runner/runner.h): the whole
+	# suite, a superset
 	[ "$(echo "$cases" | wc -w)" -le 256 ] || cases=''
 	echo "s$id site-$id $cases" >>"$todo"
 	[ "$max" = 0 ] || [ "$(wc -l <"$todo")" -lt "$max" ] || break
