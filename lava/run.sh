@@ -48,6 +48,11 @@ git -C "$w/repo" add lava
 git -C "$w/repo" -c user.name=nsxlate -c user.email=nsxlate@lists.example.org commit -q -m lava
 sed -e "s|@KERNEL@|$image|" -e "s|@RAMDISK@|$w/initramfs.cpio.gz|" -e "s|@REPO@|$w/repo|" \
 	"$here/job.yaml.in" >"$w/job.yaml"
+# The device as lava/qemu-device.yaml says, with the TCG threading the
+# installed qemu needs (vm/tcg-thread.sh).
+tcg=$("$top/vm/tcg-thread.sh")
+sed "s/-accel tcg,thread=multi/-accel tcg,thread=$tcg/" "$here/qemu-device.yaml" >"$w/device.yaml"
+grep -q "accel tcg,thread=$tcg\$" "$w/device.yaml" || die "lava/qemu-device.yaml names no '-accel tcg,thread=multi'"
 # lava-run's scratch is always /var/lib/lava/dispatcher/tmp (its --validate
 # too): a directory of this run's own is bound there in a private mount
 # namespace, for each call.
@@ -60,7 +65,7 @@ private() { # command...: run it with the run's scratch directory
 	unshare -m --propagation private sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' \
 		sh "$w/scratch" "$scratch" "$@"
 }
-private lava-run --validate --job-id 1 --output-dir "$w/out" --device "$here/qemu-device.yaml" \
+private lava-run --validate --job-id 1 --output-dir "$w/out" --device "$w/device.yaml" \
 	"$w/job.yaml" >"$w/validate.log" 2>&1 || {
 	cat "$w/validate.log" >&2
 	[ -z "$made" ] || rmdir "$scratch" 2>/dev/null || true
@@ -74,7 +79,7 @@ fi
 echo "lava: lava-run of $w/job.yaml ($meta)"
 s=$(date +%s)
 set +e
-private lava-run --job-id 1 --output-dir "$w/out" --device "$here/qemu-device.yaml" "$w/job.yaml" \
+private lava-run --job-id 1 --output-dir "$w/out" --device "$w/device.yaml" "$w/job.yaml" \
 	>"$w/lava-run.log" 2>&1
 rc=$?
 set -e

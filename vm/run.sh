@@ -61,10 +61,13 @@ NSX_VM_ARGS=${ARGS:-} NSX_VM_META=$meta NSX_VM_MODULES=${modules:-} NSX_VM_APPEN
 # The console goes to a log; the host shows the guest's lines between the
 # markers as they come (sed -u: the guest's \r\n, unbuffered).
 log=$vmdir/console.log
+# One host thread per vCPU, or one for both on a qemu whose TCG crashed
+# guests that patch their code (vm/tcg-thread.sh).
+tcg=$("$here/tcg-thread.sh")
 boot() {
-	echo "vm: booting $image ($meta) under qemu/TCG, timeout ${timeout}s"
+	echo "vm: booting $image ($meta) under qemu/TCG (thread=$tcg), timeout ${timeout}s"
 	set +e
-	timeout -k 5 "$timeout" qemu-system-x86_64 -M pc -accel tcg,thread=multi -cpu max -smp 2 -m 1G \
+	timeout -k 5 "$timeout" qemu-system-x86_64 -M pc -accel "tcg,thread=$tcg" -cpu max -smp 2 -m 1G \
 		-nodefaults -nographic -no-reboot -serial stdio \
 		-fw_cfg name=etc/sercon-port,string=0 \
 		-kernel "$image" -initrd "$initrd" \
