@@ -1,19 +1,20 @@
 #!/bin/sh
 # vm/debian-apt.sh CACHE SUITE apt-get|apt-cache ARGS...: apt for one Debian
-# suite (sid, experimental) through a private sources list, lists and cache
-# under CACHE/apt/SUITE.  The machine's own apt configuration, lists and
+# suite (sid, experimental, bookworm-backports) through a private sources
+# list, lists and cache under CACHE/apt/SUITE.  The machine's own apt configuration, lists and
 # installed packages are neither read nor changed: nothing is installed, and
 # the callers only `download` and unpack.  The lists are fetched on first use
 # and again when older than a day (or when asked: NSX_APT_UPDATE=1).
-# Bookworm's own series (6.1, 6.12) do not come through this script: they are the
-# machine's suite, read with its own apt.
+# Bookworm's own kernel series (6.1, 6.12) do not come through this script:
+# they are the machine's suite, read with its own apt.  bookworm-backports
+# serves a newer qemu (vm/qemu.sh).
 set -eu
 cache=${1:?usage: debian-apt.sh CACHE SUITE apt-get|apt-cache ARGS...}
 suite=${2:?usage: debian-apt.sh CACHE SUITE apt-get|apt-cache ARGS...}
 tool=${3:?usage: debian-apt.sh CACHE SUITE apt-get|apt-cache ARGS...}
 shift 3
-case $suite in sid | experimental) ;; *)
-	echo "vm: debian-apt.sh: suite $suite is not sid or experimental" >&2
+case $suite in sid | experimental | bookworm-backports) ;; *)
+	echo "vm: debian-apt.sh: suite $suite is not sid, experimental or bookworm-backports" >&2
 	exit 2
 	;;
 esac
@@ -32,10 +33,13 @@ keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 }
 # Experimental holds only what differs from sid: its packages need sid's
 # lists beside them.
-{
+case $suite in
+bookworm-backports) echo "deb [signed-by=$keyring] http://deb.debian.org/debian bookworm-backports main" ;;
+*)
 	echo "deb [signed-by=$keyring] http://deb.debian.org/debian sid main"
 	[ "$suite" = sid ] || echo "deb [signed-by=$keyring] http://deb.debian.org/debian experimental main"
-} >"$d/etc/sources.list"
+	;;
+esac >"$d/etc/sources.list"
 : >"$d/status"
 user=$(id -un)
 opts="-o Dir::Etc::sourcelist=$d/etc/sources.list -o Dir::Etc::sourceparts=$d/etc/parts \

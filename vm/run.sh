@@ -61,13 +61,16 @@ NSX_VM_ARGS=${ARGS:-} NSX_VM_META=$meta NSX_VM_MODULES=${modules:-} NSX_VM_APPEN
 # The console goes to a log; the host shows the guest's lines between the
 # markers as they come (sed -u: the guest's \r\n, unbuffered).
 log=$vmdir/console.log
-# One host thread per vCPU, or one for both on a qemu whose TCG crashed
-# guests that patch their code (vm/tcg-thread.sh).
-tcg=$("$here/tcg-thread.sh")
+# qemu 8.1 or later (bookworm-backports' when the installed one is older:
+# vm/qemu.sh) with a host thread per vCPU, or the older one with one thread
+# for both (vm/tcg-thread.sh).
+qemu=$("$here/qemu.sh" "$vmdir/kernels" "$vmdir/qemu")
+tcg=$("$here/tcg-thread.sh" "$qemu")
+qemu_version=$("$qemu" --version | sed -n '1s/^QEMU emulator version \([^ ]*\).*/\1/p')
 boot() {
-	echo "vm: booting $image ($meta) under qemu/TCG (thread=$tcg), timeout ${timeout}s"
+	echo "vm: booting $image ($meta) under qemu $qemu_version/TCG (thread=$tcg), timeout ${timeout}s"
 	set +e
-	timeout -k 5 "$timeout" qemu-system-x86_64 -M pc -accel "tcg,thread=$tcg" -cpu max -smp 2 -m 1G \
+	timeout -k 5 "$timeout" "$qemu" -M pc -accel "tcg,thread=$tcg" -cpu max -smp 2 -m 1G \
 		-nodefaults -nographic -no-reboot -serial stdio \
 		-fw_cfg name=etc/sercon-port,string=0 \
 		-kernel "$image" -initrd "$initrd" \

@@ -1,7 +1,8 @@
 #!/bin/sh
-# vm/tcg-thread.sh: prints how qemu's TCG is to run the guest's vCPUs, the
-# value of `-accel tcg,thread=`: "multi" (one host thread per vCPU) on qemu
-# 8.1 and later, "single" (one thread for all) before.
+# vm/tcg-thread.sh [QEMU]: prints how QEMU's TCG (default: the installed
+# qemu-system-x86_64) is to run the guest's vCPUs, the value of
+# `-accel tcg,thread=`: "multi" (one host thread per vCPU) on qemu 8.1 and
+# later, "single" (one thread for all) before.
 #
 # A Linux guest rewrites its own code whenever a static key flips
 # (text_poke_bp()).  Under bookworm's qemu 7.2 with a thread per vCPU the
@@ -28,7 +29,7 @@ single | multi)
 	exit 2
 	;;
 esac
-v=$(qemu-system-x86_64 --version | sed -n '1s/^QEMU emulator version \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+v=$("${1:-qemu-system-x86_64}" --version | sed -n '1s/^QEMU emulator version \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
 # shellcheck disable=SC2086 # "major minor": two words
 set -- ${v:-0 0}
 if [ "$1" -gt 8 ] || { [ "$1" = 8 ] && [ "$2" -ge 1 ]; }; then
