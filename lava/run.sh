@@ -48,11 +48,15 @@ git -C "$w/repo" add lava
 git -C "$w/repo" -c user.name=nsxlate -c user.email=nsxlate@lists.example.org commit -q -m lava
 sed -e "s|@KERNEL@|$image|" -e "s|@RAMDISK@|$w/initramfs.cpio.gz|" -e "s|@REPO@|$w/repo|" \
 	"$here/job.yaml.in" >"$w/job.yaml"
-# The device as lava/qemu-device.yaml says, with the TCG threading the
-# installed qemu needs (vm/tcg-thread.sh).
-tcg=$("$top/vm/tcg-thread.sh")
-sed "s/-accel tcg,thread=multi/-accel tcg,thread=$tcg/" "$here/qemu-device.yaml" >"$w/device.yaml"
-grep -q "accel tcg,thread=$tcg\$" "$w/device.yaml" || die "lava/qemu-device.yaml names no '-accel tcg,thread=multi'"
+# The device as lava/qemu-device.yaml says, with make vm's qemu (vm/qemu.sh)
+# and the TCG threading it needs (vm/tcg-thread.sh).
+qemu=$("$top/vm/qemu.sh" "$B/vm/kernels" "$B/vm/qemu")
+tcg=$("$top/vm/tcg-thread.sh" "$qemu")
+sed -e "s|command: qemu-system-x86_64\$|command: $qemu|" -e "s/-accel tcg,thread=multi\$/-accel tcg,thread=$tcg/" \
+	"$here/qemu-device.yaml" >"$w/device.yaml"
+for want in "command: $qemu" "accel tcg,thread=$tcg"; do
+	grep -q "$want\$" "$w/device.yaml" || die "lava/qemu-device.yaml: no line ends '$want' after the substitution"
+done
 # lava-run's scratch is always /var/lib/lava/dispatcher/tmp (its --validate
 # too): a directory of this run's own is bound there in a private mount
 # namespace, for each call.

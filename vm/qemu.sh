@@ -43,6 +43,9 @@ fallback() {
 }
 suite=bookworm-backports
 mkdir -p "$dir"
+# make vm holds build/vm/.lock; make lava does not
+exec 8>"$dir/.lock"
+flock 8
 stamp=$cache/apt/$suite/lists/.nsx-updated
 current=$dir/current/bin/qemu-system-x86_64
 if [ -x "$current" ] && [ -f "$stamp" ] && [ -z "$(find "$stamp" -mmin +1440)" ]; then
