@@ -3,8 +3,9 @@
 # lava-run standalone (Debian's lava-dispatcher; no lava-server): renders
 # lava/job.yaml.in with the kernel, the make vm initramfs (gzip'd; its /init
 # gives LAVA a shell with nsx.test=lava) and a git repository of lava/,
-# runs it with lava/qemu-device.yaml in a private mount namespace (LAVA's
-# scratch directory bound to one of the run's own), reads the results LAVA
+# runs it with lava/qemu-device.yaml (its qemu and TCG threading make vm's)
+# in a private mount namespace (LAVA's scratch directory bound to one of the
+# run's own), reads the results LAVA
 # logged and prints "N passed, N failed, N skipped" (unknown, LAVA's name
 # for the XFAIL a case reports, counted as known kernel bugs); exits
 # non-zero on a failure or when LAVA recorded none.
@@ -49,14 +50,20 @@ git -C "$w/repo" -c user.name=nsxlate -c user.email=nsxlate@lists.example.org co
 sed -e "s|@KERNEL@|$image|" -e "s|@RAMDISK@|$w/initramfs.cpio.gz|" -e "s|@REPO@|$w/repo|" \
 	"$here/job.yaml.in" >"$w/job.yaml"
 # The device as lava/qemu-device.yaml says, with make vm's qemu (vm/qemu.sh)
-# and the TCG threading it needs (vm/tcg-thread.sh).
-qemu=$("$top/vm/qemu.sh" "$B/vm/kernels" "$B/vm/qemu")
+# and the TCG threading it needs (vm/tcg-thread.sh); a job only validated
+# needs no qemu fetched: the installed one is named.
+if [ "${LAVA_VALIDATE_ONLY:-}" = 1 ]; then
+	qemu=$(NSX_QEMU=installed "$top/vm/qemu.sh" "$B/vm/kernels" "$B/vm/qemu")
+else
+	qemu=$("$top/vm/qemu.sh" "$B/vm/kernels" "$B/vm/qemu")
+fi
 tcg=$("$top/vm/tcg-thread.sh" "$qemu")
-sed -e "s|command: qemu-system-x86_64\$|command: $qemu|" -e "s/-accel tcg,thread=multi\$/-accel tcg,thread=$tcg/" \
-	"$here/qemu-device.yaml" >"$w/device.yaml"
-for want in "command: $qemu" "accel tcg,thread=$tcg"; do
-	grep -q "$want\$" "$w/device.yaml" || die "lava/qemu-device.yaml: no line ends '$want' after the substitution"
-done
+awk -v q="$qemu" -v t="$tcg" '
+	/^ *command: qemu-system-x86_64$/ { sub(/qemu-system-x86_64$/, ""); print $0 q; c++; next }
+	/ -accel tcg,thread=multi$/ { sub(/multi$/, ""); print $0 t; a++; next }
+	{ print }
+	END { exit !(c == 1 && a == 1) }' "$here/qemu-device.yaml" >"$w/device.yaml" ||
+	die "lava/qemu-device.yaml: not one 'command: qemu-system-x86_64' and one '-accel tcg,thread=multi' line"
 # lava-run's scratch is always /var/lib/lava/dispatcher/tmp (its --validate
 # too): a directory of this run's own is bound there in a private mount
 # namespace, for each call.

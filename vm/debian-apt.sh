@@ -1,13 +1,13 @@
 #!/bin/sh
 # vm/debian-apt.sh CACHE SUITE apt-get|apt-cache ARGS...: apt for one Debian
 # suite (sid, experimental, bookworm-backports) through a private sources
-# list, lists and cache under CACHE/apt/SUITE.  The machine's own apt configuration, lists and
-# installed packages are neither read nor changed: nothing is installed, and
-# the callers only `download` and unpack.  The lists are fetched on first use
-# and again when older than a day (or when asked: NSX_APT_UPDATE=1).
-# Bookworm's own kernel series (6.1, 6.12) do not come through this script:
-# they are the machine's suite, read with its own apt.  bookworm-backports
-# serves a newer qemu (vm/qemu.sh).
+# list, lists and cache under CACHE/apt/SUITE.  The machine's own apt
+# configuration, lists and installed packages are neither read nor changed:
+# nothing is installed, and the callers only `download` and unpack.  The
+# lists are fetched on first use and again when older than a day (or when
+# asked: NSX_APT_UPDATE=1).  Bookworm's own kernel series (6.1, 6.12) do
+# not come through this script: they are the machine's suite, read with its
+# own apt.  bookworm-backports serves a newer qemu (vm/qemu.sh).
 set -eu
 cache=${1:?usage: debian-apt.sh CACHE SUITE apt-get|apt-cache ARGS...}
 suite=${2:?usage: debian-apt.sh CACHE SUITE apt-get|apt-cache ARGS...}
@@ -32,7 +32,8 @@ keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 	exit 1
 }
 # Experimental holds only what differs from sid: its packages need sid's
-# lists beside them.
+# lists beside them.  bookworm-backports' are read alone (vm/qemu.sh takes
+# three packages from it, nothing they depend on).
 case $suite in
 bookworm-backports) echo "deb [signed-by=$keyring] http://deb.debian.org/debian bookworm-backports main" ;;
 *)
@@ -49,9 +50,11 @@ opts="-o Dir::Etc::sourcelist=$d/etc/sources.list -o Dir::Etc::sourceparts=$d/et
 stamp=$d/lists/.nsx-updated
 if [ ! -f "$stamp" ] || [ "${NSX_APT_UPDATE:-0}" = 1 ] ||
 	[ -n "$(find "$stamp" -mmin +1440 2>/dev/null)" ]; then
-	echo "vm: apt-get update of $suite's lists (private, under $d)" >&2
+	echo "vm: apt-get update of the $suite lists (private, under $d)" >&2
+	# --error-on=any: a list not fetched is a failure, not stale lists
+	# stamped fresh for a day.
 	# shellcheck disable=SC2086 # $opts is a list of options
-	apt-get -q $opts update >"$d/update.log" 2>&1 ||
+	apt-get -q --error-on=any $opts update >"$d/update.log" 2>&1 ||
 		{ cat "$d/update.log" >&2; echo "vm: apt-get update of $suite failed" >&2; exit 1; }
 	touch "$stamp"
 fi
