@@ -180,6 +180,7 @@ check-installed: unit bench-smoke install-check docs-check evidence-check $(KUNI
 	tools/leftover-check.sh $(RUNNER)
 	tools/numbers-check.sh $(RUNNER)
 	B=$(B) tools/add-case-check.sh
+	vm/test.sh
 	$(MAKE) --no-print-directory lava-check review-check fuzz-check
 	tools/loop-race-check.sh $(B)/cases/ext4_journal_task $(LOOP_STEAL)
 	$(MAKE) --no-print-directory run
