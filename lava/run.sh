@@ -5,10 +5,10 @@
 # gives LAVA a shell with nsx.test=lava) and a git repository of lava/,
 # runs it with lava/qemu-device.yaml (its qemu and TCG threading make vm's)
 # in a private mount namespace (LAVA's scratch directory bound to one of the
-# run's own), reads the results LAVA
-# logged and prints "N passed, N failed, N skipped" (unknown, LAVA's name
-# for the XFAIL a case reports, counted as known kernel bugs); exits
-# non-zero on a failure or when LAVA recorded none.
+# run's own), reads the results LAVA logged and prints "N passed, N failed,
+# N skipped" (unknown, LAVA's name for the XFAIL a case reports, counted as
+# known kernel bugs); exits non-zero on a failure or when LAVA recorded
+# none.
 #   KERNEL=6.1 | 6.12 | 7.2 | 7.3 | <bzImage>   as make vm
 #   LAVA_VALIDATE_ONLY=1   render and validate the job (lava-run --validate), no boot
 set -eu

@@ -85,9 +85,9 @@ boot() {
 boot
 # One known way for TCG to kill a healthy guest: a vCPU runs an int3 that
 # live patching (text_poke_bp(), a static key flipped) has already removed,
-# and the kernel oopses on a breakpoint nobody set ("Oops: int3"; never on
-# hardware).  Under qemu before 8.1 with a thread per vCPU that killed two
-# boots of nine (vm/tcg-thread.sh), and such a qemu gets one thread unless
+# and the kernel oopses on a breakpoint nobody set ("Oops: int3").  Under
+# qemu before 8.1 with a thread per vCPU that killed two `make vm` runs of
+# nine of 6.12 (vm/tcg-thread.sh), and such a qemu gets one thread unless
 # told otherwise; that crash, and only it, still gets one more boot, said
 # aloud; its console is kept.
 if [ -z "$result" ] && grep -q 'Oops: int3' "$log"; then
