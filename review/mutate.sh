@@ -125,10 +125,13 @@ echo "review: $(wc -l <"$todo") site mutant(s), each with the $(echo "$cases" | 
 # (boot_plan() reads statuses itself; vm/run.sh boots KERNEL, not KSRC)
 set +e
 unset KSRC
-# A step (control and mutant) takes a few seconds; one that stops signals
-# everywhere hangs every case: 60 s, not make mutants' 120, says so.
+# A step (the control and the mutant's run of the same cases) takes a few
+# seconds (the console's "# step" lines give the guest's clock); one that
+# stops signals everywhere hangs every case, and the guest powers off after
+# nsx.watch seconds: 20 here, not make mutants' 120, room for one round of
+# the runner's 10 s case timeouts beside such a step.
 # shellcheck disable=SC2034 # boot_plan()'s
-NSX_MUTANT_APPEND=' nsx.watch=60'
+NSX_MUTANT_APPEND=' nsx.watch=20'
 boot_plan
 set -e
 while read -r id name _; do
