@@ -212,11 +212,6 @@ cp "$W/sites/before.sites" "$W/sites/after.sites" "$W/sites/changed" "$W/sites/v
 grep -rlF -e "$ksrc" -e "$top/" "$E" | while IFS= read -r f; do
 	sed "s|$B/|build/|g; s|$top/||g; s|$ksrc|KSRC|g" "$f" >"$f.tmp" && mv "$f.tmp" "$f"
 done
-# (as tools/evidence.sh's bundle(): names sorted, dates and owners zeroed;
-# a file, not a pipe, so a failure of either stops the review)
-rm -f "$R/nsxlate-review.tar" "$R/nsxlate-review.tar.gz"
-tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$R" \
-	-cf "$R/nsxlate-review.tar" nsxlate-review
-gzip -n "$R/nsxlate-review.tar"
+"$top/tools/bundle.sh" "$R" nsxlate-review
 cat "$W/report.txt"
 step "report: $R/report.txt; evidence: $R/nsxlate-review.tar.gz"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tools/evidence-check.sh: make evidence's bundle is reproducible (two
 # bundles made one after the other are the same bytes), names no path of
-# the machine's, and has its SUMMARY.md.  make evidence-check (in make check).
+# the machine's, has its SUMMARY.md and each file once (tools/bundle.sh).
+# make evidence-check (in make check).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -18,4 +19,6 @@ if tar -xzOf "$bundle" | grep -q "$top"; then
 fi
 tar -tzf "$bundle" | grep -qx nsxlate-evidence/SUMMARY.md ||
 	{ echo "evidence-check: no SUMMARY.md in the bundle" >&2; exit 1; }
+twice=$(tar -tzf "$bundle" | sort | uniq -d)
+[ -z "$twice" ] || { echo "evidence-check: in the bundle more than once: $twice" >&2; exit 1; }
 echo "evidence: $bundle is reproducible and holds no machine path"

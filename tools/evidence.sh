@@ -43,8 +43,7 @@ cd "$top" || exit 1
 scrub() { sed -e "s|$B/|build/|g" -e "s|$top/||g" "$@"; }
 # The bundle's directory as a reproducible tarball beside it.
 bundle() { # bundle DIR: DIR/nsxlate-evidence.tar.gz
-	tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$1" \
-		-cf - nsxlate-evidence | gzip -n >"$1/nsxlate-evidence.tar.gz"
+	"$top/tools/bundle.sh" "$1" nsxlate-evidence || exit 1
 }
 # SUMMARY.md's section on the options of vm/config, as the kernel has them.
 config_options() { # config_options CONFIG [what, when there is none]
