@@ -21,7 +21,14 @@
  *     io_uring/fdinfo.c: __io_uring_show_fdinfo() prints task_pid_nr()
  *     of the SQ thread (6.1), sq->task_pid = current->pid set by the SQ
  *     thread itself (io_uring/sqpoll.c, 6.12): the global number, whatever
- *     proc instance or reader.  7.2 and 7.3-rc7 (the variant
+ *     proc instance or reader.  6.1 fills it in only when its
+ *     mutex_trylock() of the ring's uring_lock and of sq->lock succeed (-1
+ *     otherwise, printed as -1), and io_sq_thread() holds sq->lock while
+ *     awake: the case reads once the SQ thread sleeps in its idle wait
+ *     (state S after a voluntary context switch: it drops the lock just
+ *     before its schedule()).  Read without that wait, make mutants' base
+ *     run on 6.1.192 once printed "through inner's (c): another number".
+ *     7.2 and 7.3-rc7 (the variant
  *     sqthread-proc-ns, expected/VARIANTS): through outer's proc the SQ
  *     thread's number in outer, through inner's (read by c) another number,
  *     its number in inner: __io_uring_show_fdinfo() prints
@@ -94,10 +101,24 @@ static void do_sqthread(const long *arg)
 	NSX_REPLY(*s ? strtol(s, NULL, 10) : -ENOENT);
 }
 
+/* Has thread tid (in outer) gone to sleep since it began: state S, and a
+ * voluntary context switch behind it?  The SQ thread's first one is its
+ * idle wait's schedule(), after it dropped sqd->lock (io_sq_thread()). */
+static int asleep(long tid)
+{
+	const char *status = nsx_fmt("%ld/status", tid);
+	int sleeping = nsx_read_field(nsx_procfd(), status, "State")[0] == 'S';
+	const char *switches = nsx_read_field(nsx_procfd(), status, "voluntary_ctxt_switches");
+	return sleeping && strtol(switches, NULL, 10) > 0;
+}
+
 /* Whose number v is, at any level the case sees, among c's threads (tids in
- * outer, NSpid read from outer's proc). */
+ * outer, NSpid read from outer's proc); a negative v as it is (6.1's -1:
+ * SqThread not filled in). */
 static const char *whose(long v, int n, const long *tid, const char *const *name)
 {
+	if (v < 0)
+		return nsx_fmt("%ld", v);
 	for (int i = 0; i < n; i++) {
 		long nr[4];
 		int k = nsx_read_status_list(nsx_procfd(), nsx_fmt("%ld", tid[i]), "NSpid", nr, 4);
@@ -145,6 +166,11 @@ int main(void)
 	} while ((sqp < 0 || wrk < 0) && time(NULL) < end && !sched_yield());
 	if (sqp < 0 || wrk < 0)
 		nsx_fail("no SQ thread or io-wq worker in c (%d threads)", n);
+	/* and for the SQ thread to sleep in its idle wait (6.1's SqThread) */
+	while (!asleep(tid[sqp]) && time(NULL) < end && !sched_yield())
+		;
+	if (!asleep(tid[sqp]))
+		nsx_fail("the SQ thread never slept");
 	long sqt = nsx_by(0, do_sqthread, 1, c, 0)->v[0];
 	long sqt_in = nsx_do(c, do_sqthread, 0, c, 0)->v[0];
 	long sqt_c = nsx_do(c, do_sqthread, 1, c, 0)->v[0];
