@@ -9,7 +9,9 @@
  *
  * Tasks: top (namespace outer) mounts debugfs in a mount namespace of its
  * own; c, the init of namespace inner, and c2 (inner).  Each sets its comm
- * to its task name.  c opens card0 first, then top.
+ * to its task name.  c opens card0 first, then top.  top holds a lock on
+ * /dev/dri throughout (nsx_take_turns()): the list is the device's, and two
+ * runs of the case at once take turns.
  *
  * The golden lines and the kernel code behind them (drivers/gpu/drm/,
  * 6.1.192):
@@ -129,6 +131,7 @@ int main(void)
 	if (access(CARD, F_OK))
 		nsx_skip("no " CARD ": %s (CONFIG_DRM_VGEM or another DRM driver)",
 		         nsx_errname(errno));
+	nsx_take_turns("/dev/dri"); /* the clients list is the device's */
 	const char *dir = nsx_mount_fs("debugfs", NULL, "CONFIG_DEBUG_FS");
 	snprintf(clients, sizeof(clients), "%s/dri/0/clients", dir);
 	atexit(clean);

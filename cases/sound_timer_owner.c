@@ -11,7 +11,9 @@
  * Tasks: top (namespace outer); c, the init of namespace inner.  c opens the
  * timer device and selects the system timer, then top does.  Each reads the
  * file after each select; the lines a select added are that client's (a
- * client of another program, open before or throughout, is in both reads).
+ * client of another program, open before or throughout, is in both reads;
+ * top holds a lock on /dev/snd throughout, nsx_take_turns(), so that two
+ * runs of the case at once take turns).
  * N is named as a number read in the reader's namespace: "unknown" is a
  * number no task of the case has in any of its namespaces, a number of the
  * initial namespace, which outer is below.
@@ -121,6 +123,7 @@ int main(void)
 		nsx_skip("no " DEV ": %s (CONFIG_SND_TIMER)", nsx_errname(errno));
 	if (access(DEV, R_OK))
 		nsx_skip("no access to " DEV ": %s (root or the audio group)", nsx_errname(errno));
+	nsx_take_turns("/dev/snd");
 	long before[MAXC], after_c[MAXC], after_top[MAXC];
 	int nb = clients(before);
 	if (nb < 0)

@@ -146,6 +146,14 @@ void nsx_guest_only(const char *what)
 		nsx_fail("the guest-only lock: %s", nsx_errname(errno));
 }
 
+void nsx_take_turns(const char *dir)
+{
+	/* a directory: a device node's open would be a client of its own */
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX))
+		nsx_fail("flock(LOCK_EX) on %s: %s", dir, nsx_errname(errno));
+}
+
 void nsx_need_init_root(const char *why)
 {
 	unsigned a = 1, b = 1, n = 0;

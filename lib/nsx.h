@@ -109,6 +109,12 @@ struct nsx_case {
 extern const struct nsx_case nsx_case;
 #define NSX_CASE(...) const struct nsx_case nsx_case = {__VA_ARGS__}
 
+/* In the top: flock(LOCK_EX) on dir (a directory of device nodes: /dev/snd)
+ * until the case exits, so that the cases reading one device's state every
+ * opener shares (its list of clients) take turns, in every run of the suite
+ * on the machine at once and under nsxrun -j; fails the case if refused. */
+void nsx_take_turns(const char *dir);
+
 /* --- setup and exits (tasks.c, exits.c, state.c) ------------------------- */
 
 /* Start a case: the caller becomes task 0 named top_name in namespace ns_name. */

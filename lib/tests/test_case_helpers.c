@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 NSX_CASE(.family = "lib's unit tests");
@@ -73,6 +74,20 @@ START_TEST(unused_argument_compiles_quietly)
 }
 END_TEST
 
+START_TEST(take_turns_holds_the_directory)
+{
+	char dir[] = "/tmp/nsx-turns.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	nsx_take_turns(dir); /* held until this process exits */
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), -1); /* another description: refused */
+	ck_assert_int_eq(errno, EWOULDBLOCK);
+	close(fd);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *helpers_suite(void)
 {
 	Suite *s = suite_create("case_helpers");
@@ -81,6 +96,7 @@ static Suite *helpers_suite(void)
 	tcase_add_test(t, fmt_is_printf_in_a_rotating_buffer);
 	tcase_add_test(t, field_of_a_text);
 	tcase_add_test(t, unused_argument_compiles_quietly);
+	tcase_add_test(t, take_turns_holds_the_directory);
 	suite_add_tcase(s, t);
 	return s;
 }
