@@ -23,10 +23,10 @@
  *     thread itself (io_uring/sqpoll.c, 6.12): the global number, whatever
  *     proc instance or reader.  6.1 fills it in only when its
  *     mutex_trylock() of the ring's uring_lock and of sq->lock succeed (-1
- *     otherwise, printed as -1), and io_sq_thread() holds sq->lock while
- *     awake: the case reads once the SQ thread sleeps in its idle wait
- *     (state S after a voluntary context switch: it drops the lock just
- *     before its schedule()).  Read without that wait, make mutants' base
+ *     otherwise, printed as -1, by any reader), and io_sq_thread() holds
+ *     sq->lock while awake: the case reads once the SQ thread sleeps in its
+ *     idle wait (state S after a voluntary context switch, asleep(): it
+ *     drops the lock just before its schedule()).  Read without that wait, make mutants' base
  *     run on 6.1.192 once printed "through inner's (c): another number".
  *     7.2 and 7.3-rc7 (the variant
  *     sqthread-proc-ns, expected/VARIANTS): through outer's proc the SQ
@@ -102,14 +102,18 @@ static void do_sqthread(const long *arg)
 }
 
 /* Has thread tid (in outer) gone to sleep since it began: state S, and a
- * voluntary context switch behind it?  The SQ thread's first one is its
- * idle wait's schedule(), after it dropped sqd->lock (io_sq_thread()). */
+ * voluntary context switch behind it?  In this case (no SQ_AFF, nothing
+ * submitted to the ring, nobody else taking sqd->lock) the SQ thread's first
+ * one is its idle wait's schedule(), after it dropped sqd->lock
+ * (io_sq_thread()); with sq_thread_idle at 60 s, far longer than the case's
+ * waits, it stays there. */
 static int asleep(long tid)
 {
-	const char *status = nsx_fmt("%ld/status", tid);
-	int sleeping = nsx_read_field(nsx_procfd(), status, "State")[0] == 'S';
-	const char *switches = nsx_read_field(nsx_procfd(), status, "voluntary_ctxt_switches");
-	return sleeping && strtol(switches, NULL, 10) > 0;
+	char status[4096];
+	if (nsx_read_text(nsx_procfd(), nsx_fmt("%ld/status", tid), status, sizeof(status)) < 0)
+		return 0;
+	return nsx_field(status, "State")[0] == 'S' &&
+	       strtol(nsx_field(status, "voluntary_ctxt_switches"), NULL, 10) > 0;
 }
 
 /* Whose number v is, at any level the case sees, among c's threads (tids in
@@ -181,9 +185,14 @@ int main(void)
 
 	printf("# io_uring_pids: c (inner) has an SQPOLL ring and an io-wq worker\n");
 	printf("fdinfo SqThread through outer's proc: %s; through inner's (c): %s\n",
-	       whose(sqt, n, tid, tn), sqt_in == sqt ? "the same number" : "another number");
+	       whose(sqt, n, tid, tn),
+	       sqt_in < 0      ? nsx_fmt("%ld", sqt_in)
+	       : sqt_in == sqt ? "the same number"
+	                       : "another number");
 	printf("fdinfo SqThread read by c through outer's proc: %s\n",
-	       sqt_c == sqt ? "the same number as top's" : "another number than top's");
+	       sqt_c < 0      ? nsx_fmt("%ld", sqt_c)
+	       : sqt_c == sqt ? "the same number as top's"
+	                      : "another number than top's");
 	printf("the SQ thread's name iou-sqp-N: N is %s; the worker's iou-wrk-M: M is %s\n",
 	       whose(nq, n, tid, tn), whose(nw, n, tid, tn));
 	printf("N = M: %s; N = SqThread: %s\n", nq == nw ? "yes" : "no", nq == sqt ? "yes" : "no");
