@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -150,8 +151,18 @@ void nsx_take_turns(const char *dir)
 {
 	/* a directory: a device node's open would be a client of its own */
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || flock(fd, LOCK_EX))
-		nsx_fail("flock(LOCK_EX) on %s: %s", dir, nsx_errname(errno));
+	if (fd < 0)
+		nsx_fail("open %s to take turns: %s", dir, nsx_errname(errno));
+	/* another run's case holds it for milliseconds: yield until it is free */
+	long long deadline = nsx_now_ms() + nsx_timeout_ms();
+	while (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK)
+			nsx_fail("flock(LOCK_EX) on %s: %s", dir, nsx_errname(errno));
+		if (nsx_now_ms() > deadline)
+			nsx_fail("%s: another run of the case held its lock for %d ms", dir,
+			         nsx_timeout_ms());
+		sched_yield();
+	}
 }
 
 void nsx_need_init_root(const char *why)

@@ -112,7 +112,8 @@ extern const struct nsx_case nsx_case;
 /* In the top: flock(LOCK_EX) on dir (a directory of device nodes: /dev/snd)
  * until the case exits, so that the cases reading one device's state every
  * opener shares (its list of clients) take turns, in every run of the suite
- * on the machine at once and under nsxrun -j; fails the case if refused. */
+ * at once that sees the same dir (the machine's devtmpfs) and under nsxrun
+ * -j; fails the case if the lock is not free within nsx_timeout_ms(). */
 void nsx_take_turns(const char *dir);
 
 /* --- setup and exits (tasks.c, exits.c, state.c) ------------------------- */
