@@ -126,13 +126,13 @@ echo "review: $(wc -l <"$todo") site mutant(s), each with the $(echo "$cases" | 
 set +e
 unset KSRC
 # A step (the control and the mutant's run of the same cases) takes a few
-# seconds: 4.7-6.5 s by the guest's clock (the console's "# step" lines)
-# with 69 cases on 6.1 under TCG.  One that stops signals everywhere hangs
-# every case, and the guest powers off after nsx.watch seconds: 30 here,
-# not make mutants' 120, room for such a step and one round of the
-# runner's 10 s case timeouts twice over.
+# seconds (the console's "# step" lines give the guest's clock).  One that
+# stops signals everywhere hangs every case: the guest powers off when the
+# step's output stands still for 30 s (no case began or ended), and any step
+# still running after nsx.watch seconds, 60 here, not make mutants' 120
+# (vm/guest-init's watch()).
 # shellcheck disable=SC2034 # boot_plan()'s
-NSX_MUTANT_APPEND=' nsx.watch=30'
+NSX_MUTANT_APPEND=' nsx.watch=60'
 boot_plan
 set -e
 while read -r id name _; do
