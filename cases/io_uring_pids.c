@@ -25,10 +25,10 @@
  *     mutex_trylock() of the ring's uring_lock and of sq->lock succeed (-1
  *     otherwise, printed as -1, by any reader), and io_sq_thread() holds
  *     sq->lock while awake: the case reads once the SQ thread sleeps in its
- *     idle wait (state S after a voluntary context switch: it
- *     drops the lock just before its schedule()).  Read without that wait, make mutants' base
- *     run on 6.1.192 once printed "through inner's (c): another number".
- *     7.2 and 7.3-rc7 (the variant
+ *     idle wait (state S after a voluntary context switch: it drops the
+ *     lock just before its schedule()).  Read without that wait, make
+ *     mutants' base run on 6.1.192 once printed "through inner's (c):
+ *     another number".  7.2 and 7.3-rc7 (the variant
  *     sqthread-proc-ns, expected/VARIANTS): through outer's proc the SQ
  *     thread's number in outer, through inner's (read by c) another number,
  *     its number in inner: __io_uring_show_fdinfo() prints
