@@ -13,7 +13,7 @@
 #   boots    0, and unclean '' (counted and kept across boot_plan() calls)
 #
 # and may set NSX_MUTANT_CRASH=<name> (mutants/selftest.sh) and
-# NSX_MUTANT_APPEND (more of the guest's command line: " nsx.watch=60", a
+# NSX_MUTANT_APPEND (more of the guest's command line: " nsx.watch=30", a
 # step's limit in seconds, vm/guest-init).
 # shellcheck disable=SC2154 # the caller's variables, above
 
