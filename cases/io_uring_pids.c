@@ -133,6 +133,13 @@ static const char *whose(long v, int n, const long *tid, const char *const *name
 	return "none";
 }
 
+/* A SqThread v read beside top's, ref: a negative v as it is (as whose()),
+ * else same or other. */
+static const char *beside(long v, long ref, const char *same, const char *other)
+{
+	return v < 0 ? nsx_fmt("%ld", v) : v == ref ? same : other;
+}
+
 NSX_CASE(.family = "Kernel threads, fault handlers and side channels", .rows = "25.1 25.2 25.3",
          .kconfig = "CONFIG_IO_URING", .variants = "sqthread-proc-ns",
          .finding =
@@ -185,14 +192,9 @@ int main(void)
 
 	printf("# io_uring_pids: c (inner) has an SQPOLL ring and an io-wq worker\n");
 	printf("fdinfo SqThread through outer's proc: %s; through inner's (c): %s\n",
-	       whose(sqt, n, tid, tn),
-	       sqt_in < 0      ? nsx_fmt("%ld", sqt_in)
-	       : sqt_in == sqt ? "the same number"
-	                       : "another number");
+	       whose(sqt, n, tid, tn), beside(sqt_in, sqt, "the same number", "another number"));
 	printf("fdinfo SqThread read by c through outer's proc: %s\n",
-	       sqt_c < 0      ? nsx_fmt("%ld", sqt_c)
-	       : sqt_c == sqt ? "the same number as top's"
-	                      : "another number than top's");
+	       beside(sqt_c, sqt, "the same number as top's", "another number than top's"));
 	printf("the SQ thread's name iou-sqp-N: N is %s; the worker's iou-wrk-M: M is %s\n",
 	       whose(nq, n, tid, tn), whose(nw, n, tid, tn));
 	printf("N = M: %s; N = SqThread: %s\n", nq == nw ? "yes" : "no", nq == sqt ? "yes" : "no");
